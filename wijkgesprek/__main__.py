@@ -1,0 +1,3 @@
+from wijkgesprek.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,121 @@
+"""The App: turns the settings into screens, and nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
+
+from wijkgesprek.config import THEMES, Config
+from wijkgesprek.content.model import Guide
+from wijkgesprek.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from wijkgesprek.store.engine import Store
+
+
+class WijkgesprekApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "wijkgesprek"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "Hulp", id="hulp", tooltip="Hulp bij dit scherm en de toetsen"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Opdrachten",
+            id="opdrachten",
+            show=False,
+            tooltip="Zoek een opdracht",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Stoppen",
+            id="stoppen",
+            show=False,
+            priority=True,
+            tooltip="Sla alles op en sluit wijkgesprek",
+        ),
+        Binding(
+            "f9",
+            "toggle_colours",
+            "Licht/donker",
+            id="kleuren",
+            show=False,
+            tooltip="Wissel tussen lichte en donkere kleuren",
+        ),
+    ]
+
+    def __init__(self, *, guide: Guide, database: Path, config: Config | None = None) -> None:
+        super().__init__()
+        self.guide = guide
+        self.database = database
+        self.config = config or Config()
+
+    @cached_property
+    def store(self) -> Store:
+        """The database, opened on first use (keeps SQLModel off the first frame)."""
+        from wijkgesprek.store.engine import Store
+
+        return Store(self.database)
+
+    def on_mount(self) -> None:
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        else:
+            self.notify(
+                f"Onbekende kleurinstelling '{self.config.theme}'; de donkere kleuren worden "
+                "gebruikt. Kies 'licht' of 'donker' in het instellingenbestand.",
+                severity="warning",
+            )
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        self.push_screen(HomeScreen())
+
+    def action_help(self) -> None:
+        from wijkgesprek.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_colours(self) -> None:
+        self.theme = THEMES["licht"] if self.current_theme.dark else THEMES["donker"]
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder="Zoek een opdracht…", id="--command-palette")
+            )
+
+    def action_help_quit(self) -> None:
+        self.notify("Stoppen doet u met Ctrl+Q; alles wordt eerst opgeslagen.")
+
+    async def action_quit(self) -> None:
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush", None)
+            if callable(flush):
+                flush()
+        self.exit()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield SystemCommand("Hulp", "Hulp bij dit scherm en de toetsen (F1)", self.action_help)
+        yield SystemCommand(
+            "Licht/donker",
+            "Wissel tussen lichte en donkere kleuren (F9)",
+            self.action_toggle_colours,
+        )
+        yield SystemCommand("Waar staan mijn gegevens?", "Toon de map met de database", self._where)
+        yield SystemCommand(
+            "Stoppen", "Sla alles op en sluit wijkgesprek (Ctrl+Q)", self.action_quit
+        )
+
+    def _where(self) -> None:
+        self.notify(f"De gegevens staan in {self.database.parent}", timeout=10)

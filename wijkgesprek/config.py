@@ -1,0 +1,83 @@
+"""The user's config file (TOML), read once at start.
+
+Example (all keys optional)::
+
+    kleuren = "donker"            # "licht", "donker" or the name of a Textual theme
+    vragen = "~/wijkteam/vragen.yaml"
+
+    [toetsen]                     # binding id = key(s), see F1 in the app
+    afronden = "f10"
+    thema = "ctrl+t,f3"
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+
+from wijkgesprek.errors import ConfigError
+
+THEMES = {"licht": "textual-light", "donker": "textual-dark"}
+_KNOWN_KEYS = ("kleuren", "vragen", "toetsen")
+
+
+@dataclass(frozen=True)
+class Config:
+    theme: str = THEMES["donker"]
+    questions: Path | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+
+
+def load_config(path: Path) -> Config:
+    """Read ``path``; a missing file gives the defaults."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as error:
+        raise ConfigError(
+            f"{path}: kan het instellingenbestand niet lezen ({error.strerror})."
+        ) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}:1:1: het instellingenbestand is geen UTF-8-tekst.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(_explain_toml(path, error)) from None
+    problems: list[str] = []
+    for key in data:
+        if key not in _KNOWN_KEYS:
+            hint = get_close_matches(key, _KNOWN_KEYS, n=1)
+            extra = f" Bedoelde je '{hint[0]}'?" if hint else ""
+            problems.append(f"{path}: onbekende instelling '{key}'.{extra}")
+    theme = data.get("kleuren", "donker")
+    if not isinstance(theme, str):
+        problems.append(f'{path}: \'kleuren\' moet een tekst zijn, zoals "licht" of "donker".')
+        theme = "donker"
+    questions = data.get("vragen")
+    if questions is not None and not isinstance(questions, str):
+        problems.append(f"{path}: 'vragen' moet het pad naar een YAML-bestand zijn.")
+        questions = None
+    keymap = data.get("toetsen", {})
+    if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+        problems.append(
+            f'{path}: onder [toetsen] hoort per actie een tekst, zoals afronden = "f8".'
+        )
+        keymap = {}
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return Config(
+        theme=THEMES.get(theme, theme),
+        questions=(path.parent / Path(questions).expanduser()) if questions else None,
+        keymap=dict(keymap),
+    )
+
+
+def _explain_toml(path: Path, error: tomllib.TOMLDecodeError) -> str:
+    match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+    where = f"{match.group(1)}:{match.group(2)}" if match else "1:1"
+    detail = re.sub(r"\s*\(at .*\)$", "", str(error))
+    return f"{path}:{where}: het instellingenbestand is geen geldige TOML ({detail})."

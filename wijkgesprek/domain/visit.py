@@ -1,0 +1,116 @@
+"""A visit as plain data, and what the app concludes from it (no Textual, no SQL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+AGREEMENTS_TOPIC = "afspraken"
+
+
+@dataclass(frozen=True)
+class TopicNote:
+    text: str = ""
+    themes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AgreementData:
+    id: int
+    wat: str
+    wie: str
+    wanneer: str
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """Everything recorded in one visit."""
+
+    id: int
+    household_code: str
+    wijk: str
+    age_groups: tuple[str, ...]
+    started_at: datetime
+    ended_at: datetime | None = None
+    next_contact: date | None = None
+    notes: dict[str, TopicNote] = field(default_factory=dict)
+    agreements: tuple[AgreementData, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    """A line on the home screen."""
+
+    code: str
+    wijk: str
+    age_groups: tuple[str, ...]
+    last_visit: datetime | None
+    open_visit_id: int | None
+
+
+def is_touched(topic_id: str, record: VisitRecord) -> bool:
+    """A topic counts as touched when something was written or tagged for it."""
+    note = record.notes.get(topic_id)
+    if note and (note.text.strip() or note.themes):
+        return True
+    return topic_id == AGREEMENTS_TOPIC and (
+        bool(record.agreements) or record.next_contact is not None
+    )
+
+
+def tagged_themes(record: VisitRecord) -> tuple[str, ...]:
+    """All themes tagged in the visit, in the order first tagged per topic."""
+    seen: dict[str, None] = {}
+    for note in record.notes.values():
+        for theme in note.themes:
+            seen.setdefault(theme, None)
+    return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Summary:
+    touched: tuple[str, ...]
+    untouched: tuple[str, ...]
+    themes: tuple[str, ...]
+    agreements: tuple[AgreementData, ...]
+    next_contact: date | None
+
+
+def summarise(record: VisitRecord, topic_ids: tuple[str, ...]) -> Summary:
+    """What the end-of-visit summary shows, for the topics of the guide in order."""
+    touched = tuple(topic for topic in topic_ids if is_touched(topic, record))
+    untouched = tuple(topic for topic in topic_ids if topic not in touched)
+    return Summary(
+        touched=touched,
+        untouched=untouched,
+        themes=tagged_themes(record),
+        agreements=record.agreements,
+        next_contact=record.next_contact,
+    )
+
+
+def parse_date(text: str) -> date | None:
+    """Read a Dutch date as typed: 3-12-2026, 03-12-2026, 3/12/2026 or 2026-12-03.
+
+    Returns None when the text is not a valid date.
+    """
+    text = text.strip()
+    for separator in ("-", "/", "."):
+        parts = text.split(separator)
+        if len(parts) == 3 and all(part.isdigit() for part in parts):
+            try:
+                if len(parts[0]) == 4:
+                    return date(int(parts[0]), int(parts[1]), int(parts[2]))
+                if len(parts[2]) == 4:
+                    return date(int(parts[2]), int(parts[1]), int(parts[0]))
+            except ValueError:
+                return None
+    return None
+
+
+def format_date(value: date | None) -> str:
+    return value.strftime("%d-%m-%Y") if value else ""

@@ -1,0 +1,55 @@
+"""Error types a user can cause, and how they are shown.
+
+Every error here carries a Dutch message meant for the user. The command line
+prints ``str(error)`` on stderr and exits with ``error.exit_code``; the app shows
+the same text in a notification. No traceback reaches the user for these.
+Messages never contain note text or household data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a file a person wrote, with its position (1-based)."""
+
+    file: Path
+    line: int
+    column: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        prefix = "waarschuwing: " if self.warning else ""
+        return f"{self.file}:{self.line}:{self.column}: {prefix}{self.message}"
+
+
+class WijkError(Exception):
+    """Base class for errors with a Dutch message for the user."""
+
+    exit_code = 1
+
+
+class ContentError(WijkError):
+    """A YAML content file (questions, network, cases) has problems."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class ConfigError(WijkError):
+    """The configuration file cannot be used."""
+
+
+class StoreError(WijkError):
+    """The database or data folder cannot be used."""
+
+
+class UsageError(WijkError):
+    """The command line was used wrongly."""
+
+    exit_code = 2

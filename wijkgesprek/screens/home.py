@@ -1,0 +1,150 @@
+"""Home: the households (by code, never a name) and "Nieuw huisbezoek"."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from wijkgesprek.domain.household import describe_children
+from wijkgesprek.text import visible
+
+if TYPE_CHECKING:
+    from wijkgesprek.app import WijkgesprekApp
+    from wijkgesprek.domain.visit import HouseholdRow
+    from wijkgesprek.screens.new_visit import NewVisit
+
+HELP = """\
+# Huishoudens
+
+Hier staan de huishoudens waar u op bezoek bent geweest, met hun **gezinscode**
+(nooit een naam), de wijk, de leeftijden van de kinderen en het laatste bezoek.
+
+- **n** begint een nieuw huisbezoek. U vult alleen de gezinscode, de wijk en de
+  leeftijdsgroepen van de kinderen in.
+- **Enter** op een huishouden hervat een open bezoek, of begint een nieuw bezoek
+  bij dit huishouden.
+- Alles wat u typt wordt direct op deze laptop opgeslagen.
+"""
+
+
+class HomeScreen(Screen[None]):
+    HELP = HELP
+    BINDINGS = [
+        Binding(
+            "n",
+            "new_visit",
+            "Nieuw huisbezoek",
+            id="nieuw",
+            tooltip="Begin een huisbezoek bij een nieuw of bekend huishouden",
+        ),
+        Binding(
+            "enter",
+            "open",
+            "Openen",
+            id="openen",
+            show=False,
+            tooltip="Hervat of begin een bezoek bij het gekozen huishouden",
+        ),
+    ]
+
+    app: WijkgesprekApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[HouseholdRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Huishoudens worden geladen…", id="home-status")
+        table: DataTable[Text] = DataTable(id="households", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Gezinscode", "Wijk", "Kinderen", "Laatste bezoek", "Status")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Huishoudens"
+        # After the first frame is painted: the store import is the slow part.
+        self.call_after_refresh(self.reload)
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.reload()
+
+    @work(thread=True, exclusive=True, group="households")
+    def reload(self) -> None:
+        from wijkgesprek.store import repo
+
+        rows = self.app.store.run(repo.list_households)
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list[HouseholdRow]) -> None:
+        self.rows = rows
+        table = self.query_one("#households", DataTable)
+        table.clear()
+        for row in rows:
+            last = row.last_visit.astimezone().strftime("%d-%m-%Y") if row.last_visit else "—"
+            status = "bezoek open" if row.open_visit_id else ""
+            table.add_row(
+                Text(row.code),
+                Text(visible(row.wijk)),
+                Text(describe_children(row.age_groups)),
+                Text(last),
+                Text(status),
+                key=row.code,
+            )
+        status = self.query_one("#home-status", Static)
+        if rows:
+            status.update(f"{len(rows)} huishouden(s). Enter opent, n begint een nieuw huisbezoek.")
+        else:
+            status.update("Nog geen huishoudens. Druk op n voor een nieuw huisbezoek.")
+        table.display = bool(rows)
+        if rows:
+            table.focus()
+
+    def action_new_visit(self) -> None:
+        from wijkgesprek.screens.new_visit import NewVisitScreen
+
+        self.app.push_screen(NewVisitScreen(wijken=self._wijken()), self._start)
+
+    @on(DataTable.RowSelected, "#households")
+    def action_open(self) -> None:
+        table = self.query_one("#households", DataTable)
+        if not self.rows or table.cursor_row >= len(self.rows):
+            return
+        row = self.rows[table.cursor_row]
+        if row.open_visit_id is not None:
+            self._open_visit(row.open_visit_id)
+            return
+        from wijkgesprek.screens.new_visit import NewVisitScreen
+
+        self.app.push_screen(NewVisitScreen(wijken=self._wijken(), household=row), self._start)
+
+    def _wijken(self) -> list[str]:
+        return sorted({row.wijk for row in self.rows})
+
+    def _start(self, request: NewVisit | None) -> None:
+        if request is None:
+            return
+        from datetime import UTC, datetime
+
+        from wijkgesprek.store import repo
+
+        visit_id = self.app.store.run(
+            repo.start_visit,
+            code=request.code,
+            wijk=request.wijk,
+            age_groups=request.age_groups,
+            now=datetime.now(UTC),
+        )
+        self._open_visit(visit_id)
+
+    def _open_visit(self, visit_id: int) -> None:
+        from wijkgesprek.screens.visit import VisitScreen
+
+        self.app.push_screen(VisitScreen(visit_id))

@@ -1,0 +1,114 @@
+"""Afronden: what was touched and not, themes and agreements; then end the visit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.visit import VisitRecord, format_date, summarise
+from wijkgesprek.store import repo
+from wijkgesprek.text import visible
+
+if TYPE_CHECKING:
+    from wijkgesprek.app import WijkgesprekApp
+
+HELP = """\
+# Afronden
+
+De samenvatting laat zien welke onderwerpen aan bod kwamen en welke niet, de
+thema's en de afspraken. Kijk of u iets heeft overgeslagen dat er toe doet,
+zoals dromen en hoop of de veiligheid.
+
+- **Ctrl+E** sluit het bezoek af. Een afgesloten bezoek verschijnt bij het
+  huishouden met de datum.
+- **Escape** gaat terug naar het gesprek; het bezoek blijft open.
+"""
+
+
+class SummaryScreen(Screen[bool]):
+    """Returns True when the visit was ended, False when the user went back."""
+
+    HELP = HELP
+    BINDINGS = [
+        Binding(
+            "ctrl+e", "end", "Bezoek afsluiten", id="afsluiten", tooltip="Sluit dit huisbezoek af"
+        ),
+        Binding("escape", "back", "Terug naar gesprek", id="samenvatting-terug"),
+    ]
+
+    app: WijkgesprekApp
+
+    def __init__(self, visit_id: int) -> None:
+        super().__init__()
+        self.visit_id = visit_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="summary"):
+            yield Static(id="summary-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Samenvatting"
+        record = self.app.store.run(repo.get_visit, visit_id=self.visit_id)
+        self.query_one("#summary-text", Static).update(self.render_summary(record))
+        self.query_one("#summary").focus()
+
+    def render_summary(self, record: VisitRecord) -> Content:
+        guide = self.app.guide
+        summary = summarise(record, tuple(topic.id for topic in guide.topics))
+        started = record.started_at.astimezone().strftime("%d-%m-%Y %H:%M")
+
+        def titles(topic_ids: tuple[str, ...]) -> str:
+            return ", ".join(guide.topic(t).titel for t in topic_ids) or "geen"
+
+        def theme_names() -> str:
+            names = [(guide.theme(t).naam if guide.theme(t) else t) for t in summary.themes]
+            return ", ".join(names) or "geen"
+
+        lines = [
+            Content.styled("Huisbezoek " + visible(record.household_code), "bold"),
+            Content(visible(f"{record.wijk} · {describe_children(record.age_groups)}")),
+            Content(f"Begonnen: {started}"),
+            Content(""),
+            Content.styled("Aan bod gekomen", "bold"),
+            Content(titles(summary.touched)),
+            Content(""),
+            Content.styled("Niet aan bod gekomen", "bold"),
+            Content(titles(summary.untouched)),
+            Content(""),
+            Content.styled("Thema's", "bold"),
+            Content(visible(theme_names())),
+            Content(""),
+            Content.styled("Afspraken", "bold"),
+        ]
+        lines += [
+            Content(
+                visible(
+                    f"• {a.wat} — {a.wie or 'nog niet bepaald'} — {a.wanneer or 'nog niet bepaald'}"
+                )
+            )
+            for a in summary.agreements
+        ] or [Content("geen")]
+        lines += [
+            Content(""),
+            Content.styled("Volgend contact", "bold"),
+            Content(format_date(summary.next_contact) or "nog niet afgesproken"),
+        ]
+        return Content("\n").join(lines)
+
+    def action_end(self) -> None:
+        self.app.store.run(repo.end_visit, visit_id=self.visit_id, now=datetime.now(UTC))
+        self.notify("Het huisbezoek is afgesloten en opgeslagen.")
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)

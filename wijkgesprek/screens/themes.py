@@ -1,0 +1,64 @@
+"""Tag themes (geldzorgen, eenzaamheid, …) on the note of the current topic."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import SelectionList, Static
+
+from wijkgesprek.content.model import Theme
+
+HELP = """\
+# Thema's koppelen
+
+Kies met de pijltjes en de **spatiebalk** de thema's die in deze aantekening
+spelen. **Enter** bewaart de keuze, **Escape** annuleert.
+
+Thema's helpen later bij het zoeken van passend aanbod in de wijk en bij het
+tellen van trends, zonder dat een gezin herkenbaar is.
+"""
+
+
+class ThemesScreen(ModalScreen[tuple[str, ...] | None]):
+    HELP = HELP
+    BINDINGS = [
+        Binding("enter", "save", "Bewaren", id="thema-bewaren", priority=True),
+        Binding("escape", "cancel", "Annuleren", id="thema-annuleren"),
+    ]
+
+    def __init__(self, themes: tuple[Theme, ...], current: tuple[str, ...], topic: str) -> None:
+        super().__init__()
+        self.themes = themes
+        self.current = current
+        self.topic = topic
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="themes-dialog", classes="dialog"):
+            yield Static(Content(f"Thema's bij: {self.topic}"), classes="dialog-title")
+            yield SelectionList[str](
+                *[
+                    (Content(theme.naam), theme.id, theme.id in self.current)
+                    for theme in self.themes
+                ],
+                id="theme-list",
+            )
+            yield Static("Spatiebalk kiest · Enter bewaart · Escape annuleert", classes="hint")
+
+    def action_save(self) -> None:
+        chosen = set(self.query_one(SelectionList).selected)
+        # Keep the guide's order, so a note's themes read the same everywhere.
+        self.dismiss(tuple(theme.id for theme in self.themes if theme.id in chosen))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(SelectionList.SelectionHighlighted)
+    def _describe(self, event: SelectionList.SelectionHighlighted[str]) -> None:
+        theme = self.themes[event.selection_index]
+        self.query_one(".hint", Static).update(
+            Content(theme.omschrijving or "Spatiebalk kiest · Enter bewaart · Escape annuleert")
+        )

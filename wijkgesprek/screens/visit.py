@@ -1,0 +1,297 @@
+"""The visit: topics on the left, the guide's questions and a note on the right.
+
+The conversation is open: any topic can be chosen at any time. Notes are saved
+at most half a second after a keystroke (throttled, so continuous typing is
+saved too), on every topic switch, and when leaving the screen or the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import SQLAlchemyError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, OptionList, Static, TextArea
+
+from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched, tagged_themes
+from wijkgesprek.store import repo
+from wijkgesprek.text import visible
+from wijkgesprek.widgets.topic_list import TopicList
+
+if TYPE_CHECKING:
+    from wijkgesprek.app import WijkgesprekApp
+    from wijkgesprek.content.model import Topic
+
+SAVE_DELAY = 0.5
+"""Seconds between a keystroke and the save that includes it, at most."""
+
+HELP = """\
+# Het gesprek
+
+Links staan de onderwerpen van het gesprek. ● betekent: hier is iets over
+genoteerd; ○: nog niet. Het gesprek is open: kies op elk moment een ander
+onderwerp.
+
+- **F2** of **Escape** gaat naar de onderwerpen; kies met de pijltjes of een
+  cijfer en **Enter**. U komt dan terug in de aantekeningen.
+- Rechts staan open vragen, *doorvragen* en een tip. Daaronder typt u uw
+  aantekeningen. Ze worden terwijl u typt opgeslagen.
+- **F3** koppelt thema's (zoals geldzorgen of eenzaamheid) aan de aantekening
+  van dit onderwerp.
+- **F4** opent de afspraken: wat, wie, wanneer, en het volgende contact.
+- **F8** rondt het bezoek af met een samenvatting.
+- **Escape** in de onderwerpen gaat terug naar de huishoudens; het bezoek blijft
+  open en kan later worden hervat.
+"""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class VisitScreen(Screen[None]):
+    HELP = HELP
+    BINDINGS = [
+        Binding(
+            "f2", "focus_topics", "Onderwerp", id="onderwerp", tooltip="Kies een ander onderwerp"
+        ),
+        Binding(
+            "f3", "themes", "Thema's", id="thema", tooltip="Koppel thema's aan deze aantekening"
+        ),
+        Binding(
+            "f4",
+            "agreements",
+            "Afspraken",
+            id="afspraken",
+            tooltip="Afspraken en het volgende contact",
+        ),
+        Binding(
+            "f8",
+            "finish",
+            "Afronden",
+            id="afronden",
+            tooltip="Samenvatting bekijken en het bezoek afsluiten",
+        ),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Opslaan",
+            id="opslaan",
+            show=False,
+            tooltip="Sla de aantekening nu op",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Terug",
+            id="terug",
+            tooltip="Naar de onderwerpen, of terug naar de huishoudens",
+        ),
+    ]
+
+    app: WijkgesprekApp
+
+    def __init__(self, visit_id: int) -> None:
+        super().__init__()
+        self.visit_id = visit_id
+        self.record: VisitRecord | None = None
+        self.topic_id = ""
+        self._dirty = False
+        self._timer: Timer | None = None
+
+    @property
+    def topics(self) -> tuple[Topic, ...]:
+        return self.app.guide.topics
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="visit"):
+            with Vertical(id="sidebar"):
+                yield TopicList(self.topics, id="topics")
+                yield Static("", id="themes-line", markup=False)
+            with Vertical(id="main"):
+                with VerticalScroll(id="guide"):
+                    yield Static("", id="guide-text")
+                yield Static("", id="note-label", markup=False)
+                yield TextArea(id="note", soft_wrap=True, show_line_numbers=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.record = self.app.store.run(repo.get_visit, visit_id=self.visit_id)
+        record = self.record
+        self.sub_title = visible(
+            f"{record.household_code} · {record.wijk} · {describe_children(record.age_groups)}"
+        )
+        self._refresh_topics()
+        self._show_topic(self.topics[0].id)
+        self.query_one("#note", TextArea).focus()
+
+    # -- topics ---------------------------------------------------------------
+
+    def _refresh_topics(self) -> None:
+        assert self.record is not None
+        touched = {topic.id for topic in self.topics if is_touched(topic.id, self.record)}
+        self.query_one(TopicList).show(touched)
+        names = [self._theme_name(theme) for theme in tagged_themes(self.record)]
+        self.query_one("#themes-line", Static).update(
+            "Thema's: " + (", ".join(names) if names else "nog geen")
+        )
+
+    def _theme_name(self, theme_id: str) -> str:
+        theme = self.app.guide.theme(theme_id)
+        return theme.naam if theme else theme_id
+
+    def _show_topic(self, topic_id: str) -> None:
+        assert self.record is not None
+        self.flush()
+        self.topic_id = topic_id
+        topic = self.app.guide.topic(topic_id)
+        topics = self.query_one(TopicList)
+        topics.highlighted = [t.id for t in self.topics].index(topic_id)
+        self.query_one("#guide-text", Static).update(self._guide_content(topic))
+        self.query_one("#guide", VerticalScroll).scroll_home(animate=False)
+        note = self.record.notes.get(topic_id, TopicNote())
+        area = self.query_one("#note", TextArea)
+        with area.prevent(TextArea.Changed):
+            area.load_text(note.text)
+        self._update_note_label("")
+
+    def _guide_content(self, topic: Topic) -> Content:
+        parts = [Content.styled(topic.titel, "bold"), Content("\n")]
+        parts += [Content(f"• {question}\n") for question in topic.vragen]
+        if topic.doorvragen:
+            parts.append(Content.styled("\nDoorvragen\n", "italic"))
+            parts += [Content(f"  – {prompt}\n") for prompt in topic.doorvragen]
+        if topic.id == "afspraken" and self.record and self.record.agreements:
+            parts.append(Content.styled("\nAfspraken tot nu toe (F4)\n", "italic"))
+            parts += [
+                Content(visible(f"  – {a.wat} · {a.wie} · {a.wanneer}\n"))
+                for a in self.record.agreements
+            ]
+        if topic.tip:
+            parts.append(Content.styled(f"\nTip: {topic.tip}", "dim italic"))
+        return Content("").join(parts)
+
+    def _update_note_label(self, state: str) -> None:
+        title = self.app.guide.topic(self.topic_id).titel
+        self.query_one("#note-label", Static).update(f"Aantekeningen · {title}  {state}".rstrip())
+
+    @on(OptionList.OptionSelected, "#topics")
+    def _topic_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and event.option.id != self.topic_id:
+            self._show_topic(event.option.id)
+        self.query_one("#note", TextArea).focus()
+
+    # -- saving ---------------------------------------------------------------
+
+    @on(TextArea.Changed, "#note")
+    def _note_changed(self) -> None:
+        self._dirty = True
+        if self._timer is None:
+            self._timer = self.set_timer(SAVE_DELAY, self.flush)
+
+    def flush(self) -> None:
+        """Save the note now if it changed (called on timer, switch, leave and quit)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if not self._dirty or self.record is None:
+            return
+        text = self.query_one("#note", TextArea).text
+        try:
+            self.app.store.run(
+                repo.save_note, visit_id=self.visit_id, topic=self.topic_id, text=text, now=_now()
+            )
+        except (SQLAlchemyError, OSError):  # the note stays on screen; the next save retries
+            self.notify(
+                "Opslaan lukt op dit moment niet. Uw tekst staat nog op het scherm; "
+                "wijkgesprek probeert het opnieuw.",
+                severity="error",
+            )
+            return
+        self._dirty = False
+        note = self.record.notes.get(self.topic_id, TopicNote())
+        was_touched = is_touched(self.topic_id, self.record)
+        self.record = replace(
+            self.record, notes={**self.record.notes, self.topic_id: replace(note, text=text)}
+        )
+        if was_touched != is_touched(self.topic_id, self.record):
+            self._refresh_topics()
+        self._update_note_label(f"· opgeslagen {datetime.now().strftime('%H:%M')}")
+
+    def action_save(self) -> None:
+        self._dirty = True
+        self.flush()
+
+    def on_unmount(self) -> None:
+        self.flush()
+
+    # -- actions --------------------------------------------------------------
+
+    def action_focus_topics(self) -> None:
+        self.query_one(TopicList).focus()
+
+    def action_back(self) -> None:
+        if self.query_one("#note", TextArea).has_focus:
+            self.action_focus_topics()
+            return
+        self.flush()
+        self.dismiss()
+
+    def action_themes(self) -> None:
+        from wijkgesprek.screens.themes import ThemesScreen
+
+        assert self.record is not None
+        current = self.record.notes.get(self.topic_id, TopicNote()).themes
+        title = self.app.guide.topic(self.topic_id).titel
+        self.app.push_screen(ThemesScreen(self.app.guide.themes, current, title), self._tag)
+
+    def _tag(self, themes: tuple[str, ...] | None) -> None:
+        if themes is None or self.record is None:
+            return
+        self.flush()
+        self.app.store.run(
+            repo.set_themes,
+            visit_id=self.visit_id,
+            topic=self.topic_id,
+            themes=themes,
+            now=_now(),
+        )
+        note = self.record.notes.get(self.topic_id, TopicNote())
+        self.record = replace(
+            self.record, notes={**self.record.notes, self.topic_id: replace(note, themes=themes)}
+        )
+        self._refresh_topics()
+
+    def action_agreements(self) -> None:
+        from wijkgesprek.screens.agreements import AgreementsScreen
+
+        self.flush()
+        self.app.push_screen(AgreementsScreen(self.visit_id), self._reload)
+
+    def _reload(self, _result: object = None) -> None:
+        self.record = self.app.store.run(repo.get_visit, visit_id=self.visit_id)
+        self._refresh_topics()
+        topic = self.app.guide.topic(self.topic_id)
+        self.query_one("#guide-text", Static).update(self._guide_content(topic))
+
+    def action_finish(self) -> None:
+        from wijkgesprek.screens.summary import SummaryScreen
+
+        self.flush()
+        self.app.push_screen(SummaryScreen(self.visit_id), self._finished)
+
+    def _finished(self, ended: bool | None) -> None:
+        if ended:
+            self.dismiss()
+        else:
+            self._reload()

@@ -1,0 +1,43 @@
+"""The SQLAlchemy engine for a prepared database file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, event
+from sqlmodel import create_engine
+
+T = TypeVar("T")
+
+
+def make_engine(path: Path) -> Engine:
+    """An engine for the SQLite file at ``path`` (already prepared by ``schema``)."""
+    # hide_parameters: SQL errors must never carry note text into logs or messages.
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 10}, hide_parameters=True)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 10000")
+        cursor.close()
+
+    return engine
+
+
+class Store:
+    """The open database: runs repo functions in a short session each."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.engine = make_engine(path)
+
+    def run(self, function: Callable[..., T], /, **kwargs: Any) -> T:
+        from sqlmodel import Session
+
+        with Session(self.engine) as session:
+            return function(session=session, **kwargs)

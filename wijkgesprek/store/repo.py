@@ -1,0 +1,175 @@
+"""Queries and changes, as keyword-only functions on a session.
+
+Functions return plain domain data (``domain.visit``), never ORM objects, so
+screens and the command line do not depend on the session's lifetime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from wijkgesprek.domain.household import format_age_groups, parse_age_groups
+from wijkgesprek.domain.visit import AgreementData, HouseholdRow, TopicNote, VisitRecord
+from wijkgesprek.store.models import Agreement, Household, Note, Visit
+
+
+def list_households(*, session: Session) -> list[HouseholdRow]:
+    """Every household with its last visit, most recent first."""
+    last = (
+        select(Visit.household_id, func.max(Visit.started_at).label("last"))
+        .group_by(col(Visit.household_id))
+        .subquery()
+    )
+    open_visits = (
+        select(Visit.household_id, func.max(Visit.id).label("open_id"))
+        .where(col(Visit.ended_at).is_(None))
+        .group_by(col(Visit.household_id))
+        .subquery()
+    )
+    statement = (
+        select(Household, last.c.last, open_visits.c.open_id)
+        .outerjoin(last, last.c.household_id == Household.id)
+        .outerjoin(open_visits, open_visits.c.household_id == Household.id)
+    )
+    rows = [
+        HouseholdRow(
+            code=household.code,
+            wijk=household.wijk,
+            age_groups=parse_age_groups(household.age_groups),
+            last_visit=last_visit,
+            open_visit_id=open_id,
+        )
+        for household, last_visit, open_id in session.exec(statement)
+    ]
+    rows.sort(key=lambda row: (row.last_visit or datetime.min, row.code), reverse=True)
+    return rows
+
+
+def find_household(*, session: Session, code: str) -> Household | None:
+    return session.exec(select(Household).where(Household.code == code)).first()
+
+
+def start_visit(
+    *, session: Session, code: str, wijk: str, age_groups: Sequence[str], now: datetime
+) -> int:
+    """Open a visit for the household ``code`` (created if new) and return its id.
+
+    The household's wijk and age groups are updated to what was just asked. When
+    the household already has an open visit, that visit is returned (resumed).
+    """
+    household = find_household(session=session, code=code)
+    if household is None:
+        household = Household(code=code, wijk=wijk, created_at=now)
+    household.wijk = wijk
+    household.age_groups = format_age_groups(list(age_groups))
+    session.add(household)
+    session.flush()
+    assert household.id is not None
+    open_visit = session.exec(
+        select(Visit)
+        .where(Visit.household_id == household.id, col(Visit.ended_at).is_(None))
+        .order_by(col(Visit.id).desc())
+    ).first()
+    if open_visit is None:
+        open_visit = Visit(household_id=household.id, started_at=now)
+        session.add(open_visit)
+        session.flush()
+    session.commit()
+    assert open_visit.id is not None
+    return open_visit.id
+
+
+def get_visit(*, session: Session, visit_id: int) -> VisitRecord:
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise LookupError(visit_id)
+    household = session.get(Household, visit.household_id)
+    assert household is not None
+    notes = session.exec(select(Note).where(Note.visit_id == visit_id)).all()
+    agreements = session.exec(
+        select(Agreement).where(Agreement.visit_id == visit_id).order_by(col(Agreement.id))
+    ).all()
+    return VisitRecord(
+        id=visit_id,
+        household_code=household.code,
+        wijk=household.wijk,
+        age_groups=parse_age_groups(household.age_groups),
+        started_at=visit.started_at,
+        ended_at=visit.ended_at,
+        next_contact=visit.next_contact,
+        notes={
+            note.topic: TopicNote(note.text, tuple(t for t in note.themes.split(",") if t))
+            for note in notes
+        },
+        agreements=tuple(
+            AgreementData(id=a.id or 0, wat=a.wat, wie=a.wie, wanneer=a.wanneer) for a in agreements
+        ),
+    )
+
+
+def _note(session: Session, visit_id: int, topic: str, now: datetime) -> Note:
+    note = session.exec(select(Note).where(Note.visit_id == visit_id, Note.topic == topic)).first()
+    return note or Note(visit_id=visit_id, topic=topic, updated_at=now)
+
+
+def save_note(*, session: Session, visit_id: int, topic: str, text: str, now: datetime) -> None:
+    note = _note(session, visit_id, topic, now)
+    if note.id is not None and note.text == text:
+        return
+    note.text = text
+    note.updated_at = now
+    session.add(note)
+    session.commit()
+
+
+def set_themes(
+    *, session: Session, visit_id: int, topic: str, themes: Sequence[str], now: datetime
+) -> None:
+    note = _note(session, visit_id, topic, now)
+    note.themes = ",".join(dict.fromkeys(themes))
+    note.updated_at = now
+    session.add(note)
+    session.commit()
+
+
+def add_agreement(
+    *, session: Session, visit_id: int, wat: str, wie: str, wanneer: str, now: datetime
+) -> int:
+    agreement = Agreement(visit_id=visit_id, wat=wat, wie=wie, wanneer=wanneer, created_at=now)
+    session.add(agreement)
+    session.commit()
+    assert agreement.id is not None
+    return agreement.id
+
+
+def remove_agreement(*, session: Session, agreement_id: int) -> None:
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is not None:
+        session.delete(agreement)
+        session.commit()
+
+
+def set_next_contact(*, session: Session, visit_id: int, when: date | None) -> None:
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise LookupError(visit_id)
+    visit.next_contact = when
+    session.add(visit)
+    session.commit()
+
+
+def end_visit(*, session: Session, visit_id: int, now: datetime) -> None:
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise LookupError(visit_id)
+    visit.ended_at = now
+    session.add(visit)
+    session.commit()
+
+
+def known_wijken(*, session: Session) -> list[str]:
+    return sorted(set(session.exec(select(Household.wijk)).all()))

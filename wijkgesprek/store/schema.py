@@ -1,0 +1,192 @@
+"""Database file preparation: folder, permissions, version check and migrations.
+
+Runs with the standard library's sqlite3 before the user interface starts, so
+that a database from the future, a damaged file or an unwritable folder is
+reported as one clear sentence, and SQLAlchemy stays off the path to the
+first frame. The ORM (``store.models``) is only imported afterwards.
+
+The migration ladder starts at version 1. Each step runs in one transaction
+and raises ``PRAGMA user_version``; a database with a higher version than
+``SCHEMA_VERSION`` is refused, never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from wijkgesprek.errors import StoreError
+
+APPLICATION_ID = 0x574B4753  # "WKGS": marks a file as a wijkgesprek database
+
+_V1 = """
+CREATE TABLE household (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    wijk TEXT NOT NULL,
+    age_groups TEXT NOT NULL DEFAULT '',
+    created_at DATETIME NOT NULL
+);
+CREATE TABLE visit (
+    id INTEGER PRIMARY KEY,
+    household_id INTEGER NOT NULL REFERENCES household (id) ON DELETE CASCADE,
+    started_at DATETIME NOT NULL,
+    ended_at DATETIME,
+    next_contact DATE
+);
+CREATE INDEX ix_visit_household_id ON visit (household_id);
+CREATE TABLE note (
+    id INTEGER PRIMARY KEY,
+    visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+    topic TEXT NOT NULL,
+    text TEXT NOT NULL DEFAULT '',
+    themes TEXT NOT NULL DEFAULT '',
+    updated_at DATETIME NOT NULL,
+    UNIQUE (visit_id, topic)
+);
+CREATE TABLE agreement (
+    id INTEGER PRIMARY KEY,
+    visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+    wat TEXT NOT NULL,
+    wie TEXT NOT NULL DEFAULT '',
+    wanneer TEXT NOT NULL DEFAULT '',
+    created_at DATETIME NOT NULL
+);
+CREATE INDEX ix_agreement_visit_id ON agreement (visit_id);
+"""
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def step(connection: sqlite3.Connection) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+
+    return step
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _script(_V1),  # 0 -> 1: first release
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def ensure_data_dir(folder: Path) -> None:
+    """Create the data folder (0700) or check that it can be written."""
+    try:
+        created = not folder.exists()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if created or _holds_only_our_files(folder):
+            os.chmod(folder, 0o700)
+    except OSError as error:
+        raise StoreError(
+            f"De gegevensmap {folder} kan niet worden aangemaakt ({error.strerror}). "
+            "Kies een andere map met --data-dir of WIJKGESPREK_DATA_DIR."
+        ) from None
+    if not folder.is_dir():
+        raise StoreError(f"{folder} is geen map. Kies een gegevensmap met --data-dir.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(
+            f"De gegevensmap {folder} is niet schrijfbaar. Pas de rechten aan of kies "
+            "een andere map met --data-dir of WIJKGESPREK_DATA_DIR."
+        )
+
+
+def _holds_only_our_files(folder: Path) -> bool:
+    return all(entry.name.startswith("wijkgesprek") for entry in folder.iterdir())
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None, timeout=10)
+    connection.execute("PRAGMA busy_timeout = 10000")
+    return connection
+
+
+def read_version(path: Path) -> int:
+    """The schema version of an existing database file (0 for an empty file)."""
+    connection = _connect(path)
+    try:
+        app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    finally:
+        connection.close()
+    if tables and app_id != APPLICATION_ID:
+        raise StoreError(
+            f"{path} is geen database van wijkgesprek. Kies een andere gegevensmap met "
+            "--data-dir; het bestand is niet gewijzigd."
+        )
+    return version
+
+
+def prepare_database(path: Path) -> int:
+    """Create or migrate the database at ``path``; return the schema version.
+
+    Raises StoreError with a Dutch sentence for every problem a user can
+    cause or meet: an unwritable folder, a damaged file, a newer version.
+    """
+    ensure_data_dir(path.parent)
+    try:
+        version = read_version(path) if path.exists() else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"De database {path} is gemaakt door een nieuwere versie van wijkgesprek "
+                f"(schema {version}; deze versie kent tot en met {SCHEMA_VERSION}). Werk "
+                "wijkgesprek bij. De database is niet gewijzigd."
+            )
+        connection = _connect(path)
+        try:
+            _private(path)
+            connection.execute("PRAGMA journal_mode = WAL")
+            for number in range(version, SCHEMA_VERSION):
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    # Another window may have migrated meanwhile: read again under the lock.
+                    current = int(connection.execute("PRAGMA user_version").fetchone()[0])
+                    if current == number:
+                        MIGRATIONS[number](connection)
+                        connection.execute(f"PRAGMA user_version = {number + 1}")
+                        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    connection.execute("COMMIT")
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+        finally:
+            connection.close()
+        for suffix in ("-wal", "-shm"):
+            _private(path.with_name(path.name + suffix))
+    except sqlite3.DatabaseError as error:
+        raise StoreError(_explain(path, error)) from None
+    except PermissionError:
+        raise StoreError(
+            f"De database {path} kan niet worden geopend: geen toegang. Pas de rechten aan "
+            "of kies een andere map met --data-dir."
+        ) from None
+    return SCHEMA_VERSION
+
+
+def _private(path: Path) -> None:
+    """Make a file readable by its owner only (a no-op where it does not exist)."""
+    if path.exists():
+        os.chmod(path, 0o600)
+
+
+def _explain(path: Path, error: sqlite3.DatabaseError) -> str:
+    text = str(error).lower()
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return (
+            f"De database {path} is beschadigd of geen SQLite-bestand. Er is niets "
+            "overschreven. Zet een reservekopie terug of kies een andere map met --data-dir."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return (
+            f"De database {path} kan niet worden geschreven. Controleer de rechten of kies "
+            "een andere map met --data-dir."
+        )
+    if "full" in text:
+        return f"De schijf is vol: de database {path} kan niet worden bijgewerkt. Maak ruimte vrij."
+    if "locked" in text:
+        return f"De database {path} is bezet door een ander programma. Probeer het zo opnieuw."
+    return f"De database {path} kan niet worden gebruikt ({error}). Er is niets overschreven."

@@ -1,0 +1,26 @@
+"""Showing what a person typed, exactly as typed.
+
+Text from notes and fields is never parsed as markup: widgets get it with
+``markup=False`` or as ``Content``. Control characters (such as ESC, which could
+steer the terminal) are shown as visible symbols instead of being sent on.
+"""
+
+from __future__ import annotations
+
+_KEEP = {"\n", "\t"}
+_VISIBLE = (
+    {code: chr(0x2400 + code) for code in range(0x20) if chr(code) not in _KEEP}
+    | {0x7F: "\u2421"}
+    | {code: "\ufffd" for code in range(0x80, 0xA0)}
+)
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character replaced by a visible symbol (␛, ␇, …)."""
+    return text.translate(_VISIBLE)
+
+
+def one_line(text: str, width: int = 60) -> str:
+    """The first line of ``text``, shortened to ``width`` characters, made visible."""
+    first = visible(text.strip().split("\n", 1)[0])
+    return first if len(first) <= width else first[: width - 1] + "…"
