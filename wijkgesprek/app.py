@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -15,6 +16,7 @@ from textual.screen import Screen
 from wijkgesprek.config import THEMES, Config
 from wijkgesprek.content.model import Guide
 from wijkgesprek.screens.home import HomeScreen
+from wijkgesprek.text import clean_typed
 
 if TYPE_CHECKING:
     from wijkgesprek.store.engine import Store
@@ -79,6 +81,12 @@ class WijkgesprekApp(App[None]):
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         self.push_screen(HomeScreen())
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            # One place for every field: pasted control codes become visible symbols.
+            event.text = clean_typed(event.text)
+        await super().on_event(event)
 
     def action_help(self) -> None:
         from wijkgesprek.screens.help import HelpScreen

@@ -24,3 +24,9 @@ def one_line(text: str, width: int = 60) -> str:
     """The first line of ``text``, shortened to ``width`` characters, made visible."""
     first = visible(text.strip().split("\n", 1)[0])
     return first if len(first) <= width else first[: width - 1] + "…"
+
+
+def clean_typed(text: str) -> str:
+    """Text pasted or loaded into an editor: line ends normalised, other control
+    characters made visible, so nothing typed can steer the terminal."""
+    return visible(text.replace("\r\n", "\n").replace("\r", "\n"))

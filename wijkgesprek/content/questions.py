@@ -82,21 +82,35 @@ def _read_topics(reader: Reader) -> tuple[Topic, ...]:
             )
         )
     if reader.get(_TOPICS) is not None:
-        unknown = [topic_id for topic_id in entries if topic_id not in REQUIRED_TOPICS]
-        for topic_id in REQUIRED_TOPICS:
-            if topic_id in entries:
-                continue
-            near = closest(topic_id, unknown)
-            if near is not None:
-                unknown.remove(near)
-                reader.error(
-                    (*_TOPICS, near),
-                    f"verplicht onderwerp '{topic_id}' ontbreekt; is '{near}' een tikfout?",
-                    at_key=True,
-                )
-            else:
-                reader.error(_TOPICS, f"verplicht onderwerp '{topic_id}' ontbreekt", at_key=True)
+        _report_missing_topics(reader, list(entries))
     return tuple(topics)
+
+
+def _report_missing_topics(reader: Reader, present: list[str]) -> None:
+    """Report required topics that are absent; a near miss gets its own typo hint."""
+    unknown = [topic_id for topic_id in present if topic_id not in REQUIRED_TOPICS]
+    missing = []
+    for topic_id in REQUIRED_TOPICS:
+        if topic_id in present:
+            continue
+        near = closest(topic_id, unknown)
+        if near is None:
+            missing.append(topic_id)
+            continue
+        unknown.remove(near)
+        reader.error(
+            (*_TOPICS, near),
+            f"verplicht onderwerp '{topic_id}' ontbreekt; is '{near}' een tikfout?",
+            at_key=True,
+        )
+    if missing:
+        names = ", ".join(f"'{topic_id}'" for topic_id in missing)
+        message = (
+            f"verplicht onderwerp {names} ontbreekt"
+            if len(missing) == 1
+            else f"verplichte onderwerpen {names} ontbreken"
+        )
+        reader.error(_TOPICS, message, at_key=True)
 
 
 def _read_themes(reader: Reader) -> tuple[Theme, ...]:

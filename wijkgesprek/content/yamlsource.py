@@ -21,7 +21,7 @@ import difflib
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
@@ -94,7 +94,7 @@ class Document:
     """Where each value starts."""
     keys: dict[DataPath, Position]
     """Where the key of each mapping entry starts (paths of mapping entries only)."""
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
     """Refused constructs (duplicate keys, tags, aliases); empty for a clean file."""
 
     def position(self, path: DataPath, *, at_key: bool = False) -> Position:

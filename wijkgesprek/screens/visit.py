@@ -25,6 +25,7 @@ from wijkgesprek.domain.household import describe_children
 from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched, tagged_themes
 from wijkgesprek.store import repo
 from wijkgesprek.text import visible
+from wijkgesprek.widgets.note_area import NoteArea
 from wijkgesprek.widgets.topic_list import TopicList
 
 if TYPE_CHECKING:
@@ -107,6 +108,7 @@ class VisitScreen(Screen[None]):
         self.topic_id = ""
         self._dirty = False
         self._timer: Timer | None = None
+        self.note = NoteArea(id="note", soft_wrap=True, show_line_numbers=False)
 
     @property
     def topics(self) -> tuple[Topic, ...]:
@@ -122,7 +124,7 @@ class VisitScreen(Screen[None]):
                 with VerticalScroll(id="guide"):
                     yield Static("", id="guide-text")
                 yield Static("", id="note-label", markup=False)
-                yield TextArea(id="note", soft_wrap=True, show_line_numbers=False)
+                yield self.note
         yield Footer()
 
     def on_mount(self) -> None:
@@ -133,7 +135,7 @@ class VisitScreen(Screen[None]):
         )
         self._refresh_topics()
         self._show_topic(self.topics[0].id)
-        self.query_one("#note", TextArea).focus()
+        self.note.focus()
 
     # -- topics ---------------------------------------------------------------
 
@@ -160,9 +162,7 @@ class VisitScreen(Screen[None]):
         self.query_one("#guide-text", Static).update(self._guide_content(topic))
         self.query_one("#guide", VerticalScroll).scroll_home(animate=False)
         note = self.record.notes.get(topic_id, TopicNote())
-        area = self.query_one("#note", TextArea)
-        with area.prevent(TextArea.Changed):
-            area.load_text(note.text)
+        self.note.load_note(note.text)
         self._update_note_label("")
 
     def _guide_content(self, topic: Topic) -> Content:
@@ -189,7 +189,7 @@ class VisitScreen(Screen[None]):
     def _topic_chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and event.option.id != self.topic_id:
             self._show_topic(event.option.id)
-        self.query_one("#note", TextArea).focus()
+        self.note.focus()
 
     # -- saving ---------------------------------------------------------------
 
@@ -200,13 +200,18 @@ class VisitScreen(Screen[None]):
             self._timer = self.set_timer(SAVE_DELAY, self.flush)
 
     def flush(self) -> None:
-        """Save the note now if it changed (called on timer, switch, leave and quit)."""
+        """Save the note now if it changed (on timer, topic switch, leaving and quitting)."""
+        if self._save() and self.is_attached:
+            self._update_note_label(f"· opgeslagen {datetime.now().strftime('%H:%M')}")
+
+    def _save(self) -> bool:
+        """Write the note to the database; True when something was written."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         if not self._dirty or self.record is None:
-            return
-        text = self.query_one("#note", TextArea).text
+            return False
+        text = self.note.text
         try:
             self.app.store.run(
                 repo.save_note, visit_id=self.visit_id, topic=self.topic_id, text=text, now=_now()
@@ -217,23 +222,23 @@ class VisitScreen(Screen[None]):
                 "wijkgesprek probeert het opnieuw.",
                 severity="error",
             )
-            return
+            return False
         self._dirty = False
         note = self.record.notes.get(self.topic_id, TopicNote())
         was_touched = is_touched(self.topic_id, self.record)
         self.record = replace(
             self.record, notes={**self.record.notes, self.topic_id: replace(note, text=text)}
         )
-        if was_touched != is_touched(self.topic_id, self.record):
+        if was_touched != is_touched(self.topic_id, self.record) and self.is_attached:
             self._refresh_topics()
-        self._update_note_label(f"· opgeslagen {datetime.now().strftime('%H:%M')}")
+        return True
 
     def action_save(self) -> None:
         self._dirty = True
         self.flush()
 
     def on_unmount(self) -> None:
-        self.flush()
+        self._save()
 
     # -- actions --------------------------------------------------------------
 
@@ -241,7 +246,7 @@ class VisitScreen(Screen[None]):
         self.query_one(TopicList).focus()
 
     def action_back(self) -> None:
-        if self.query_one("#note", TextArea).has_focus:
+        if self.note.has_focus:
             self.action_focus_topics()
             return
         self.flush()

@@ -7,7 +7,7 @@ screens and the command line do not depend on the session's lifetime.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -45,7 +45,10 @@ def list_households(*, session: Session) -> list[HouseholdRow]:
         )
         for household, last_visit, open_id in session.exec(statement)
     ]
-    rows.sort(key=lambda row: (row.last_visit or datetime.min, row.code), reverse=True)
+    # Stored datetimes come back aware (UTC): the fallback must be aware too, or a
+    # household without visits makes the comparison raise TypeError.
+    never = datetime.min.replace(tzinfo=UTC)
+    rows.sort(key=lambda row: (row.last_visit or never, row.code), reverse=True)
     return rows
 
 

@@ -1,0 +1,243 @@
+"""The whole conversation flow through the real app, driven by Pilot at 80×24."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static, TextArea
+
+from wijkgesprek.app import WijkgesprekApp
+from wijkgesprek.config import Config
+from wijkgesprek.content.questions import load_guide
+from wijkgesprek.paths import shipped_questions
+from wijkgesprek.screens.agreements import AgreementsScreen
+from wijkgesprek.screens.help import HelpScreen
+from wijkgesprek.screens.home import HomeScreen
+from wijkgesprek.screens.new_visit import NewVisitScreen
+from wijkgesprek.screens.summary import SummaryScreen
+from wijkgesprek.screens.themes import ThemesScreen
+from wijkgesprek.screens.visit import VisitScreen
+from wijkgesprek.store.schema import prepare_database
+from wijkgesprek.widgets.topic_list import TopicList
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    path = tmp_path / "data" / "wijkgesprek.db"
+    prepare_database(path)
+    return path
+
+
+def make_app(db_path: Path, config: Config | None = None) -> WijkgesprekApp:
+    return WijkgesprekApp(guide=load_guide(shipped_questions()), database=db_path, config=config)
+
+
+def query(db_path: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db_path) as connection:
+        return connection.execute(sql).fetchall()
+
+
+async def wait_until(pilot: Pilot[None], condition: object, seconds: float = 5.0) -> None:
+    """Let the app run until ``condition()`` holds (bounded), instead of a fixed sleep."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():  # type: ignore[operator]
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app did not reach the expected state in time")
+
+
+async def start_visit(pilot: Pilot[None], code: str = "GZ-001", children: int = 1) -> None:
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+    await pilot.press("n")
+    await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
+    await pilot.press(*code, "tab", *"Noord", "tab")
+    for _ in range(children):
+        await pilot.press("space", "down")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+
+
+def topic_markers(app: WijkgesprekApp) -> list[str]:
+    topics = app.screen.query_one(TopicList)
+    return [str(topics.get_option_at_index(i).prompt) for i in range(topics.option_count)]
+
+
+async def test_whole_visit_from_new_to_summary(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        assert isinstance(app.focused, TextArea)
+        assert screen.topic_id == "kennismaking"
+        assert topic_markers(app)[0].startswith("1 ○")
+
+        await pilot.press(*"Vraag van school over huiswerk")
+        await pilot.press("f2", "2")  # jump to "stress en zorgen": saves the first note
+        assert screen.topic_id == "stress"
+        assert query(db_path, "SELECT topic, text FROM note") == [
+            ("kennismaking", "Vraag van school over huiswerk")
+        ]
+        assert topic_markers(app)[0].startswith("1 ●")
+        assert topic_markers(app)[1].startswith("2 ○")
+        assert app.focused is screen.query_one("#note")
+
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        await pilot.press("space", "enter")  # the first theme of the guide
+        await wait_until(pilot, lambda: app.screen is screen)
+        first_theme = app.guide.themes[0]
+        assert query(db_path, "SELECT themes FROM note WHERE topic = 'stress'") == [
+            (first_theme.id,)
+        ]
+        assert first_theme.naam in str(screen.query_one("#themes-line", Static).render())
+
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: isinstance(app.screen, AgreementsScreen))
+        await pilot.press(*"Aanmelden schuldhulp")
+        await pilot.press("enter")
+        await pilot.press(*"moeder", "enter", *"voor vrijdag", "enter")
+        await pilot.press("tab", "tab", "tab", *"3-12-2026", "enter", "escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+        assert query(db_path, "SELECT wat, wie, wanneer FROM agreement") == [
+            ("Aanmelden schuldhulp", "moeder", "voor vrijdag")
+        ]
+        assert query(db_path, "SELECT next_contact FROM visit") == [("2026-12-03",)]
+        assert topic_markers(app)[5].startswith("6 ●")
+
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        text = str(app.screen.query_one("#summary-text", Static).render())
+        touched, untouched = text.split("Niet aan bod gekomen")
+        assert "Kennismaking en vraag" in touched and "Stress en zorgen" in touched
+        assert "Dromen en hoop" in untouched and "Veiligheid" in untouched
+        assert "Aanmelden schuldhulp — moeder — voor vrijdag" in text
+        assert "03-12-2026" in text
+
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert query(db_path, "SELECT count(*) FROM visit WHERE ended_at IS NOT NULL") == [(1,)]
+        table = app.screen.query_one("#households", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 1)
+        assert "bezoek open" not in str(table.get_row_at(0))
+
+
+async def test_left_visit_is_resumed_with_its_notes(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press(*"Eerste indruk")
+        await pilot.press("escape", "escape")  # note → topics → home
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        table = app.screen.query_one("#households", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 1)
+        assert "bezoek open" in str(table.get_row_at(0))
+
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        assert app.screen.query_one("#note", TextArea).text == "Eerste indruk"
+    assert query(db_path, "SELECT count(*) FROM visit") == [(1,)]
+
+
+async def test_note_is_saved_while_typing_without_leaving(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press(*"Zorgen om de huur")
+        await wait_until(
+            pilot, lambda: query(db_path, "SELECT text FROM note") == [("Zorgen om de huur",)], 3
+        )
+        assert "opgeslagen" in str(app.screen.query_one("#note-label", Static).render())
+
+
+async def test_quit_saves_the_note_immediately(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press(*"Laatste woorden")
+        await pilot.press("ctrl+q")
+    assert query(db_path, "SELECT text FROM note") == [("Laatste woorden",)]
+
+
+MARKUP = "[bold]vet[/bold] [@click=app.quit]klik[/] [red"
+
+
+async def test_markup_and_escapes_stay_literal(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press(*MARKUP)
+        app.post_message(events.Paste(" \x1b[31mrood\x07"))
+        await pilot.press("f2", "2", "f4")  # save by switching; open agreements
+        await wait_until(pilot, lambda: isinstance(app.screen, AgreementsScreen))
+        await pilot.press(*MARKUP, "enter", "enter", "enter")
+        table = app.screen.query_one("#agreement-table", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 1)
+        assert str(table.get_cell_at((0, 0))) == MARKUP
+        await pilot.press("escape", "f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        summary = str(app.screen.query_one("#summary-text", Static).render())
+        assert MARKUP in summary
+        assert app.is_running  # [@click=app.quit] was not acted on
+    (note,) = query(db_path, "SELECT text FROM note WHERE topic = 'kennismaking'")
+    assert note == (MARKUP + " ␛[31mrood␇",)
+
+
+async def test_new_visit_refuses_a_name_and_conflicting_children(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("n", *"Jansen", "tab", *"Noord", "enter")
+        error = app.screen.query_one("#form-error", Static)
+        assert "nooit een naam" in str(error.render())
+        code = app.screen.query_one("#code", Input)
+        code.value = "GZ-7"
+        await pilot.press("tab")  # from the wijk field to the children list
+        await pilot.press("space", "end", "space", "enter")  # 0–4 jaar and "geen kinderen"
+        assert "niet allebei" in str(error.render())
+        assert isinstance(app.screen, NewVisitScreen)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+    assert query(db_path, "SELECT count(*) FROM household") == [(0,)]
+
+
+async def test_help_shows_screen_help_and_binding_ids(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = app.screen._text()  # the Markdown shown
+        assert "# Het gesprek" in text
+        assert "| Afronden | `afronden` |" in text
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+
+
+async def test_keymap_from_config_moves_a_binding(db_path: Path) -> None:
+    app = make_app(db_path, Config(keymap={"afronden": "f10"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitScreen)
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+async def test_colours_follow_config_and_toggle(db_path: Path, theme: str) -> None:
+    app = make_app(db_path, Config(theme=theme))
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        assert app.theme == theme
+        await pilot.press("f9")
+        assert app.theme != theme
+        assert app.current_theme.dark == (theme == "textual-light")
