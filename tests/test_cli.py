@@ -1,0 +1,189 @@
+"""The command line: versions, checks, and one clear sentence for every user error."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from wijkgesprek import __version__
+from wijkgesprek.cli import main
+from wijkgesprek.paths import shipped_questions
+from wijkgesprek.store.schema import APPLICATION_ID, SCHEMA_VERSION
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "wijkgesprek", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_version_runs_from_any_folder(tmp_path: Path) -> None:
+    result = run("--version", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"wijkgesprek {__version__}"
+
+
+def test_unknown_option_is_a_dutch_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--kleur"]) == 2
+    err = capsys.readouterr().err
+    assert "onbekende opties of woorden: --kleur" in err
+    assert "--help" in err
+
+
+def test_help_is_dutch(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("gebruik: wijkgesprek")
+    assert "controleer" in out and "toon deze hulp en stop" in out
+
+
+def test_check_the_shipped_guide(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["controleer", str(shipped_questions())]) == 0
+    assert "in orde" in capsys.readouterr().out
+
+
+def test_check_json_prints_what_was_read(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["controleer", "--json", str(shipped_questions())]) == 0
+    read = json.loads(capsys.readouterr().out)
+    assert [topic["id"] for topic in read["onderwerpen"]][:2] == ["kennismaking", "stress"]
+
+
+def test_check_a_broken_file_names_file_line_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "vragen.yaml"
+    broken.write_text(
+        shipped_questions().read_text("utf-8").replace("doorvragen:", "doorvrgen:", 1)
+    )
+    assert main(["controleer", str(broken)]) == 1
+    err = capsys.readouterr().err
+    line = next(
+        n for n, text in enumerate(broken.read_text().splitlines(), 1) if "doorvrgen" in text
+    )
+    assert f"{broken}:{line}:" in err
+    assert "bedoelde je 'doorvragen'?" in err
+
+
+def test_missing_questions_file_is_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "weg.yaml"
+    assert main(["--data-dir", str(tmp_path / "data"), "--questions", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert str(missing) in err and "Traceback" not in err
+
+
+def test_database_from_the_future_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    database = data / "wijkgesprek.db"
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE later (x)")
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = database.read_bytes()
+    assert main(["--data-dir", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert str(database) in err and "nieuwere versie" in err
+    assert database.read_bytes() == before
+
+
+def test_unusable_data_folder_is_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "bestand"
+    blocker.write_text("geen map")
+    assert main(["--data-dir", str(blocker / "data")]) == 1
+    err = capsys.readouterr().err
+    assert str(blocker / "data") in err and "--data-dir" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_broken_config_names_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    (config_dir / "config.toml").write_text('kleuren = "licht"\n[toetsen\n')
+    monkeypatch.setenv("WIJKGESPREK_CONFIG_DIR", str(config_dir))
+    assert main(["--data-dir", str(tmp_path / "data")]) == 1
+    err = capsys.readouterr().err
+    assert f"{config_dir / 'config.toml'}:2:" in err
+    assert "Traceback" not in err
+
+
+def test_misspelt_config_key_gets_a_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "config.toml").write_text('kleur = "licht"\n')
+    monkeypatch.setenv("WIJKGESPREK_CONFIG_DIR", str(tmp_path))
+    assert main(["--data-dir", str(tmp_path / "data")]) == 1
+    assert "Bedoelde je 'kleuren'?" in capsys.readouterr().err
+
+
+def test_where_shows_the_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WIJKGESPREK_DATA_DIR", str(tmp_path / "hier"))
+    assert main(["waar"]) == 0
+    assert str(tmp_path / "hier") in capsys.readouterr().out
+
+
+def test_wheel_carries_the_data_and_finds_it_from_elsewhere(tmp_path: Path) -> None:
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "dist"),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert build.returncode == 0, build.stderr[-2000:]
+    (wheel,) = (tmp_path / "dist").glob("wijkgesprek-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "wijkgesprek/data/questions.yaml" in names
+    assert "wijkgesprek/app.tcss" in names
+    target = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(target)
+    elsewhere = tmp_path / "ergens"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    result = run(
+        "controleer", str(target / "wijkgesprek/data/questions.yaml"), cwd=elsewhere, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    found = subprocess.run(
+        [sys.executable, "-c", "import wijkgesprek.paths as p; print(p.shipped_questions())"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=60,
+    )
+    assert Path(found.stdout.strip()) == target / "wijkgesprek/data/questions.yaml"
