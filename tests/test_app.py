@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static, TextArea
 
@@ -241,3 +242,29 @@ async def test_colours_follow_config_and_toggle(db_path: Path, theme: str) -> No
         await pilot.press("f9")
         assert app.theme != theme
         assert app.current_theme.dark == (theme == "textual-light")
+
+
+async def test_command_palette_offers_dutch_commands(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("ctrl+p", *"nieuw huis")
+        results = app.screen.query_one(CommandList)
+
+        def position() -> int | None:
+            prompts = [str(option.prompt) for option in results.options]
+            return next((i for i, p in enumerate(prompts) if "Nieuw huisbezoek" in p), None)
+
+        await wait_until(pilot, lambda: position() == 0)  # the search runs async
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
+
+
+async def test_command_palette_says_no_match_in_dutch(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("ctrl+p", *"xyzzy")
+        results = app.screen.query_one(CommandList)
+        await wait_until(pilot, lambda: results.option_count == 1)
+        assert "Geen opdracht gevonden" in str(results.get_option_at_index(0).prompt)

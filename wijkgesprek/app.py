@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import CommandPalette
 from textual.screen import Screen
 
 from wijkgesprek.config import THEMES, Config
 from wijkgesprek.content.model import Guide
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.text import clean_typed
+from wijkgesprek.widgets.palette import CommandPalette
 
 if TYPE_CHECKING:
     from wijkgesprek.store.engine import Store
@@ -124,6 +124,9 @@ class WijkgesprekApp(App[None]):
         yield SystemCommand(
             "Stoppen", "Sla alles op en sluit wijkgesprek (Ctrl+Q)", self.action_quit
         )
+        commands = getattr(screen, "commands", None)
+        if callable(commands):
+            yield from commands()
 
     def _where(self) -> None:
         self.notify(f"De gegevens staan in {self.database.parent}", timeout=10)

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
 GENERAL = """\
-## Altijd
+## Toetsen op dit scherm
 
 | toets | wat | id |
 |---|---|---|
@@ -40,14 +40,13 @@ class HelpScreen(ModalScreen[None]):
         text = getattr(self.for_screen, "HELP", "# Hulp")
         rows = []
         seen = set()
-        for key, active in self.for_screen.active_bindings.items():
+        for active in self.for_screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.id in seen or binding.system:
                 continue
             seen.add(binding.id)
             shown = self.app.get_key_display(binding)
             rows.append(f"| `{shown}` | {binding.description} | `{binding.id or ''}` |")
-            del key
         return f"{text}\n\n{GENERAL.format(rows=chr(10).join(rows))}"
 
     def action_close(self) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -106,6 +107,9 @@ class HomeScreen(Screen[None]):
         table.display = bool(rows)
         if rows:
             table.focus()
+
+    def commands(self) -> Iterator[SystemCommand]:
+        yield SystemCommand("Nieuw huisbezoek", "Begin een huisbezoek (n)", self.action_new_visit)
 
     def action_new_visit(self) -> None:
         from wijkgesprek.screens.new_visit import NewVisitScreen

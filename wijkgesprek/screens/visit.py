@@ -7,13 +7,15 @@ saved too), on every topic switch, and when leaving the screen or the app.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -187,9 +189,8 @@ class VisitScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#topics")
     def _topic_chosen(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id and event.option.id != self.topic_id:
-            self._show_topic(event.option.id)
-        self.note.focus()
+        if event.option.id:
+            self._choose(event.option.id)
 
     # -- saving ---------------------------------------------------------------
 
@@ -241,6 +242,26 @@ class VisitScreen(Screen[None]):
         self._save()
 
     # -- actions --------------------------------------------------------------
+
+    def commands(self) -> Iterator[SystemCommand]:
+        for number, topic in enumerate(self.topics, start=1):
+            yield SystemCommand(
+                f"Onderwerp: {topic.titel}",
+                f"Ga naar onderwerp {number}",
+                partial(self._choose, topic.id),
+            )
+        yield SystemCommand(
+            "Thema's koppelen", "Thema's bij deze aantekening (F3)", self.action_themes
+        )
+        yield SystemCommand(
+            "Afspraken", "Afspraken en volgend contact (F4)", self.action_agreements
+        )
+        yield SystemCommand("Afronden", "Samenvatting en bezoek afsluiten (F8)", self.action_finish)
+
+    def _choose(self, topic_id: str) -> None:
+        if topic_id != self.topic_id:
+            self._show_topic(topic_id)
+        self.note.focus()
 
     def action_focus_topics(self) -> None:
         self.query_one(TopicList).focus()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -33,7 +34,7 @@ class TopicList(OptionList):
         self.clear_options()
         self.add_options(
             Option(
-                f"{number} {'●' if topic.id in touched else '○'} {topic.titel}",
+                Content(f"{number} {'●' if topic.id in touched else '○'} {topic.titel}"),
                 id=topic.id,
             )
             for number, topic in enumerate(self.topics, start=1)
