@@ -155,7 +155,7 @@ async def test_note_is_saved_while_typing_without_leaving(db_path: Path) -> None
         await wait_until(
             pilot, lambda: query(db_path, "SELECT text FROM note") == [("Zorgen om de huur",)], 3
         )
-        assert "opgeslagen" in str(app.screen.query_one("#note-label", Static).render())
+        assert "opgeslagen" in str(app.screen.query_one("#note-state", Static).render())
 
 
 async def test_quit_saves_the_note_immediately(db_path: Path) -> None:

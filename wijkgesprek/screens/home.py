@@ -49,7 +49,6 @@ class HomeScreen(Screen[None]):
             "open",
             "Openen",
             id="openen",
-            show=False,
             tooltip="Hervat of begin een bezoek bij het gekozen huishouden",
         ),
     ]
@@ -105,8 +104,12 @@ class HomeScreen(Screen[None]):
         else:
             status.update("Nog geen huishoudens. Druk op n voor een nieuw huisbezoek.")
         table.display = bool(rows)
+        self.refresh_bindings()
         if rows:
             table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.rows) if action == "open" else True
 
     def commands(self) -> Iterator[SystemCommand]:
         yield SystemCommand("Nieuw huisbezoek", "Begin een huisbezoek (n)", self.action_new_visit)

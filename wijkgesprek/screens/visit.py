@@ -125,7 +125,9 @@ class VisitScreen(Screen[None]):
             with Vertical(id="main"):
                 with VerticalScroll(id="guide"):
                     yield Static("", id="guide-text")
-                yield Static("", id="note-label", markup=False)
+                with Horizontal(id="note-bar"):
+                    yield Static("", id="note-label", markup=False)
+                    yield Static("", id="note-state")
                 yield self.note
         yield Footer()
 
@@ -185,7 +187,8 @@ class VisitScreen(Screen[None]):
 
     def _update_note_label(self, state: str) -> None:
         title = self.app.guide.topic(self.topic_id).titel
-        self.query_one("#note-label", Static).update(f"Aantekeningen · {title}  {state}".rstrip())
+        self.query_one("#note-label", Static).update(f"Aantekeningen · {title}")
+        self.query_one("#note-state", Static).update(state)
 
     @on(OptionList.OptionSelected, "#topics")
     def _topic_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -203,7 +206,7 @@ class VisitScreen(Screen[None]):
     def flush(self) -> None:
         """Save the note now if it changed (on timer, topic switch, leaving and quitting)."""
         if self._save() and self.is_attached:
-            self._update_note_label(f"· opgeslagen {datetime.now().strftime('%H:%M')}")
+            self._update_note_label(f"opgeslagen {datetime.now().strftime('%H:%M')}")
 
     def _save(self) -> bool:
         """Write the note to the database; True when something was written."""
