@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 
@@ -50,3 +51,78 @@ class Guide:
             if theme.id == theme_id:
                 return theme
         return None
+
+
+# -- the network file (sociale kaart) -------------------------------------------
+
+KINDS = ("activiteit", "dienst", "regeling")
+"""The allowed values of ``soort``."""
+
+ALL_WIJKEN = "alle"
+"""``wijk: alle`` means the entry is for every wijk of the municipality."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    telefoon: str = ""
+    email: str = ""
+    """Written as ``e-mail`` in the YAML."""
+    website: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One activity, service or arrangement (regeling) of the network."""
+
+    naam: str
+    soort: str
+    """One of KINDS."""
+    themes: tuple[str, ...]
+    """Theme ids (from the guide), written as ``thema's``."""
+    wijk: str
+    """A wijk name as written, or ALL_WIJKEN."""
+    kosten: str
+    """As written: "gratis", an amount such as "€ 5 per maand", or "via regeling"."""
+    contact: Contact
+    laatst_gecontroleerd: date
+    ages: tuple[int, int] | None = None
+    """``doelgroep.leeftijd`` as an inclusive range of years (``0-4`` → (0, 4), ``18+`` →
+    (18, 120), ``3`` → (3, 3)); None when the entry is for any age."""
+    group: str = ""
+    """``doelgroep.groep``, e.g. "ouders van jonge kinderen"."""
+    wanneer: str = ""
+    beschrijving: str = ""
+    source: Path = Path()
+    line: int = 0
+    """Where the entry starts, for messages."""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Entries with the same naam and wijk (case-insensitive) are the same entry."""
+        return (self.naam.casefold(), self.wijk.casefold())
+
+    @property
+    def free(self) -> bool:
+        return self.kosten.strip().casefold() == "gratis"
+
+
+@dataclass(frozen=True)
+class Override:
+    """An entry defined in two files: the later file wins."""
+
+    naam: str
+    wijk: str
+    winner: Path
+    winner_line: int
+    loser: Path
+    loser_line: int
+
+
+@dataclass(frozen=True)
+class Network:
+    entries: tuple[Entry, ...]
+    sources: tuple[Path, ...] = ()
+    overrides: tuple[Override, ...] = ()
+
+    def wijken(self) -> tuple[str, ...]:
+        return tuple(sorted({e.wijk for e in self.entries if e.wijk != ALL_WIJKEN}))

@@ -21,54 +21,55 @@ from wijkgesprek.errors import StoreError
 
 APPLICATION_ID = 0x574B4753  # "WKGS": marks a file as a wijkgesprek database
 
-_V1 = """
-CREATE TABLE household (
-    id INTEGER PRIMARY KEY,
-    code TEXT NOT NULL UNIQUE,
-    wijk TEXT NOT NULL,
-    age_groups TEXT NOT NULL DEFAULT '',
-    created_at DATETIME NOT NULL
-);
-CREATE TABLE visit (
-    id INTEGER PRIMARY KEY,
-    household_id INTEGER NOT NULL REFERENCES household (id) ON DELETE CASCADE,
-    started_at DATETIME NOT NULL,
-    ended_at DATETIME,
-    next_contact DATE
-);
-CREATE INDEX ix_visit_household_id ON visit (household_id);
-CREATE TABLE note (
-    id INTEGER PRIMARY KEY,
-    visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
-    topic TEXT NOT NULL,
-    text TEXT NOT NULL DEFAULT '',
-    themes TEXT NOT NULL DEFAULT '',
-    updated_at DATETIME NOT NULL,
-    UNIQUE (visit_id, topic)
-);
-CREATE TABLE agreement (
-    id INTEGER PRIMARY KEY,
-    visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
-    wat TEXT NOT NULL,
-    wie TEXT NOT NULL DEFAULT '',
-    wanneer TEXT NOT NULL DEFAULT '',
-    created_at DATETIME NOT NULL
-);
-CREATE INDEX ix_agreement_visit_id ON agreement (visit_id);
-"""
+_V1 = (
+    """CREATE TABLE household (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        wijk TEXT NOT NULL,
+        age_groups TEXT NOT NULL DEFAULT '',
+        created_at DATETIME NOT NULL
+    )""",
+    """CREATE TABLE visit (
+        id INTEGER PRIMARY KEY,
+        household_id INTEGER NOT NULL REFERENCES household (id) ON DELETE CASCADE,
+        started_at DATETIME NOT NULL,
+        ended_at DATETIME,
+        next_contact DATE
+    )""",
+    "CREATE INDEX ix_visit_household_id ON visit (household_id)",
+    """CREATE TABLE note (
+        id INTEGER PRIMARY KEY,
+        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+        topic TEXT NOT NULL,
+        text TEXT NOT NULL DEFAULT '',
+        themes TEXT NOT NULL DEFAULT '',
+        updated_at DATETIME NOT NULL,
+        UNIQUE (visit_id, topic)
+    )""",
+    """CREATE TABLE agreement (
+        id INTEGER PRIMARY KEY,
+        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+        wat TEXT NOT NULL,
+        wie TEXT NOT NULL DEFAULT '',
+        wanneer TEXT NOT NULL DEFAULT '',
+        created_at DATETIME NOT NULL
+    )""",
+    "CREATE INDEX ix_agreement_visit_id ON agreement (visit_id)",
+)
 
 
-def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+def _statements(*statements: str) -> Callable[[sqlite3.Connection], None]:
+    """A migration step made of SQL statements, run one by one in the step's transaction."""
+
     def step(connection: sqlite3.Connection) -> None:
-        for statement in sql.split(";"):
-            if statement.strip():
-                connection.execute(statement)
+        for statement in statements:
+            connection.execute(statement)
 
     return step
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _script(_V1),  # 0 -> 1: first release
+    _statements(*_V1),  # 0 -> 1: first release
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -105,7 +106,11 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def read_version(path: Path) -> int:
-    """The schema version of an existing database file (0 for an empty file)."""
+    """The schema version of an existing database file (0 for an empty file).
+
+    Like any SQLite client, this may fold a leftover WAL file into the database; it
+    writes nothing else.
+    """
     connection = _connect(path)
     try:
         app_id = connection.execute("PRAGMA application_id").fetchone()[0]

@@ -1,0 +1,47 @@
+"""Shared fixtures. Every test runs with its home, data and config folders in tmp_path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from wijkgesprek import paths
+from wijkgesprek.content.model import Guide
+from wijkgesprek.content.questions import load_guide
+from wijkgesprek.store.engine import Store
+from wijkgesprek.store.schema import prepare_database
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep every test (and every subprocess it starts) away from the real home folder."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("WIJKGESPREK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("WIJKGESPREK_CONFIG_DIR", str(tmp_path / "config"))
+    return home
+
+
+@pytest.fixture
+def database(isolated_home: Path) -> Path:
+    """A prepared (migrated) database file in the test's data folder (under tmp_path)."""
+    path = paths.data_dir() / paths.DATABASE_NAME
+    prepare_database(path)
+    return path
+
+
+@pytest.fixture
+def store(database: Path) -> Iterator[Store]:
+    opened = Store(database)
+    yield opened
+    opened.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def guide() -> Guide:
+    return load_guide(paths.shipped_questions())
