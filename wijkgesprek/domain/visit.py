@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from wijkgesprek.domain.referral import ReferralData
+
 AGREEMENTS_TOPIC = "afspraken"
 
 
@@ -35,6 +37,10 @@ class VisitRecord:
     next_contact: date | None = None
     notes: dict[str, TopicNote] = field(default_factory=dict)
     agreements: tuple[AgreementData, ...] = ()
+    referrals: tuple[ReferralData, ...] = ()
+    """The household's referrals that are still open, or were made or updated in this visit."""
+    gaps: tuple[str, ...] = ()
+    """Themes for which the network had nothing in the wijk during this visit."""
 
     @property
     def is_open(self) -> bool:
@@ -78,6 +84,8 @@ class Summary:
     themes: tuple[str, ...]
     agreements: tuple[AgreementData, ...]
     next_contact: date | None
+    referrals: tuple[ReferralData, ...] = ()
+    gaps: tuple[str, ...] = ()
 
 
 def summarise(record: VisitRecord, topic_ids: tuple[str, ...]) -> Summary:
@@ -90,6 +98,8 @@ def summarise(record: VisitRecord, topic_ids: tuple[str, ...]) -> Summary:
         themes=tagged_themes(record),
         agreements=record.agreements,
         next_contact=record.next_contact,
+        referrals=record.referrals,
+        gaps=record.gaps,
     )
 
 

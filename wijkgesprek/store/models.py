@@ -51,3 +51,49 @@ class Agreement(SQLModel, table=True):
     wie: str = ""
     wanneer: str = ""
     created_at: datetime
+
+
+class Referral(SQLModel, table=True):
+    """A verwijzing: an entry of the network discussed with the household."""
+
+    __tablename__ = "referral"
+
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
+    visit_id: int = Field(foreign_key="visit.id", ondelete="CASCADE")
+    naam: str
+    soort: str
+    wijk: str
+    themes: str = ""
+    contact: str = ""
+    """The entry's contact data at the time, for exports and the family version."""
+    state: str
+    reason: str = ""
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReferralEvent(SQLModel, table=True):
+    """Every state a referral went through, in which visit: nothing is overwritten."""
+
+    __tablename__ = "referral_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True, ondelete="CASCADE")
+    visit_id: int = Field(foreign_key="visit.id", ondelete="CASCADE")
+    state: str
+    reason: str = ""
+    at: datetime
+
+
+class Gap(SQLModel, table=True):
+    """A tagged theme for which the network had nothing in the household's wijk."""
+
+    __tablename__ = "gap"
+    __table_args__ = (UniqueConstraint("visit_id", "theme"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", ondelete="CASCADE")
+    wijk: str
+    theme: str
+    created_at: datetime

@@ -58,6 +58,42 @@ _V1 = (
 )
 
 
+_V2 = (
+    """CREATE TABLE referral (
+        id INTEGER PRIMARY KEY,
+        household_id INTEGER NOT NULL REFERENCES household (id) ON DELETE CASCADE,
+        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+        naam TEXT NOT NULL,
+        soort TEXT NOT NULL,
+        wijk TEXT NOT NULL,
+        themes TEXT NOT NULL DEFAULT '',
+        contact TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        created_at DATETIME NOT NULL,
+        updated_at DATETIME NOT NULL
+    )""",
+    "CREATE INDEX ix_referral_household_id ON referral (household_id)",
+    """CREATE TABLE referral_event (
+        id INTEGER PRIMARY KEY,
+        referral_id INTEGER NOT NULL REFERENCES referral (id) ON DELETE CASCADE,
+        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+        state TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        at DATETIME NOT NULL
+    )""",
+    "CREATE INDEX ix_referral_event_referral_id ON referral_event (referral_id)",
+    """CREATE TABLE gap (
+        id INTEGER PRIMARY KEY,
+        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+        wijk TEXT NOT NULL,
+        theme TEXT NOT NULL,
+        created_at DATETIME NOT NULL,
+        UNIQUE (visit_id, theme)
+    )""",
+)
+
+
 def _statements(*statements: str) -> Callable[[sqlite3.Connection], None]:
     """A migration step made of SQL statements, run one by one in the step's transaction."""
 
@@ -70,6 +106,7 @@ def _statements(*statements: str) -> Callable[[sqlite3.Connection], None]:
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _statements(*_V1),  # 0 -> 1: first release
+    _statements(*_V2),  # 1 -> 2: referrals (verwijzingen) and gaps in the network
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,140 @@
+"""Ranking of network entries, reasons, gaps and filtering (pure domain functions)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from wijkgesprek.content.model import ALL_WIJKEN, Contact, Entry, Network
+from wijkgesprek.domain.suggest import ages_of, gaps, matches_filter, suggest
+
+TODAY = date(2026, 11, 25)
+RECENT = date(2026, 6, 1)
+
+
+def entry(naam: str, themes: tuple[str, ...], wijk: str = "Noord", **extra: object) -> Entry:
+    fields: dict[str, object] = {
+        "naam": naam,
+        "soort": "activiteit",
+        "themes": themes,
+        "wijk": wijk,
+        "kosten": "€ 2 per keer",
+        "contact": Contact(telefoon="06-12345678"),
+        "laatst_gecontroleerd": RECENT,
+        "beschrijving": f"Beschrijving van {naam}.",
+    }
+    fields.update(extra)
+    return Entry(**fields)  # type: ignore[arg-type]
+
+
+NETWORK = Network(
+    entries=(
+        entry("Schuldhulp Noord", ("schulden", "geldzorgen"), kosten="gratis"),
+        entry("Geldcafé", ("geldzorgen",)),
+        entry(
+            "Bijzondere bijstand",
+            ("geldzorgen",),
+            ALL_WIJKEN,
+            kosten="via regeling",
+            soort="regeling",
+        ),
+        entry("Budgetcursus Zuid", ("geldzorgen",), "Zuid"),
+        entry("Peuterspeelgroep", ("opvoeding",), ages=(2, 4)),
+        entry("Tienerclub", ("opvoeding",), ages=(12, 16)),
+        entry(
+            "Wandelgroep",
+            ("eenzaamheid",),
+            ALL_WIJKEN,
+            ages=(18, 120),
+            laatst_gecontroleerd=date(2025, 1, 10),
+        ),
+    )
+)
+NAMES = {"geldzorgen": "Geldzorgen", "schulden": "Schulden", "opvoeding": "Opvoeding"}
+
+
+def names(found: list[object]) -> list[str]:
+    return [s.entry.naam for s in found]  # type: ignore[attr-defined]
+
+
+def test_more_matching_themes_rank_first_then_own_wijk_then_free() -> None:
+    found = suggest(
+        NETWORK,
+        themes=["geldzorgen", "schulden"],
+        wijk="noord",
+        ages=None,
+        today=TODAY,
+        theme_names=NAMES,
+    )
+    assert names(found) == ["Schuldhulp Noord", "Geldcafé", "Bijzondere bijstand"]
+    assert found[0].reason == "thema's Geldzorgen, Schulden · in uw wijk · gratis"
+    assert found[1].reason == "thema Geldzorgen · in uw wijk"
+    assert found[2].reason == "thema Geldzorgen · hele gemeente · via regeling"
+
+
+def test_other_wijken_are_left_out() -> None:
+    found = suggest(NETWORK, themes=["geldzorgen"], wijk="Zuid", ages=None, today=TODAY)
+    assert names(found) == ["Budgetcursus Zuid", "Bijzondere bijstand"]
+
+
+@pytest.mark.parametrize(
+    ("groups", "expected"),
+    [
+        (["0-4"], ["Peuterspeelgroep"]),
+        (["12-18"], ["Tienerclub"]),
+        (["0-4", "12-18"], ["Peuterspeelgroep", "Tienerclub"]),
+        (["zwanger"], []),
+        ([], []),
+    ],
+)
+def test_children_ages_decide_what_fits(groups: list[str], expected: list[str]) -> None:
+    found = suggest(NETWORK, themes=["opvoeding"], wijk="Noord", ages=ages_of(groups), today=TODAY)
+    assert names(found) == expected
+    for suggestion in found:
+        assert "voor " in suggestion.reason
+
+
+def test_stale_entries_are_marked_and_rank_lower() -> None:
+    (walk,) = suggest(NETWORK, themes=["eenzaamheid"], wijk="Noord", ages=ages_of([]), today=TODAY)
+    assert walk.stale
+    assert walk.reason.endswith("niet recent gecontroleerd")
+    (fresh,) = suggest(
+        NETWORK, themes=["eenzaamheid"], wijk="Noord", ages=ages_of([]), today=date(2025, 6, 1)
+    )
+    assert not fresh.stale and fresh.score > walk.score
+
+
+def test_without_themes_everything_in_the_wijk_is_listed_own_wijk_first() -> None:
+    found = suggest(NETWORK, themes=[], wijk="Noord", ages=None, today=TODAY)
+    assert names(found) == [
+        "Schuldhulp Noord",  # free
+        "Geldcafé",
+        "Peuterspeelgroep",
+        "Tienerclub",
+        "Bijzondere bijstand",
+        "Wandelgroep",
+    ]
+
+
+def test_gaps_are_themes_nothing_fits() -> None:
+    assert gaps(
+        NETWORK, themes=["geldzorgen", "wonen", "opvoeding"], wijk="Zuid", ages=ages_of(["0-4"])
+    ) == ("wonen", "opvoeding")
+    assert gaps(NETWORK, themes=["opvoeding"], wijk="Noord", ages=ages_of(["0-4"])) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cafe", ["Geldcafé"]),
+        ("GELDCAF", ["Geldcafé"]),
+        ("geld", ["Schuldhulp Noord", "Geldcafé", "Bijzondere bijstand"]),
+        ("schuld noord", ["Schuldhulp Noord"]),
+        ("regeling", ["Bijzondere bijstand"]),
+        ("zwemmen", []),
+    ],
+)
+def test_filter_by_typing_ignores_case_and_accents(text: str, expected: list[str]) -> None:
+    found = suggest(NETWORK, themes=["geldzorgen"], wijk="Noord", ages=None, today=TODAY)
+    assert [s.entry.naam for s in found if matches_filter(s, text)] == expected

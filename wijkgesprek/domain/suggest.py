@@ -1,0 +1,157 @@
+"""Which entries of the network fit this household, best first, and why.
+
+Plain functions on content objects: no Textual, no SQL. The same ranking is
+used by the visit screen and by ``wijkgesprek suggesties``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from wijkgesprek.content.model import ALL_WIJKEN, Entry, Network
+
+STALE_AFTER = timedelta(days=365)
+
+AGE_GROUP_YEARS: Mapping[str, tuple[int, int]] = {
+    "0-4": (0, 4),
+    "4-12": (4, 12),
+    "12-18": (12, 18),
+    "18+": (18, 120),
+    "zwanger": (0, 0),  # a baby on the way: offers for the youngest fit
+}
+"""The household's age groups (``domain.household.AGE_GROUPS``) as inclusive years."""
+
+ADULT = 18
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    entry: Entry
+    score: float
+    reason: str
+    """One line, e.g. "thema geldzorgen · in uw wijk · gratis"."""
+    stale: bool
+    matched: tuple[str, ...]
+    """Theme ids of the household that this entry is for."""
+
+
+def ages_of(groups: Sequence[str]) -> tuple[tuple[int, int], ...]:
+    """The year ranges of the household's age groups (empty: no children)."""
+    return tuple(AGE_GROUP_YEARS[group] for group in groups if group in AGE_GROUP_YEARS)
+
+
+def is_stale(entry: Entry, today: date) -> bool:
+    return today - entry.laatst_gecontroleerd > STALE_AFTER
+
+
+def _in_wijk(entry: Entry, wijk: str) -> bool:
+    return entry.wijk == ALL_WIJKEN or entry.wijk.casefold() == wijk.strip().casefold()
+
+
+def _age_fit(entry: Entry, ages: Sequence[tuple[int, int]] | None) -> bool | None:
+    """True: made for these ages; None: for any age; False: not for this household."""
+    if entry.ages is None or ages is None:
+        return None
+    low, high = entry.ages
+    if not ages:  # no children: only offers that include adults
+        return None if high >= ADULT else False
+    if any(low <= top and bottom <= high for bottom, top in ages):
+        return True
+    return None if high >= ADULT else False
+
+
+def fits(entry: Entry, *, wijk: str, ages: Sequence[tuple[int, int]] | None) -> bool:
+    return _in_wijk(entry, wijk) and _age_fit(entry, ages) is not False
+
+
+def _years(span: tuple[int, int]) -> str:
+    low, high = span
+    if high >= 120:
+        return f"{low}+ jaar"
+    return f"{low} jaar" if low == high else f"{low}–{high} jaar"
+
+
+def suggest(
+    network: Network,
+    *,
+    themes: Sequence[str],
+    wijk: str,
+    ages: Sequence[tuple[int, int]] | None,
+    today: date,
+    theme_names: Mapping[str, str] | None = None,
+) -> list[Suggestion]:
+    """Entries for the tagged ``themes`` in ``wijk`` (or for all wijken) that fit the
+    children's ``ages`` (None: unknown), best first.
+
+    With no themes tagged yet, every entry in the wijk is listed (alphabetically),
+    so the professional can still find something by filtering.
+    """
+    names = theme_names or {}
+    wanted = list(dict.fromkeys(themes))
+    found: list[Suggestion] = []
+    for entry in network.entries:
+        if not fits(entry, wijk=wijk, ages=ages):
+            continue
+        matched = tuple(theme for theme in wanted if theme in entry.themes)
+        if wanted and not matched:
+            continue
+        parts: list[str] = []
+        score = 10.0 * len(matched)
+        if matched:
+            label = "thema" if len(matched) == 1 else "thema's"
+            parts.append(f"{label} " + ", ".join(names.get(t, t) for t in matched))
+        if entry.wijk == ALL_WIJKEN:
+            parts.append("hele gemeente")
+            score += 1
+        else:
+            parts.append("in uw wijk")
+            score += 3
+        if _age_fit(entry, ages) and entry.ages is not None:
+            parts.append(f"voor {_years(entry.ages)}")
+            score += 2
+        if entry.free:
+            parts.append("gratis")
+            score += 0.5
+        elif "regeling" in entry.kosten.casefold():
+            parts.append("via regeling")
+        stale = is_stale(entry, today)
+        if stale:
+            parts.append("niet recent gecontroleerd")
+            score -= 1
+        found.append(Suggestion(entry, score, " · ".join(parts), stale, matched))
+    found.sort(key=lambda s: (-s.score, s.entry.naam.casefold()))
+    return found
+
+
+def gaps(
+    network: Network,
+    *,
+    themes: Sequence[str],
+    wijk: str,
+    ages: Sequence[tuple[int, int]] | None,
+) -> tuple[str, ...]:
+    """The tagged themes for which nothing in the network fits this household in its wijk."""
+    usable = [entry for entry in network.entries if fits(entry, wijk=wijk, ages=ages)]
+    return tuple(
+        theme
+        for theme in dict.fromkeys(themes)
+        if not any(theme in entry.themes for entry in usable)
+    )
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics, so "cafe" finds "café"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def matches_filter(suggestion: Suggestion, text: str) -> bool:
+    """Every word of ``text`` occurs in the entry's name, description, group or reason."""
+    entry = suggestion.entry
+    haystack = _fold(
+        " ".join((entry.naam, entry.beschrijving, entry.group, entry.soort, suggestion.reason))
+    )
+    return all(word in haystack for word in _fold(text).split())
