@@ -6,9 +6,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers import SIZE, start_visit, wait_until
 from textual import events
 from textual.command import CommandList
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from wijkgesprek.app import WijkgesprekApp
@@ -25,8 +25,6 @@ from wijkgesprek.screens.visit import VisitScreen
 from wijkgesprek.store.schema import prepare_database
 from wijkgesprek.widgets.topic_list import TopicList
 
-SIZE = (80, 24)
-
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
@@ -42,27 +40,6 @@ def make_app(db_path: Path, config: Config | None = None) -> WijkgesprekApp:
 def query(db_path: Path, sql: str) -> list[tuple[object, ...]]:
     with sqlite3.connect(db_path) as connection:
         return connection.execute(sql).fetchall()
-
-
-async def wait_until(pilot: Pilot[None], condition: object, seconds: float = 5.0) -> None:
-    """Let the app run until ``condition()`` holds (bounded), instead of a fixed sleep."""
-    for _ in range(int(seconds / 0.05)):
-        if condition():  # type: ignore[operator]
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the app did not reach the expected state in time")
-
-
-async def start_visit(pilot: Pilot[None], code: str = "GZ-001", children: int = 1) -> None:
-    app = pilot.app
-    await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
-    await pilot.press("n")
-    await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
-    await pilot.press(*code, "tab", *"Noord", "tab")
-    for _ in range(children):
-        await pilot.press("space", "down")
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
 
 
 def topic_markers(app: WijkgesprekApp) -> list[str]:
@@ -239,7 +216,7 @@ async def test_colours_follow_config_and_toggle(db_path: Path, theme: str) -> No
     async with app.run_test(size=SIZE) as pilot:
         await start_visit(pilot)
         assert app.theme == theme
-        await pilot.press("f9")
+        await pilot.press("ctrl+t")
         assert app.theme != theme
         assert app.current_theme.dark == (theme == "textual-light")
 

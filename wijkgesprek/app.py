@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from wijkgesprek.config import THEMES, Config
-from wijkgesprek.content.model import Guide
+from wijkgesprek.content.model import Guide, Network
+from wijkgesprek.errors import ContentError
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.text import clean_typed
 from wijkgesprek.widgets.palette import CommandPalette
@@ -47,7 +49,7 @@ class WijkgesprekApp(App[None]):
             tooltip="Sla alles op en sluit wijkgesprek",
         ),
         Binding(
-            "f9",
+            "ctrl+t",
             "toggle_colours",
             "Licht/donker",
             id="kleuren",
@@ -56,11 +58,22 @@ class WijkgesprekApp(App[None]):
         ),
     ]
 
-    def __init__(self, *, guide: Guide, database: Path, config: Config | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        guide: Guide,
+        database: Path,
+        config: Config | None = None,
+        network: tuple[Path, ...] = (),
+    ) -> None:
         super().__init__()
         self.guide = guide
         self.database = database
         self.config = config or Config()
+        self.network_files = network
+        self.network: Network | None = None
+        """The sociale kaart, once loaded (after the first frame); empty when it failed."""
+        self.network_problem = ""
 
     @cached_property
     def store(self) -> Store:
@@ -80,7 +93,38 @@ class WijkgesprekApp(App[None]):
             )
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
-        self.push_screen(HomeScreen())
+        self.call_after_refresh(self._load_network)
+
+    def get_default_screen(self) -> HomeScreen:
+        # The home screen is the default screen (not pushed in on_mount), so its
+        # first frame is the first thing the terminal shows.
+        return HomeScreen()
+
+    @work(thread=True, exclusive=True, group="network")
+    def _load_network(self) -> None:
+        from wijkgesprek.content.network import load_network
+        from wijkgesprek.paths import cache_dir
+
+        try:
+            network, _warnings = load_network(
+                self.network_files,
+                themes=[theme.id for theme in self.guide.themes],
+                today=date.today(),
+                cache_dir=cache_dir(),
+            )
+        except ContentError as error:
+            first = error.problems[0] if error.problems else None
+            self.call_from_thread(self._network_failed, str(first) if first else str(error))
+        else:
+            self.call_from_thread(setattr, self, "network", network)
+
+    def _network_failed(self, problem: str) -> None:
+        self.network = Network(entries=())
+        self.network_problem = (
+            f"De sociale kaart kan niet worden gelezen: {problem} "
+            "Controleer het bestand met 'wijkgesprek controleer'."
+        )
+        self.notify(self.network_problem, severity="error", timeout=20, markup=False)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:
@@ -117,7 +161,7 @@ class WijkgesprekApp(App[None]):
         yield SystemCommand("Hulp", "Hulp bij dit scherm en de toetsen (F1)", self.action_help)
         yield SystemCommand(
             "Licht/donker",
-            "Wissel tussen lichte en donkere kleuren (F9)",
+            "Wissel tussen lichte en donkere kleuren (Ctrl+T)",
             self.action_toggle_colours,
         )
         yield SystemCommand("Waar staan mijn gegevens?", "Toon de map met de database", self._where)

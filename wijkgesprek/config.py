@@ -4,6 +4,7 @@ Example (all keys optional)::
 
     kleuren = "donker"            # "licht", "donker" or the name of a Textual theme
     vragen = "~/wijkteam/vragen.yaml"
+    netwerk = ["regio.yaml", "noord.yaml"]   # later files win for the same entry
 
     [toetsen]                     # binding id = key(s), see F1 in the app
     afronden = "f10"
@@ -12,22 +13,20 @@ Example (all keys optional)::
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 
 from wijkgesprek.errors import ConfigError
 
 THEMES = {"licht": "textual-light", "donker": "textual-dark"}
-_KNOWN_KEYS = ("kleuren", "vragen", "toetsen")
+_KNOWN_KEYS = ("kleuren", "vragen", "netwerk", "toetsen")
 
 
 @dataclass(frozen=True)
 class Config:
     theme: str = THEMES["donker"]
     questions: Path | None = None
+    network: tuple[Path, ...] = ()
     keymap: dict[str, str] = field(default_factory=dict)
 
 
@@ -41,6 +40,8 @@ def load_config(path: Path) -> Config:
         raise ConfigError(
             f"{path}: kan het instellingenbestand niet lezen ({error.strerror})."
         ) from None
+    import tomllib  # only when there is a file: most starts have none
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -50,6 +51,8 @@ def load_config(path: Path) -> Config:
     problems: list[str] = []
     for key in data:
         if key not in _KNOWN_KEYS:
+            from difflib import get_close_matches
+
             hint = get_close_matches(key, _KNOWN_KEYS, n=1)
             extra = f" Bedoelde je '{hint[0]}'?" if hint else ""
             problems.append(f"{path}: onbekende instelling '{key}'.{extra}")
@@ -61,6 +64,14 @@ def load_config(path: Path) -> Config:
     if questions is not None and not isinstance(questions, str):
         problems.append(f"{path}: 'vragen' moet het pad naar een YAML-bestand zijn.")
         questions = None
+    network = data.get("netwerk", [])
+    if isinstance(network, str):
+        network = [network]
+    if not isinstance(network, list) or not all(isinstance(item, str) for item in network):
+        problems.append(
+            f"{path}: 'netwerk' moet een pad of een lijst paden zijn, zoals [\"noord.yaml\"]."
+        )
+        network = []
     keymap = data.get("toetsen", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         problems.append(
@@ -72,11 +83,14 @@ def load_config(path: Path) -> Config:
     return Config(
         theme=THEMES.get(theme, theme),
         questions=(path.parent / Path(questions).expanduser()) if questions else None,
+        network=tuple(path.parent / Path(item).expanduser() for item in network),
         keymap=dict(keymap),
     )
 
 
-def _explain_toml(path: Path, error: tomllib.TOMLDecodeError) -> str:
+def _explain_toml(path: Path, error: ValueError) -> str:
+    import re
+
     match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
     where = f"{match.group(1)}:{match.group(2)}" if match else "1:1"
     detail = re.sub(r"\s*\(at .*\)$", "", str(error))

@@ -38,6 +38,16 @@ def config_file(override: str | Path | None = None) -> Path:
     return user_config_path(APP_NAME, appauthor=False) / CONFIG_NAME
 
 
+def cache_dir() -> Path:
+    """Private cache (the parsed network file); safe to delete at any time."""
+    chosen = os.environ.get("WIJKGESPREK_CACHE_DIR")
+    if chosen:
+        return Path(chosen).expanduser()
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
+
+
 def shipped_data_dir() -> Path:
     """The example data that comes with the app.
 
@@ -52,3 +62,7 @@ def shipped_data_dir() -> Path:
 
 def shipped_questions() -> Path:
     return shipped_data_dir() / "questions.yaml"
+
+
+def shipped_network() -> Path:
+    return shipped_data_dir() / "network.yaml"

@@ -52,6 +52,11 @@ class Guide:
                 return theme
         return None
 
+    def theme_name(self, theme_id: str) -> str:
+        """The display name of a theme; the id itself for a theme the guide no longer has."""
+        theme = self.theme(theme_id)
+        return theme.naam if theme else theme_id
+
 
 # -- the network file (sociale kaart) -------------------------------------------
 

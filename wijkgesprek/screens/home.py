@@ -64,6 +64,7 @@ class HomeScreen(Screen[None]):
         yield Static("Huishoudens worden geladen…", id="home-status")
         table: DataTable[Text] = DataTable(id="households", cursor_type="row", zebra_stripes=True)
         table.add_columns("Gezinscode", "Wijk", "Kinderen", "Laatste bezoek", "Status")
+        table.display = False  # shown once the households are loaded
         yield table
         yield Footer()
 

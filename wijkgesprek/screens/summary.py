@@ -71,8 +71,7 @@ class SummaryScreen(Screen[bool]):
             return ", ".join(guide.topic(t).titel for t in topic_ids) or "geen"
 
         def theme_names() -> str:
-            names = [(guide.theme(t).naam if guide.theme(t) else t) for t in summary.themes]
-            return ", ".join(names) or "geen"
+            return ", ".join(guide.theme_name(t) for t in summary.themes) or "geen"
 
         lines = [
             Content.styled("Huisbezoek " + visible(record.household_code), "bold"),
@@ -98,6 +97,19 @@ class SummaryScreen(Screen[bool]):
             )
             for a in summary.agreements
         ] or [Content("geen")]
+        lines += [Content(""), Content.styled("Verwijzingen", "bold")]
+        lines += [
+            Content(visible(f"• {r.naam} — {r.state}" + (f" ({r.reason})" if r.reason else "")))
+            for r in summary.referrals
+        ] or [Content("geen")]
+        if summary.gaps:
+            lines += [
+                Content(""),
+                Content.styled("Geen aanbod gevonden voor", "bold"),
+                Content(
+                    ", ".join(guide.theme(t).naam if guide.theme(t) else t for t in summary.gaps)
+                ),  # type: ignore[union-attr]
+            ]
         lines += [
             Content(""),
             Content.styled("Volgend contact", "bold"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -24,10 +24,12 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 
 from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.suggest import ages_of, gaps, suggest
 from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched, tagged_themes
 from wijkgesprek.store import repo
 from wijkgesprek.text import visible
 from wijkgesprek.widgets.note_area import NoteArea
+from wijkgesprek.widgets.suggestion_panel import SuggestionPanel, contact_line
 from wijkgesprek.widgets.topic_list import TopicList
 
 if TYPE_CHECKING:
@@ -51,6 +53,11 @@ onderwerp.
 - **F3** koppelt thema's (zoals geldzorgen of eenzaamheid) aan de aantekening
   van dit onderwerp.
 - **F4** opent de afspraken: wat, wie, wanneer, en het volgende contact.
+- **F9** toont het aanbod uit de sociale kaart voor de gekoppelde thema's, de
+  wijk en de leeftijden van de kinderen. Typ om te filteren, **Enter** legt een
+  verwijzing vast. Onder het aanbod staan de verwijzingen van dit huishouden:
+  **Enter** daarop werkt de stand bij (aangemeld, gestart, niet gelukt).
+  Nog eens **F9** brengt de vragen terug.
 - **F8** rondt het bezoek af met een samenvatting.
 - **Escape** in de onderwerpen gaat terug naar de huishoudens; het bezoek blijft
   open en kan later worden hervat.
@@ -76,6 +83,13 @@ class VisitScreen(Screen[None]):
             "Afspraken",
             id="afspraken",
             tooltip="Afspraken en het volgende contact",
+        ),
+        Binding(
+            "f9",
+            "offers",
+            "Aanbod",
+            id="aanbod",
+            tooltip="Aanbod uit de sociale kaart en verwijzingen (nog eens: terug naar de vragen)",
         ),
         Binding(
             "f8",
@@ -125,6 +139,7 @@ class VisitScreen(Screen[None]):
             with Vertical(id="main"):
                 with VerticalScroll(id="guide"):
                     yield Static("", id="guide-text")
+                yield SuggestionPanel(id="aanbod")
                 with Horizontal(id="note-bar"):
                     yield Static("", id="note-label", markup=False)
                     yield Static("", id="note-state")
@@ -132,6 +147,7 @@ class VisitScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(SuggestionPanel).display = False
         self.record = self.app.store.run(repo.get_visit, visit_id=self.visit_id)
         record = self.record
         self.sub_title = visible(
@@ -147,14 +163,10 @@ class VisitScreen(Screen[None]):
         assert self.record is not None
         touched = {topic.id for topic in self.topics if is_touched(topic.id, self.record)}
         self.query_one(TopicList).show(touched)
-        names = [self._theme_name(theme) for theme in tagged_themes(self.record)]
+        names = [self.app.guide.theme_name(theme) for theme in tagged_themes(self.record)]
         self.query_one("#themes-line", Static).update(
             "Thema's: " + (", ".join(names) if names else "nog geen")
         )
-
-    def _theme_name(self, theme_id: str) -> str:
-        theme = self.app.guide.theme(theme_id)
-        return theme.naam if theme else theme_id
 
     def _show_topic(self, topic_id: str) -> None:
         assert self.record is not None
@@ -300,6 +312,8 @@ class VisitScreen(Screen[None]):
             self.record, notes={**self.record.notes, self.topic_id: replace(note, themes=themes)}
         )
         self._refresh_topics()
+        if self.query_one(SuggestionPanel).display:
+            self._show_offers()
 
     def action_agreements(self) -> None:
         from wijkgesprek.screens.agreements import AgreementsScreen
@@ -312,6 +326,100 @@ class VisitScreen(Screen[None]):
         self._refresh_topics()
         topic = self.app.guide.topic(self.topic_id)
         self.query_one("#guide-text", Static).update(self._guide_content(topic))
+
+    # -- the sociale kaart ------------------------------------------------------
+
+    def action_offers(self) -> None:
+        panel = self.query_one(SuggestionPanel)
+        if panel.display:
+            panel.display = False
+            self.query_one("#guide").display = True
+            self.note.focus()
+            return
+        if self.app.network is None:
+            self.notify("De sociale kaart wordt nog geladen. Probeer het zo opnieuw.")
+            return
+        self.flush()
+        self._show_offers()
+        panel.display = True
+        self.query_one("#guide").display = False
+        panel.focus_filter()
+
+    def _show_offers(self) -> None:
+        assert self.record is not None and self.app.network is not None
+        record = self.record
+        guide = self.app.guide
+        names = {theme.id: theme.naam for theme in guide.themes}
+        themes = tagged_themes(record)
+        ages = ages_of(record.age_groups)
+        today = date.today()
+        found = suggest(
+            self.app.network,
+            themes=themes,
+            wijk=record.wijk,
+            ages=ages,
+            today=today,
+            theme_names=names,
+        )
+        missing = gaps(self.app.network, themes=themes, wijk=record.wijk, ages=ages)
+        if missing and self.app.network.entries:
+            self.app.store.run(
+                repo.record_gaps,
+                visit_id=self.visit_id,
+                wijk=record.wijk,
+                themes=missing,
+                now=_now(),
+            )
+        wijk = visible(record.wijk)
+        if themes:
+            lines = [f"Aanbod in {wijk} voor " + ", ".join(map(guide.theme_name, themes))]
+        else:
+            lines = [f"Alle aanbod in {wijk}. Koppel thema's (F3) voor gerichte suggesties."]
+        lines += [f"Geen aanbod voor '{guide.theme_name(t)}' in {wijk}." for t in missing]
+        if self.app.network_problem:
+            lines.append(self.app.network_problem)
+        self.query_one(SuggestionPanel).show(
+            heading="\n".join(lines), suggestions=found, referrals=record.referrals
+        )
+
+    @on(SuggestionPanel.Chosen)
+    def _refer(self, event: SuggestionPanel.Chosen) -> None:
+        entry = event.suggestion.entry
+        self.app.store.run(
+            repo.add_referral,
+            visit_id=self.visit_id,
+            naam=entry.naam,
+            soort=entry.soort,
+            wijk=entry.wijk,
+            themes=event.suggestion.matched,
+            contact=contact_line(entry),
+            now=_now(),
+        )
+        self._reload()
+        assert self.record is not None
+        self.query_one(SuggestionPanel).show_referrals(self.record.referrals)
+        self.notify(f"Verwijzing vastgelegd: {entry.naam} (besproken).", markup=False)
+
+    @on(SuggestionPanel.ReferralChosen)
+    def _change_referral(self, event: SuggestionPanel.ReferralChosen) -> None:
+        from wijkgesprek.screens.referral_state import ReferralStateScreen, StateChange
+
+        def done(change: StateChange | None) -> None:
+            if change is None:
+                return
+            self.app.store.run(
+                repo.update_referral,
+                referral_id=event.referral.id,
+                visit_id=self.visit_id,
+                state=change.state,
+                reason=change.reason,
+                now=_now(),
+            )
+            self._reload()
+            assert self.record is not None
+            self.query_one(SuggestionPanel).show_referrals(self.record.referrals)
+
+        self.app.push_screen(ReferralStateScreen(event.referral), done)
 
     def action_finish(self) -> None:
         from wijkgesprek.screens.summary import SummaryScreen

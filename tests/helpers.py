@@ -1,0 +1,37 @@
+"""Helpers shared by the Pilot tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from wijkgesprek.screens.home import HomeScreen
+from wijkgesprek.screens.new_visit import NewVisitScreen
+from wijkgesprek.screens.visit import VisitScreen
+
+SIZE = (80, 24)
+"""A default terminal: every screen must work at this size."""
+
+
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], object], seconds: float = 10.0
+) -> None:
+    """Let the app run until ``condition()`` holds (bounded), instead of a fixed sleep."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app did not reach the expected state in time")
+
+
+async def start_visit(pilot: Pilot[None], code: str = "GZ-001", children: int = 1) -> None:
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+    await pilot.press("n")
+    await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
+    await pilot.press(*code, "tab", *"Noord", "tab")
+    for _ in range(children):
+        await pilot.press("space", "down")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))

@@ -1,0 +1,88 @@
+"""Change the state of a referral: besproken → aangemeld → gestart / niet gelukt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wijkgesprek.domain.referral import FAILED, ReferralData, next_states, transition_problem
+
+HELP = """\
+# Verwijzing bijwerken
+
+Een verwijzing gaat van **besproken** naar **aangemeld**, en dan naar **gestart**
+of **niet gelukt**. Kies de nieuwe stand met de pijltjes en **Enter**. Bij *niet
+gelukt* schrijft u kort op waarom: dat helpt het team zien wat er in de wijk
+ontbreekt.
+
+Elke wijziging wordt bewaard met datum en bezoek; niets wordt overschreven.
+**Escape** gaat terug zonder iets te veranderen.
+"""
+
+
+@dataclass(frozen=True)
+class StateChange:
+    state: str
+    reason: str
+
+
+class ReferralStateScreen(ModalScreen[StateChange | None]):
+    HELP = HELP
+    BINDINGS = [Binding("escape", "cancel", "Annuleren", id="verwijzing-annuleren")]
+
+    def __init__(self, referral: ReferralData) -> None:
+        super().__init__()
+        self.referral = referral
+        self.states = next_states(referral.state)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="referral-dialog", classes="dialog"):
+            yield Static(
+                Content.assemble("Verwijzing: ", (self.referral.naam, "bold")),
+                classes="dialog-title",
+            )
+            yield Static(f"Nu: {self.referral.state}", markup=False)
+            if self.states:
+                yield OptionList(*[Option(state, id=state) for state in self.states], id="states")
+            else:
+                yield Static("Deze verwijzing is afgerond; de stand verandert niet meer.")
+            with Horizontal(classes="field", id="reason-field"):
+                yield Label("Waarom niet?", classes="field-label")
+                yield Input(
+                    placeholder="bijv. wachtlijst, past niet bij werktijden",
+                    id="reason",
+                    compact=True,
+                    max_length=200,
+                )
+            yield Static("", id="form-error", classes="form-error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#reason-field").display = False
+
+    @on(OptionList.OptionSelected, "#states")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        state = event.option.id or ""
+        if state == FAILED:
+            self.query_one("#reason-field").display = True
+            self.query_one("#reason", Input).focus()
+            return
+        self.dismiss(StateChange(state, ""))
+
+    @on(Input.Submitted, "#reason")
+    def _reason(self, event: Input.Submitted) -> None:
+        problem = transition_problem(self.referral.state, FAILED, event.value)
+        if problem:
+            self.query_one("#form-error", Static).update(problem)
+            return
+        self.dismiss(StateChange(FAILED, event.value.strip()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

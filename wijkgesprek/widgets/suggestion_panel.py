@@ -1,0 +1,140 @@
+"""The "Aanbod" panel: suggestions from the sociale kaart, and the household's referrals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wijkgesprek.content.model import Entry
+from wijkgesprek.domain.referral import ReferralData
+from wijkgesprek.domain.suggest import Suggestion, matches_filter
+
+
+def contact_line(entry: Entry) -> str:
+    parts = (entry.contact.telefoon, entry.contact.email, entry.contact.website)
+    return " · ".join(part for part in parts if part)
+
+
+class SuggestionPanel(Vertical):
+    """Typing filters; Enter on an offer records a referral; Enter on a referral changes it."""
+
+    BINDINGS = [
+        Binding("down", "to_list", "Naar de lijst", show=False),
+    ]
+
+    class Chosen(Message):
+        def __init__(self, suggestion: Suggestion) -> None:
+            super().__init__()
+            self.suggestion = suggestion
+
+    class ReferralChosen(Message):
+        def __init__(self, referral: ReferralData) -> None:
+            super().__init__()
+            self.referral = referral
+
+    def __init__(self, **kwargs: str) -> None:
+        super().__init__(**kwargs)
+        self.suggestions: list[Suggestion] = []
+        self.shown: list[Suggestion] = []
+        self.referrals: list[ReferralData] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="aanbod-heading", markup=False)
+        yield Input(placeholder="Typ om te filteren…", id="aanbod-filter", compact=True)
+        yield OptionList(id="aanbod-list")
+        yield Static("", id="aanbod-detail", markup=False)
+        yield Static("Verwijzingen van dit huishouden", id="referral-heading")
+        yield OptionList(id="referral-list")
+
+    def show(
+        self,
+        *,
+        heading: str,
+        suggestions: Sequence[Suggestion],
+        referrals: Sequence[ReferralData],
+    ) -> None:
+        self.query_one("#aanbod-heading", Static).update(heading)
+        self.suggestions = list(suggestions)
+        self._filter(self.query_one("#aanbod-filter", Input).value)
+        self.show_referrals(referrals)
+
+    def show_referrals(self, referrals: Sequence[ReferralData]) -> None:
+        self.referrals = list(referrals)
+        listing = self.query_one("#referral-list", OptionList)
+        listing.clear_options()
+        listing.add_options(
+            Option(
+                Content(
+                    f"{referral.naam} — {referral.state}"
+                    + (f" ({referral.reason})" if referral.reason else "")
+                )
+            )
+            for referral in self.referrals
+        )
+        listing.display = bool(self.referrals)
+        if self.referrals:
+            listing.highlighted = 0
+        self.query_one("#referral-heading").display = bool(self.referrals)
+
+    @on(Input.Changed, "#aanbod-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._filter(event.value)
+
+    def _filter(self, text: str) -> None:
+        self.shown = [s for s in self.suggestions if matches_filter(s, text)]
+        listing = self.query_one("#aanbod-list", OptionList)
+        listing.clear_options()
+        listing.add_options(
+            Option(
+                Content.assemble(
+                    (s.entry.naam, "bold"), f" ({s.entry.soort})\n  ", (s.reason, "dim")
+                )
+            )
+            for s in self.shown
+        )
+        if self.shown:
+            listing.highlighted = 0
+        self._detail(0 if self.shown else None)
+
+    def _detail(self, index: int | None) -> None:
+        detail = self.query_one("#aanbod-detail", Static)
+        if index is None or index >= len(self.shown):
+            detail.update("Geen aanbod gevonden." if self.suggestions else "")
+            return
+        entry = self.shown[index].entry
+        detail.update(
+            " · ".join(part for part in (entry.wanneer, entry.kosten, contact_line(entry)) if part)
+        )
+
+    @on(OptionList.OptionHighlighted, "#aanbod-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._detail(event.option_index)
+
+    @on(Input.Submitted, "#aanbod-filter")
+    def _submit_filter(self) -> None:
+        highlighted = self.query_one("#aanbod-list", OptionList).highlighted
+        if self.shown:
+            self.post_message(self.Chosen(self.shown[highlighted or 0]))
+
+    @on(OptionList.OptionSelected, "#aanbod-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.post_message(self.Chosen(self.shown[event.option_index]))
+
+    @on(OptionList.OptionSelected, "#referral-list")
+    def _referral_selected(self, event: OptionList.OptionSelected) -> None:
+        self.post_message(self.ReferralChosen(self.referrals[event.option_index]))
+
+    def action_to_list(self) -> None:
+        if self.query_one("#aanbod-filter", Input).has_focus and self.shown:
+            self.query_one("#aanbod-list", OptionList).focus()
+
+    def focus_filter(self) -> None:
+        self.query_one("#aanbod-filter", Input).focus()
