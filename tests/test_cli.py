@@ -187,3 +187,73 @@ def test_wheel_carries_the_data_and_finds_it_from_elsewhere(tmp_path: Path) -> N
         timeout=60,
     )
     assert Path(found.stdout.strip()) == target / "wijkgesprek/data/questions.yaml"
+
+
+def test_suggestions_rank_the_shipped_network(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["suggesties", "--thema", "geldzorgen", "--wijk", "Noord", "--leeftijd", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines, "nothing suggested"
+    assert all("geldzorgen" in line.casefold() for line in lines)
+    assert lines[0].lstrip().startswith("1.")
+
+
+def test_suggestions_as_json_name_gaps(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["suggesties", "--thema", "eenzaamheid", "--wijk", "Rivierkwartier", "--json"]
+    assert main(args) == 0
+    read = json.loads(capsys.readouterr().out)
+    assert read["geen_aanbod"] == ["eenzaamheid"]
+    assert read["suggesties"] == []
+    assert main([*args[:-1]]) == 0
+    assert "Geen aanbod voor 'Eenzaamheid' in Rivierkwartier." in capsys.readouterr().out
+
+
+def test_suggestions_with_an_unknown_theme_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["suggesties", "--thema", "geldzorg", "--wijk", "Noord"]) == 2
+    assert "bedoelde je 'geldzorgen'?" in capsys.readouterr().err
+
+
+def test_later_network_file_wins_and_check_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shipped = (ROOT / "data" / "network.yaml").read_text("utf-8")
+    start = shipped.index("  - naam: ")
+    end = shipped.index("  - naam: ", start + 1)
+    first_entry = shipped[start:end]
+    own = tmp_path / "wijk.yaml"
+    own.write_text(
+        "versie: 1\naanbod:\n" + first_entry.replace("beschrijving: ", "beschrijving: EIGEN ", 1),
+        encoding="utf-8",
+    )
+    network = ROOT / "data" / "network.yaml"
+    assert main(["controleer", str(network), str(own)]) == 0
+    captured = capsys.readouterr()
+    assert "het later genoemde bestand wint" in captured.err
+    assert f"{own}:3" in captured.err
+    assert main(["controleer", "--json", str(network), str(own)]) == 0
+    entries = json.loads(capsys.readouterr().out)
+    overridden = [e for e in entries if str(e["beschrijving"]).startswith("EIGEN ")]
+    assert len(overridden) == 1 and overridden[0]["bestand"] == str(own)
+
+
+def test_broken_network_file_fails_the_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "kaart.yaml"
+    text = (ROOT / "data" / "network.yaml").read_text("utf-8").replace("telefoon:", "telefon:", 1)
+    broken.write_text(text, encoding="utf-8")
+    assert main(["controleer", str(broken)]) == 1
+    err = capsys.readouterr().err
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "telefon:" in t)
+    assert f"{broken}:{line}:" in err and "bedoelde je 'telefoon'?" in err
+
+
+def test_network_files_from_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "config.toml").write_text('netwerk = ["kaart.yaml"]\n', encoding="utf-8")
+    (tmp_path / "kaart.yaml").write_text(
+        (ROOT / "data" / "network.yaml").read_text("utf-8"), encoding="utf-8"
+    )
+    monkeypatch.setenv("WIJKGESPREK_CONFIG_DIR", str(tmp_path))
+    assert main(["waar"]) == 0
+    assert f"sociale kaart:  {tmp_path / 'kaart.yaml'}" in capsys.readouterr().out

@@ -98,6 +98,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", nargs="+", metavar="BESTAND", type=Path)
     check.add_argument("--json", action="store_true", help="toon wat er gelezen is als JSON")
+    suggest = sub.add_parser(
+        "suggesties",
+        help="wat de sociale kaart voorstelt voor thema's, wijk en leeftijden",
+        description="Toon het aanbod uit de sociale kaart, best passend eerst.",
+    )
+    suggest.add_argument(
+        "--thema",
+        action="append",
+        default=[],
+        metavar="THEMA",
+        help="thema, zoals geldzorgen (herhaalbaar)",
+    )
+    suggest.add_argument("--wijk", required=True, help="de wijk van het huishouden")
+    suggest.add_argument(
+        "--leeftijd",
+        action="append",
+        type=_age,
+        default=None,
+        metavar="JAREN",
+        help="leeftijd van een kind in jaren (herhaalbaar)",
+    )
+    suggest.add_argument("--json", action="store_true", help="als JSON")
     sub.add_parser(
         "waar",
         help="toon waar gegevens en instellingen staan",
@@ -208,8 +230,9 @@ def _suggestions(args: argparse.Namespace) -> int:
         from wijkgesprek.content.yamlsource import did_you_mean
 
         raise UsageError(
-            f"wijkgesprek suggesties: onbekend thema '{unknown[0]}'."
-            f"{did_you_mean(unknown[0], list(names))}"
+            f"wijkgesprek suggesties: onbekend thema '{unknown[0]}'"
+            f"{did_you_mean(unknown[0], list(names)) or '.'} "
+            "De thema's staan in de gespreksleidraad."
         )
     network, _ = load_network(
         _network_files(args), themes=list(names), today=date.today(), cache_dir=paths.cache_dir()

@@ -134,7 +134,11 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(NewVisitScreen(wijken=self._wijken(), household=row), self._start)
 
     def _wijken(self) -> list[str]:
-        return sorted({row.wijk for row in self.rows})
+        """Wijken for completion: those of the sociale kaart and of known households."""
+        known = {row.wijk for row in self.rows}
+        if self.app.network is not None:
+            known.update(self.app.network.wijken())
+        return sorted(known)
 
     def _start(self, request: NewVisit | None) -> None:
         if request is None:
