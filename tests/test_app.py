@@ -245,3 +245,15 @@ async def test_command_palette_says_no_match_in_dutch(db_path: Path) -> None:
         results = app.screen.query_one(CommandList)
         await wait_until(pilot, lambda: results.option_count == 1)
         assert "Geen opdracht gevonden" in str(results.get_option_at_index(0).prompt)
+
+
+async def test_typing_a_letter_jumps_to_a_theme(db_path: Path) -> None:
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        await pilot.press("e", "space", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        first_e = next(t for t in app.guide.themes if t.naam.lower().startswith("e"))
+        assert query(db_path, "SELECT themes FROM note") == [(first_e.id,)]

@@ -133,6 +133,8 @@ def test_gaps_are_themes_nothing_fits() -> None:
         ("schuld noord", ["Schuldhulp Noord"]),
         ("regeling", ["Bijzondere bijstand"]),
         ("zwemmen", []),
+        ("ijst", ["Bijzondere bijstand"]),  # part of a name
+        ("schrijving", []),  # not the start of a word in the description
     ],
 )
 def test_filter_by_typing_ignores_case_and_accents(text: str, expected: list[str]) -> None:

@@ -149,9 +149,16 @@ def _fold(text: str) -> str:
 
 
 def matches_filter(suggestion: Suggestion, text: str) -> bool:
-    """Every word of ``text`` occurs in the entry's name, description, group or reason."""
+    """Every word typed occurs in the entry's name, or starts a word of its description,
+    group, kind or reason ("taal" finds "Taalcafé" and "taal", not "betaalt")."""
     entry = suggestion.entry
-    haystack = _fold(
-        " ".join((entry.naam, entry.beschrijving, entry.group, entry.soort, suggestion.reason))
+    name = _fold(entry.naam)
+    words = (
+        _fold(" ".join((entry.beschrijving, entry.group, entry.soort, suggestion.reason)))
+        .replace("·", " ")
+        .split()
     )
-    return all(word in haystack for word in _fold(text).split())
+    return all(
+        typed in name or any(word.startswith(typed) for word in words)
+        for typed in _fold(text).split()
+    )

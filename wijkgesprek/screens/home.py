@@ -66,7 +66,7 @@ class HomeScreen(Screen[None]):
         table.add_columns("Gezinscode", "Wijk", "Kinderen", "Laatste bezoek", "Status")
         table.display = False  # shown once the households are loaded
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Huishoudens"

@@ -54,7 +54,7 @@ class SummaryScreen(Screen[bool]):
         yield Header()
         with VerticalScroll(id="summary"):
             yield Static(id="summary-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Samenvatting"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,11 +16,15 @@ HELP = """\
 # Thema's koppelen
 
 Kies met de pijltjes en de **spatiebalk** de thema's die in deze aantekening
-spelen. **Enter** bewaart de keuze, **Escape** annuleert.
+spelen. Een letter springt naar het volgende thema met die beginletter.
+**Enter** bewaart de keuze, **Escape** annuleert.
 
 Thema's helpen later bij het zoeken van passend aanbod in de wijk en bij het
 tellen van trends, zonder dat een gezin herkenbaar is.
 """
+
+
+HINT = "Letter springt · spatiebalk kiest · Enter bewaart · Escape annuleert"
 
 
 class ThemesScreen(ModalScreen[tuple[str, ...] | None]):
@@ -46,7 +50,22 @@ class ThemesScreen(ModalScreen[tuple[str, ...] | None]):
                 ],
                 id="theme-list",
             )
-            yield Static("Spatiebalk kiest · Enter bewaart · Escape annuleert", classes="hint")
+            yield Static(HINT, classes="hint")
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing a letter jumps to the next theme that starts with it."""
+        if not (event.character and event.character.isalpha()):
+            return
+        listing = self.query_one(SelectionList)
+        letter = event.character.casefold()
+        start = (listing.highlighted or 0) + 1
+        count = len(self.themes)
+        for offset in range(count):
+            index = (start + offset) % count
+            if self.themes[index].naam.casefold().startswith(letter):
+                listing.highlighted = index
+                event.stop()
+                return
 
     def action_save(self) -> None:
         chosen = set(self.query_one(SelectionList).selected)
@@ -59,6 +78,4 @@ class ThemesScreen(ModalScreen[tuple[str, ...] | None]):
     @on(SelectionList.SelectionHighlighted)
     def _describe(self, event: SelectionList.SelectionHighlighted[str]) -> None:
         theme = self.themes[event.selection_index]
-        self.query_one(".hint", Static).update(
-            Content(theme.omschrijving or "Spatiebalk kiest · Enter bewaart · Escape annuleert")
-        )
+        self.query_one(".hint", Static).update(Content(theme.omschrijving or HINT))

@@ -111,6 +111,7 @@ class VisitScreen(Screen[None]):
             "back",
             "Terug",
             id="terug",
+            show=False,
             tooltip="Naar de onderwerpen, of terug naar de huishoudens",
         ),
     ]
@@ -144,7 +145,7 @@ class VisitScreen(Screen[None]):
                     yield Static("", id="note-label", markup=False)
                     yield Static("", id="note-state")
                 yield self.note
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(SuggestionPanel).display = False
