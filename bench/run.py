@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, Callable[[Options], list[Result]]] = {
     "startup": startup.bench,
     "keystroke": keystroke.bench,
     "network": network.bench,
+    "ranking": network.bench_ranking,
 }
 
 
