@@ -19,6 +19,7 @@ from wijkgesprek.screens.agreements import AgreementsScreen
 from wijkgesprek.screens.help import HelpScreen
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.screens.new_visit import NewVisitScreen
+from wijkgesprek.screens.safety import SafetyScreen
 from wijkgesprek.screens.summary import SummaryScreen
 from wijkgesprek.screens.themes import ThemesScreen
 from wijkgesprek.screens.visit import VisitScreen
@@ -99,6 +100,15 @@ async def test_whole_visit_from_new_to_summary(db_path: Path) -> None:
         assert "Aanmelden schuldhulp — moeder — voor vrijdag" in text
         assert "03-12-2026" in text
 
+        await pilot.press("ctrl+e")  # refused: there are children and no kindcheck yet
+        assert isinstance(app.screen, SummaryScreen)
+        assert "kindcheck" in str(app.screen.query_one("#summary-todo", Static).render())
+        await pilot.press("escape", "f10")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        await pilot.press("1", "enter", "enter")  # Kindcheck → "geen zorgen" → save
+        await pilot.press("escape", "f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        assert not app.screen.query_one("#summary-todo", Static).display
         await pilot.press("ctrl+e")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert query(db_path, "SELECT count(*) FROM visit WHERE ended_at IS NOT NULL") == [(1,)]

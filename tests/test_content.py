@@ -128,6 +128,24 @@ thema's:
   geldzorgen: Moeite om rond te komen.
   psychische-klachten: {naam: Psychische klachten}
   wonen:
+veiligheid:
+  kindcheck: [Wonen er kinderen bij u?]
+  signalen:
+    kind: {titel: Kind, lijst: {verwondingen: Onverklaarbare verwondingen.}}
+    ouder: {titel: Ouder, lijst: {verslaving: Verslavingsproblemen.}}
+    gezin-en-omgeving: {titel: Gezin en omgeving, lijst: {armoede: Schulden en armoede.}}
+  balans:
+    draaglast-thema's: [geldzorgen]
+    draaglast: {spanning: Is er spanning tussen de ouders?}
+    draagkracht: {steun: Is er iemand die helpt?}
+  schaalvraag: {rollen: [ouder, kind]}
+  afwegingskader:
+    - {vraag: Vermoeden, ja: volgende, nee: afsluiten}
+    - {vraag: Onveilig, ja: melden, nee: volgende}
+    - {vraag: Hulp mogelijk, ja: volgende, nee: melden}
+    - {vraag: Werken zij mee, ja: volgende, nee: melden}
+    - {vraag: Duurzaam veilig, ja: hulp, nee: melden}
+  meldcode: [{titel: Kaart}, {titel: Overleg}, {titel: Gesprek}, {titel: Wegen}, {titel: Besluit}]
 """
 
 
@@ -407,6 +425,7 @@ def test_all_problems_of_a_file_are_reported_in_file_order(tmp_path: Path) -> No
         load_guide(path)
     found = [(p.line, p.message.split(";")[0]) for p in caught.value.problems]
     assert found == [
+        (1, "verplichte sleutel 'veiligheid' ontbreekt bovenaan het bestand"),
         (1, "onbekende versie '3'"),
         (2, "verplichte onderwerpen 'dromen', 'veiligheid', 'afspraken' ontbreken"),
         (4, "'titel' mag niet leeg zijn"),

@@ -49,6 +49,22 @@ class WijkgesprekApp(App[None]):
             tooltip="Sla alles op en sluit wijkgesprek",
         ),
         Binding(
+            "ctrl+g",
+            "discreet",
+            "Discreet",
+            id="discreet",
+            tooltip="Verberg alle details van de veiligheidscheck (nog eens: weer tonen)",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+o",
+            "veilig_thuis",
+            "Veilig Thuis",
+            id="veilig-thuis",
+            show=False,
+            tooltip="Het nummer van Veilig Thuis: 0800-2000",
+        ),
+        Binding(
             "ctrl+t",
             "toggle_colours",
             "Licht/donker",
@@ -74,6 +90,7 @@ class WijkgesprekApp(App[None]):
         self.network: Network | None = None
         """The sociale kaart, once loaded (after the first frame); empty when it failed."""
         self.network_problem = ""
+        self.discreet = False
 
     @cached_property
     def store(self) -> Store:
@@ -138,6 +155,23 @@ class WijkgesprekApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_discreet(self) -> None:
+        """Hide (or show again) every safety detail at once; the title says it is on."""
+        self.discreet = not self.discreet
+        self.set_class(self.discreet, "-discreet")
+        self.title = "wijkgesprek · discreet" if self.discreet else "wijkgesprek"
+        focused = self.focused
+        if self.discreet and focused is not None:
+            if any(node.has_class("safety-detail") for node in focused.ancestors_with_self):
+                self.screen.set_focus(None)  # nothing typed may land in a hidden field
+        self.screen.refresh_bindings()
+
+    def action_veilig_thuis(self) -> None:
+        from wijkgesprek.screens.veilig_thuis import VeiligThuisScreen
+
+        if not isinstance(self.screen, VeiligThuisScreen):
+            self.push_screen(VeiligThuisScreen())
+
     def action_toggle_colours(self) -> None:
         self.theme = THEMES["licht"] if self.current_theme.dark else THEMES["donker"]
 
@@ -159,6 +193,14 @@ class WijkgesprekApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield SystemCommand("Hulp", "Hulp bij dit scherm en de toetsen (F1)", self.action_help)
+        yield SystemCommand(
+            "Veilig Thuis", "Advies en melden: 0800-2000 (Ctrl+O)", self.action_veilig_thuis
+        )
+        yield SystemCommand(
+            "Discreet",
+            "Verberg of toon de details van de veiligheidscheck (Ctrl+G)",
+            self.action_discreet,
+        )
         yield SystemCommand(
             "Licht/donker",
             "Wissel tussen lichte en donkere kleuren (Ctrl+T)",

@@ -20,6 +20,7 @@ from wijkgesprek.errors import ContentError, UsageError, WijkError
 
 if TYPE_CHECKING:
     from wijkgesprek.content.model import Guide
+    from wijkgesprek.domain.visit import HouseholdRow
 
 _TRANSLATIONS = (
     ("unrecognized arguments:", "onbekende opties of woorden:"),
@@ -30,6 +31,7 @@ _TRANSLATIONS = (
     ("ambiguous option:", "onduidelijke optie:"),
     ("could match", "kan zijn"),
     ("not allowed with argument", "gaat niet samen met"),
+    ("argument ", "bij "),
 )
 
 
@@ -120,6 +122,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="leeftijd van een kind in jaren (herhaalbaar)",
     )
     suggest.add_argument("--json", action="store_true", help="als JSON")
+    follow = sub.add_parser(
+        "vervolg",
+        help="vervolgcontacten: over tijd en binnenkort",
+        description="Toon de afgesproken vervolgcontacten, over tijd eerst. Met --formaat ics "
+        "komt er een agendabestand uit, met alleen de gezinscode per afspraak.",
+    )
+    follow.add_argument(
+        "--formaat",
+        choices=("tabel", "ics"),
+        default="tabel",
+        help="tabel (standaard) of ics (agendabestand)",
+    )
+    follow.add_argument(
+        "--uitvoer",
+        metavar="BESTAND",
+        type=Path,
+        help="schrijf naar dit bestand (alleen voor jou leesbaar) in plaats van het scherm",
+    )
+    follow.add_argument(
+        "--overschrijven", action="store_true", help="een bestaand --uitvoer-bestand vervangen"
+    )
+    follow.add_argument(
+        "--dagen",
+        type=_days,
+        default=14,
+        metavar="N",
+        help="wat binnen N dagen valt telt als binnenkort (standaard 14)",
+    )
+    follow.add_argument(
+        "--alles", action="store_true", help="ook vervolgcontacten die verder weg liggen"
+    )
     sub.add_parser(
         "waar",
         help="toon waar gegevens en instellingen staan",
@@ -131,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _age(text: str) -> int:
     if not text.isdigit() or int(text) > 120:
         raise argparse.ArgumentTypeError(f"'{text}' is geen leeftijd in jaren")
+    return int(text)
+
+
+def _days(text: str) -> int:
+    if not text.isdigit() or int(text) > 3660:
+        raise argparse.ArgumentTypeError(f"'{text}' is geen aantal dagen")
     return int(text)
 
 
@@ -147,6 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `wijkgesprek vervolg | head`: the reader left early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -154,6 +196,8 @@ def _run(args: argparse.Namespace) -> int:
         return _check(args.files, as_json=args.json, guide_file=_guide_file(args))
     if args.command == "suggesties":
         return _suggestions(args)
+    if args.command == "vervolg":
+        return _follow_ups(args)
     if args.command == "waar":
         print(f"gegevens:       {paths.data_dir(args.data_dir)}")
         print(f"instellingen:   {paths.config_file()}")
@@ -276,6 +320,127 @@ def _suggestions(args: argparse.Namespace) -> int:
     for number, s in enumerate(found, start=1):
         print(f"{number:>3}. {s.entry.naam:<{width}}  {s.entry.soort:<10}  {s.reason}")
     return 0
+
+
+def _today() -> date:
+    """Today's date (a seam for tests)."""
+    return date.today()
+
+
+def _follow_ups(args: argparse.Namespace) -> int:
+    """``wijkgesprek vervolg``: follow-up contacts as a table or an iCalendar file."""
+    from wijkgesprek.domain.safety import follow_up_order
+
+    today = _today()
+    rows = _household_rows(args)
+    if rows is None:  # no database yet: say so, and do not create one for that
+        if args.formaat == "tabel" and args.uitvoer is None:
+            print("Nog geen gegevens.")
+            return 0
+        print("Nog geen gegevens.", file=sys.stderr)
+        rows = []
+
+    def order(row: HouseholdRow) -> tuple[tuple[int, int], str]:
+        return follow_up_order(row.next_contact, today, args.dagen), row.code
+
+    # follow_up_order groups: 0 overdue, 1 within --dagen, 2 later, 3 none agreed
+    wanted = 3 if args.alles else 2
+    shown = sorted((row for row in rows if order(row)[0][0] < wanted), key=order)
+    if args.formaat == "ics":
+        from wijkgesprek.export.ics import follow_ups_to_ics
+
+        payload = follow_ups_to_ics(shown, today=today)
+    else:
+        text = _follow_up_table(shown, today=today, soon_days=args.dagen, alles=args.alles)
+        if args.uitvoer is None:
+            sys.stdout.write(text)
+            return 0
+        payload = text.encode("utf-8")
+    if args.uitvoer is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        return 0
+    _write_private(args.uitvoer, payload, overwrite=args.overschrijven)
+    count = f"{len(shown)} vervolgcontact{'' if len(shown) == 1 else 'en'}"
+    print(f"Geschreven: {args.uitvoer} ({count}).")
+    return 0
+
+
+def _household_rows(args: argparse.Namespace) -> list[HouseholdRow] | None:
+    """Every household from the app's database; None when there is no database yet."""
+    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+    if not database.exists():
+        return None
+    from wijkgesprek.store import repo
+    from wijkgesprek.store.engine import Store
+    from wijkgesprek.store.schema import prepare_database
+
+    prepare_database(database)
+    store = Store(database)
+    try:
+        return store.run(repo.list_households)
+    finally:
+        store.engine.dispose()
+
+
+def _follow_up_table(
+    rows: Sequence[HouseholdRow], *, today: date, soon_days: int, alles: bool
+) -> str:
+    from wijkgesprek.domain.safety import follow_up_label, follow_up_order
+
+    if not rows:
+        if alles:
+            return "Geen vervolgcontacten afgesproken.\n"
+        return f"Geen vervolgcontacten over tijd of binnen {soon_days} dagen.\n"
+    header = ("gezinscode", "wijk", "datum", "status")
+    lines = [
+        (
+            row.code,
+            row.wijk,
+            row.next_contact.strftime("%d-%m-%Y"),
+            follow_up_label(row.next_contact, today),
+        )
+        for row in rows
+        if row.next_contact is not None
+    ]
+    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(3)]
+    out = [
+        "  ".join(cell.ljust(width) for cell, width in zip(line[:3], widths, strict=True))
+        + "  "
+        + line[3]
+        for line in [header, *lines]
+    ]
+    groups = [follow_up_order(row.next_contact, today, soon_days)[0] for row in rows]
+    total = f"{groups.count(0)} over tijd, {groups.count(1)} binnenkort"
+    if alles:
+        total += f", {groups.count(2)} later"
+    return "\n".join([*out, "", total]) + "\n"
+
+
+def _write_private(path: Path, payload: bytes, *, overwrite: bool) -> None:
+    """Write ``payload`` to a file only the user can read (0600)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
+    try:
+        descriptor = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        raise WijkError(
+            f"{path} bestaat al. Kies een andere naam, of gebruik --overschrijven."
+        ) from None
+    except IsADirectoryError:
+        raise WijkError(f"{path} is een map; geef een bestandsnaam.") from None
+    except FileNotFoundError:
+        raise WijkError(f"De map voor {path} bestaat niet.") from None
+    except PermissionError:
+        raise WijkError(f"Geen toestemming om {path} te schrijven.") from None
+    except OSError:
+        raise WijkError(f"Kan {path} niet schrijven.") from None
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            os.fchmod(file.fileno(), 0o600)  # an overwritten file may have been readable
+            file.write(payload)
+    except OSError:
+        raise WijkError(f"Kan {path} niet (helemaal) schrijven.") from None
 
 
 def _load_guide_cached(path: Path) -> Guide:

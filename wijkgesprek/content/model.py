@@ -32,6 +32,68 @@ class Topic:
     """A short tip for the professional (from the seed pages)."""
 
 
+# -- the safety check (section ``veiligheid`` of the guide) ----------------------
+
+OUTCOMES = ("volgende", "afsluiten", "melden", "hulp")
+"""What an answer in the afwegingskader leads to: the next question, closing (with a
+reason), reporting to Veilig Thuis, or continuing the help with agreements on monitoring."""
+
+
+@dataclass(frozen=True)
+class Signal:
+    id: str
+    tekst: str
+
+
+@dataclass(frozen=True)
+class SignalGroup:
+    id: str
+    """``kind``, ``ouder`` or ``gezin-en-omgeving``."""
+    titel: str
+    signals: tuple[Signal, ...]
+
+
+@dataclass(frozen=True)
+class BalanceQuestion:
+    id: str
+    vraag: str
+    side: str
+    """``draaglast`` (load) or ``draagkracht`` (capacity)."""
+
+
+@dataclass(frozen=True)
+class AssessmentQuestion:
+    """One yes/no question of the afwegingskader, with where each answer leads."""
+
+    number: int
+    vraag: str
+    ja: str
+    """One of OUTCOMES."""
+    nee: str
+    toelichting: str = ""
+
+
+@dataclass(frozen=True)
+class MeldcodeStep:
+    number: int
+    titel: str
+    toelichting: str = ""
+
+
+@dataclass(frozen=True)
+class SafetyGuide:
+    kindcheck: tuple[str, ...] = ()
+    """The kindcheck questions, in order."""
+    signal_groups: tuple[SignalGroup, ...] = ()
+    load_themes: tuple[str, ...] = ()
+    """Theme ids that count as draaglast when tagged in a visit."""
+    balance: tuple[BalanceQuestion, ...] = ()
+    roles: tuple[str, ...] = ()
+    """Whom the scaling question (0–10) is asked, e.g. ouder, kind, professional."""
+    assessment: tuple[AssessmentQuestion, ...] = ()
+    meldcode: tuple[MeldcodeStep, ...] = ()
+
+
 @dataclass(frozen=True)
 class Guide:
     """The whole conversation guide."""
@@ -39,6 +101,7 @@ class Guide:
     source: Path
     topics: tuple[Topic, ...]
     themes: tuple[Theme, ...]
+    safety: SafetyGuide = SafetyGuide()
 
     def topic(self, topic_id: str) -> Topic:
         for topic in self.topics:

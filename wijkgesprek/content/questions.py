@@ -16,6 +16,13 @@ Format (all values are text, see :mod:`wijkgesprek.content.yamlsource`)::
       psychische-klachten:
         naam: Psychische klachten
         omschrijving: Somberheid, angst, spanning.
+    veiligheid:             # the safety check, see :mod:`wijkgesprek.content.safety`
+      kindcheck: [...]
+      signalen: {...}       # exactly kind, ouder, gezin-en-omgeving
+      balans: {...}         # draaglast-thema's, draaglast, draagkracht
+      schaalvraag: {rollen: [...]}
+      afwegingskader: [...] # five questions, each with ja/nee -> an outcome
+      meldcode: [...]       # five steps
 
 The six topics in :data:`REQUIRED_TOPICS` must be present; a team may add its own.
 Topics keep the order of the file.
@@ -27,6 +34,7 @@ import re
 from pathlib import Path
 
 from wijkgesprek.content.model import Guide, Theme, Topic
+from wijkgesprek.content.safety import read_safety, safety_to_json
 from wijkgesprek.content.yamlsource import Reader, closest, read_document
 
 GUIDE_VERSION = "1"
@@ -34,12 +42,13 @@ REQUIRED_TOPICS = ("kennismaking", "stress", "netwerk", "dromen", "veiligheid", 
 _ID = re.compile(r"[a-z0-9-]+")
 _TOPICS = ("onderwerpen",)
 _THEMES = ("thema's",)
+_ROOT_KEYS = ("versie", "onderwerpen", "thema's", "veiligheid")
 
 
 def load_guide(path: Path) -> Guide:
     """Read and check the guide; raise ``ContentError`` listing every problem found."""
     reader = Reader(read_document(path))
-    root = reader.mapping((), "bovenaan het bestand", required=("versie", "onderwerpen", "thema's"))
+    root = reader.mapping((), "bovenaan het bestand", _ROOT_KEYS)
     if "versie" in root:
         version = reader.text(("versie",))
         if version and version != GUIDE_VERSION:
@@ -50,8 +59,9 @@ def load_guide(path: Path) -> Guide:
             )
     topics = _read_topics(reader)
     themes = _read_themes(reader)
+    safety = read_safety(reader, [theme.id for theme in themes])
     reader.finish()
-    return Guide(source=path, topics=topics, themes=themes)
+    return Guide(source=path, topics=topics, themes=themes, safety=safety)
 
 
 def _check_id(reader: Reader, section: str, item_id: str, what: str) -> None:
@@ -148,4 +158,5 @@ def guide_to_json(guide: Guide) -> dict[str, object]:
             {"id": theme.id, "naam": theme.naam, "omschrijving": theme.omschrijving}
             for theme in guide.themes
         ],
+        "veiligheid": safety_to_json(guide.safety),
     }

@@ -10,6 +10,7 @@ AGE_GROUPS: tuple[tuple[str, str], ...] = (
     ("12-18", "12–18 jaar"),
     ("18+", "18+ (thuiswonend)"),
     ("zwanger", "zwanger"),
+    ("elders", "kinderen elders (zorgt mee)"),
 )
 """Stored id and Dutch label of each age group of the children."""
 

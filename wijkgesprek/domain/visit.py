@@ -56,6 +56,8 @@ class HouseholdRow:
     age_groups: tuple[str, ...]
     last_visit: datetime | None
     open_visit_id: int | None
+    next_contact: date | None = None
+    """The next contact agreed in the most recent visit."""
 
 
 def is_touched(topic_id: str, record: VisitRecord) -> bool:

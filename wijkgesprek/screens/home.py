@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.safety import follow_up_label, follow_up_order
 from wijkgesprek.text import visible
 
 if TYPE_CHECKING:
@@ -30,6 +32,8 @@ Hier staan de huishoudens waar u op bezoek bent geweest, met hun **gezinscode**
   leeftijdsgroepen van de kinderen in.
 - **Enter** op een huishouden hervat een open bezoek, of begint een nieuw bezoek
   bij dit huishouden.
+- Bovenaan staan de huishoudens waarvan het afgesproken **vervolgcontact** over
+  tijd is, daarna die binnenkort (binnen twee weken) aan de beurt zijn.
 - Alles wat u typt wordt direct op deze laptop opgeslagen.
 """
 
@@ -63,7 +67,7 @@ class HomeScreen(Screen[None]):
         yield Header()
         yield Static("Huishoudens worden geladen…", id="home-status")
         table: DataTable[Text] = DataTable(id="households", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Gezinscode", "Wijk", "Kinderen", "Laatste bezoek", "Status")
+        table.add_columns("Gezinscode", "Wijk", "Kinderen", "Laatste bezoek", "Vervolg", "Status")
         table.display = False  # shown once the households are loaded
         yield table
         yield Footer(compact=True)
@@ -85,17 +89,25 @@ class HomeScreen(Screen[None]):
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[HouseholdRow]) -> None:
+        today = date.today()
+        # Overdue follow-ups first, then those coming soon, then the most recent visits.
+        rows = sorted(rows, key=lambda row: follow_up_order(row.next_contact, today))
         self.rows = rows
         table = self.query_one("#households", DataTable)
         table.clear()
         for row in rows:
             last = row.last_visit.astimezone().strftime("%d-%m-%Y") if row.last_visit else "—"
             status = "bezoek open" if row.open_visit_id else ""
+            follow_up = Text("")
+            if row.next_contact is not None:
+                label = follow_up_label(row.next_contact, today)
+                follow_up = Text(label, style="bold" if "over tijd" in label else "")
             table.add_row(
                 Text(row.code),
                 Text(visible(row.wijk)),
                 Text(describe_children(row.age_groups)),
                 Text(last),
+                follow_up,
                 Text(status),
                 key=row.code,
             )

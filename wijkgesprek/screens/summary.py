@@ -13,6 +13,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.safety import (
+    KINDCHECK_OUTCOMES,
+    SIGNAL,
+    SafetyEntry,
+    current,
+    end_problems,
+    has_concerns,
+    kindcheck_outcome,
+)
 from wijkgesprek.domain.visit import VisitRecord, format_date, summarise
 from wijkgesprek.store import repo
 from wijkgesprek.text import visible
@@ -28,7 +37,8 @@ thema's en de afspraken. Kijk of u iets heeft overgeslagen dat er toe doet,
 zoals dromen en hoop of de veiligheid.
 
 - **Ctrl+E** sluit het bezoek af. Een afgesloten bezoek verschijnt bij het
-  huishouden met de datum.
+  huishouden met de datum. Bij kinderen (of een zwangerschap) kan dat pas als de
+  kindcheck is vastgelegd, en bij zorgen pas als er een volgend contact is.
 - **Escape** gaat terug naar het gesprek; het bezoek blijft open.
 """
 
@@ -49,17 +59,28 @@ class SummaryScreen(Screen[bool]):
     def __init__(self, visit_id: int) -> None:
         super().__init__()
         self.visit_id = visit_id
+        self.problems: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="summary"):
             yield Static(id="summary-text")
+            yield Static(id="summary-safety", classes="safety-detail")
+            yield Static(id="summary-todo", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Samenvatting"
         record = self.app.store.run(repo.get_visit, visit_id=self.visit_id)
+        entries = self.app.store.run(repo.safety_entries, visit_id=self.visit_id)
         self.query_one("#summary-text", Static).update(self.render_summary(record))
+        self.query_one("#summary-safety", Static).update(render_safety(entries))
+        self.problems = end_problems(
+            age_groups=record.age_groups, entries=entries, next_contact=record.next_contact
+        )
+        todo = self.query_one("#summary-todo", Static)
+        todo.update("\n".join(["Nog te doen voor u afsluit:", *self.problems]))
+        todo.display = bool(self.problems)
         self.query_one("#summary").focus()
 
     def render_summary(self, record: VisitRecord) -> Content:
@@ -118,9 +139,27 @@ class SummaryScreen(Screen[bool]):
         return Content("\n").join(lines)
 
     def action_end(self) -> None:
+        if self.problems:
+            self.notify(" ".join(self.problems), severity="warning", timeout=10)
+            return
         self.app.store.run(repo.end_visit, visit_id=self.visit_id, now=datetime.now(UTC))
         self.notify("Het huisbezoek is afgesloten en opgeslagen.")
         self.dismiss(True)
 
     def action_back(self) -> None:
         self.dismiss(False)
+
+
+def render_safety(entries: list[SafetyEntry]) -> Content:
+    """The safety part of the summary (hidden in discreet mode)."""
+    check = kindcheck_outcome(entries)
+    ticked = sum(1 for e in current(entries, SIGNAL).values() if e.value == "aan")
+    lines = [
+        Content(""),
+        Content.styled("Veiligheid", "bold"),
+        Content("Kindcheck: " + (KINDCHECK_OUTCOMES[check.value] if check else "niet vastgelegd")),
+        Content(f"Signalen aangevinkt: {ticked}"),
+    ]
+    if has_concerns(entries):
+        lines.append(Content("Er zijn zorgen vastgelegd: houd het volgende contact aan."))
+    return Content("\n").join(lines)

@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 
 from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.safety import KINDCHECK_OUTCOMES, kindcheck_outcome
 from wijkgesprek.domain.suggest import ages_of, gaps, suggest
 from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched, tagged_themes
 from wijkgesprek.store import repo
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
     from wijkgesprek.content.model import Topic
 
+SAFETY_TOPIC = "veiligheid"
 SAVE_DELAY = 0.5
 """Seconds between a keystroke and the save that includes it, at most."""
 
@@ -58,6 +60,11 @@ onderwerp.
   verwijzing vast. Onder het aanbod staan de verwijzingen van dit huishouden:
   **Enter** daarop werkt de stand bij (aangemeld, gestart, niet gelukt).
   Nog eens **F9** brengt de vragen terug.
+- **F10** (of Ctrl+R) opent de veiligheidscheck: kindcheck, signalen, balans,
+  schaalvraag en meldcode.
+- **Ctrl+G** verbergt alle veiligheidsdetails in één keer (discreet), als het
+  gezin meekijkt; nog eens Ctrl+G toont ze weer. **Ctrl+O** toont het nummer
+  van Veilig Thuis.
 - **F8** rondt het bezoek af met een samenvatting.
 - **Escape** in de onderwerpen gaat terug naar de huishoudens; het bezoek blijft
   open en kan later worden hervat.
@@ -90,6 +97,13 @@ class VisitScreen(Screen[None]):
             "Aanbod",
             id="aanbod",
             tooltip="Aanbod uit de sociale kaart en verwijzingen (nog eens: terug naar de vragen)",
+        ),
+        Binding(
+            "f10,ctrl+r",
+            "safety",
+            "Veiligheid",
+            id="veiligheid",
+            tooltip="Kindcheck, signalen, balans, schaalvraag en meldcode",
         ),
         Binding(
             "f8",
@@ -138,13 +152,15 @@ class VisitScreen(Screen[None]):
                 yield TopicList(self.topics, id="topics")
                 yield Static("", id="themes-line", markup=False)
             with Vertical(id="main"):
-                with VerticalScroll(id="guide"):
-                    yield Static("", id="guide-text")
-                yield SuggestionPanel(id="aanbod")
-                with Horizontal(id="note-bar"):
-                    yield Static("", id="note-label", markup=False)
-                    yield Static("", id="note-state")
-                yield self.note
+                with Vertical(id="upper"):
+                    with VerticalScroll(id="guide"):
+                        yield Static("", id="guide-text")
+                    yield SuggestionPanel(id="aanbod")
+                with Vertical(id="lower"):
+                    with Horizontal(id="note-bar"):
+                        yield Static("", id="note-label", markup=False)
+                        yield Static("", id="note-state")
+                    yield self.note
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -178,6 +194,9 @@ class VisitScreen(Screen[None]):
         topics.highlighted = [t.id for t in self.topics].index(topic_id)
         self.query_one("#guide-text", Static).update(self._guide_content(topic))
         self.query_one("#guide", VerticalScroll).scroll_home(animate=False)
+        # Containers without inline styles, so discreet mode's CSS can hide them.
+        for container in self.query("#upper, #lower"):
+            container.set_class(topic_id == SAFETY_TOPIC, "safety-detail")
         note = self.record.notes.get(topic_id, TopicNote())
         self.note.load_note(note.text)
         self._update_note_label("")
@@ -194,6 +213,13 @@ class VisitScreen(Screen[None]):
                 Content(visible(f"  – {a.wat} · {a.wie} · {a.wanneer}\n"))
                 for a in self.record.agreements
             ]
+        if topic.id == SAFETY_TOPIC:
+            entries = self.app.store.run(repo.safety_entries, visit_id=self.visit_id)
+            check = kindcheck_outcome(entries)
+            status = KINDCHECK_OUTCOMES[check.value] if check else "nog niet vastgelegd"
+            parts.append(
+                Content.styled(f"\nKindcheck: {status}. F10 opent de veiligheidscheck.\n", "bold")
+            )
         if topic.tip:
             parts.append(Content.styled(f"\nTip: {topic.tip}", "dim italic"))
         return Content("").join(parts)
@@ -335,6 +361,7 @@ class VisitScreen(Screen[None]):
         if panel.display:
             panel.display = False
             self.query_one("#guide").display = True
+            self.query_one("#main").remove_class("-offers")
             self.note.focus()
             return
         if self.app.network is None:
@@ -344,6 +371,7 @@ class VisitScreen(Screen[None]):
         self._show_offers()
         panel.display = True
         self.query_one("#guide").display = False
+        self.query_one("#main").add_class("-offers")
         panel.focus_filter()
 
     def _show_offers(self) -> None:
@@ -421,6 +449,12 @@ class VisitScreen(Screen[None]):
             self.query_one(SuggestionPanel).show_referrals(self.record.referrals)
 
         self.app.push_screen(ReferralStateScreen(event.referral), done)
+
+    def action_safety(self) -> None:
+        from wijkgesprek.screens.safety import SafetyScreen
+
+        self.flush()
+        self.app.push_screen(SafetyScreen(self.visit_id), self._reload)
 
     def action_finish(self) -> None:
         from wijkgesprek.screens.summary import SummaryScreen

@@ -97,3 +97,19 @@ class Gap(SQLModel, table=True):
     wijk: str
     theme: str
     created_at: datetime
+
+
+class SafetyRecord(SQLModel, table=True):
+    """One entry of the safety trail. Never updated or deleted (except with the whole
+    household): a change is a new row whose ``corrects_id`` points to the old one."""
+
+    __tablename__ = "safety_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
+    kind: str
+    key: str = ""
+    value: str = ""
+    note: str = ""
+    at: datetime
+    corrects_id: int | None = Field(default=None, foreign_key="safety_entry.id")

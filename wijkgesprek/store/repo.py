@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from wijkgesprek.domain.household import format_age_groups, parse_age_groups
 from wijkgesprek.domain.referral import DISCUSSED, FINAL, ReferralData, transition_problem
+from wijkgesprek.domain.safety import CONSULT, SafetyEntry
 from wijkgesprek.domain.visit import AgreementData, HouseholdRow, TopicNote, VisitRecord
 from wijkgesprek.store.models import (
     Agreement,
@@ -22,6 +23,7 @@ from wijkgesprek.store.models import (
     Note,
     Referral,
     ReferralEvent,
+    SafetyRecord,
     Visit,
 )
 
@@ -39,8 +41,15 @@ def list_households(*, session: Session) -> list[HouseholdRow]:
         .group_by(col(Visit.household_id))
         .subquery()
     )
+    latest = (
+        select(col(Visit.next_contact))
+        .where(Visit.household_id == Household.id)
+        .order_by(col(Visit.started_at).desc(), col(Visit.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     statement = (
-        select(Household, last.c.last, open_visits.c.open_id)
+        select(Household, last.c.last, open_visits.c.open_id, latest)
         .outerjoin(last, last.c.household_id == Household.id)
         .outerjoin(open_visits, open_visits.c.household_id == Household.id)
     )
@@ -51,14 +60,22 @@ def list_households(*, session: Session) -> list[HouseholdRow]:
             age_groups=parse_age_groups(household.age_groups),
             last_visit=last_visit,
             open_visit_id=open_id,
+            next_contact=_as_date(next_contact),
         )
-        for household, last_visit, open_id in session.exec(statement)
+        for household, last_visit, open_id, next_contact in session.exec(statement)
     ]
     # Stored datetimes come back aware (UTC): the fallback must be aware too, or a
     # household without visits makes the comparison raise TypeError.
     never = datetime.min.replace(tzinfo=UTC)
     rows.sort(key=lambda row: (row.last_visit or never, row.code), reverse=True)
     return rows
+
+
+def _as_date(value: object) -> date | None:
+    """A DATE from a scalar subquery arrives as text in SQLite."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
 
 
 def find_household(*, session: Session, code: str) -> Household | None:
@@ -303,3 +320,87 @@ def record_gaps(
         session.add(Gap(visit_id=visit_id, wijk=wijk, theme=theme, created_at=now))
     if new:
         session.commit()
+
+
+# -- the safety trail --------------------------------------------------------------------
+
+
+def _entry(record: SafetyRecord) -> SafetyEntry:
+    assert record.id is not None
+    return SafetyEntry(
+        id=record.id,
+        visit_id=record.visit_id,
+        kind=record.kind,
+        key=record.key,
+        value=record.value,
+        note=record.note,
+        at=record.at,
+        corrects=record.corrects_id,
+    )
+
+
+def add_safety_entry(
+    *,
+    session: Session,
+    visit_id: int,
+    kind: str,
+    key: str = "",
+    value: str = "",
+    note: str = "",
+    now: datetime,
+) -> SafetyEntry:
+    """Append to the safety trail; a later entry for the same kind and key corrects the
+    earlier one (and points to it). Consultations are a list: each gets its own key."""
+    if kind == CONSULT and not key:
+        count = session.exec(
+            select(func.count())
+            .select_from(SafetyRecord)
+            .where(SafetyRecord.visit_id == visit_id, SafetyRecord.kind == CONSULT)
+        ).one()
+        key = str(count + 1)
+    previous = session.exec(
+        select(SafetyRecord)
+        .where(
+            SafetyRecord.visit_id == visit_id,
+            SafetyRecord.kind == kind,
+            SafetyRecord.key == key,
+        )
+        .order_by(col(SafetyRecord.id).desc())
+    ).first()
+    record = SafetyRecord(
+        visit_id=visit_id,
+        kind=kind,
+        key=key,
+        value=value,
+        note=note,
+        at=now,
+        corrects_id=previous.id if previous else None,
+    )
+    session.add(record)
+    session.commit()
+    return _entry(record)
+
+
+def safety_entries(*, session: Session, visit_id: int) -> list[SafetyEntry]:
+    """The whole trail of one visit, oldest first."""
+    statement = (
+        select(SafetyRecord)
+        .where(SafetyRecord.visit_id == visit_id)
+        .order_by(col(SafetyRecord.at), col(SafetyRecord.id))
+    )
+    return [_entry(record) for record in session.exec(statement)]
+
+
+def household_safety(*, session: Session, visit_id: int) -> list[tuple[datetime, SafetyEntry]]:
+    """Every safety entry of the household of ``visit_id``, with its visit's start, for
+    showing scaling figures over visits."""
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise LookupError(visit_id)
+    statement = (
+        select(Visit.started_at, SafetyRecord)
+        .join(Visit, col(Visit.id) == SafetyRecord.visit_id)
+        .where(Visit.household_id == visit.household_id)
+        .order_by(col(Visit.started_at), col(SafetyRecord.id))
+    )
+    return [(started, _entry(record)) for started, record in session.exec(statement)]

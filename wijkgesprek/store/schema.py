@@ -94,6 +94,21 @@ _V2 = (
 )
 
 
+_V3 = (
+    """CREATE TABLE safety_entry (
+        id INTEGER PRIMARY KEY,
+        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL DEFAULT '',
+        value TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        at DATETIME NOT NULL,
+        corrects_id INTEGER REFERENCES safety_entry (id)
+    )""",
+    "CREATE INDEX ix_safety_entry_visit_id ON safety_entry (visit_id)",
+)
+
+
 def _statements(*statements: str) -> Callable[[sqlite3.Connection], None]:
     """A migration step made of SQL statements, run one by one in the step's transaction."""
 
@@ -107,6 +122,7 @@ def _statements(*statements: str) -> Callable[[sqlite3.Connection], None]:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _statements(*_V1),  # 0 -> 1: first release
     _statements(*_V2),  # 1 -> 2: referrals (verwijzingen) and gaps in the network
+    _statements(*_V3),  # 2 -> 3: the safety trail (append-only)
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from wijkgesprek.content.model import Topic
+from wijkgesprek.widgets.numbered_list import NumberedList
 
 
-class TopicList(OptionList):
+class TopicList(NumberedList):
     """Topics of the guide; digits 1–9 jump to a topic."""
-
-    BINDINGS = [
-        Binding(
-            str(number),
-            f"jump({number})",
-            f"Onderwerp {number}",
-            show=False,
-            id=f"onderwerp-{number}",
-        )
-        for number in range(1, 10)
-    ]
 
     def __init__(self, topics: tuple[Topic, ...], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -40,8 +28,3 @@ class TopicList(OptionList):
             for number, topic in enumerate(self.topics, start=1)
         )
         self.highlighted = highlighted
-
-    def action_jump(self, number: int) -> None:
-        if number <= len(self.topics):
-            self.highlighted = number - 1
-            self.action_select()

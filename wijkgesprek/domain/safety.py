@@ -1,0 +1,265 @@
+"""The safety check as plain data and rules: kindcheck, signals, balance, scaling,
+the Meldcode steps and the afwegingskader (no Textual, no SQL).
+
+Everything is recorded as an append-only trail of :class:`SafetyEntry`; a change is a
+new entry that points to the one it corrects. The current state is derived from the
+trail with :func:`current`. The professional decides; these functions only make sure
+the questions were asked, keep the reasons, and say what the framework says is next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from wijkgesprek.content.model import AssessmentQuestion, SafetyGuide
+
+# Kinds of trail entries.
+KINDCHECK = "kindcheck"  # key "", value one of KINDCHECK_OUTCOMES, note: reason
+SIGNAL = "signaal"  # key "group/signal", value "aan" or "uit", note: in the family's words
+BALANCE = "balans"  # key question id, value "ja", "nee" or "onbekend"
+SCALE = "schaal"  # key role, value "0".."10", note: in the person's own words
+COLUMN = "kolom"  # key one of COLUMNS, note: the text
+STEP = "stap"  # key "1".."5", value one of STEP_STATES, note
+CONSULT = "overleg"  # key a running number, value: with whom (role), note: the advice
+ASSESS = "afweging"  # key "1".."5", value "ja" or "nee", note: the reason
+DOSSIER = "dossier"  # key "", note: the paragraph as edited by the professional
+
+KINDCHECK_OUTCOMES: Mapping[str, str] = {
+    "geen-zorgen": "geen zorgen",
+    "zorgen": "zorgen → meldcode",
+    "niet-gedaan": "niet gedaan",
+}
+COLUMNS: Mapping[str, str] = {
+    "zorgen": "Waar maken we ons zorgen over?",
+    "goed": "Wat gaat goed?",
+    "gebeuren": "Wat moet er gebeuren?",
+}
+STEP_STATES = ("open", "bezig", "gedaan")
+OUTCOME_TEXT: Mapping[str, str] = {
+    "afsluiten": "Afsluiten: er is geen vermoeden (meer); leg vast waarom.",
+    "melden": "Melden bij Veilig Thuis (0800-2000).",
+    "hulp": "Hulp voortzetten, met afspraken over het volgen van de veiligheid.",
+}
+
+
+@dataclass(frozen=True)
+class SafetyEntry:
+    id: int
+    visit_id: int
+    kind: str
+    key: str
+    value: str
+    note: str
+    at: datetime
+    corrects: int | None = None
+
+
+def current(entries: Iterable[SafetyEntry], kind: str) -> dict[str, SafetyEntry]:
+    """The latest entry per key of one kind (the trail itself is never shortened)."""
+    latest: dict[str, SafetyEntry] = {}
+    for entry in sorted(entries, key=lambda e: (e.at, e.id)):
+        if entry.kind == kind:
+            latest[entry.key] = entry
+    return latest
+
+
+# -- kindcheck ------------------------------------------------------------------------
+
+
+def kindcheck_required(age_groups: Sequence[str]) -> bool:
+    """Children, a pregnancy or children cared for elsewhere: the check needs an outcome."""
+    return bool(age_groups)
+
+
+def kindcheck_problem(outcome: str, reason: str) -> str | None:
+    if outcome not in KINDCHECK_OUTCOMES:
+        return "Kies een uitkomst: geen zorgen, zorgen → meldcode, of niet gedaan."
+    if outcome == "niet-gedaan" and not reason.strip():
+        return "Schrijf op waarom de kindcheck niet gedaan is."
+    return None
+
+
+def kindcheck_outcome(entries: Iterable[SafetyEntry]) -> SafetyEntry | None:
+    return current(entries, KINDCHECK).get("")
+
+
+# -- concerns, ending a visit, follow-up ---------------------------------------------------
+
+
+def has_concerns(entries: Sequence[SafetyEntry]) -> bool:
+    """Worries were recorded: kindcheck "zorgen", a ticked signal, or a Meldcode route."""
+    check = kindcheck_outcome(entries)
+    if check is not None and check.value == "zorgen":
+        return True
+    if any(e.value == "aan" for e in current(entries, SIGNAL).values()):
+        return True
+    steps = current(entries, STEP).values()
+    return bool(current(entries, ASSESS)) or any(e.value != "open" for e in steps)
+
+
+def end_problems(
+    *, age_groups: Sequence[str], entries: Sequence[SafetyEntry], next_contact: date | None
+) -> list[str]:
+    """Why a visit cannot be ended yet (empty: it can)."""
+    problems = []
+    if kindcheck_required(age_groups) and kindcheck_outcome(entries) is None:
+        problems.append(
+            "Er zijn kinderen (of een zwangerschap): leg de uitkomst van de kindcheck vast "
+            "(F10), of waarom die niet gedaan is."
+        )
+    if has_concerns(entries) and next_contact is None:
+        problems.append(
+            "Er zijn zorgen over de veiligheid: spreek een volgend contact af (F4), zodat "
+            "het gezin niet uit beeld raakt."
+        )
+    return problems
+
+
+def follow_up_label(next_contact: date, today: date) -> str:
+    days = (next_contact - today).days
+    if days < 0:
+        return f"{-days} dag{'en' if days < -1 else ''} over tijd"
+    if days == 0:
+        return "vandaag"
+    return f"over {days} dag{'en' if days > 1 else ''}"
+
+
+def follow_up_order(next_contact: date | None, today: date, soon_days: int = 14) -> tuple[int, int]:
+    """Sort key for the home screen: overdue first (longest overdue first), then coming
+    within ``soon_days`` (soonest first), then the rest."""
+    if next_contact is None:
+        return (3, 0)
+    days = (next_contact - today).days
+    if days < 0:
+        return (0, days)
+    if days <= soon_days:
+        return (1, days)
+    return (2, days)
+
+
+# -- the afwegingskader --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assessment:
+    path: tuple[tuple[AssessmentQuestion, bool, str], ...]
+    """The questions answered along the route: (question, yes, reason)."""
+    question: AssessmentQuestion | None
+    """The next question to answer; None when the route has ended."""
+    outcome: str | None
+    """``afsluiten``, ``melden`` or ``hulp`` once decided."""
+
+
+def assess(
+    questions: Sequence[AssessmentQuestion], answers: Mapping[int, tuple[bool, str]]
+) -> Assessment:
+    """Follow the afwegingskader in order, as its data prescribes.
+
+    ``answers`` maps a question number to (yes, reason). Answers off the route (for
+    example after a corrected earlier answer) are ignored.
+    """
+    path: list[tuple[AssessmentQuestion, bool, str]] = []
+    for question in questions:
+        if question.number not in answers:
+            return Assessment(tuple(path), question, None)
+        yes, reason = answers[question.number]
+        path.append((question, yes, reason))
+        outcome = question.ja if yes else question.nee
+        if outcome != "volgende":
+            return Assessment(tuple(path), None, outcome)
+    return Assessment(tuple(path), None, None)
+
+
+def assessment_from(entries: Sequence[SafetyEntry], guide: SafetyGuide) -> Assessment:
+    answers = {
+        int(key): (entry.value == "ja", entry.note)
+        for key, entry in current(entries, ASSESS).items()
+        if key.isdigit()
+    }
+    return assess(guide.assessment, answers)
+
+
+def answer_problem(reason: str) -> str | None:
+    if not reason.strip():
+        return "Elke keuze in het afwegingskader heeft een reden nodig. Schrijf kort waarom."
+    return None
+
+
+# -- balance and scaling ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Balance:
+    load: tuple[str, ...]
+    capacity: tuple[str, ...]
+
+
+def balance(
+    guide: SafetyGuide,
+    *,
+    tagged: Sequence[str],
+    theme_names: Mapping[str, str],
+    entries: Sequence[SafetyEntry],
+) -> Balance:
+    """What weighs (draaglast) and what carries (draagkracht), to look at together."""
+    answers = {key: e.value for key, e in current(entries, BALANCE).items()}
+    load = [theme_names.get(t, t) for t in guide.load_themes if t in tagged]
+    load += [q.vraag for q in guide.balance if q.side == "draaglast" and answers.get(q.id) == "ja"]
+    capacity = [
+        q.vraag for q in guide.balance if q.side == "draagkracht" and answers.get(q.id) == "ja"
+    ]
+    return Balance(tuple(load), tuple(capacity))
+
+
+def scale_problem(text: str) -> str | None:
+    if not text.strip().isdigit() or not 0 <= int(text) <= 10:
+        return "Een schaalcijfer is een heel getal van 0 tot en met 10."
+    return None
+
+
+# -- the dossier paragraph -------------------------------------------------------------------
+
+
+def draft_dossier(guide: SafetyGuide, entries: Sequence[SafetyEntry], *, visit_date: date) -> str:
+    """A factual paragraph from the trail, for the professional to edit."""
+    day = visit_date.strftime("%d-%m-%Y")
+    sentences = [f"Huisbezoek van {day}."]
+    check = kindcheck_outcome(entries)
+    if check is not None:
+        why = f" ({check.note})" if check.note else ""
+        sentences.append(f"Kindcheck: {KINDCHECK_OUTCOMES[check.value]}{why}.")
+    texts = {f"{g.id}/{s.id}": s.tekst for g in guide.signal_groups for s in g.signals}
+    ticked = [e for e in current(entries, SIGNAL).values() if e.value == "aan"]
+    if ticked:
+        described = [
+            texts.get(e.key, e.key)
+            + (f" (in eigen woorden: \u201c{e.note}\u201d)" if e.note else "")
+            for e in ticked
+        ]
+        sentences.append("Gesignaleerd: " + "; ".join(described) + ".")
+    scores = current(entries, SCALE)
+    if scores:
+        sentences.append(
+            "Schaalvraag (0 = de kinderen kunnen niet thuis blijven, 10 = veilig genoeg): "
+            + ", ".join(f"{role} {e.value}" for role, e in scores.items())
+            + "."
+        )
+    steps = {int(k): e for k, e in current(entries, STEP).items() if k.isdigit()}
+    for step in guide.meldcode:
+        entry = steps.get(step.number)
+        if entry is not None and entry.value != "open":
+            when = entry.at.astimezone().strftime("%d-%m-%Y")
+            sentences.append(
+                f"Meldcode stap {step.number} ({step.titel}): {entry.value} op {when}."
+            )
+    for entry in sorted(current(entries, CONSULT).values(), key=lambda e: e.at):
+        sentences.append(f"Overleg met {entry.value}: {entry.note}.")
+    route = assessment_from(entries, guide)
+    for question, yes, reason in route.path:
+        answer = "ja" if yes else "nee"
+        sentences.append(f"Afwegingskader vraag {question.number}: {answer}, omdat {reason}.")
+    if route.outcome:
+        sentences.append("Besluit: " + OUTCOME_TEXT[route.outcome])
+    return " ".join(sentences)

@@ -1,0 +1,1 @@
+"""Files for other programs (a calendar); only household codes leave the app."""

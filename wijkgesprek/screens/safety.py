@@ -1,0 +1,153 @@
+"""The safety check of a visit: kindcheck, signals, balance, scaling and the Meldcode.
+
+The professional decides; this screen makes sure the questions were asked and keeps
+what was seen and decided with the reasons, as an append-only trail.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wijkgesprek.domain.visit import tagged_themes
+from wijkgesprek.store import repo
+from wijkgesprek.widgets.numbered_list import NumberedList
+from wijkgesprek.widgets.safety.balance import BalanceSection
+from wijkgesprek.widgets.safety.base import Record, SafetyContext, SafetySection
+from wijkgesprek.widgets.safety.kindcheck import KindcheckSection
+from wijkgesprek.widgets.safety.meldcode import MeldcodeSection
+from wijkgesprek.widgets.safety.scaling import ScalingSection
+from wijkgesprek.widgets.safety.signals import SignalsSection
+
+if TYPE_CHECKING:
+    from wijkgesprek.app import WijkgesprekApp
+
+HELP = """\
+# Veiligheid
+
+Doe de veiligheidscheck bij elk bezoek, ook als het gesprek over de problemen van
+een volwassene gaat. U beslist; wijkgesprek helpt dat de vragen gesteld zijn en
+bewaart wat u zag en besloot, met de redenen. Niets wordt overschreven: een
+wijziging is een nieuwe regel met datum en tijd.
+
+1. **Kindcheck**: stel de vragen en leg de uitkomst vast. Bij kinderen, een
+   zwangerschap of kinderen elders kan het bezoek niet worden afgesloten zonder
+   uitkomst (of de reden waarom de check niet gedaan is).
+2. **Signalen**: vink aan wat u ziet of hoort, in de woorden van het gezin.
+3. **Balans**: draaglast tegenover draagkracht, om samen naar te kijken.
+4. **Schaalvraag**: 0–10, aan ieder apart, en de drie kolommen.
+5. **Meldcode**: de vijf stappen, overleg, het afwegingskader (J/N, met reden)
+   en een tekst voor het dossier.
+
+Kies een onderdeel met de pijltjes of een cijfer en **Enter**; **Tab** gaat door
+de velden. **Ctrl+O** toont het nummer van Veilig Thuis (0800-2000, gratis, dag
+en nacht). **Ctrl+G** verbergt alle details als het gezin meekijkt.
+**Escape** gaat terug naar het gesprek.
+"""
+
+SECTIONS: tuple[type[SafetySection], ...] = (
+    KindcheckSection,
+    SignalsSection,
+    BalanceSection,
+    ScalingSection,
+    MeldcodeSection,
+)
+
+
+class SafetyScreen(Screen[None]):
+    HELP = HELP
+    BINDINGS = [
+        Binding("escape", "back", "Terug", id="veiligheid-terug"),
+        Binding("ctrl+o", "app.veilig_thuis", "Veilig Thuis", id="veiligheid-veilig-thuis"),
+    ]
+
+    app: WijkgesprekApp
+
+    def __init__(self, visit_id: int) -> None:
+        super().__init__()
+        self.visit_id = visit_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            "Discrete weergave: de details zijn verborgen. Ctrl+G toont ze weer.",
+            id="discreet-note",
+        )
+        with Horizontal(id="safety", classes="safety-detail"):
+            yield NumberedList(id="sections")
+            with ContentSwitcher(id="section-view", initial="section-1"):
+                for number, section in enumerate(SECTIONS, start=1):
+                    yield section(id=f"section-{number}")
+        yield Footer(compact=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In discreet mode not even "Veilig Thuis" shows in the footer (the key still works).
+        if action == "app.veilig_thuis" and self.app.discreet:
+            return False
+        return True
+
+    def on_mount(self) -> None:
+        self.sub_title = "Veiligheid"
+        self.refresh_sections()
+        self.query_one("#sections", OptionList).highlighted = 0
+        self.query_one("#sections", OptionList).focus()
+
+    def context(self) -> SafetyContext:
+        store = self.app.store
+        record = store.run(repo.get_visit, visit_id=self.visit_id)
+        self.sub_title = f"Veiligheid · {record.household_code}"
+        return SafetyContext(
+            guide=self.app.guide.safety,
+            entries=store.run(repo.safety_entries, visit_id=self.visit_id),
+            history=store.run(repo.household_safety, visit_id=self.visit_id),
+            age_groups=record.age_groups,
+            tagged=tagged_themes(record),
+            theme_names={theme.id: theme.naam for theme in self.app.guide.themes},
+        )
+
+    def refresh_sections(self) -> None:
+        context = self.context()
+        listing = self.query_one("#sections", OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        for number, section in enumerate(self.query(SafetySection), start=1):
+            section.show(context)
+            status = section.status(context)
+            label = f"{number} {section.title}" + (f"\n  {status}" if status else "")
+            listing.add_option(Option(Content(label), id=f"section-{number}"))
+        listing.highlighted = highlighted
+
+    @on(OptionList.OptionSelected, "#sections")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        self.query_one(ContentSwitcher).current = event.option.id
+        self.focus_next()
+
+    @on(OptionList.OptionHighlighted, "#sections")
+    def _preview(self, event: OptionList.OptionHighlighted) -> None:
+        self.query_one(ContentSwitcher).current = event.option.id
+
+    @on(Record)
+    def _record(self, event: Record) -> None:
+        event.stop()
+        self.app.store.run(
+            repo.add_safety_entry,
+            visit_id=self.visit_id,
+            kind=event.kind,
+            key=event.key,
+            value=event.value,
+            note=event.note,
+            now=datetime.now(UTC),
+        )
+        self.refresh_sections()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,1 @@
+"""The sections of the safety check, one widget per file (see screens/safety.py)."""
