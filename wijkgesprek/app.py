@@ -161,9 +161,12 @@ class WijkgesprekApp(App[None]):
         self.set_class(self.discreet, "-discreet")
         self.title = "wijkgesprek · discreet" if self.discreet else "wijkgesprek"
         focused = self.focused
-        if self.discreet and focused is not None:
-            if any(node.has_class("safety-detail") for node in focused.ancestors_with_self):
-                self.screen.set_focus(None)  # nothing typed may land in a hidden field
+        if (
+            self.discreet
+            and focused is not None
+            and any(node.has_class("safety-detail") for node in focused.ancestors_with_self)
+        ):
+            self.screen.set_focus(None)  # nothing typed may land in a hidden field
         self.screen.refresh_bindings()
 
     def action_veilig_thuis(self) -> None:

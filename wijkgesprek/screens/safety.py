@@ -91,9 +91,7 @@ class SafetyScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # In discreet mode not even "Veilig Thuis" shows in the footer (the key still works).
-        if action == "app.veilig_thuis" and self.app.discreet:
-            return False
-        return True
+        return not (action == "app.veilig_thuis" and self.app.discreet)
 
     def on_mount(self) -> None:
         self.sub_title = "Veiligheid"
