@@ -15,6 +15,7 @@ from wijkgesprek.content.model import (
     Signal,
     SignalGroup,
 )
+from wijkgesprek.domain.follow_up import follow_up_label, follow_up_order
 from wijkgesprek.domain.safety import (
     ASSESS,
     BALANCE,
@@ -29,8 +30,6 @@ from wijkgesprek.domain.safety import (
     current,
     draft_dossier,
     end_problems,
-    follow_up_label,
-    follow_up_order,
     has_concerns,
     kindcheck_problem,
     scale_problem,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -14,13 +14,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from wijkgesprek.config import THEMES, Config
-from wijkgesprek.content.model import Guide, Network
-from wijkgesprek.errors import ContentError
+from wijkgesprek.errors import ContentError, WijkError
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.text import clean_typed
 from wijkgesprek.widgets.palette import CommandPalette
 
 if TYPE_CHECKING:
+    from wijkgesprek.content.model import Guide, Network
     from wijkgesprek.store.engine import Store
 
 
@@ -77,13 +77,13 @@ class WijkgesprekApp(App[None]):
     def __init__(
         self,
         *,
-        guide: Guide,
+        guide: Guide | Callable[[], Guide],
         database: Path,
         config: Config | None = None,
         network: tuple[Path, ...] = (),
     ) -> None:
         super().__init__()
-        self.guide = guide
+        self._guide = guide
         self.database = database
         self.config = config or Config()
         self.network_files = network
@@ -91,6 +91,16 @@ class WijkgesprekApp(App[None]):
         """The sociale kaart, once loaded (after the first frame); empty when it failed."""
         self.network_problem = ""
         self.discreet = False
+
+    @property
+    def guide(self) -> Guide:
+        """The conversation guide; the command line may hand over a loader that reads
+        it from the cache after the first frame (it was checked before the start)."""
+        from wijkgesprek.content.model import Guide
+
+        if not isinstance(self._guide, Guide):
+            self._guide = self._guide()
+        return self._guide
 
     @cached_property
     def store(self) -> Store:
@@ -110,7 +120,15 @@ class WijkgesprekApp(App[None]):
             )
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
-        self.call_after_refresh(self._load_network)
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        try:
+            self.guide  # noqa: B018  (load it now, off the path to the first frame)
+        except WijkError as error:  # the file changed since it was checked
+            self.exit(return_code=error.exit_code, message=str(error))
+            return
+        self._load_network()
 
     def get_default_screen(self) -> HomeScreen:
         # The home screen is the default screen (not pushed in on_mount), so its
@@ -136,6 +154,8 @@ class WijkgesprekApp(App[None]):
             self.call_from_thread(setattr, self, "network", network)
 
     def _network_failed(self, problem: str) -> None:
+        from wijkgesprek.content.model import Network
+
         self.network = Network(entries=())
         self.network_problem = (
             f"De sociale kaart kan niet worden gelezen: {problem} "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -21,6 +21,8 @@ from wijkgesprek.errors import ContentError, UsageError, WijkError
 if TYPE_CHECKING:
     from wijkgesprek.content.model import Guide
     from wijkgesprek.domain.visit import HouseholdRow
+
+GUIDE_CACHE = "leidraad"
 
 _TRANSLATIONS = (
     ("unrecognized arguments:", "onbekende opties of woorden:"),
@@ -329,7 +331,7 @@ def _today() -> date:
 
 def _follow_ups(args: argparse.Namespace) -> int:
     """``wijkgesprek vervolg``: follow-up contacts as a table or an iCalendar file."""
-    from wijkgesprek.domain.safety import follow_up_order
+    from wijkgesprek.domain.follow_up import follow_up_order
 
     today = _today()
     rows = _household_rows(args)
@@ -387,7 +389,7 @@ def _household_rows(args: argparse.Namespace) -> list[HouseholdRow] | None:
 def _follow_up_table(
     rows: Sequence[HouseholdRow], *, today: date, soon_days: int, alles: bool
 ) -> str:
-    from wijkgesprek.domain.safety import follow_up_label, follow_up_order
+    from wijkgesprek.domain.follow_up import follow_up_label, follow_up_order
 
     if not rows:
         if alles:
@@ -454,18 +456,28 @@ def _load_guide_cached(path: Path) -> Guide:
 
     from wijkgesprek.content.model import Guide
 
-    return cached(path, kind="leidraad", build=build, cache_dir=paths.cache_dir(), expect=Guide)
+    return cached(path, kind=GUIDE_CACHE, build=build, cache_dir=paths.cache_dir(), expect=Guide)
 
 
 def _start_app(args: argparse.Namespace) -> int:
+    from functools import partial
+
     from wijkgesprek.config import load_config
-    from wijkgesprek.store.schema import prepare_database
+    from wijkgesprek.content.cache import is_current
+    from wijkgesprek.store.schema import is_ready, prepare_database
 
     config = load_config(paths.config_file())
     questions = Path(args.questions) if args.questions else config.questions
-    guide = _load_guide_cached(questions or paths.shipped_questions())
+    guide_file = questions or paths.shipped_questions()
+    guide: Guide | Callable[[], Guide]
+    if is_current(guide_file, kind=GUIDE_CACHE, cache_dir=paths.cache_dir()):
+        # Checked before and unchanged: load it after the first frame.
+        guide = partial(_load_guide_cached, guide_file)
+    else:
+        guide = _load_guide_cached(guide_file)  # check it now: problems before the UI
     database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
-    prepare_database(database)
+    if not is_ready(database):
+        prepare_database(database)
     network = tuple(args.network or config.network or (paths.shipped_network(),))
 
     from wijkgesprek.app import WijkgesprekApp

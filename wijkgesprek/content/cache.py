@@ -41,6 +41,32 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _locate(source: Path, kind: str, cache_dir: Path, extra: str) -> tuple[Path, bytes] | None:
+    """The cache file for ``source`` and the key its contents must carry (None: unreadable)."""
+    try:
+        data = source.read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.sha256(f"{__version__}\0{kind}\0{source}\0{extra}\0".encode())
+    digest.update(data)
+    name = hashlib.sha256(str(source.absolute()).encode()).hexdigest()[:32]
+    return cache_dir / f"{kind}-{name}.pickle", digest.hexdigest().encode()
+
+
+def is_current(source: Path, *, kind: str, cache_dir: Path, extra: str = "") -> bool:
+    """Whether the cache holds a checked result for ``source`` as it is now, without
+    unpickling it (a quick test before the user interface starts)."""
+    located = _locate(source, kind, cache_dir, extra)
+    if located is None:
+        return False
+    file, key = located
+    try:
+        with file.open("rb") as stream:
+            return _ours(stream.fileno()) and stream.read(len(key) + 1) == key + b"\n"
+    except OSError:
+        return False
+
+
 def cached(
     source: Path,
     *,
@@ -54,41 +80,38 @@ def cached(
 
     ``expect`` is the type of the result; anything else found in the cache is ignored.
     """
-    if cache_dir is None:
-        return build()
-    try:
-        data = source.read_bytes()
-    except OSError:
-        return build()  # build() reports the problem in Dutch
-    digest = hashlib.sha256(f"{__version__}\0{kind}\0{source}\0{extra}\0".encode())
-    digest.update(data)
-    key = digest.hexdigest()
-    name = hashlib.sha256(str(source.absolute()).encode()).hexdigest()[:32]
-    file = cache_dir / f"{kind}-{name}.pickle"
+    located = None if cache_dir is None else _locate(source, kind, cache_dir, extra)
+    if located is None:
+        return build()  # no cache, or an unreadable file: build() reports it in Dutch
+    file, key = located
     value = _read(file, key)
     if isinstance(value, expect):
         return value
     value = build()
-    _write(file, (key, value))
+    _write(file, key, value)
     return value
 
 
-def _read(file: Path, key: str) -> object:
+def _ours(descriptor: int) -> bool:
+    """Only a file of this user that nobody else can write or read is unpickled."""
+    status = os.fstat(descriptor)
+    return not hasattr(os, "getuid") or (
+        status.st_uid == os.getuid() and not status.st_mode & 0o077
+    )
+
+
+def _read(file: Path, key: bytes) -> object:
     try:
         with file.open("rb") as stream:
-            status = os.fstat(stream.fileno())
-            if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o077):
-                return None  # not ours alone: do not unpickle it
+            if not _ours(stream.fileno()) or stream.read(len(key) + 1) != key + b"\n":
+                return None
             with collector_paused():
-                stored = pickle.load(stream)
+                return pickle.load(stream)
     except Exception:  # missing, damaged or from another version: parse again
         return None
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
-        return stored[1]
-    return None
 
 
-def _write(file: Path, payload: object) -> None:
+def _write(file: Path, key: bytes, value: object) -> None:
     import tempfile  # only when writing: keeps the common (cached) start quick
 
     try:
@@ -96,7 +119,8 @@ def _write(file: Path, payload: object) -> None:
         handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump(payload, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                stream.write(key + b"\n")
+                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, file)  # mkstemp made it 0600
         except BaseException:
             with contextlib.suppress(OSError):

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from wijkgesprek.content.model import AssessmentQuestion, SafetyGuide
+if TYPE_CHECKING:
+    from wijkgesprek.content.model import AssessmentQuestion, SafetyGuide
 
 # Kinds of trail entries.
 KINDCHECK = "kindcheck"  # key "", value one of KINDCHECK_OUTCOMES, note: reason
@@ -115,28 +117,6 @@ def end_problems(
             "het gezin niet uit beeld raakt."
         )
     return problems
-
-
-def follow_up_label(next_contact: date, today: date) -> str:
-    days = (next_contact - today).days
-    if days < 0:
-        return f"{-days} dag{'en' if days < -1 else ''} over tijd"
-    if days == 0:
-        return "vandaag"
-    return f"over {days} dag{'en' if days > 1 else ''}"
-
-
-def follow_up_order(next_contact: date | None, today: date, soon_days: int = 14) -> tuple[int, int]:
-    """Sort key for the home screen: overdue first (longest overdue first), then coming
-    within ``soon_days`` (soonest first), then the rest."""
-    if next_contact is None:
-        return (3, 0)
-    days = (next_contact - today).days
-    if days < 0:
-        return (0, days)
-    if days <= soon_days:
-        return (1, days)
-    return (2, days)
 
 
 # -- the afwegingskader --------------------------------------------------------------------

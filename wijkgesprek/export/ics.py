@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from wijkgesprek.domain.safety import follow_up_order
+from wijkgesprek.domain.follow_up import follow_up_order
 from wijkgesprek.domain.visit import HouseholdRow
 
 PRODID = "-//wijkgesprek//NL"

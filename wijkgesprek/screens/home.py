@@ -13,8 +13,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from wijkgesprek.domain.follow_up import follow_up_label, follow_up_order
 from wijkgesprek.domain.household import describe_children
-from wijkgesprek.domain.safety import follow_up_label, follow_up_order
 from wijkgesprek.text import visible
 
 if TYPE_CHECKING:

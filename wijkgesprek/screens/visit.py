@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets import Footer, Header, OptionList, Static
 
 from wijkgesprek.domain.household import describe_children
 from wijkgesprek.domain.safety import KINDCHECK_OUTCOMES, kindcheck_outcome
@@ -30,6 +30,7 @@ from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched, tagged_
 from wijkgesprek.store import repo
 from wijkgesprek.text import visible
 from wijkgesprek.widgets.note_area import NoteArea
+from wijkgesprek.widgets.pane import Column, Row
 from wijkgesprek.widgets.suggestion_panel import SuggestionPanel, contact_line
 from wijkgesprek.widgets.topic_list import TopicList
 
@@ -139,7 +140,9 @@ class VisitScreen(Screen[None]):
         self.topic_id = ""
         self._dirty = False
         self._timer: Timer | None = None
-        self.note = NoteArea(id="note", soft_wrap=True, show_line_numbers=False)
+        self.note = NoteArea(
+            id="note", soft_wrap=True, show_line_numbers=False, on_change=self._note_changed
+        )
 
     @property
     def topics(self) -> tuple[Topic, ...]:
@@ -147,16 +150,16 @@ class VisitScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="visit"):
+        with Row(id="visit"):
             with Vertical(id="sidebar"):
                 yield TopicList(self.topics, id="topics")
                 yield Static("", id="themes-line", markup=False)
-            with Vertical(id="main"):
-                with Vertical(id="upper"):
+            with Column(id="main"):
+                with Column(id="upper"):
                     with VerticalScroll(id="guide"):
                         yield Static("", id="guide-text")
                     yield SuggestionPanel(id="aanbod")
-                with Vertical(id="lower"):
+                with Column(id="lower"):
                     with Horizontal(id="note-bar"):
                         yield Static("", id="note-label", markup=False)
                         yield Static("", id="note-state")
@@ -236,7 +239,6 @@ class VisitScreen(Screen[None]):
 
     # -- saving ---------------------------------------------------------------
 
-    @on(TextArea.Changed, "#note")
     def _note_changed(self) -> None:
         self._dirty = True
         if self._timer is None:

@@ -13,11 +13,14 @@ and raises ``PRAGMA user_version``; a database with a higher version than
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wijkgesprek.errors import StoreError
+
+if TYPE_CHECKING:
+    import sqlite3
 
 APPLICATION_ID = 0x574B4753  # "WKGS": marks a file as a wijkgesprek database
 
@@ -153,6 +156,8 @@ def _holds_only_our_files(folder: Path) -> bool:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    import sqlite3
+
     connection = sqlite3.connect(path, isolation_level=None, timeout=10)
     connection.execute("PRAGMA busy_timeout = 10000")
     return connection
@@ -179,12 +184,39 @@ def read_version(path: Path) -> int:
     return version
 
 
+def is_ready(path: Path) -> bool:
+    """Whether the database is certainly ours and current, read from its header alone.
+
+    This keeps the sqlite3 module off the start of the app when nothing needs doing.
+    Anything unusual (no file, a WAL file with content, another version, another
+    application) answers False, and :func:`prepare_database` then looks properly.
+    """
+    try:
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return False
+        with path.open("rb") as handle:
+            header = handle.read(72)
+    except OSError:
+        return False
+    return (
+        len(header) == 72
+        and header.startswith(b"SQLite format 3\0")
+        and int.from_bytes(header[60:64], "big") == SCHEMA_VERSION
+        and int.from_bytes(header[68:72], "big") == APPLICATION_ID
+        and os.access(path, os.R_OK | os.W_OK)
+        and os.access(path.parent, os.W_OK | os.X_OK)
+    )
+
+
 def prepare_database(path: Path) -> int:
     """Create or migrate the database at ``path``; return the schema version.
 
     Raises StoreError with a Dutch sentence for every problem a user can
     cause or meet: an unwritable folder, a damaged file, a newer version.
     """
+    import sqlite3
+
     ensure_data_dir(path.parent)
     try:
         version = read_version(path) if path.exists() else 0

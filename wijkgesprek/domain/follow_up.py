@@ -1,0 +1,27 @@
+"""When the family is seen next: labels and order for follow-ups (plain functions)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def follow_up_label(next_contact: date, today: date) -> str:
+    days = (next_contact - today).days
+    if days < 0:
+        return f"{-days} dag{'en' if days < -1 else ''} over tijd"
+    if days == 0:
+        return "vandaag"
+    return f"over {days} dag{'en' if days > 1 else ''}"
+
+
+def follow_up_order(next_contact: date | None, today: date, soon_days: int = 14) -> tuple[int, int]:
+    """Sort key for the home screen: overdue first (longest overdue first), then coming
+    within ``soon_days`` (soonest first), then the rest."""
+    if next_contact is None:
+        return (3, 0)
+    days = (next_contact - today).days
+    if days < 0:
+        return (0, days)
+    if days <= soon_days:
+        return (1, days)
+    return (2, days)
