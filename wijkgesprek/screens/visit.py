@@ -80,7 +80,12 @@ class VisitScreen(Screen[None]):
     HELP = HELP
     BINDINGS = [
         Binding(
-            "f2", "focus_topics", "Onderwerp", id="onderwerp", tooltip="Kies een ander onderwerp"
+            "f2",
+            "focus_topics",
+            "Onderwerp",
+            id="onderwerp",
+            show=False,  # Escape does the same; the footer must fit 80 columns
+            tooltip="Kies een ander onderwerp",
         ),
         Binding(
             "f3", "themes", "Thema's", id="thema", tooltip="Koppel thema's aan deze aantekening"
