@@ -84,7 +84,7 @@ CHILD = textwrap.dedent(
                 say(f"{index} {time.monotonic()!r}")
                 # Pacing a simulated typist at roughly 20 keys a second; the app's
                 # timers (the throttled autosave) run meanwhile, as in real use.
-                await asyncio.sleep(0.05)
+                await pilot.pause(0.05)
             say("done")
             await asyncio.Event().wait()  # typed everything: wait for the kill
 

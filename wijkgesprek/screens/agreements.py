@@ -9,13 +9,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input, Static
 
 from wijkgesprek.domain.visit import VisitRecord, format_date, parse_date
 from wijkgesprek.store import repo
 from wijkgesprek.text import visible
+from wijkgesprek.widgets.field import field
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
@@ -57,32 +58,34 @@ class AgreementsScreen(ModalScreen[None]):
             table: DataTable[Text] = DataTable(id="agreement-table", cursor_type="row")
             table.add_columns("Wat", "Wie", "Wanneer")
             yield table
-            with Horizontal(classes="field"):
-                yield Label("Wat", classes="field-label")
-                yield Input(
+            yield field(
+                "Wat",
+                Input(
                     placeholder="bijv. aanmelden bij de schuldhulp",
                     id="wat",
                     compact=True,
                     max_length=200,
-                )
-            with Horizontal(classes="field"):
-                yield Label("Wie", classes="field-label")
-                yield Input(
+                ),
+            )
+            yield field(
+                "Wie",
+                Input(
                     placeholder="bijv. moeder, met hulp van de wijkcoach",
                     id="wie",
                     compact=True,
                     max_length=100,
-                )
-            with Horizontal(classes="field"):
-                yield Label("Wanneer", classes="field-label")
-                yield Input(
+                ),
+            )
+            yield field(
+                "Wanneer",
+                Input(
                     placeholder="bijv. voor 10 december", id="wanneer", compact=True, max_length=100
-                )
-            with Horizontal(classes="field"):
-                yield Label("Volgend contact", classes="field-label")
-                yield Input(
-                    placeholder="dd-mm-jjjj", id="next-contact", compact=True, max_length=10
-                )
+                ),
+            )
+            yield field(
+                "Volgend contact",
+                Input(placeholder="dd-mm-jjjj", id="next-contact", compact=True, max_length=10),
+            )
             yield Static("", id="form-error", classes="form-error", markup=False)
 
     def on_mount(self) -> None:
@@ -122,11 +125,11 @@ class AgreementsScreen(ModalScreen[None]):
         self.app.store.run(
             repo.add_agreement,
             visit_id=self.visit_id,
-            **{name: field.value.strip() for name, field in fields.items()},
+            **{name: one.value.strip() for name, one in fields.items()},
             now=datetime.now(UTC),
         )
-        for field in fields.values():
-            field.value = ""
+        for one in fields.values():
+            one.value = ""
         self._error("")
         self._load()
         fields["wat"].focus()

@@ -19,6 +19,7 @@ from wijkgesprek.domain.household import (
     wijk_problem,
 )
 from wijkgesprek.domain.visit import HouseholdRow
+from wijkgesprek.widgets.field import field
 
 NO_CHILDREN = "geen"
 
@@ -66,26 +67,28 @@ class NewVisitScreen(ModalScreen[NewVisit | None]):
         known = self.household
         with Vertical(id="dialog", classes="dialog"):
             yield Static("Nieuw huisbezoek", classes="dialog-title")
-            with Horizontal(classes="field"):
-                yield Label("Gezinscode", classes="field-label")
-                yield Input(
+            yield field(
+                "Gezinscode",
+                Input(
                     value=known.code if known else "",
                     placeholder="bijv. GZ-001",
                     id="code",
                     max_length=20,
                     compact=True,
                     disabled=known is not None,
-                )
-            with Horizontal(classes="field"):
-                yield Label("Wijk", classes="field-label")
-                yield Input(
+                ),
+            )
+            yield field(
+                "Wijk",
+                Input(
                     value=known.wijk if known else "",
                     placeholder="bijv. Noord",
                     id="wijk",
                     max_length=40,
                     compact=True,
                     suggester=SuggestFromList(self.wijken, case_sensitive=False),
-                )
+                ),
+            )
             chosen = set(known.age_groups) if known else set()
             options: list[tuple[str, str, bool]] = [
                 (label, group, group in chosen) for group, label in AGE_GROUPS

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkgesprek.domain.referral import FAILED, ReferralData, next_states, transition_problem
+from wijkgesprek.widgets.field import field
 
 HELP = """\
 # Verwijzing bijwerken
@@ -54,14 +55,16 @@ class ReferralStateScreen(ModalScreen[StateChange | None]):
                 yield OptionList(*[Option(state, id=state) for state in self.states], id="states")
             else:
                 yield Static("Deze verwijzing is afgerond; de stand verandert niet meer.")
-            with Horizontal(classes="field", id="reason-field"):
-                yield Label("Waarom niet?", classes="field-label")
-                yield Input(
+            yield field(
+                "Waarom niet?",
+                Input(
                     placeholder="bijv. wachtlijst, past niet bij werktijden",
                     id="reason",
                     compact=True,
                     max_length=200,
-                )
+                ),
+                id="reason-field",
+            )
             yield Static("", id="form-error", classes="form-error", markup=False)
 
     def on_mount(self) -> None:

@@ -206,10 +206,6 @@ def end_visit(*, session: Session, visit_id: int, now: datetime) -> None:
     session.commit()
 
 
-def known_wijken(*, session: Session) -> list[str]:
-    return sorted(set(session.exec(select(Household.wijk)).all()))
-
-
 def _referral_data(referral: Referral) -> ReferralData:
     assert referral.id is not None
     return ReferralData(

@@ -24,6 +24,7 @@ from wijkgesprek.domain.safety import (
     current,
     draft_dossier,
 )
+from wijkgesprek.widgets.field import field
 from wijkgesprek.widgets.note_area import NoteArea
 from wijkgesprek.widgets.safety.base import SafetyContext, SafetySection
 
@@ -59,19 +60,19 @@ class MeldcodeSection(SafetySection):
         yield OptionList(id="steps")
         yield Static("Overleg (met wie, welk advies)", classes="section-label")
         yield Static("", id="consults")
-        with Horizontal(classes="field"):
-            yield Label("Met wie (rol)", classes="field-label")
-            yield Input(
+        yield field(
+            "Met wie (rol)",
+            Input(
                 placeholder="bijv. aandachtsfunctionaris",
                 id="consult-role",
                 compact=True,
                 max_length=80,
-            )
-        with Horizontal(classes="field"):
-            yield Label("Advies", classes="field-label")
-            yield Input(
-                placeholder="Enter bewaart", id="consult-advice", compact=True, max_length=500
-            )
+            ),
+        )
+        yield field(
+            "Advies",
+            Input(placeholder="Enter bewaart", id="consult-advice", compact=True, max_length=500),
+        )
         yield Static("Afwegingskader", classes="section-label")
         yield Static("", id="route", markup=False)
         yield AnswerBox("", id="question")

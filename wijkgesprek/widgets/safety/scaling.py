@@ -6,12 +6,12 @@ from datetime import datetime
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.content import Content
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from wijkgesprek.domain.safety import COLUMN, COLUMNS, SCALE, current, scale_problem
+from wijkgesprek.widgets.field import field
 from wijkgesprek.widgets.safety.base import SafetyContext, SafetySection
 
 
@@ -24,15 +24,18 @@ class ScalingSection(SafetySection):
             "ze veilig genoeg zijn. Vraag het ieder apart.",
             classes="section-label",
         )
-        with Horizontal(classes="field"):
-            yield Label("Wie (rol)", classes="field-label")
-            yield Input(placeholder="bijv. ouder", id="scale-role", compact=True, max_length=40)
-        with Horizontal(classes="field"):
-            yield Label("Cijfer 0–10", classes="field-label")
-            yield Input(placeholder="bijv. 6", id="scale-score", compact=True, max_length=2)
-        with Horizontal(classes="field"):
-            yield Label("Eigen woorden", classes="field-label")
-            yield Input(placeholder="Enter bewaart", id="scale-note", compact=True, max_length=300)
+        yield field(
+            "Wie (rol)",
+            Input(placeholder="bijv. ouder", id="scale-role", compact=True, max_length=40),
+        )
+        yield field(
+            "Cijfer 0–10",
+            Input(placeholder="bijv. 6", id="scale-score", compact=True, max_length=2),
+        )
+        yield field(
+            "Eigen woorden",
+            Input(placeholder="Enter bewaart", id="scale-note", compact=True, max_length=300),
+        )
         yield Static("", id="scale-error", classes="form-error", markup=False)
         yield Static("", id="scale-scores")
         for key, question in COLUMNS.items():
@@ -93,8 +96,8 @@ class ScalingSection(SafetySection):
         if problem:
             return
         self.record(SCALE, role.value.strip(), str(int(score.value)), note.value.strip())
-        for field in (role, score, note):
-            field.value = ""
+        for one in (role, score, note):
+            one.value = ""
         role.focus()
 
     @on(Input.Submitted, "#column-zorgen, #column-goed, #column-gebeuren")
