@@ -106,11 +106,19 @@ def _affinity(declared: str) -> str:
 def _database_schema(path: Path) -> dict[str, dict[str, object]]:
     connection = sqlite3.connect(path)
     try:
+        # The full-text index (FTS5 tables and their shadow tables) is not a model.
+        fts = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"
+            )
+        ]
         tables = [
             row[0]
             for row in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
+            if not any(row[0] == name or row[0].startswith(f"{name}_") for name in fts)
         ]
         schema: dict[str, dict[str, object]] = {}
         for table in tables:

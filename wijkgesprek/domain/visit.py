@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from wijkgesprek.domain.referral import ReferralData
+from wijkgesprek.domain.safety import SafetyEntry
 
 AGREEMENTS_TOPIC = "afspraken"
 
@@ -22,6 +23,8 @@ class AgreementData:
     wat: str
     wie: str
     wanneer: str
+    status: str = "open"
+    """``open``, ``gedaan`` or ``vervallen`` (marked on a later visit)."""
 
 
 @dataclass(frozen=True)
@@ -126,3 +129,46 @@ def parse_date(text: str) -> date | None:
 
 def format_date(value: date | None) -> str:
     return value.strftime("%d-%m-%Y") if value else ""
+
+
+AGREEMENT_STATES = ("open", "gedaan", "vervallen")
+
+
+@dataclass(frozen=True)
+class CorrectionData:
+    """An addition (aanvulling) to a finished visit."""
+
+    id: int
+    topic: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class VisitHistory:
+    record: VisitRecord
+    corrections: tuple[CorrectionData, ...] = ()
+    safety: tuple[SafetyEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class HouseholdHistory:
+    """A household over time: every visit, oldest first, and all its referrals."""
+
+    code: str
+    wijk: str
+    age_groups: tuple[str, ...]
+    created_at: datetime
+    visits: tuple[VisitHistory, ...]
+    referrals: tuple[ReferralData, ...] = ()
+
+
+def open_agreements(history: HouseholdHistory, *, before_visit: int) -> tuple[AgreementData, ...]:
+    """Agreements of earlier visits that are still open: shown when a new visit starts."""
+    return tuple(
+        agreement
+        for visit in history.visits
+        if visit.record.id != before_visit
+        for agreement in visit.record.agreements
+        if agreement.status == "open"
+    )

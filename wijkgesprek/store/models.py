@@ -51,6 +51,10 @@ class Agreement(SQLModel, table=True):
     wie: str = ""
     wanneer: str = ""
     created_at: datetime
+    status: str = "open"
+    """``open``, ``gedaan`` or ``vervallen``; set on a later visit."""
+    status_visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    status_at: datetime | None = None
 
 
 class Referral(SQLModel, table=True):
@@ -113,3 +117,15 @@ class SafetyRecord(SQLModel, table=True):
     note: str = ""
     at: datetime
     corrects_id: int | None = Field(default=None, foreign_key="safety_entry.id")
+
+
+class Correction(SQLModel, table=True):
+    """An addition (aanvulling) to a finished visit, with its own time stamp."""
+
+    __tablename__ = "correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
+    topic: str
+    text: str
+    created_at: datetime

@@ -15,9 +15,19 @@ from sqlmodel import Session, col, select
 from wijkgesprek.domain.household import format_age_groups, parse_age_groups
 from wijkgesprek.domain.referral import DISCUSSED, FINAL, ReferralData, transition_problem
 from wijkgesprek.domain.safety import CONSULT, SafetyEntry
-from wijkgesprek.domain.visit import AgreementData, HouseholdRow, TopicNote, VisitRecord
+from wijkgesprek.domain.visit import (
+    AGREEMENT_STATES,
+    AgreementData,
+    CorrectionData,
+    HouseholdHistory,
+    HouseholdRow,
+    TopicNote,
+    VisitHistory,
+    VisitRecord,
+)
 from wijkgesprek.store.models import (
     Agreement,
+    Correction,
     Gap,
     Household,
     Note,
@@ -140,9 +150,17 @@ def get_visit(*, session: Session, visit_id: int) -> VisitRecord:
             note.topic: TopicNote(note.text, tuple(t for t in note.themes.split(",") if t))
             for note in notes
         },
-        agreements=tuple(
-            AgreementData(id=a.id or 0, wat=a.wat, wie=a.wie, wanneer=a.wanneer) for a in agreements
-        ),
+        agreements=tuple(_agreement(a) for a in agreements),
+    )
+
+
+def _agreement(agreement: Agreement) -> AgreementData:
+    return AgreementData(
+        id=agreement.id or 0,
+        wat=agreement.wat,
+        wie=agreement.wie,
+        wanneer=agreement.wanneer,
+        status=agreement.status,
     )
 
 
@@ -400,3 +418,103 @@ def household_safety(*, session: Session, visit_id: int) -> list[tuple[datetime,
         .order_by(col(Visit.started_at), col(SafetyRecord.id))
     )
     return [(started, _entry(record)) for started, record in session.exec(statement)]
+
+
+# -- a household over time ---------------------------------------------------------------
+
+
+def get_household(*, session: Session, code: str) -> HouseholdHistory:
+    """Every visit of the household (oldest first) with notes, agreements, additions and
+    safety trail, in a fixed number of queries (also for a household with many visits)."""
+    household = find_household(session=session, code=code)
+    if household is None or household.id is None:
+        raise LookupError(code)
+    visits = session.exec(
+        select(Visit)
+        .where(Visit.household_id == household.id)
+        .order_by(col(Visit.started_at), col(Visit.id))
+    ).all()
+    ids = [visit.id for visit in visits]
+    notes: dict[int, dict[str, TopicNote]] = {}
+    for note in session.exec(select(Note).where(col(Note.visit_id).in_(ids))):
+        themes = tuple(t for t in note.themes.split(",") if t)
+        notes.setdefault(note.visit_id, {})[note.topic] = TopicNote(note.text, themes)
+    agreements: dict[int, list[AgreementData]] = {}
+    for agreement in session.exec(
+        select(Agreement).where(col(Agreement.visit_id).in_(ids)).order_by(col(Agreement.id))
+    ):
+        agreements.setdefault(agreement.visit_id, []).append(_agreement(agreement))
+    corrections: dict[int, list[CorrectionData]] = {}
+    for correction in session.exec(
+        select(Correction).where(col(Correction.visit_id).in_(ids)).order_by(col(Correction.id))
+    ):
+        assert correction.id is not None
+        corrections.setdefault(correction.visit_id, []).append(
+            CorrectionData(correction.id, correction.topic, correction.text, correction.created_at)
+        )
+    safety: dict[int, list[SafetyEntry]] = {}
+    for record in session.exec(
+        select(SafetyRecord)
+        .where(col(SafetyRecord.visit_id).in_(ids))
+        .order_by(col(SafetyRecord.at), col(SafetyRecord.id))
+    ):
+        safety.setdefault(record.visit_id, []).append(_entry(record))
+    gaps: dict[int, list[str]] = {}
+    for gap in session.exec(select(Gap).where(col(Gap.visit_id).in_(ids)).order_by(col(Gap.id))):
+        gaps.setdefault(gap.visit_id, []).append(gap.theme)
+    referrals = session.exec(
+        select(Referral).where(Referral.household_id == household.id).order_by(col(Referral.id))
+    ).all()
+    age_groups = parse_age_groups(household.age_groups)
+    return HouseholdHistory(
+        code=household.code,
+        wijk=household.wijk,
+        age_groups=age_groups,
+        created_at=household.created_at,
+        visits=tuple(
+            VisitHistory(
+                record=VisitRecord(
+                    id=visit.id or 0,
+                    household_code=household.code,
+                    wijk=household.wijk,
+                    age_groups=age_groups,
+                    started_at=visit.started_at,
+                    ended_at=visit.ended_at,
+                    next_contact=visit.next_contact,
+                    notes=notes.get(visit.id or 0, {}),
+                    agreements=tuple(agreements.get(visit.id or 0, ())),
+                    referrals=tuple(_referral_data(r) for r in referrals if r.visit_id == visit.id),
+                    gaps=tuple(gaps.get(visit.id or 0, ())),
+                ),
+                corrections=tuple(corrections.get(visit.id or 0, ())),
+                safety=tuple(safety.get(visit.id or 0, ())),
+            )
+            for visit in visits
+        ),
+        referrals=tuple(_referral_data(r) for r in referrals),
+    )
+
+
+def set_agreement_status(
+    *, session: Session, agreement_id: int, status: str, visit_id: int, now: datetime
+) -> None:
+    """Mark an earlier agreement done, still open or dropped, during ``visit_id``."""
+    if status not in AGREEMENT_STATES:
+        raise ValueError(f"Onbekende stand '{status}'. Kies uit: {', '.join(AGREEMENT_STATES)}.")
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is None:
+        raise LookupError(agreement_id)
+    agreement.status = status
+    agreement.status_visit_id = visit_id
+    agreement.status_at = now
+    session.add(agreement)
+    session.commit()
+
+
+def add_correction(*, session: Session, visit_id: int, topic: str, text: str, now: datetime) -> int:
+    """Add an addition (aanvulling) to a visit; the original notes stay as they were."""
+    correction = Correction(visit_id=visit_id, topic=topic, text=text, created_at=now)
+    session.add(correction)
+    session.commit()
+    assert correction.id is not None
+    return correction.id

@@ -112,6 +112,49 @@ _V3 = (
 )
 
 
+_V4 = (
+    # Agreements carried over to later visits: done / still open / dropped.
+    "ALTER TABLE agreement ADD COLUMN status TEXT NOT NULL DEFAULT 'open'",
+    "ALTER TABLE agreement ADD COLUMN status_visit_id INTEGER REFERENCES visit (id)",
+    "ALTER TABLE agreement ADD COLUMN status_at DATETIME",
+    # A finished visit is never rewritten: an addition (aanvulling) has its own time.
+    """CREATE TABLE correction (
+        id INTEGER PRIMARY KEY,
+        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+        topic TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at DATETIME NOT NULL
+    )""",
+    "CREATE INDEX ix_correction_visit_id ON correction (visit_id)",
+    # Full-text search over notes and additions; diacritics are folded (ë finds e).
+    """CREATE VIRTUAL TABLE note_fts USING fts5(
+        text, content='note', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    )""",
+    "INSERT INTO note_fts (rowid, text) SELECT id, text FROM note",
+    """CREATE TRIGGER note_fts_insert AFTER INSERT ON note BEGIN
+        INSERT INTO note_fts (rowid, text) VALUES (new.id, new.text);
+    END""",
+    """CREATE TRIGGER note_fts_delete AFTER DELETE ON note BEGIN
+        INSERT INTO note_fts (note_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END""",
+    """CREATE TRIGGER note_fts_update AFTER UPDATE OF text ON note BEGIN
+        INSERT INTO note_fts (note_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO note_fts (rowid, text) VALUES (new.id, new.text);
+    END""",
+    """CREATE VIRTUAL TABLE correction_fts USING fts5(
+        text, content='correction', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER correction_fts_insert AFTER INSERT ON correction BEGIN
+        INSERT INTO correction_fts (rowid, text) VALUES (new.id, new.text);
+    END""",
+    """CREATE TRIGGER correction_fts_delete AFTER DELETE ON correction BEGIN
+        INSERT INTO correction_fts (correction_fts, rowid, text)
+        VALUES ('delete', old.id, old.text);
+    END""",
+)
+
+
 def _statements(*statements: str) -> Callable[[sqlite3.Connection], None]:
     """A migration step made of SQL statements, run one by one in the step's transaction."""
 
@@ -126,6 +169,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _statements(*_V1),  # 0 -> 1: first release
     _statements(*_V2),  # 1 -> 2: referrals (verwijzingen) and gaps in the network
     _statements(*_V3),  # 2 -> 3: the safety trail (append-only)
+    _statements(*_V4),  # 3 -> 4: agreement status, additions, full-text search (FTS5)
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
