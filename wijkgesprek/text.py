@@ -30,3 +30,11 @@ def clean_typed(text: str) -> str:
     """Text pasted or loaded into an editor: line ends normalised, other control
     characters made visible, so nothing typed can steer the terminal."""
     return visible(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def spark(values: list[int], top: int = 10) -> str:
+    """A tiny bar chart, one block per value from 0 to ``top`` (e.g. scaling figures)."""
+    return "".join(_BARS[round(min(max(v, 0), top) / top * (len(_BARS) - 1))] for v in values)

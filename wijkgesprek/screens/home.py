@@ -32,6 +32,8 @@ Hier staan de huishoudens waar u op bezoek bent geweest, met hun **gezinscode**
   leeftijdsgroepen van de kinderen in.
 - **Enter** op een huishouden hervat een open bezoek, of begint een nieuw bezoek
   bij dit huishouden.
+- **G** toont de geschiedenis: alle bezoeken, schaalcijfers, verwijzingen en
+  aanvullingen.
 - Bovenaan staan de huishoudens waarvan het afgesproken **vervolgcontact** over
   tijd is, daarna die binnenkort (binnen twee weken) aan de beurt zijn.
 - Alles wat u typt wordt direct op deze laptop opgeslagen.
@@ -54,6 +56,13 @@ class HomeScreen(Screen[None]):
             "Openen",
             id="openen",
             tooltip="Hervat of begin een bezoek bij het gekozen huishouden",
+        ),
+        Binding(
+            "g",
+            "history",
+            "Geschiedenis",
+            id="geschiedenis",
+            tooltip="Alle bezoeken van het gekozen huishouden",
         ),
     ]
 
@@ -122,7 +131,20 @@ class HomeScreen(Screen[None]):
             table.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return bool(self.rows) if action == "open" else True
+        return bool(self.rows) if action in ("open", "history") else True
+
+    def action_history(self) -> None:
+        row = self._current_row()
+        if row is not None:
+            from wijkgesprek.screens.history import HistoryScreen
+
+            self.app.push_screen(HistoryScreen(row.code))
+
+    def _current_row(self) -> HouseholdRow | None:
+        table = self.query_one("#households", DataTable)
+        if not self.rows or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
 
     def commands(self) -> Iterator[SystemCommand]:
         yield SystemCommand("Nieuw huisbezoek", "Begin een huisbezoek (n)", self.action_new_visit)
@@ -134,10 +156,9 @@ class HomeScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#households")
     def action_open(self) -> None:
-        table = self.query_one("#households", DataTable)
-        if not self.rows or table.cursor_row >= len(self.rows):
+        row = self._current_row()
+        if row is None:
             return
-        row = self.rows[table.cursor_row]
         if row.open_visit_id is not None:
             self._open_visit(row.open_visit_id)
             return

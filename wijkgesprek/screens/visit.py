@@ -26,7 +26,13 @@ from textual.widgets import Footer, Header, OptionList, Static
 from wijkgesprek.domain.household import describe_children
 from wijkgesprek.domain.safety import KINDCHECK_OUTCOMES, kindcheck_outcome
 from wijkgesprek.domain.suggest import ages_of, gaps, suggest
-from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched, tagged_themes
+from wijkgesprek.domain.visit import (
+    TopicNote,
+    VisitRecord,
+    is_touched,
+    open_agreements,
+    tagged_themes,
+)
 from wijkgesprek.store import repo
 from wijkgesprek.text import visible
 from wijkgesprek.widgets.note_area import NoteArea
@@ -181,6 +187,21 @@ class VisitScreen(Screen[None]):
         self._refresh_topics()
         self._show_topic(self.topics[0].id)
         self.note.focus()
+        self._carry_over(record)
+
+    def _carry_over(self, record: VisitRecord) -> None:
+        """A fresh visit starts with what is still open from earlier visits."""
+        if record.notes or record.agreements:
+            return
+        history = self.app.store.run(repo.get_household, code=record.household_code)
+        agreements = open_agreements(history, before_visit=self.visit_id)
+        referrals = tuple(r for r in record.referrals if r.is_open and r.visit_id != self.visit_id)
+        if agreements or referrals:
+            from wijkgesprek.screens.carry_over import CarryOverScreen
+
+            self.app.push_screen(
+                CarryOverScreen(self.visit_id, agreements, referrals), self._reload
+            )
 
     # -- topics ---------------------------------------------------------------
 

@@ -1,0 +1,125 @@
+"""A household over time, by keyboard: history, carried-over agreements, additions."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from helpers import SIZE, wait_until
+from textual.widgets import OptionList, Static
+
+from wijkgesprek.app import WijkgesprekApp
+from wijkgesprek.content.questions import load_guide
+from wijkgesprek.domain.safety import SCALE
+from wijkgesprek.paths import shipped_questions
+from wijkgesprek.screens.addition import AdditionScreen
+from wijkgesprek.screens.carry_over import CarryOverScreen
+from wijkgesprek.screens.history import HistoryScreen
+from wijkgesprek.screens.home import HomeScreen
+from wijkgesprek.screens.new_visit import NewVisitScreen
+from wijkgesprek.screens.visit import VisitScreen
+from wijkgesprek.store import repo
+from wijkgesprek.store.engine import Store
+from wijkgesprek.store.schema import prepare_database
+from wijkgesprek.text import spark
+
+T0 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> WijkgesprekApp:
+    database = tmp_path / "data" / "wijkgesprek.db"
+    prepare_database(database)
+    store = Store(database)
+    for week, (score, note) in enumerate([(3, "Huur achterstallig"), (5, "Regeling aangevraagd")]):
+        now = T0 + timedelta(weeks=week)
+        visit = store.run(repo.start_visit, code="GZ-001", wijk="Noord", age_groups=[], now=now)
+        store.run(repo.save_note, visit_id=visit, topic="stress", text=note, now=now)
+        store.run(
+            repo.add_agreement,
+            visit_id=visit,
+            wat=f"Afspraak {week + 1}",
+            wie="moeder",
+            wanneer="volgende week",
+            now=now,
+        )
+        store.run(
+            repo.add_safety_entry,
+            visit_id=visit,
+            kind=SCALE,
+            key="ouder",
+            value=str(score),
+            now=now,
+        )
+        store.run(repo.end_visit, visit_id=visit, now=now + timedelta(hours=1))
+    store.engine.dispose()
+    return WijkgesprekApp(guide=load_guide(shipped_questions()), database=database)
+
+
+def rows(app: WijkgesprekApp, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(app.database) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_spark_draws_one_block_per_figure() -> None:
+    assert spark([0, 5, 10]) == "▁▅█"
+
+
+async def test_history_shows_every_visit_and_scaling_over_time(app: WijkgesprekApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        screen = app.screen
+        head = str(screen.query_one("#history-head", Static).render())
+        assert "2 bezoek(en)" in head and "Schaalvraag ouder: ▃▅  3 → 5" in head
+        visits = screen.query_one("#visits", OptionList)
+        assert visits.option_count == 2
+        detail = str(screen.query_one("#visit-text", Static).render())
+        assert "Regeling aangevraagd" in detail  # the newest visit first
+        await pilot.press("down")
+        assert "Huur achterstallig" in str(screen.query_one("#visit-text", Static).render())
+
+
+async def test_an_addition_keeps_the_original_and_has_its_own_time(
+    app: WijkgesprekApp,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, AdditionScreen))
+        await pilot.press("down", "tab", *"Vader belde later: [b]geen[/b] huurschuld meer")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        detail = str(app.screen.query_one("#visit-text", Static).render())
+        assert "Regeling aangevraagd" in detail
+        assert "Aanvulling" in detail and "[b]geen[/b] huurschuld" in detail
+    assert rows(app, "SELECT text FROM note WHERE topic = 'stress' ORDER BY id") == [
+        ("Huur achterstallig",),
+        ("Regeling aangevraagd",),
+    ]
+    assert rows(app, "SELECT topic, text FROM correction") == [
+        ("stress", "Vader belde later: [b]geen[/b] huurschuld meer")
+    ]
+
+
+async def test_a_new_visit_starts_with_what_is_still_open(app: WijkgesprekApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("enter")  # no open visit: a new one, asked for the household
+        await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
+        await pilot.press("enter")  # the household as known: "geen kinderen" is ticked
+        await wait_until(pilot, lambda: isinstance(app.screen, CarryOverScreen))
+        items = app.screen.query_one("#open-items", OptionList)
+        assert items.option_count == 2
+        await pilot.press("g", "v")  # first done, second dropped
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+    assert rows(app, "SELECT wat, status, status_visit_id IS NOT NULL FROM agreement") == [
+        ("Afspraak 1", "gedaan", 1),
+        ("Afspraak 2", "vervallen", 1),
+    ]

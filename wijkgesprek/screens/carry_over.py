@@ -1,0 +1,136 @@
+"""At the start of a visit: what is still open from last time, to be marked."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from wijkgesprek.domain.referral import ReferralData
+from wijkgesprek.domain.visit import AgreementData
+from wijkgesprek.store import repo
+from wijkgesprek.text import visible
+
+if TYPE_CHECKING:
+    from wijkgesprek.app import WijkgesprekApp
+
+HELP = """\
+# Nog open van vorige keer
+
+Dit zijn de afspraken en verwijzingen van eerdere bezoeken die nog open staan.
+Loop ze samen na. Kies een regel met de pijltjes:
+
+- **G**: gedaan · **O**: nog open · **V**: vervallen (voor een afspraak);
+- **Enter** op een verwijzing werkt de stand bij (aangemeld, gestart, niet gelukt).
+
+**Escape** gaat door naar het gesprek; wat nog open is, blijft open.
+"""
+
+STATES = {"g": "gedaan", "o": "open", "v": "vervallen"}
+
+
+class CarryOverScreen(ModalScreen[None]):
+    HELP = HELP
+    BINDINGS = [
+        Binding("g", "mark('g')", "Gedaan", id="afspraak-gedaan"),
+        Binding("o", "mark('o')", "Nog open", id="afspraak-open"),
+        Binding("v", "mark('v')", "Vervallen", id="afspraak-vervallen"),
+        Binding("escape", "close", "Naar het gesprek", id="nog-open-sluiten"),
+    ]
+
+    app: WijkgesprekApp
+
+    def __init__(
+        self,
+        visit_id: int,
+        agreements: tuple[AgreementData, ...],
+        referrals: tuple[ReferralData, ...],
+    ) -> None:
+        super().__init__()
+        self.visit_id = visit_id
+        self.items: list[AgreementData | ReferralData] = [*agreements, *referrals]
+        self.marked: dict[int, str] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="carry-over", classes="dialog"):
+            yield Static("Nog open van vorige keer", classes="dialog-title")
+            yield OptionList(id="open-items")
+            yield Static(
+                "G gedaan · O nog open · V vervallen · Enter verwijzing bijwerken · "
+                "Escape naar het gesprek",
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        self._show()
+        self.query_one("#open-items").focus()
+
+    def _show(self) -> None:
+        listing = self.query_one("#open-items", OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        for item in self.items:
+            if isinstance(item, AgreementData):
+                state = self.marked.get(item.id, item.status)
+                text = f"Afspraak: {item.wat} — {item.wie or '?'} — {item.wanneer or '?'} [{state}]"
+            else:
+                text = f"Verwijzing: {item.naam} — {item.state}"
+            listing.add_option(Option(Content(visible(text))))
+        listing.highlighted = 0 if highlighted is None else highlighted
+
+    def _current(self) -> AgreementData | ReferralData | None:
+        index = self.query_one("#open-items", OptionList).highlighted
+        return None if index is None else self.items[index]
+
+    def action_mark(self, key: str) -> None:
+        item = self._current()
+        if not isinstance(item, AgreementData):
+            return
+        self.app.store.run(
+            repo.set_agreement_status,
+            agreement_id=item.id,
+            status=STATES[key],
+            visit_id=self.visit_id,
+            now=datetime.now(UTC),
+        )
+        self.marked[item.id] = STATES[key]
+        self._show()
+        listing = self.query_one("#open-items", OptionList)
+        listing.action_cursor_down()
+
+    @on(OptionList.OptionSelected, "#open-items")
+    def _referral(self) -> None:
+        item = self._current()
+        if not isinstance(item, ReferralData):
+            return
+        from wijkgesprek.screens.referral_state import ReferralStateScreen, StateChange
+
+        def done(change: StateChange | None) -> None:
+            if change is None:
+                return
+            self.app.store.run(
+                repo.update_referral,
+                referral_id=item.id,
+                visit_id=self.visit_id,
+                state=change.state,
+                reason=change.reason,
+                now=datetime.now(UTC),
+            )
+            index = self.items.index(item)
+            self.items[index] = ReferralData(
+                **{**item.__dict__, "state": change.state, "reason": change.reason}
+            )
+            self._show()
+
+        self.app.push_screen(ReferralStateScreen(item), done)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,189 @@
+"""A household over time: every visit as a timeline, scaling figures, referrals, additions.
+
+A finished visit is never rewritten: an addition (aanvulling) gets its own time stamp
+and both are shown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.safety import KINDCHECK_OUTCOMES, SCALE, current, kindcheck_outcome
+from wijkgesprek.domain.visit import HouseholdHistory, VisitHistory, is_touched, tagged_themes
+from wijkgesprek.store import repo
+from wijkgesprek.text import spark, visible
+
+if TYPE_CHECKING:
+    from wijkgesprek.app import WijkgesprekApp
+
+HELP = """\
+# Geschiedenis van een huishouden
+
+Links staan alle bezoeken, het nieuwste bovenaan; rechts wat er bij het gekozen
+bezoek is vastgelegd: aantekeningen per onderwerp, thema's, afspraken (met hun
+stand), verwijzingen en het vervolg. Bovenaan staan de schaalcijfers over de
+bezoeken heen.
+
+- **Enter** op een open bezoek hervat het.
+- **A** voegt bij een afgerond bezoek een **aanvulling** toe. Het bezoek zelf
+  wordt nooit herschreven: de aanvulling krijgt een eigen datum en tijd en staat
+  onder de oorspronkelijke aantekening.
+- **Escape** gaat terug naar de huishoudens.
+"""
+
+
+def _day(visit: VisitHistory) -> str:
+    return visit.record.started_at.astimezone().strftime("%d-%m-%Y")
+
+
+class HistoryScreen(Screen[None]):
+    HELP = HELP
+    BINDINGS = [
+        Binding("escape", "back", "Terug", id="geschiedenis-terug"),
+        Binding(
+            "a",
+            "addition",
+            "Aanvulling",
+            id="aanvulling",
+            tooltip="Voeg iets toe aan een afgerond bezoek",
+        ),
+    ]
+
+    app: WijkgesprekApp
+
+    def __init__(self, code: str, *, visit_id: int | None = None) -> None:
+        super().__init__()
+        self.code = code
+        self.select_visit = visit_id
+        self.history: HouseholdHistory | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="history-head", markup=False)
+        with Horizontal(id="history"):
+            yield OptionList(id="visits")
+            with VerticalScroll(id="visit-detail"):
+                yield Static("", id="visit-text")
+                yield Static("", id="visit-safety", classes="safety-detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Geschiedenis · {self.code}"
+        self.reload()
+        self.query_one("#visits").focus()
+
+    def reload(self) -> None:
+        history = self.app.store.run(repo.get_household, code=self.code)
+        self.history = history
+        self.query_one("#history-head", Static).update(self._head(history))
+        listing = self.query_one("#visits", OptionList)
+        listing.clear_options()
+        for visit in reversed(history.visits):
+            state = "open" if visit.record.is_open else "afgerond"
+            extra = f" · {len(visit.corrections)} aanvulling(en)" if visit.corrections else ""
+            listing.add_option(
+                Option(Content(f"{_day(visit)} {state}{extra}"), id=str(visit.record.id))
+            )
+        ids = [str(v.record.id) for v in reversed(history.visits)]
+        wanted = str(self.select_visit) if self.select_visit is not None else None
+        listing.highlighted = ids.index(wanted) if wanted in ids else (0 if ids else None)
+
+    def _head(self, history: HouseholdHistory) -> str:
+        lines = [
+            f"{history.code} · {visible(history.wijk)} · "
+            f"{describe_children(history.age_groups)} · {len(history.visits)} bezoek(en)"
+        ]
+        figures: dict[str, list[int]] = {}
+        for visit in history.visits:
+            for role, entry in current(visit.safety, SCALE).items():
+                figures.setdefault(role, []).append(int(entry.value))
+        for role, values in figures.items():
+            lines.append(
+                f"Schaalvraag {visible(role)}: {spark(values)}  " + " → ".join(map(str, values))
+            )
+        return "\n".join(lines)
+
+    def _selected(self) -> VisitHistory | None:
+        listing = self.query_one("#visits", OptionList)
+        if self.history is None or listing.highlighted is None:
+            return None
+        option_id = listing.get_option_at_index(listing.highlighted).id
+        return next((v for v in self.history.visits if str(v.record.id) == option_id), None)
+
+    @on(OptionList.OptionHighlighted, "#visits")
+    def _show(self) -> None:
+        visit = self._selected()
+        if visit is not None:
+            self.query_one("#visit-text", Static).update(self._detail(visit))
+            check = kindcheck_outcome(visit.safety)
+            self.query_one("#visit-safety", Static).update(
+                "Kindcheck: " + (KINDCHECK_OUTCOMES[check.value] if check else "niet vastgelegd")
+            )
+
+    def _detail(self, visit: VisitHistory) -> Content:
+        guide = self.app.guide
+        record = visit.record
+        parts: list[Content] = [Content.styled(f"Bezoek van {_day(visit)}", "bold")]
+        for topic in guide.topics:
+            if not is_touched(topic.id, record):
+                continue
+            note = record.notes.get(topic.id)
+            parts.append(Content.styled(f"\n{topic.titel}", "bold"))
+            if note and note.text.strip():
+                parts.append(Content(visible(note.text)))
+            for addition in (c for c in visit.corrections if c.topic == topic.id):
+                when = addition.created_at.astimezone().strftime("%d-%m-%Y %H:%M")
+                parts.append(Content.styled(f"Aanvulling {when}:", "italic"))
+                parts.append(Content(visible(addition.text)))
+        themes = ", ".join(guide.theme_name(t) for t in tagged_themes(record))
+        parts.append(Content(f"\nThema's: {themes or 'geen'}"))
+        for agreement in record.agreements:
+            parts.append(
+                Content(
+                    visible(
+                        f"Afspraak: {agreement.wat} — {agreement.wie or '?'} — "
+                        f"{agreement.wanneer or '?'} ({agreement.status})"
+                    )
+                )
+            )
+        for referral in record.referrals:
+            parts.append(Content(visible(f"Verwijzing: {referral.naam} — {referral.state}")))
+        if record.next_contact:
+            parts.append(Content(f"Vervolg: {record.next_contact:%d-%m-%Y}"))
+        return Content("\n").join(parts)
+
+    @on(OptionList.OptionSelected, "#visits")
+    def _resume(self) -> None:
+        visit = self._selected()
+        if visit is None:
+            return
+        if visit.record.is_open:
+            from wijkgesprek.screens.visit import VisitScreen
+
+            self.app.push_screen(VisitScreen(visit.record.id), lambda _: self.reload())
+        else:
+            self.notify("Dit bezoek is afgerond. Met A voegt u een aanvulling toe.")
+
+    def action_addition(self) -> None:
+        visit = self._selected()
+        if visit is None:
+            return
+        if visit.record.is_open:
+            self.notify("Dit bezoek is nog open: vul de aantekeningen daar aan (Enter).")
+            return
+        from wijkgesprek.screens.addition import AdditionScreen
+
+        self.app.push_screen(AdditionScreen(visit.record.id), lambda _: self.reload())
+
+    def action_back(self) -> None:
+        self.dismiss()
