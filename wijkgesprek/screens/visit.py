@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,6 @@ from textual.widgets import Footer, Header, OptionList, Static
 
 from wijkgesprek.domain.household import describe_children
 from wijkgesprek.domain.safety import KINDCHECK_OUTCOMES, kindcheck_outcome
-from wijkgesprek.domain.suggest import ages_of, gaps, suggest
 from wijkgesprek.domain.visit import (
     TopicNote,
     VisitRecord,
@@ -37,7 +36,7 @@ from wijkgesprek.store import repo
 from wijkgesprek.text import visible
 from wijkgesprek.widgets.note_area import NoteArea
 from wijkgesprek.widgets.pane import Column, Row
-from wijkgesprek.widgets.suggestion_panel import SuggestionPanel, contact_line
+from wijkgesprek.widgets.suggestion_panel import SuggestionPanel
 from wijkgesprek.widgets.topic_list import TopicList
 
 if TYPE_CHECKING:
@@ -367,8 +366,9 @@ class VisitScreen(Screen[None]):
             self.record, notes={**self.record.notes, self.topic_id: replace(note, themes=themes)}
         )
         self._refresh_topics()
-        if self.query_one(SuggestionPanel).display:
-            self._show_offers()
+        panel = self.query_one(SuggestionPanel)
+        if panel.display:
+            panel.show_for(self.visit_id, self.record)
 
     def action_agreements(self) -> None:
         from wijkgesprek.screens.agreements import AgreementsScreen
@@ -396,87 +396,18 @@ class VisitScreen(Screen[None]):
             self.notify("De sociale kaart wordt nog geladen. Probeer het zo opnieuw.")
             return
         self.flush()
-        self._show_offers()
+        assert self.record is not None
+        panel.show_for(self.visit_id, self.record)
         panel.display = True
         self.query_one("#guide").display = False
         self.query_one("#main").add_class("-offers")
         panel.focus_filter()
 
-    def _show_offers(self) -> None:
-        assert self.record is not None and self.app.network is not None
-        record = self.record
-        guide = self.app.guide
-        names = {theme.id: theme.naam for theme in guide.themes}
-        themes = tagged_themes(record)
-        ages = ages_of(record.age_groups)
-        today = date.today()
-        found = suggest(
-            self.app.network,
-            themes=themes,
-            wijk=record.wijk,
-            ages=ages,
-            today=today,
-            theme_names=names,
-        )
-        missing = gaps(self.app.network, themes=themes, wijk=record.wijk, ages=ages)
-        if missing and self.app.network.entries:
-            self.app.store.run(
-                repo.record_gaps,
-                visit_id=self.visit_id,
-                wijk=record.wijk,
-                themes=missing,
-                now=_now(),
-            )
-        wijk = visible(record.wijk)
-        if themes:
-            lines = [f"Aanbod in {wijk} voor " + ", ".join(map(guide.theme_name, themes))]
-        else:
-            lines = [f"Alle aanbod in {wijk}. Koppel thema's (F3) voor gerichte suggesties."]
-        lines += [f"Geen aanbod voor '{guide.theme_name(t)}' in {wijk}." for t in missing]
-        if self.app.network_problem:
-            lines.append(self.app.network_problem)
-        self.query_one(SuggestionPanel).show(
-            heading="\n".join(lines), suggestions=found, referrals=record.referrals
-        )
-
-    @on(SuggestionPanel.Chosen)
-    def _refer(self, event: SuggestionPanel.Chosen) -> None:
-        entry = event.suggestion.entry
-        self.app.store.run(
-            repo.add_referral,
-            visit_id=self.visit_id,
-            naam=entry.naam,
-            soort=entry.soort,
-            wijk=entry.wijk,
-            themes=event.suggestion.matched,
-            contact=contact_line(entry),
-            now=_now(),
-        )
+    @on(SuggestionPanel.Changed)
+    def _referrals_changed(self) -> None:
         self._reload()
         assert self.record is not None
         self.query_one(SuggestionPanel).show_referrals(self.record.referrals)
-        self.notify(f"Verwijzing vastgelegd: {entry.naam} (besproken).", markup=False)
-
-    @on(SuggestionPanel.ReferralChosen)
-    def _change_referral(self, event: SuggestionPanel.ReferralChosen) -> None:
-        from wijkgesprek.screens.referral_state import ReferralStateScreen, StateChange
-
-        def done(change: StateChange | None) -> None:
-            if change is None:
-                return
-            self.app.store.run(
-                repo.update_referral,
-                referral_id=event.referral.id,
-                visit_id=self.visit_id,
-                state=change.state,
-                reason=change.reason,
-                now=_now(),
-            )
-            self._reload()
-            assert self.record is not None
-            self.query_one(SuggestionPanel).show_referrals(self.record.referrals)
-
-        self.app.push_screen(ReferralStateScreen(event.referral), done)
 
     def action_safety(self) -> None:
         from wijkgesprek.screens.safety import SafetyScreen
