@@ -17,6 +17,7 @@ from importlib.util import find_spec
 
 import keystroke
 import network
+import search
 import startup
 from common import BENCH_DIR, Options, Result, machine
 
@@ -25,6 +26,7 @@ BENCHMARKS: dict[str, Callable[[Options], list[Result]]] = {
     "keystroke": keystroke.bench,
     "network": network.bench,
     "ranking": network.bench_ranking,
+    "search": search.bench,
 }
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from helpers import SIZE, wait_until
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.content.questions import load_guide
@@ -16,6 +17,7 @@ from wijkgesprek.domain.safety import SCALE
 from wijkgesprek.paths import shipped_questions
 from wijkgesprek.screens.addition import AdditionScreen
 from wijkgesprek.screens.carry_over import CarryOverScreen
+from wijkgesprek.screens.export import ExportScreen
 from wijkgesprek.screens.history import HistoryScreen
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.screens.new_visit import NewVisitScreen
@@ -123,3 +125,34 @@ async def test_a_new_visit_starts_with_what_is_still_open(app: WijkgesprekApp) -
         ("Afspraak 1", "gedaan", 1),
         ("Afspraak 2", "vervallen", 1),
     ]
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected", "absent"),
+    [
+        (0, "Regeling aangevraagd", "Huur achterstallig"),  # this visit only
+        (1, "Huur achterstallig", None),  # the whole household
+        (2, "Afspraak 2", "Regeling aangevraagd"),  # family version: no notes
+        (4, '"wijkgesprek-overdracht"', None),
+    ],
+)
+async def test_export_from_the_history_writes_a_private_file(
+    app: WijkgesprekApp, tmp_path: Path, choice: int, expected: str, absent: str | None
+) -> None:
+    folder = tmp_path / "export"
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        app.screen.query_one("#export-folder", Input).value = str(folder)
+        for _ in range(choice):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+    (written,) = folder.iterdir()
+    text = written.read_text("utf-8")
+    assert expected in text
+    assert absent is None or absent not in text
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600

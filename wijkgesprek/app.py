@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -168,6 +170,37 @@ class WijkgesprekApp(App[None]):
             # One place for every field: pasted control codes become visible symbols.
             event.text = clean_typed(event.text)
         await super().on_event(event)
+
+    # -- errors: never a traceback, never personal data --------------------------
+
+    def write(self, function: Callable[..., object], /, **kwargs: Any) -> bool:
+        """Run a store function that changes data; True when it was saved. A problem the
+        user can meet (a full disk, a read-only or locked database) is told in Dutch and
+        the app goes on, with what was typed still on the screen."""
+        try:
+            self.store.run(function, **kwargs)
+        except WijkError as error:
+            self.notify(str(error), severity="error", timeout=20, markup=False)
+            return False
+        return True
+
+    def _fatal_error(self) -> None:
+        # Textual would print a traceback with local variables, which can hold note
+        # text. Say what happened in one Dutch sentence, with the place but no values.
+        error = self._exception
+        where = ""
+        if error is not None and error.__traceback__ is not None:
+            frame = traceback.extract_tb(error.__traceback__)[-1]
+            where = f" in {Path(frame.filename).name}:{frame.lineno}"
+        name = type(error).__name__ if error is not None else "onbekend"
+        self._exit_renderables.append(
+            Text(
+                f"wijkgesprek moest stoppen door een onverwachte fout ({name}{where}). "
+                "Wat u typte is tot een halve seconde voor de fout opgeslagen. Geef deze "
+                "regel door aan de beheerder; er staan geen gegevens van gezinnen in."
+            )
+        )
+        self._close_messages_no_wait()
 
     def action_help(self) -> None:
         from wijkgesprek.screens.help import HelpScreen

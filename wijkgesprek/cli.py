@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from wijkgesprek import __version__, paths
 from wijkgesprek.errors import ContentError, UsageError, WijkError
+from wijkgesprek.export.files import write_private
 
 if TYPE_CHECKING:
     from wijkgesprek.content.model import Guide
@@ -155,6 +156,20 @@ def build_parser() -> argparse.ArgumentParser:
     follow.add_argument(
         "--alles", action="store_true", help="ook vervolgcontacten die verder weg liggen"
     )
+    _add_exchange_commands(sub)
+    _add_trends_command(sub)
+    find = sub.add_parser(
+        "zoek",
+        help="zoek in alle aantekeningen en aanvullingen",
+        description="Zoek in alle aantekeningen en aanvullingen, de beste eerst. Elk woord "
+        "vindt ook langere woorden (schuld: schulden); woorden tussen aanhalingstekens "
+        """staan precies zo achter elkaar ('"geen geld"'); accenten hoeven niet (cafe: café).""",
+    )
+    find.add_argument("tekst", nargs="+", metavar="TEKST", help="waar u naar zoekt")
+    find.add_argument(
+        "--aantal", type=_count, default=20, metavar="N", help="toon de beste N (standaard 20)"
+    )
+    find.add_argument("--json", action="store_true", help="als JSON")
     sub.add_parser(
         "waar",
         help="toon waar gegevens en instellingen staan",
@@ -200,6 +215,14 @@ def _run(args: argparse.Namespace) -> int:
         return _suggestions(args)
     if args.command == "vervolg":
         return _follow_ups(args)
+    if args.command == "export":
+        return _export(args)
+    if args.command == "import":
+        return _import(args)
+    if args.command == "zoek":
+        return _search_notes(args)
+    if args.command == "trends":
+        return _trends(args)
     if args.command == "waar":
         print(f"gegevens:       {paths.data_dir(args.data_dir)}")
         print(f"instellingen:   {paths.config_file()}")
@@ -324,6 +347,77 @@ def _suggestions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError(f"'{text}' is geen aantal van 1 tot en met 1000")
+    return int(text)
+
+
+def _search_notes(args: argparse.Namespace) -> int:
+    """``wijkgesprek zoek``: notes and additions with the hits between « and »."""
+    from wijkgesprek.text import visible
+
+    text = " ".join(args.tekst)
+    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+    if not database.exists():  # say so, and do not create a database for that
+        print("Nog geen gegevens.", file=sys.stderr if args.json else sys.stdout)
+        if args.json:
+            print("[]")
+        return 0
+    from wijkgesprek.domain.search import plain_snippet
+    from wijkgesprek.store.engine import Store
+    from wijkgesprek.store.schema import prepare_database
+    from wijkgesprek.store.search import search
+
+    prepare_database(database)
+    store = Store(database)
+    try:
+        hits = store.run(search, text=text, limit=args.aantal)
+    finally:
+        store.engine.dispose()
+    try:
+        titles = {t.id: t.titel for t in _load_guide_cached(_guide_file(args)).topics}
+    except WijkError:  # a broken guide does not stop a search: show the topic ids
+        titles = {}
+    rows = [
+        {
+            "gezinscode": hit.household_code,
+            "bezoek": hit.visit_id,
+            "datum": hit.started_at.astimezone().date().isoformat(),
+            "onderwerp": hit.topic,
+            "onderwerp_titel": titles.get(hit.topic, hit.topic),
+            "bron": hit.source,
+            "open": hit.visit_open,
+            "fragment": plain_snippet(hit.snippet),
+        }
+        for hit in hits
+    ]
+    if args.json:
+        import json
+
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print(f"Niets gevonden voor {visible(text)}.")
+        return 0
+    header = ("gezinscode", "datum", "onderwerp", "fragment")
+    lines = [
+        (
+            visible(str(row["gezinscode"])),
+            date.fromisoformat(str(row["datum"])).strftime("%d-%m-%Y"),
+            visible(str(row["onderwerp_titel"]))
+            + (" (aanvulling)" if row["bron"] == "aanvulling" else ""),
+            str(row["fragment"]),
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(3)]
+    for line in [header, *lines]:
+        cells = [cell.ljust(width) for cell, width in zip(line[:3], widths, strict=True)]
+        print("  ".join([*cells, line[3]]))
+    return 0
+
+
 def _today() -> date:
     """Today's date (a seam for tests)."""
     return date.today()
@@ -363,7 +457,7 @@ def _follow_ups(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(payload)
         sys.stdout.buffer.flush()
         return 0
-    _write_private(args.uitvoer, payload, overwrite=args.overschrijven)
+    write_private(args.uitvoer, payload, overwrite=args.overschrijven)
     count = f"{len(shown)} vervolgcontact{'' if len(shown) == 1 else 'en'}"
     print(f"Geschreven: {args.uitvoer} ({count}).")
     return 0
@@ -420,31 +514,6 @@ def _follow_up_table(
     return "\n".join([*out, "", total]) + "\n"
 
 
-def _write_private(path: Path, payload: bytes, *, overwrite: bool) -> None:
-    """Write ``payload`` to a file only the user can read (0600)."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
-    try:
-        descriptor = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    except FileExistsError:
-        raise WijkError(
-            f"{path} bestaat al. Kies een andere naam, of gebruik --overschrijven."
-        ) from None
-    except IsADirectoryError:
-        raise WijkError(f"{path} is een map; geef een bestandsnaam.") from None
-    except FileNotFoundError:
-        raise WijkError(f"De map voor {path} bestaat niet.") from None
-    except PermissionError:
-        raise WijkError(f"Geen toestemming om {path} te schrijven.") from None
-    except OSError:
-        raise WijkError(f"Kan {path} niet schrijven.") from None
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            os.fchmod(file.fileno(), 0o600)  # an overwritten file may have been readable
-            file.write(payload)
-    except OSError:
-        raise WijkError(f"Kan {path} niet (helemaal) schrijven.") from None
-
-
 def _load_guide_cached(path: Path) -> Guide:
     """The guide, from the cache when unchanged (keeps PyYAML off the first frame)."""
     from wijkgesprek.content.cache import cached
@@ -485,3 +554,281 @@ def _start_app(args: argparse.Namespace) -> int:
     app = WijkgesprekApp(guide=guide, database=database, config=config, network=network)
     app.run()
     return app.return_code or 0
+
+
+# -- export and import (dossier, family version, hand-over) ---------------------------------
+
+
+def _add_exchange_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    export = sub.add_parser(
+        "export",
+        help="een huishouden of bezoek exporteren: dossier, gezinsversie of overdracht",
+        description="Exporteer een huishouden (of één bezoek): een dossier in Markdown voor het "
+        "archief van de organisatie, een korte gezinsversie in eenvoudige taal, of een "
+        "overdracht (JSON) voor een collega. Zonder --uitvoer komt het op het scherm.",
+    )
+    export.add_argument("code", metavar="CODE", help="de gezinscode, bijvoorbeeld GZ-001")
+    export.add_argument(
+        "--bezoek", type=_visit_number, metavar="N", help="alleen bezoek N (1 = het eerste)"
+    )
+    export.add_argument(
+        "--soort",
+        choices=("dossier", "gezin", "overdracht"),
+        default="dossier",
+        help="dossier (standaard), gezin (eenvoudige taal) of overdracht (JSON)",
+    )
+    export.add_argument(
+        "--met-veiligheid",
+        action="store_true",
+        dest="met_veiligheid",
+        help="in de gezinsversie ook een korte alinea over veiligheid",
+    )
+    export.add_argument(
+        "--uitvoer",
+        metavar="BESTAND",
+        type=Path,
+        help="schrijf naar dit bestand (alleen voor jou leesbaar) in plaats van het scherm",
+    )
+    export.add_argument(
+        "--overschrijven", action="store_true", help="een bestaand --uitvoer-bestand vervangen"
+    )
+    incoming = sub.add_parser(
+        "import",
+        help="een overdracht (JSON) van een collega inlezen",
+        description="Lees een overdracht in. Een bestaand huishouden wordt nooit zomaar "
+        "overschreven: nieuwe bezoeken komen erbij; verschilt een bezoek, dan staan de "
+        "verschillen op het scherm en verandert er niets zonder --neem-over.",
+    )
+    incoming.add_argument("file", metavar="BESTAND", type=Path)
+    incoming.add_argument(
+        "--neem-over",
+        action="store_true",
+        dest="neem_over",
+        help="neem bij verschillen de versie uit het bestand over (de eigen versie blijft "
+        "bewaard als aanvulling)",
+    )
+
+
+def _visit_number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is geen bezoeknummer (1 = het eerste)")
+    return int(text)
+
+
+def _export(args: argparse.Namespace) -> int:
+    """``wijkgesprek export``: a dossier, the family version or a hand-over."""
+    from wijkgesprek.domain.household import normalise_code
+
+    if args.met_veiligheid and args.soort != "gezin":
+        raise UsageError("wijkgesprek export: --met-veiligheid hoort bij --soort gezin.")
+    if args.bezoek is not None and args.soort == "overdracht":
+        raise UsageError(
+            "wijkgesprek export: een overdracht gaat over het hele huishouden; laat --bezoek weg."
+        )
+    code = normalise_code(args.code)
+    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+    if not database.exists():
+        raise WijkError(f"Huishouden {code} bestaat niet: er zijn nog geen gegevens.")
+    from wijkgesprek.store import repo
+    from wijkgesprek.store.engine import Store
+    from wijkgesprek.store.handover import referral_extras
+    from wijkgesprek.store.schema import prepare_database
+
+    prepare_database(database)
+    store = Store(database)
+    try:
+        history = store.run(repo.get_household, code=code)
+        extras = store.run(referral_extras, code=code)
+    except LookupError:
+        raise WijkError(f"Huishouden {code} bestaat niet.") from None
+    finally:
+        store.engine.dispose()
+    visit_id = None
+    if args.bezoek is not None:
+        count = len(history.visits)
+        if args.bezoek > count:
+            raise WijkError(
+                f"{code} heeft {count} bezoek{'' if count == 1 else 'en'}; kies --bezoek 1 "
+                f"tot en met {count}."
+                if count
+                else f"{code} heeft nog geen bezoeken."
+            )
+        visit_id = history.visits[args.bezoek - 1].record.id
+    if args.soort == "overdracht":
+        from wijkgesprek.export.handover import dumps, to_handover
+
+        text = dumps(to_handover(history, extras=extras))
+        what = f"overdracht van {code}"
+    else:
+        from wijkgesprek.export.markdown import dossier, family_version
+
+        guide = _load_guide_cached(_guide_file(args))
+        if args.soort == "gezin":
+            text = family_version(
+                history, guide, visit_id=visit_id, include_safety=args.met_veiligheid
+            )
+            what = f"gezinsversie van {code}"
+        else:
+            text = dossier(history, guide, visit_id=visit_id)
+            what = f"dossier van {code}"
+    if args.uitvoer is None:
+        sys.stdout.write(text)
+        return 0
+    write_private(args.uitvoer, text.encode("utf-8"), overwrite=args.overschrijven)
+    print(f"Geschreven: {args.uitvoer} ({what}).")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    """``wijkgesprek import``: take a hand-over in; nothing changes while it conflicts."""
+    from datetime import UTC, datetime
+
+    from wijkgesprek.export.handover import read_handover
+
+    try:
+        handover = read_handover(args.file)
+    except ContentError as error:
+        print(str(error), file=sys.stderr)
+        print("Het bestand is niet ingelezen; er is niets veranderd.", file=sys.stderr)
+        return 1
+    from wijkgesprek.store.engine import Store
+    from wijkgesprek.store.handover import (
+        NOTHING_CHANGED,
+        apply_import,
+        describe_conflicts,
+        describe_plan,
+        plan_import,
+    )
+    from wijkgesprek.store.schema import prepare_database
+
+    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+    prepare_database(database)
+    store = Store(database)
+    try:
+        plan = store.run(plan_import, handover=handover)
+        for line in describe_conflicts(plan):
+            print(line)
+        if plan.conflicts and not args.neem_over:
+            for line in describe_plan(plan):
+                print(line)
+            print(NOTHING_CHANGED, file=sys.stderr)
+            return 1
+        done = store.run(apply_import, plan=plan, take_over=args.neem_over, now=datetime.now(UTC))
+    finally:
+        store.engine.dispose()
+    for line in done:
+        print(line)
+    return 0
+
+
+# -- trends: figures per wijk, without recognisable families ----------------------------------
+
+
+def _add_trends_command(sub: argparse._SubParsersAction[_Parser]) -> None:
+    trends = sub.add_parser(
+        "trends",
+        help="cijfers per wijk en periode, zonder herkenbare gezinnen",
+        description="Tel per wijk en periode: bezoeken, huishoudens, thema's, zorgen over "
+        "veiligheid, verwijzingen en gaten in het aanbod. Aantallen onder 5 staan er als <5; "
+        "een wijk met minder dan 5 huishoudens staat niet apart. Zonder --van en --tot: het "
+        "laatste jaar. Perioden schrijft u als 2026 (jaar), 2026-K1 (kwartaal), 2026-03 "
+        "(maand) of 2025-K1..2025-K4.",
+    )
+    trends.add_argument(
+        "--formaat",
+        choices=("tabel", "csv", "md"),
+        default="tabel",
+        help="tabel (standaard, met staafjes), csv of md (verslag voor de gemeente)",
+    )
+    trends.add_argument(
+        "--wijk", action="append", default=[], metavar="WIJK", help="alleen deze wijk (herhaalbaar)"
+    )
+    trends.add_argument(
+        "--per", choices=("maand", "kwartaal"), default="kwartaal", help="standaard kwartaal"
+    )
+    trends.add_argument("--van", type=_span, metavar="PERIODE", help="vanaf deze periode")
+    trends.add_argument("--tot", type=_span, metavar="PERIODE", help="tot en met deze periode")
+    trends.add_argument(
+        "--vergelijk",
+        nargs=2,
+        type=_span,
+        metavar=("EERDER", "LATER"),
+        help="vergelijk twee perioden, met de verandering in procenten "
+        "(bijvoorbeeld --vergelijk 2025-K1 2026-K1)",
+    )
+    trends.add_argument(
+        "--uitvoer",
+        metavar="BESTAND",
+        type=Path,
+        help="schrijf naar dit bestand (alleen voor jou leesbaar) in plaats van het scherm",
+    )
+    trends.add_argument(
+        "--overschrijven", action="store_true", help="een bestaand --uitvoer-bestand vervangen"
+    )
+
+
+def _span(text: str) -> object:
+    from wijkgesprek.domain.trends import parse_span
+
+    try:
+        return parse_span(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _trends(args: argparse.Namespace) -> int:
+    """``wijkgesprek trends``: suppressed figures per wijk and period."""
+    from wijkgesprek.domain import trends as t
+    from wijkgesprek.export.trends import Report, format_report, spans_text
+
+    if args.vergelijk and (args.van or args.tot):
+        raise UsageError("wijkgesprek trends: --vergelijk gaat niet samen met --van of --tot.")
+    if args.vergelijk:
+        spans = tuple(args.vergelijk)
+        title = f"{spans[0].label} vergeleken met {spans[1].label}"
+    else:
+        today = _today()
+        now = t.period_of(t.month_key(today.year, today.month), args.per)
+        last = args.tot.last if args.tot else now.last
+        first = args.van.first if args.van else t.shift_months(last, -11)
+        if last < first:
+            raise UsageError("wijkgesprek trends: --tot ligt vóór --van.")
+        spans = t.periods(first, last, args.per)
+        title = f"per {args.per}, {spans_text(spans)}"
+    rows: list[t.VisitRow] = []
+    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+    if database.exists():  # no database yet: nothing to count, and none is created
+        from wijkgesprek.store.engine import Store
+        from wijkgesprek.store.schema import prepare_database
+        from wijkgesprek.store.trends import visit_rows
+
+        prepare_database(database)
+        store = Store(database)
+        try:
+            first_month = min(span.first for span in spans)
+            last_month = max(span.last for span in spans)
+            rows = store.run(visit_rows, first=first_month, last=last_month)
+        finally:
+            store.engine.dispose()
+    try:
+        figures = t.trends(rows, spans)
+    except ValueError as error:  # overlapping periods
+        raise UsageError(f"wijkgesprek trends: {error}") from None
+    try:
+        names = {theme.id: theme.naam for theme in _load_guide_cached(_guide_file(args)).themes}
+    except WijkError:  # a broken guide does not stop the figures: show the theme ids
+        names = {}
+    report = Report(
+        figures,
+        title,
+        comparison=bool(args.vergelijk),
+        wijken=tuple(args.wijk),
+        theme_names=names,
+    )
+    text = format_report(report, args.formaat, today=_today())
+    if args.uitvoer is None:
+        sys.stdout.write(text)
+        return 0
+    write_private(args.uitvoer, text.encode("utf-8"), overwrite=args.overschrijven)
+    print(f"Geschreven: {args.uitvoer} (wijktrends {title}).")
+    return 0

@@ -62,13 +62,14 @@ class AdditionScreen(ModalScreen[bool]):
             return
         topics = self.query_one("#addition-topic", OptionList)
         topic = topics.get_option_at_index(topics.highlighted or 0).id or ""
-        self.app.store.run(
+        if not self.app.write(
             repo.add_correction,
             visit_id=self.visit_id,
             topic=topic,
             text=text,
             now=datetime.now(UTC),
-        )
+        ):
+            return
         self.notify("De aanvulling is bewaard.")
         self.dismiss(True)
 

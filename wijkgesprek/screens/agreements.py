@@ -122,12 +122,13 @@ class AgreementsScreen(ModalScreen[None]):
             self._error("Vul in wat er is afgesproken.")
             fields["wat"].focus()
             return
-        self.app.store.run(
+        if not self.app.write(
             repo.add_agreement,
             visit_id=self.visit_id,
             **{name: one.value.strip() for name, one in fields.items()},
             now=datetime.now(UTC),
-        )
+        ):
+            return
         for one in fields.values():
             one.value = ""
         self._error("")
@@ -140,7 +141,7 @@ class AgreementsScreen(ModalScreen[None]):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key is not None:
-            self.app.store.run(repo.remove_agreement, agreement_id=int(key))
+            self.app.write(repo.remove_agreement, agreement_id=int(key))
             self._load()
 
     @on(Input.Submitted, "#next-contact")
@@ -153,7 +154,8 @@ class AgreementsScreen(ModalScreen[None]):
             return False
         self._error("")
         if self.record is not None and when != self.record.next_contact:
-            self.app.store.run(repo.set_next_contact, visit_id=self.visit_id, when=when)
+            if not self.app.write(repo.set_next_contact, visit_id=self.visit_id, when=when):
+                return False
             self.record = self.app.store.run(repo.get_visit, visit_id=self.visit_id)
         return True
 

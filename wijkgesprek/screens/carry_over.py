@@ -94,13 +94,14 @@ class CarryOverScreen(ModalScreen[None]):
         item = self._current()
         if not isinstance(item, AgreementData):
             return
-        self.app.store.run(
+        if not self.app.write(
             repo.set_agreement_status,
             agreement_id=item.id,
             status=STATES[key],
             visit_id=self.visit_id,
             now=datetime.now(UTC),
-        )
+        ):
+            return
         self.marked[item.id] = STATES[key]
         self._show()
         listing = self.query_one("#open-items", OptionList)
@@ -114,16 +115,15 @@ class CarryOverScreen(ModalScreen[None]):
         from wijkgesprek.screens.referral_state import ReferralStateScreen, StateChange
 
         def done(change: StateChange | None) -> None:
-            if change is None:
-                return
-            self.app.store.run(
+            if change is None or not self.app.write(
                 repo.update_referral,
                 referral_id=item.id,
                 visit_id=self.visit_id,
                 state=change.state,
                 reason=change.reason,
                 now=datetime.now(UTC),
-            )
+            ):
+                return
             index = self.items.index(item)
             self.items[index] = ReferralData(
                 **{**item.__dict__, "state": change.state, "reason": change.reason}

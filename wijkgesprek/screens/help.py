@@ -42,7 +42,9 @@ class HelpScreen(ModalScreen[None]):
         seen = set()
         for active in self.for_screen.active_bindings.values():
             binding = active.binding
-            if not binding.description or binding.id in seen or binding.system:
+            # Only wijkgesprek's own bindings (they all have an id a user can remap);
+            # Textual's widget keys (cursor, scroll) are left to the widgets themselves.
+            if not binding.id or not binding.description or binding.id in seen:
                 continue
             seen.add(binding.id)
             shown = self.app.get_key_display(binding)

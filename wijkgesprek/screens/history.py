@@ -6,6 +6,7 @@ and both are shown.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -38,6 +39,8 @@ bezoeken heen.
 - **A** voegt bij een afgerond bezoek een **aanvulling** toe. Het bezoek zelf
   wordt nooit herschreven: de aanvulling krijgt een eigen datum en tijd en staat
   onder de oorspronkelijke aantekening.
+- **E** exporteert: het dossier (van dit bezoek of het hele huishouden), een
+  gezinsversie in gewone taal, of een overdracht voor een collega.
 - **Escape** gaat terug naar de huishoudens.
 """
 
@@ -56,6 +59,13 @@ class HistoryScreen(Screen[None]):
             "Aanvulling",
             id="aanvulling",
             tooltip="Voeg iets toe aan een afgerond bezoek",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Exporteren",
+            id="exporteren",
+            tooltip="Dossier, gezinsversie of overdracht als bestand",
         ),
     ]
 
@@ -184,6 +194,18 @@ class HistoryScreen(Screen[None]):
         from wijkgesprek.screens.addition import AdditionScreen
 
         self.app.push_screen(AdditionScreen(visit.record.id), lambda _: self.reload())
+
+    def action_export(self) -> None:
+        visit = self._selected()
+        if visit is None:
+            return
+        from wijkgesprek.screens.export import ExportScreen
+
+        def done(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Bewaard in {path}", timeout=10, markup=False)
+
+        self.app.push_screen(ExportScreen(self.code, visit.record.id), done)
 
     def action_back(self) -> None:
         self.dismiss()

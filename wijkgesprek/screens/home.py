@@ -15,10 +15,12 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from wijkgesprek.domain.follow_up import follow_up_label, follow_up_order
 from wijkgesprek.domain.household import describe_children
+from wijkgesprek.errors import WijkError
 from wijkgesprek.text import visible
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
+    from wijkgesprek.domain.search import SearchHit
     from wijkgesprek.domain.visit import HouseholdRow
     from wijkgesprek.screens.new_visit import NewVisit
 
@@ -34,6 +36,8 @@ Hier staan de huishoudens waar u op bezoek bent geweest, met hun **gezinscode**
   bij dit huishouden.
 - **G** toont de geschiedenis: alle bezoeken, schaalcijfers, verwijzingen en
   aanvullingen.
+- **/** (of Ctrl+F) zoekt in alle aantekeningen en aanvullingen.
+- **T** toont de trends per wijk en periode: aantallen, zonder herkenbare gezinnen.
 - Bovenaan staan de huishoudens waarvan het afgesproken **vervolgcontact** over
   tijd is, daarna die binnenkort (binnen twee weken) aan de beurt zijn.
 - Alles wat u typt wordt direct op deze laptop opgeslagen.
@@ -63,6 +67,20 @@ class HomeScreen(Screen[None]):
             "Geschiedenis",
             id="geschiedenis",
             tooltip="Alle bezoeken van het gekozen huishouden",
+        ),
+        Binding(
+            "slash,ctrl+f",
+            "search",
+            "Zoeken",
+            id="zoeken",
+            tooltip="Zoek in alle aantekeningen en aanvullingen",
+        ),
+        Binding(
+            "t",
+            "trends",
+            "Trends",
+            id="trends",
+            tooltip="Cijfers per wijk en periode, zonder herkenbare gezinnen",
         ),
     ]
 
@@ -180,14 +198,39 @@ class HomeScreen(Screen[None]):
 
         from wijkgesprek.store import repo
 
-        visit_id = self.app.store.run(
-            repo.start_visit,
-            code=request.code,
-            wijk=request.wijk,
-            age_groups=request.age_groups,
-            now=datetime.now(UTC),
-        )
+        try:
+            visit_id = self.app.store.run(
+                repo.start_visit,
+                code=request.code,
+                wijk=request.wijk,
+                age_groups=request.age_groups,
+                now=datetime.now(UTC),
+            )
+        except WijkError as error:
+            self.notify(str(error), severity="error", timeout=20, markup=False)
+            return
         self._open_visit(visit_id)
+
+    def action_trends(self) -> None:
+        from wijkgesprek.screens.trends import TrendsScreen
+
+        self.app.push_screen(TrendsScreen())
+
+    def action_search(self) -> None:
+        from wijkgesprek.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(), self.open_hit)
+
+    def open_hit(self, hit: SearchHit | None) -> None:
+        """A search result: an open visit opens; a finished one is never rewritten."""
+        if hit is None:
+            return
+        if hit.visit_open:
+            self._open_visit(hit.visit_id)
+        else:
+            from wijkgesprek.screens.history import HistoryScreen
+
+            self.app.push_screen(HistoryScreen(hit.household_code, visit_id=hit.visit_id))
 
     def _open_visit(self, visit_id: int) -> None:
         from wijkgesprek.screens.visit import VisitScreen

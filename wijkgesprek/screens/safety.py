@@ -136,7 +136,7 @@ class SafetyScreen(Screen[None]):
     @on(Record)
     def _record(self, event: Record) -> None:
         event.stop()
-        self.app.store.run(
+        self.app.write(
             repo.add_safety_entry,
             visit_id=self.visit_id,
             kind=event.kind,

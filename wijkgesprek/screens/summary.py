@@ -142,7 +142,8 @@ class SummaryScreen(Screen[bool]):
         if self.problems:
             self.notify(" ".join(self.problems), severity="warning", timeout=10)
             return
-        self.app.store.run(repo.end_visit, visit_id=self.visit_id, now=datetime.now(UTC))
+        if not self.app.write(repo.end_visit, visit_id=self.visit_id, now=datetime.now(UTC)):
+            return
         self.notify("Het huisbezoek is afgesloten en opgeslagen.")
         self.dismiss(True)
 

@@ -32,6 +32,7 @@ from wijkgesprek.domain.visit import (
     open_agreements,
     tagged_themes,
 )
+from wijkgesprek.errors import StoreError
 from wijkgesprek.store import repo
 from wijkgesprek.text import visible
 from wijkgesprek.widgets.note_area import NoteArea
@@ -286,7 +287,7 @@ class VisitScreen(Screen[None]):
             self.app.store.run(
                 repo.save_note, visit_id=self.visit_id, topic=self.topic_id, text=text, now=_now()
             )
-        except (SQLAlchemyError, OSError):  # the note stays on screen; the next save retries
+        except (StoreError, SQLAlchemyError, OSError):  # the note stays; the next save retries
             self.notify(
                 "Opslaan lukt op dit moment niet. Uw tekst staat nog op het scherm; "
                 "wijkgesprek probeert het opnieuw.",
@@ -354,13 +355,14 @@ class VisitScreen(Screen[None]):
         if themes is None or self.record is None:
             return
         self.flush()
-        self.app.store.run(
+        if not self.app.write(
             repo.set_themes,
             visit_id=self.visit_id,
             topic=self.topic_id,
             themes=themes,
             now=_now(),
-        )
+        ):
+            return
         note = self.record.notes.get(self.topic_id, TopicNote())
         self.record = replace(
             self.record, notes={**self.record.notes, self.topic_id: replace(note, themes=themes)}

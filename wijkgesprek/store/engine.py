@@ -9,6 +9,9 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, event
 from sqlmodel import create_engine
 
+from wijkgesprek.errors import StoreError
+from wijkgesprek.store.schema import explain
+
 T = TypeVar("T")
 
 
@@ -37,7 +40,13 @@ class Store:
         self.engine = make_engine(path)
 
     def run(self, function: Callable[..., T], /, **kwargs: Any) -> T:
+        """Run ``function(session=..., **kwargs)``; a database that cannot be used (disk
+        full, read-only, locked too long, damaged) becomes a Dutch ``StoreError``."""
+        from sqlalchemy.exc import OperationalError
         from sqlmodel import Session
 
-        with Session(self.engine) as session:
-            return function(session=session, **kwargs)
+        try:
+            with Session(self.engine) as session:
+                return function(session=session, **kwargs)
+        except OperationalError as error:
+            raise StoreError(explain(self.path, error.orig)) from None

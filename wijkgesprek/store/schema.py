@@ -292,7 +292,7 @@ def prepare_database(path: Path) -> int:
         for suffix in ("-wal", "-shm"):
             _private(path.with_name(path.name + suffix))
     except sqlite3.DatabaseError as error:
-        raise StoreError(_explain(path, error)) from None
+        raise StoreError(explain(path, error)) from None
     except PermissionError:
         raise StoreError(
             f"De database {path} kan niet worden geopend: geen toegang. Pas de rechten aan "
@@ -307,7 +307,7 @@ def _private(path: Path) -> None:
         os.chmod(path, 0o600)
 
 
-def _explain(path: Path, error: sqlite3.DatabaseError) -> str:
+def explain(path: Path, error: BaseException | None) -> str:
     text = str(error).lower()
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return (

@@ -81,7 +81,7 @@ class SuggestionPanel(Vertical):
         )
         missing = gaps(network, themes=themes, wijk=record.wijk, ages=ages)
         if missing and network.entries:
-            self.app.store.run(
+            self.app.write(
                 repo.record_gaps,
                 visit_id=visit_id,
                 wijk=record.wijk,
@@ -174,7 +174,7 @@ class SuggestionPanel(Vertical):
 
     def _refer(self, suggestion: Suggestion) -> None:
         entry = suggestion.entry
-        self.app.store.run(
+        if not self.app.write(
             repo.add_referral,
             visit_id=self.visit_id,
             naam=entry.naam,
@@ -183,7 +183,8 @@ class SuggestionPanel(Vertical):
             themes=suggestion.matched,
             contact=contact_line(entry),
             now=datetime.now(UTC),
-        )
+        ):
+            return
         self.post_message(self.Changed())
         self.notify(f"Verwijzing vastgelegd: {entry.naam} (besproken).", markup=False)
 
@@ -195,7 +196,7 @@ class SuggestionPanel(Vertical):
 
         def done(change: StateChange | None) -> None:
             if change is not None:
-                self.app.store.run(
+                self.app.write(
                     repo.update_referral,
                     referral_id=referral.id,
                     visit_id=self.visit_id,

@@ -1,0 +1,152 @@
+"""An invented household with two visits, used by the export and import tests."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from wijkgesprek.domain import safety as s
+from wijkgesprek.store import repo
+from wijkgesprek.store.engine import Store
+
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+T1 = T0 + timedelta(weeks=1)
+CODE = "GZ-001"
+NOTE_STRESS = "Huur twee maanden achter.\nMoeder slaapt slecht sinds de brief van de verhuurder."
+NOTE_INTRO = "Vraag: hulp bij de post. Oma Wiegersma past vaak op."
+NOTE_LATER = "Regeling voor de huur aangevraagd bij het Juridisch Loket."
+ADDITION = "Later gebeld: de huur van maart is betaald."
+SIGNAL_WORDS = "We eten soms niet aan het eind van de maand"
+KINDCHECK_REASON = "Kinderen slapen slecht door de spanning"
+SCALE_WORDS = "Het gaat net"
+DOSSIER_TEXT = "Huisbezoek van 02-03-2026. Zorgen over geld; hulp loopt."
+CONSULT_ADVICE = "Volgen, over twee weken opnieuw wegen"
+REFERRAL_CONTACT = "06-12345678 · budget@example.org"
+SECRETS = (
+    NOTE_STRESS.split("\n")[0],
+    "Moeder slaapt slecht",
+    "Wiegersma",
+    NOTE_LATER,
+    ADDITION,
+    SIGNAL_WORDS,
+    KINDCHECK_REASON,
+    SCALE_WORDS,
+    DOSSIER_TEXT,
+    CONSULT_ADVICE,
+)
+
+
+def build(store: Store, code: str = CODE) -> tuple[int, int]:
+    """Two finished visits with notes, themes, agreements, a referral, a gap, the safety
+    trail and an addition. Returns the visit ids."""
+    first = store.run(
+        repo.start_visit, code=code, wijk="Noord", age_groups=("0-4", "zwanger"), now=T0
+    )
+    store.run(repo.save_note, visit_id=first, topic="stress", text=NOTE_STRESS, now=T0)
+    store.run(
+        repo.set_themes, visit_id=first, topic="stress", themes=["geldzorgen", "schulden"], now=T0
+    )
+    store.run(repo.save_note, visit_id=first, topic="kennismaking", text=NOTE_INTRO, now=T0)
+    store.run(
+        repo.add_agreement,
+        visit_id=first,
+        wat="Belt de budgetcoach",
+        wie="moeder",
+        wanneer="voor vrijdag",
+        now=T0,
+    )
+    referral = store.run(
+        repo.add_referral,
+        visit_id=first,
+        naam="Budgetcoach Noord",
+        soort="dienst",
+        wijk="Noord",
+        themes=["geldzorgen"],
+        contact=REFERRAL_CONTACT,
+        now=T0,
+    )
+    store.run(
+        repo.update_referral,
+        referral_id=referral,
+        visit_id=first,
+        state="aangemeld",
+        reason="",
+        now=T0 + timedelta(minutes=30),
+    )
+    store.run(repo.record_gaps, visit_id=first, wijk="Noord", themes=["eenzaamheid"], now=T0)
+    store.run(repo.set_next_contact, visit_id=first, when=date(2026, 3, 9))
+    trail = (
+        (s.KINDCHECK, "", "zorgen", KINDCHECK_REASON),
+        (s.SIGNAL, "gezin-en-omgeving/schulden-en-armoede", "aan", SIGNAL_WORDS),
+        (s.SCALE, "ouder", "4", SCALE_WORDS),
+        (s.SCALE, "ouder", "5", SCALE_WORDS),  # corrects the 4
+        (s.STEP, "2", "bezig", ""),
+        (s.CONSULT, "", "aandachtsfunctionaris", CONSULT_ADVICE),
+        (s.ASSESS, "1", "ja", "signalen over geld en slaap"),
+        (s.ASSESS, "2", "nee", "geen direct gevaar"),
+        (s.DOSSIER, "", "", DOSSIER_TEXT),
+    )
+    for minute, (kind, key, value, note) in enumerate(trail, start=1):
+        store.run(
+            repo.add_safety_entry,
+            visit_id=first,
+            kind=kind,
+            key=key,
+            value=value,
+            note=note,
+            now=T0 + timedelta(minutes=minute),
+        )
+    store.run(repo.end_visit, visit_id=first, now=T0 + timedelta(hours=1))
+    store.run(
+        repo.add_correction,
+        visit_id=first,
+        topic="stress",
+        text=ADDITION,
+        now=T0 + timedelta(days=2),
+    )
+    second = store.run(
+        repo.start_visit, code=code, wijk="Noord", age_groups=("0-4", "zwanger"), now=T1
+    )
+    store.run(repo.save_note, visit_id=second, topic="stress", text=NOTE_LATER, now=T1)
+    store.run(
+        repo.add_agreement,
+        visit_id=second,
+        wat="Formulier bijzondere bijstand invullen",
+        wie="wijkwerker en moeder samen",
+        wanneer="16 maart",
+        now=T1,
+    )
+    agreement = store.run(repo.get_visit, visit_id=first).agreements[0].id
+    store.run(
+        repo.set_agreement_status, agreement_id=agreement, status="gedaan", visit_id=second, now=T1
+    )
+    store.run(
+        repo.add_safety_entry,
+        visit_id=second,
+        kind=s.KINDCHECK,
+        value="geen-zorgen",
+        note="",
+        now=T1 + timedelta(minutes=5),
+    )
+    store.run(repo.set_next_contact, visit_id=second, when=date(2026, 3, 23))
+    store.run(repo.end_visit, visit_id=second, now=T1 + timedelta(hours=1))
+    return first, second
+
+
+def dump(database: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table (not the full-text index), to compare before and after."""
+    if not database.exists():
+        return {}
+    with sqlite3.connect(database) as connection:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+            if "_fts" not in name
+        ]
+        return {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in tables
+        }

@@ -1,0 +1,77 @@
+"""Faults a user can meet while the app runs: one Dutch message, no traceback, no data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy.exc
+from helpers import SIZE, start_visit, wait_until
+
+from wijkgesprek.app import WijkgesprekApp
+from wijkgesprek.content.questions import load_guide
+from wijkgesprek.paths import shipped_questions
+from wijkgesprek.screens.agreements import AgreementsScreen
+from wijkgesprek.screens.visit import VisitScreen
+from wijkgesprek.store import repo
+from wijkgesprek.store.schema import prepare_database
+
+SECRET = "GEHEIM-moeder-vertelt-over-schulden"
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> WijkgesprekApp:
+    database = tmp_path / "data" / "wijkgesprek.db"
+    prepare_database(database)
+    return WijkgesprekApp(guide=load_guide(shipped_questions()), database=database)
+
+
+def disk_full(**_: object) -> None:
+    raise sqlalchemy.exc.OperationalError("INSERT …", {}, Exception("database or disk is full"))
+
+
+async def test_a_full_disk_is_told_in_dutch_and_the_app_goes_on(
+    app: WijkgesprekApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: isinstance(app.screen, AgreementsScreen))
+        monkeypatch.setattr(repo, "add_agreement", disk_full)
+        await pilot.press(*SECRET, "enter", "enter", "enter")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, AgreementsScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("De schijf is vol" in m for m in messages)
+        assert not any(SECRET in m for m in messages)
+        assert app.screen.query_one("#wat").value == SECRET  # nothing typed is lost
+
+
+async def test_a_failing_note_save_keeps_the_text_and_says_so(
+    app: WijkgesprekApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        monkeypatch.setattr(repo, "save_note", disk_full)
+        await pilot.press(*"Tekst die blijft", "ctrl+s")
+        assert isinstance(app.screen, VisitScreen)
+        assert app.screen.note.text == "Tekst die blijft"
+        assert any("Opslaan lukt op dit moment niet" in n.message for n in app._notifications)
+
+
+async def test_an_unexpected_error_ends_with_a_sentence_without_data(
+    app: WijkgesprekApp, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(**_: object) -> None:
+        secret = SECRET  # a local variable Textual's traceback would have shown
+        raise RuntimeError(secret)
+
+    monkeypatch.setattr(repo, "add_agreement", broken)
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=SIZE) as pilot:
+            await start_visit(pilot)
+            await pilot.press("f4", *"bellen", "enter", "enter", "enter")
+            await pilot.pause()
+    printed = " ".join("".join(capsys.readouterr()).split())  # what the terminal shows
+    assert "wijkgesprek moest stoppen door een onverwachte fout (RuntimeError" in printed
+    assert SECRET not in printed and "Traceback" not in printed

@@ -1,0 +1,126 @@
+"""Searching notes: what a user types → a safe FTS5 query, and snippets as plain parts.
+
+No SQL is run here (see ``store.search``). The rules for what a user types:
+
+- every word becomes a prefix term: ``huur`` → ``"huur"*`` (finds "huurachterstand");
+- text between double quotes is a phrase, word for word: ``"geen geld"``;
+- all terms must occur (AND), in any order;
+- everything else is plain text: FTS5 operators (AND, OR, NOT, NEAR), parentheses,
+  ``*``, ``^``, ``-``, ``+``, column filters (``tekst:x``) and a stray quote. Inside a
+  word, punctuation separates its parts as it does in the notes: ``e-mail`` is the
+  phrase "e mail" (prefix on the last part).
+
+Every term is written as an FTS5 string (double quoted), and the only character that
+is special inside such a string, the double quote, never reaches it. So no input can
+cause an FTS5 syntax error. Diacritics are folded by the tokenizer (``remove_diacritics
+2``), for the notes and the query alike: ``cafe`` finds "café" and ``café`` finds "cafe".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from wijkgesprek.text import visible
+
+NOTE = "notitie"
+ADDITION = "aanvulling"
+
+MAX_TERMS = 16
+"""Words and phrases beyond this many are ignored (a pasted paragraph stays quick)."""
+
+SnippetPart = tuple[str, bool]
+"""A piece of a snippet, already made visible, and whether it is a hit."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    household_code: str
+    visit_id: int
+    started_at: datetime
+    topic: str
+    """The topic id of the guide (``kennismaking``); screens show its title."""
+    snippet: tuple[SnippetPart, ...]
+    source: str
+    """``notitie`` (a note of the visit) or ``aanvulling`` (an addition made later)."""
+    rank: float
+    """bm25: lower is better."""
+    visit_open: bool = False
+    """Whether the visit is still open (only then may it be continued)."""
+
+
+_PHRASE = re.compile(r'"([^"]*)"')
+_SPACE = re.compile(r"\s+")
+
+
+def _has_token(text: str) -> bool:
+    """Whether the tokenizer (unicode61: letters, numbers, private use) finds a word."""
+    return any(char.isalnum() or unicodedata.category(char) == "Co" for char in text)
+
+
+def _plain(text: str) -> str:
+    """Control characters (NUL too) become spaces: they separate words anyway."""
+    return "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+
+
+def _words(segment: str) -> list[str]:
+    return [f'"{word}"*' for word in segment.split() if _has_token(word)]
+
+
+def fts_query(text: str) -> str | None:
+    """The FTS5 query for what a user typed; None when there is nothing to look for."""
+    text = _plain(text)
+    terms: list[str] = []
+    position = 0
+    for match in _PHRASE.finditer(text):
+        terms += _words(text[position : match.start()])
+        phrase = " ".join(match.group(1).split())
+        if _has_token(phrase):
+            terms.append(f'"{phrase}"')
+        position = match.end()
+    terms += _words(text[position:].replace('"', " "))  # a stray quote is plain text
+    return " ".join(terms[:MAX_TERMS]) or None
+
+
+# -- snippets ----------------------------------------------------------------------------
+
+MARKERS = (("\x02", "\x03"), ("\x0e", "\x0f"), ("\x1c", "\x1d"), ("\ufdd0", "\ufdd1"))
+"""Pairs of characters that mark a hit in FTS5's snippet(); one is chosen per note
+that does not occur in the note itself, so every marker in a snippet is FTS5's."""
+
+
+def markers_for(text: str) -> tuple[str, str]:
+    """A marker pair that does not occur in ``text`` (none at all in the absurd case
+    that every pair does: then the snippet has no highlighting, but stays literal)."""
+    for start, end in MARKERS:
+        if start not in text and end not in text:
+            return start, end
+    return "", ""
+
+
+def snippet_parts(raw: str, start: str, end: str) -> tuple[SnippetPart, ...]:
+    """Split a snippet with markers into parts; every part's text goes through
+    ``visible()`` (and line breaks become spaces) before a screen ever sees it, so
+    markup and escape codes in a note stay literal."""
+    parts: list[SnippetPart] = []
+    hit = False
+    pieces = re.split(f"({re.escape(start)}|{re.escape(end)})", raw) if start else [raw]
+    for piece in pieces:
+        if start and piece in (start, end):
+            hit = piece == start
+            continue
+        shown = _SPACE.sub(" ", visible(piece))
+        if not shown:
+            continue
+        if parts and parts[-1][1] == hit:
+            parts[-1] = (parts[-1][0] + shown, hit)
+        else:
+            parts.append((shown, hit))
+    return tuple(parts)
+
+
+def plain_snippet(parts: tuple[SnippetPart, ...], left: str = "«", right: str = "»") -> str:
+    """A snippet as one line of plain text, hits between ``left`` and ``right``."""
+    return "".join(f"{left}{text}{right}" if hit else text for text, hit in parts).strip()

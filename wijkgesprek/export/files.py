@@ -1,0 +1,38 @@
+"""Writing files the app exports: private to the user (0600), never silently replaced."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from wijkgesprek.errors import WijkError
+
+
+def write_private(
+    path: Path,
+    payload: bytes,
+    *,
+    overwrite: bool,
+    exists_hint: str = "Kies een andere naam, of gebruik --overschrijven.",
+) -> None:
+    """Write ``payload`` to a file only the user can read (0600)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
+    try:
+        descriptor = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        raise WijkError(f"{path} bestaat al. {exists_hint}") from None
+    except IsADirectoryError:
+        raise WijkError(f"{path} is een map; geef een bestandsnaam.") from None
+    except FileNotFoundError:
+        raise WijkError(f"De map voor {path} bestaat niet.") from None
+    except PermissionError:
+        raise WijkError(f"Geen toestemming om {path} te schrijven.") from None
+    except OSError:
+        raise WijkError(f"Kan {path} niet schrijven.") from None
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            if hasattr(os, "fchmod"):  # an overwritten file may have been readable
+                os.fchmod(file.fileno(), 0o600)
+            file.write(payload)
+    except OSError:
+        raise WijkError(f"Kan {path} niet (helemaal) schrijven.") from None

@@ -1,0 +1,552 @@
+"""The JSON hand-over (overdracht) of a household, for a colleague taking over.
+
+``to_handover`` turns a household into plain JSON data with Dutch keys and a schema
+version; ``parse_handover`` reads such a file back and checks *everything* before any
+of it is used. Every problem is reported as ``file:line:column: path: message`` with
+the path in the file (``bezoeken[2].notities.stress``; list positions count from 1,
+like the visit numbers of ``wijkgesprek export --bezoek``). Messages name fields,
+never values: a message must not carry note text.
+
+Database ids never appear in the file: a referral points to the visit it was made in
+by its number in ``bezoeken``, and the safety trail's corrections are derived again
+on import (an entry corrects the previous one of the same kind and key).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from wijkgesprek.domain import safety as s
+from wijkgesprek.domain.household import AGE_GROUPS, code_problem, normalise_code, wijk_problem
+from wijkgesprek.domain.referral import STATES
+from wijkgesprek.domain.visit import AGREEMENT_STATES, HouseholdHistory
+from wijkgesprek.errors import ContentError, Problem, WijkError
+from wijkgesprek.export.jsonread import Reader, describe, load_json, path_to, problems_error
+
+SCHEMA_VERSION = 1
+KIND = "wijkgesprek-overdracht"
+
+
+@dataclass(frozen=True)
+class HandoverAgreement:
+    wat: str
+    wie: str
+    wanneer: str
+    status: str
+
+
+@dataclass(frozen=True)
+class HandoverAddition:
+    topic: str
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class HandoverSafety:
+    kind: str
+    key: str
+    value: str
+    note: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class HandoverVisit:
+    started_at: datetime
+    ended_at: datetime | None
+    next_contact: date | None
+    notes: Mapping[str, str] = field(default_factory=dict)
+    """Topic id → note text (only topics with text)."""
+    themes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Topic id → tagged theme ids (only topics with themes)."""
+    agreements: tuple[HandoverAgreement, ...] = ()
+    additions: tuple[HandoverAddition, ...] = ()
+    safety: tuple[HandoverSafety, ...] = ()
+    gaps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReferralStep:
+    """One state a referral went through; ``visit`` is a visit number (1 = first)."""
+
+    state: str
+    reason: str
+    visit: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class HandoverReferral:
+    naam: str
+    soort: str
+    wijk: str
+    themes: tuple[str, ...]
+    contact: str
+    state: str
+    reason: str
+    visit: int
+    """The number of the visit it was made in (1 = first)."""
+    created_at: datetime
+    updated_at: datetime
+    steps: tuple[ReferralStep, ...]
+
+
+@dataclass(frozen=True)
+class Handover:
+    code: str
+    wijk: str
+    age_groups: tuple[str, ...]
+    created_at: datetime
+    visits: tuple[HandoverVisit, ...]
+    referrals: tuple[HandoverReferral, ...] = ()
+    source: Path | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ReferralExtra:
+    """What a referral has in the database beyond ``ReferralData`` (see store.handover)."""
+
+    themes: tuple[str, ...]
+    created_at: datetime
+    steps: tuple[tuple[str, str, int, datetime], ...]
+    """(state, reason, visit id, at), oldest first."""
+
+
+# -- from the household to JSON ---------------------------------------------------------
+
+
+def from_history(
+    history: HouseholdHistory, *, extras: Mapping[int, ReferralExtra] | None = None
+) -> Handover:
+    """The household as hand-over data. Without ``extras`` a referral's history is its
+    current state only."""
+    visits = sorted(history.visits, key=lambda v: v.record.started_at)
+    number = {visit.record.id: n for n, visit in enumerate(visits, start=1)}
+    referrals = []
+    for referral in history.referrals:
+        extra = (extras or {}).get(referral.id)
+        steps = (
+            tuple(ReferralStep(st, why, number.get(vid, 1), at) for st, why, vid, at in extra.steps)
+            if extra
+            else (ReferralStep(referral.state, referral.reason, 1, referral.updated_at),)
+        )
+        referrals.append(
+            HandoverReferral(
+                naam=referral.naam,
+                soort=referral.soort,
+                wijk=referral.wijk,
+                themes=extra.themes if extra else (),
+                contact=referral.contact,
+                state=referral.state,
+                reason=referral.reason,
+                visit=number.get(referral.visit_id, 1),
+                created_at=extra.created_at if extra else referral.updated_at,
+                updated_at=referral.updated_at,
+                steps=steps,
+            )
+        )
+    return Handover(
+        code=history.code,
+        wijk=history.wijk,
+        age_groups=history.age_groups,
+        created_at=history.created_at,
+        visits=tuple(
+            HandoverVisit(
+                started_at=v.record.started_at,
+                ended_at=v.record.ended_at,
+                next_contact=v.record.next_contact,
+                notes={t: n.text for t, n in sorted(v.record.notes.items()) if n.text},
+                themes={t: n.themes for t, n in sorted(v.record.notes.items()) if n.themes},
+                agreements=tuple(
+                    HandoverAgreement(a.wat, a.wie, a.wanneer, a.status)
+                    for a in v.record.agreements
+                ),
+                additions=tuple(
+                    HandoverAddition(c.topic, c.text, c.created_at) for c in v.corrections
+                ),
+                safety=tuple(
+                    HandoverSafety(e.kind, e.key, e.value, e.note, e.at) for e in v.safety
+                ),
+                gaps=v.record.gaps,
+            )
+            for v in visits
+        ),
+        referrals=tuple(referrals),
+    )
+
+
+def moment(value: datetime) -> str:
+    return value.isoformat()
+
+
+def handover_json(handover: Handover) -> dict[str, Any]:
+    """JSON-able data with Dutch keys, in a fixed order."""
+    return {
+        "soort": KIND,
+        "schema": SCHEMA_VERSION,
+        "huishouden": {
+            "code": handover.code,
+            "wijk": handover.wijk,
+            "leeftijdsgroepen": list(handover.age_groups),
+            "aangemaakt": moment(handover.created_at),
+        },
+        "bezoeken": [
+            {
+                "begonnen": moment(v.started_at),
+                "afgerond": moment(v.ended_at) if v.ended_at else None,
+                "volgend_contact": v.next_contact.isoformat() if v.next_contact else None,
+                "notities": dict(v.notes),
+                "themas": {topic: list(themes) for topic, themes in v.themes.items()},
+                "afspraken": [
+                    {"wat": a.wat, "wie": a.wie, "wanneer": a.wanneer, "status": a.status}
+                    for a in v.agreements
+                ],
+                "aanvullingen": [
+                    {"onderwerp": a.topic, "tekst": a.text, "op": moment(a.at)} for a in v.additions
+                ],
+                "veiligheid": [
+                    {
+                        "soort": e.kind,
+                        "sleutel": e.key,
+                        "waarde": e.value,
+                        "notitie": e.note,
+                        "op": moment(e.at),
+                    }
+                    for e in v.safety
+                ],
+                "geen_aanbod": list(v.gaps),
+            }
+            for v in handover.visits
+        ],
+        "verwijzingen": [
+            {
+                "naam": r.naam,
+                "soort": r.soort,
+                "wijk": r.wijk,
+                "themas": list(r.themes),
+                "contact": r.contact,
+                "status": r.state,
+                "reden": r.reason,
+                "bezoek": r.visit,
+                "aangemaakt": moment(r.created_at),
+                "bijgewerkt": moment(r.updated_at),
+                "geschiedenis": [
+                    {
+                        "status": st.state,
+                        "reden": st.reason,
+                        "bezoek": st.visit,
+                        "op": moment(st.at),
+                    }
+                    for st in r.steps
+                ],
+            }
+            for r in handover.referrals
+        ],
+    }
+
+
+def to_handover(
+    history: HouseholdHistory, *, extras: Mapping[int, ReferralExtra] | None = None
+) -> dict[str, Any]:
+    return handover_json(from_history(history, extras=extras))
+
+
+def dumps(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# -- reading a file back ------------------------------------------------------------------
+
+_SAFETY_VALUES: Mapping[str, tuple[Callable[[str, str], bool], str]] = {
+    s.KINDCHECK: (
+        lambda key, value: key == "" and value in s.KINDCHECK_OUTCOMES,
+        "sleutel leeg en waarde " + ", ".join(s.KINDCHECK_OUTCOMES),
+    ),
+    s.SIGNAL: (lambda key, value: value in ("aan", "uit"), "waarde aan of uit"),
+    s.BALANCE: (
+        lambda key, value: value in ("ja", "nee", "onbekend"),
+        "waarde ja, nee of onbekend",
+    ),
+    s.SCALE: (lambda key, value: s.scale_problem(value) is None, "waarde een getal van 0 tot 10"),
+    s.COLUMN: (lambda key, value: key in s.COLUMNS, "sleutel " + ", ".join(s.COLUMNS)),
+    s.STEP: (
+        lambda key, value: key.isdigit() and value in s.STEP_STATES,
+        "sleutel een stapnummer en waarde " + ", ".join(s.STEP_STATES),
+    ),
+    s.CONSULT: (lambda key, value: True, ""),
+    s.ASSESS: (
+        lambda key, value: key.isdigit() and value in ("ja", "nee"),
+        "sleutel een vraagnummer en waarde ja of nee",
+    ),
+    s.DOSSIER: (lambda key, value: key == "", "sleutel leeg"),
+}
+
+
+class _Stop(Exception):
+    """The rest of the file cannot be read meaningfully (wrong kind or version)."""
+
+
+def parse_handover(text: str, *, source: Path) -> Handover:
+    """Read and check a hand-over file; raises ContentError with every problem."""
+    data = load_json(text, source)
+    reader = Reader()
+    try:
+        handover = _read(reader, data)
+    except _Stop:
+        handover = None
+    if reader.problems or handover is None:
+        raise problems_error(source, reader.problems)
+    return replace(handover, source=source)
+
+
+def read_handover(path: Path) -> Handover:
+    """Read a hand-over file from disk (UTF-8) and check it."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise WijkError(f"{path} bestaat niet.") from None
+    except IsADirectoryError:
+        raise WijkError(f"{path} is een map; geef het overdrachtsbestand.") from None
+    except PermissionError:
+        raise WijkError(f"Geen toestemming om {path} te lezen.") from None
+    except OSError:
+        raise WijkError(f"Kan {path} niet lezen.") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ContentError(
+            [Problem(path, line, column, "geen UTF-8-tekst: dit is geen overdrachtsbestand.")]
+        ) from None
+    return parse_handover(text, source=path)
+
+
+def _read(reader: Reader, data: object) -> Handover | None:
+    if not isinstance(data, dict):
+        reader.problem("", f"het bestand moet een JSON-object ({{…}}) zijn, niet {describe(data)}")
+        raise _Stop
+    if data.get("soort") != KIND:
+        reader.problem("soort", f"dit is geen overdracht van wijkgesprek (verwacht '{KIND}')")
+        raise _Stop
+    version = data.get("schema")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        reader.problem("schema", "ontbreekt of is geen schemaversie (een heel getal vanaf 1)")
+        raise _Stop
+    if version > SCHEMA_VERSION:
+        reader.problem(
+            "schema",
+            f"versie {version} is gemaakt door een nieuwere versie van wijkgesprek; werk "
+            f"wijkgesprek bij (deze versie leest tot en met schema {SCHEMA_VERSION})",
+        )
+        raise _Stop
+    top = reader.fields(data, "", ("soort", "schema", "huishouden", "bezoeken", "verwijzingen"))
+    if top is None:
+        return None
+    household = reader.fields(
+        top["huishouden"], "huishouden", ("code", "wijk", "leeftijdsgroepen", "aangemaakt")
+    )
+    visits = [
+        _visit(reader, item, path_to("bezoeken", n))
+        for n, item in enumerate(reader.items(top, "bezoeken", ""), 1)
+    ]
+    seen: dict[datetime, int] = {}
+    for n, visit in enumerate(visits, 1):
+        if visit is not None:
+            if visit.started_at in seen:
+                reader.problem(
+                    f"bezoeken[{n}].begonnen",
+                    f"zelfde begintijd als bezoeken[{seen[visit.started_at]}]",
+                )
+            seen.setdefault(visit.started_at, n)
+    referrals = [
+        _referral(reader, item, path_to("verwijzingen", n), len(visits))
+        for n, item in enumerate(reader.items(top, "verwijzingen", ""), 1)
+    ]
+    if household is None:
+        return None
+    code = reader.text(household, "code", "huishouden")
+    problem = code_problem(code)
+    if problem:
+        reader.problem("huishouden.code", problem)
+    wijk = reader.text(household, "wijk", "huishouden")
+    problem = wijk_problem(wijk)
+    if problem:
+        reader.problem("huishouden.wijk", problem)
+    known = [group for group, _ in AGE_GROUPS]
+    groups = reader.texts(household, "leeftijdsgroepen", "huishouden")
+    for n, group in enumerate(groups, 1):
+        if group not in known:
+            reader.problem(
+                f"huishouden.leeftijdsgroepen[{n}]", "onbekend; kies uit " + ", ".join(known)
+            )
+    created = reader.moment(household, "aangemaakt", "huishouden")
+    if created is None or reader.problems:
+        return None
+    return Handover(
+        code=normalise_code(code),
+        wijk=wijk.strip(),
+        age_groups=tuple(sorted(set(groups), key=known.index)),
+        created_at=created,
+        visits=tuple(v for v in visits if v is not None),
+        referrals=tuple(r for r in referrals if r is not None),
+    )
+
+
+_VISIT_KEYS = (
+    "begonnen",
+    "afgerond",
+    "volgend_contact",
+    "notities",
+    "themas",
+    "afspraken",
+    "aanvullingen",
+    "veiligheid",
+    "geen_aanbod",
+)
+
+
+def _visit(reader: Reader, value: object, path: str) -> HandoverVisit | None:
+    data = reader.fields(value, path, _VISIT_KEYS)
+    if data is None:
+        return None
+    started = reader.moment(data, "begonnen", path)
+    ended = reader.moment(data, "afgerond", path, empty=True)
+    next_contact = reader.day(data, "volgend_contact", path)
+    notes: dict[str, str] = {}
+    raw_notes = reader.typed(data["notities"], path_to(path, "notities"), dict) or {}
+    for topic, text in raw_notes.items():
+        if not topic.strip():
+            reader.problem(path_to(path, "notities"), "een onderwerp zonder naam")
+        checked = reader.typed(text, path_to(path_to(path, "notities"), topic), str)
+        if checked:
+            notes[topic] = checked
+    themes: dict[str, tuple[str, ...]] = {}
+    raw_themes = reader.typed(data["themas"], path_to(path, "themas"), dict) or {}
+    for topic in raw_themes:
+        if not topic.strip():
+            reader.problem(path_to(path, "themas"), "een onderwerp zonder naam")
+        tagged = reader.texts(raw_themes, topic, path_to(path, "themas"))
+        if tagged:
+            themes[topic] = tagged
+    agreements = []
+    for n, item in enumerate(reader.items(data, "afspraken", path), 1):
+        where = path_to(path_to(path, "afspraken"), n)
+        agreement = reader.fields(item, where, ("wat", "wie", "wanneer", "status"))
+        if agreement is not None:
+            agreements.append(
+                HandoverAgreement(
+                    reader.text(agreement, "wat", where),
+                    reader.text(agreement, "wie", where),
+                    reader.text(agreement, "wanneer", where),
+                    reader.choice(agreement, "status", where, AGREEMENT_STATES),
+                )
+            )
+    additions = []
+    for n, item in enumerate(reader.items(data, "aanvullingen", path), 1):
+        where = path_to(path_to(path, "aanvullingen"), n)
+        addition = reader.fields(item, where, ("onderwerp", "tekst", "op"))
+        if addition is not None:
+            at = reader.moment(addition, "op", where)
+            topic = reader.text(addition, "onderwerp", where)
+            text = reader.text(addition, "tekst", where)
+            if at is not None:
+                additions.append(HandoverAddition(topic, text, at))
+    entries = [
+        entry
+        for n, item in enumerate(reader.items(data, "veiligheid", path), 1)
+        if (entry := _safety(reader, item, path_to(path_to(path, "veiligheid"), n))) is not None
+    ]
+    gaps = reader.texts(data, "geen_aanbod", path)
+    if started is None:
+        return None
+    return HandoverVisit(
+        started_at=started,
+        ended_at=ended,
+        next_contact=next_contact,
+        notes=dict(sorted(notes.items())),
+        themes=dict(sorted(themes.items())),
+        agreements=tuple(agreements),
+        additions=tuple(additions),
+        safety=tuple(sorted(entries, key=lambda e: e.at)),
+        gaps=gaps,
+    )
+
+
+def _safety(reader: Reader, value: object, path: str) -> HandoverSafety | None:
+    data = reader.fields(value, path, ("soort", "sleutel", "waarde", "notitie", "op"))
+    if data is None:
+        return None
+    kind = reader.choice(data, "soort", path, tuple(_SAFETY_VALUES))
+    key = reader.text(data, "sleutel", path)
+    entry_value = reader.text(data, "waarde", path)
+    note = reader.text(data, "notitie", path)
+    at = reader.moment(data, "op", path)
+    valid, wanted = _SAFETY_VALUES[kind]
+    if not valid(key, entry_value):
+        reader.problem(path, f"sleutel of waarde past niet bij soort {kind} (verwacht: {wanted})")
+    return HandoverSafety(kind, key, entry_value, note, at) if at is not None else None
+
+
+_REFERRAL_KEYS = (
+    "naam",
+    "soort",
+    "wijk",
+    "themas",
+    "contact",
+    "status",
+    "reden",
+    "bezoek",
+    "aangemaakt",
+    "bijgewerkt",
+    "geschiedenis",
+)
+
+
+def _visit_number(reader: Reader, data: Mapping[str, Any], path: str, count: int) -> int:
+    number = reader.typed(data["bezoek"], path_to(path, "bezoek"), int)
+    if number is not None and not 1 <= number <= count:
+        reader.problem(
+            path_to(path, "bezoek"), f"geen bezoek in dit bestand (kies 1 tot en met {count})"
+        )
+    return number or 1
+
+
+def _referral(reader: Reader, value: object, path: str, count: int) -> HandoverReferral | None:
+    data = reader.fields(value, path, _REFERRAL_KEYS)
+    if data is None:
+        return None
+    naam = reader.text(data, "naam", path)
+    if data["naam"] == "":
+        reader.problem(path_to(path, "naam"), "mag niet leeg zijn")
+    steps = []
+    for n, item in enumerate(reader.items(data, "geschiedenis", path), 1):
+        where = path_to(path_to(path, "geschiedenis"), n)
+        step = reader.fields(item, where, ("status", "reden", "bezoek", "op"))
+        if step is not None:
+            at = reader.moment(step, "op", where)
+            state = reader.choice(step, "status", where, STATES)
+            reason = reader.text(step, "reden", where)
+            visit = _visit_number(reader, step, where, count)
+            if at is not None:
+                steps.append(ReferralStep(state, reason, visit, at))
+    result = HandoverReferral(
+        naam=naam,
+        soort=reader.text(data, "soort", path),
+        wijk=reader.text(data, "wijk", path),
+        themes=reader.texts(data, "themas", path),
+        contact=reader.text(data, "contact", path),
+        state=reader.choice(data, "status", path, STATES),
+        reason=reader.text(data, "reden", path),
+        visit=_visit_number(reader, data, path, count),
+        created_at=reader.moment(data, "aangemaakt", path) or datetime.min,
+        updated_at=reader.moment(data, "bijgewerkt", path) or datetime.min,
+        steps=tuple(steps),
+    )
+    return result

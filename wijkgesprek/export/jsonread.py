@@ -1,0 +1,190 @@
+"""Reading JSON that a person may have edited: every problem with its path, in Dutch.
+
+``load_json`` turns syntax errors into a :class:`Problem` with line and column (and
+refuses duplicate fields, NaN and Infinity); :class:`Reader` then walks the data and
+collects *all* problems as ``path: message``, where the path looks like
+``bezoeken[2].notities.stress`` (list positions count from 1). Messages name fields and
+types, never values, so no note text ends up in an error message.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from wijkgesprek.errors import ContentError, Problem
+
+MAX_PROBLEMS = 25
+
+T = TypeVar("T")
+
+TYPE_NAMES = {
+    dict: "een object met velden ({…})",
+    list: "een lijst ([…])",
+    str: "tekst",
+    int: "een heel getal",
+    float: "een getal",
+    bool: "ja/nee (true/false)",
+    type(None): "leeg (null)",
+}
+
+_JSON_MESSAGES = (
+    ("Expecting value", "hier verwachtte ik een waarde"),
+    ("Expecting property name", "hier verwachtte ik een veldnaam tussen dubbele aanhalingstekens"),
+    ("Expecting ',' delimiter", "hier ontbreekt een komma of een sluithaakje"),
+    ("Expecting ':' delimiter", "hier ontbreekt een dubbele punt"),
+    ("Unterminated string", "een tekst zonder sluitend aanhalingsteken"),
+    ("Invalid control character", "een stuurteken midden in een tekst"),
+    ("Invalid \\escape", "een ongeldige \\-code in een tekst"),
+    ("Invalid \\uXXXX escape", "een ongeldige \\u-code in een tekst"),
+    ("Extra data", "na het einde staat nog meer"),
+)
+
+
+def path_to(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    shown = key if len(key) <= 30 else key[:29] + "…"
+    shown = "".join(ch if ch.isprintable() else "?" for ch in shown)
+    return f"{path}.{shown}" if path else shown
+
+
+class Reader:
+    """Walks the parsed JSON, collecting every problem with its path."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(f"{path}: {message}" if path else message)
+
+    def wrong_type(self, path: str, wanted: type, value: object) -> None:
+        found = TYPE_NAMES.get(type(value), "iets anders")
+        self.problem(path, f"moet {TYPE_NAMES[wanted]} zijn, niet {found}")
+
+    def fields(self, value: object, path: str, keys: Sequence[str]) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.wrong_type(path, dict, value)
+            return None
+        for key in value:
+            if key not in keys:
+                self.problem(path_to(path, key), "onbekend veld")
+        missing = [key for key in keys if key not in value]
+        for key in missing:
+            self.problem(path_to(path, key), "ontbreekt")
+        return None if missing else value
+
+    def typed(self, value: object, path: str, wanted: type[T]) -> T | None:
+        # bool is an int in Python; JSON true is not a number.
+        if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
+            self.wrong_type(path, wanted, value)
+            return None
+        return value
+
+    def text(self, data: Mapping[str, Any], key: str, path: str) -> str:
+        return self.typed(data[key], path_to(path, key), str) or ""
+
+    def choice(self, data: Mapping[str, Any], key: str, path: str, allowed: Sequence[str]) -> str:
+        value = self.typed(data[key], path_to(path, key), str)
+        if value is not None and value not in allowed:
+            self.problem(path_to(path, key), "onbekende waarde; kies uit " + ", ".join(allowed))
+            return allowed[0]
+        return value or allowed[0]
+
+    def items(self, data: Mapping[str, Any], key: str, path: str) -> list[Any]:
+        return self.typed(data[key], path_to(path, key), list) or []
+
+    def texts(self, data: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
+        where = path_to(path, key)
+        values = [
+            self.typed(v, path_to(where, n), str)
+            for n, v in enumerate(self.items(data, key, path), 1)
+        ]
+        return tuple(v for v in values if v is not None)
+
+    def moment(
+        self, data: Mapping[str, Any], key: str, path: str, *, empty: bool = False
+    ) -> datetime | None:
+        where = path_to(path, key)
+        value = data[key]
+        if value is None and empty:
+            return None
+        text = self.typed(value, where, str)
+        if text is None:
+            return None
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            self.problem(where, "geen geldige datum en tijd (zoals 2026-03-02T09:30:00+01:00)")
+            return None
+        if parsed.tzinfo is None:
+            self.problem(where, "de tijdzone ontbreekt (zoals +01:00 achter de tijd)")
+            return None
+        return parsed
+
+    def day(self, data: Mapping[str, Any], key: str, path: str) -> date | None:
+        where = path_to(path, key)
+        if data[key] is None:
+            return None
+        text = self.typed(data[key], where, str)
+        try:
+            return date.fromisoformat(text) if text is not None else None
+        except ValueError:
+            self.problem(where, "geen geldige datum (zoals 2026-03-16) en ook niet leeg (null)")
+            return None
+
+
+def _json_problem(source: Path, error: json.JSONDecodeError) -> Problem:
+    reason = next((nl for en, nl in _JSON_MESSAGES if error.msg.startswith(en)), "onleesbaar")
+    return Problem(
+        source,
+        error.lineno,
+        error.colno,
+        f"geen geldig JSON-bestand: {reason}. Is het bestand afgebroken of met de hand aangepast?",
+    )
+
+
+def load_json(text: str, source: Path) -> object:
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                duplicates.append(key)
+            result[key] = value
+        return result
+
+    def constant(name: str) -> float:
+        raise ValueError(name)
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    except json.JSONDecodeError as error:
+        raise ContentError([_json_problem(source, error)]) from None
+    except ValueError:
+        raise ContentError(
+            [Problem(source, 1, 1, "geen geldig JSON-bestand: NaN of Infinity is geen getal.")]
+        ) from None
+    except RecursionError:
+        raise ContentError([Problem(source, 1, 1, "het bestand is te diep genest.")]) from None
+    if duplicates:
+        names = ", ".join(sorted({path_to("", key) for key in duplicates}))
+        raise ContentError([Problem(source, 1, 1, f"velden staan er dubbel in: {names}")])
+    return data
+
+
+def describe(value: object) -> str:
+    """The Dutch name of a JSON value's type, e.g. 'een lijst ([…])'."""
+    return TYPE_NAMES.get(type(value), "iets anders")
+
+
+def problems_error(source: Path, messages: Sequence[str]) -> ContentError:
+    """One ContentError with every message (at most MAX_PROBLEMS, then a count)."""
+    shown = [Problem(source, 1, 1, message) for message in messages[:MAX_PROBLEMS]]
+    if len(messages) > MAX_PROBLEMS:
+        shown.append(Problem(source, 1, 1, f"… en nog {len(messages) - MAX_PROBLEMS} problemen"))
+    return ContentError(shown)

@@ -1,0 +1,322 @@
+"""Markdown exports: the dossier for the organisation's file, and a short version for the
+family in plain language (taalniveau B1).
+
+Pure functions on domain data (no SQL, no Textual). Everything a person typed is
+rendered literally: Markdown characters are escaped, line breaks are kept, and leading
+spaces cannot start a code block, so a note can never become a heading, a link or HTML.
+The family version never contains the notes, the themes or the safety trail; with
+``include_safety`` it adds one short, neutral paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from wijkgesprek.content.model import Guide
+from wijkgesprek.domain import safety as s
+from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.referral import DISCUSSED, FAILED, REGISTERED, STARTED, ReferralData
+from wijkgesprek.domain.visit import (
+    AgreementData,
+    HouseholdHistory,
+    VisitHistory,
+    format_date,
+    tagged_themes,
+)
+from wijkgesprek.text import visible
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+_LINE_START = re.compile(r"^(\d{1,9})([.)])")
+
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+DAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+
+
+def _escape_line(line: str) -> str:
+    body = line.lstrip(" \t")
+    indent = line[: len(line) - len(body)].replace("\t", "    ").replace(" ", "\u00a0")
+    body = _SPECIAL.sub(r"\\\1", body)
+    if body[:1] in ("-", "+", "="):
+        body = "\\" + body
+    body = _LINE_START.sub(r"\1\\\2", body)
+    return indent + body if body else ""
+
+
+def literal(text: str) -> str:
+    """A block of user text that renders exactly as typed (line breaks kept)."""
+    lines = [_escape_line(line) for line in visible(text.replace("\r\n", "\n")).split("\n")]
+    out = []
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        out.append(line + "\\" if line and following else line)
+    return "\n".join(out).strip("\n")
+
+
+def inline(text: str) -> str:
+    """User text inside a sentence or list item: one line, escaped."""
+    joined = " / ".join(part.strip() for part in text.strip().splitlines() if part.strip())
+    return _escape_line(visible(joined))
+
+
+def _time(value: datetime) -> str:
+    return value.astimezone().strftime("%d-%m-%Y %H:%M")
+
+
+def _day(value: datetime) -> str:
+    return value.astimezone().strftime("%d-%m-%Y")
+
+
+def _scope(history: HouseholdHistory, visit_id: int | None) -> list[tuple[int, VisitHistory]]:
+    numbered = list(enumerate(history.visits, start=1))
+    if visit_id is None:
+        return numbered
+    chosen = [(n, v) for n, v in numbered if v.record.id == visit_id]
+    if not chosen:
+        raise LookupError(visit_id)
+    return chosen
+
+
+# -- the dossier ---------------------------------------------------------------------------
+
+
+def dossier(history: HouseholdHistory, guide: Guide, *, visit_id: int | None = None) -> str:
+    """The whole household (every visit, oldest first), or the one visit ``visit_id``."""
+    scope = _scope(history, visit_id)
+    title = f"# Dossier {inline(history.code)}"
+    if visit_id is not None:
+        title += f" \u2014 bezoek {scope[0][0]} van {_day(scope[0][1].record.started_at)}"
+    lines = [
+        title,
+        "",
+        f"- Gezinscode: {inline(history.code)}",
+        f"- Wijk: {inline(history.wijk)}",
+        f"- Kinderen: {describe_children(history.age_groups)}",
+        f"- Bezoeken: {len(history.visits)}",
+    ]
+    for number, visit in scope:
+        lines += ["", *_visit(number, visit, history, guide)]
+    return "\n".join(lines) + "\n"
+
+
+def _visit(number: int, visit: VisitHistory, history: HouseholdHistory, guide: Guide) -> list[str]:
+    record = visit.record
+    ended = f"afgerond {_time(record.ended_at)}" if record.ended_at else "nog niet afgerond"
+    out = [
+        f"## Bezoek {number} \u2014 {_day(record.started_at)}",
+        "",
+        f"Begonnen {_time(record.started_at)}, {ended}.",
+    ]
+    known = [topic.id for topic in guide.topics]
+    others = [t for t in [*record.notes, *(c.topic for c in visit.corrections)] if t not in known]
+    titles = {topic.id: topic.titel for topic in guide.topics}
+    for topic in [*known, *dict.fromkeys(others)]:
+        note = record.notes.get(topic)
+        additions = [c for c in visit.corrections if c.topic == topic]
+        text = note.text if note and note.text.strip() else ""
+        if not text and not additions:
+            continue
+        out += ["", f"### {inline(titles.get(topic, topic))}"]
+        if text:
+            out += ["", literal(text)]
+        for addition in additions:
+            out += [
+                "",
+                f"*Aanvulling van {_time(addition.created_at)}:*",
+                "",
+                literal(addition.text),
+            ]
+    themes = ", ".join(inline(guide.theme_name(t)) for t in tagged_themes(record))
+    out += ["", f"**Thema's:** {themes or 'geen'}"]
+    out += ["", "### Afspraken", ""]
+    out += [_agreement(a) for a in record.agreements] or ["Geen afspraken vastgelegd."]
+    if record.referrals:
+        out += ["", "### Verwijzingen", ""] + [_referral(r) for r in record.referrals]
+    if record.gaps:
+        out += ["", "### Geen aanbod", ""] + [
+            f"- Geen aanbod voor {inline(guide.theme_name(t))} in {inline(history.wijk)}."
+            for t in record.gaps
+        ]
+    contact = format_date(record.next_contact) or "niet afgesproken"
+    out += ["", f"**Volgend contact:** {contact}"]
+    part = _safety(visit, history, guide)
+    if part:
+        out += ["", "### Veiligheid", "", *part]
+    return out
+
+
+def _agreement(agreement: AgreementData) -> str:
+    return (
+        f"- {inline(agreement.wat) or '(geen omschrijving)'} \u2014 wie: "
+        f"{inline(agreement.wie) or 'niet ingevuld'} \u2014 wanneer: "
+        f"{inline(agreement.wanneer) or 'niet ingevuld'} \u2014 stand: {agreement.status}"
+    )
+
+
+def _referral(referral: ReferralData) -> str:
+    line = f"- {inline(referral.naam)} ({inline(referral.soort)}): {referral.state}"
+    if referral.reason:
+        line += f", reden: {inline(referral.reason)}"
+    if referral.contact:
+        line += f". Contact: {inline(referral.contact)}"
+    return line
+
+
+def _safety(visit: VisitHistory, history: HouseholdHistory, guide: Guide) -> list[str]:
+    entries = list(visit.safety)
+    if not entries and not s.kindcheck_required(history.age_groups):
+        return []
+    out = []
+    check = s.kindcheck_outcome(entries)
+    if check is None:
+        out.append("- Kindcheck: niet vastgelegd")
+    else:
+        why = f"; reden: {inline(check.note)}" if check.note else ""
+        out.append(f"- Kindcheck: {s.KINDCHECK_OUTCOMES.get(check.value, check.value)}{why}")
+    texts = {f"{g.id}/{sig.id}": sig.tekst for g in guide.safety.signal_groups for sig in g.signals}
+    for entry in s.current(entries, s.SIGNAL).values():
+        if entry.value == "aan":
+            words = (
+                f" \u2014 in eigen woorden: \u201c{inline(entry.note)}\u201d" if entry.note else ""
+            )
+            out.append(f"- Signaal: {inline(texts.get(entry.key, entry.key))}{words}")
+    names = {theme.id: theme.naam for theme in guide.themes}
+    weighed = s.balance(
+        guide.safety, tagged=tagged_themes(visit.record), theme_names=names, entries=entries
+    )
+    if weighed.load or weighed.capacity:
+        out.append(f"- Draaglast: {'; '.join(inline(x) for x in weighed.load) or 'niets genoemd'}")
+        out.append(
+            f"- Draagkracht: {'; '.join(inline(x) for x in weighed.capacity) or 'niets genoemd'}"
+        )
+    for role, entry in s.current(entries, s.SCALE).items():
+        words = f" \u2014 \u201c{inline(entry.note)}\u201d" if entry.note else ""
+        out.append(f"- Schaalvraag {inline(role)}: {entry.value}{words}")
+    for key, entry in s.current(entries, s.COLUMN).items():
+        if entry.note:
+            out.append(f"- {s.COLUMNS.get(key, inline(key))} {inline(entry.note)}")
+    steps = {int(k): e for k, e in s.current(entries, s.STEP).items() if k.isdigit()}
+    for step in guide.safety.meldcode:
+        done = steps.get(step.number)
+        if done is not None and done.value != "open":
+            note = f" \u2014 {inline(done.note)}" if done.note else ""
+            out.append(
+                f"- Meldcode stap {step.number} ({inline(step.titel)}): {done.value} "
+                f"op {_day(done.at)}{note}"
+            )
+    for entry in sorted(s.current(entries, s.CONSULT).values(), key=lambda e: e.at):
+        out.append(f"- Overleg met {inline(entry.value)} ({_day(entry.at)}): {inline(entry.note)}")
+    route = s.assessment_from(entries, guide.safety)
+    for question, yes, reason in route.path:
+        answer = "ja" if yes else "nee"
+        out.append(
+            f"- Afwegingskader vraag {question.number} ({inline(question.vraag)}): {answer}, "
+            f"omdat {inline(reason)}"
+        )
+    if route.outcome:
+        out.append(f"- Besluit: {s.OUTCOME_TEXT[route.outcome]}")
+    text = s.current(entries, s.DOSSIER).get("")
+    if text is not None and text.note.strip():
+        out += ["", f"**Dossiertekst** ({_time(text.at)}):", "", literal(text.note)]
+    return out
+
+
+# -- the family version ----------------------------------------------------------------------
+
+_PLAIN_STATE = {
+    DISCUSSED: "We hebben hierover gepraat.",
+    REGISTERED: "U bent aangemeld.",
+    STARTED: "De hulp is begonnen.",
+}
+
+
+def long_date(value: date) -> str:
+    """E.g. 'maandag 2 maart 2026'."""
+    return f"{DAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def family_version(
+    history: HouseholdHistory,
+    guide: Guide,
+    *,
+    visit_id: int | None = None,
+    include_safety: bool = False,
+) -> str:
+    """What we agreed, in plain words for the family. Never the notes."""
+    scope = [visit for _, visit in _scope(history, visit_id)]
+    if not scope:
+        return "# Wat we hebben afgesproken\n\nEr is nog geen gesprek geweest.\n"
+    last = scope[-1].record
+    day = long_date(last.started_at.astimezone().date())
+    if visit_id is None:
+        agreements = [a for v in scope for a in v.record.agreements if a.status == "open"]
+        referrals: Sequence[ReferralData] = history.referrals
+        intro = f"Dit zijn de afspraken uit onze gesprekken. Ons laatste gesprek was op {day}."
+    else:
+        agreements = [a for a in last.agreements if a.status != "vervallen"]
+        referrals = last.referrals
+        intro = f"Dit hebben we afgesproken in ons gesprek van {day}."
+    lines = ["# Wat we hebben afgesproken", "", intro, "", "## Wie doet wat?", ""]
+    lines += _family_agreements(agreements) or ["We hebben nog niets afgesproken."]
+    lines += ["", "## Wanneer spreken we elkaar weer?", ""]
+    if last.next_contact:
+        lines.append(f"Op {long_date(last.next_contact)}.")
+    else:
+        lines.append("We hebben nog geen nieuwe datum afgesproken.")
+    helping = [r for r in referrals if r.state != FAILED]
+    if helping:
+        lines += ["", "## Wie kan u helpen?", ""] + [_family_referral(r) for r in helping]
+    if include_safety:
+        lines += ["", "## Veiligheid", "", *_family_safety(scope)]
+    lines += ["", "Heeft u een vraag? Neem dan contact op met het wijkteam."]
+    lines += ["", f"Ons kenmerk: {inline(history.code)}."]
+    return "\n".join(lines) + "\n"
+
+
+def _family_agreements(agreements: Iterable[AgreementData]) -> list[str]:
+    out = []
+    for agreement in agreements:
+        out.append(f"- {inline(agreement.wat) or 'Afspraak'}")
+        if agreement.wie:
+            out.append(f"  - Wie: {inline(agreement.wie)}")
+        if agreement.wanneer:
+            out.append(f"  - Wanneer: {inline(agreement.wanneer)}")
+        if agreement.status == "gedaan":
+            out.append("  - Dit is al gedaan.")
+    return out
+
+
+def _family_referral(referral: ReferralData) -> str:
+    line = f"- **{inline(referral.naam)}**. {_PLAIN_STATE.get(referral.state, '')}".rstrip()
+    if referral.contact:
+        line += f" Contact: {inline(referral.contact)}"
+    return line
+
+
+def _family_safety(scope: Sequence[VisitHistory]) -> list[str]:
+    worried = s.has_concerns(list(scope[-1].safety))
+    lines = [
+        "We hebben ook gepraat over hoe het thuis gaat. Iedereen moet zich thuis veilig voelen."
+    ]
+    if worried:
+        lines[0] += " We maken ons zorgen. Daarom blijven we contact met u houden."
+    lines += [
+        "",
+        "Voelt u zich niet veilig? Of maakt u zich zorgen om een kind? Bel dan Veilig Thuis: "
+        "0800-2000. Bellen is gratis. U kunt dag en nacht bellen.",
+    ]
+    return lines

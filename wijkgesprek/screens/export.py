@@ -1,0 +1,126 @@
+"""Export from the history screen: a dossier, the family version or a hand-over file."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wijkgesprek.errors import WijkError
+from wijkgesprek.export.files import write_private
+from wijkgesprek.widgets.field import field
+
+if TYPE_CHECKING:
+    from wijkgesprek.app import WijkgesprekApp
+
+HELP = """\
+# Exporteren
+
+Kies wat u wilt maken (pijltjes, **Enter**):
+
+- **Dossier**: alles wat is vastgelegd, voor het dossier van uw organisatie.
+- **Gezinsversie**: kort en in gewone taal voor het gezin: de afspraken, wie wat
+  doet en wanneer, en de contactgegevens van verwijzingen. Zonder aantekeningen;
+  veiligheid alleen als u daarvoor kiest.
+- **Overdracht**: een JSON-bestand voor een collega die het overneemt
+  (`wijkgesprek import`).
+
+Het bestand komt in de map die onder de lijst staat; alleen u kunt het lezen.
+Een bestaand bestand wordt nooit overschreven. **Escape** annuleert.
+"""
+
+CHOICES = (
+    ("dossier-bezoek", "Dossier van dit bezoek (Markdown)"),
+    ("dossier", "Dossier van het hele huishouden (Markdown)"),
+    ("gezin", "Gezinsversie van dit bezoek (gewone taal)"),
+    ("gezin-veiligheid", "Gezinsversie van dit bezoek, met veiligheid"),
+    ("overdracht", "Overdracht voor een collega (JSON)"),
+)
+
+
+def default_folder() -> Path:
+    from platformdirs import user_documents_path
+
+    return user_documents_path() / "wijkgesprek"
+
+
+class ExportScreen(ModalScreen[Path | None]):
+    HELP = HELP
+    BINDINGS = [Binding("escape", "cancel", "Annuleren", id="export-annuleren")]
+
+    app: WijkgesprekApp
+
+    def __init__(self, code: str, visit_id: int) -> None:
+        super().__init__()
+        self.code = code
+        self.visit_id = visit_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-dialog", classes="dialog"):
+            yield Static(f"Exporteren · {self.code}", classes="dialog-title", markup=False)
+            choices = OptionList(
+                *[Option(label, id=key) for key, label in CHOICES], id="export-choice"
+            )
+            choices.highlighted = 0
+            yield choices
+            yield field("Map", Input(str(default_folder()), id="export-folder", compact=True))
+            yield Static("", id="form-error", classes="form-error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#export-choice").focus()
+
+    @on(OptionList.OptionSelected, "#export-choice")
+    def _export(self, event: OptionList.OptionSelected) -> None:
+        choice = event.option.id or "dossier"
+        folder = Path(self.query_one("#export-folder", Input).value).expanduser()
+        suffix = "json" if choice == "overdracht" else "md"
+        path = folder / f"{self.code}-{choice}-{date.today():%Y-%m-%d}.{suffix}"
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_private(
+                path,
+                self._content_for(choice).encode("utf-8"),
+                overwrite=False,
+                exists_hint="Verplaats of hernoem het eerst.",
+            )
+        except WijkError as error:
+            self.query_one("#form-error", Static).update(str(error))
+            return
+        except OSError:
+            self.query_one("#form-error", Static).update(
+                f"De map {folder} kan niet worden aangemaakt. Kies een andere map."
+            )
+            return
+        self.dismiss(path)
+
+    def _content_for(self, choice: str) -> str:
+        from wijkgesprek.store import repo
+
+        store, guide = self.app.store, self.app.guide
+        history = store.run(repo.get_household, code=self.code)
+        if choice == "overdracht":
+            from wijkgesprek.export.handover import dumps, to_handover
+            from wijkgesprek.store.handover import referral_extras
+
+            extras = store.run(referral_extras, code=self.code)
+            return dumps(to_handover(history, extras=extras))
+        from wijkgesprek.export.markdown import dossier, family_version
+
+        if choice.startswith("gezin"):
+            return family_version(
+                history, guide, visit_id=self.visit_id, include_safety=choice == "gezin-veiligheid"
+            )
+        return dossier(
+            history, guide, visit_id=self.visit_id if choice.endswith("bezoek") else None
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,221 @@
+"""Wijk trends: per period and wijk, counted, without recognisable families.
+
+The visits are read once (in a thread); choosing another period, wijk or period length
+only counts again. Everything shown has passed the suppression of ``domain.trends``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from wijkgesprek.domain import trends as t
+from wijkgesprek.export.trends import (
+    LEGEND,
+    change_text,
+    measure_label,
+    section_of,
+    theme_chart,
+    value_text,
+)
+from wijkgesprek.text import visible
+
+if TYPE_CHECKING:
+    from wijkgesprek.app import WijkgesprekApp
+
+HELP = f"""\
+# Trends in de wijk
+
+Wat het team ziet, geteld per periode en per wijk: bezoeken, huishoudens, zorgen
+over veiligheid, thema's, verwijzingen en gaten in het aanbod. Naast de gekozen
+periode staat de periode ervoor, met de verandering in procenten.
+
+- **←** en **→** kiezen de periode.
+- **W** kiest de wijk: alle wijken, een wijk, of de overige wijken samen.
+- **P** wisselt tussen maanden en kwartalen.
+- **Escape** gaat terug naar de huishoudens.
+
+Geen gezin is herkenbaar: een aantal onder de {t.MIN_COUNT} staat er als
+{t.SUPPRESSED}; een **x** is weggelaten zodat een {t.SUPPRESSED} niet terug te rekenen
+is uit het totaal; een wijk met minder dan {t.MIN_COUNT} huishoudens in de periode telt
+mee bij de overige wijken. Een verandering staat er alleen als beide aantallen er
+staan. Voor een verslag aan de gemeente: `wijkgesprek trends --formaat md`.
+"""
+
+
+class TrendsScreen(Screen[None]):
+    HELP = HELP
+    BINDINGS = [
+        Binding(
+            "left",
+            "period(-1)",
+            "Eerder",
+            id="trends-eerder",
+            priority=True,
+            tooltip="De periode ervoor",
+        ),
+        Binding(
+            "right",
+            "period(1)",
+            "Later",
+            id="trends-later",
+            priority=True,
+            tooltip="De periode erna",
+        ),
+        Binding("w", "wijk", "Wijk", id="trends-wijk", tooltip="Volgende wijk, of alle wijken"),
+        Binding("p", "per", "Maand/kwartaal", id="trends-per", tooltip="Per maand of per kwartaal"),
+        Binding("escape", "back", "Terug", id="trends-terug", tooltip="Terug naar de huishoudens"),
+    ]
+
+    app: WijkgesprekApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[t.VisitRow] = []
+        self.months: tuple[str, str] | None = None
+        self.per = t.QUARTER
+        self.spans: tuple[t.Span, ...] = ()
+        self.index = -1
+        self.groups: list[str] = [t.ALL]
+        self.group = t.ALL
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Bezoeken worden geteld…", id="trends-head", markup=False)
+        with VerticalScroll(id="trends-body"):
+            table: DataTable[Text] = DataTable(id="trends-table", cursor_type="none")
+            table.can_focus = False
+            yield table
+            yield Static("", id="trends-bars", markup=False)
+            yield Static(LEGEND, id="trends-legend", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Trends"
+        self.query_one("#trends-body").focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="trends")
+    def load(self) -> None:
+        from wijkgesprek.store.trends import data_months, visit_rows
+
+        months = self.app.store.run(data_months)
+        rows = (
+            []
+            if months is None
+            else self.app.store.run(visit_rows, first=months[0], last=months[1])
+        )
+        self.app.call_from_thread(self._loaded, months, rows)
+
+    def _loaded(self, months: tuple[str, str] | None, rows: list[t.VisitRow]) -> None:
+        self.months, self.rows, self.loaded = months, rows, True
+        wijken = sorted({row[0] for row in rows}, key=str.casefold)
+        self.groups = [t.ALL, *wijken, t.OTHERS]
+        self._set_periods()
+
+    def _set_periods(self) -> None:
+        if self.months is None:
+            self.spans, self.index = (), -1
+        else:
+            self.spans = t.periods(self.months[0], self.months[1], self.per)
+            self.index = len(self.spans) - 1
+        self.show()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "period":
+            step = parameters[0] if parameters else 0
+            target = self.index + (step if isinstance(step, int) else 0)
+            return None if not 0 <= target < len(self.spans) else True
+        if action in ("wijk", "per"):
+            return self.loaded and bool(self.spans)
+        return True
+
+    def action_period(self, step: int) -> None:
+        if 0 <= self.index + step < len(self.spans):
+            self.index += step
+            self.show()
+
+    def action_wijk(self) -> None:
+        position = self.groups.index(self.group) if self.group in self.groups else 0
+        self.group = self.groups[(position + 1) % len(self.groups)]
+        self.show()
+
+    def action_per(self) -> None:
+        self.per = t.MONTH if self.per == t.QUARTER else t.QUARTER
+        self._set_periods()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def show(self) -> None:
+        """Count the chosen period and the one before it, and show what may be shown."""
+        head = self.query_one("#trends-head", Static)
+        table = self.query_one("#trends-table", DataTable)
+        bars = self.query_one("#trends-bars", Static)
+        table.clear(columns=True)
+        self.refresh_bindings()
+        if not self.spans:
+            head.update("Nog geen bezoeken om te tellen.")
+            bars.update("")
+            return
+        current = self.spans[self.index]
+        previous = t.period_of(t.shift_months(current.first, -1), self.per)
+        result = t.trends(self.rows, [previous, current])
+        before, after = result.figures
+        group = self.group
+        where = visible(group)
+        head.update(
+            f"{current.label} · {where} · per {self.per}   (←/→ periode, w wijk, p maand/kwartaal)"
+        )
+        if group not in after.groups:
+            bars.update(self._not_shown(group, after))
+            return
+        found = t.changes(before, after, result.measures)
+        guide = self.app.guide
+        names = {
+            theme: guide.theme_name(theme)
+            for m in result.measures
+            if m.startswith(("thema:", "gat:"))
+            for theme in [m.partition(":")[2]]
+        }
+        table.add_columns("", before.span.label, after.span.label, "verandering")
+        section = None
+        for measure in result.measures:
+            title = section_of(measure)
+            if title != section and title is not None:
+                table.add_row(Text(title, style="bold"), Text(""), Text(""), Text(""))
+            section = title
+            label = ("  " if title else "") + measure_label(measure, names)
+            table.add_row(
+                Text(label),
+                Text(value_text(before.get(group, measure)), justify="right"),
+                Text(value_text(after.get(group, measure)), justify="right"),
+                Text(change_text(found.get((group, measure))), justify="right"),
+            )
+        themes = [m for m in result.measures if m.startswith("thema:")]
+        chart = theme_chart(before, after, themes, group, names, bar_width=16, change_width=8)
+        bars.update(Content("\n".join(chart)))
+
+    @staticmethod
+    def _not_shown(group: str, figures: t.Figures) -> Content:
+        if not figures.groups:
+            return Content(
+                f"In {figures.span.label} zijn er minder dan {t.MIN_COUNT} huishoudens bezocht "
+                "(of geen): er is niets te tonen."
+            )
+        if group == t.OTHERS:
+            return Content(f"In {figures.span.label} staan alle wijken apart.")
+        return Content(
+            f"{visible(group)} staat in {figures.span.label} niet apart: minder dan "
+            f"{t.MIN_COUNT} huishoudens, of geen bezoeken. Die tellen mee bij de overige "
+            "wijken en bij alle wijken (w)."
+        )

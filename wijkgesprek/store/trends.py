@@ -1,0 +1,132 @@
+"""The plain rows behind the wijk trends: one per visit, from one SQL query.
+
+Everything per visit is gathered by SQLite (themes, concerns, referrals, gaps), so that
+100,000 visits take one pass; the counting itself is pure (``domain.trends``).
+
+- **Month**: of the visit's start, in local time ("2026-03"), as the app shows dates.
+- **Wijk**: the household's wijk (the one it has now; a household counts in one wijk).
+- **Themes**: the union of the themes tagged on the visit's notes.
+- **Concerns**: the rule of ``domain.safety.has_concerns`` in SQL, on the current entry
+  per kind and key (the latest by time, then id, as ``domain.safety.current``): the
+  kindcheck is "zorgen", a signal is "aan", the afwegingskader has an answer, or a
+  Meldcode step is past "open". ``tests/test_trends.py`` checks it against the domain.
+- **Referrals**: (soort, state) of the referrals made in the visit.
+- **Gaps**: the themes for which the network had nothing, recorded in the visit.
+
+Practice data: there is no practice flag yet. When practice households get one, they are
+left out in ``_COUNTED`` (one condition on ``household``), and nowhere else.
+
+The SQL is written for SQLite (``strftime``, ``group_concat``, window functions).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from wijkgesprek.domain.safety import ASSESS, KINDCHECK, SIGNAL, STEP
+from wijkgesprek.domain.trends import VisitRow, shift_months
+
+_COUNTED = "1 = 1"
+"""Which households count; a future practice flag becomes ``h.practice = 0`` here."""
+
+_UNIT = "\x1f"  # between soort and state of one referral
+_RECORD = "\x1e"  # between referrals
+
+# A concern as ``domain.safety.has_concerns`` sees it: a concerning entry that is still the
+# current one for its kind and key (no later entry by time, then id), or any answer in the
+# afwegingskader. Looked up per visit through the index on safety_entry.visit_id.
+_CONCERNS = f"""EXISTS (
+    SELECT 1 FROM safety_entry AS s
+    WHERE s.visit_id = v.id
+      AND (
+        s.kind = '{ASSESS}'
+        OR (
+          ((s.kind = '{KINDCHECK}' AND s.value = 'zorgen')
+           OR (s.kind = '{SIGNAL}' AND s.value = 'aan')
+           OR (s.kind = '{STEP}' AND s.value <> 'open'))
+          AND NOT EXISTS (
+            SELECT 1 FROM safety_entry AS later
+            WHERE later.visit_id = s.visit_id AND later.kind = s.kind AND later.key = s.key
+              AND (later.at > s.at OR (later.at = s.at AND later.id > s.id))
+          )
+        )
+      )
+)"""
+
+_VISITS = f"""
+WITH made AS (
+    SELECT visit_id, group_concat(soort || char(31) || state, char(30)) AS referrals
+    FROM referral
+    GROUP BY visit_id
+)
+SELECT h.wijk, strftime('%Y-%m', v.started_at, 'localtime') AS month, v.household_id,
+       (SELECT group_concat(n.themes) FROM note AS n
+        WHERE n.visit_id = v.id AND n.themes <> '') AS themes,
+       {_CONCERNS} AS concerns,
+       m.referrals,
+       (SELECT group_concat(g.theme) FROM gap AS g WHERE g.visit_id = v.id) AS gaps
+FROM visit AS v
+JOIN household AS h ON h.id = v.household_id
+LEFT JOIN made AS m ON m.visit_id = v.id
+WHERE v.started_at >= ? AND v.started_at < ? AND {_COUNTED}
+"""
+
+
+def _utc_start(month: str) -> str:
+    """The start of a local month as a stored (naive UTC) DATETIME, to compare as text."""
+    local = datetime(int(month[:4]), int(month[5:7]), 1)  # naive: read as local time
+    return local.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _referrals(joined: str) -> tuple[tuple[str, str], ...]:
+    pairs = (record.split(_UNIT, 1) for record in joined.split(_RECORD))
+    return tuple((pair[0], pair[1]) for pair in pairs if len(pair) == 2)
+
+
+def visit_rows(*, session: Session, first: str, last: str) -> list[VisitRow]:
+    """Every counted visit whose month (local time) is ``first`` .. ``last`` ("2026-01")."""
+    # The DB-API cursor itself: 100,000 rows as plain tuples, without SQLAlchemy's rows.
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(_VISITS, (_utc_start(first), _utc_start(shift_months(last, 1))))
+        found = cursor.fetchall()
+    finally:
+        cursor.close()
+    made: dict[str | None, tuple[tuple[str, str], ...]] = {None: ()}
+    rows: list[VisitRow] = []
+    for wijk, month, household, themes, concerns, referrals, gaps in found:
+        pairs = made.get(referrals)
+        if pairs is None:
+            pairs = made[referrals] = _referrals(referrals)
+        # Plain tuples of text: the garbage collector stops tracking them (lists it would not).
+        rows.append(
+            (
+                wijk,
+                month,
+                household,
+                tuple(themes.split(",")) if themes else (),
+                concerns == 1,
+                pairs,
+                tuple(gaps.split(",")) if gaps else (),
+            )
+        )
+    return rows
+
+
+def data_months(*, session: Session) -> tuple[str, str] | None:
+    """The first and last month (local time) with a counted visit; None without visits."""
+    row = (
+        session.connection()
+        .execute(
+            text(
+                "SELECT min(strftime('%Y-%m', v.started_at, 'localtime')), "
+                "max(strftime('%Y-%m', v.started_at, 'localtime')) "
+                f"FROM visit AS v JOIN household AS h ON h.id = v.household_id WHERE {_COUNTED}"
+            )
+        )
+        .one()
+    )
+    return None if row[0] is None else (str(row[0]), str(row[1]))
