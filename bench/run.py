@@ -15,10 +15,12 @@ import time
 from collections.abc import Callable
 from importlib.util import find_spec
 
+import history
 import keystroke
 import network
 import search
 import startup
+import trends
 from common import BENCH_DIR, Options, Result, machine
 
 BENCHMARKS: dict[str, Callable[[Options], list[Result]]] = {
@@ -27,6 +29,8 @@ BENCHMARKS: dict[str, Callable[[Options], list[Result]]] = {
     "network": network.bench,
     "ranking": network.bench_ranking,
     "search": search.bench,
+    "history": history.bench,
+    "trends": trends.bench,
 }
 
 

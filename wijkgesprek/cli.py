@@ -741,10 +741,17 @@ def _add_trends_command(sub: argparse._SubParsersAction[_Parser]) -> None:
         help="tabel (standaard, met staafjes), csv of md (verslag voor de gemeente)",
     )
     trends.add_argument(
-        "--wijk", action="append", default=[], metavar="WIJK", help="alleen deze wijk (herhaalbaar)"
+        "--wijk",
+        action="append",
+        default=[],
+        metavar="WIJK",
+        help="alleen deze wijk (herhaalbaar; ook 'overige wijken' of 'alle wijken')",
     )
     trends.add_argument(
-        "--per", choices=("maand", "kwartaal"), default="kwartaal", help="standaard kwartaal"
+        "--per",
+        choices=("maand", "kwartaal"),
+        default="kwartaal",
+        help="per maand of per kwartaal (standaard)",
     )
     trends.add_argument("--van", type=_span, metavar="PERIODE", help="vanaf deze periode")
     trends.add_argument("--tot", type=_span, metavar="PERIODE", help="tot en met deze periode")

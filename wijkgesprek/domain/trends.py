@@ -85,6 +85,15 @@ class Span:
     def __contains__(self, month: object) -> bool:
         return isinstance(month, str) and self.first <= month <= self.last
 
+    @property
+    def months(self) -> int:
+        return (
+            (int(self.last[:4]) - int(self.first[:4])) * 12
+            + int(self.last[5:])
+            - int(self.first[5:])
+            + 1
+        )
+
 
 _YEAR = re.compile(r"(\d{4})")
 _QUARTER = re.compile(r"(\d{4})-[kK]([1-4])")
@@ -270,7 +279,7 @@ def group_wijken(households: Mapping[str, int]) -> tuple[list[str], list[str]]:
     return sorted(shown, key=str.casefold), sorted(small, key=str.casefold)
 
 
-def _own_name(wijk: str) -> str:
+def group_name(wijk: str) -> str:
     """A wijk typed as "alle wijken" or "overige wijken" must not pass for a group."""
     return f"{wijk} (wijk)" if wijk.casefold() in (OTHERS, ALL) else wijk
 
@@ -278,7 +287,7 @@ def _own_name(wijk: str) -> str:
 def tabulate(counts: Counts, span: Span) -> RawTable:
     """The period ``span`` with small wijken merged and the "alle wijken" total."""
     per_wijk = {
-        _own_name(w): _tally_values(t) for (label, w), t in counts.items() if label == span.label
+        group_name(w): _tally_values(t) for (label, w), t in counts.items() if label == span.label
     }
     shown, others = group_wijken({w: v[HOUSEHOLDS] for w, v in per_wijk.items()})
     members: dict[str, tuple[str, ...]] = {w: (w,) for w in shown}

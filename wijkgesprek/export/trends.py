@@ -55,6 +55,27 @@ class Report:
         wanted = {w.casefold() for w in self.wijken}
         return [g for g in shown if g.casefold() in wanted]
 
+    def warnings(self) -> list[str]:
+        """Notes for the reader: periods of unequal length, wijken that are never shown."""
+        notes = [
+            f"{visible(w)}: in geen van deze perioden apart te tonen (minder dan "
+            f"{t.MIN_COUNT} huishoudens, of geen bezoeken)."
+            for w in self.missing()
+        ]
+        if not self.trends.groups():
+            notes.append(
+                f"Niets te tonen: in deze perioden zijn minder dan {t.MIN_COUNT} huishoudens "
+                "bezocht (of geen)."
+            )
+        spans = [f.span for f in self.trends.figures]
+        if self.comparison and len({s.months for s in spans}) > 1:
+            lengths = " en ".join(str(s.months) for s in spans)
+            notes.append(
+                f"Let op: de perioden zijn niet even lang ({lengths} maanden); vergelijk "
+                "aantallen daarom met zorg."
+            )
+        return notes
+
     def missing(self) -> list[str]:
         """Asked-for wijken that are in no period shown separately."""
         shown = {g.casefold() for g in self.trends.groups()}
@@ -92,7 +113,7 @@ def value_text(value: t.Value | None) -> str:
 def change_text(value: float | None) -> str:
     if value is None:
         return ""
-    return f"{value:+.1f}".replace(".", ",") + "%"
+    return (f"{value:+.1f}" if value else "0.0").replace(".", ",") + "%"
 
 
 def bar(value: t.Value | None, top: int, width: int = BAR_WIDTH) -> str:
@@ -148,7 +169,7 @@ def _cells(
 def to_table(report: Report) -> str:
     """Aligned plain text: one block per wijk, then bar charts of the themes."""
     out = [f"Wijktrends {report.title}", LEGEND, ""]
-    out += [_note(w) for w in report.missing()]
+    out += [*report.warnings(), ""] if report.warnings() else []
     found = _changes(report)
     names = report.theme_names
     columns = _columns(report)
@@ -173,13 +194,6 @@ def to_table(report: Report) -> str:
             out.append((label.ljust(width) + "".join(padded)).rstrip())
         out += ["", *_theme_bars(report, group, found), ""]
     return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _note(wijk: str) -> str:
-    return (
-        f"{visible(wijk)}: in geen van deze perioden apart te tonen (minder dan "
-        f"{t.MIN_COUNT} huishoudens, of geen bezoeken)."
-    )
 
 
 def _theme_bars(report: Report, group: str, found: Mapping[tuple[str, str], float]) -> list[str]:
@@ -308,6 +322,9 @@ def method(report: Report) -> list[str]:
         f"- Een percentage staat er alleen als het aantal erachter er staat; een verandering "
         f"alleen als beide aantallen er staan, en bij *{t.OTHERS}* alleen als het om "
         "dezelfde wijken gaat.",
+        "- Elke tabel is op zichzelf beveiligd, niet tegen een andere indeling van dezelfde "
+        "tijd: geef de gemeente cijfers per kwartaal óf per maand, zodat een weggelaten "
+        "aantal niet uit het verschil tussen een kwartaal en zijn maanden te halen is.",
         "- Geen gezinscode, geen datum van een bezoek en geen tekst uit aantekeningen staat "
         "in dit verslag.",
     ]
@@ -334,7 +351,7 @@ def to_markdown(report: Report, *, today: date) -> str:
         "",
         f"Tekens: {LEGEND}.",
     ]
-    out += ["", *(md(_note(w)) for w in report.missing())] if report.missing() else []
+    out += ["", *(md(w) for w in report.warnings())] if report.warnings() else []
     found = _changes(report)
     header = ["maat", *(md(c) for c in _columns(report))]
     for group in report.groups():

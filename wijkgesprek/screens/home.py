@@ -97,7 +97,7 @@ class HomeScreen(Screen[None]):
         table.add_columns("Gezinscode", "Wijk", "Kinderen", "Laatste bezoek", "Vervolg", "Status")
         table.display = False  # shown once the households are loaded
         yield table
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "Huishoudens"

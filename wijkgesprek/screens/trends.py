@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from wijkgesprek.domain import trends as t
+from wijkgesprek.errors import WijkError
 from wijkgesprek.export.trends import (
     LEGEND,
     change_text,
@@ -97,7 +98,7 @@ class TrendsScreen(Screen[None]):
             yield table
             yield Static("", id="trends-bars", markup=False)
             yield Static(LEGEND, id="trends-legend", markup=False)
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "Trends"
@@ -108,26 +109,36 @@ class TrendsScreen(Screen[None]):
     def load(self) -> None:
         from wijkgesprek.store.trends import data_months, visit_rows
 
-        months = self.app.store.run(data_months)
-        rows = (
-            []
-            if months is None
-            else self.app.store.run(visit_rows, first=months[0], last=months[1])
-        )
+        try:
+            months = self.app.store.run(data_months)
+            rows = (
+                []
+                if months is None
+                else self.app.store.run(visit_rows, first=months[0], last=months[1])
+            )
+        except WijkError as error:  # e.g. the database is locked or damaged
+            self.app.call_from_thread(
+                self.notify, str(error), severity="error", timeout=20, markup=False
+            )
+            return
         self.app.call_from_thread(self._loaded, months, rows)
 
     def _loaded(self, months: tuple[str, str] | None, rows: list[t.VisitRow]) -> None:
         self.months, self.rows, self.loaded = months, rows, True
-        wijken = sorted({row[0] for row in rows}, key=str.casefold)
+        wijken = sorted({t.group_name(row[0]) for row in rows}, key=str.casefold)
         self.groups = [t.ALL, *wijken, t.OTHERS]
         self._set_periods()
 
-    def _set_periods(self) -> None:
+    def _set_periods(self, keep: str | None = None) -> None:
+        """Periods from the first to the last visit; the one holding month ``keep``
+        (default: the last) is chosen."""
         if self.months is None:
             self.spans, self.index = (), -1
         else:
             self.spans = t.periods(self.months[0], self.months[1], self.per)
-            self.index = len(self.spans) - 1
+            self.index = next(
+                (i for i, span in enumerate(self.spans) if keep in span), len(self.spans) - 1
+            )
         self.show()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -150,8 +161,9 @@ class TrendsScreen(Screen[None]):
         self.show()
 
     def action_per(self) -> None:
+        keep = self.spans[self.index].last if self.spans else None
         self.per = t.MONTH if self.per == t.QUARTER else t.QUARTER
-        self._set_periods()
+        self._set_periods(keep)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -1,0 +1,607 @@
+"""Wijk trends: exact counts of a fixed data set, suppression (also by subtraction),
+periods and their comparison, every format parsed back, and nothing recognisable in it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+import stat
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from helpers import SIZE, wait_until
+from textual.widgets import DataTable, Static
+
+from wijkgesprek import cli, paths
+from wijkgesprek.app import WijkgesprekApp
+from wijkgesprek.cli import main
+from wijkgesprek.content.model import Guide
+from wijkgesprek.domain import trends as t
+from wijkgesprek.domain.referral import FAILED, REGISTERED, STARTED
+from wijkgesprek.domain.safety import ASSESS, KINDCHECK, SIGNAL, STEP, has_concerns
+from wijkgesprek.export.trends import measure_label
+from wijkgesprek.screens.home import HomeScreen
+from wijkgesprek.screens.trends import TrendsScreen
+from wijkgesprek.store import repo
+from wijkgesprek.store.engine import Store
+from wijkgesprek.store.trends import _CONCERNS, data_months, visit_rows
+
+TODAY = date(2026, 4, 20)
+K1 = t.parse_span("2026-K1")
+SECRET_NOTE = "Vertrouwelijk: de schuldeiser van tante Ploos belt elke dag"
+SECRET_REFERRAL = "Budgetcoach Kwakkelstein"
+SECRET_REASON = "Moeder durfde niet te bellen"
+NAMES = {"geldzorgen": "Geldzorgen", "eenzaamheid": "Eenzaamheid"}
+L, X = t.SUPPRESSED, t.HIDDEN
+
+# 2026-K1 by hand. Noord 8 households (10 visits), Zuid 12, Dijkzicht 2 + Haven 3 together
+# "overige wijken". Lines (wijken → alle wijken) and what the rule leaves of them:
+#   zorgen       [4, 5, 0] → 9    a <5 next to a 5: the 5 goes (x), the total stays
+#   geldzorgen   [6, 7, 1] → 14   one <5: the 7 is not enough on its own, the 6 goes too
+#   eenzaamheid  [1, 9, 0] → 10   the 9 alone hides enough
+#   lopend, gat  [0, 6, 0] → 6, [1, 6, 0] → 7: nothing hides enough: the total goes
+EXPECTED: dict[str, dict[str, t.Value]] = {
+    "Noord": {
+        t.VISITS: 10, t.HOUSEHOLDS: 8, t.CONCERNS: L, t.CONCERN_SHARE: X,
+        "thema:geldzorgen": X, "thema:eenzaamheid": L,
+        "verwijzing:activiteit:gestart": L, "verwijzing:activiteit:niet gelukt": L,
+        "verwijzing:activiteit:lopend": L, "verwijzing:dienst:gestart": L,
+        "verwijzing:dienst:niet gelukt": L, "verwijzing:dienst:lopend": L,
+        "gat:eenzaamheid": L,
+    },
+    "Zuid": {
+        t.VISITS: 12, t.HOUSEHOLDS: 12, t.CONCERNS: X, t.CONCERN_SHARE: X,
+        "thema:geldzorgen": X, "thema:eenzaamheid": X,
+        "verwijzing:activiteit:gestart": L, "verwijzing:activiteit:niet gelukt": L,
+        "verwijzing:activiteit:lopend": X, "verwijzing:dienst:gestart": L,
+        "verwijzing:dienst:niet gelukt": L, "verwijzing:dienst:lopend": L,
+        "gat:eenzaamheid": X,
+    },
+    t.OTHERS: {
+        t.VISITS: 5, t.HOUSEHOLDS: 5, t.CONCERNS: L, t.CONCERN_SHARE: X,
+        "thema:geldzorgen": L, "thema:eenzaamheid": L,
+        "verwijzing:activiteit:gestart": L, "verwijzing:activiteit:niet gelukt": L,
+        "verwijzing:activiteit:lopend": L, "verwijzing:dienst:gestart": L,
+        "verwijzing:dienst:niet gelukt": L, "verwijzing:dienst:lopend": L,
+        "gat:eenzaamheid": L,
+    },
+    t.ALL: {
+        t.VISITS: 27, t.HOUSEHOLDS: 25, t.CONCERNS: 9, t.CONCERN_SHARE: 33.3,
+        "thema:geldzorgen": 14, "thema:eenzaamheid": 10,
+        "verwijzing:activiteit:gestart": L, "verwijzing:activiteit:niet gelukt": L,
+        "verwijzing:activiteit:lopend": X, "verwijzing:dienst:gestart": L,
+        "verwijzing:dienst:niet gelukt": L, "verwijzing:dienst:lopend": L,
+        "gat:eenzaamheid": X,
+    },
+}  # fmt: skip
+MEASURES = list(EXPECTED[t.ALL])
+
+
+def at(day: date, minutes: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC) + timedelta(minutes=minutes)
+
+
+def visit(
+    store: Store,
+    code: str,
+    wijk: str,
+    day: date,
+    *,
+    themes: Sequence[str] = (),
+    safety: Sequence[tuple[str, str, str]] = (),
+    referral: tuple[str, Sequence[str]] | None = None,
+    gaps: Sequence[str] = (),
+) -> int:
+    """One finished visit; ``safety`` entries (kind, key, value) are a minute apart."""
+    now = at(day)
+    visit_id = store.run(repo.start_visit, code=code, wijk=wijk, age_groups=("4-12",), now=now)
+    store.run(repo.save_note, visit_id=visit_id, topic="stress", text=SECRET_NOTE, now=now)
+    if themes:
+        store.run(repo.set_themes, visit_id=visit_id, topic="stress", themes=themes, now=now)
+    for minute, (kind, key, value) in enumerate(safety):
+        store.run(
+            repo.add_safety_entry,
+            visit_id=visit_id,
+            kind=kind,
+            key=key,
+            value=value,
+            note=SECRET_NOTE,
+            now=at(day, minute),
+        )
+    if referral is not None:
+        soort, states = referral
+        made = store.run(
+            repo.add_referral,
+            visit_id=visit_id,
+            naam=SECRET_REFERRAL,
+            soort=soort,
+            wijk=wijk,
+            themes=themes,
+            contact="06-12345678",
+            now=now,
+        )
+        for state in states:
+            store.run(
+                repo.update_referral,
+                referral_id=made,
+                visit_id=visit_id,
+                state=state,
+                reason=SECRET_REASON,
+                now=now,
+            )
+    if gaps:
+        store.run(repo.record_gaps, visit_id=visit_id, wijk=wijk, themes=gaps, now=now)
+    store.run(repo.end_visit, visit_id=visit_id, now=now + timedelta(hours=1))
+    return visit_id
+
+
+@pytest.fixture
+def fixed(store: Store) -> Store:
+    """The fixed data set of EXPECTED, a year earlier for comparing, and visits just outside."""
+    money = ("geldzorgen",)
+    noord = [
+        ("GZ-101", money, [(KINDCHECK, "", "zorgen")], ("activiteit", [REGISTERED, STARTED]), ()),
+        ("GZ-102", money, [(SIGNAL, "kind/slaap", "aan")], ("activiteit", [FAILED]), ()),
+        ("GZ-103", money, [(SIGNAL, "kind/slaap", "aan"), (SIGNAL, "kind/slaap", "uit")],
+         ("dienst", []), ()),
+        ("GZ-104", money, [(STEP, "1", "bezig")], None, ()),
+        ("GZ-105", money, [(STEP, "1", "open")], None, ()),
+        ("GZ-106", money, [(ASSESS, "1", "ja")], None, ()),
+        ("GZ-107", ("eenzaamheid",), [(KINDCHECK, "", "zorgen"), (KINDCHECK, "", "geen-zorgen")],
+         None, ("eenzaamheid",)),
+        ("GZ-108", (), [], None, ()),
+    ]  # fmt: skip
+    for number in range(101, 111):  # a year earlier: ten Noord households with money worries
+        visit(store, f"GZ-{number}", "Noord", date(2025, 2, 3), themes=money)
+    for day, (code, themes, safety, referral, gaps) in enumerate(noord, start=10):
+        visit(store, code, "Noord", date(2026, 1, day), themes=themes, safety=safety,
+              referral=referral, gaps=gaps)  # fmt: skip
+    visit(store, "GZ-101", "Noord", date(2026, 2, 12), themes=money)
+    # Two entries at the same moment: the later id wins (ties as in domain.safety.current).
+    same = [(SIGNAL, "kind/school", "aan"), (SIGNAL, "kind/school", "uit")]
+    visit_id = visit(store, "GZ-102", "Noord", date(2026, 2, 13))
+    for kind, key, value in same:
+        store.run(repo.add_safety_entry, visit_id=visit_id, kind=kind, key=key, value=value,
+                  now=at(date(2026, 2, 13)))  # fmt: skip
+    for number in range(201, 213):
+        themes = [theme for theme, last in (("eenzaamheid", 209), ("geldzorgen", 207))
+                  if number <= last]  # fmt: skip
+        visit(
+            store,
+            f"GZ-{number}",
+            "Zuid",
+            date(2026, 3, number - 200),
+            themes=themes,
+            safety=[(KINDCHECK, "", "zorgen")] if number <= 205 else [],
+            referral=("activiteit", []) if number <= 206 else None,
+            gaps=("eenzaamheid",) if number <= 206 else (),
+        )
+    visit(store, "GZ-301", "Dijkzicht", date(2026, 2, 2), themes=money)
+    visit(store, "GZ-302", "Dijkzicht", date(2026, 2, 3))
+    for number in (401, 402, 403):
+        visit(store, f"GZ-{number}", "Haven", date(2026, 2, 4))
+    visit(store, "GZ-101", "Noord", date(2025, 12, 31), themes=money)  # just before
+    visit(store, "GZ-101", "Noord", date(2026, 4, 1), themes=money)  # just after
+    return store
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "_today", lambda: TODAY)
+
+
+def figures_of(store: Store, spans: Sequence[t.Span]) -> t.Trends:
+    first, last = min(s.first for s in spans), max(s.last for s in spans)
+    return t.trends(store.run(visit_rows, first=first, last=last), spans)
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "label"),
+    [
+        ("2026", "2026-01", "2026-12", "2026"),
+        ("2026-K1", "2026-01", "2026-03", "2026-K1"),
+        ("2025-k4", "2025-10", "2025-12", "2025-K4"),
+        ("2026-03", "2026-03", "2026-03", "2026-03"),
+        ("2024..2025-K2", "2024-01", "2025-06", "2024 t/m 2025-K2"),
+    ],
+)
+def test_periods_are_read_as_whole_months(text: str, first: str, last: str, label: str) -> None:
+    assert t.parse_span(text) == t.Span(first, last, label)
+
+
+@pytest.mark.parametrize("text", ["2026-K5", "2026-13", "maart", "26-03", "2026-K2..2026-K1"])
+def test_a_wrong_period_says_how_to_write_one(text: str) -> None:
+    with pytest.raises(ValueError, match=r"periode|einde"):
+        t.parse_span(text)
+
+
+def test_periods_cover_whole_quarters_and_months() -> None:
+    quarters = t.periods("2025-11", "2026-02", t.QUARTER)
+    assert [s.label for s in quarters] == ["2025-K4", "2026-K1"]
+    assert (quarters[0].first, quarters[-1].last) == ("2025-10", "2026-03")
+    months = t.periods("2025-11", "2026-02", t.MONTH)
+    assert [s.label for s in months] == ["2025-11", "2025-12", "2026-01", "2026-02"]
+
+
+# --- suppression -----------------------------------------------------------------------------
+
+
+def feasible(shown: Sequence[t.Value], total: int) -> list[set[int]]:
+    """Every value each hidden cell can have, given the shown cells and the total: a "<5"
+    is 0–4, an "x" is 5 or more, and all cells add up to the total."""
+    hidden = [i for i, v in enumerate(shown) if isinstance(v, str)]
+    rest = total - sum(v for v in shown if isinstance(v, int))
+    ranges = {i: range(5) if shown[i] == L else range(5, rest + 1) for i in hidden}
+    options: list[set[int]] = []
+    for cell in hidden:
+        sums = {0}  # what the other hidden cells can add up to
+        for other in hidden:
+            if other != cell:
+                sums = {a + b for a in sums for b in ranges[other] if a + b <= rest}
+        options.append({v for v in ranges[cell] if rest - v in sums})
+    return options
+
+
+def assert_safe(shown: Sequence[t.Value], total: t.Value) -> None:
+    if not isinstance(total, int):
+        return  # no sum to subtract from
+    for value, options in zip([v for v in shown if isinstance(v, str)], feasible(shown, total),
+                              strict=True):  # fmt: skip
+        if value == L:
+            assert options == {0, 1, 2, 3, 4}, (shown, total)
+        else:
+            assert len(options) >= 2, (shown, total)
+
+
+def test_the_subtraction_case() -> None:
+    """One small count next to shown counts: total minus the rest would give it away."""
+    cells, total = [12, 3, 30], 45
+    naive = [v if v >= 5 else L for v in cells]
+    assert total - sum(v for v in naive if isinstance(v, int)) == 3  # the leak
+    shown, shown_total = t.protect_line(cells, total)
+    assert (shown, shown_total) == ([X, L, 30], 45)  # the smallest cell that hides enough
+    assert_safe(shown, shown_total)
+
+
+def test_a_cell_of_exactly_five_is_not_enough_to_hide_a_zero() -> None:
+    """A <5 and an x of 5 that add up to 5 would give 0 and 5: a larger cell goes."""
+    shown, total = t.protect_line([0, 5, 20, 6], 31)
+    assert (shown, total) == ([L, 5, X, 6], 31)
+    assert_safe(shown, total)
+
+
+def test_the_total_goes_when_nothing_else_hides_enough() -> None:
+    assert t.protect_line([1, 6, 0], 7) == ([L, X, L], X)
+    assert t.protect_line([1, 2], 3) == ([L, L], L)
+    assert t.protect_line([5, 9], 14) == ([5, 9], 14)
+
+
+def test_no_small_count_can_be_worked_back_from_a_total() -> None:
+    rng = random.Random(5)
+    for _ in range(3000):
+        cells = [
+            rng.choice([0, 1, 2, 3, 4, 5, 5, 6, 7, 9, 12, 20]) for _ in range(rng.randint(1, 5))
+        ]
+        shown, total = t.protect_line(cells, sum(cells))
+        assert [L for v in cells if v < 5] == [v for v in shown if v == L]
+        assert_safe(shown, total)
+
+
+@pytest.mark.parametrize(
+    ("households", "shown", "merged"),
+    [
+        ({"A": 8, "B": 6, "C": 2, "D": 3}, ["A", "B"], ["C", "D"]),
+        ({"A": 8, "B": 6, "C": 2}, ["A"], ["B", "C"]),  # C alone would be total − A − B
+        ({"A": 4, "B": 4}, [], ["A", "B"]),
+        ({"A": 7}, ["A"], []),
+    ],
+)
+def test_small_wijken_are_merged_never_left_alone(
+    households: dict[str, int], shown: list[str], merged: list[str]
+) -> None:
+    assert t.group_wijken(households) == (shown, merged)
+
+
+def test_a_period_with_too_few_households_shows_nothing() -> None:
+    rows = [t.visit_row(wijk="A", month="2026-01", household=n, themes=("x",)) for n in range(4)]
+    assert t.trends(rows, [K1]).figures[0].groups == ()
+    rows.append(t.visit_row(wijk="B", month="2026-02", household=9))
+    figures = t.trends(rows, [K1]).figures[0]
+    assert figures.groups == (t.ALL,)  # two small wijken together: only "alle wijken"
+    assert figures.get(t.ALL, t.HOUSEHOLDS) == 5
+
+
+# --- the fixed data set ------------------------------------------------------------------------
+
+
+def test_exact_counts_of_the_fixed_data_set(fixed: Store) -> None:
+    result = figures_of(fixed, [K1])
+    figures = result.figures[0]
+    assert figures.groups == ("Noord", "Zuid", t.OTHERS, t.ALL)
+    assert {g: {m: figures.get(g, m) for m in MEASURES} for g in figures.groups} == EXPECTED
+    assert result.measures[:6] == (
+        t.VISITS, t.HOUSEHOLDS, t.CONCERNS, t.CONCERN_SHARE, "thema:geldzorgen",
+        "thema:eenzaamheid",
+    )  # fmt: skip
+    for measure in MEASURES:
+        if measure != t.CONCERN_SHARE:
+            line = [figures.get(g, measure) for g in ("Noord", "Zuid", t.OTHERS)]
+            assert_safe([v for v in line if v is not None], figures.get(t.ALL, measure) or 0)
+
+
+def test_concerns_in_sql_agree_with_the_domain(fixed: Store) -> None:
+    from sqlalchemy import text
+
+    def flags(*, session: object) -> dict[int, bool]:
+        sql = f"SELECT v.id, {_CONCERNS} FROM visit AS v"
+        return {vid: bool(flag) for vid, flag in session.connection().execute(text(sql))}  # type: ignore[attr-defined]
+
+    found = fixed.run(flags)
+    assert len(found) == 39 and sum(found.values()) == 9
+    for visit_id, flag in found.items():
+        assert flag == has_concerns(fixed.run(repo.safety_entries, visit_id=visit_id)), visit_id
+
+
+def test_only_visits_in_the_period_count(fixed: Store) -> None:
+    assert fixed.run(data_months) == ("2025-02", "2026-04")
+    rows = fixed.run(visit_rows, first="2025-12", last="2026-04")
+    assert sorted({row[1] for row in rows}) == [
+        "2025-12",
+        "2026-01",
+        "2026-02",
+        "2026-03",
+        "2026-04",
+    ]
+    assert sum(1 for row in rows if row[1] in K1) == 27
+
+
+def test_comparison_shows_change_only_where_both_counts_are_shown(fixed: Store) -> None:
+    result = figures_of(fixed, [t.parse_span("2025-K1"), K1])
+    before, after = result.figures
+    assert before.groups == ("Noord", t.ALL)
+    found = t.changes(before, after, result.measures)
+    assert found == {
+        ("Noord", t.VISITS): 0.0,
+        ("Noord", t.HOUSEHOLDS): -20.0,  # "20% fewer households"
+        (t.ALL, t.VISITS): 170.0,
+        (t.ALL, t.HOUSEHOLDS): 150.0,
+        (t.ALL, "thema:geldzorgen"): 40.0,
+    }  # Noord's money worries went from 10 to x: no change shown
+    assert t.change(10, L) is None and t.change(X, 12) is None
+
+
+def test_overlapping_periods_are_refused() -> None:
+    with pytest.raises(ValueError, match="overlappen"):
+        t.trends([], [t.parse_span("2026"), K1])
+
+
+# --- the command line: every format parsed back --------------------------------------------------
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["trends", *args]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    return out
+
+
+def parse_table(text: str) -> dict[str, dict[str, list[str]]]:
+    blocks: dict[str, dict[str, list[str]]] = {}
+    rows: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if match := re.fullmatch(r"== (.+) ==", line):
+            rows = blocks.setdefault(match[1], {})
+        elif line.startswith("Thema's in"):
+            rows = {}  # the bar chart
+        elif line.strip() and rows is not None:
+            parts = re.split(r" {2,}", line.strip())
+            rows[parts[0]] = parts[1:]
+    return blocks
+
+
+def parse_md(text: str) -> dict[str, dict[str, list[str]]]:
+    blocks: dict[str, dict[str, list[str]]] = {}
+    for line in text.splitlines():
+        if line.startswith("### "):
+            rows = blocks.setdefault(line[4:], {})
+        elif line.startswith("| ") and not line.startswith("| maat"):
+            cells = [c.strip().replace("\\", "") for c in line.strip("|").split(" | ")]
+            rows[cells[0].removeprefix("– ")] = cells[1:]
+    return blocks
+
+
+def expected_rows(group: str) -> dict[str, str]:
+    def text(value: t.Value) -> str:
+        return f"{value:.1f}".replace(".", ",") + "%" if isinstance(value, float) else str(value)
+
+    return {measure_label(m, NAMES): text(v) for m, v in EXPECTED[group].items()}
+
+
+def test_tabel_parses_back_with_bars(fixed: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(["--van", "2026-K1", "--tot", "2026-K1"], capsys)
+    assert out.startswith("Wijktrends per kwartaal, 2026-K1\n")
+    blocks = parse_table(out)
+    assert list(blocks) == ["Noord", "Zuid", t.OTHERS, t.ALL]
+    for group, rows in blocks.items():
+        assert {label: cells[0] for label, cells in rows.items() if cells} == expected_rows(group)
+    bars = out.split("== alle wijken ==")[1].split("Thema's in 2026-K1 (huishoudens)")[1]
+    assert re.search(r"Geldzorgen\s+14  █{24}\n", bars)
+    assert re.search(r"Eenzaamheid\s+10  █{17}\n", bars)  # 10/14 of the width
+
+
+def test_csv_is_one_tidy_table(fixed: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(["--van", "2026-01", "--tot", "2026-03", "--formaat", "csv"], capsys)
+    table = list(csv.reader(io.StringIO(out)))
+    assert table[0] == ["wijk", "periode", "maat", "waarde"]
+    found = {(w, m): v for w, p, m, v in table[1:] if p == "2026-K1"}
+    assert len(found) == len(table) - 1
+    shown = {(g, m): (f"{v:.1f}" if isinstance(v, float) else str(v))
+             for g, values in EXPECTED.items() for m, v in values.items()}  # fmt: skip
+    assert found == shown
+
+
+def test_md_reads_as_a_report_and_parses_back(
+    fixed: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run(["--van", "2026-K1", "--tot", "2026-K1", "--formaat", "md"], capsys)
+    headings = [line for line in out.splitlines() if line.startswith("#")]
+    assert headings[:4] == ["# Wijktrends per kwartaal, 2026-K1", "## Periode", "## Methode",
+                            "## Cijfers"]  # fmt: skip
+    assert "Opgesteld op 20-04-2026" in out
+    assert "2026-K1 (2026-01 t/m 2026-03)" in out
+    assert "Elk aantal onder de 5 staat er als <5" in out
+    assert "minstens 4 meer dan 5 per x" in out
+    blocks = parse_md(out)
+    assert list(blocks) == ["Noord", "Zuid", t.OTHERS, t.ALL]
+    for group, rows in blocks.items():
+        shown = {label: cells[0] for label, cells in rows.items() if cells[0]}
+        assert shown == expected_rows(group)
+
+
+def test_comparison_in_every_format(fixed: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--vergelijk", "2025-K1", "2026-K1"]
+    table = parse_table(run(args, capsys))
+    assert table["Noord"]["huishoudens"] == ["10", "8", "-20,0%"]
+    assert table["Noord"]["bezoeken"] == ["10", "10", "0,0%"]
+    assert table["Noord"]["Geldzorgen"] == ["10", "x"]
+    assert "Zuid" in table and table["Zuid"]["bezoeken"] == ["—", "12"]
+    rows = list(csv.DictReader(io.StringIO(run([*args, "--formaat", "csv"], capsys))))
+    changes = {(r["wijk"], r["maat"]): r["waarde"] for r in rows if "→" in r["periode"]}
+    assert changes == {
+        ("Noord", "verandering_pct:bezoeken"): "0.0",
+        ("Noord", "verandering_pct:huishoudens"): "-20.0",
+        (t.ALL, "verandering_pct:bezoeken"): "170.0",
+        (t.ALL, "verandering_pct:huishoudens"): "150.0",
+        (t.ALL, "verandering_pct:thema:geldzorgen"): "40.0",
+    }
+    md = parse_md(run([*args, "--formaat", "md"], capsys))
+    assert md[t.ALL]["Geldzorgen"] == ["10", "14", "+40,0%"]
+    out = run([*args, "--wijk", "noord"], capsys)
+    assert list(parse_table(out)) == ["Noord"]
+    assert re.search(r"Geldzorgen\s+x\s+│", out)  # no bar for a hidden count
+
+
+SECRETS = [SECRET_NOTE, "Ploos", SECRET_REFERRAL, SECRET_REASON, "06-12345678", "GZ-", "gz-"]
+
+
+@pytest.mark.parametrize("formaat", ["tabel", "csv", "md"])
+@pytest.mark.parametrize(
+    "args",
+    [["--per", "maand", "--van", "2025", "--tot", "2026-K2"], ["--vergelijk", "2025", "2026"]],
+)
+def test_no_code_visit_date_or_note_text_in_any_format(
+    fixed: Store, capsys: pytest.CaptureFixture[str], formaat: str, args: list[str]
+) -> None:
+    out = run([*args, "--formaat", formaat], capsys)
+    for secret in SECRETS:
+        assert secret.lower() not in out.lower()
+    days = set(re.findall(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}", out))
+    assert days <= {"20-04-2026"}  # only the day the report was made
+
+
+def test_wijk_filter_and_a_wijk_that_is_never_shown(
+    fixed: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run(["--van", "2026-K1", "--tot", "2026-K1", "--wijk", "Zuid", "--wijk", "Haven"], capsys)
+    assert list(parse_table(out)) == ["Zuid"]
+    assert "Haven: in geen van deze perioden apart te tonen" in out
+
+
+def test_no_database_yet_counts_nothing_and_creates_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = run(["--formaat", "csv"], capsys)
+    assert out == "wijk,periode,maat,waarde\r\n"
+    assert not (paths.data_dir() / paths.DATABASE_NAME).exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--vergelijk", "2025", "2026", "--van", "2025"], "gaat niet samen met --van"),
+        (["--van", "2026-K5"], "'2026-K5' is geen periode"),
+        (["--vergelijk", "2026", "2026-K2"], "overlappen"),
+        (["--van", "2026-K2", "--tot", "2026-K1"], "--tot ligt vóór --van"),
+        (["--formaat", "xlsx"], "onbekende keuze"),
+    ],
+)
+def test_wrong_use_is_a_dutch_sentence(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["trends", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_uitvoer_is_private(
+    fixed: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "trends.md"
+    out = run(["--vergelijk", "2025-K1", "2026-K1", "--formaat", "md", "--uitvoer", str(target)],
+              capsys)  # fmt: skip
+    assert out == f"Geschreven: {target} (wijktrends 2025-K1 vergeleken met 2026-K1).\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_text("utf-8").startswith("# Wijktrends 2025-K1 vergeleken met 2026-K1")
+
+
+# --- the screen ------------------------------------------------------------------------------
+
+
+def screen_text(screen: TrendsScreen) -> str:
+    table = screen.query_one("#trends-table", DataTable)
+    cells = [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)]
+    statics = [str(static.render()) for static in screen.query(Static)]
+    return "\n".join([*statics, *cells])
+
+
+def row_of(screen: TrendsScreen, label: str) -> list[str]:
+    table = screen.query_one("#trends-table", DataTable)
+    for index in range(table.row_count):
+        cells = [str(cell) for cell in table.get_row_at(index)]
+        if cells[0].strip() == label:
+            return cells[1:]
+    raise AssertionError(label)
+
+
+async def test_trends_screen_periods_wijken_and_months(fixed: Store, guide: Guide) -> None:
+    app = WijkgesprekApp(guide=guide, database=paths.data_dir() / paths.DATABASE_NAME)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, TrendsScreen) and app.screen.loaded)
+        screen = app.screen
+        assert isinstance(screen, TrendsScreen)
+        head = screen.query_one("#trends-head", Static)
+        assert str(head.render()).startswith("2026-K2 · alle wijken · per kwartaal")
+        assert "minder dan 5 huishoudens" in str(screen.query_one("#trends-bars").render())
+        await pilot.press("right")  # already the last period: nothing happens
+        await pilot.press("left")
+        assert str(head.render()).startswith("2026-K1 · alle wijken")
+        assert row_of(screen, "huishoudens") == ["—", "25", ""]  # 2025-K4: one household
+        assert row_of(screen, "Geldzorgen") == ["—", "14", ""]
+        bars = str(screen.query_one("#trends-bars").render())
+        assert re.search(r"Geldzorgen\s+14  █{16}", bars)
+        await pilot.press("w")
+        assert str(head.render()).startswith("2026-K1 · Dijkzicht")
+        assert "Dijkzicht staat in 2026-K1 niet apart" in str(
+            screen.query_one("#trends-bars").render()
+        )
+        await pilot.press("w", "w")  # Haven, Noord
+        assert str(head.render()).startswith("2026-K1 · Noord")
+        assert row_of(screen, "bezoeken") == ["—", "10", ""]
+        await pilot.press("p")  # the last month of the quarter
+        assert str(head.render()).startswith("2026-03 · Noord · per maand")
+        await pilot.press("right", "p")
+        assert str(head.render()).startswith("2026-K2 · Noord · per kwartaal")
+        for secret in SECRETS:
+            assert secret.lower() not in screen_text(screen).lower()
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
