@@ -17,8 +17,9 @@ import pytest
 from helpers import SIZE, wait_until
 from textual.widgets import DataTable, Static
 
-from wijkgesprek import cli, paths
+from wijkgesprek import paths
 from wijkgesprek.app import WijkgesprekApp
+from wijkgesprek.cli import common as cli_common
 from wijkgesprek.cli import main
 from wijkgesprek.content.model import Guide
 from wijkgesprek.domain import trends as t
@@ -192,7 +193,7 @@ def fixed(store: Store) -> Store:
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "_today", lambda: TODAY)
+    monkeypatch.setattr(cli_common, "today", lambda: TODAY)
 
 
 def figures_of(store: Store, spans: Sequence[t.Span]) -> t.Trends:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar, Component
 
-from wijkgesprek import cli, paths
+from wijkgesprek import paths
+from wijkgesprek.cli import common as cli_common
 from wijkgesprek.cli import main
 from wijkgesprek.domain.safety import KINDCHECK
 from wijkgesprek.domain.visit import HouseholdRow
@@ -65,7 +66,7 @@ GZ-106      Oost       15-04-2026  over 30 dagen
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "_today", lambda: TODAY)
+    monkeypatch.setattr(cli_common, "today", lambda: TODAY)
 
 
 @pytest.fixture

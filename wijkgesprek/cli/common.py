@@ -1,0 +1,114 @@
+"""Shared pieces of the command line: the Dutch argument parser, value checks, where
+the guide and the sociale kaart are, and today."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from wijkgesprek import paths
+from wijkgesprek.errors import UsageError
+
+if TYPE_CHECKING:
+    from wijkgesprek.content.model import Guide
+
+
+GUIDE_CACHE = "leidraad"
+
+
+TRANSLATIONS = (
+    ("unrecognized arguments:", "onbekende opties of woorden:"),
+    ("the following arguments are required:", "dit ontbreekt nog:"),
+    ("expected one argument", "verwacht één waarde"),
+    ("invalid choice:", "onbekende keuze:"),
+    ("choose from", "kies uit"),
+    ("ambiguous option:", "onduidelijke optie:"),
+    ("could match", "kan zijn"),
+    ("not allowed with argument", "gaat niet samen met"),
+    ("argument ", "bij "),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with Dutch words around the parts it prints itself."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._positionals.title = "argumenten"
+        self._optionals.title = "opties"
+        self.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "gebruik:", 1)
+
+    def format_help(self) -> str:
+        return super().format_help().replace("usage:", "gebruik:", 1)
+
+    def error(self, message: str) -> NoReturn:
+        for english, dutch in TRANSLATIONS:
+            message = message.replace(english, dutch)
+        raise UsageError(
+            f"{self.prog}: {message}\nZie '{self.prog.split()[0]} --help' voor wat kan."
+        )
+
+
+def age(text: str) -> int:
+    if not text.isdigit() or int(text) > 120:
+        raise argparse.ArgumentTypeError(f"'{text}' is geen leeftijd in jaren")
+    return int(text)
+
+
+def days(text: str) -> int:
+    if not text.isdigit() or int(text) > 3660:
+        raise argparse.ArgumentTypeError(f"'{text}' is geen aantal dagen")
+    return int(text)
+
+
+def count(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError(f"'{text}' is geen aantal van 1 tot en met 1000")
+    return int(text)
+
+
+def visit_number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is geen bezoeknummer (1 = het eerste)")
+    return int(text)
+
+
+def today() -> date:
+    """Today's date (a seam for tests)."""
+    return date.today()
+
+
+def guide_file(args: argparse.Namespace) -> Path:
+    if args.questions:
+        return Path(args.questions)
+    from wijkgesprek.config import load_config
+
+    return load_config(paths.config_file()).questions or paths.shipped_questions()
+
+
+def network_files(args: argparse.Namespace) -> tuple[Path, ...]:
+    if args.network:
+        return tuple(args.network)
+    from wijkgesprek.config import load_config
+
+    return load_config(paths.config_file()).network or (paths.shipped_network(),)
+
+
+def load_guide_cached(path: Path) -> Guide:
+    """The guide, from the cache when unchanged (keeps PyYAML off the first frame)."""
+    from wijkgesprek.content.cache import cached
+
+    def build() -> Guide:
+        from wijkgesprek.content.questions import load_guide
+
+        return load_guide(path)
+
+    from wijkgesprek.content.model import Guide
+
+    return cached(path, kind=GUIDE_CACHE, build=build, cache_dir=paths.cache_dir(), expect=Guide)

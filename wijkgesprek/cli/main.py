@@ -1,0 +1,226 @@
+"""The command line: arguments → a subcommand or the app.
+
+Known errors become one Dutch sentence on stderr and an exit code (0 fine,
+1 wrong input, 2 wrong use). Heavy imports (Textual, SQLModel) happen only
+in the branch that needs them, so ``--version`` and ``controleer`` are quick."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wijkgesprek import __version__, paths
+from wijkgesprek.errors import WijkError
+
+if TYPE_CHECKING:
+    from wijkgesprek.content.model import Guide
+
+from wijkgesprek.cli.common import (
+    GUIDE_CACHE,
+    Parser,
+    age,
+    count,
+    days,
+    guide_file,
+    load_guide_cached,
+    network_files,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="wijkgesprek",
+        description="Gespreksleidraad voor huisbezoeken van het sociaal wijkteam.",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"wijkgesprek {__version__}",
+        help="toon het versienummer en stop",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="MAP",
+        help="map voor de database (standaard: WIJKGESPREK_DATA_DIR of de gebruikersmap)",
+    )
+    parser.add_argument(
+        "--questions",
+        "--vragen",
+        metavar="BESTAND",
+        dest="questions",
+        help="eigen gespreksleidraad (YAML) in plaats van de meegeleverde",
+    )
+    parser.add_argument(
+        "--network",
+        "--netwerk",
+        metavar="BESTAND",
+        dest="network",
+        action="append",
+        type=Path,
+        help="sociale kaart (YAML); herhaalbaar, een later bestand gaat voor",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", parser_class=Parser)
+    check = sub.add_parser(
+        "controleer",
+        help="controleer YAML-bestanden (gespreksleidraad of sociale kaart)",
+        description="Controleer YAML-bestanden: een gespreksleidraad of een sociale kaart. "
+        "Meerdere kaarten worden samen gelezen, zoals de app dat doet.",
+    )
+    check.add_argument("files", nargs="+", metavar="BESTAND", type=Path)
+    check.add_argument("--json", action="store_true", help="toon wat er gelezen is als JSON")
+    suggest = sub.add_parser(
+        "suggesties",
+        help="wat de sociale kaart voorstelt voor thema's, wijk en leeftijden",
+        description="Toon het aanbod uit de sociale kaart, best passend eerst.",
+    )
+    suggest.add_argument(
+        "--thema",
+        action="append",
+        default=[],
+        metavar="THEMA",
+        help="thema, zoals geldzorgen (herhaalbaar)",
+    )
+    suggest.add_argument("--wijk", required=True, help="de wijk van het huishouden")
+    suggest.add_argument(
+        "--leeftijd",
+        action="append",
+        type=age,
+        default=None,
+        metavar="JAREN",
+        help="leeftijd van een kind in jaren (herhaalbaar)",
+    )
+    suggest.add_argument("--json", action="store_true", help="als JSON")
+    follow = sub.add_parser(
+        "vervolg",
+        help="vervolgcontacten: over tijd en binnenkort",
+        description="Toon de afgesproken vervolgcontacten, over tijd eerst. Met --formaat ics "
+        "komt er een agendabestand uit, met alleen de gezinscode per afspraak.",
+    )
+    follow.add_argument(
+        "--formaat",
+        choices=("tabel", "ics"),
+        default="tabel",
+        help="tabel (standaard) of ics (agendabestand)",
+    )
+    follow.add_argument(
+        "--uitvoer",
+        metavar="BESTAND",
+        type=Path,
+        help="schrijf naar dit bestand (alleen voor jou leesbaar) in plaats van het scherm",
+    )
+    follow.add_argument(
+        "--overschrijven", action="store_true", help="een bestaand --uitvoer-bestand vervangen"
+    )
+    follow.add_argument(
+        "--dagen",
+        type=days,
+        default=14,
+        metavar="N",
+        help="wat binnen N dagen valt telt als binnenkort (standaard 14)",
+    )
+    follow.add_argument(
+        "--alles", action="store_true", help="ook vervolgcontacten die verder weg liggen"
+    )
+    from wijkgesprek.cli.exchange import add_exchange_commands
+    from wijkgesprek.cli.trends import add_trends_command
+
+    add_exchange_commands(sub)
+    add_trends_command(sub)
+    find = sub.add_parser(
+        "zoek",
+        help="zoek in alle aantekeningen en aanvullingen",
+        description="Zoek in alle aantekeningen en aanvullingen, de beste eerst. Elk woord "
+        "vindt ook langere woorden (schuld: schulden); woorden tussen aanhalingstekens "
+        """staan precies zo achter elkaar ('"geen geld"'); accenten hoeven niet (cafe: café).""",
+    )
+    find.add_argument("tekst", nargs="+", metavar="TEKST", help="waar u naar zoekt")
+    find.add_argument(
+        "--aantal", type=count, default=20, metavar="N", help="toon de beste N (standaard 20)"
+    )
+    find.add_argument("--json", action="store_true", help="als JSON")
+    sub.add_parser(
+        "waar",
+        help="toon waar gegevens en instellingen staan",
+        description="Toon waar gegevens en instellingen staan.",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(0o077)  # everything this process writes is private to the user
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if not arguments:  # the common start: no need to build the whole parser
+            plain = argparse.Namespace(command=None, data_dir=None, questions=None, network=None)
+            return run(plain)
+        return run(build_parser().parse_args(arguments))
+    except WijkError as error:
+        print(str(error), file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. `wijkgesprek vervolg | head`: the reader left early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    # Each subcommand's module is imported only when it runs: the plain start stays quick.
+    if args.command in ("controleer", "suggesties"):
+        from wijkgesprek.cli.content import check, suggestions
+
+        if args.command == "suggesties":
+            return suggestions(args)
+        return check(args.files, as_json=args.json, guide_file=guide_file(args))
+    if args.command in ("vervolg", "zoek"):
+        from wijkgesprek.cli.visits import follow_ups, search_notes
+
+        return follow_ups(args) if args.command == "vervolg" else search_notes(args)
+    if args.command in ("export", "import"):
+        from wijkgesprek.cli.exchange import export_household, import_handover
+
+        return export_household(args) if args.command == "export" else import_handover(args)
+    if args.command == "trends":
+        from wijkgesprek.cli.trends import trends
+
+        return trends(args)
+    if args.command == "waar":
+        print(f"gegevens:       {paths.data_dir(args.data_dir)}")
+        print(f"instellingen:   {paths.config_file()}")
+        print(f"leidraad:       {guide_file(args)}")
+        for file in network_files(args):
+            print(f"sociale kaart:  {file}")
+        return 0
+    return start_app(args)
+
+
+def start_app(args: argparse.Namespace) -> int:
+    from functools import partial
+
+    from wijkgesprek.config import load_config
+    from wijkgesprek.content.cache import is_current
+    from wijkgesprek.store.schema import is_ready, prepare_database
+
+    config = load_config(paths.config_file())
+    questions = Path(args.questions) if args.questions else config.questions
+    guide_file = questions or paths.shipped_questions()
+    guide: Guide | Callable[[], Guide]
+    if is_current(guide_file, kind=GUIDE_CACHE, cache_dir=paths.cache_dir()):
+        # Checked before and unchanged: load it after the first frame.
+        guide = partial(load_guide_cached, guide_file)
+    else:
+        guide = load_guide_cached(guide_file)  # check it now: problems before the UI
+    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+    if not is_ready(database):
+        prepare_database(database)
+    network = tuple(args.network or config.network or (paths.shipped_network(),))
+
+    from wijkgesprek.app import WijkgesprekApp
+
+    app = WijkgesprekApp(guide=guide, database=database, config=config, network=network)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,139 @@
+"""``trends``: figures per wijk, without recognisable families."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wijkgesprek import paths
+from wijkgesprek.errors import UsageError, WijkError
+from wijkgesprek.export.files import write_private
+
+if TYPE_CHECKING:
+    pass
+
+from wijkgesprek.cli import common
+from wijkgesprek.cli.common import (
+    Parser,
+    guide_file,
+    load_guide_cached,
+)
+
+
+def add_trends_command(sub: argparse._SubParsersAction[Parser]) -> None:
+    trends = sub.add_parser(
+        "trends",
+        help="cijfers per wijk en periode, zonder herkenbare gezinnen",
+        description="Tel per wijk en periode: bezoeken, huishoudens, thema's, zorgen over "
+        "veiligheid, verwijzingen en gaten in het aanbod. Aantallen onder 5 staan er als <5; "
+        "een wijk met minder dan 5 huishoudens staat niet apart. Zonder --van en --tot: het "
+        "laatste jaar. Perioden schrijft u als 2026 (jaar), 2026-K1 (kwartaal), 2026-03 "
+        "(maand) of 2025-K1..2025-K4.",
+    )
+    trends.add_argument(
+        "--formaat",
+        choices=("tabel", "csv", "md"),
+        default="tabel",
+        help="tabel (standaard, met staafjes), csv of md (verslag voor de gemeente)",
+    )
+    trends.add_argument(
+        "--wijk",
+        action="append",
+        default=[],
+        metavar="WIJK",
+        help="alleen deze wijk (herhaalbaar; ook 'overige wijken' of 'alle wijken')",
+    )
+    trends.add_argument(
+        "--per",
+        choices=("maand", "kwartaal"),
+        default="kwartaal",
+        help="per maand of per kwartaal (standaard)",
+    )
+    trends.add_argument("--van", type=span, metavar="PERIODE", help="vanaf deze periode")
+    trends.add_argument("--tot", type=span, metavar="PERIODE", help="tot en met deze periode")
+    trends.add_argument(
+        "--vergelijk",
+        nargs=2,
+        type=span,
+        metavar=("EERDER", "LATER"),
+        help="vergelijk twee perioden, met de verandering in procenten "
+        "(bijvoorbeeld --vergelijk 2025-K1 2026-K1)",
+    )
+    trends.add_argument(
+        "--uitvoer",
+        metavar="BESTAND",
+        type=Path,
+        help="schrijf naar dit bestand (alleen voor jou leesbaar) in plaats van het scherm",
+    )
+    trends.add_argument(
+        "--overschrijven", action="store_true", help="een bestaand --uitvoer-bestand vervangen"
+    )
+
+
+def span(text: str) -> object:
+    from wijkgesprek.domain.trends import parse_span
+
+    try:
+        return parse_span(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def trends(args: argparse.Namespace) -> int:
+    """``wijkgesprek trends``: suppressed figures per wijk and period."""
+    from wijkgesprek.domain import trends as t
+    from wijkgesprek.export.trends import Report, format_report, spans_text
+
+    if args.vergelijk and (args.van or args.tot):
+        raise UsageError("wijkgesprek trends: --vergelijk gaat niet samen met --van of --tot.")
+    if args.vergelijk:
+        spans = tuple(args.vergelijk)
+        title = f"{spans[0].label} vergeleken met {spans[1].label}"
+    else:
+        today = common.today()
+        now = t.period_of(t.month_key(today.year, today.month), args.per)
+        last = args.tot.last if args.tot else now.last
+        first = args.van.first if args.van else t.shift_months(last, -11)
+        if last < first:
+            raise UsageError("wijkgesprek trends: --tot ligt vóór --van.")
+        spans = t.periods(first, last, args.per)
+        title = f"per {args.per}, {spans_text(spans)}"
+    rows: list[t.VisitRow] = []
+    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+    if database.exists():  # no database yet: nothing to count, and none is created
+        from wijkgesprek.store.engine import Store
+        from wijkgesprek.store.schema import prepare_database
+        from wijkgesprek.store.trends import visit_rows
+
+        prepare_database(database)
+        store = Store(database)
+        try:
+            first_month = min(span.first for span in spans)
+            last_month = max(span.last for span in spans)
+            rows = store.run(visit_rows, first=first_month, last=last_month)
+        finally:
+            store.engine.dispose()
+    try:
+        figures = t.trends(rows, spans)
+    except ValueError as error:  # overlapping periods
+        raise UsageError(f"wijkgesprek trends: {error}") from None
+    try:
+        names = {theme.id: theme.naam for theme in load_guide_cached(guide_file(args)).themes}
+    except WijkError:  # a broken guide does not stop the figures: show the theme ids
+        names = {}
+    report = Report(
+        figures,
+        title,
+        comparison=bool(args.vergelijk),
+        wijken=tuple(args.wijk),
+        theme_names=names,
+    )
+    text = format_report(report, args.formaat, today=common.today())
+    if args.uitvoer is None:
+        sys.stdout.write(text)
+        return 0
+    write_private(args.uitvoer, text.encode("utf-8"), overwrite=args.overschrijven)
+    print(f"Geschreven: {args.uitvoer} (wijktrends {title}).")
+    return 0

@@ -1,0 +1,178 @@
+"""``zoek`` and ``vervolg``: finding notes and the follow-ups that are due."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from wijkgesprek import paths
+from wijkgesprek.errors import WijkError
+from wijkgesprek.export.files import write_private
+
+if TYPE_CHECKING:
+    from wijkgesprek.domain.visit import HouseholdRow
+
+from wijkgesprek.cli import common
+from wijkgesprek.cli.common import (
+    guide_file,
+    load_guide_cached,
+)
+
+
+def search_notes(args: argparse.Namespace) -> int:
+    """``wijkgesprek zoek``: notes and additions with the hits between « and »."""
+    from wijkgesprek.text import visible
+
+    text = " ".join(args.tekst)
+    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+    if not database.exists():  # say so, and do not create a database for that
+        print("Nog geen gegevens.", file=sys.stderr if args.json else sys.stdout)
+        if args.json:
+            print("[]")
+        return 0
+    from wijkgesprek.domain.search import plain_snippet
+    from wijkgesprek.store.engine import Store
+    from wijkgesprek.store.schema import prepare_database
+    from wijkgesprek.store.search import search
+
+    prepare_database(database)
+    store = Store(database)
+    try:
+        hits = store.run(search, text=text, limit=args.aantal)
+    finally:
+        store.engine.dispose()
+    try:
+        titles = {t.id: t.titel for t in load_guide_cached(guide_file(args)).topics}
+    except WijkError:  # a broken guide does not stop a search: show the topic ids
+        titles = {}
+    rows = [
+        {
+            "gezinscode": hit.household_code,
+            "bezoek": hit.visit_id,
+            "datum": hit.started_at.astimezone().date().isoformat(),
+            "onderwerp": hit.topic,
+            "onderwerp_titel": titles.get(hit.topic, hit.topic),
+            "bron": hit.source,
+            "open": hit.visit_open,
+            "fragment": plain_snippet(hit.snippet),
+        }
+        for hit in hits
+    ]
+    if args.json:
+        import json
+
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print(f"Niets gevonden voor {visible(text)}.")
+        return 0
+    header = ("gezinscode", "datum", "onderwerp", "fragment")
+    lines = [
+        (
+            visible(str(row["gezinscode"])),
+            date.fromisoformat(str(row["datum"])).strftime("%d-%m-%Y"),
+            visible(str(row["onderwerp_titel"]))
+            + (" (aanvulling)" if row["bron"] == "aanvulling" else ""),
+            str(row["fragment"]),
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(3)]
+    for line in [header, *lines]:
+        cells = [cell.ljust(width) for cell, width in zip(line[:3], widths, strict=True)]
+        print("  ".join([*cells, line[3]]))
+    return 0
+
+
+def follow_ups(args: argparse.Namespace) -> int:
+    """``wijkgesprek vervolg``: follow-up contacts as a table or an iCalendar file."""
+    from wijkgesprek.domain.follow_up import follow_up_order
+
+    today = common.today()
+    rows = household_rows(args)
+    if rows is None:  # no database yet: say so, and do not create one for that
+        if args.formaat == "tabel" and args.uitvoer is None:
+            print("Nog geen gegevens.")
+            return 0
+        print("Nog geen gegevens.", file=sys.stderr)
+        rows = []
+
+    def order(row: HouseholdRow) -> tuple[tuple[int, int], str]:
+        return follow_up_order(row.next_contact, today, args.dagen), row.code
+
+    # follow_up_order groups: 0 overdue, 1 within --dagen, 2 later, 3 none agreed
+    wanted = 3 if args.alles else 2
+    shown = sorted((row for row in rows if order(row)[0][0] < wanted), key=order)
+    if args.formaat == "ics":
+        from wijkgesprek.export.ics import follow_ups_to_ics
+
+        payload = follow_ups_to_ics(shown, today=today)
+    else:
+        text = follow_up_table(shown, today=today, soon_days=args.dagen, alles=args.alles)
+        if args.uitvoer is None:
+            sys.stdout.write(text)
+            return 0
+        payload = text.encode("utf-8")
+    if args.uitvoer is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        return 0
+    write_private(args.uitvoer, payload, overwrite=args.overschrijven)
+    count = f"{len(shown)} vervolgcontact{'' if len(shown) == 1 else 'en'}"
+    print(f"Geschreven: {args.uitvoer} ({count}).")
+    return 0
+
+
+def household_rows(args: argparse.Namespace) -> list[HouseholdRow] | None:
+    """Every household from the app's database; None when there is no database yet."""
+    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+    if not database.exists():
+        return None
+    from wijkgesprek.store import repo
+    from wijkgesprek.store.engine import Store
+    from wijkgesprek.store.schema import prepare_database
+
+    prepare_database(database)
+    store = Store(database)
+    try:
+        return store.run(repo.list_households)
+    finally:
+        store.engine.dispose()
+
+
+def follow_up_table(
+    rows: Sequence[HouseholdRow], *, today: date, soon_days: int, alles: bool
+) -> str:
+    from wijkgesprek.domain.follow_up import follow_up_label, follow_up_order
+
+    if not rows:
+        if alles:
+            return "Geen vervolgcontacten afgesproken.\n"
+        return f"Geen vervolgcontacten over tijd of binnen {soon_days} dagen.\n"
+    header = ("gezinscode", "wijk", "datum", "status")
+    lines = [
+        (
+            row.code,
+            row.wijk,
+            row.next_contact.strftime("%d-%m-%Y"),
+            follow_up_label(row.next_contact, today),
+        )
+        for row in rows
+        if row.next_contact is not None
+    ]
+    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(3)]
+    out = [
+        "  ".join(cell.ljust(width) for cell, width in zip(line[:3], widths, strict=True))
+        + "  "
+        + line[3]
+        for line in [header, *lines]
+    ]
+    groups = [follow_up_order(row.next_contact, today, soon_days)[0] for row in rows]
+    total = f"{groups.count(0)} over tijd, {groups.count(1)} binnenkort"
+    if alles:
+        total += f", {groups.count(2)} later"
+    return "\n".join([*out, "", total]) + "\n"
