@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 
@@ -31,7 +32,10 @@ class Visit(SQLModel, table=True):
 
 class Note(SQLModel, table=True):
     __tablename__ = "note"
-    __table_args__ = (UniqueConstraint("visit_id", "topic"),)
+    __table_args__ = (
+        UniqueConstraint("visit_id", "topic"),
+        Index("ix_note_visit_themes", "visit_id", "themes"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     visit_id: int = Field(foreign_key="visit.id", ondelete="CASCADE")
