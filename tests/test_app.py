@@ -106,7 +106,10 @@ async def test_whole_visit_from_new_to_summary(db_path: Path) -> None:
         await pilot.press("escape", "f10")
         await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
         await pilot.press("1", "enter", "enter")  # Kindcheck → "geen zorgen" → save
-        await pilot.press("escape", "f8")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+        assert topic_markers(app)[4].startswith("5 ●")  # the safety check counts as touched
+        await pilot.press("f8")
         await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
         assert not app.screen.query_one("#summary-todo", Static).display
         await pilot.press("ctrl+e")

@@ -9,6 +9,7 @@ from wijkgesprek.domain.referral import ReferralData
 from wijkgesprek.domain.safety import SafetyEntry
 
 AGREEMENTS_TOPIC = "afspraken"
+SAFETY_TOPIC = "veiligheid"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class VisitRecord:
     """The household's referrals that are still open, or were made or updated in this visit."""
     gaps: tuple[str, ...] = ()
     """Themes for which the network had nothing in the wijk during this visit."""
+    safety_recorded: bool = False
+    """Something of the safety check (kindcheck, signals, …) was recorded in this visit."""
 
     @property
     def is_open(self) -> bool:
@@ -68,6 +71,8 @@ def is_touched(topic_id: str, record: VisitRecord) -> bool:
     note = record.notes.get(topic_id)
     if note and (note.text.strip() or note.themes):
         return True
+    if topic_id == SAFETY_TOPIC:
+        return record.safety_recorded
     return topic_id == AGREEMENTS_TOPIC and (
         bool(record.agreements) or record.next_contact is not None
     )

@@ -26,6 +26,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from wijkgesprek.domain.household import describe_children
 from wijkgesprek.domain.safety import KINDCHECK_OUTCOMES, kindcheck_outcome
 from wijkgesprek.domain.visit import (
+    SAFETY_TOPIC,
     TopicNote,
     VisitRecord,
     is_touched,
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
     from wijkgesprek.content.model import Topic
 
-SAFETY_TOPIC = "veiligheid"
 SAVE_DELAY = 0.5
 """Seconds between a keystroke and the save that includes it, at most."""
 

@@ -132,7 +132,11 @@ def get_visit(*, session: Session, visit_id: int) -> VisitRecord:
     agreements = session.exec(
         select(Agreement).where(Agreement.visit_id == visit_id).order_by(col(Agreement.id))
     ).all()
+    recorded = session.exec(
+        select(SafetyRecord.id).where(SafetyRecord.visit_id == visit_id).limit(1)
+    ).first()
     return VisitRecord(
+        safety_recorded=recorded is not None,
         referrals=tuple(_referrals(session, visit)),
         gaps=tuple(
             session.exec(
@@ -485,6 +489,7 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
                     agreements=tuple(agreements.get(visit.id or 0, ())),
                     referrals=tuple(_referral_data(r) for r in referrals if r.visit_id == visit.id),
                     gaps=tuple(gaps.get(visit.id or 0, ())),
+                    safety_recorded=bool(safety.get(visit.id or 0)),
                 ),
                 corrections=tuple(corrections.get(visit.id or 0, ())),
                 safety=tuple(safety.get(visit.id or 0, ())),
