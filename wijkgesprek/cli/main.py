@@ -125,11 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
     follow.add_argument(
         "--alles", action="store_true", help="ook vervolgcontacten die verder weg liggen"
     )
+    from wijkgesprek.cli.erase import add_erase_command
     from wijkgesprek.cli.exchange import add_exchange_commands
     from wijkgesprek.cli.trends import add_trends_command
 
     add_exchange_commands(sub)
     add_trends_command(sub)
+    add_erase_command(sub)
     find = sub.add_parser(
         "zoek",
         help="zoek in alle aantekeningen en aanvullingen",
@@ -184,6 +186,10 @@ def run(args: argparse.Namespace) -> int:
         from wijkgesprek.cli.exchange import export_household, import_handover
 
         return export_household(args) if args.command == "export" else import_handover(args)
+    if args.command == "wis":
+        from wijkgesprek.cli.erase import erase
+
+        return erase(args)
     if args.command == "trends":
         from wijkgesprek.cli.trends import trends
 

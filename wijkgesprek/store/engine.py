@@ -27,6 +27,8 @@ def make_engine(path: Path) -> Engine:
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA busy_timeout = 10000")
+        # Deleted text is overwritten with zeros, so an erased family cannot be read back.
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     return engine

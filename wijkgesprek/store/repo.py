@@ -523,3 +523,22 @@ def add_correction(*, session: Session, visit_id: int, topic: str, text: str, no
     session.commit()
     assert correction.id is not None
     return correction.id
+
+
+def erase_household(*, session: Session, code: str) -> int:
+    """Remove a household with every visit, note, agreement, referral, safety entry,
+    addition and search-index entry; return the number of visits removed.
+
+    Deleted pages are overwritten (``secure_delete``, set on every connection); the
+    caller then runs :func:`wijkgesprek.store.schema.scrub`, so that nothing stays
+    behind in the search index, free pages or the WAL either.
+    """
+    household = find_household(session=session, code=code)
+    if household is None:
+        raise LookupError(code)
+    visits = session.exec(
+        select(func.count()).select_from(Visit).where(Visit.household_id == household.id)
+    ).one()
+    session.delete(household)  # ON DELETE CASCADE removes the rest; triggers the index
+    session.commit()
+    return int(visits)

@@ -308,6 +308,20 @@ def prepare_database(path: Path) -> int:
     return SCHEMA_VERSION
 
 
+def scrub(path: Path) -> None:
+    """After an erasure: merge the search index (dropping deleted entries), rebuild the
+    file without free pages and empty the WAL, all with ``secure_delete`` on."""
+    connection = _connect(path)
+    try:
+        connection.execute("PRAGMA secure_delete = ON")
+        for table in ("note_fts", "correction_fts"):
+            connection.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+
+
 def _private(path: Path) -> None:
     """Make a file readable by its owner only (a no-op where it does not exist)."""
     if path.exists():
