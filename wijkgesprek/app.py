@@ -131,6 +131,20 @@ class WijkgesprekApp(App[None]):
             self.exit(return_code=error.exit_code, message=str(error))
             return
         self._load_network()
+        self._daily_backup()
+
+    @work(thread=True, exclusive=True, group="backup")
+    def _daily_backup(self) -> None:
+        from wijkgesprek.store.backup import daily_backup
+
+        try:
+            daily_backup(self.database, today=date.today(), keep=self.config.backups)
+        except (OSError, WijkError):  # a missed backup must never stop a visit
+            self.call_from_thread(
+                self.notify,
+                "De dagelijkse reservekopie is niet gelukt; controleer de schijfruimte.",
+                severity="warning",
+            )
 
     def get_default_screen(self) -> HomeScreen:
         # The home screen is the default screen (not pushed in on_mount), so its

@@ -5,6 +5,7 @@ Example (all keys optional)::
     kleuren = "donker"            # "licht", "donker" or the name of a Textual theme
     vragen = "~/wijkteam/vragen.yaml"
     netwerk = ["regio.yaml", "noord.yaml"]   # later files win for the same entry
+    reservekopieen = 7                       # daily backups kept
 
     [toetsen]                     # binding id = key(s), see F1 in the app
     afronden = "f10"
@@ -19,7 +20,7 @@ from pathlib import Path
 from wijkgesprek.errors import ConfigError
 
 THEMES = {"licht": "textual-light", "donker": "textual-dark"}
-_KNOWN_KEYS = ("kleuren", "vragen", "netwerk", "toetsen")
+_KNOWN_KEYS = ("kleuren", "vragen", "netwerk", "toetsen", "reservekopieen")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Config:
     theme: str = THEMES["donker"]
     questions: Path | None = None
     network: tuple[Path, ...] = ()
+    backups: int = 7
+    """How many daily backups are kept (``reservekopieen``)."""
     keymap: dict[str, str] = field(default_factory=dict)
 
 
@@ -72,6 +75,10 @@ def load_config(path: Path) -> Config:
             f"{path}: 'netwerk' moet een pad of een lijst paden zijn, zoals [\"noord.yaml\"]."
         )
         network = []
+    backups = data.get("reservekopieen", 7)
+    if not isinstance(backups, int) or isinstance(backups, bool) or not 1 <= backups <= 365:
+        problems.append(f"{path}: 'reservekopieen' moet een getal van 1 tot en met 365 zijn.")
+        backups = 7
     keymap = data.get("toetsen", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         problems.append(
@@ -84,6 +91,7 @@ def load_config(path: Path) -> Config:
         theme=THEMES.get(theme, theme),
         questions=(path.parent / Path(questions).expanduser()) if questions else None,
         network=tuple(path.parent / Path(item).expanduser() for item in network),
+        backups=backups,
         keymap=dict(keymap),
     )
 

@@ -127,11 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     from wijkgesprek.cli.erase import add_erase_command
     from wijkgesprek.cli.exchange import add_exchange_commands
+    from wijkgesprek.cli.restore import add_restore_command
     from wijkgesprek.cli.trends import add_trends_command
 
     add_exchange_commands(sub)
     add_trends_command(sub)
     add_erase_command(sub)
+    add_restore_command(sub)
     find = sub.add_parser(
         "zoek",
         help="zoek in alle aantekeningen en aanvullingen",
@@ -186,6 +188,10 @@ def run(args: argparse.Namespace) -> int:
         from wijkgesprek.cli.exchange import export_household, import_handover
 
         return export_household(args) if args.command == "export" else import_handover(args)
+    if args.command == "herstel":
+        from wijkgesprek.cli.restore import restore
+
+        return restore(args)
     if args.command == "wis":
         from wijkgesprek.cli.erase import erase
 

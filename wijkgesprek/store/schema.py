@@ -203,7 +203,10 @@ def ensure_data_dir(folder: Path) -> None:
 
 
 def _holds_only_our_files(folder: Path) -> bool:
-    return all(entry.name.startswith("wijkgesprek") for entry in folder.iterdir())
+    return all(
+        entry.name.startswith("wijkgesprek") or entry.name == "reservekopieen"
+        for entry in folder.iterdir()
+    )
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -1,0 +1,104 @@
+"""Daily rotating backups and restoring one."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from helpers import SIZE, wait_until
+
+from wijkgesprek.app import WijkgesprekApp
+from wijkgesprek.cli import main
+from wijkgesprek.content.questions import load_guide
+from wijkgesprek.errors import StoreError
+from wijkgesprek.paths import shipped_questions
+from wijkgesprek.store import repo
+from wijkgesprek.store.backup import check_backup, daily_backup, list_backups, restore
+from wijkgesprek.store.engine import Store
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def codes(database: Path) -> list[str]:
+    store = Store(database)
+    try:
+        return [row.code for row in store.run(repo.list_households)]
+    finally:
+        store.engine.dispose()
+
+
+def add(store: Store, code: str) -> None:
+    store.run(repo.start_visit, code=code, wijk="Noord", age_groups=[], now=NOW)
+
+
+def test_one_private_backup_a_day_and_only_the_newest_kept(store: Store, database: Path) -> None:
+    add(store, "GZ-001")
+    first = daily_backup(database, today=date(2026, 11, 1), keep=3)
+    assert first is not None and daily_backup(database, today=date(2026, 11, 1), keep=3) is None
+    for day in range(2, 6):
+        daily_backup(database, today=date(2026, 11, day), keep=3)
+    assert [p.name for p in list_backups(database)] == [
+        "wijkgesprek-2026-11-05.db",
+        "wijkgesprek-2026-11-04.db",
+        "wijkgesprek-2026-11-03.db",
+    ]
+    if sys.platform != "win32":
+        assert stat.S_IMODE(list_backups(database)[0].stat().st_mode) == 0o600
+        assert stat.S_IMODE(list_backups(database)[0].parent.stat().st_mode) == 0o700
+
+
+def test_restore_puts_the_backup_back_and_keeps_the_current_file(
+    store: Store, database: Path
+) -> None:
+    add(store, "GZ-001")
+    backup = daily_backup(database, today=date(2026, 11, 1))
+    add(store, "GZ-002")
+    store.engine.dispose()
+    assert backup is not None
+    kept = restore(database, backup, now=datetime(2026, 11, 2, 10, 0))
+    assert codes(database) == ["GZ-001"]
+    assert kept is not None and codes(kept) == ["GZ-002", "GZ-001"]
+    assert kept not in list_backups(database)  # never rotated away as a daily backup
+
+
+def test_a_damaged_backup_is_refused_and_nothing_changes(store: Store, database: Path) -> None:
+    add(store, "GZ-001")
+    store.engine.dispose()
+    broken = database.parent / "kapot.db"
+    broken.write_bytes(b"geen database" * 100)
+    before = database.read_bytes()
+    with pytest.raises(StoreError, match="geen gave reservekopie"):
+        restore(database, broken, now=datetime(2026, 11, 2))
+    assert database.read_bytes() == before
+    with pytest.raises(StoreError):
+        check_backup(broken)
+
+
+def test_herstel_on_the_command_line(
+    store: Store, database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["herstel", "--ja"]) == 1
+    assert "nog geen reservekopieën" in capsys.readouterr().err
+    add(store, "GZ-001")
+    daily_backup(database, today=date(2026, 11, 1))
+    add(store, "GZ-002")
+    store.engine.dispose()
+    assert main(["herstel", "--lijst"]) == 0
+    assert "wijkgesprek-2026-11-01.db" in capsys.readouterr().out
+    assert main(["herstel", "--ja"]) == 0
+    out = capsys.readouterr().out
+    assert "Teruggezet" in out and "De vorige database is bewaard" in out
+    assert codes(database) == ["GZ-001"]
+
+
+async def test_the_app_makes_todays_backup_after_the_first_frame(database: Path) -> None:
+    app = WijkgesprekApp(guide=load_guide(shipped_questions()), database=database)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: bool(list_backups(database)))
+    (backup,) = list_backups(database)
+    assert backup.name == f"wijkgesprek-{date.today():%Y-%m-%d}.db"
+    assert os.path.getsize(backup) > 0

@@ -1,0 +1,58 @@
+"""``herstel``: put a backup back, after a confirmation."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from wijkgesprek import paths
+from wijkgesprek.errors import UsageError, WijkError
+
+
+def add_restore_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    restore = sub.add_parser(
+        "herstel",
+        help="een reservekopie terugzetten (na bevestiging)",
+        description="Zet een reservekopie terug. Zonder BESTAND: de nieuwste. De huidige "
+        "database wordt eerst bewaard bij de reservekopieën.",
+    )
+    restore.add_argument(
+        "bestand",
+        nargs="?",
+        type=Path,
+        metavar="BESTAND",
+        help="de reservekopie (standaard de nieuwste)",
+    )
+    restore.add_argument("--lijst", action="store_true", help="toon de reservekopieën")
+    restore.add_argument("--ja", action="store_true", help="niet om bevestiging vragen")
+
+
+def restore(args: argparse.Namespace) -> int:
+    from wijkgesprek.store.backup import list_backups
+    from wijkgesprek.store.backup import restore as put_back
+
+    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+    backups = list_backups(database)
+    if args.lijst:
+        for backup in backups:
+            print(backup)
+        if not backups:
+            print("Er zijn nog geen reservekopieën.")
+        return 0
+    chosen = args.bestand or (backups[0] if backups else None)
+    if chosen is None:
+        raise WijkError("Er zijn nog geen reservekopieën om terug te zetten.")
+    if not args.ja:
+        if not sys.stdin.isatty():
+            raise UsageError("wijkgesprek herstel: bevestig met --ja (er is geen toetsenbord).")
+        answer = input(f"{chosen} terugzetten als database? Typ ja: ")
+        if answer.strip().casefold() != "ja":
+            print("Er is niets veranderd.")
+            return 1
+    kept = put_back(database, chosen, now=datetime.now())
+    print(f"Teruggezet: {chosen}.")
+    if kept:
+        print(f"De vorige database is bewaard als {kept}.")
+    return 0
