@@ -336,7 +336,8 @@ def explain(path: Path, error: BaseException | None) -> str:
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return (
             f"De database {path} is beschadigd of geen SQLite-bestand. Er is niets "
-            "overschreven. Zet een reservekopie terug of kies een andere map met --data-dir."
+            "overschreven. Zet een reservekopie terug met 'wijkgesprek herstel' of kies "
+            "een andere map met --data-dir."
         )
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return (
