@@ -6,18 +6,13 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from wijkgesprek import paths
-from wijkgesprek.errors import ContentError, UsageError
-
-if TYPE_CHECKING:
-    pass
-
 from wijkgesprek.cli.common import (
     guide_file,
     network_files,
 )
+from wijkgesprek.errors import ContentError, UsageError
 
 
 def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:

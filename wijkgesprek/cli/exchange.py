@@ -5,21 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from wijkgesprek import paths
-from wijkgesprek.errors import ContentError, UsageError, WijkError
-from wijkgesprek.export.files import write_private
-
-if TYPE_CHECKING:
-    pass
-
 from wijkgesprek.cli.common import (
     Parser,
     guide_file,
     load_guide_cached,
     visit_number,
 )
+from wijkgesprek.errors import ContentError, UsageError, WijkError
+from wijkgesprek.export.files import write_private
 
 
 def add_exchange_commands(sub: argparse._SubParsersAction[Parser]) -> None:

@@ -5,21 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from wijkgesprek import paths
-from wijkgesprek.errors import UsageError, WijkError
-from wijkgesprek.export.files import write_private
-
-if TYPE_CHECKING:
-    pass
-
 from wijkgesprek.cli import common
 from wijkgesprek.cli.common import (
     Parser,
     guide_file,
     load_guide_cached,
 )
+from wijkgesprek.errors import UsageError, WijkError
+from wijkgesprek.export.files import write_private
 
 
 def add_trends_command(sub: argparse._SubParsersAction[Parser]) -> None:
