@@ -16,7 +16,9 @@ from wijkgesprek.errors import ContentError, UsageError
 
 
 def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
-    """Check guides one by one and network files together (as the app reads them)."""
+    """Check guides and practice cases one by one, and network files together (as the
+    app reads them)."""
+    from wijkgesprek.content.cases import cases_to_json, is_cases_file, load_cases
     from wijkgesprek.content.network import is_network_file, load_network, network_to_json
     from wijkgesprek.content.questions import guide_to_json, load_guide
 
@@ -27,7 +29,11 @@ def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
         if file in networks:
             continue
         try:
-            read.append(guide_to_json(load_guide(file)))
+            if is_cases_file(file):
+                topic_ids = tuple(topic.id for topic in load_guide(guide_file).topics)
+                read.append(cases_to_json(load_cases(file, topic_ids=topic_ids)))
+            else:
+                read.append(guide_to_json(load_guide(file)))
         except ContentError as error:
             problems.append(str(error))
     if networks:

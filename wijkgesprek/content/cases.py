@@ -1,0 +1,361 @@
+"""Load the practice cases (``cases.yaml``) into :class:`Cases`.
+
+Format (all values are text, see :mod:`wijkgesprek.content.yamlsource`)::
+
+    versie: 1
+    woorden:                  # words counted in the trainee's notes (whole words)
+      moeten: [moet, moeten, moest, moesten, gemoeten]
+      labels: [adhd, probleemgezin, zorgmijder]
+    casussen:                 # case id -> case, in the order of the file
+      moeder-twee-kinderen:
+        titel: Moeder met twee jonge kinderen
+        intake: Een moeder is net in de wijk komen wonen ...
+        huishouden:
+          code: OEF-01        # a household code (domain.household.code_problem)
+          wijk: Noord
+          kinderen: [0-4, 4-12]   # age group ids; may be empty
+        antwoorden:           # topic id -> lines the family says, revealed one by one
+          stress:
+            - Het is gewoon veel.
+        verborgen:            # facts that surface only with the right topic and words
+          - feit: Ze slaapt al weken slecht.
+            onderwerp: stress
+            sleutelwoorden: [slaap, nacht]
+            soort: gezondheid # optional, one of SOORTEN
+        stemmen: [moeder, kind]   # whose voice could be heard
+        goed_gesprek: [kennismaking, stress, netwerk, dromen, veiligheid, afspraken]
+
+Topic ids are checked against the guide's topics (``topic_ids``); an unknown one gets a
+"bedoelde je ...?" hint. Every problem is reported with ``file:line:column``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from wijkgesprek.content.questions import REQUIRED_TOPICS
+from wijkgesprek.content.yamlsource import DataPath, Reader, did_you_mean, read_document
+from wijkgesprek.domain.household import AGE_GROUPS, code_problem, normalise_code, wijk_problem
+
+CASES_VERSION = "1"
+SOORTEN = (
+    "veiligheid",
+    "kind",
+    "geld",
+    "gezondheid",
+    "wonen",
+    "werk",
+    "relatie",
+    "mantelzorg",
+    "netwerk",
+)
+"""Allowed values of ``soort`` of a hidden fact."""
+_ID = re.compile(r"[a-z0-9-]+")
+_ROOT_KEYS = ("versie", "woorden", "casussen")
+_CASE_KEYS = ("titel", "intake", "huishouden", "antwoorden", "verborgen", "stemmen", "goed_gesprek")
+_FACT_KEYS = ("feit", "onderwerp", "sleutelwoorden")
+_CASES: DataPath = ("casussen",)
+_WORDS: DataPath = ("woorden",)
+
+
+@dataclass(frozen=True)
+class PracticeHousehold:
+    code: str
+    """A household code such as ``OEF-01`` (upper case)."""
+    wijk: str
+    kinderen: tuple[str, ...] = ()
+    """Age group ids (``domain.household.AGE_GROUPS``); empty: no children."""
+
+
+@dataclass(frozen=True)
+class TopicAnswers:
+    """What the family says when a topic is asked about, revealed line by line."""
+
+    topic: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HiddenFact:
+    """A fact that only surfaces when its topic is touched with one of its key words."""
+
+    feit: str
+    onderwerp: str
+    """The topic id under which it can surface."""
+    sleutelwoorden: tuple[str, ...]
+    """Words in the trainee's note (whole word or prefix) that reveal it."""
+    soort: str = ""
+    """Optional kind, one of :data:`SOORTEN` (``veiligheid`` marks a safety signal)."""
+
+
+@dataclass(frozen=True)
+class PracticeCase:
+    id: str
+    titel: str
+    intake: str
+    huishouden: PracticeHousehold
+    antwoorden: tuple[TopicAnswers, ...]
+    verborgen: tuple[HiddenFact, ...]
+    stemmen: tuple[str, ...]
+    """Whose voices could be heard, e.g. ``moeder``, ``vader``, ``kind``."""
+    goed_gesprek: tuple[str, ...]
+    """Topic ids a good conversation would touch."""
+
+    def answers(self, topic_id: str) -> tuple[str, ...]:
+        """The family's lines for a topic; ``()`` when the case has none."""
+        for answers in self.antwoorden:
+            if answers.topic == topic_id:
+                return answers.lines
+        return ()
+
+
+@dataclass(frozen=True)
+class Words:
+    """Words counted in the trainee's notes."""
+
+    moeten: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cases:
+    source: Path
+    words: Words
+    cases: tuple[PracticeCase, ...]
+
+    def case(self, case_id: str) -> PracticeCase:
+        for case in self.cases:
+            if case.id == case_id:
+                return case
+        raise KeyError(case_id)
+
+
+def load_cases(path: Path, *, topic_ids: Sequence[str] = REQUIRED_TOPICS) -> Cases:
+    """Read and check the practice cases; raise ``ContentError`` listing every problem."""
+    reader = Reader(read_document(path))
+    root = reader.mapping((), "bovenaan het bestand", _ROOT_KEYS)
+    if "versie" in root:
+        version = reader.text(("versie",))
+        if version and version != CASES_VERSION:
+            reader.error(
+                ("versie",),
+                f"onbekende versie '{version}'; deze versie van wijkgesprek leest alleen "
+                f"'versie: {CASES_VERSION}'",
+            )
+    words = _read_words(reader)
+    cases = _read_cases(reader, tuple(topic_ids))
+    if reader.get(_CASES) is not None and not cases and not reader.problems:
+        reader.error(_CASES, "'casussen' moet minstens één casus bevatten", at_key=True)
+    reader.finish()
+    return Cases(source=path, words=words, cases=cases)
+
+
+def is_cases_file(path: Path) -> bool:
+    """Whether ``path`` looks like a cases file (a top-level ``casussen:``), without parsing."""
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"^[\"']?casussen[\"']?\s*:", text, re.MULTILINE) is not None
+
+
+def _unique_texts(reader: Reader, path: DataPath, *, required: bool = True) -> tuple[str, ...]:
+    """Texts at ``path``; a text written twice (ignoring case) is reported."""
+    values = reader.texts(path, required=required)
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value and value.casefold() in seen:
+            reader.error((*path, index), f"'{value}' staat twee keer in '{path[-1]}'")
+        seen.add(value.casefold())
+    return values
+
+
+def _read_words(reader: Reader) -> Words:
+    reader.mapping(_WORDS, "bij 'woorden'", ("moeten", "labels"))
+    return Words(
+        moeten=_unique_texts(reader, (*_WORDS, "moeten")),
+        labels=_unique_texts(reader, (*_WORDS, "labels")),
+    )
+
+
+def _check_topic(reader: Reader, path: DataPath, topic: str, topic_ids: Sequence[str]) -> bool:
+    if topic and topic not in topic_ids:
+        reader.error(
+            path,
+            f"onbekend onderwerp '{topic}'{did_you_mean(topic, topic_ids)}",
+            at_key=True,
+        )
+        return False
+    return True
+
+
+def _read_cases(reader: Reader, topic_ids: tuple[str, ...]) -> tuple[PracticeCase, ...]:
+    cases = []
+    codes: dict[str, str] = {}
+    for case_id in reader.mapping(_CASES, optional=None):
+        path = (*_CASES, case_id)
+        where = f"bij casus '{case_id}'"
+        if not _ID.fullmatch(case_id):
+            reader.error(
+                path,
+                f"casus-id '{case_id}' mag alleen kleine letters, cijfers en '-' bevatten",
+                at_key=True,
+            )
+        reader.mapping(path, where, _CASE_KEYS)
+        household = _read_household(reader, (*path, "huishouden"), where)
+        if household.code:
+            if household.code in codes:
+                reader.error(
+                    (*path, "huishouden", "code"),
+                    f"gezinscode '{household.code}' {where} wordt ook gebruikt bij casus "
+                    f"'{codes[household.code]}'",
+                )
+            codes.setdefault(household.code, case_id)
+        cases.append(
+            PracticeCase(
+                id=case_id,
+                titel=reader.text((*path, "titel")),
+                intake=reader.text((*path, "intake")),
+                huishouden=household,
+                antwoorden=_read_answers(reader, (*path, "antwoorden"), where, topic_ids),
+                verborgen=_read_facts(reader, (*path, "verborgen"), where, topic_ids),
+                stemmen=_read_voices(reader, (*path, "stemmen")),
+                goed_gesprek=_read_good(reader, (*path, "goed_gesprek"), topic_ids),
+            )
+        )
+    return tuple(cases)
+
+
+def _read_household(reader: Reader, path: DataPath, where: str) -> PracticeHousehold:
+    if reader.get(path) is None:
+        return PracticeHousehold(code="", wijk="")
+    reader.mapping(path, f"in 'huishouden' {where}", ("code", "wijk"), ("kinderen",))
+    code = reader.text((*path, "code"))
+    if code and (problem := code_problem(code)):
+        reader.error((*path, "code"), f"'code' {where} is geen gezinscode: {problem}")
+    wijk = reader.text((*path, "wijk"))
+    if wijk and (problem := wijk_problem(wijk)):
+        reader.error((*path, "wijk"), f"'wijk' {where}: {problem}")
+    known = [group for group, _ in AGE_GROUPS]
+    groups = _unique_texts(reader, (*path, "kinderen"), required=False)
+    for index, group in enumerate(groups):
+        if group and group not in known:
+            reader.error(
+                (*path, "kinderen", index),
+                f"onbekende leeftijdsgroep '{group}' in 'kinderen' {where}"
+                f"{did_you_mean(group, known)}; kies uit {', '.join(known)}",
+            )
+    return PracticeHousehold(code=normalise_code(code), wijk=wijk, kinderen=groups)
+
+
+def _read_answers(
+    reader: Reader, path: DataPath, where: str, topic_ids: Sequence[str]
+) -> tuple[TopicAnswers, ...]:
+    entries = reader.mapping(path, optional=None)
+    if reader.get(path) is not None and not entries:
+        reader.error(
+            path, f"'antwoorden' {where} moet minstens één onderwerp bevatten", at_key=True
+        )
+    answers = []
+    for topic in entries:
+        if _check_topic(reader, (*path, topic), topic, topic_ids):
+            answers.append(TopicAnswers(topic=topic, lines=reader.texts((*path, topic))))
+    return tuple(answers)
+
+
+def _read_facts(
+    reader: Reader, path: DataPath, where: str, topic_ids: Sequence[str]
+) -> tuple[HiddenFact, ...]:
+    value = reader.get(path)
+    if value is None:
+        return ()
+    if value == "" or value == []:
+        reader.error(path, f"'verborgen' {where} moet minstens één feit bevatten", at_key=True)
+        return ()
+    if not isinstance(value, list):
+        reader.error(
+            path, "'verborgen' moet een lijst van feiten zijn (regels die beginnen met '- ')"
+        )
+        return ()
+    facts = []
+    for index in range(len(value)):
+        item = (*path, index)
+        fact_where = f"in feit {index + 1} van 'verborgen' {where}"
+        reader.mapping(item, fact_where, _FACT_KEYS, ("soort",))
+        topic = reader.text((*item, "onderwerp"))
+        _check_topic(reader, (*item, "onderwerp"), topic, topic_ids)
+        soort = reader.text((*item, "soort"), required=False)
+        if soort and soort not in SOORTEN:
+            reader.error(
+                (*item, "soort"),
+                f"onbekende soort '{soort}'{did_you_mean(soort, SOORTEN)}; "
+                f"kies uit {', '.join(SOORTEN)}",
+            )
+        facts.append(
+            HiddenFact(
+                feit=reader.text((*item, "feit")),
+                onderwerp=topic,
+                sleutelwoorden=_unique_texts(reader, (*item, "sleutelwoorden")),
+                soort=soort,
+            )
+        )
+    return tuple(facts)
+
+
+def _read_voices(reader: Reader, path: DataPath) -> tuple[str, ...]:
+    voices = _unique_texts(reader, path)
+    for index, voice in enumerate(voices):
+        if voice and not _ID.fullmatch(voice):
+            reader.error(
+                (*path, index),
+                f"stem '{voice}' in 'stemmen' mag alleen kleine letters, cijfers en '-' bevatten",
+            )
+    return voices
+
+
+def _read_good(reader: Reader, path: DataPath, topic_ids: Sequence[str]) -> tuple[str, ...]:
+    topics = _unique_texts(reader, path)
+    for index, topic in enumerate(topics):
+        if topic and topic not in topic_ids:
+            reader.error(
+                (*path, index),
+                f"onbekend onderwerp '{topic}' in 'goed_gesprek'{did_you_mean(topic, topic_ids)}",
+            )
+    return tuple(topic for topic in topics if topic in topic_ids)
+
+
+def cases_to_json(cases: Cases) -> dict[str, object]:
+    """What was read, as JSON-ready data (for ``wijkgesprek controleer --json``)."""
+    return {
+        "bestand": str(cases.source),
+        "versie": CASES_VERSION,
+        "woorden": {"moeten": list(cases.words.moeten), "labels": list(cases.words.labels)},
+        "casussen": [
+            {
+                "id": case.id,
+                "titel": case.titel,
+                "intake": case.intake,
+                "huishouden": {
+                    "code": case.huishouden.code,
+                    "wijk": case.huishouden.wijk,
+                    "kinderen": list(case.huishouden.kinderen),
+                },
+                "antwoorden": {answers.topic: list(answers.lines) for answers in case.antwoorden},
+                "verborgen": [
+                    {
+                        "feit": fact.feit,
+                        "onderwerp": fact.onderwerp,
+                        "sleutelwoorden": list(fact.sleutelwoorden),
+                        "soort": fact.soort,
+                    }
+                    for fact in case.verborgen
+                ],
+                "stemmen": list(case.stemmen),
+                "goed_gesprek": list(case.goed_gesprek),
+            }
+            for case in cases.cases
+        ],
+    }
