@@ -16,7 +16,6 @@ import contextlib
 import gc
 import hashlib
 import os
-import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -101,6 +100,8 @@ def _ours(descriptor: int) -> bool:
 
 
 def _read(file: Path, key: bytes) -> object:
+    import pickle  # not needed for the quick check before the first frame
+
     try:
         with file.open("rb") as stream:
             if not _ours(stream.fileno()) or stream.read(len(key) + 1) != key + b"\n":
@@ -112,6 +113,7 @@ def _read(file: Path, key: bytes) -> object:
 
 
 def _write(file: Path, key: bytes, value: object) -> None:
+    import pickle
     import tempfile  # only when writing: keeps the common (cached) start quick
 
     try:
