@@ -7,11 +7,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from wijkgesprek.domain.follow_up import follow_up_label, follow_up_order
 from wijkgesprek.domain.household import describe_children
@@ -19,6 +19,8 @@ from wijkgesprek.errors import WijkError
 from wijkgesprek.text import visible
 
 if TYPE_CHECKING:
+    from textual.widgets import DataTable
+
     from wijkgesprek.app import WijkgesprekApp
     from wijkgesprek.domain.search import SearchHit
     from wijkgesprek.domain.visit import HouseholdRow
@@ -89,14 +91,11 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[HouseholdRow] = []
+        self.table: DataTable[Text] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Huishoudens worden geladen…", id="home-status")
-        table: DataTable[Text] = DataTable(id="households", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Gezinscode", "Wijk", "Kinderen", "Laatste bezoek", "Vervolg", "Status")
-        table.display = False  # shown once the households are loaded
-        yield table
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -120,7 +119,7 @@ class HomeScreen(Screen[None]):
         # Overdue follow-ups first, then those coming soon, then the most recent visits.
         rows = sorted(rows, key=lambda row: follow_up_order(row.next_contact, today))
         self.rows = rows
-        table = self.query_one("#households", DataTable)
+        table = self._table()
         table.clear()
         for row in rows:
             last = row.last_visit.astimezone().strftime("%d-%m-%Y") if row.last_visit else "—"
@@ -158,9 +157,22 @@ class HomeScreen(Screen[None]):
 
             self.app.push_screen(HistoryScreen(row.code))
 
+    def _table(self) -> DataTable[Text]:
+        """The household table, made when the first rows arrive: the table widget (and
+        its styles) are then off the path to the first frame."""
+        if self.table is None:
+            from textual.widgets import DataTable
+
+            self.table = DataTable(id="households", cursor_type="row", zebra_stripes=True)
+            self.table.add_columns(
+                "Gezinscode", "Wijk", "Kinderen", "Laatste bezoek", "Vervolg", "Status"
+            )
+            self.mount(self.table, after="#home-status")
+        return self.table
+
     def _current_row(self) -> HouseholdRow | None:
-        table = self.query_one("#households", DataTable)
-        if not self.rows or table.cursor_row >= len(self.rows):
+        table = self.table
+        if table is None or not self.rows or table.cursor_row >= len(self.rows):
             return None
         return self.rows[table.cursor_row]
 
@@ -172,7 +184,9 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(NewVisitScreen(wijken=self._wijken()), self._start)
 
-    @on(DataTable.RowSelected, "#households")
+    def on_data_table_row_selected(self) -> None:
+        self.action_open()
+
     def action_open(self) -> None:
         row = self._current_row()
         if row is None:
