@@ -38,3 +38,11 @@ _BARS = "▁▂▃▄▅▆▇█"
 def spark(values: list[int], top: int = 10) -> str:
     """A tiny bar chart, one block per value from 0 to ``top`` (e.g. scaling figures)."""
     return "".join(_BARS[round(min(max(v, 0), top) / top * (len(_BARS) - 1))] for v in values)
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, so "cafe" finds "café" and "ruzie" finds "Ruzië"."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -14,13 +14,13 @@ whole words only ("moet" does not count in "ontmoeting" nor in "moetenstraat").
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from wijkgesprek.content.cases import HiddenFact, PracticeCase, Words
 from wijkgesprek.content.questions import REQUIRED_TOPICS
 from wijkgesprek.domain.household import describe_children
+from wijkgesprek.text import fold
 
 TOPIC_TITLES: Mapping[str, str] = {
     "kennismaking": "Kennismaking en vraag",
@@ -72,12 +72,6 @@ class Reflection:
     @property
     def safety_facts_missed(self) -> tuple[HiddenFact, ...]:
         return tuple(fact for fact in self.facts_missed if fact.soort == "veiligheid")
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics: ``"Ruzië"`` → ``"ruzie"``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def _prefix_pattern(word: str) -> re.Pattern[str]:

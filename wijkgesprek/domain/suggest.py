@@ -6,12 +6,12 @@ used by the visit screen and by ``wijkgesprek suggesties``.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from wijkgesprek.content.model import ALL_WIJKEN, Entry, Network
+from wijkgesprek.text import fold
 
 STALE_AFTER = timedelta(days=365)
 
@@ -142,23 +142,17 @@ def gaps(
     )
 
 
-def _fold(text: str) -> str:
-    """Lower case without diacritics, so "cafe" finds "café"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def matches_filter(suggestion: Suggestion, text: str) -> bool:
     """Every word typed occurs in the entry's name, or starts a word of its description,
     group, kind or reason ("taal" finds "Taalcafé" and "taal", not "betaalt")."""
     entry = suggestion.entry
-    name = _fold(entry.naam)
+    name = fold(entry.naam)
     words = (
-        _fold(" ".join((entry.beschrijving, entry.group, entry.soort, suggestion.reason)))
+        fold(" ".join((entry.beschrijving, entry.group, entry.soort, suggestion.reason)))
         .replace("·", " ")
         .split()
     )
     return all(
         typed in name or any(word.startswith(typed) for word in words)
-        for typed in _fold(text).split()
+        for typed in fold(text).split()
     )
