@@ -487,9 +487,9 @@ def test_markdown_has_all_sections_and_keeps_user_text_literal() -> None:
     assert "- Gehoord: moeder" in text and "- Niet gehoord: vader, kind" in text
     assert "- Slaapt slecht." in text
     assert "- De oudste is bang thuis. (veiligheid) (onderwerp: Veiligheid)" in text
-    assert "Je schreef 1 keer een vorm van 'moeten'." in text
+    assert "U schreef 1 keer een vorm van 'moeten'." in text
     assert "- moet: 1×" in text
-    assert "Je gebruikte 0 keer een label of diagnose." in text
+    assert "U gebruikte 0 keer een label of diagnose." in text
     assert r"- \- Taalcafé \*De Brug\*" in text
     assert r"- 1\. Buurthuis \[Noord\]" in text
     assert text.endswith("\n") and not text.endswith("\n\n")
@@ -499,7 +499,7 @@ def test_markdown_when_everything_was_done() -> None:
     notes = {topic: "" for topic in REQUIRED_TOPICS}
     notes |= {"stress": "slaap huur", "netwerk": "ruzie", "veiligheid": "bang"}
     text = reflection_markdown(CASE, run(notes, kindcheck=True, voices=("moeder", "vader", "kind")))
-    assert "Je hebt gevraagd naar dromen en hoop." in text
+    assert "U heeft gevraagd naar dromen en hoop." in text
     assert "De kindcheck is gedaan." in text
     assert "- Overgeslagen: geen" in text
     assert "- Niet gehoord: niemand" in text

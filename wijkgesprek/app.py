@@ -22,6 +22,7 @@ from wijkgesprek.text import clean_typed
 from wijkgesprek.widgets.palette import CommandPalette
 
 if TYPE_CHECKING:
+    from wijkgesprek.content.cases import Cases
     from wijkgesprek.content.model import Guide, Network
     from wijkgesprek.store.engine import Store
 
@@ -83,8 +84,14 @@ class WijkgesprekApp(App[None]):
         database: Path,
         config: Config | None = None,
         network: tuple[Path, ...] = (),
+        cases: Cases | None = None,
     ) -> None:
         super().__init__()
+        self.cases = cases
+        """Practice mode (``wijkgesprek oefenen``) when set: ``database`` is then the
+        practice database, and the home screen lists the cases."""
+        self.base_title = "wijkgesprek · oefenen" if cases else "wijkgesprek"
+        self.title = self.base_title
         self._guide = guide
         self.database = database
         self.config = config or Config()
@@ -131,7 +138,8 @@ class WijkgesprekApp(App[None]):
             self.exit(return_code=error.exit_code, message=str(error))
             return
         self._load_network()
-        self._daily_backup()
+        if self.cases is None:  # practice conversations need no daily backup
+            self._daily_backup()
 
     @work(thread=True, exclusive=True, group="backup")
     def _daily_backup(self) -> None:
@@ -146,9 +154,13 @@ class WijkgesprekApp(App[None]):
                 severity="warning",
             )
 
-    def get_default_screen(self) -> HomeScreen:
+    def get_default_screen(self) -> Screen[Any]:
         # The home screen is the default screen (not pushed in on_mount), so its
         # first frame is the first thing the terminal shows.
+        if self.cases is not None:
+            from wijkgesprek.screens.practice_home import PracticeHomeScreen
+
+            return PracticeHomeScreen(self.cases)
         return HomeScreen()
 
     @work(thread=True, exclusive=True, group="network")
@@ -226,7 +238,7 @@ class WijkgesprekApp(App[None]):
         """Hide (or show again) every safety detail at once; the title says it is on."""
         self.discreet = not self.discreet
         self.set_class(self.discreet, "-discreet")
-        self.title = "wijkgesprek · discreet" if self.discreet else "wijkgesprek"
+        self.title = f"{self.base_title} · discreet" if self.discreet else self.base_title
         focused = self.focused
         if (
             self.discreet

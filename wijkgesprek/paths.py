@@ -13,6 +13,8 @@ from pathlib import Path
 
 APP_NAME = "wijkgesprek"
 DATABASE_NAME = "wijkgesprek.db"
+PRACTICE_DATABASE_NAME = "wijkgesprek-oefenen.db"
+"""Practice conversations (``wijkgesprek oefenen``): a separate file, never the real one."""
 CONFIG_NAME = "config.toml"
 
 
@@ -66,3 +68,7 @@ def shipped_questions() -> Path:
 
 def shipped_network() -> Path:
     return shipped_data_dir() / "network.yaml"
+
+
+def shipped_cases() -> Path:
+    return shipped_data_dir() / "cases.yaml"

@@ -146,6 +146,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--aantal", type=count, default=20, metavar="N", help="toon de beste N (standaard 20)"
     )
     find.add_argument("--json", action="store_true", help="als JSON")
+    practice = sub.add_parser(
+        "oefenen",
+        help="oefen een gesprek met een verzonnen gezin",
+        description="Oefen het gesprek met een verzonnen gezin en kijk daarna terug. "
+        "Oefengegevens staan in een eigen database en komen nooit bij echte gezinnen, "
+        "zoekresultaten, exports of trends.",
+    )
+    practice.add_argument(
+        "--casussen",
+        metavar="BESTAND",
+        type=Path,
+        help="eigen oefencasussen (YAML) in plaats van de meegeleverde",
+    )
     sub.add_parser(
         "waar",
         help="toon waar gegevens en instellingen staan",
@@ -202,6 +215,7 @@ def run(args: argparse.Namespace) -> int:
         return trends(args)
     if args.command == "waar":
         print(f"gegevens:       {paths.data_dir(args.data_dir)}")
+        print(f"oefenen:        {paths.data_dir(args.data_dir) / paths.PRACTICE_DATABASE_NAME}")
         print(f"instellingen:   {paths.config_file()}")
         print(f"leidraad:       {guide_file(args)}")
         for file in network_files(args):
@@ -226,13 +240,26 @@ def start_app(args: argparse.Namespace) -> int:
         guide = partial(load_guide_cached, guide_file)
     else:
         guide = load_guide_cached(guide_file)  # check it now: problems before the UI
-    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
-    if not is_ready(database):
-        prepare_database(database)
+    practice = args.command == "oefenen"
+    cases = None
+    if practice:  # the cases are checked against the guide's topics before the UI
+        from wijkgesprek.content.cases import load_cases
+
+        if callable(guide):
+            guide = guide()
+        cases = load_cases(
+            args.casussen or paths.shipped_cases(), topic_ids=[t.id for t in guide.topics]
+        )
+    name = paths.PRACTICE_DATABASE_NAME if practice else paths.DATABASE_NAME
+    database = paths.data_dir(args.data_dir) / name
+    if not is_ready(database, practice=practice):
+        prepare_database(database, practice=practice)
     network = tuple(args.network or config.network or (paths.shipped_network(),))
 
     from wijkgesprek.app import WijkgesprekApp
 
-    app = WijkgesprekApp(guide=guide, database=database, config=config, network=network)
+    app = WijkgesprekApp(
+        guide=guide, database=database, config=config, network=network, cases=cases
+    )
     app.run()
     return app.return_code or 0

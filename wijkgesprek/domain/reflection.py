@@ -214,9 +214,9 @@ def reflection_markdown(case: PracticeCase, reflection: Reflection) -> str:
         lines.append(f"- Hoort bij een goed gesprek over deze casus: {_topics(r.skipped_good)}")
     lines += ["", "## Dromen en hoop", ""]
     lines.append(
-        "Je hebt gevraagd naar dromen en hoop."
+        "U heeft gevraagd naar dromen en hoop."
         if r.dreams_asked
-        else "Je hebt niet gevraagd naar dromen en hoop. Wat hoopt het gezin voor zichzelf?"
+        else "U heeft niet gevraagd naar dromen en hoop. Wat hoopt het gezin voor zichzelf?"
     )
     lines += ["", "## Kindcheck", ""]
     if r.kindcheck_done:
@@ -240,10 +240,10 @@ def reflection_markdown(case: PracticeCase, reflection: Reflection) -> str:
     if not r.facts_missed:
         lines.append("Geen.")
     lines += ["", "## Woordkeuze", ""]
-    lines.append(f"Je schreef {_times(r.moeten_total)} een vorm van 'moeten'.")
+    lines.append(f"U schreef {_times(r.moeten_total)} een vorm van 'moeten'.")
     if r.moeten:
         lines += ["", *_counts(r.moeten)]
-    lines += ["", f"Je gebruikte {_times(r.labels_total)} een label of diagnose."]
+    lines += ["", f"U gebruikte {_times(r.labels_total)} een label of diagnose."]
     if r.labels:
         lines += ["", *_counts(r.labels)]
     lines += ["", "## Netwerksuggesties", ""]

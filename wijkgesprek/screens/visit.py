@@ -161,6 +161,7 @@ class VisitScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield from self.compose_banner()
         with Row(id="visit"):
             with Vertical(id="sidebar"):
                 yield TopicList(self.topics, id="topics")
@@ -176,6 +177,10 @@ class VisitScreen(Screen[None]):
                         yield Static("", id="note-state")
                     yield self.note
         yield Footer(compact=True, show_command_palette=False)
+
+    def compose_banner(self) -> ComposeResult:
+        """A line under the header (the practice screen's banner); none in a real visit."""
+        yield from ()
 
     def on_mount(self) -> None:
         self.query_one(SuggestionPanel).display = False
@@ -205,10 +210,14 @@ class VisitScreen(Screen[None]):
 
     # -- topics ---------------------------------------------------------------
 
+    def touched_topics(self) -> set[str]:
+        """Topics with something written or recorded (● in the list)."""
+        assert self.record is not None
+        return {topic.id for topic in self.topics if is_touched(topic.id, self.record)}
+
     def _refresh_topics(self) -> None:
         assert self.record is not None
-        touched = {topic.id for topic in self.topics if is_touched(topic.id, self.record)}
-        self.query_one(TopicList).show(touched)
+        self.query_one(TopicList).show(self.touched_topics())
         names = [self.app.guide.theme_name(theme) for theme in tagged_themes(self.record)]
         self.query_one("#themes-line", Static).update(
             "Thema's: " + (", ".join(names) if names else "nog geen")

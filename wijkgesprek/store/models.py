@@ -133,3 +133,19 @@ class Correction(SQLModel, table=True):
     topic: str
     text: str
     created_at: datetime
+
+
+class PracticeTurn(SQLModel, table=True):
+    """A question of a trainee and the invented family's answer (practice database only)."""
+
+    __tablename__ = "practice_turn"
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
+    topic: str
+    voice: str = ""
+    question: str = ""
+    answer: str
+    kind: str
+    number: int = 0
+    at: datetime

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     import sqlite3
 
 APPLICATION_ID = 0x574B4753  # "WKGS": marks a file as a wijkgesprek database
+PRACTICE_APPLICATION_ID = 0x574B4F45  # "WKOE": a practice database (wijkgesprek oefenen)
+"""Practice data lives in its own file with its own mark: a practice database is never
+opened as the real one, nor the other way round (see :func:`read_version`)."""
 
 _V1 = (
     """CREATE TABLE household (
@@ -161,6 +164,24 @@ _V5 = (
 )
 
 
+_V6 = (
+    # Practice mode: what the trainee asked and what the invented family answered.
+    # Only a practice database (PRACTICE_APPLICATION_ID) ever has rows here.
+    """CREATE TABLE practice_turn (
+        id INTEGER PRIMARY KEY,
+        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+        topic TEXT NOT NULL,
+        voice TEXT NOT NULL DEFAULT '',
+        question TEXT NOT NULL DEFAULT '',
+        answer TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        number INTEGER NOT NULL DEFAULT 0,
+        at DATETIME NOT NULL
+    )""",
+    "CREATE INDEX ix_practice_turn_visit_id ON practice_turn (visit_id)",
+)
+
+
 def _statements(*statements: str) -> Callable[[sqlite3.Connection], None]:
     """A migration step made of SQL statements, run one by one in the step's transaction."""
 
@@ -177,6 +198,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _statements(*_V3),  # 2 -> 3: the safety trail (append-only)
     _statements(*_V4),  # 3 -> 4: agreement status, additions, full-text search (FTS5)
     _statements(*_V5),  # 4 -> 5: index for trends
+    _statements(*_V6),  # 5 -> 6: practice conversations (wijkgesprek oefenen)
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -217,11 +239,16 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def read_version(path: Path) -> int:
+def _application_id(practice: bool) -> int:
+    return PRACTICE_APPLICATION_ID if practice else APPLICATION_ID
+
+
+def read_version(path: Path, *, practice: bool = False) -> int:
     """The schema version of an existing database file (0 for an empty file).
 
-    Like any SQLite client, this may fold a leftover WAL file into the database; it
-    writes nothing else.
+    A practice database is refused where the real one is expected, and the other way
+    round. Like any SQLite client, this may fold a leftover WAL file into the database;
+    it writes nothing else.
     """
     connection = _connect(path)
     try:
@@ -230,7 +257,18 @@ def read_version(path: Path) -> int:
         tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     finally:
         connection.close()
-    if tables and app_id != APPLICATION_ID:
+    if tables and app_id != _application_id(practice):
+        if app_id == PRACTICE_APPLICATION_ID:
+            raise StoreError(
+                f"{path} is een oefendatabase; oefengegevens worden nooit met echte "
+                "gegevens gemengd. Gebruik 'wijkgesprek oefenen' of kies een andere "
+                "gegevensmap met --data-dir. Het bestand is niet gewijzigd."
+            )
+        if app_id == APPLICATION_ID:
+            raise StoreError(
+                f"{path} is een database met echte gezinnen; de oefenmodus gebruikt die "
+                "nooit. Het bestand is niet gewijzigd."
+            )
         raise StoreError(
             f"{path} is geen database van wijkgesprek. Kies een andere gegevensmap met "
             "--data-dir; het bestand is niet gewijzigd."
@@ -238,7 +276,7 @@ def read_version(path: Path) -> int:
     return version
 
 
-def is_ready(path: Path) -> bool:
+def is_ready(path: Path, *, practice: bool = False) -> bool:
     """Whether the database is certainly ours and current, read from its header alone.
 
     This keeps the sqlite3 module off the start of the app when nothing needs doing.
@@ -257,14 +295,15 @@ def is_ready(path: Path) -> bool:
         len(header) == 72
         and header.startswith(b"SQLite format 3\0")
         and int.from_bytes(header[60:64], "big") == SCHEMA_VERSION
-        and int.from_bytes(header[68:72], "big") == APPLICATION_ID
+        and int.from_bytes(header[68:72], "big") == _application_id(practice)
         and os.access(path, os.R_OK | os.W_OK)
         and os.access(path.parent, os.W_OK | os.X_OK)
     )
 
 
-def prepare_database(path: Path) -> int:
+def prepare_database(path: Path, *, practice: bool = False) -> int:
     """Create or migrate the database at ``path``; return the schema version.
+    ``practice`` marks (and expects) a practice database.
 
     Raises StoreError with a Dutch sentence for every problem a user can
     cause or meet: an unwritable folder, a damaged file, a newer version.
@@ -273,7 +312,7 @@ def prepare_database(path: Path) -> int:
 
     ensure_data_dir(path.parent)
     try:
-        version = read_version(path) if path.exists() else 0
+        version = read_version(path, practice=practice) if path.exists() else 0
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"De database {path} is gemaakt door een nieuwere versie van wijkgesprek "
@@ -292,7 +331,7 @@ def prepare_database(path: Path) -> int:
                     if current == number:
                         MIGRATIONS[number](connection)
                         connection.execute(f"PRAGMA user_version = {number + 1}")
-                        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                        connection.execute(f"PRAGMA application_id = {_application_id(practice)}")
                     connection.execute("COMMIT")
                 except BaseException:
                     connection.execute("ROLLBACK")

@@ -1,0 +1,276 @@
+"""Practice mode: the invented family's answers, attempts and progress, a whole practice run
+by keyboard, and the wall between practice data and the real database."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from helpers import SIZE, wait_until
+from textual.widgets import Markdown, Static
+
+from wijkgesprek import paths
+from wijkgesprek.app import WijkgesprekApp
+from wijkgesprek.cli import main
+from wijkgesprek.content.cases import Cases, load_cases
+from wijkgesprek.content.model import Guide
+from wijkgesprek.domain.practice import (
+    FACT,
+    LINE,
+    OPEN_QUESTION,
+    SILENT,
+    Turn,
+    answer,
+    progress_markdown,
+    reflect_attempt,
+    score,
+    texts_by_topic,
+    voices_asked,
+)
+from wijkgesprek.domain.visit import TopicNote, VisitRecord
+from wijkgesprek.errors import StoreError
+from wijkgesprek.screens.ask import AskScreen
+from wijkgesprek.screens.practice_home import PracticeHomeScreen
+from wijkgesprek.screens.practice_visit import PracticeVisitScreen
+from wijkgesprek.screens.reflection import ReflectionScreen
+from wijkgesprek.screens.safety import SafetyScreen
+from wijkgesprek.store.schema import is_ready, prepare_database
+
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def cases(guide: Guide) -> Cases:
+    return load_cases(paths.shipped_cases(), topic_ids=[t.id for t in guide.topics])
+
+
+def ask(cases: Cases, turns: list[Turn], topic: str, question: str, voice: str = "vader") -> Turn:
+    turn = answer(
+        cases.case("vader-met-schulden"), topic=topic, question=question, voice=voice, turns=turns
+    )
+    turns.append(turn)
+    return turn
+
+
+# -- the family's answers ---------------------------------------------------------------
+
+
+def test_lines_come_one_by_one_then_the_family_is_quiet(cases: Cases) -> None:
+    case = cases.case("vader-met-schulden")
+    lines = case.answers("netwerk")
+    turns: list[Turn] = []
+    said = [ask(cases, turns, "netwerk", "Wie helpt u?") for _ in lines]
+    assert [t.answer for t in said] == list(lines)
+    assert all(t.kind == LINE for t in said)
+    quiet = ask(cases, turns, "netwerk", "En verder?")
+    assert quiet.kind == SILENT
+    assert ask(cases, turns, "dromen", "Waar droomt u van?").answer == case.answers("dromen")[0]
+
+
+def test_a_hidden_fact_needs_its_topic_and_a_key_word(cases: Cases) -> None:
+    case = cases.case("vader-met-schulden")
+    turns: list[Turn] = []
+    # "drink" belongs to a fact under stress: asked under netwerk, it stays hidden.
+    assert ask(cases, turns, "netwerk", "Drinkt u weleens?").kind == LINE
+    turn = ask(cases, turns, "stress", "Drinkt u 's avonds?")
+    assert (turn.kind, turn.answer) == (FACT, case.verborgen[1].feit)
+    # Told once: the same words now give the next line of the topic.
+    again = ask(cases, turns, "stress", "Drinkt u 's avonds?")
+    assert (again.kind, again.answer) == (LINE, case.answers("stress")[0])
+
+
+def test_an_empty_question_is_an_open_one(cases: Cases) -> None:
+    turn = ask(cases, [], "kennismaking", "   ")
+    assert turn.question == OPEN_QUESTION
+    assert turn.kind == LINE
+
+
+def test_texts_by_topic_join_note_and_questions_but_not_open_ones() -> None:
+    turns = [
+        Turn("stress", "vader", "Hoe slaapt u?", "…", LINE),
+        Turn("stress", "kind", OPEN_QUESTION, "…", LINE),
+        Turn("netwerk", "kind", "Wie is opa?", "…", LINE),
+    ]
+    texts = texts_by_topic({"stress": "Slecht.", "dromen": "  "}, turns)
+    assert texts == {"stress": "Slecht.\nHoe slaapt u?", "netwerk": "Wie is opa?"}
+    assert voices_asked(turns) == ["vader", "kind"]
+
+
+def record(notes: dict[str, str], age_groups: tuple[str, ...] = ("4-12",)) -> VisitRecord:
+    return VisitRecord(
+        id=1,
+        household_code="OEF-02",
+        wijk="Oost",
+        age_groups=age_groups,
+        started_at=NOW,
+        notes={topic: TopicNote(text) for topic, text in notes.items()},
+    )
+
+
+def test_reflection_of_an_attempt_counts_questions_notes_and_asked_topics(cases: Cases) -> None:
+    case = cases.case("vader-met-schulden")
+    turns: list[Turn] = []
+    ask(cases, turns, "stress", "Moet u ook drinken om te slapen?")  # a fact, and one "moet"
+    ask(cases, turns, "dromen", "", voice="kind")
+    reflection = reflect_attempt(
+        case,
+        cases.words,
+        record=record({"kennismaking": "Hij moet eerst rust. Zorgmijder?"}),
+        entries=[],
+        turns=turns,
+    )
+    assert reflection.touched == ("kennismaking", "stress", "dromen")
+    assert reflection.dreams_asked and not reflection.kindcheck_done
+    assert [f.feit for f in reflection.facts_found] == [case.verborgen[1].feit]
+    assert reflection.moeten_total == 2 and reflection.labels_total == 1
+    assert reflection.voices_heard == ("vader", "kind")
+    item = score(case, reflection, number=1, started_at=NOW, ended=False)
+    assert (item.topics, item.topics_total, item.facts, item.facts_total) == (3, 6, 1, 3)
+    table = progress_markdown([item])
+    assert "| 1 (open) | 25-11-2026 | 3/6 | 1/3 | nee | 2/3 | 2 | 1 |" in table
+    assert progress_markdown([]) == ""
+
+
+# -- the wall between practice and real data -----------------------------------------------
+
+
+def test_a_practice_database_is_never_opened_as_the_real_one(tmp_path: Path) -> None:
+    practice = tmp_path / "oefenen.db"
+    real = tmp_path / "echt.db"
+    prepare_database(practice, practice=True)
+    prepare_database(real)
+    assert is_ready(practice, practice=True) and not is_ready(practice)
+    assert is_ready(real) and not is_ready(real, practice=True)
+    with pytest.raises(StoreError, match="oefendatabase"):
+        prepare_database(practice)
+    with pytest.raises(StoreError, match="echte gezinnen"):
+        prepare_database(real, practice=True)
+
+
+def test_cli_refuses_a_practice_database_in_the_real_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    practice = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
+    prepare_database(practice, practice=True)
+    shutil.copy(practice, paths.data_dir() / paths.DATABASE_NAME)
+    assert main(["zoek", "slaap"]) == 1
+    assert "oefendatabase" in capsys.readouterr().err
+
+
+def test_oefenen_reports_a_broken_cases_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "casussen.yaml"
+    broken.write_text("versie: 1\ncasussen:\n  x:\n    titl: Iets\n", encoding="utf-8")
+    assert main(["oefenen", "--casussen", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert f"{broken}:4:5:" in err and "'titl'" in err
+    assert not (paths.data_dir() / paths.PRACTICE_DATABASE_NAME).exists()
+
+
+# -- a whole practice run by keyboard ----------------------------------------------------
+
+
+def rows(database: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(database) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def guide_text(app: WijkgesprekApp) -> str:
+    return str(app.screen.query_one("#guide-text", Static).render())
+
+
+async def put_question(pilot, text: str, *, down: int = 0) -> None:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await pilot.press("f5")
+    await wait_until(pilot, lambda: isinstance(app.screen, AskScreen))
+    await pilot.press(*text, *["down"] * down, "enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+
+
+async def test_a_whole_practice_run(guide: Guide, cases: Cases, isolated_home: Path) -> None:
+    database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
+    prepare_database(database, practice=True)
+    app = WijkgesprekApp(guide=guide, database=database, cases=cases)
+    case = cases.case("vader-met-schulden")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        assert "Nog geen pogingen" in str(app.screen.query_one("#case-progress").render())
+        await pilot.press("down", "enter")  # the second case: the father with debts
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        visit = app.screen
+        assert "OEFENEN" in str(visit.query_one(".practice-banner", Static).render())
+
+        await put_question(pilot, "Wat brengt u hier?")  # to the first voice: vader
+        assert f"Gezin: {case.answers('kennismaking')[0]}" in guide_text(app)
+        await pilot.press(*"Hij moet eerst van de schulden af.")
+        await pilot.press("f2", "2", "enter")  # stress
+        await put_question(pilot, "Drinkt u weleens om te ontspannen?")
+        assert "Nu hoort u: Hij drinkt elke avond" in guide_text(app)
+        await pilot.press("f2", "5", "enter")  # veiligheid: ask the child
+        await put_question(pilot, "Is er genoeg eten als je bij papa bent?", down=1)
+        assert "U, aan kind:" in guide_text(app)
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        await pilot.press("1", "enter", "enter", "escape")  # kindcheck: geen zorgen
+        await wait_until(pilot, lambda: app.screen is visit)
+
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReflectionScreen))
+        report = app.screen.report
+        assert "- Besproken: Kennismaking en vraag, Stress en zorgen, Veiligheid" in report
+        assert "U heeft niet gevraagd naar dromen en hoop." in report
+        assert "De kindcheck is gedaan." in report
+        assert "- Gehoord: vader, kind" in report and "- Niet gehoord: moeder" in report
+        assert "### Gevonden (2)" in report and "### Gemist (1)" in report
+        assert "U schreef 1 keer een vorm van 'moeten'." in report
+        assert "| 1 (open) |" in report
+        assert app.screen.query_one(Markdown).source == report
+        await pilot.press("e")
+        exported = list((isolated_home / "Documents" / "wijkgesprek").glob("oefenen-OEF-02-*"))
+        assert len(exported) == 1 and exported[0].read_text(encoding="utf-8") == report
+        assert exported[0].stat().st_mode & 0o777 == 0o600
+
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        progress = str(app.screen.query_one("#case-progress").render())
+        assert "3/6" in progress and "(open)" not in progress
+        assert "Enter begint een nieuwe poging." in progress
+        # A second attempt starts fresh: a new visit, no earlier answers on screen.
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        assert "Nog niets gevraagd" in guide_text(app)
+        assert app.screen.visit_id != visit.visit_id
+
+    assert rows(database, "SELECT count(*) FROM visit") == [(2,)]
+    assert rows(database, "SELECT voice, kind FROM practice_turn ORDER BY id") == [
+        ("vader", LINE),
+        ("vader", FACT),
+        ("kind", FACT),
+    ]
+    # Nothing of it reached the real database: it was not even created.
+    assert not (paths.data_dir() / paths.DATABASE_NAME).exists()
+
+
+async def test_practice_data_cannot_reach_real_search_or_trends(
+    guide: Guide, cases: Cases, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
+    prepare_database(database, practice=True)
+    app = WijkgesprekApp(guide=guide, database=database, cases=cases)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        await pilot.press(*"Zeldzaamwoord in een oefening")
+        await pilot.press("ctrl+s")
+    assert rows(database, "SELECT count(*) FROM note WHERE text LIKE 'Zeldzaam%'") == [(1,)]
+    capsys.readouterr()
+    assert main(["zoek", "zeldzaamwoord", "--json"]) == 0
+    assert "Zeldzaam" not in capsys.readouterr().out
+    assert main(["trends", "--formaat", "csv"]) == 0
+    assert "OEF" not in capsys.readouterr().out
+    assert main(["export", "OEF-01"]) != 0  # unknown household in the real database

@@ -1,0 +1,112 @@
+"""Practice: the reflection on an attempt, its progress over attempts, and its export."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from wijkgesprek.domain.practice import progress_markdown, reflect_attempt
+from wijkgesprek.domain.reflection import reflection_markdown
+from wijkgesprek.errors import WijkError
+from wijkgesprek.store import practice, repo
+from wijkgesprek.text import visible
+
+if TYPE_CHECKING:
+    from wijkgesprek.app import WijkgesprekApp
+    from wijkgesprek.content.cases import PracticeCase, Words
+
+HELP = """\
+# Reflectie
+
+Terugkijken op het oefengesprek: welke onderwerpen u raakte en oversloeg, of u
+naar dromen en hoop vroeg, of de kindcheck is gedaan, wiens stem u hoorde, welke
+verborgen feiten u vond en miste, hoe vaak u 'moeten' of een label of diagnose
+schreef, en welk aanbod u gebruikte. Onderaan staan al uw pogingen met deze
+casus, zodat u ziet wat er beter gaat.
+
+- **E** bewaart de reflectie als Markdown-bestand (alleen voor u leesbaar).
+- **Ctrl+E** sluit deze poging af; de volgende keer begint u opnieuw.
+- **Escape** gaat terug naar het gesprek; de poging blijft open.
+"""
+
+
+class ReflectionScreen(Screen[bool]):
+    """Returns True when the attempt was ended, False when the trainee went back."""
+
+    HELP = HELP
+    BINDINGS = [
+        Binding("e", "export", "Bewaren", id="reflectie-bewaren", tooltip="Bewaar als Markdown"),
+        Binding("ctrl+e", "end", "Poging afsluiten", id="poging-afsluiten", tooltip="Sluit af"),
+        Binding("escape", "back", "Terug naar gesprek", id="reflectie-terug"),
+    ]
+
+    app: WijkgesprekApp
+
+    def __init__(self, visit_id: int, case: PracticeCase, words: Words) -> None:
+        super().__init__()
+        self.visit_id = visit_id
+        self.case = case
+        self.words = words
+        self.report = ""
+        self.number = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            visible(f"OEFENEN · {self.case.titel}"), classes="practice-banner", markup=False
+        )
+        with VerticalScroll(id="reflection"):
+            yield Markdown(id="reflection-text")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Reflectie"
+        store = self.app.store
+        record, entries, turns = store.run(practice.attempt_data, visit_id=self.visit_id)
+        reflection = reflect_attempt(
+            self.case, self.words, record=record, entries=entries, turns=turns
+        )
+        scores = store.run(practice.scores, case=self.case, words=self.words)
+        attempts = store.run(practice.attempts, code=self.case.huishouden.code)
+        self.number = next((a.number for a in attempts if a.visit_id == self.visit_id), 0)
+        self.report = reflection_markdown(self.case, reflection)
+        if scores:
+            self.report += "\n## Voortgang over pogingen\n\n" + progress_markdown(scores)
+        self.query_one(Markdown).update(self.report)
+        self.query_one("#reflection").focus()
+
+    def action_export(self) -> None:
+        from wijkgesprek.export.files import write_private
+        from wijkgesprek.screens.export import default_folder
+
+        folder = default_folder()
+        name = f"oefenen-{self.case.huishouden.code}-poging-{self.number}-{date.today()}.md"
+        path: Path = folder / name
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # The same attempt's reflection, saved again, replaces the older version.
+            write_private(path, self.report.encode("utf-8"), overwrite=True)
+        except WijkError as error:
+            self.notify(str(error), severity="error", timeout=20, markup=False)
+            return
+        except OSError:
+            self.notify(
+                f"De map {folder} kan niet worden aangemaakt.", severity="error", markup=False
+            )
+            return
+        self.notify(f"De reflectie is bewaard in {path}", timeout=15, markup=False)
+
+    def action_end(self) -> None:
+        if self.app.write(repo.end_visit, visit_id=self.visit_id, now=datetime.now(UTC)):
+            self.notify("De poging is afgesloten. Tot de volgende oefening!")
+            self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
