@@ -102,3 +102,58 @@ async def test_the_app_makes_todays_backup_after_the_first_frame(database: Path)
     (backup,) = list_backups(database)
     assert backup.name == f"wijkgesprek-{date.today():%Y-%m-%d}.db"
     assert os.path.getsize(backup) > 0
+
+
+def damage(database: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+    database.write_bytes(b"SQLite format 3\0" + b"\xff" * 4000)
+
+
+@pytest.fixture
+def damaged_with_backup(store: Store, database: Path) -> Path:
+    add(store, "GZ-001")
+    daily_backup(database, today=date(2026, 11, 1))
+    store.engine.dispose()
+    damage(database)
+    return database
+
+
+def test_start_offers_the_newest_backup_for_a_damaged_database(
+    damaged_with_backup: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started: list[Path] = []
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "ja")
+    monkeypatch.setattr(WijkgesprekApp, "run", lambda app: started.append(app.database))
+    assert main([]) == 0
+    captured = capsys.readouterr()
+    assert "beschadigd" in captured.err
+    assert "Teruggezet: wijkgesprek-2026-11-01.db" in captured.out
+    assert started == [damaged_with_backup]
+    assert codes(damaged_with_backup) == ["GZ-001"]
+    (kept,) = (damaged_with_backup.parent / "reservekopieen").glob("voor-herstel-*.db")
+    assert kept.read_bytes().startswith(b"SQLite format 3\0\xff")  # the damaged bytes
+
+
+def test_declining_the_backup_changes_nothing(
+    damaged_with_backup: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = damaged_with_backup.read_bytes()
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "nee")
+    monkeypatch.setattr(WijkgesprekApp, "run", lambda app: pytest.fail("the app started"))
+    assert main([]) == 1
+    assert "niet gewijzigd" in capsys.readouterr().err
+    assert damaged_with_backup.read_bytes() == before
+
+
+def test_without_a_keyboard_the_message_names_the_newest_backup(
+    damaged_with_backup: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    monkeypatch.setattr(WijkgesprekApp, "run", lambda app: pytest.fail("the app started"))
+    assert main([]) == 1
+    err = capsys.readouterr().err
+    assert "beschadigd" in err and "wijkgesprek-2026-11-01.db" in err
+    assert "Traceback" not in err

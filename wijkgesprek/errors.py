@@ -49,6 +49,10 @@ class StoreError(WijkError):
     """The database or data folder cannot be used."""
 
 
+class DamagedDatabase(StoreError):
+    """The database file is damaged (or not SQLite); a backup may be put back."""
+
+
 class UsageError(WijkError):
     """The command line was used wrongly."""
 

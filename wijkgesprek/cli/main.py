@@ -253,7 +253,16 @@ def start_app(args: argparse.Namespace) -> int:
     name = paths.PRACTICE_DATABASE_NAME if practice else paths.DATABASE_NAME
     database = paths.data_dir(args.data_dir) / name
     if not is_ready(database, practice=practice):
-        prepare_database(database, practice=practice)
+        from wijkgesprek.errors import DamagedDatabase
+
+        try:
+            prepare_database(database, practice=practice)
+        except DamagedDatabase as problem:
+            from wijkgesprek.cli.restore import offer_latest_backup
+
+            if practice or not offer_latest_backup(database, problem):
+                raise
+            prepare_database(database)
     network = tuple(args.network or config.network or (paths.shipped_network(),))
 
     from wijkgesprek.app import WijkgesprekApp

@@ -56,3 +56,31 @@ def restore(args: argparse.Namespace) -> int:
     if kept:
         print(f"De vorige database is bewaard als {kept}.")
     return 0
+
+
+def offer_latest_backup(database: Path, problem: WijkError) -> bool:
+    """The database is damaged: offer to put the newest backup back (on a terminal).
+    True when it was put back; otherwise the problem is raised with the backup named."""
+    from wijkgesprek.store.backup import list_backups
+    from wijkgesprek.store.backup import restore as put_back
+
+    backups = list_backups(database)
+    if not backups:
+        raise problem
+    newest = backups[0]
+    if not sys.stdin.isatty():
+        raise type(problem)(
+            f"{problem} De nieuwste reservekopie is {newest.name}; zet die terug met "
+            "'wijkgesprek herstel'."
+        )
+    print(problem, file=sys.stderr)
+    answer = input(
+        f"De nieuwste reservekopie is {newest.name}. Terugzetten en verdergaan? De "
+        "beschadigde database wordt eerst bewaard. Typ ja: "
+    )
+    if answer.strip().casefold() != "ja":
+        print("Er is niets veranderd.", file=sys.stderr)
+        raise WijkError("wijkgesprek is gestopt; de database is niet gewijzigd.")
+    kept = put_back(database, newest, now=datetime.now())
+    print(f"Teruggezet: {newest.name}. De beschadigde database is bewaard als {kept}.")
+    return True

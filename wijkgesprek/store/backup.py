@@ -61,6 +61,19 @@ def daily_backup(database: Path, *, today: date, keep: int = 7) -> Path | None:
     return made
 
 
+def copy_before_migration(database: Path, *, version: int, now: datetime) -> Path:
+    """Keep the database as it is before a migration step changes it (never rotated)."""
+    folder = backup_folder(database)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    target = folder / f"voor-migratie-{database.stem}-v{version}-{now:%Y%m%d-%H%M%S}.db"
+    partial = target.with_suffix(".tmp")
+    _copy(database, partial)
+    os.chmod(partial, 0o600)
+    os.replace(partial, target)
+    return target
+
+
 def check_backup(path: Path) -> None:
     """Refuse a file that is not an intact wijkgesprek database (Dutch StoreError)."""
     from wijkgesprek.store.schema import APPLICATION_ID

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, event
 from sqlmodel import create_engine
 
-from wijkgesprek.errors import StoreError
-from wijkgesprek.store.schema import explain
+from wijkgesprek.errors import DamagedDatabase, StoreError
+from wijkgesprek.store.schema import explain, is_damage
 
 T = TypeVar("T")
 
@@ -44,11 +44,16 @@ class Store:
     def run(self, function: Callable[..., T], /, **kwargs: Any) -> T:
         """Run ``function(session=..., **kwargs)``; a database that cannot be used (disk
         full, read-only, locked too long, damaged) becomes a Dutch ``StoreError``."""
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DatabaseError, IntegrityError
         from sqlmodel import Session
 
         try:
             with Session(self.engine) as session:
                 return function(session=session, **kwargs)
-        except OperationalError as error:
-            raise StoreError(explain(self.path, error.orig)) from None
+        except IntegrityError:
+            raise  # a mistake in wijkgesprek itself, not something the user met
+        except DatabaseError as error:  # full, read-only, locked, damaged
+            damaged = is_damage(error.orig)
+            raise (DamagedDatabase if damaged else StoreError)(
+                explain(self.path, error.orig)
+            ) from None

@@ -7,7 +7,8 @@ first frame. The ORM (``store.models``) is only imported afterwards.
 
 The migration ladder starts at version 1. Each step runs in one transaction
 and raises ``PRAGMA user_version``; a database with a higher version than
-``SCHEMA_VERSION`` is refused, never touched.
+``SCHEMA_VERSION`` is refused, never touched. Before an existing database is
+upgraded, a copy is kept in ``reservekopieen/voor-migratie-*.db``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wijkgesprek.errors import StoreError
+from wijkgesprek.errors import DamagedDatabase, StoreError
 
 if TYPE_CHECKING:
     import sqlite3
@@ -319,6 +320,12 @@ def prepare_database(path: Path, *, practice: bool = False) -> int:
                 f"(schema {version}; deze versie kent tot en met {SCHEMA_VERSION}). Werk "
                 "wijkgesprek bij. De database is niet gewijzigd."
             )
+        if 0 < version < SCHEMA_VERSION:  # an upgrade: keep the old file first
+            from datetime import datetime
+
+            from wijkgesprek.store.backup import copy_before_migration
+
+            copy_before_migration(path, version=version, now=datetime.now())
         connection = _connect(path)
         try:
             _private(path)
@@ -341,7 +348,8 @@ def prepare_database(path: Path, *, practice: bool = False) -> int:
         for suffix in ("-wal", "-shm"):
             _private(path.with_name(path.name + suffix))
     except sqlite3.DatabaseError as error:
-        raise StoreError(explain(path, error)) from None
+        damaged = is_damage(error)
+        raise (DamagedDatabase if damaged else StoreError)(explain(path, error)) from None
     except PermissionError:
         raise StoreError(
             f"De database {path} kan niet worden geopend: geen toegang. Pas de rechten aan "
@@ -370,9 +378,14 @@ def _private(path: Path) -> None:
         os.chmod(path, 0o600)
 
 
+def is_damage(error: BaseException | None) -> bool:
+    text = str(error).lower()
+    return "not a database" in text or "malformed" in text or "corrupt" in text
+
+
 def explain(path: Path, error: BaseException | None) -> str:
     text = str(error).lower()
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
+    if is_damage(error):
         return (
             f"De database {path} is beschadigd of geen SQLite-bestand. Er is niets "
             "overschreven. Zet een reservekopie terug met 'wijkgesprek herstel' of kies "

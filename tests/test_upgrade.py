@@ -1,0 +1,101 @@
+"""Upgrades: a database from every released schema version (``tests/fixtures/schema-vN.db``,
+made by that release's ladder and never regenerated) migrates to the current one with all
+its data, and a copy of the old file is kept first."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from wijkgesprek.store import repo
+from wijkgesprek.store.backup import backup_folder
+from wijkgesprek.store.engine import Store
+from wijkgesprek.store.schema import SCHEMA_VERSION, prepare_database
+from wijkgesprek.store.search import search
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE_VERSIONS = sorted(
+    int(match.group(1))
+    for path in FIXTURES.glob("schema-v*.db")
+    if (match := re.fullmatch(r"schema-v(\d+)\.db", path.name))
+)
+
+
+def test_there_is_a_fixture_for_every_released_version() -> None:
+    assert list(range(1, SCHEMA_VERSION + 1)) == FIXTURE_VERSIONS
+
+
+@pytest.fixture(params=FIXTURE_VERSIONS, ids=lambda version: f"v{version}")
+def upgraded(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[int, Path]:
+    version: int = request.param
+    database = tmp_path / "data" / "wijkgesprek.db"
+    database.parent.mkdir(mode=0o700)
+    shutil.copy(FIXTURES / f"schema-v{version}.db", database)
+    assert prepare_database(database) == SCHEMA_VERSION
+    return version, database
+
+
+def test_every_version_upgrades_with_all_its_data(upgraded: tuple[int, Path]) -> None:
+    version, database = upgraded
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    store = Store(database)
+    try:
+        history = store.run(repo.get_household, code="GZ-101")
+        first = history.visits[0]
+        assert first.record.notes["stress"].text.startswith("Schulden bij de woningcorporatie")
+        assert first.record.notes["stress"].themes == ("geldzorgen",)
+        assert [a.wat for a in first.record.agreements] == ["Aanmelden schuldhulp"]
+        assert str(first.record.next_contact) == "2025-03-18"
+        assert history.age_groups == ("0-4", "4-12")
+        # Notes written before full-text search existed are found too.
+        hits = store.run(search, text="woningcorporatie")
+        assert [hit.household_code for hit in hits] == ["GZ-101"]
+        assert [h.household_code for h in store.run(search, text="cafe")] == ["GZ-102"]
+        if version >= 2:
+            assert [(r.naam, r.state) for r in history.referrals] == [
+                ("Schuldhulp Noord", "aangemeld")
+            ]
+            assert first.record.gaps == ("eenzaamheid",)
+        if version >= 3:
+            assert {e.kind for e in first.safety} == {"kindcheck", "schaal"}
+        if version >= 4:
+            assert first.record.agreements[0].status == "gedaan"
+            assert [c.text for c in first.corrections] == [
+                "Aanvulling: de huurachterstand is betaald."
+            ]
+        # And the upgraded database takes new data.
+        visit_id = store.run(
+            repo.start_visit,
+            code="GZ-101",
+            wijk="Noord",
+            age_groups=["4-12"],
+            now=first.record.started_at,
+        )
+        store.run(
+            repo.save_note,
+            visit_id=visit_id,
+            topic="netwerk",
+            text="Opa helpt.",
+            now=first.record.started_at,
+        )
+    finally:
+        store.engine.dispose()
+
+
+def test_a_copy_is_kept_before_an_upgrade(upgraded: tuple[int, Path]) -> None:
+    version, database = upgraded
+    copies = sorted(backup_folder(database).glob("voor-migratie-*.db"))
+    if version == SCHEMA_VERSION:
+        assert copies == []  # nothing to upgrade, nothing copied
+        return
+    assert len(copies) == 1 and f"-v{version}-" in copies[0].name
+    assert copies[0].stat().st_mode & 0o777 == 0o600
+    with sqlite3.connect(copies[0]) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == version
+        assert connection.execute("SELECT count(*) FROM note").fetchone()[0] == 3
