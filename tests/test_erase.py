@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from helpers import SIZE, wait_until
+from textual.command import CommandList
+from textual.widgets import Input, Static
 
+from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.cli import main
+from wijkgesprek.config import Config, load_config
+from wijkgesprek.content.questions import load_guide
+from wijkgesprek.domain.retention import past_retention, years_before
 from wijkgesprek.domain.safety import SIGNAL
+from wijkgesprek.domain.visit import HouseholdRow
+from wijkgesprek.errors import ConfigError
+from wijkgesprek.paths import shipped_questions
+from wijkgesprek.screens.erase import EraseScreen
+from wijkgesprek.screens.history import HistoryScreen
+from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.search import search
@@ -105,3 +119,131 @@ def test_nothing_is_erased_without_the_right_code(
     assert main(args) == 1
     assert message in capsys.readouterr().err
     assert [row.code for row in store.run(repo.list_households)] == ["GZ-001"]
+
+
+# -- erasing from the app, and retention --------------------------------------------------
+
+OLD = datetime(2001, 3, 1, 10, 0, tzinfo=UTC)
+
+
+def old_household(store: Store, code: str, when: datetime = OLD) -> None:
+    visit = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=[], now=when)
+    store.run(repo.save_note, visit_id=visit, topic="stress", text=f"{code} Grutto-oud", now=when)
+    store.run(repo.end_visit, visit_id=visit, now=when)
+
+
+def app_for(database: Path, config: Config | None = None) -> WijkgesprekApp:
+    return WijkgesprekApp(
+        guide=load_guide(shipped_questions()), database=database, config=config or Config()
+    )
+
+
+async def test_erase_from_the_history_screen_needs_the_typed_code(
+    store: Store, database: Path
+) -> None:
+    fill(store, "GZ-001", "WEG")
+    fill(store, "GZ-002", "BLIJFT")
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("g")  # the first row: GZ-002 or GZ-001, both visited at NOW
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        code = app.screen.code
+        await pilot.press("w")
+        await wait_until(pilot, lambda: isinstance(app.screen, EraseScreen))
+        await pilot.press(*"GZ-999", "enter")
+        assert "niets gewist" in str(app.screen.query_one("#form-error", Static).render())
+        assert len(store.run(repo.list_households)) == 2
+        field = app.screen.query_one(Input)
+        field.value = ""
+        await pilot.press(*code.lower(), "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await wait_until(pilot, lambda: len(app.screen.rows) == 1)
+    kept = "GZ-002" if code == "GZ-001" else "GZ-001"
+    assert [row.code for row in store.run(repo.list_households)] == [kept]
+    gone = "wegmarker" if code == "GZ-001" else "blijftmarker"
+    assert gone.encode() not in raw_bytes(database)
+
+
+def test_years_before_and_past_retention() -> None:
+    assert years_before(date(2028, 2, 29), 5) == date(2023, 2, 28)
+    rows = [
+        HouseholdRow("GZ-001", "Noord", (), OLD, None),
+        HouseholdRow("GZ-002", "Noord", (), OLD, open_visit_id=3),  # open: never past
+        HouseholdRow("GZ-003", "Noord", (), datetime(2021, 11, 26, 12, tzinfo=UTC), None),
+        HouseholdRow("GZ-004", "Noord", (), datetime(2021, 11, 24, 12, tzinfo=UTC), None),
+        HouseholdRow("GZ-005", "Noord", (), None, None),
+    ]
+    past = past_retention(rows, today=date(2026, 11, 25), years=5)
+    assert [row.code for row in past] == ["GZ-001", "GZ-004"]
+
+
+def test_bewaartermijn_lists_and_erases_on_request(
+    store: Store,
+    database: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    old_household(store, "GZ-001")
+    fill(store, "GZ-002", "BLIJFT")
+    store.engine.dispose()
+    monkeypatch.setattr("wijkgesprek.cli.common.today", lambda: date(2026, 11, 25))
+    assert main(["bewaartermijn"]) == 0
+    out = capsys.readouterr().out
+    assert "bewaartermijn van 20 jaar" in out and "GZ-001  01-03-2001" in out
+    assert "GZ-002" not in out
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    assert main(["bewaartermijn", "--wis"]) == 2  # no keyboard and no --ja
+    assert b"Grutto-oud" in raw_bytes(database)
+    assert main(["bewaartermijn", "--wis", "--ja"]) == 0
+    assert "1 huishouden(s) gewist, met 1 bezoek(en)" in capsys.readouterr().out
+    assert b"Grutto-oud" not in raw_bytes(database)
+    assert [row.code for row in store.run(repo.list_households)] == ["GZ-002"]
+
+
+def test_bewaartermijn_follows_the_config(
+    store: Store, database: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    old_household(store, "GZ-001", datetime(2024, 1, 1, tzinfo=UTC))
+    store.engine.dispose()
+    assert main(["bewaartermijn"]) == 0
+    assert "Geen huishoudens over de bewaartermijn van 20 jaar." in capsys.readouterr().out
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.toml").write_text("bewaartermijn = 1\n", encoding="utf-8")
+    assert main(["bewaartermijn"]) == 0
+    assert "GZ-001" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value", ["0", "101", '"vijf"', "true"])
+def test_a_wrong_bewaartermijn_is_named(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f"bewaartermijn = {value}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"config\.toml: 'bewaartermijn' moet een aantal jaren"):
+        load_config(path)
+
+
+async def test_the_app_offers_to_erase_households_past_retention(
+    store: Store, database: Path
+) -> None:
+    old_household(store, "GZ-001")
+    old_household(store, "GZ-003")
+    fill(store, "GZ-002", "BLIJFT")
+    app = app_for(database, Config(retention_years=5))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        home = app.screen
+        status = str(home.query_one("#home-status", Static).render())
+        assert "2 over de bewaartermijn" in status
+        await pilot.press("ctrl+p", *"bewaartermijn")
+        results = app.screen.query_one(CommandList)
+        await wait_until(  # the palette searches asynchronously
+            pilot,
+            lambda: results.option_count and "Bewaartermijn" in str(results.options[0].prompt),
+        )
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, EraseScreen))
+        assert "GZ-001, GZ-003" in str(app.screen.query_one(".hint", Static).render())
+        await pilot.press(*"WISSEN", "enter")
+        await wait_until(pilot, lambda: app.screen is home and len(home.rows) == 1)
+        assert "bewaartermijn" not in str(home.query_one("#home-status", Static).render())
+    assert b"Grutto-oud" not in raw_bytes(database)

@@ -14,6 +14,7 @@ from wijkgesprek.paths import shipped_questions
 from wijkgesprek.screens.agreements import AgreementsScreen
 from wijkgesprek.screens.visit import VisitScreen
 from wijkgesprek.store import repo
+from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import prepare_database
 
 SECRET = "GEHEIM-moeder-vertelt-over-schulden"
@@ -75,3 +76,20 @@ async def test_an_unexpected_error_ends_with_a_sentence_without_data(
     printed = " ".join("".join(capsys.readouterr()).split())  # what the terminal shows
     assert "wijkgesprek moest stoppen door een onverwachte fout (RuntimeError" in printed
     assert SECRET not in printed and "Traceback" not in printed
+
+
+async def test_leaving_the_app_another_way_still_saves_without_an_error(
+    app: WijkgesprekApp,
+) -> None:
+    """Closing without Ctrl+Q (e.g. the terminal closes): the unmount saves the note."""
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press(*"Net getypt")
+        app.exit()  # before the autosave timer
+    assert app.return_code == 0
+    store = Store(app.database)
+    try:
+        (visit,) = [row.open_visit_id for row in store.run(repo.list_households)]
+        assert store.run(repo.get_visit, visit_id=visit).notes["kennismaking"].text == "Net getypt"
+    finally:
+        store.engine.dispose()

@@ -6,6 +6,7 @@ Example (all keys optional)::
     vragen = "~/wijkteam/vragen.yaml"
     netwerk = ["regio.yaml", "noord.yaml"]   # later files win for the same entry
     reservekopieen = 7                       # daily backups kept
+    bewaartermijn = 20                       # years after the last visit (retention)
 
     [toetsen]                     # binding id = key(s), see F1 in the app
     afronden = "f10"
@@ -20,7 +21,9 @@ from pathlib import Path
 from wijkgesprek.errors import ConfigError
 
 THEMES = {"licht": "textual-light", "donker": "textual-dark"}
-_KNOWN_KEYS = ("kleuren", "vragen", "netwerk", "toetsen", "reservekopieen")
+_KNOWN_KEYS = ("kleuren", "vragen", "netwerk", "toetsen", "reservekopieen", "bewaartermijn")
+RETENTION_YEARS = 20
+"""Default retention: the Jeugdwet's 20 years for a youth-care file; teams may choose less."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class Config:
     network: tuple[Path, ...] = ()
     backups: int = 7
     """How many daily backups are kept (``reservekopieen``)."""
+    retention_years: int = RETENTION_YEARS
+    """Households not visited for this many years are past retention (``bewaartermijn``)."""
     keymap: dict[str, str] = field(default_factory=dict)
 
 
@@ -79,6 +84,12 @@ def load_config(path: Path) -> Config:
     if not isinstance(backups, int) or isinstance(backups, bool) or not 1 <= backups <= 365:
         problems.append(f"{path}: 'reservekopieen' moet een getal van 1 tot en met 365 zijn.")
         backups = 7
+    retention = data.get("bewaartermijn", RETENTION_YEARS)
+    if not isinstance(retention, int) or isinstance(retention, bool) or not 1 <= retention <= 100:
+        problems.append(
+            f"{path}: 'bewaartermijn' moet een aantal jaren zijn, van 1 tot en met 100."
+        )
+        retention = RETENTION_YEARS
     keymap = data.get("toetsen", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         problems.append(
@@ -92,6 +103,7 @@ def load_config(path: Path) -> Config:
         questions=(path.parent / Path(questions).expanduser()) if questions else None,
         network=tuple(path.parent / Path(item).expanduser() for item in network),
         backups=backups,
+        retention_years=retention,
         keymap=dict(keymap),
     )
 

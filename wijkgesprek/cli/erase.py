@@ -40,18 +40,75 @@ def erase(args: argparse.Namespace) -> int:
         confirmation = input(f"Typ {code} om alles van dit huishouden te wissen: ")
     if normalise_code(confirmation) != code:
         raise WijkError("De code klopt niet; er is niets gewist.")
-    from wijkgesprek.store import repo
     from wijkgesprek.store.engine import Store
-    from wijkgesprek.store.schema import prepare_database, scrub
+    from wijkgesprek.store.erase import erase_households
+    from wijkgesprek.store.schema import prepare_database
 
     prepare_database(database)
     store = Store(database)
     try:
-        visits = store.run(repo.erase_household, code=code)
+        visits = erase_households(store, [code])
     except LookupError:
         raise WijkError(f"Huishouden {code} bestaat niet; er is niets gewist.") from None
     finally:
         store.engine.dispose()
-    scrub(database)
     print(f"Huishouden {code} is gewist, met {visits} bezoek(en).")
+    return 0
+
+
+def add_retention_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    retention = sub.add_parser(
+        "bewaartermijn",
+        help="huishoudens die langer dan de bewaartermijn niet bezocht zijn (en wissen)",
+        description="Toon de huishoudens waarvan het laatste bezoek langer geleden is dan "
+        "de bewaartermijn (instelling 'bewaartermijn', standaard 20 jaar). Met --wis "
+        "worden ze na bevestiging volledig gewist.",
+    )
+    retention.add_argument("--wis", action="store_true", help="wis deze huishoudens")
+    retention.add_argument(
+        "--ja", action="store_true", help="niet om bevestiging vragen (alleen met --wis)"
+    )
+
+
+def retention(args: argparse.Namespace) -> int:
+    from wijkgesprek.cli.common import today
+    from wijkgesprek.config import load_config
+    from wijkgesprek.domain.retention import past_retention
+    from wijkgesprek.store import repo
+    from wijkgesprek.store.engine import Store
+    from wijkgesprek.store.erase import erase_households
+    from wijkgesprek.store.schema import prepare_database
+
+    years = load_config(paths.config_file()).retention_years
+    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+    if not database.exists():
+        print("Er zijn nog geen gegevens.")
+        return 0
+    prepare_database(database)
+    store = Store(database)
+    try:
+        rows = past_retention(store.run(repo.list_households), today=today(), years=years)
+        if not rows:
+            print(f"Geen huishoudens over de bewaartermijn van {years} jaar.")
+            return 0
+        print(f"Over de bewaartermijn van {years} jaar (laatste bezoek):")
+        for row in rows:
+            assert row.last_visit is not None
+            print(f"  {row.code}  {row.last_visit.astimezone():%d-%m-%Y}")
+        if not args.wis:
+            print("Wissen: wijkgesprek bewaartermijn --wis")
+            return 0
+        if not args.ja:
+            if not sys.stdin.isatty():
+                raise UsageError(
+                    "wijkgesprek bewaartermijn: bevestig met --ja (er is geen toetsenbord)."
+                )
+            answer = input(f"Typ WISSEN om deze {len(rows)} huishouden(s) te wissen: ")
+            if answer.strip() != "WISSEN":
+                print("Er is niets gewist.")
+                return 1
+        visits = erase_households(store, [row.code for row in rows])
+    finally:
+        store.engine.dispose()
+    print(f"{len(rows)} huishouden(s) gewist, met {visits} bezoek(en).")
     return 0

@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     follow.add_argument(
         "--alles", action="store_true", help="ook vervolgcontacten die verder weg liggen"
     )
-    from wijkgesprek.cli.erase import add_erase_command
+    from wijkgesprek.cli.erase import add_erase_command, add_retention_command
     from wijkgesprek.cli.exchange import add_exchange_commands
     from wijkgesprek.cli.restore import add_restore_command
     from wijkgesprek.cli.trends import add_trends_command
@@ -133,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_exchange_commands(sub)
     add_trends_command(sub)
     add_erase_command(sub)
+    add_retention_command(sub)
     add_restore_command(sub)
     find = sub.add_parser(
         "zoek",
@@ -205,10 +206,10 @@ def run(args: argparse.Namespace) -> int:
         from wijkgesprek.cli.restore import restore
 
         return restore(args)
-    if args.command == "wis":
-        from wijkgesprek.cli.erase import erase
+    if args.command in ("wis", "bewaartermijn"):
+        from wijkgesprek.cli.erase import erase, retention
 
-        return erase(args)
+        return erase(args) if args.command == "wis" else retention(args)
     if args.command == "trends":
         from wijkgesprek.cli.trends import trends
 

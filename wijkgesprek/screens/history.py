@@ -41,6 +41,8 @@ bezoeken heen.
   onder de oorspronkelijke aantekening.
 - **E** exporteert: het dossier (van dit bezoek of het hele huishouden), een
   gezinsversie in gewone taal, of een overdracht voor een collega.
+- **W** wist dit huishouden voorgoed, met alles erop en eraan, nadat u de
+  gezinscode heeft getypt (bijvoorbeeld op verzoek van het gezin, AVG).
 - **Escape** gaat terug naar de huishoudens.
 """
 
@@ -66,6 +68,13 @@ class HistoryScreen(Screen[None]):
             "Exporteren",
             id="exporteren",
             tooltip="Dossier, gezinsversie of overdracht als bestand",
+        ),
+        Binding(
+            "w",
+            "erase",
+            "Wissen",
+            id="wissen",
+            tooltip="Wis dit huishouden voorgoed (na het typen van de gezinscode)",
         ),
     ]
 
@@ -206,6 +215,24 @@ class HistoryScreen(Screen[None]):
                 self.notify(f"Bewaard in {path}", timeout=10, markup=False)
 
         self.app.push_screen(ExportScreen(self.code, visit.record.id), done)
+
+    def action_erase(self) -> None:
+        from wijkgesprek.screens.erase import EraseScreen
+
+        visits = len(self.history.visits) if self.history else 0
+        explanation = (
+            f"Alles van huishouden {self.code} wordt gewist: {visits} bezoek(en) met "
+            "aantekeningen, afspraken, verwijzingen en veiligheidsgegevens. Dit kan niet "
+            "ongedaan worden."
+        )
+
+        def done(erased: bool | None) -> None:
+            if erased:
+                self.dismiss()
+
+        self.app.push_screen(
+            EraseScreen([self.code], confirm_word=self.code, explanation=explanation), done
+        )
 
     def action_back(self) -> None:
         self.dismiss()

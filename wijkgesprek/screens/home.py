@@ -139,7 +139,11 @@ class HomeScreen(Screen[None]):
             )
         status = self.query_one("#home-status", Static)
         if rows:
-            status.update(f"{len(rows)} huishouden(s). Enter opent, n begint een nieuw huisbezoek.")
+            past = self._past_retention()
+            extra = f" {len(past)} over de bewaartermijn: Ctrl+P, Bewaartermijn." if past else ""
+            status.update(
+                f"{len(rows)} huishouden(s). Enter opent, n begint een nieuw huisbezoek.{extra}"
+            )
         else:
             status.update("Nog geen huishoudens. Druk op n voor een nieuw huisbezoek.")
         table.display = bool(rows)
@@ -178,6 +182,33 @@ class HomeScreen(Screen[None]):
 
     def commands(self) -> Iterator[SystemCommand]:
         yield SystemCommand("Nieuw huisbezoek", "Begin een huisbezoek (n)", self.action_new_visit)
+        yield SystemCommand(
+            "Bewaartermijn",
+            "Huishoudens die langer dan de bewaartermijn niet bezocht zijn, en wissen",
+            self.action_retention,
+        )
+
+    def _past_retention(self) -> list[HouseholdRow]:
+        from wijkgesprek.domain.retention import past_retention
+
+        return past_retention(self.rows, today=date.today(), years=self.app.config.retention_years)
+
+    def action_retention(self) -> None:
+        past = self._past_retention()
+        years = self.app.config.retention_years
+        if not past:
+            self.notify(f"Geen huishoudens over de bewaartermijn van {years} jaar.")
+            return
+        from wijkgesprek.screens.erase import EraseScreen
+
+        listed = ", ".join(row.code for row in past[:12]) + (" …" if len(past) > 12 else "")
+        explanation = (
+            f"{len(past)} huishouden(s) zijn langer dan {years} jaar niet bezocht: {listed}. "
+            "Ze worden met alles erop en eraan gewist. Dit kan niet ongedaan worden."
+        )
+        self.app.push_screen(
+            EraseScreen([row.code for row in past], confirm_word="WISSEN", explanation=explanation)
+        )
 
     def action_new_visit(self) -> None:
         from wijkgesprek.screens.new_visit import NewVisitScreen

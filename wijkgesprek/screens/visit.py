@@ -284,8 +284,9 @@ class VisitScreen(Screen[None]):
         if self._save() and self.is_attached:
             self._update_note_label(f"opgeslagen {datetime.now().strftime('%H:%M')}")
 
-    def _save(self) -> bool:
-        """Write the note to the database; True when something was written."""
+    def _save(self, *, refresh: bool = True) -> bool:
+        """Write the note to the database; True when something was written. ``refresh``
+        updates the topic list (not while the screen is being taken down)."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
@@ -309,7 +310,7 @@ class VisitScreen(Screen[None]):
         self.record = replace(
             self.record, notes={**self.record.notes, self.topic_id: replace(note, text=text)}
         )
-        if was_touched != is_touched(self.topic_id, self.record) and self.is_attached:
+        if refresh and was_touched != is_touched(self.topic_id, self.record):
             self._refresh_topics()
         return True
 
@@ -318,7 +319,7 @@ class VisitScreen(Screen[None]):
         self.flush()
 
     def on_unmount(self) -> None:
-        self._save()
+        self._save(refresh=False)  # the widgets are already going
 
     # -- actions --------------------------------------------------------------
 

@@ -1,0 +1,88 @@
+"""Erasing for good, from the app: the user types a word (the household code, or WISSEN)
+before anything is removed. Used by the history screen (one household) and by the
+retention list (every household past the bewaartermijn)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from wijkgesprek.errors import WijkError
+from wijkgesprek.widgets.field import field
+
+if TYPE_CHECKING:
+    from wijkgesprek.app import WijkgesprekApp
+
+HELP = """\
+# Wissen
+
+Wissen haalt huishoudens **volledig** weg: alle bezoeken, aantekeningen,
+afspraken, verwijzingen, veiligheidsgegevens en de zoekgegevens. De tekst wordt
+ook in het bestand overschreven. Dit kan niet ongedaan worden.
+
+Typ het gevraagde woord en druk op **Enter**. **Escape** annuleert; er wordt dan
+niets gewist.
+"""
+
+
+class EraseScreen(ModalScreen[bool]):
+    """Returns True when the households were erased."""
+
+    HELP = HELP
+    BINDINGS = [Binding("escape", "cancel", "Annuleren", id="wissen-annuleren")]
+
+    app: WijkgesprekApp
+
+    def __init__(self, codes: Sequence[str], *, confirm_word: str, explanation: str) -> None:
+        super().__init__()
+        self.codes = tuple(codes)
+        self.confirm_word = confirm_word
+        self.explanation = explanation
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="erase-dialog", classes="dialog"):
+            yield Static("Wissen, voorgoed", classes="dialog-title")
+            yield Static(self.explanation, classes="hint", markup=False)
+            yield field(f"Typ {self.confirm_word}", Input(id="erase-confirm", compact=True))
+            yield Static("", id="form-error", classes="form-error", markup=False)
+            yield Static("Enter wist · Escape annuleert", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#erase-confirm").focus()
+
+    @on(Input.Submitted, "#erase-confirm")
+    def _confirmed(self, event: Input.Submitted) -> None:
+        if event.value.strip().upper() != self.confirm_word.upper():
+            self.query_one("#form-error", Static).update(
+                f"Typ precies {self.confirm_word} om te wissen; er is niets gewist."
+            )
+            return
+        from wijkgesprek.store.erase import erase_households
+
+        try:
+            erase_households(self.app.store, self.codes)
+        except (WijkError, OSError):
+            self.query_one("#form-error", Static).update(
+                "Wissen is niet (helemaal) gelukt. Probeer het opnieuw of gebruik "
+                "'wijkgesprek wis' op de opdrachtregel."
+            )
+            return
+        except LookupError:
+            pass  # erased meanwhile, from another window
+        count = len(self.codes)
+        self.notify(
+            f"Huishouden {self.codes[0]} is gewist."
+            if count == 1
+            else f"{count} huishoudens zijn gewist."
+        )
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
