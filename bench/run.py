@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from importlib.util import find_spec
 
+import encryption
 import history
 import keystroke
 import network
@@ -31,6 +32,7 @@ BENCHMARKS: dict[str, Callable[[Options], list[Result]]] = {
     "search": search.bench,
     "history": history.bench,
     "trends": trends.bench,
+    "encryption": encryption.bench,
 }
 
 

@@ -10,13 +10,15 @@ import pytest
 from wijkgesprek import paths
 from wijkgesprek.content.model import Guide
 from wijkgesprek.content.questions import load_guide
+from wijkgesprek.store import crypto
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import prepare_database
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Keep every test (and every subprocess it starts) away from the real home folder."""
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Keep every test (and every subprocess it starts) away from the real home folder,
+    and every test starts without a database passphrase."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -24,7 +26,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("WIJKGESPREK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("WIJKGESPREK_CONFIG_DIR", str(tmp_path / "config"))
-    return home
+    yield home
+    crypto.forget()
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -68,6 +70,14 @@ class WijkgesprekApp(App[None]):
             tooltip="Het nummer van Veilig Thuis: 0800-2000",
         ),
         Binding(
+            "ctrl+l",
+            "lock",
+            "Vergrendelen",
+            id="vergrendelen",
+            show=False,
+            tooltip="Vergrendel wijkgesprek tot het wachtwoord is getypt (versleutelde database)",
+        ),
+        Binding(
             "ctrl+t",
             "toggle_colours",
             "Licht/donker",
@@ -100,6 +110,7 @@ class WijkgesprekApp(App[None]):
         """The sociale kaart, once loaded (after the first frame); empty when it failed."""
         self.network_problem = ""
         self.discreet = False
+        self._last_input = time.monotonic()
 
     @property
     def guide(self) -> Guide:
@@ -140,6 +151,9 @@ class WijkgesprekApp(App[None]):
         self._load_network()
         if self.cases is None:  # practice conversations need no daily backup
             self._daily_backup()
+        if self.encrypted and self.config.lock_minutes > 0:
+            every = min(10.0, self.config.lock_minutes * 60 / 4)
+            self.set_interval(every, self._lock_when_idle, name="vergrendelen")
 
     @work(thread=True, exclusive=True, group="backup")
     def _daily_backup(self) -> None:
@@ -195,7 +209,42 @@ class WijkgesprekApp(App[None]):
         if isinstance(event, events.Paste) and not event.is_forwarded:
             # One place for every field: pasted control codes become visible symbols.
             event.text = clean_typed(event.text)
+        if isinstance(event, events.Key | events.Paste | events.MouseDown):
+            self._last_input = time.monotonic()
         await super().on_event(event)
+
+    # -- the lock (only with an encrypted database) ------------------------------
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the database was unlocked with a passphrase in this process."""
+        crypto = sys.modules.get("wijkgesprek.store.crypto")
+        return crypto is not None and crypto.is_unlocked() and self.cases is None
+
+    def _lock_when_idle(self) -> None:
+        if time.monotonic() - self._last_input >= self.config.lock_minutes * 60:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        from wijkgesprek.screens.lock import LockScreen
+
+        if not self.encrypted:
+            self.notify(
+                "Vergrendelen kan met een versleutelde database ('wijkgesprek versleutel').",
+                markup=False,
+            )
+            return
+        if any(isinstance(screen, LockScreen) for screen in self.screen_stack):
+            return
+        self._flush_all()
+        self.push_screen(LockScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from wijkgesprek.screens.lock import LockScreen
+
+        if isinstance(self.screen, LockScreen):  # nothing but help and stopping
+            return action in ("help", "quit", "lock")
+        return True
 
     # -- errors: never a traceback, never personal data --------------------------
 
@@ -266,11 +315,14 @@ class WijkgesprekApp(App[None]):
     def action_help_quit(self) -> None:
         self.notify("Stoppen doet u met Ctrl+Q; alles wordt eerst opgeslagen.")
 
-    async def action_quit(self) -> None:
+    def _flush_all(self) -> None:
         for screen in self.screen_stack:
             flush = getattr(screen, "flush", None)
             if callable(flush):
                 flush()
+
+    async def action_quit(self) -> None:
+        self._flush_all()
         self.exit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -282,6 +334,11 @@ class WijkgesprekApp(App[None]):
             "Discreet",
             "Verberg of toon de details van de veiligheidscheck (Ctrl+G)",
             self.action_discreet,
+        )
+        yield SystemCommand(
+            "Vergrendelen",
+            "Vergrendel tot het wachtwoord is getypt (Ctrl+L, versleutelde database)",
+            self.action_lock,
         )
         yield SystemCommand(
             "Licht/donker",

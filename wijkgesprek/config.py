@@ -7,6 +7,8 @@ Example (all keys optional)::
     netwerk = ["regio.yaml", "noord.yaml"]   # later files win for the same entry
     reservekopieen = 7                       # daily backups kept
     bewaartermijn = 20                       # years after the last visit (retention)
+    vergrendelen = 5                         # minutes without keys before an encrypted
+                                             # database locks (0: only with Ctrl+L)
 
     [toetsen]                     # binding id = key(s), see F1 in the app
     afronden = "f10"
@@ -21,7 +23,15 @@ from pathlib import Path
 from wijkgesprek.errors import ConfigError
 
 THEMES = {"licht": "textual-light", "donker": "textual-dark"}
-_KNOWN_KEYS = ("kleuren", "vragen", "netwerk", "toetsen", "reservekopieen", "bewaartermijn")
+_KNOWN_KEYS = (
+    "kleuren",
+    "vragen",
+    "netwerk",
+    "toetsen",
+    "reservekopieen",
+    "bewaartermijn",
+    "vergrendelen",
+)
 RETENTION_YEARS = 20
 """Default retention: the Jeugdwet's 20 years for a youth-care file; teams may choose less."""
 
@@ -35,6 +45,9 @@ class Config:
     """How many daily backups are kept (``reservekopieen``)."""
     retention_years: int = RETENTION_YEARS
     """Households not visited for this many years are past retention (``bewaartermijn``)."""
+    lock_minutes: float = 5
+    """Idle minutes before the app locks (``vergrendelen``; only with an encrypted
+    database); 0: only on Ctrl+L."""
     keymap: dict[str, str] = field(default_factory=dict)
 
 
@@ -90,6 +103,12 @@ def load_config(path: Path) -> Config:
             f"{path}: 'bewaartermijn' moet een aantal jaren zijn, van 1 tot en met 100."
         )
         retention = RETENTION_YEARS
+    lock = data.get("vergrendelen", 5)
+    if not isinstance(lock, int) or isinstance(lock, bool) or not 0 <= lock <= 240:
+        problems.append(
+            f"{path}: 'vergrendelen' moet een aantal minuten zijn, van 0 tot en met 240."
+        )
+        lock = 5
     keymap = data.get("toetsen", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         problems.append(
@@ -104,6 +123,7 @@ def load_config(path: Path) -> Config:
         network=tuple(path.parent / Path(item).expanduser() for item in network),
         backups=backups,
         retention_years=retention,
+        lock_minutes=lock,
         keymap=dict(keymap),
     )
 

@@ -135,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_erase_command(sub)
     add_retention_command(sub)
     add_restore_command(sub)
+    from wijkgesprek.cli.encrypt import add_encrypt_command
+
+    add_encrypt_command(sub)
     find = sub.add_parser(
         "zoek",
         help="zoek in alle aantekeningen en aanvullingen",
@@ -186,8 +189,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+NO_DATABASE = ("controleer", "suggesties", "waar", "oefenen", "versleutel")
+"""Commands that never open the (real) database, so never ask its passphrase."""
+
+
 def run(args: argparse.Namespace) -> int:
     # Each subcommand's module is imported only when it runs: the plain start stays quick.
+    if args.command not in NO_DATABASE:
+        from wijkgesprek.cli.encrypt import unlock_database
+
+        unlock_database(paths.data_dir(args.data_dir) / paths.DATABASE_NAME)
+    if args.command == "versleutel":
+        from wijkgesprek.cli.encrypt import encrypt
+
+        return encrypt(args)
     if args.command in ("controleer", "suggesties"):
         from wijkgesprek.cli.content import check, suggestions
 

@@ -8,11 +8,11 @@ works. Backups live in ``<data folder>/reservekopieen`` (0700), one file per day
 from __future__ import annotations
 
 import os
-import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
 from wijkgesprek.errors import StoreError
+from wijkgesprek.store.crypto import connect, database_errors
 
 FOLDER = "reservekopieen"
 PREFIX = "wijkgesprek-"
@@ -31,9 +31,10 @@ def list_backups(database: Path) -> list[Path]:
 
 
 def _copy(source: Path, target: Path) -> None:
-    origin = sqlite3.connect(source)
+    """A consistent copy with SQLite's backup API (encrypted when the source is)."""
+    origin = connect(source)
     try:
-        copy = sqlite3.connect(target)
+        copy = connect(target)
         try:
             origin.backup(copy)
         finally:
@@ -79,13 +80,13 @@ def check_backup(path: Path) -> None:
     from wijkgesprek.store.schema import APPLICATION_ID
 
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = connect(path, read_only=True)
         try:
             intact = connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             ours = connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         finally:
             connection.close()
-    except sqlite3.DatabaseError:
+    except database_errors():
         intact = ours = False
     if not (intact and ours):
         raise StoreError(
@@ -103,7 +104,7 @@ def restore(database: Path, backup: Path, *, now: datetime) -> Path | None:
         try:
             _copy(database, kept)
             os.chmod(kept, 0o600)
-        except sqlite3.DatabaseError:  # damaged: keep its bytes as they are
+        except database_errors():  # damaged: keep its bytes as they are
             kept.write_bytes(database.read_bytes())
             os.chmod(kept, 0o600)
         for suffix in ("-wal", "-shm"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,6 +11,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import create_engine
 
 from wijkgesprek.errors import DamagedDatabase, StoreError
+from wijkgesprek.store import crypto
 from wijkgesprek.store.schema import explain, is_damage
 
 T = TypeVar("T")
@@ -17,12 +19,17 @@ T = TypeVar("T")
 
 def make_engine(path: Path) -> Engine:
     """An engine for the SQLite file at ``path`` (already prepared by ``schema``)."""
+    module = crypto.module_for(path)  # SQLCipher for an encrypted database
     # hide_parameters: SQL errors must never carry note text into logs or messages.
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 10}, hide_parameters=True)
+    engine = create_engine(
+        f"sqlite:///{path}", module=module, connect_args={"timeout": 10}, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection: Any, _record: Any) -> None:
         cursor = connection.cursor()
+        if module is not sqlite3:
+            cursor.execute(crypto.current_key_pragma())
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")

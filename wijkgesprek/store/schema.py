@@ -233,9 +233,9 @@ def _holds_only_our_files(folder: Path) -> bool:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    import sqlite3
+    from wijkgesprek.store.crypto import connect
 
-    connection = sqlite3.connect(path, isolation_level=None, timeout=10)
+    connection: sqlite3.Connection = connect(path, isolation_level=None, timeout=10)
     connection.execute("PRAGMA busy_timeout = 10000")
     return connection
 
@@ -309,7 +309,7 @@ def prepare_database(path: Path, *, practice: bool = False) -> int:
     Raises StoreError with a Dutch sentence for every problem a user can
     cause or meet: an unwritable folder, a damaged file, a newer version.
     """
-    import sqlite3
+    from wijkgesprek.store.crypto import database_errors
 
     ensure_data_dir(path.parent)
     try:
@@ -347,7 +347,7 @@ def prepare_database(path: Path, *, practice: bool = False) -> int:
             connection.close()
         for suffix in ("-wal", "-shm"):
             _private(path.with_name(path.name + suffix))
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         damaged = is_damage(error)
         raise (DamagedDatabase if damaged else StoreError)(explain(path, error)) from None
     except PermissionError:

@@ -1,0 +1,213 @@
+"""Encryption at rest (SQLCipher with an scrypt key) and the lock of the app."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from helpers import SIZE, start_visit, wait_until
+from textual.widgets import Input, Static
+
+from wijkgesprek import paths
+from wijkgesprek.app import WijkgesprekApp
+from wijkgesprek.cli import main
+from wijkgesprek.config import Config
+from wijkgesprek.content.questions import load_guide
+from wijkgesprek.errors import StoreError
+from wijkgesprek.screens.lock import LockScreen
+from wijkgesprek.screens.visit import VisitScreen
+from wijkgesprek.store import crypto, repo
+from wijkgesprek.store.backup import daily_backup, list_backups, restore
+from wijkgesprek.store.engine import Store
+from wijkgesprek.store.search import search
+
+pytest.importorskip("sqlcipher3", reason="SQLCipher (wijkgesprek[versleuteling]) is not installed")
+
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+PASSPHRASE = "een lang en geheim wachtwoord"
+SECRET = "Roerdomp-vertrouwelijk"
+
+
+def raw_bytes(folder: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in folder.rglob("*") if path.is_file())
+
+
+def fill(database: Path) -> None:
+    store = Store(database)
+    try:
+        visit = store.run(repo.start_visit, code="GZ-001", wijk="Noord", age_groups=[], now=NOW)
+        store.run(repo.save_note, visit_id=visit, topic="stress", text=SECRET, now=NOW)
+    finally:
+        store.engine.dispose()
+
+
+@pytest.fixture
+def keyboard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the user will type at the passphrase prompts, in order."""
+    typed: list[str] = []
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt: typed.pop(0))
+    return typed
+
+
+@pytest.fixture
+def encrypted(database: Path, keyboard: list[str], capsys: pytest.CaptureFixture[str]) -> Path:
+    fill(database)
+    daily_backup(database, today=date(2026, 11, 1))
+    keyboard += [PASSPHRASE, PASSPHRASE]
+    assert main(["versleutel"]) == 0
+    assert "De database en 1 reservekopie(ën) zijn versleuteld" in capsys.readouterr().out
+    crypto.forget()  # as after a restart
+    return database
+
+
+def test_versleutel_leaves_no_plain_text_anywhere(encrypted: Path) -> None:
+    assert crypto.is_encrypted(encrypted)
+    assert all(crypto.is_encrypted(path) for path in list_backups(encrypted))
+    data = raw_bytes(encrypted.parent)
+    assert SECRET.encode() not in data and b"GZ-001" not in data
+    with pytest.raises(StoreError, match="versleuteld"):
+        Store(encrypted).run(repo.list_households)
+
+
+def test_the_passphrase_opens_it_and_search_still_works(
+    encrypted: Path, keyboard: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    keyboard += ["verkeerd wachtwoord", PASSPHRASE]
+    assert main(["zoek", "roerdomp"]) == 0
+    captured = capsys.readouterr()
+    assert "Het wachtwoord klopt niet" in captured.err
+    assert "GZ-001" in captured.out
+    store = Store(encrypted)  # the key stays for this process
+    try:
+        assert [hit.household_code for hit in store.run(search, text="roerdomp")] == ["GZ-001"]
+        visit = store.run(repo.start_visit, code="GZ-002", wijk="Oost", age_groups=[], now=NOW)
+        store.run(repo.save_note, visit_id=visit, topic="stress", text="Nieuw-Kievit", now=NOW)
+    finally:
+        store.engine.dispose()
+    assert b"Nieuw-Kievit" not in raw_bytes(encrypted.parent)
+
+
+def test_three_wrong_passphrases_stop_without_a_traceback(
+    encrypted: Path, keyboard: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    keyboard += ["fout een", "fout twee", "fout drie"]
+    assert main(["zoek", "roerdomp"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("Het wachtwoord klopt niet") == 3
+    assert "3 keer een verkeerd wachtwoord" in err and "Traceback" not in err
+
+
+def test_without_a_terminal_the_passphrase_cannot_be_asked(
+    encrypted: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    assert main(["trends"]) == 1
+    assert "is versleuteld; start wijkgesprek in een terminal" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (["kort", "kort"], "minstens 10 tekens"),
+        ([PASSPHRASE, PASSPHRASE + "!"], "niet gelijk"),
+    ],
+)
+def test_versleutel_refuses_a_short_or_mistyped_passphrase(
+    database: Path,
+    keyboard: list[str],
+    capsys: pytest.CaptureFixture[str],
+    typed: list[str],
+    message: str,
+) -> None:
+    fill(database)
+    keyboard += typed
+    assert main(["versleutel"]) == 1
+    assert message in capsys.readouterr().err
+    assert not crypto.is_encrypted(database)
+
+
+def test_versleutel_without_sqlcipher_says_how_to_install(
+    database: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "sqlcipher3", None)  # as if it were not installed
+    assert main(["versleutel"]) == 1
+    assert "wijkgesprek[versleuteling]" in capsys.readouterr().err
+
+
+def test_backups_of_an_encrypted_database_are_encrypted_and_restore(encrypted: Path) -> None:
+    crypto.unlock(encrypted, PASSPHRASE)
+    made = daily_backup(encrypted, today=date(2026, 11, 2))
+    assert made is not None and crypto.is_encrypted(made)
+    assert SECRET.encode() not in made.read_bytes()
+    restore(encrypted, made, now=datetime(2026, 11, 3))
+    store = Store(encrypted)
+    try:
+        assert [row.code for row in store.run(repo.list_households)] == ["GZ-001"]
+    finally:
+        store.engine.dispose()
+
+
+# -- the lock -------------------------------------------------------------------------------
+
+
+def locked_app(database: Path, minutes: float) -> WijkgesprekApp:
+    crypto.unlock(database, PASSPHRASE)
+    return WijkgesprekApp(
+        guide=load_guide(paths.shipped_questions()),
+        database=database,
+        config=Config(lock_minutes=minutes),
+    )
+
+
+async def unlock(pilot, passphrase: str) -> None:  # type: ignore[no-untyped-def]
+    field = pilot.app.screen.query_one(Input)
+    field.value = passphrase
+    await pilot.press("enter")
+
+
+async def test_ctrl_l_locks_and_only_the_passphrase_unlocks(encrypted: Path) -> None:
+    app = locked_app(encrypted, minutes=0)  # no idle lock: only the key
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot, code="GZ-003")
+        await pilot.press(*"Kwartel-notitie")
+        visit = app.screen
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        lock = app.screen
+        shown = " ".join(str(widget.render()) for widget in lock.query(Static))
+        assert "Kwartel" not in shown and "GZ-003" not in shown
+        await pilot.press("ctrl+p", "ctrl+g")  # the palette and discreet mode stay shut
+        assert app.screen is lock and not app.discreet
+        await unlock(pilot, "verkeerd wachtwoord")
+        error = lock.query_one("#form-error", Static)
+        await wait_until(pilot, lambda: "klopt niet" in str(error.render()))
+        assert app.screen is lock
+        await unlock(pilot, PASSPHRASE)
+        await wait_until(pilot, lambda: app.screen is visit)
+        assert isinstance(visit, VisitScreen) and visit.note.text == "Kwartel-notitie"
+    store = Store(encrypted)
+    try:
+        (row,) = [r for r in store.run(repo.list_households) if r.code == "GZ-003"]
+        assert row.open_visit_id is not None
+        note = store.run(repo.get_visit, visit_id=row.open_visit_id).notes["kennismaking"]
+        assert note.text == "Kwartel-notitie"  # saved before the lock
+    finally:
+        store.engine.dispose()
+
+
+async def test_the_app_locks_itself_when_left_alone(encrypted: Path) -> None:
+    app = locked_app(encrypted, minutes=0.01)  # 0.6 s without keys
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen), seconds=15)
+
+
+async def test_without_encryption_ctrl_l_explains(database: Path) -> None:
+    app = WijkgesprekApp(guide=load_guide(paths.shipped_questions()), database=database)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert not isinstance(app.screen, LockScreen)
+        assert any("versleutel" in str(n.message) for n in app._notifications)

@@ -1,0 +1,100 @@
+"""``versleutel``: encrypt the database and its backups; and asking the passphrase when an
+encrypted database is opened from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from wijkgesprek import paths
+from wijkgesprek.errors import StoreError, UsageError, WijkError
+
+PLAIN_HEADER = b"SQLite format 3\0"
+TRIES = 3
+
+
+def add_encrypt_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub.add_parser(
+        "versleutel",
+        help="versleutel de database en de reservekopieën met een wachtwoord",
+        description="Versleutel de database en alle reservekopieën met een wachtwoord "
+        "(SQLCipher, AES-256). Daarna vraagt wijkgesprek bij het starten om het "
+        "wachtwoord, en vergrendelt de app na een tijd zonder toetsen. Sluit eerst alle "
+        "vensters van wijkgesprek. Zonder wachtwoord zijn de gegevens niet terug te halen.",
+    )
+
+
+def _needs_passphrase(database: Path) -> bool:
+    try:
+        with database.open("rb") as handle:
+            return handle.read(len(PLAIN_HEADER)) != PLAIN_HEADER
+    except OSError:
+        return False
+
+
+def unlock_database(database: Path) -> None:
+    """Ask the passphrase of an encrypted database (up to three times)."""
+    if not _needs_passphrase(database):
+        return  # plain, missing or unreadable: the store says what is wrong
+    from wijkgesprek.store import crypto
+
+    if not crypto.is_encrypted(database) or crypto.is_unlocked():
+        return
+    if not sys.stdin.isatty():
+        raise StoreError(
+            f"De database {database} is versleuteld; start wijkgesprek in een terminal om "
+            "het wachtwoord te typen."
+        )
+    from getpass import getpass
+
+    for _ in range(TRIES):
+        try:
+            crypto.unlock(database, getpass("Wachtwoord voor wijkgesprek: "))
+            return
+        except crypto.WrongPassphrase as problem:
+            print(problem, file=sys.stderr)
+    raise crypto.WrongPassphrase(f"{TRIES} keer een verkeerd wachtwoord; wijkgesprek stopt.")
+
+
+def encrypt(args: argparse.Namespace) -> int:
+    from wijkgesprek.store import crypto
+    from wijkgesprek.store.backup import backup_folder
+    from wijkgesprek.store.schema import prepare_database
+
+    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+    if crypto.is_encrypted(database):
+        raise WijkError("De database is al versleuteld; er is niets veranderd.")
+    _require_sqlcipher()
+    from getpass import getpass
+
+    if not sys.stdin.isatty():
+        raise UsageError("wijkgesprek versleutel: typ het wachtwoord in een terminal.")
+    passphrase = getpass("Nieuw wachtwoord: ")
+    if problem := crypto.passphrase_problem(passphrase):
+        raise WijkError(f"{problem} Er is niets veranderd.")
+    if getpass("Typ het wachtwoord nog eens: ") != passphrase:
+        raise WijkError("De wachtwoorden zijn niet gelijk; er is niets veranderd.")
+    prepare_database(database)
+    crypto.encrypt_file(database, passphrase)
+    backups = [
+        path
+        for path in sorted(backup_folder(database).glob("*.db"))
+        if not crypto.is_encrypted(path)
+    ]
+    for backup in backups:
+        crypto.encrypt_file(backup, passphrase)
+    print(
+        f"De database en {len(backups)} reservekopie(ën) zijn versleuteld. Bewaar het "
+        "wachtwoord goed: zonder wachtwoord zijn de gegevens niet terug te halen."
+    )
+    return 0
+
+
+def _require_sqlcipher() -> None:
+    try:
+        import sqlcipher3  # type: ignore[import-not-found,import-untyped,unused-ignore]  # noqa: F401
+    except ImportError:
+        from wijkgesprek.store.crypto import INSTALL_HINT
+
+        raise StoreError(INSTALL_HINT) from None

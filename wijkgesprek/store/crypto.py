@@ -1,0 +1,214 @@
+"""Optional encryption at rest: the whole database file with SQLCipher.
+
+SQLCipher (through the ``sqlcipher3`` wheel) encrypts every page with AES-256 and checks
+it with HMAC-SHA512, so everything stays encrypted — notes, the full-text index, free
+pages, the WAL and backups — and search works as before. The key is not SQLCipher's own
+PBKDF2 but a raw key from **scrypt** (memory-hard: 32 MiB, about 0.1 s), salted with
+the 16 random bytes SQLCipher keeps at the start of the file. Nothing else is stored.
+
+One passphrase per data folder: after :func:`unlock` every connection this process opens
+(``connect``, the SQLAlchemy engine) uses the key, and new files (backups) are encrypted.
+A file with a plain SQLite header is always opened as plain SQLite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from pathlib import Path
+from typing import Any
+
+from wijkgesprek.errors import StoreError
+
+SALT_SIZE = 16
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+"""scrypt cost: 2^15 × 8 × 128 bytes = 32 MiB of memory per try."""
+MIN_PASSPHRASE = 10
+PLAIN_HEADER = b"SQLite format 3\0"
+INSTALL_HINT = (
+    "Versleuteling vraagt om SQLCipher: installeer wijkgesprek met "
+    "pip install 'wijkgesprek[versleuteling]'."
+)
+
+
+class WrongPassphrase(StoreError):
+    """The passphrase does not open the database."""
+
+
+class _State:
+    key: bytes | None = None
+    salt: bytes | None = None
+
+
+_state = _State()
+
+
+def is_encrypted(path: Path) -> bool:
+    """Whether ``path`` looks like an SQLCipher file: no plain SQLite header, and whole
+    pages (a damaged or foreign file rarely is; opening it then tells for sure)."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(PLAIN_HEADER))
+        size = path.stat().st_size
+    except OSError:
+        return False
+    return header != PLAIN_HEADER and size >= 1024 and size % 1024 == 0
+
+
+def is_unlocked() -> bool:
+    return _state.key is not None
+
+
+def derive(passphrase: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(
+        passphrase.encode("utf-8"),
+        salt=salt,
+        n=SCRYPT_N,
+        r=SCRYPT_R,
+        p=SCRYPT_P,
+        maxmem=64 * 1024 * 1024,
+        dklen=32,
+    )
+
+
+def passphrase_problem(passphrase: str) -> str | None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        return f"Kies een wachtwoord van minstens {MIN_PASSPHRASE} tekens."
+    return None
+
+
+def _module() -> Any:
+    try:
+        import sqlcipher3  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    except ImportError:
+        raise StoreError(INSTALL_HINT) from None
+    return sqlcipher3.dbapi2
+
+
+def key_pragma(key: bytes, salt: bytes) -> str:
+    return f"PRAGMA key = \"x'{key.hex()}{salt.hex()}'\""
+
+
+def open_encrypted(path: Path | str, key: bytes, salt: bytes, **options: Any) -> Any:
+    """A DB-API connection to an encrypted file (made if new) with ``key`` and ``salt``."""
+    connection = _module().connect(str(path), **options)
+    connection.execute(key_pragma(key, salt))
+    return connection
+
+
+def current_key_pragma() -> str:
+    assert _state.key is not None and _state.salt is not None
+    return key_pragma(_state.key, _state.salt)
+
+
+def unlock(path: Path, passphrase: str) -> None:
+    """Check ``passphrase`` against the encrypted database and keep its key for this
+    process; :class:`WrongPassphrase` when it does not open the file."""
+    with path.open("rb") as handle:
+        salt = handle.read(SALT_SIZE)
+    key = derive(passphrase, salt)
+    connection = open_encrypted(path, key, salt)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except _module().DatabaseError:
+        raise WrongPassphrase(
+            "Het wachtwoord klopt niet (of het bestand is beschadigd). Er is niets veranderd."
+        ) from None
+    finally:
+        connection.close()
+    _state.key, _state.salt = key, salt
+
+
+def check_passphrase(passphrase: str) -> bool:
+    """Whether ``passphrase`` gives the key in use (for the lock screen)."""
+    if _state.key is None or _state.salt is None:
+        return False
+    return hmac.compare_digest(derive(passphrase, _state.salt), _state.key)
+
+
+def forget() -> None:
+    """Drop the key (tests; a new unlock is then needed)."""
+    _state.key = _state.salt = None
+
+
+def module_for(path: Path) -> Any:
+    """The DB-API module for ``path``: SQLCipher when unlocked and the file is (or will
+    be) encrypted, the standard library's sqlite3 otherwise."""
+    import sqlite3
+
+    if _state.key is not None and (is_encrypted(path) or not path.exists()):
+        return _module()
+    if is_encrypted(path) and _state.key is None:
+        raise StoreError(
+            f"De database {path} is versleuteld; start wijkgesprek in een terminal en typ "
+            "het wachtwoord."
+        )
+    return sqlite3
+
+
+def connect(path: Path, *, read_only: bool = False, **options: Any) -> Any:
+    """Open ``path`` like ``sqlite3.connect``, encrypted when that applies (see
+    :func:`module_for`); ``read_only`` never writes (nor makes a WAL file)."""
+    import sqlite3
+
+    module = module_for(path)
+    target: Any = path
+    if read_only:
+        target, options = f"{path.resolve().as_uri()}?mode=ro", {**options, "uri": True}
+    if module is sqlite3:
+        return sqlite3.connect(target, **options)
+    assert _state.key is not None and _state.salt is not None
+    return open_encrypted(target, _state.key, _state.salt, **options)
+
+
+def database_errors() -> tuple[type[BaseException], ...]:
+    """The DatabaseError classes of both modules (SQLCipher's only when installed)."""
+    import sqlite3
+
+    try:
+        return (sqlite3.DatabaseError, _module().DatabaseError)
+    except StoreError:
+        return (sqlite3.DatabaseError,)
+
+
+def encrypt_file(path: Path, passphrase: str) -> None:
+    """Encrypt the plain database (or backup) at ``path`` in place, with a new salt the
+    first time and the folder's salt after that. The plain bytes are overwritten."""
+    if _state.salt is None:
+        _state.salt = os.urandom(SALT_SIZE)
+        _state.key = derive(passphrase, _state.salt)
+    assert _state.key is not None
+    target = path.with_name(path.name + ".versleuteld")
+    target.unlink(missing_ok=True)
+    source = _module().connect(str(path))
+    try:
+        version = source.execute("PRAGMA user_version").fetchone()[0]
+        app_id = source.execute("PRAGMA application_id").fetchone()[0]
+        source.execute(
+            f"ATTACH DATABASE ? AS versleuteld KEY \"x'{_state.key.hex()}{_state.salt.hex()}'\"",
+            (str(target),),
+        )
+        source.execute("SELECT sqlcipher_export('versleuteld')")
+        source.execute(f"PRAGMA versleuteld.user_version = {int(version)}")
+        source.execute(f"PRAGMA versleuteld.application_id = {int(app_id)}")
+        source.execute("DETACH DATABASE versleuteld")
+    finally:
+        source.close()
+    os.chmod(target, 0o600)
+    overwrite(path)
+    os.replace(target, path)
+
+
+def overwrite(path: Path) -> None:
+    """Overwrite a file with zeros before it goes (best effort: an SSD or a copy-on-write
+    file system may keep old blocks; full-disk encryption covers that)."""
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            size = file.stat().st_size
+            with file.open("r+b") as handle:
+                handle.write(b"\0" * size)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if file != path:
+                file.unlink()
