@@ -53,18 +53,28 @@ def keyboard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def encrypted(database: Path, keyboard: list[str], capsys: pytest.CaptureFixture[str]) -> Path:
+def encrypted(database: Path, keyboard: list[str]) -> Path:
     fill(database)
     daily_backup(database, today=date(2026, 11, 1))
     keyboard += [PASSPHRASE, PASSPHRASE]
     assert main(["versleutel"]) == 0
-    assert "De database en 1 reservekopie(ën) zijn versleuteld" in capsys.readouterr().out
+    assert crypto.is_encrypted(database)
     crypto.forget()  # as after a restart
     return database
 
 
+def test_versleutel_says_what_it_did(
+    database: Path, keyboard: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(database)
+    keyboard += [PASSPHRASE, PASSPHRASE]
+    assert main(["versleutel"]) == 0
+    assert "De database en 0 reservekopie(ën) zijn versleuteld" in capsys.readouterr().out
+    assert main(["versleutel"]) == 1  # once is enough
+    assert "al versleuteld" in capsys.readouterr().err
+
+
 def test_versleutel_leaves_no_plain_text_anywhere(encrypted: Path) -> None:
-    assert crypto.is_encrypted(encrypted)
     assert all(crypto.is_encrypted(path) for path in list_backups(encrypted))
     data = raw_bytes(encrypted.parent)
     assert SECRET.encode() not in data and b"GZ-001" not in data
@@ -91,13 +101,14 @@ def test_the_passphrase_opens_it_and_search_still_works(
 
 
 def test_three_wrong_passphrases_stop_without_a_traceback(
-    encrypted: Path, keyboard: list[str], capsys: pytest.CaptureFixture[str]
+    encrypted: Path, keyboard: list[str], capfd: pytest.CaptureFixture[str]
 ) -> None:
     keyboard += ["fout een", "fout twee", "fout drie"]
     assert main(["zoek", "roerdomp"]) == 1
-    err = capsys.readouterr().err
+    err = capfd.readouterr().err  # also what the C library writes itself
     assert err.count("Het wachtwoord klopt niet") == 3
     assert "3 keer een verkeerd wachtwoord" in err and "Traceback" not in err
+    assert "ERROR" not in err  # SQLCipher's own log lines stay off the terminal
 
 
 def test_without_a_terminal_the_passphrase_cannot_be_asked(

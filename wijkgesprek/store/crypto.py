@@ -93,6 +93,8 @@ def key_pragma(key: bytes, salt: bytes) -> str:
 def open_encrypted(path: Path | str, key: bytes, salt: bytes, **options: Any) -> Any:
     """A DB-API connection to an encrypted file (made if new) with ``key`` and ``salt``."""
     connection = _module().connect(str(path), **options)
+    # SQLCipher logs a failed page check to stderr; the user gets one Dutch sentence instead.
+    connection.execute("PRAGMA cipher_log_level = NONE")
     connection.execute(key_pragma(key, salt))
     return connection
 

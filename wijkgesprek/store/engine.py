@@ -29,6 +29,7 @@ def make_engine(path: Path) -> Engine:
     def _pragmas(connection: Any, _record: Any) -> None:
         cursor = connection.cursor()
         if module is not sqlite3:
+            cursor.execute("PRAGMA cipher_log_level = NONE")  # no log lines on stderr
             cursor.execute(crypto.current_key_pragma())
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
