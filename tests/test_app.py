@@ -270,3 +270,18 @@ async def test_typing_a_letter_jumps_to_a_theme(db_path: Path) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
         first_e = next(t for t in app.guide.themes if t.naam.lower().startswith("e"))
         assert query(db_path, "SELECT themes FROM note") == [(first_e.id,)]
+
+
+async def test_keys_typed_in_a_burst_after_tab_land_in_the_next_field(db_path: Path) -> None:
+    """A fast typist (or a busy laptop): the keys after Tab arrive before the app has
+    handled it. They must still go to the field Tab moved to."""
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
+        burst = [*"GZ-1", "tab", *"Noord"]
+        for key in burst:  # all queued at once, no pause in between
+            app.post_message(events.Key(key, "\t" if key == "tab" else key))
+        await wait_until(pilot, lambda: app.screen.query_one("#wijk", Input).value == "Noord")
+        assert app.screen.query_one("#code", Input).value == "GZ-1"

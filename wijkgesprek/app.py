@@ -34,6 +34,10 @@ class WijkgesprekApp(App[None]):
     TITLE = "wijkgesprek"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
+        # Tab moves the focus as soon as the key arrives (priority), so keys typed right
+        # after it land in the next field even when the app is busy for a moment.
+        Binding("tab", "focus_next", "Volgende veld", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Vorige veld", show=False, priority=True),
         Binding("f1", "help", "Hulp", id="hulp", tooltip="Hulp bij dit scherm en de toetsen"),
         Binding(
             "ctrl+p",
@@ -243,7 +247,7 @@ class WijkgesprekApp(App[None]):
         from wijkgesprek.screens.lock import LockScreen
 
         if isinstance(self.screen, LockScreen):  # nothing but help and stopping
-            return action in ("help", "quit", "lock")
+            return action in ("help", "quit", "lock", "focus_next", "focus_previous")
         return True
 
     # -- errors: never a traceback, never personal data --------------------------
