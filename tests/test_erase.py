@@ -24,6 +24,7 @@ from wijkgesprek.screens.erase import EraseScreen
 from wijkgesprek.screens.history import HistoryScreen
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.store import repo
+from wijkgesprek.store.backup import daily_backup
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.search import search
 
@@ -98,6 +99,10 @@ def test_erase_removes_every_trace_and_keeps_the_others(
     found = store.run(search, text="zebravink")
     assert [hit.household_code for hit in found] == ["GZ-002"]
     assert [row.code for row in store.run(repo.list_households)] == ["GZ-002"]
+    store.engine.dispose()
+    backup = daily_backup(database, today=date(2026, 11, 26))  # written afterwards
+    assert backup is not None
+    assert b"wegmarker" not in backup.read_bytes() and b"blijftmarker" in backup.read_bytes()
 
 
 @pytest.mark.parametrize(
