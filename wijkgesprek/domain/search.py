@@ -84,6 +84,31 @@ def fts_query(text: str) -> str | None:
     return " ".join(terms[:MAX_TERMS]) or None
 
 
+_TOKEN = re.compile(r"\w+")
+
+
+def ts_terms(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """What a user typed, for PostgreSQL's text search: the words as a ``to_tsquery``
+    text of prefix terms (only letters and digits, so no operator of the user reaches
+    it), and the phrases as plain text for ``phraseto_tsquery``. None: nothing to find."""
+    text = _plain(text)
+    words: list[str] = []
+    phrases: list[str] = []
+    position = 0
+    for match in _PHRASE.finditer(text):
+        words += _TOKEN.findall(text[position : match.start()])
+        phrase = " ".join(match.group(1).split())
+        if _TOKEN.search(phrase):
+            phrases.append(phrase)
+        position = match.end()
+    words += _TOKEN.findall(text[position:])
+    words = [word.replace("_", " ").strip() for word in words]
+    terms = [f"{token}:*" for word in words for token in word.split()][:MAX_TERMS]
+    if not terms and not phrases:
+        return None
+    return " & ".join(terms), tuple(phrases[:MAX_TERMS])
+
+
 # -- snippets ----------------------------------------------------------------------------
 
 MARKERS = (("\x02", "\x03"), ("\x0e", "\x0f"), ("\x1c", "\x1d"), ("\ufdd0", "\ufdd1"))

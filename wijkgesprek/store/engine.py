@@ -1,4 +1,5 @@
-"""The SQLAlchemy engine for a prepared database file."""
+"""The SQLAlchemy engine for a prepared database: a SQLite file (the default, perhaps
+encrypted) or a team database on PostgreSQL (a ``postgresql://`` URL)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,13 @@ from wijkgesprek.store.schema import explain, is_damage
 T = TypeVar("T")
 
 
-def make_engine(path: Path) -> Engine:
-    """An engine for the SQLite file at ``path`` (already prepared by ``schema``)."""
+def make_engine(target: Path | str) -> Engine:
+    """An engine for the prepared database ``target`` (a file, or a PostgreSQL URL)."""
+    if isinstance(target, str):
+        from wijkgesprek.store.postgres import sqlalchemy_url
+
+        return create_engine(sqlalchemy_url(target), hide_parameters=True, pool_pre_ping=True)
+    path = target
     module = crypto.module_for(path)  # SQLCipher for an encrypted database
     # hide_parameters: SQL errors must never carry note text into logs or messages.
     engine = create_engine(
@@ -45,9 +51,16 @@ def make_engine(path: Path) -> Engine:
 class Store:
     """The open database: runs repo functions in a short session each."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.engine = make_engine(path)
+    def __init__(self, target: Path | str) -> None:
+        self.target = target
+        self.engine = make_engine(target)
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file (only for a local database)."""
+        if isinstance(self.target, str):
+            raise TypeError("a team database has no file")
+        return self.target
 
     def run(self, function: Callable[..., T], /, **kwargs: Any) -> T:
         """Run ``function(session=..., **kwargs)``; a database that cannot be used (disk
@@ -60,7 +73,11 @@ class Store:
                 return function(session=session, **kwargs)
         except IntegrityError:
             raise  # a mistake in wijkgesprek itself, not something the user met
-        except DatabaseError as error:  # full, read-only, locked, damaged
+        except DatabaseError as error:  # full, read-only, locked, damaged, unreachable
+            if isinstance(self.target, str):
+                from wijkgesprek.store import postgres
+
+                raise StoreError(postgres.explain(self.target, error.orig)) from None
             damaged = is_damage(error.orig)
             raise (DamagedDatabase if damaged else StoreError)(
                 explain(self.path, error.orig)

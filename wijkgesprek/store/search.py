@@ -25,6 +25,7 @@ from wijkgesprek.domain.search import (
     fts_query,
     markers_for,
     snippet_parts,
+    ts_terms,
 )
 
 SNIPPET_TOKENS = 12
@@ -44,10 +45,12 @@ class _Match:
 def search(*, session: Session, text: str, limit: int = 20) -> list[SearchHit]:
     """The best ``limit`` notes and additions for what a user typed (bm25, then the
     newest visit first). Nothing to look for (empty, only punctuation): no hits."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return _search_postgres(connection, text, limit)
     query = fts_query(text)
     if query is None or limit <= 0:
         return []
-    connection = session.connection()
     matches = [match for source in _TABLES for match in _top(connection, source, query, limit)]
     if not matches:
         return []
@@ -145,3 +148,61 @@ def _datetime(value: object) -> datetime:
 def _negated(value: object) -> float:
     """Sort key: newer visits first."""
     return -_datetime(value).timestamp()
+
+
+# -- PostgreSQL (a team database): its own text search, the same hits ----------------------
+
+_PG_QUERY = "to_tsquery('wijkgesprek', :words)"
+_PG_MATCHES = """
+SELECT 'notitie' AS source, c.id, v.id, v.started_at, v.ended_at, h.code, c.topic, c.text,
+       ts_rank(c.search, {query}) AS score
+FROM note AS c JOIN visit AS v ON v.id = c.visit_id JOIN household AS h ON h.id = v.household_id
+WHERE c.search @@ {query}
+UNION ALL
+SELECT 'aanvulling', c.id, v.id, v.started_at, v.ended_at, h.code, c.topic, c.text,
+       ts_rank(c.search, {query})
+FROM correction AS c JOIN visit AS v ON v.id = c.visit_id
+JOIN household AS h ON h.id = v.household_id
+WHERE c.search @@ {query}
+ORDER BY score DESC, 4 DESC, 2 DESC
+LIMIT :limit
+"""
+
+
+def _search_postgres(connection: Any, text: str, limit: int) -> list[SearchHit]:
+    from sqlalchemy import text as sql
+
+    terms = ts_terms(text)
+    if terms is None or limit <= 0:
+        return []
+    words, phrases = terms
+    parts = [_PG_QUERY] if words else []
+    parts += [f"phraseto_tsquery('wijkgesprek', :phrase{n})" for n in range(len(phrases))]
+    query = "(" + " && ".join(parts) + ")"
+    values: dict[str, object] = {"words": words, "limit": limit}
+    values.update({f"phrase{n}": phrase for n, phrase in enumerate(phrases)})
+    rows = connection.execute(sql(_PG_MATCHES.format(query=query)), values).all()
+    hits = []
+    for source, _id, visit_id, started, ended, code, topic, note_text, score in rows:
+        start, end = markers_for(note_text)
+        options = (
+            f"StartSel={start}, StopSel={end}, MaxWords=24, MinWords=8, "
+            "MaxFragments=1, FragmentDelimiter=…"
+        )
+        headline = connection.execute(
+            sql(f"SELECT ts_headline('wijkgesprek', :text, {query}, :options)"),
+            {**values, "text": note_text, "options": options},
+        ).scalar_one()
+        hits.append(
+            SearchHit(
+                household_code=code,
+                visit_id=visit_id,
+                started_at=_datetime(started),
+                topic=topic,
+                snippet=snippet_parts(str(headline), start, end),
+                source=NOTE if source == "notitie" else ADDITION,
+                rank=-float(score),
+                visit_open=ended is None,
+            )
+        )
+    return hits

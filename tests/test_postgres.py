@@ -1,0 +1,182 @@
+"""The team database on PostgreSQL: the same ladder, the same store, the same search.
+
+A throwaway server is started for the session (``pgserver.py``); each test gets its own
+empty database. Without server programs on the machine these tests are skipped, with
+the reason shown in pytest's summary.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pgserver
+import pytest
+
+from wijkgesprek.domain.safety import KINDCHECK
+from wijkgesprek.domain.search import plain_snippet
+from wijkgesprek.errors import StoreError
+from wijkgesprek.store import postgres, repo
+from wijkgesprek.store.engine import Store
+from wijkgesprek.store.schema import MIGRATIONS, SCHEMA_VERSION, prepare_database
+from wijkgesprek.store.search import search
+
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[pgserver.Server]:
+    started = pgserver.start()
+    if isinstance(started, str):
+        pytest.skip(f"PostgreSQL-tests overgeslagen: {started}")
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def team_url(server: pgserver.Server) -> str:
+    """A new, empty database on the server."""
+    import psycopg
+
+    name = f"wijk_{next(_numbers)}"
+    with psycopg.connect(server.url(), autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    return server.url(name)
+
+
+@pytest.fixture
+def team(team_url: str) -> Iterator[Store]:
+    postgres.prepare(team_url)
+    store = Store(team_url)
+    yield store
+    store.engine.dispose()
+
+
+def columns_sqlite(path: Path) -> dict[str, list[str]]:
+    with sqlite3.connect(path) as connection:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%'"
+            )
+        ]
+        return {
+            table: sorted(row[1] for row in connection.execute(f"PRAGMA table_info({table})"))
+            for table in tables
+        }
+
+
+def columns_postgres(url: str) -> dict[str, list[str]]:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name <> 'wijkgesprek_schema' "
+            "AND column_name <> 'search'"
+        ).fetchall()
+    result: dict[str, list[str]] = {}
+    for table, column in rows:
+        result.setdefault(table, []).append(column)
+    return {table: sorted(names) for table, names in result.items()}
+
+
+def test_both_ladders_have_the_same_steps_and_columns(team_url: str, tmp_path: Path) -> None:
+    assert len(postgres.MIGRATIONS) == len(MIGRATIONS) == SCHEMA_VERSION
+    assert postgres.prepare(team_url) == SCHEMA_VERSION
+    assert postgres.prepare(team_url) == SCHEMA_VERSION  # a second start changes nothing
+    local = tmp_path / "wijkgesprek.db"
+    prepare_database(local)
+    assert columns_postgres(team_url) == columns_sqlite(local)
+
+
+def test_a_newer_or_foreign_database_is_refused(team_url: str) -> None:
+    import psycopg
+
+    postgres.prepare(team_url)
+    with psycopg.connect(team_url) as connection:
+        connection.execute("UPDATE wijkgesprek_schema SET version = 99")
+    with pytest.raises(StoreError, match="nieuwere versie"):
+        postgres.prepare(team_url)
+    with psycopg.connect(team_url) as connection:
+        connection.execute("DROP TABLE wijkgesprek_schema")
+    with pytest.raises(StoreError, match="ander programma"):
+        postgres.prepare(team_url)
+
+
+def test_an_unreachable_server_is_one_sentence_without_the_password() -> None:
+    url = "postgresql://wk:geheim@/nergens?host=/tmp/geen-server-hier"
+    with pytest.raises(StoreError) as raised:
+        postgres.prepare(url)
+    assert "niet bereikbaar" in str(raised.value) and "geheim" not in str(raised.value)
+
+
+def test_a_whole_visit_on_postgres(team: Store) -> None:
+    visit = team.run(repo.start_visit, code="GZ-001", wijk="Noord", age_groups=["4-12"], now=NOW)
+    team.run(repo.save_note, visit_id=visit, topic="stress", text="Schulden bij de bank", now=NOW)
+    team.run(repo.set_themes, visit_id=visit, topic="stress", themes=["geldzorgen"], now=NOW)
+    team.run(repo.add_agreement, visit_id=visit, wat="Bellen", wie="moeder", wanneer="ma", now=NOW)
+    team.run(repo.set_next_contact, visit_id=visit, when=date(2026, 12, 3))
+    team.run(repo.add_safety_entry, visit_id=visit, kind=KINDCHECK, value="geen-zorgen", now=NOW)
+    team.run(
+        repo.add_referral,
+        visit_id=visit,
+        naam="Schuldhulp Noord",
+        soort="dienst",
+        wijk="Noord",
+        themes=["geldzorgen"],
+        contact="0800-0000001",
+        now=NOW,
+    )
+    team.run(repo.end_visit, visit_id=visit, now=NOW)
+    (row,) = team.run(repo.list_households)
+    assert (row.code, row.last_visit, row.next_contact) == ("GZ-001", NOW, date(2026, 12, 3))
+    history = team.run(repo.get_household, code="GZ-001")
+    record = history.visits[0].record
+    assert record.notes["stress"].text == "Schulden bij de bank"
+    assert record.notes["stress"].themes == ("geldzorgen",)
+    assert [a.wat for a in record.agreements] == ["Bellen"]
+    assert record.ended_at == NOW
+    assert [r.naam for r in history.referrals] == ["Schuldhulp Noord"]
+    assert [e.kind for e in history.visits[0].safety] == [KINDCHECK]
+    assert team.run(repo.erase_household, code="GZ-001") == 1
+    assert team.run(repo.list_households) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("schuld", ["GZ-001"]),  # a prefix, and Dutch stems: schulden
+        ("cafe", ["GZ-002"]),  # accents do not matter
+        ('"zieke moeder"', ["GZ-002"]),  # a phrase
+        ('"moeder zieke"', []),  # words out of order are not the phrase
+        ("schuld & | ! ( ) :* ' <->", ["GZ-001"]),  # operators are plain text
+        ("!!!", []),
+    ],
+)
+def test_search_on_postgres(team: Store, typed: str, found: list[str]) -> None:
+    first = team.run(repo.start_visit, code="GZ-001", wijk="Noord", age_groups=[], now=NOW)
+    team.run(
+        repo.save_note,
+        visit_id=first,
+        topic="stress",
+        text="Schulden bij de [bold]bank[/bold] en de woningcorporatie.",
+        now=NOW,
+    )
+    second = team.run(repo.start_visit, code="GZ-002", wijk="Oost", age_groups=[], now=NOW)
+    team.run(
+        repo.save_note,
+        visit_id=second,
+        topic="netwerk",
+        text="Zorgt voor haar zieke moeder. Café om de hoek.",
+        now=NOW,
+    )
+    hits = team.run(search, text=typed)
+    assert [hit.household_code for hit in hits] == found
+    if typed == "schuld":
+        assert "[bold]bank[/bold]" in plain_snippet(hits[0].snippet)  # markup stays text
+        assert "«Schulden»" in plain_snippet(hits[0].snippet)
