@@ -180,3 +180,48 @@ def test_search_on_postgres(team: Store, typed: str, found: list[str]) -> None:
     if typed == "schuld":
         assert "[bold]bank[/bold]" in plain_snippet(hits[0].snippet)  # markup stays text
         assert "«Schulden»" in plain_snippet(hits[0].snippet)
+
+
+def fill_for_trends(store: Store) -> None:
+    """The same visits in any store: two wijken, three months, themes, concerns, referrals,
+    a gap."""
+    for number in range(12):
+        when = datetime(2026, 1 + number % 3, 5 + number, 10, 0, tzinfo=UTC)
+        code = f"GZ-{number:03d}"
+        wijk = "Noord" if number % 2 else "Oost"
+        visit = store.run(repo.start_visit, code=code, wijk=wijk, age_groups=["4-12"], now=when)
+        store.run(repo.save_note, visit_id=visit, topic="stress", text="…", now=when)
+        themes = ["geldzorgen", "eenzaamheid"][: 1 + number % 2]
+        store.run(repo.set_themes, visit_id=visit, topic="stress", themes=themes, now=when)
+        if number % 3 == 0:
+            store.run(
+                repo.add_safety_entry, visit_id=visit, kind=KINDCHECK, value="zorgen", now=when
+            )
+        if number % 4 == 0:
+            store.run(
+                repo.add_referral,
+                visit_id=visit,
+                naam="Schuldhulp",
+                soort="dienst",
+                wijk=wijk,
+                themes=["geldzorgen"],
+                contact="",
+                now=when,
+            )
+            store.run(repo.record_gaps, visit_id=visit, wijk=wijk, themes=["eenzaamheid"], now=when)
+        store.run(repo.end_visit, visit_id=visit, now=when)
+
+
+def test_trends_count_the_same_on_both_engines(team: Store, store: Store) -> None:
+    from wijkgesprek.store.trends import data_months, visit_rows
+
+    fill_for_trends(team)
+    fill_for_trends(store)
+    assert team.run(data_months) == store.run(data_months) == ("2026-01", "2026-03")
+
+    def rows(on: Store) -> list[object]:
+        found = on.run(visit_rows, first="2026-01", last="2026-03")
+        return sorted((r[0], r[1], tuple(sorted(r[3])), r[4], r[5], r[6]) for r in found)
+
+    assert rows(team) == rows(store)
+    assert len(rows(team)) == 12 and any(row[3] for row in rows(team))

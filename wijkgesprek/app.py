@@ -95,7 +95,7 @@ class WijkgesprekApp(App[None]):
         self,
         *,
         guide: Guide | Callable[[], Guide],
-        database: Path,
+        database: Path | str,
         config: Config | None = None,
         network: tuple[Path, ...] = (),
         cases: Cases | None = None,
@@ -153,8 +153,8 @@ class WijkgesprekApp(App[None]):
             self.exit(return_code=error.exit_code, message=str(error))
             return
         self._load_network()
-        if self.cases is None:  # practice conversations need no daily backup
-            self._daily_backup()
+        if self.cases is None and isinstance(self.database, Path):
+            self._daily_backup()  # not of practice data, nor of a team database (the server's)
         if self.encrypted and self.config.lock_minutes > 0:
             every = min(10.0, self.config.lock_minutes * 60 / 4)
             self.set_interval(every, self._lock_when_idle, name="vergrendelen")
@@ -163,6 +163,7 @@ class WijkgesprekApp(App[None]):
     def _daily_backup(self) -> None:
         from wijkgesprek.store.backup import daily_backup
 
+        assert isinstance(self.database, Path)
         try:
             daily_backup(self.database, today=date.today(), keep=self.config.backups)
         except (OSError, WijkError):  # a missed backup must never stop a visit
@@ -358,4 +359,10 @@ class WijkgesprekApp(App[None]):
             yield from commands()
 
     def _where(self) -> None:
-        self.notify(f"De gegevens staan in {self.database.parent}", timeout=10)
+        if isinstance(self.database, Path):
+            self.notify(f"De gegevens staan in {self.database.parent}", timeout=10)
+        else:
+            from wijkgesprek.store.postgres import describe
+
+            where = describe(self.database)
+            self.notify(f"De gegevens staan in de teamdatabase {where}", timeout=10, markup=False)

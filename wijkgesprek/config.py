@@ -31,6 +31,8 @@ _KNOWN_KEYS = (
     "reservekopieen",
     "bewaartermijn",
     "vergrendelen",
+    "database",
+    "database_wachtwoordbestand",
 )
 RETENTION_YEARS = 20
 """Default retention: the Jeugdwet's 20 years for a youth-care file; teams may choose less."""
@@ -45,6 +47,10 @@ class Config:
     """How many daily backups are kept (``reservekopieen``)."""
     retention_years: int = RETENTION_YEARS
     """Households not visited for this many years are past retention (``bewaartermijn``)."""
+    database: str | None = None
+    """A team database (``postgresql://gebruiker@server/naam``); None: the local file."""
+    password_file: Path | None = None
+    """libpq's password file for the team database (``database_wachtwoordbestand``)."""
     lock_minutes: float = 5
     """Idle minutes before the app locks (``vergrendelen``; only with an encrypted
     database); 0: only on Ctrl+L."""
@@ -109,6 +115,14 @@ def load_config(path: Path) -> Config:
             f"{path}: 'vergrendelen' moet een aantal minuten zijn, van 0 tot en met 240."
         )
         lock = 5
+    database = data.get("database")
+    if database is not None and not isinstance(database, str):
+        problems.append(f"{path}: 'database' moet een adres zijn, zoals \"postgresql://…\".")
+        database = None
+    password_file = data.get("database_wachtwoordbestand")
+    if password_file is not None and not isinstance(password_file, str):
+        problems.append(f"{path}: 'database_wachtwoordbestand' moet een pad zijn.")
+        password_file = None
     keymap = data.get("toetsen", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         problems.append(
@@ -124,6 +138,8 @@ def load_config(path: Path) -> Config:
         backups=backups,
         retention_years=retention,
         lock_minutes=lock,
+        database=database or None,
+        password_file=(path.parent / Path(password_file).expanduser()) if password_file else None,
         keymap=dict(keymap),
     )
 

@@ -4,6 +4,8 @@ the guide and the sociale kaart are, and today."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -13,6 +15,7 @@ from wijkgesprek.errors import UsageError
 
 if TYPE_CHECKING:
     from wijkgesprek.content.model import Guide
+    from wijkgesprek.store.engine import Store
 
 
 GUIDE_CACHE = "leidraad"
@@ -112,3 +115,59 @@ def load_guide_cached(path: Path) -> Guide:
     from wijkgesprek.content.model import Guide
 
     return cached(path, kind=GUIDE_CACHE, build=build, cache_dir=paths.cache_dir(), expect=Guide)
+
+
+def database_target(args: argparse.Namespace) -> Path | str:
+    """The team database (``--database`` or ``database`` in the config: a PostgreSQL URL,
+    never with a password in it) or else the database file on this laptop."""
+    url = getattr(args, "database", None)
+    if url is None:
+        from wijkgesprek.config import load_config
+
+        config = load_config(paths.config_file())
+        url = config.database
+        if config.password_file is not None:
+            import os
+
+            os.environ.setdefault("PGPASSFILE", str(config.password_file))
+    if url:
+        from wijkgesprek.store.postgres import check_url
+
+        check_url(url)
+        return url
+    return paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+
+
+def has_data(target: Path | str) -> bool:
+    """Whether there is a database to read (a team database always is)."""
+    return isinstance(target, str) or target.exists()
+
+
+@contextmanager
+def opened_store(target: Path | str) -> Iterator[Store]:
+    """The database prepared (created or migrated) and open; closed afterwards."""
+    from wijkgesprek.store.engine import Store
+
+    if isinstance(target, str):
+        from wijkgesprek.store.postgres import prepare
+
+        prepare(target)
+    else:
+        from wijkgesprek.store.schema import prepare_database
+
+        prepare_database(target)
+    store = Store(target)
+    try:
+        yield store
+    finally:
+        store.engine.dispose()
+
+
+def local_only(target: Path | str, what: str) -> Path:
+    """``target`` when it is the file on this laptop; a team database gets a message."""
+    if isinstance(target, str):
+        raise UsageError(
+            f"wijkgesprek {what} gaat over de database op deze laptop, niet over een "
+            "teamdatabase; die beheert de beheerder van de server."
+        )
+    return target

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from wijkgesprek import paths
+from wijkgesprek.cli.common import database_target, local_only
 from wijkgesprek.errors import StoreError, UsageError, WijkError
 
 PLAIN_HEADER = b"SQLite format 3\0"
@@ -62,7 +62,7 @@ def encrypt(args: argparse.Namespace) -> int:
     from wijkgesprek.store.backup import backup_folder
     from wijkgesprek.store.schema import prepare_database
 
-    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+    database = local_only(database_target(args), "versleutel")
     if crypto.is_encrypted(database):
         raise WijkError("De database is al versleuteld; er is niets veranderd.")
     _require_sqlcipher()

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from wijkgesprek import paths
+from wijkgesprek.cli.common import database_target, has_data, opened_store
 from wijkgesprek.errors import UsageError, WijkError
 
 
@@ -28,8 +29,8 @@ def erase(args: argparse.Namespace) -> int:
     from wijkgesprek.domain.household import normalise_code
 
     code = normalise_code(args.code)
-    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
-    if not database.exists():
+    target = database_target(args)
+    if not has_data(target):
         raise WijkError(f"Huishouden {code} bestaat niet: er zijn nog geen gegevens.")
     confirmation = args.bevestig
     if confirmation is None:
@@ -40,18 +41,13 @@ def erase(args: argparse.Namespace) -> int:
         confirmation = input(f"Typ {code} om alles van dit huishouden te wissen: ")
     if normalise_code(confirmation) != code:
         raise WijkError("De code klopt niet; er is niets gewist.")
-    from wijkgesprek.store.engine import Store
     from wijkgesprek.store.erase import erase_households
-    from wijkgesprek.store.schema import prepare_database
 
-    prepare_database(database)
-    store = Store(database)
     try:
-        visits = erase_households(store, [code])
+        with opened_store(target) as store:
+            visits = erase_households(store, [code])
     except LookupError:
         raise WijkError(f"Huishouden {code} bestaat niet; er is niets gewist.") from None
-    finally:
-        store.engine.dispose()
     print(f"Huishouden {code} is gewist, met {visits} bezoek(en).")
     return 0
 
@@ -75,18 +71,14 @@ def retention(args: argparse.Namespace) -> int:
     from wijkgesprek.config import load_config
     from wijkgesprek.domain.retention import past_retention
     from wijkgesprek.store import repo
-    from wijkgesprek.store.engine import Store
     from wijkgesprek.store.erase import erase_households
-    from wijkgesprek.store.schema import prepare_database
 
     years = load_config(paths.config_file()).retention_years
-    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
-    if not database.exists():
+    target = database_target(args)
+    if not has_data(target):
         print("Er zijn nog geen gegevens.")
         return 0
-    prepare_database(database)
-    store = Store(database)
-    try:
+    with opened_store(target) as store:
         rows = past_retention(store.run(repo.list_households), today=today(), years=years)
         if not rows:
             print(f"Geen huishoudens over de bewaartermijn van {years} jaar.")
@@ -108,7 +100,5 @@ def retention(args: argparse.Namespace) -> int:
                 print("Er is niets gewist.")
                 return 1
         visits = erase_households(store, [row.code for row in rows])
-    finally:
-        store.engine.dispose()
     print(f"{len(rows)} huishouden(s) gewist, met {visits} bezoek(en).")
     return 0

@@ -6,11 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from wijkgesprek import paths
 from wijkgesprek.cli.common import (
     Parser,
+    database_target,
     guide_file,
+    has_data,
     load_guide_cached,
+    opened_store,
     visit_number,
 )
 from wijkgesprek.errors import ContentError, UsageError, WijkError
@@ -78,23 +80,18 @@ def export_household(args: argparse.Namespace) -> int:
             "wijkgesprek export: een overdracht gaat over het hele huishouden; laat --bezoek weg."
         )
     code = normalise_code(args.code)
-    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
-    if not database.exists():
+    target = database_target(args)
+    if not has_data(target):
         raise WijkError(f"Huishouden {code} bestaat niet: er zijn nog geen gegevens.")
     from wijkgesprek.store import repo
-    from wijkgesprek.store.engine import Store
     from wijkgesprek.store.handover import referral_extras
-    from wijkgesprek.store.schema import prepare_database
 
-    prepare_database(database)
-    store = Store(database)
     try:
-        history = store.run(repo.get_household, code=code)
-        extras = store.run(referral_extras, code=code)
+        with opened_store(target) as store:
+            history = store.run(repo.get_household, code=code)
+            extras = store.run(referral_extras, code=code)
     except LookupError:
         raise WijkError(f"Huishouden {code} bestaat niet.") from None
-    finally:
-        store.engine.dispose()
     visit_id = None
     if args.bezoek is not None:
         count = len(history.visits)
@@ -143,7 +140,6 @@ def import_handover(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         print("Het bestand is niet ingelezen; er is niets veranderd.", file=sys.stderr)
         return 1
-    from wijkgesprek.store.engine import Store
     from wijkgesprek.store.handover import (
         NOTHING_CHANGED,
         apply_import,
@@ -151,12 +147,8 @@ def import_handover(args: argparse.Namespace) -> int:
         describe_plan,
         plan_import,
     )
-    from wijkgesprek.store.schema import prepare_database
 
-    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
-    prepare_database(database)
-    store = Store(database)
-    try:
+    with opened_store(database_target(args)) as store:
         plan = store.run(plan_import, handover=handover)
         for line in describe_conflicts(plan):
             print(line)
@@ -166,8 +158,6 @@ def import_handover(args: argparse.Namespace) -> int:
             print(NOTHING_CHANGED, file=sys.stderr)
             return 1
         done = store.run(apply_import, plan=plan, take_over=args.neem_over, now=datetime.now(UTC))
-    finally:
-        store.engine.dispose()
     for line in done:
         print(line)
     return 0

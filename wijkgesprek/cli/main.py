@@ -48,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="map voor de database (standaard: WIJKGESPREK_DATA_DIR of de gebruikersmap)",
     )
     parser.add_argument(
+        "--database",
+        metavar="ADRES",
+        help="een teamdatabase: postgresql://gebruiker@server/naam (wachtwoord via "
+        "PGPASSWORD of een wachtwoordbestand, nooit in het adres)",
+    )
+    parser.add_argument(
         "--questions",
         "--vragen",
         metavar="BESTAND",
@@ -176,7 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
         if not arguments:  # the common start: no need to build the whole parser
-            plain = argparse.Namespace(command=None, data_dir=None, questions=None, network=None)
+            plain = argparse.Namespace(
+                command=None, data_dir=None, database=None, questions=None, network=None
+            )
             return run(plain)
         return run(build_parser().parse_args(arguments))
     except WijkError as error:
@@ -195,7 +203,7 @@ NO_DATABASE = ("controleer", "suggesties", "waar", "oefenen", "versleutel")
 
 def run(args: argparse.Namespace) -> int:
     # Each subcommand's module is imported only when it runs: the plain start stays quick.
-    if args.command not in NO_DATABASE:
+    if args.command not in NO_DATABASE and args.database is None:
         from wijkgesprek.cli.encrypt import unlock_database
 
         unlock_database(paths.data_dir(args.data_dir) / paths.DATABASE_NAME)
@@ -266,9 +274,18 @@ def start_app(args: argparse.Namespace) -> int:
         cases = load_cases(
             args.casussen or paths.shipped_cases(), topic_ids=[t.id for t in guide.topics]
         )
-    name = paths.PRACTICE_DATABASE_NAME if practice else paths.DATABASE_NAME
-    database = paths.data_dir(args.data_dir) / name
-    if not is_ready(database, practice=practice):
+    database: Path | str
+    if practice:  # practice data stays on this laptop, also in a team
+        database = paths.data_dir(args.data_dir) / paths.PRACTICE_DATABASE_NAME
+    else:
+        from wijkgesprek.cli.common import database_target
+
+        database = database_target(args)
+    if isinstance(database, str):
+        from wijkgesprek.store.postgres import prepare
+
+        prepare(database)
+    elif not is_ready(database, practice=practice):
         from wijkgesprek.errors import DamagedDatabase
 
         try:

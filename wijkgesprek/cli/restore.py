@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from wijkgesprek import paths
+from wijkgesprek.cli.common import database_target, local_only
 from wijkgesprek.errors import UsageError, WijkError
 
 
@@ -33,7 +33,7 @@ def restore(args: argparse.Namespace) -> int:
     from wijkgesprek.store.backup import list_backups
     from wijkgesprek.store.backup import restore as put_back
 
-    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
+    database = local_only(database_target(args), "herstel")
     backups = list_backups(database)
     if args.lijst:
         for backup in backups:

@@ -6,12 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from wijkgesprek import paths
 from wijkgesprek.cli import common
 from wijkgesprek.cli.common import (
     Parser,
+    database_target,
     guide_file,
+    has_data,
     load_guide_cached,
+    opened_store,
 )
 from wijkgesprek.errors import UsageError, WijkError
 from wijkgesprek.export.files import write_private
@@ -96,20 +98,14 @@ def trends(args: argparse.Namespace) -> int:
         spans = t.periods(first, last, args.per)
         title = f"per {args.per}, {spans_text(spans)}"
     rows: list[t.VisitRow] = []
-    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
-    if database.exists():  # no database yet: nothing to count, and none is created
-        from wijkgesprek.store.engine import Store
-        from wijkgesprek.store.schema import prepare_database
+    target = database_target(args)
+    if has_data(target):  # no database yet: nothing to count, and none is created
         from wijkgesprek.store.trends import visit_rows
 
-        prepare_database(database)
-        store = Store(database)
-        try:
+        with opened_store(target) as store:
             first_month = min(span.first for span in spans)
             last_month = max(span.last for span in spans)
             rows = store.run(visit_rows, first=first_month, last=last_month)
-        finally:
-            store.engine.dispose()
     try:
         figures = t.trends(rows, spans)
     except ValueError as error:  # overlapping periods

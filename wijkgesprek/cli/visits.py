@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from wijkgesprek import paths
 from wijkgesprek.errors import WijkError
 from wijkgesprek.export.files import write_private
 
@@ -17,8 +16,11 @@ if TYPE_CHECKING:
 
 from wijkgesprek.cli import common
 from wijkgesprek.cli.common import (
+    database_target,
     guide_file,
+    has_data,
     load_guide_cached,
+    opened_store,
 )
 
 
@@ -27,23 +29,17 @@ def search_notes(args: argparse.Namespace) -> int:
     from wijkgesprek.text import visible
 
     text = " ".join(args.tekst)
-    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
-    if not database.exists():  # say so, and do not create a database for that
+    target = database_target(args)
+    if not has_data(target):  # say so, and do not create a database for that
         print("Nog geen gegevens.", file=sys.stderr if args.json else sys.stdout)
         if args.json:
             print("[]")
         return 0
     from wijkgesprek.domain.search import plain_snippet
-    from wijkgesprek.store.engine import Store
-    from wijkgesprek.store.schema import prepare_database
     from wijkgesprek.store.search import search
 
-    prepare_database(database)
-    store = Store(database)
-    try:
+    with opened_store(target) as store:
         hits = store.run(search, text=text, limit=args.aantal)
-    finally:
-        store.engine.dispose()
     try:
         titles = {t.id: t.titel for t in load_guide_cached(guide_file(args)).topics}
     except WijkError:  # a broken guide does not stop a search: show the topic ids
@@ -129,19 +125,13 @@ def follow_ups(args: argparse.Namespace) -> int:
 
 def household_rows(args: argparse.Namespace) -> list[HouseholdRow] | None:
     """Every household from the app's database; None when there is no database yet."""
-    database = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
-    if not database.exists():
+    target = database_target(args)
+    if not has_data(target):
         return None
     from wijkgesprek.store import repo
-    from wijkgesprek.store.engine import Store
-    from wijkgesprek.store.schema import prepare_database
 
-    prepare_database(database)
-    store = Store(database)
-    try:
+    with opened_store(target) as store:
         return store.run(repo.list_households)
-    finally:
-        store.engine.dispose()
 
 
 def follow_up_table(

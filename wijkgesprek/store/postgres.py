@@ -154,6 +154,40 @@ def is_postgres(target: object) -> bool:
     return isinstance(target, str) and target.startswith(("postgresql:", "postgres:"))
 
 
+def check_url(url: str) -> None:
+    """A team database URL must be PostgreSQL's and must not hold a password: a password
+    on the command line or in a config file can be read by others."""
+    from wijkgesprek.errors import UsageError
+
+    if not is_postgres(url):
+        raise UsageError(
+            f"'{url}' is geen adres van een teamdatabase; gebruik postgresql://gebruiker@server/naam."
+        )
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        password = make_url(sqlalchemy_url(url)).password
+    except ArgumentError:
+        raise UsageError(f"'{describe_safely(url)}' is geen geldig databaseadres.") from None
+    if password:
+        raise UsageError(
+            "Zet het wachtwoord van de teamdatabase niet in het adres: gebruik PGPASSWORD "
+            "of een wachtwoordbestand (~/.pgpass, of 'database_wachtwoordbestand' in de "
+            "instellingen)."
+        )
+
+
+def describe_safely(url: str) -> str:
+    """The URL with anything between ':' and '@' hidden, without parsing it."""
+    head, at, tail = url.rpartition("@")
+    if not at:
+        return url
+    scheme, sep, rest = head.partition("://")
+    user = rest.split(":", 1)[0]
+    return f"{scheme}{sep}{user}:***@{tail}" if ":" in rest else url
+
+
 def sqlalchemy_url(url: str) -> str:
     """``postgresql://…`` as SQLAlchemy's URL for psycopg 3."""
     return "postgresql+psycopg://" + url.split("://", 1)[1]

@@ -13,10 +13,10 @@ Everything per visit is gathered by SQLite (themes, concerns, referrals, gaps), 
 - **Referrals**: (soort, state) of the referrals made in the visit.
 - **Gaps**: the themes for which the network had nothing, recorded in the visit.
 
-Practice data: there is no practice flag yet. When practice households get one, they are
-left out in ``_COUNTED`` (one condition on ``household``), and nowhere else.
+Practice data never appears here: it lives in its own database (``wijkgesprek oefenen``).
 
-The SQL is written for SQLite (``strftime``, ``group_concat``, window functions).
+The SQL is written for SQLite (``strftime``, ``group_concat``) and, for a team database,
+for PostgreSQL (``string_agg``; the month is then taken in Python, in local time).
 """
 
 from __future__ import annotations
@@ -28,9 +28,6 @@ from sqlmodel import Session
 
 from wijkgesprek.domain.safety import ASSESS, KINDCHECK, SIGNAL, STEP
 from wijkgesprek.domain.trends import VisitRow, shift_months
-
-_COUNTED = "1 = 1"
-"""Which households count; a future practice flag becomes ``h.practice = 0`` here."""
 
 _UNIT = "\x1f"  # between soort and state of one referral
 _RECORD = "\x1e"  # between referrals
@@ -71,7 +68,25 @@ SELECT h.wijk, strftime('%Y-%m', v.started_at, 'localtime') AS month, v.househol
 FROM visit AS v
 JOIN household AS h ON h.id = v.household_id
 LEFT JOIN made AS m ON m.visit_id = v.id
-WHERE v.started_at >= ? AND v.started_at < ? AND {_COUNTED}
+WHERE v.started_at >= ? AND v.started_at < ?
+"""
+
+_VISITS_POSTGRES = f"""
+WITH made AS (
+    SELECT visit_id, string_agg(soort || chr(31) || state, chr(30)) AS referrals
+    FROM referral
+    GROUP BY visit_id
+)
+SELECT h.wijk, v.started_at, v.household_id,
+       (SELECT string_agg(n.themes, ',') FROM note AS n
+        WHERE n.visit_id = v.id AND n.themes <> '') AS themes,
+       {_CONCERNS} AS concerns,
+       m.referrals,
+       (SELECT string_agg(g.theme, ',') FROM gap AS g WHERE g.visit_id = v.id) AS gaps
+FROM visit AS v
+JOIN household AS h ON h.id = v.household_id
+LEFT JOIN made AS m ON m.visit_id = v.id
+WHERE v.started_at >= %s AND v.started_at < %s
 """
 
 
@@ -89,12 +104,20 @@ def _referrals(joined: str) -> tuple[tuple[str, str], ...]:
 def visit_rows(*, session: Session, first: str, last: str) -> list[VisitRow]:
     """Every counted visit whose month (local time) is ``first`` .. ``last`` ("2026-01")."""
     # The DB-API cursor itself: 100,000 rows as plain tuples, without SQLAlchemy's rows.
-    cursor = session.connection().connection.cursor()
+    connection = session.connection()
+    postgres = connection.dialect.name == "postgresql"
+    cursor = connection.connection.cursor()
+    start, end = _utc_start(first), _utc_start(shift_months(last, 1))
     try:
-        cursor.execute(_VISITS, (_utc_start(first), _utc_start(shift_months(last, 1))))
+        if postgres:  # aware moments; the month is taken below, in local time
+            cursor.execute(_VISITS_POSTGRES, (_aware(start), _aware(end)))
+        else:
+            cursor.execute(_VISITS, (start, end))
         found = cursor.fetchall()
     finally:
         cursor.close()
+    if postgres:
+        found = [(row[0], _month(row[1]), *row[2:]) for row in found]
     made: dict[str | None, tuple[tuple[str, str], ...]] = {None: ()}
     rows: list[VisitRow] = []
     for wijk, month, household, themes, concerns, referrals, gaps in found:
@@ -117,16 +140,26 @@ def visit_rows(*, session: Session, first: str, last: str) -> list[VisitRow]:
 
 
 def data_months(*, session: Session) -> tuple[str, str] | None:
-    """The first and last month (local time) with a counted visit; None without visits."""
-    row = (
-        session.connection()
-        .execute(
-            text(
-                "SELECT min(strftime('%Y-%m', v.started_at, 'localtime')), "
-                "max(strftime('%Y-%m', v.started_at, 'localtime')) "
-                f"FROM visit AS v JOIN household AS h ON h.id = v.household_id WHERE {_COUNTED}"
-            )
+    """The first and last month (local time) with a visit; None without visits."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        first, last = connection.execute(
+            text("SELECT min(started_at), max(started_at) FROM visit")
+        ).one()
+        return None if first is None else (_month(first), _month(last))
+    row = connection.execute(
+        text(
+            "SELECT min(strftime('%Y-%m', started_at, 'localtime')), "
+            "max(strftime('%Y-%m', started_at, 'localtime')) FROM visit"
         )
-        .one()
-    )
+    ).one()
     return None if row[0] is None else (str(row[0]), str(row[1]))
+
+
+def _aware(stored: str) -> datetime:
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC)
+
+
+def _month(moment: datetime) -> str:
+    """The month of a moment in local time, as SQLite's ``strftime('%Y-%m', …, 'localtime')``."""
+    return moment.astimezone().strftime("%Y-%m")
