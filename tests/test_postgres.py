@@ -18,7 +18,8 @@ import pytest
 
 from wijkgesprek.domain.safety import KINDCHECK
 from wijkgesprek.domain.search import plain_snippet
-from wijkgesprek.errors import StoreError
+from wijkgesprek.domain.visit import TopicNote
+from wijkgesprek.errors import SaveConflict, StoreError
 from wijkgesprek.store import postgres, repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import MIGRATIONS, SCHEMA_VERSION, prepare_database
@@ -225,3 +226,80 @@ def test_trends_count_the_same_on_both_engines(team: Store, store: Store) -> Non
 
     assert rows(team) == rows(store)
     assert len(rows(team)) == 12 and any(row[3] for row in rows(team))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def either(request: pytest.FixtureRequest) -> Store:
+    """The same test on the laptop's SQLite file and on the team database."""
+    fixture = "store" if request.param == "sqlite" else "team"
+    return request.getfixturevalue(fixture)
+
+
+def test_two_saves_of_the_same_note_do_not_overwrite_each_other(either: Store) -> None:
+    visit_id = either.run(repo.start_visit, code="GZ-301", wijk="Noord", age_groups=[], now=NOW)
+    save = {"visit_id": visit_id, "topic": "stress", "now": NOW}
+    first = either.run(repo.save_note, text="Huur is te hoog.", base=0, **save)
+    assert first == 1
+    # Anna and Bert both loaded version 1; Anna saves first.
+    assert either.run(repo.save_note, text="Huur is te hoog. Anna.", base=1, **save) == 2
+    with pytest.raises(SaveConflict) as caught:
+        either.run(repo.save_note, text="Huur is te hoog. Bert.", base=1, **save)
+    assert caught.value.theirs == "Huur is te hoog. Anna."
+    assert caught.value.version == 2
+    assert "Huur" not in str(caught.value)  # the message itself holds no note text
+    record = either.run(repo.get_visit, visit_id=visit_id)
+    assert record.notes["stress"] == TopicNote("Huur is te hoog. Anna.", (), 2)
+    # Saving on top of the version that was shown works again.
+    assert either.run(repo.save_note, text="Beide.", base=2, **save) == 3
+
+
+def test_the_server_records_who_wrote_a_visit_and_a_note(team: Store, team_url: str) -> None:
+    import psycopg
+
+    visit_id = team.run(repo.start_visit, code="GZ-302", wijk="Noord", age_groups=[], now=NOW)
+    team.run(repo.save_note, visit_id=visit_id, topic="stress", text="Zorgen.", now=NOW, base=0)
+    with psycopg.connect(team_url) as connection:
+        # The app cannot claim another author: the server sets it from the login role.
+        connection.execute("UPDATE visit SET author = 'iemand-anders' WHERE id = %s", (visit_id,))
+        author = connection.execute("SELECT author FROM visit").fetchone()
+        writer = connection.execute("SELECT updated_by FROM note").fetchone()
+    assert author == ("postgres",)
+    assert writer == ("postgres",)
+
+
+async def test_a_colleagues_save_meanwhile_keeps_both_versions_in_the_app(either: Store) -> None:
+    from helpers import SIZE, start_visit, wait_until
+    from textual.widgets import TextArea
+
+    from wijkgesprek.app import WijkgesprekApp
+    from wijkgesprek.content.questions import load_guide
+    from wijkgesprek.paths import shipped_questions
+    from wijkgesprek.screens.visit import VisitScreen
+
+    app = WijkgesprekApp(guide=load_guide(shipped_questions()), database=either.target)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot, code="GZ-303")
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        await pilot.press(*"Eerste")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: screen.record.notes["kennismaking"].version == 1)
+        # A colleague saves the same note on top of version 1.
+        either.run(
+            repo.save_note,
+            visit_id=screen.visit_id,
+            topic="kennismaking",
+            text="Eerste. Collega vult aan.",
+            now=NOW,
+            base=1,
+        )
+        await pilot.press(*" en mijn zin")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: screen.record.notes["kennismaking"].version >= 3)
+        await wait_until(pilot, lambda: not screen._dirty)
+        shown = app.screen.query_one("#note", TextArea).text
+        assert shown.startswith("Eerste. Collega vult aan.\n\n— Mijn versie (")
+        assert shown.endswith("Eerste en mijn zin")
+        assert any("intussen" in n.message for n in app._notifications)
+    record = either.run(repo.get_visit, visit_id=screen.visit_id)
+    assert record.notes["kennismaking"].text == shown

@@ -69,6 +69,19 @@ def test_every_version_upgrades_with_all_its_data(upgraded: tuple[int, Path]) ->
             assert [c.text for c in first.corrections] == [
                 "Aanvulling: de huurachterstand is betaald."
             ]
+        # Notes from before versions existed start at version 1, so a save based on
+        # what the screen loaded is no conflict.
+        stress = first.record.notes["stress"]
+        assert stress.version == (3 if version >= 7 else 1)
+        new_version = store.run(
+            repo.save_note,
+            visit_id=first.record.id,
+            topic="stress",
+            text=stress.text + " Aangevuld.",
+            now=first.record.started_at,
+            base=stress.version,
+        )
+        assert new_version == stress.version + 1
         # And the upgraded database takes new data.
         visit_id = store.run(
             repo.start_visit,

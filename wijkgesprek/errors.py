@@ -53,6 +53,30 @@ class DamagedDatabase(StoreError):
     """The database file is damaged (or not SQLite); a backup may be put back."""
 
 
+class Unreachable(StoreError):
+    """The team database cannot be reached (for now): notes wait on this laptop."""
+
+
+class NoPermission(StoreError):
+    """The team database refused: the user's role may not do this."""
+
+
+class SaveConflict(WijkError):
+    """Someone else saved the same note since this text was begun (optimistic locking).
+
+    Carries the other version, so both can be shown; the message itself holds no text.
+    """
+
+    def __init__(self, *, theirs: str, by: str, version: int) -> None:
+        self.theirs = theirs
+        self.by = by
+        self.version = version
+        who = f"{by} " if by else "iemand anders "
+        super().__init__(
+            f"Deze aantekening is intussen door {who}bewaard. Er is niets overschreven."
+        )
+
+
 class UsageError(WijkError):
     """The command line was used wrongly."""
 

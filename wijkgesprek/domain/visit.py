@@ -16,6 +16,8 @@ SAFETY_TOPIC = "veiligheid"
 class TopicNote:
     text: str = ""
     themes: tuple[str, ...] = ()
+    version: int = 0
+    """The saved version this text belongs to (0: never saved); see ``repo.save_note``."""
 
 
 @dataclass(frozen=True)
@@ -177,3 +179,9 @@ def open_agreements(history: HouseholdHistory, *, before_visit: int) -> tuple[Ag
         for agreement in visit.record.agreements
         if agreement.status == "open"
     )
+
+
+def merge_versions(theirs: str, mine: str, when: datetime) -> str:
+    """Two versions of one note saved at the same time, kept both: the colleague's
+    version first, then this screen's under a line that says so."""
+    return f"{theirs}\n\n— Mijn versie ({when:%H:%M}) —\n{mine}"

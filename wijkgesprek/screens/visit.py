@@ -30,10 +30,11 @@ from wijkgesprek.domain.visit import (
     TopicNote,
     VisitRecord,
     is_touched,
+    merge_versions,
     open_agreements,
     tagged_themes,
 )
-from wijkgesprek.errors import StoreError
+from wijkgesprek.errors import SaveConflict, WijkError
 from wijkgesprek.store import repo
 from wijkgesprek.text import visible
 from wijkgesprek.widgets.note_area import NoteArea
@@ -293,11 +294,27 @@ class VisitScreen(Screen[None]):
         if not self._dirty or self.record is None:
             return False
         text = self.note.text
+        note = self.record.notes.get(self.topic_id, TopicNote())
+        save = partial(
+            self.app.store.run, repo.save_note, visit_id=self.visit_id, topic=self.topic_id
+        )
         try:
-            self.app.store.run(
-                repo.save_note, visit_id=self.visit_id, topic=self.topic_id, text=text, now=_now()
-            )
-        except (StoreError, SQLAlchemyError, OSError):  # the note stays; the next save retries
+            try:
+                version = save(text=text, now=_now(), base=note.version)
+            except SaveConflict as conflict:  # a colleague saved this note meanwhile
+                text = merge_versions(conflict.theirs, text, datetime.now())
+                version = save(text=text, now=_now(), base=conflict.version)
+                if self.is_attached:  # typing goes on at the end, below both
+                    self.note.load_note(text)
+                    self.note.move_cursor(self.note.document.end)
+                self.notify(
+                    f"{conflict} Beide versies staan nu onder elkaar in de aantekening; "
+                    "kijk ze samen na.",
+                    severity="warning",
+                    timeout=30,
+                    markup=False,
+                )
+        except (WijkError, SQLAlchemyError, OSError):  # the note stays; the next save retries
             self.notify(
                 "Opslaan lukt op dit moment niet. Uw tekst staat nog op het scherm; "
                 "wijkgesprek probeert het opnieuw.",
@@ -305,10 +322,13 @@ class VisitScreen(Screen[None]):
             )
             return False
         self._dirty = False
-        note = self.record.notes.get(self.topic_id, TopicNote())
         was_touched = is_touched(self.topic_id, self.record)
         self.record = replace(
-            self.record, notes={**self.record.notes, self.topic_id: replace(note, text=text)}
+            self.record,
+            notes={
+                **self.record.notes,
+                self.topic_id: replace(note, text=text, version=version),
+            },
         )
         if refresh and was_touched != is_touched(self.topic_id, self.record):
             self._refresh_topics()

@@ -28,6 +28,8 @@ class Visit(SQLModel, table=True):
     started_at: datetime
     ended_at: datetime | None = None
     next_contact: date | None = None
+    author: str = ""
+    """Who started the visit: the login role on a team database (set by the server)."""
 
 
 class Note(SQLModel, table=True):
@@ -44,6 +46,10 @@ class Note(SQLModel, table=True):
     themes: str = ""
     """Comma-separated theme ids tagged on this note."""
     updated_at: datetime
+    version: int = 0
+    """Raised by every save; a save based on an older version is a conflict."""
+    updated_by: str = ""
+    """Who saved it last (on a team database: the login role, set by the server)."""
 
 
 class Agreement(SQLModel, table=True):

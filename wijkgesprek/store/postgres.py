@@ -146,7 +146,33 @@ _V6 = (
     "CREATE INDEX ix_practice_turn_visit_id ON practice_turn (visit_id)",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6]
+_V7 = (
+    "ALTER TABLE visit ADD COLUMN author TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE note ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE note ADD COLUMN updated_by TEXT NOT NULL DEFAULT ''",
+    # Who wrote it is the database's word, not the app's: the login role, set on the
+    # server, and a visit's author never changes.
+    """CREATE FUNCTION wijkgesprek_visit_author() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            NEW.author := session_user;
+        ELSE
+            NEW.author := OLD.author;
+        END IF;
+        RETURN NEW;
+    END $$""",
+    """CREATE TRIGGER visit_author BEFORE INSERT OR UPDATE ON visit
+    FOR EACH ROW EXECUTE FUNCTION wijkgesprek_visit_author()""",
+    """CREATE FUNCTION wijkgesprek_note_writer() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.updated_by := session_user;
+        RETURN NEW;
+    END $$""",
+    """CREATE TRIGGER note_writer BEFORE INSERT OR UPDATE ON note
+    FOR EACH ROW EXECUTE FUNCTION wijkgesprek_note_writer()""",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 """Step N (0-based) takes the database from version N to N + 1, as in ``schema``."""
 
 

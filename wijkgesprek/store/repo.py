@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import CursorResult, func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from wijkgesprek.domain.household import format_age_groups, parse_age_groups
@@ -25,6 +27,7 @@ from wijkgesprek.domain.visit import (
     VisitHistory,
     VisitRecord,
 )
+from wijkgesprek.errors import SaveConflict
 from wijkgesprek.store.models import (
     Agreement,
     Correction,
@@ -151,7 +154,9 @@ def get_visit(*, session: Session, visit_id: int) -> VisitRecord:
         ended_at=visit.ended_at,
         next_contact=visit.next_contact,
         notes={
-            note.topic: TopicNote(note.text, tuple(t for t in note.themes.split(",") if t))
+            note.topic: TopicNote(
+                note.text, tuple(t for t in note.themes.split(",") if t), note.version
+            )
             for note in notes
         },
         agreements=tuple(_agreement(a) for a in agreements),
@@ -173,14 +178,51 @@ def _note(session: Session, visit_id: int, topic: str, now: datetime) -> Note:
     return note or Note(visit_id=visit_id, topic=topic, updated_at=now)
 
 
-def save_note(*, session: Session, visit_id: int, topic: str, text: str, now: datetime) -> None:
+def save_note(
+    *,
+    session: Session,
+    visit_id: int,
+    topic: str,
+    text: str,
+    now: datetime,
+    base: int | None = None,
+) -> int:
+    """Save the note and return its version.
+
+    ``base`` is the version the text was written on (0: the note did not exist yet).
+    When someone saved the note since, nothing is written and :class:`SaveConflict`
+    carries their version. The check is part of the UPDATE itself, so it also holds when
+    two saves race on a team database. ``base=None`` saves without checking.
+    """
     note = _note(session, visit_id, topic, now)
+    if base is not None and note.version != base and note.text != text:
+        raise SaveConflict(theirs=note.text, by=note.updated_by, version=note.version)
     if note.id is not None and note.text == text:
-        return
-    note.text = text
-    note.updated_at = now
-    session.add(note)
+        return note.version
+    if note.id is None:
+        note.text, note.version = text, 1
+        session.add(note)
+        try:
+            session.commit()
+        except IntegrityError:  # a colleague created the same note just now
+            session.rollback()
+            return save_note(
+                session=session, visit_id=visit_id, topic=topic, text=text, now=now, base=base
+            )
+        return 1
+    version = note.version
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Note)
+        .where(col(Note.id) == note.id, col(Note.version) == version)
+        .values(text=text, updated_at=now, version=version + 1)
+    )
+    if result.rowcount != 1:  # saved by someone else between our read and our write
+        session.rollback()
+        return save_note(
+            session=session, visit_id=visit_id, topic=topic, text=text, now=now, base=base
+        )
     session.commit()
+    return version + 1
 
 
 def set_themes(
@@ -442,7 +484,7 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
     notes: dict[int, dict[str, TopicNote]] = {}
     for note in session.exec(select(Note).where(col(Note.visit_id).in_(ids))):
         themes = tuple(t for t in note.themes.split(",") if t)
-        notes.setdefault(note.visit_id, {})[note.topic] = TopicNote(note.text, themes)
+        notes.setdefault(note.visit_id, {})[note.topic] = TopicNote(note.text, themes, note.version)
     agreements: dict[int, list[AgreementData]] = {}
     for agreement in session.exec(
         select(Agreement).where(col(Agreement.visit_id).in_(ids)).order_by(col(Agreement.id))

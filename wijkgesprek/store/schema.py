@@ -183,6 +183,15 @@ _V6 = (
 )
 
 
+_V7 = (
+    # Team work: who started a visit, and a version per note so that two professionals
+    # saving the same note do not overwrite each other (optimistic locking).
+    "ALTER TABLE visit ADD COLUMN author TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE note ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE note ADD COLUMN updated_by TEXT NOT NULL DEFAULT ''",
+)
+
+
 def _statements(*statements: str) -> Callable[[sqlite3.Connection], None]:
     """A migration step made of SQL statements, run one by one in the step's transaction."""
 
@@ -200,6 +209,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _statements(*_V4),  # 3 -> 4: agreement status, additions, full-text search (FTS5)
     _statements(*_V5),  # 4 -> 5: index for trends
     _statements(*_V6),  # 5 -> 6: practice conversations (wijkgesprek oefenen)
+    _statements(*_V7),  # 6 -> 7: author of a visit, note versions (team database)
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
