@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import sys
 from datetime import UTC, date, datetime
@@ -157,3 +158,29 @@ def test_without_a_keyboard_the_message_names_the_newest_backup(
     err = capsys.readouterr().err
     assert "beschadigd" in err and "wijkgesprek-2026-11-01.db" in err
     assert "Traceback" not in err
+
+
+def test_a_restore_that_fails_halfway_leaves_the_current_database_whole(
+    store: Store, database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(store, "GZ-001")
+    backup = daily_backup(database, today=date(2026, 11, 1))
+    add(store, "GZ-002")
+    store.engine.dispose()
+    assert backup is not None
+    from wijkgesprek.store import backup as backups
+
+    real_connect = backups.connect
+
+    def failing_connect(path: Path, **options: object) -> object:
+        # A new file in the data folder is the copy of the backup: the disk fails there.
+        if Path(path).parent == database.parent and not Path(path).exists():
+            raise sqlite3.OperationalError("disk I/O error")
+        return real_connect(path, **options)
+
+    monkeypatch.setattr(backups, "connect", failing_connect)
+    with pytest.raises(StoreError, match="niets veranderd"):
+        restore(database, backup, now=datetime(2026, 11, 2, 10, 0))
+    monkeypatch.undo()
+    assert codes(database) == ["GZ-002", "GZ-001"]
+    assert sorted(p.name for p in database.parent.iterdir() if ".tmp" in p.name) == []

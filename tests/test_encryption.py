@@ -222,3 +222,39 @@ async def test_without_encryption_ctrl_l_explains(database: Path) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, LockScreen)
         assert any("versleutel" in str(n.message) for n in app._notifications)
+
+
+def test_a_plain_backup_restores_into_an_encrypted_setup_encrypted(
+    database: Path, keyboard: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(database)
+    made = daily_backup(database, today=date(2026, 11, 1))
+    assert made is not None
+    plain = tmp_path / "van-voor-versleutelen.db"  # kept elsewhere, so never encrypted
+    plain.write_bytes(made.read_bytes())
+    keyboard += [PASSPHRASE, PASSPHRASE]
+    assert main(["versleutel"]) == 0
+    crypto.forget()
+    crypto.unlock(database, PASSPHRASE)
+    store = Store(database)
+    try:
+        store.run(repo.start_visit, code="GZ-002", wijk="Oost", age_groups=[], now=NOW)
+    finally:
+        store.engine.dispose()
+    crypto.forget()  # as a new `wijkgesprek herstel`, which asks the passphrase
+    keyboard += [PASSPHRASE]
+    assert main(["herstel", str(plain), "--ja"]) == 0
+    assert "Teruggezet" in capsys.readouterr().out
+    assert crypto.is_encrypted(database)  # the setup stays encrypted
+    assert SECRET.encode() not in raw_bytes(database.parent)
+    store = Store(database)
+    try:
+        assert [row.code for row in store.run(repo.list_households)] == ["GZ-001"]
+    finally:
+        store.engine.dispose()
+    (kept,) = (database.parent / "reservekopieen").glob("voor-herstel-*.db")
+    store = Store(kept)
+    try:
+        assert [row.code for row in store.run(repo.list_households)] == ["GZ-002", "GZ-001"]
+    finally:
+        store.engine.dispose()

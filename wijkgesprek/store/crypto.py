@@ -183,23 +183,47 @@ def encrypt_file(path: Path, passphrase: str) -> None:
     assert _state.key is not None
     target = path.with_name(path.name + ".versleuteld")
     target.unlink(missing_ok=True)
-    source = _module().connect(str(path))
-    try:
-        version = source.execute("PRAGMA user_version").fetchone()[0]
-        app_id = source.execute("PRAGMA application_id").fetchone()[0]
-        source.execute(
-            f"ATTACH DATABASE ? AS versleuteld KEY \"x'{_state.key.hex()}{_state.salt.hex()}'\"",
-            (str(target),),
-        )
-        source.execute("SELECT sqlcipher_export('versleuteld')")
-        source.execute(f"PRAGMA versleuteld.user_version = {int(version)}")
-        source.execute(f"PRAGMA versleuteld.application_id = {int(app_id)}")
-        source.execute("DETACH DATABASE versleuteld")
-    finally:
-        source.close()
+    export_encrypted(path, target)
     os.chmod(target, 0o600)
     overwrite(path)
     os.replace(target, path)
+
+
+def export_encrypted(source: Path, target: Path) -> None:
+    """Write an encrypted copy of the plain database ``source`` to the new file ``target``
+    with the unlocked key (SQLCipher's backup API cannot copy plain into encrypted)."""
+    assert _state.key is not None and _state.salt is not None
+    connection = _module().connect(str(source))
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        connection.execute(
+            f"ATTACH DATABASE ? AS versleuteld KEY \"x'{_state.key.hex()}{_state.salt.hex()}'\"",
+            (str(target),),
+        )
+        connection.execute("SELECT sqlcipher_export('versleuteld')")
+        connection.execute(f"PRAGMA versleuteld.user_version = {int(version)}")
+        connection.execute(f"PRAGMA versleuteld.application_id = {int(app_id)}")
+        connection.execute("DETACH DATABASE versleuteld")
+    finally:
+        connection.close()
+
+
+def sync_file(path: Path) -> None:
+    """Make sure the bytes of ``path`` are on the disk (not only in the page cache)."""
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def sync_folder(folder: Path) -> None:
+    """Make sure a rename or a new file in ``folder`` is on the disk (POSIX only)."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def overwrite(path: Path) -> None:
