@@ -184,3 +184,25 @@ def test_a_restore_that_fails_halfway_leaves_the_current_database_whole(
     monkeypatch.undo()
     assert codes(database) == ["GZ-002", "GZ-001"]
     assert sorted(p.name for p in database.parent.iterdir() if ".tmp" in p.name) == []
+
+
+def test_restore_makes_the_private_backup_folder_for_the_kept_database(
+    store: Store, database: Path, tmp_path: Path
+) -> None:
+    add(store, "GZ-001")
+    store.engine.dispose()
+    elsewhere = tmp_path / "elders.db"  # a backup from a USB stick, say
+    elsewhere.write_bytes(database.read_bytes())
+    add_store = Store(database)
+    try:
+        add(add_store, "GZ-002")
+    finally:
+        add_store.engine.dispose()
+    folder = database.parent / "reservekopieen"
+    assert not folder.exists()
+    kept = restore(database, elsewhere, now=datetime(2026, 11, 2, 10, 0))
+    assert kept is not None and kept.parent == folder
+    assert codes(kept) == ["GZ-002", "GZ-001"] and codes(database) == ["GZ-001"]
+    if sys.platform != "win32":
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600

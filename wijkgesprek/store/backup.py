@@ -27,6 +27,20 @@ def backup_folder(database: Path) -> Path:
     return database.parent / FOLDER
 
 
+def _private_folder(database: Path) -> Path:
+    """The backup folder, made (0700) when it is not there yet."""
+    folder = backup_folder(database)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
+    except OSError:
+        raise StoreError(
+            f"De map {folder} voor reservekopieën kan niet worden gemaakt. Controleer de "
+            "rechten; er is niets veranderd."
+        ) from None
+    return folder
+
+
 def list_backups(database: Path) -> list[Path]:
     """The backups, newest first."""
     folder = backup_folder(database)
@@ -123,9 +137,7 @@ def _reason(error: BaseException) -> str:
 def daily_backup(database: Path, *, today: date, keep: int = 7) -> Path | None:
     """Make today's backup if there is none yet; remove all but the newest ``keep``.
     Returns the new backup, or None when today's already existed."""
-    folder = backup_folder(database)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
+    folder = _private_folder(database)
     target = folder / f"{PREFIX}{today:%Y-%m-%d}.db"
     made = None
     if not target.exists():
@@ -138,9 +150,7 @@ def daily_backup(database: Path, *, today: date, keep: int = 7) -> Path | None:
 
 def copy_before_migration(database: Path, *, version: int, now: datetime) -> Path:
     """Keep the database as it is before a migration step changes it (never rotated)."""
-    folder = backup_folder(database)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
+    folder = _private_folder(database)
     target = folder / f"voor-migratie-{database.stem}-v{version}-{now:%Y%m%d-%H%M%S}.db"
     _copy(database, target)
     return target
@@ -172,7 +182,7 @@ def restore(database: Path, backup: Path, *, now: datetime) -> Path | None:
     check_backup(backup)
     kept = None
     if database.exists():
-        kept = backup_folder(database) / f"voor-herstel-{now:%Y%m%d-%H%M%S}.db"
+        kept = _private_folder(database) / f"voor-herstel-{now:%Y%m%d-%H%M%S}.db"
         try:
             _copy(database, kept)
         except StoreError:  # damaged (or not readable now): keep its bytes as they are
