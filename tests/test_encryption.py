@@ -258,3 +258,29 @@ def test_a_plain_backup_restores_into_an_encrypted_setup_encrypted(
         assert [row.code for row in store.run(repo.list_households)] == ["GZ-002", "GZ-001"]
     finally:
         store.engine.dispose()
+
+
+def test_herstel_without_a_database_asks_the_passphrase_of_the_backup(
+    encrypted: Path, keyboard: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        encrypted.with_name(encrypted.name + suffix).unlink(missing_ok=True)
+    keyboard += ["verkeerd wachtwoord", PASSPHRASE]
+    assert main(["herstel", "--ja"]) == 0
+    captured = capsys.readouterr()
+    assert "Het wachtwoord klopt niet" in captured.err
+    assert "Teruggezet" in captured.out and "Traceback" not in captured.err
+    assert crypto.is_encrypted(encrypted)
+    store = Store(encrypted)
+    try:
+        assert [row.code for row in store.run(repo.list_households)] == ["GZ-001"]
+    finally:
+        store.engine.dispose()
+
+
+def test_herstel_lijst_needs_no_passphrase(
+    encrypted: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("getpass.getpass", lambda prompt: pytest.fail("asked a passphrase"))
+    assert main(["herstel", "--lijst"]) == 0
+    assert "wijkgesprek-2026-11-01.db" in capsys.readouterr().out

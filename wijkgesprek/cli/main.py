@@ -199,11 +199,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 NO_DATABASE = ("controleer", "suggesties", "waar", "oefenen", "versleutel")
 """Commands that never open the (real) database, so never ask its passphrase."""
+OWN_PASSPHRASE = ("herstel",)
+"""Commands that ask the passphrase themselves (for a backup, say)."""
 
 
 def run(args: argparse.Namespace) -> int:
     # Each subcommand's module is imported only when it runs: the plain start stays quick.
-    if args.command not in NO_DATABASE and args.database is None:
+    if args.command not in (*NO_DATABASE, *OWN_PASSPHRASE) and args.database is None:
         from wijkgesprek.cli.encrypt import unlock_database
 
         unlock_database(paths.data_dir(args.data_dir) / paths.DATABASE_NAME)

@@ -44,6 +44,12 @@ def restore(args: argparse.Namespace) -> int:
     chosen = args.bestand or (backups[0] if backups else None)
     if chosen is None:
         raise WijkError("Er zijn nog geen reservekopieën om terug te zetten.")
+    # The passphrase is checked against the backup when that is encrypted: the database
+    # may be missing or damaged. A plain backup into an encrypted setup: the database's.
+    from wijkgesprek.cli.encrypt import unlock_database
+    from wijkgesprek.store.crypto import is_encrypted
+
+    unlock_database(chosen if is_encrypted(chosen) else database)
     if not args.ja:
         if not sys.stdin.isatty():
             raise UsageError("wijkgesprek herstel: bevestig met --ja (er is geen toetsenbord).")
