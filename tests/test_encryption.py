@@ -284,3 +284,31 @@ def test_herstel_lijst_needs_no_passphrase(
     monkeypatch.setattr("getpass.getpass", lambda prompt: pytest.fail("asked a passphrase"))
     assert main(["herstel", "--lijst"]) == 0
     assert "wijkgesprek-2026-11-01.db" in capsys.readouterr().out
+
+
+def test_a_damaged_encrypted_database_is_called_damaged_and_the_backup_offered(
+    encrypted: Path,
+    keyboard: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for suffix in ("-wal", "-shm"):
+        encrypted.with_name(encrypted.name + suffix).unlink(missing_ok=True)
+    data = bytearray(encrypted.read_bytes())
+    data[16:4096] = b"\xa5" * (4096 - 16)  # the salt stays; the first pages are gone
+    encrypted.write_bytes(bytes(data))
+    keyboard += [PASSPHRASE] * 3
+    monkeypatch.setattr("builtins.input", lambda prompt: "ja")
+    started: list[Path] = []
+    monkeypatch.setattr(WijkgesprekApp, "run", lambda app: started.append(app.database))
+    assert main([]) == 0
+    captured = capsys.readouterr()
+    assert "beschadigd" in captured.err and "klopt niet" not in captured.err
+    assert "Teruggezet: wijkgesprek-2026-11-01.db" in captured.out
+    assert started == [encrypted] and len(keyboard) == 2  # asked once
+    assert crypto.is_encrypted(encrypted)
+    store = Store(encrypted)
+    try:
+        assert [row.code for row in store.run(repo.list_households)] == ["GZ-001"]
+    finally:
+        store.engine.dispose()

@@ -49,12 +49,32 @@ def unlock_database(database: Path) -> None:
     from getpass import getpass
 
     for _ in range(TRIES):
+        passphrase = getpass("Wachtwoord voor wijkgesprek: ")
         try:
-            crypto.unlock(database, getpass("Wachtwoord voor wijkgesprek: "))
+            crypto.unlock(database, passphrase)
             return
         except crypto.WrongPassphrase as problem:
+            if _opens_newest_backup(database, passphrase):
+                # The passphrase is right, so the database itself is damaged: opening it
+                # says so, and offers this backup (as for a damaged plain database).
+                return
             print(problem, file=sys.stderr)
     raise crypto.WrongPassphrase(f"{TRIES} keer een verkeerd wachtwoord; wijkgesprek stopt.")
+
+
+def _opens_newest_backup(database: Path, passphrase: str) -> bool:
+    """Whether ``passphrase`` opens the newest encrypted backup (its key is then kept)."""
+    from wijkgesprek.store import crypto
+    from wijkgesprek.store.backup import list_backups
+
+    newest = next((path for path in list_backups(database) if crypto.is_encrypted(path)), None)
+    if newest is None:
+        return False
+    try:
+        crypto.unlock(newest, passphrase)
+    except (crypto.WrongPassphrase, OSError):
+        return False
+    return True
 
 
 def encrypt(args: argparse.Namespace) -> int:
