@@ -312,3 +312,81 @@ def test_a_damaged_encrypted_database_is_called_damaged_and_the_backup_offered(
         assert [row.code for row in store.run(repo.list_households)] == ["GZ-001"]
     finally:
         store.engine.dispose()
+
+
+HOLDER = """
+import sys
+from pathlib import Path
+from wijkgesprek.store import repo
+from wijkgesprek.store.engine import Store
+
+store = Store(Path(sys.argv[1]))
+store.run(repo.list_households)  # as the app: a pooled connection stays open, idle
+print("open", flush=True)
+sys.stdin.readline()
+store.engine.dispose()
+"""
+
+
+def test_versleutel_refuses_while_wijkgesprek_has_the_database_open(
+    database: Path, keyboard: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+
+    fill(database)
+    window = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(database)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert window.stdout is not None and window.stdout.readline() == "open\n"
+        keyboard += [PASSPHRASE, PASSPHRASE]
+        assert main(["versleutel"]) == 1
+        err = capsys.readouterr().err
+        assert "Sluit eerst alle vensters van wijkgesprek" in err and "Traceback" not in err
+        assert not crypto.is_encrypted(database)
+    finally:
+        window.communicate("\n", timeout=30)
+    crypto.forget()
+    keyboard += [PASSPHRASE, PASSPHRASE]
+    assert main(["versleutel"]) == 0  # once the window is closed
+    assert crypto.is_encrypted(database)
+
+
+def test_a_failing_swap_leaves_the_plain_database_whole(
+    database: Path, keyboard: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    fill(database)
+    real_replace = os.replace
+
+    def failing_replace(source: object, target: object) -> None:
+        if Path(str(target)) == database:  # the moment the encrypted file takes its place
+            raise OSError(errno.EIO, "I/O error")
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    keyboard += [PASSPHRASE, PASSPHRASE]
+    assert main(["versleutel"]) == 1
+    monkeypatch.undo()
+    crypto.forget()
+    assert not crypto.is_encrypted(database)
+    assert sorted(p.name for p in database.parent.iterdir() if p.is_file()) == [database.name]
+    store = Store(database)
+    try:
+        assert [row.code for row in store.run(repo.list_households)] == ["GZ-001"]
+        assert store.run(search, text="roerdomp")  # the note is still there, readable
+    finally:
+        store.engine.dispose()
+
+
+def test_versleutel_overwrites_the_plain_copy_an_interruption_left(encrypted: Path) -> None:
+    aside = encrypted.with_name(encrypted.name + crypto.ASIDE)
+    aside.write_bytes(b"SQLite format 3\0" + SECRET.encode() * 100)  # as after a crash
+    assert main(["versleutel"]) == 1  # already encrypted: nothing else to do
+    assert not aside.exists()
+    assert SECRET.encode() not in raw_bytes(encrypted.parent)

@@ -83,6 +83,8 @@ def encrypt(args: argparse.Namespace) -> int:
     from wijkgesprek.store.schema import prepare_database
 
     database = local_only(database_target(args), "versleutel")
+    for path in (database, *sorted(backup_folder(database).glob("*.db"))):
+        crypto.remove_leftovers(path)  # of a versleutel that was interrupted
     if crypto.is_encrypted(database):
         raise WijkError("De database is al versleuteld; er is niets veranderd.")
     _require_sqlcipher()
