@@ -53,6 +53,11 @@ class DamagedDatabase(StoreError):
     """The database file is damaged (or not SQLite); a backup may be put back."""
 
 
+class Cancelled(WijkError):
+    """The user ended a question on the command line (Ctrl+D or Ctrl+C) before anything
+    was changed."""
+
+
 class UsageError(WijkError):
     """The command line was used wrongly."""
 

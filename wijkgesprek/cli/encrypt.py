@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from wijkgesprek.cli.common import database_target, local_only
+from wijkgesprek.cli.common import ask, database_target, local_only
 from wijkgesprek.errors import StoreError, UsageError, WijkError
 
 PLAIN_HEADER = b"SQLite format 3\0"
@@ -46,10 +46,8 @@ def unlock_database(database: Path) -> None:
             f"De database {database} is versleuteld; start wijkgesprek in een terminal om "
             "het wachtwoord te typen."
         )
-    from getpass import getpass
-
     for _ in range(TRIES):
-        passphrase = getpass("Wachtwoord voor wijkgesprek: ")
+        passphrase = ask("Wachtwoord voor wijkgesprek: ", secret=True)
         try:
             crypto.unlock(database, passphrase)
             return
@@ -88,14 +86,12 @@ def encrypt(args: argparse.Namespace) -> int:
     if crypto.is_encrypted(database):
         raise WijkError("De database is al versleuteld; er is niets veranderd.")
     _require_sqlcipher()
-    from getpass import getpass
-
     if not sys.stdin.isatty():
         raise UsageError("wijkgesprek versleutel: typ het wachtwoord in een terminal.")
-    passphrase = getpass("Nieuw wachtwoord: ")
+    passphrase = ask("Nieuw wachtwoord: ", secret=True)
     if problem := crypto.passphrase_problem(passphrase):
         raise WijkError(f"{problem} Er is niets veranderd.")
-    if getpass("Typ het wachtwoord nog eens: ") != passphrase:
+    if ask("Typ het wachtwoord nog eens: ", secret=True) != passphrase:
         raise WijkError("De wachtwoorden zijn niet gelijk; er is niets veranderd.")
     prepare_database(database)
     crypto.encrypt_file(database, passphrase)

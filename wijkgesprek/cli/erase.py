@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from wijkgesprek import paths
-from wijkgesprek.cli.common import database_target, has_data, opened_store
+from wijkgesprek.cli.common import ask, database_target, has_data, opened_store
 from wijkgesprek.errors import UsageError, WijkError
 
 
@@ -38,7 +38,7 @@ def erase(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"wijkgesprek wis: bevestig met --bevestig {code} (er is geen toetsenbord)."
             )
-        confirmation = input(f"Typ {code} om alles van dit huishouden te wissen: ")
+        confirmation = ask(f"Typ {code} om alles van dit huishouden te wissen: ")
     if normalise_code(confirmation) != code:
         raise WijkError("De code klopt niet; er is niets gewist.")
     from wijkgesprek.store.erase import erase_households
@@ -95,7 +95,7 @@ def retention(args: argparse.Namespace) -> int:
                 raise UsageError(
                     "wijkgesprek bewaartermijn: bevestig met --ja (er is geen toetsenbord)."
                 )
-            answer = input(f"Typ WISSEN om deze {len(rows)} huishouden(s) te wissen: ")
+            answer = ask(f"Typ WISSEN om deze {len(rows)} huishouden(s) te wissen: ")
             if answer.strip() != "WISSEN":
                 print("Er is niets gewist.")
                 return 1

@@ -190,7 +190,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WijkError as error:
         print(str(error), file=sys.stderr)
         return error.exit_code
+    except EOFError:  # Ctrl+D at a question that is not asked through common.ask
+        print("Er is niets veranderd.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
+        print("Onderbroken.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `wijkgesprek vervolg | head`: the reader left early
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
