@@ -390,3 +390,63 @@ def test_versleutel_overwrites_the_plain_copy_an_interruption_left(encrypted: Pa
     assert main(["versleutel"]) == 1  # already encrypted: nothing else to do
     assert not aside.exists()
     assert SECRET.encode() not in raw_bytes(encrypted.parent)
+
+
+async def test_help_over_the_lock_opens_nothing_else(encrypted: Path) -> None:
+    from wijkgesprek.screens.help import HelpScreen
+
+    app = locked_app(encrypted, minutes=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot, code="GZ-003")
+        visit = app.screen
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        lock = app.screen
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        help_screen = app.screen
+        for action in ("command_palette", "discreet", "veilig_thuis", "toggle_colours"):
+            assert not app.check_action(action, ())
+        await pilot.press("ctrl+p", "ctrl+g", "ctrl+o")
+        await pilot.pause()
+        assert app.screen is help_screen and not app.discreet
+        # The passphrase arrives while the help is open: help and lock go, nothing else.
+        assert isinstance(lock, LockScreen)
+        await lock._checked(True)
+        await wait_until(pilot, lambda: app.screen is visit)
+        assert lock not in app.screen_stack and visit in app.screen_stack
+        assert app.check_action("discreet", ())
+
+
+async def test_the_passphrase_field_is_plainly_visible_at_80_by_24(encrypted: Path) -> None:
+    app = locked_app(encrypted, minutes=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        field = app.screen.query_one(Input)
+        await pilot.pause()
+        assert not field.compact and field.region.height == 3  # a bordered box
+        assert app.screen.region.contains_region(field.region)
+        assert field.has_focus
+
+
+async def test_five_wrong_passphrases_stop_the_app_with_the_work_saved(encrypted: Path) -> None:
+    app = locked_app(encrypted, minutes=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot, code="GZ-003")
+        await pilot.press(*"Grutto-notitie", "ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        field = app.screen.query_one(Input)
+        for _ in range(5):
+            await wait_until(pilot, lambda: not field.disabled)
+            await unlock(pilot, "verkeerd wachtwoord")
+        await wait_until(pilot, lambda: app._exit)
+    assert app.return_code == 1
+    store = Store(encrypted)
+    try:
+        (row,) = [r for r in store.run(repo.list_households) if r.code == "GZ-003"]
+        assert row.open_visit_id is not None
+        note = store.run(repo.get_visit, visit_id=row.open_visit_id).notes["kennismaking"]
+        assert note.text == "Grutto-notitie"
+    finally:
+        store.engine.dispose()
