@@ -252,3 +252,33 @@ async def test_the_app_offers_to_erase_households_past_retention(
         await wait_until(pilot, lambda: app.screen is home and len(home.rows) == 1)
         assert "bewaartermijn" not in str(home.query_one("#home-status", Static).render())
     assert b"Grutto-oud" not in raw_bytes(database)
+
+
+def test_an_unknown_code_is_skipped_and_the_others_erased(store: Store) -> None:
+    from wijkgesprek.store.erase import erase_households
+
+    old_household(store, "GZ-001")
+    old_household(store, "GZ-002")
+    erased = erase_households(store, ["GZ-009", "GZ-001"])
+    assert erased.codes == ("GZ-001",) and erased.visits == 1
+    assert [row.code for row in store.run(repo.list_households)] == ["GZ-002"]
+
+
+async def test_the_erase_screen_reports_what_was_really_erased(
+    store: Store, database: Path
+) -> None:
+    old_household(store, "GZ-001")
+    old_household(store, "GZ-003")
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        app.push_screen(
+            EraseScreen(["GZ-001", "GZ-003"], confirm_word="WISSEN", explanation="Twee oude.")
+        )
+        await wait_until(pilot, lambda: isinstance(app.screen, EraseScreen))
+        store.run(repo.erase_household, code="GZ-003")  # meanwhile, in another window
+        await pilot.press(*"WISSEN", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        said = [str(n.message) for n in app._notifications]
+    assert "Huishouden GZ-001 is gewist. 1 bestond(en) al niet meer." in said
+    assert store.run(repo.list_households) == []

@@ -43,12 +43,11 @@ def erase(args: argparse.Namespace) -> int:
         raise WijkError("De code klopt niet; er is niets gewist.")
     from wijkgesprek.store.erase import erase_households
 
-    try:
-        with opened_store(target) as store:
-            visits = erase_households(store, [code])
-    except LookupError:
-        raise WijkError(f"Huishouden {code} bestaat niet; er is niets gewist.") from None
-    print(f"Huishouden {code} is gewist, met {visits} bezoek(en).")
+    with opened_store(target) as store:
+        erased = erase_households(store, [code])
+    if not erased.codes:
+        raise WijkError(f"Huishouden {code} bestaat niet; er is niets gewist.")
+    print(f"Huishouden {code} is gewist, met {erased.visits} bezoek(en).")
     return 0
 
 
@@ -99,6 +98,6 @@ def retention(args: argparse.Namespace) -> int:
             if answer.strip() != "WISSEN":
                 print("Er is niets gewist.")
                 return 1
-        visits = erase_households(store, [row.code for row in rows])
-    print(f"{len(rows)} huishouden(s) gewist, met {visits} bezoek(en).")
+        erased = erase_households(store, [row.code for row in rows])
+    print(f"{len(erased.codes)} huishouden(s) gewist, met {erased.visits} bezoek(en).")
     return 0

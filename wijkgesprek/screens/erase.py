@@ -67,21 +67,23 @@ class EraseScreen(ModalScreen[bool]):
         from wijkgesprek.store.erase import erase_households
 
         try:
-            erase_households(self.app.store, self.codes)
+            erased = erase_households(self.app.store, self.codes)
         except (WijkError, OSError):
             self.query_one("#form-error", Static).update(
                 "Wissen is niet (helemaal) gelukt. Probeer het opnieuw of gebruik "
                 "'wijkgesprek wis' op de opdrachtregel."
             )
             return
-        except LookupError:
-            pass  # erased meanwhile, from another window
-        count = len(self.codes)
-        self.notify(
-            f"Huishouden {self.codes[0]} is gewist."
-            if count == 1
-            else f"{count} huishoudens zijn gewist."
-        )
+        count = len(erased.codes)
+        if count == 0:  # erased meanwhile, from another window
+            said = "Er is niets gewist: dit huishouden bestond al niet meer."
+        elif count == 1:
+            said = f"Huishouden {erased.codes[0]} is gewist."
+        else:
+            said = f"{count} huishoudens zijn gewist."
+        if 0 < count < len(self.codes):
+            said += f" {len(self.codes) - count} bestond(en) al niet meer."
+        self.notify(said, markup=False)
         self.dismiss(True)
 
     def action_cancel(self) -> None:

@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import scrub
 
 
-def erase_households(store: Store, codes: Sequence[str]) -> int:
-    """Erase each household (``LookupError`` for an unknown code, before anything is
-    erased) and scrub the file once; return the number of visits removed."""
+@dataclass(frozen=True)
+class Erased:
+    """What an erasure did (codes only: they are what the user typed or chose)."""
+
+    codes: tuple[str, ...]
+    """The households that were erased; an unknown code (perhaps erased meanwhile in
+    another window) is not among them."""
+    visits: int
+    """Visits removed with them."""
+
+
+def erase_households(store: Store, codes: Sequence[str]) -> Erased:
+    """Erase each household that exists (an unknown code is skipped) and scrub the file
+    once when something was erased."""
+    erased: list[str] = []
+    visits = 0
     for code in codes:
-        if store.run(repo.find_household, code=code) is None:
-            raise LookupError(code)
-    visits = sum(store.run(repo.erase_household, code=code) for code in codes)
-    if isinstance(store.target, str):
-        return visits  # a team database: the server's administrator vacuums it
-    store.engine.dispose()  # scrub rebuilds the file: no pooled connection may hold it
-    scrub(store.path)
-    return visits
+        try:
+            visits += store.run(repo.erase_household, code=code)
+        except LookupError:
+            continue  # not there (any more): nothing to erase
+        erased.append(code)
+    if erased and not isinstance(store.target, str):  # a team database: the server's
+        store.engine.dispose()  # scrub rebuilds the file: no pooled connection may hold it
+        scrub(store.path)
+    return Erased(codes=tuple(erased), visits=visits)
