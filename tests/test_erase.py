@@ -282,3 +282,34 @@ async def test_the_erase_screen_reports_what_was_really_erased(
         said = [str(n.message) for n in app._notifications]
     assert "Huishouden GZ-001 is gewist. 1 bestond(en) al niet meer." in said
     assert store.run(repo.list_households) == []
+
+
+def test_a_wal_another_window_holds_is_reported_not_claimed_scrubbed(
+    store: Store,
+    database: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlite3
+
+    monkeypatch.setattr("wijkgesprek.store.schema.CHECKPOINT_TRIES", 2)
+    fill(store, "GZ-001", "WEG")
+    fill(store, "GZ-002", "BLIJFT")
+    store.engine.dispose()
+    window = sqlite3.connect(database, isolation_level=None)  # reading, in another window
+    try:
+        window.execute("BEGIN")
+        window.execute("SELECT count(*) FROM note").fetchone()
+        assert main(["wis", "GZ-001", "--bevestig", "GZ-001"]) == 0
+        captured = capsys.readouterr()
+        assert "GZ-001 is gewist" in captured.out
+        assert "logbestand van de database (WAL) niet worden geleegd" in captured.err
+        window.execute("COMMIT")
+    finally:
+        window.close()
+    assert [row.code for row in store.run(repo.list_households)] == ["GZ-002"]
+    store.engine.dispose()
+    assert main(["wis", "GZ-002", "--bevestig", "GZ-002"]) == 0  # no reader: emptied
+    assert "logbestand" not in capsys.readouterr().err
+    wal = database.with_name(database.name + "-wal")
+    assert not wal.exists() or not wal.stat().st_size

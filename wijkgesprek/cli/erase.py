@@ -48,6 +48,8 @@ def erase(args: argparse.Namespace) -> int:
     if not erased.codes:
         raise WijkError(f"Huishouden {code} bestaat niet; er is niets gewist.")
     print(f"Huishouden {code} is gewist, met {erased.visits} bezoek(en).")
+    for warning in erased.warnings():
+        print(warning, file=sys.stderr)
     return 0
 
 
@@ -100,4 +102,6 @@ def retention(args: argparse.Namespace) -> int:
                 return 1
         erased = erase_households(store, [row.code for row in rows])
     print(f"{len(erased.codes)} huishouden(s) gewist, met {erased.visits} bezoek(en).")
+    for warning in erased.warnings():
+        print(warning, file=sys.stderr)
     return 0

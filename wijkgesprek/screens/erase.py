@@ -83,7 +83,10 @@ class EraseScreen(ModalScreen[bool]):
             said = f"{count} huishoudens zijn gewist."
         if 0 < count < len(self.codes):
             said += f" {len(self.codes) - count} bestond(en) al niet meer."
-        self.notify(said, markup=False)
+        if warnings := erased.warnings():
+            self.notify(" ".join([said, *warnings]), severity="warning", timeout=30, markup=False)
+        else:
+            self.notify(said, markup=False)
         self.dismiss(True)
 
     def action_cancel(self) -> None:

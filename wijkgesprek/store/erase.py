@@ -19,6 +19,21 @@ class Erased:
     another window) is not among them."""
     visits: int
     """Visits removed with them."""
+    log_emptied: bool = True
+    """False when another window kept the WAL from being emptied: remains of the erased
+    text may still be in it."""
+
+    def warnings(self) -> list[str]:
+        """What the user must know or do for the erasure to be complete (Dutch)."""
+        said = []
+        if not self.log_emptied:
+            said.append(
+                "Let op: wijkgesprek is nog open in een ander venster, daardoor kon het "
+                "logbestand van de database (WAL) niet worden geleegd; daar kunnen nog resten "
+                "van de gewiste gegevens in staan. Sluit alle vensters van wijkgesprek en "
+                "start het daarna één keer opnieuw: dan wordt het geleegd."
+            )
+        return said
 
 
 def erase_households(store: Store, codes: Sequence[str]) -> Erased:
@@ -32,7 +47,8 @@ def erase_households(store: Store, codes: Sequence[str]) -> Erased:
         except LookupError:
             continue  # not there (any more): nothing to erase
         erased.append(code)
+    emptied = True
     if erased and not isinstance(store.target, str):  # a team database: the server's
         store.engine.dispose()  # scrub rebuilds the file: no pooled connection may hold it
-        scrub(store.path)
-    return Erased(codes=tuple(erased), visits=visits)
+        emptied = scrub(store.path)
+    return Erased(codes=tuple(erased), visits=visits, log_emptied=emptied)
