@@ -450,3 +450,19 @@ async def test_five_wrong_passphrases_stop_the_app_with_the_work_saved(encrypted
         assert note.text == "Grutto-notitie"
     finally:
         store.engine.dispose()
+
+
+def test_erase_reaches_the_encrypted_backups_and_keeps_them_encrypted(
+    encrypted: Path, keyboard: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    keyboard += [PASSPHRASE]
+    assert main(["wis", "GZ-001", "--bevestig", "GZ-001"]) == 0
+    assert "ook gewist uit 1 reservekopie(ën)" in capsys.readouterr().out
+    (backup,) = list_backups(encrypted)
+    assert crypto.is_encrypted(backup)
+    store = Store(backup)
+    try:
+        assert store.run(repo.list_households) == []
+        assert store.run(search, text="roerdomp") == []
+    finally:
+        store.engine.dispose()

@@ -15,7 +15,8 @@ def add_erase_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "wis",
         help="een huishouden volledig wissen (met alle bezoeken en aantekeningen)",
         description="Wis een huishouden met alle bezoeken, aantekeningen, afspraken, "
-        "verwijzingen, veiligheidsgegevens en zoekgegevens. Dit kan niet ongedaan worden.",
+        "verwijzingen, veiligheidsgegevens en zoekgegevens, ook uit de reservekopieën. Dit "
+        "kan niet ongedaan worden.",
     )
     erase.add_argument("code", metavar="CODE", help="de gezinscode")
     erase.add_argument(
@@ -45,9 +46,14 @@ def erase(args: argparse.Namespace) -> int:
 
     with opened_store(target) as store:
         erased = erase_households(store, [code])
-    if not erased.codes:
+    if not erased.codes and not erased.backups:
         raise WijkError(f"Huishouden {code} bestaat niet; er is niets gewist.")
-    print(f"Huishouden {code} is gewist, met {erased.visits} bezoek(en).")
+    if erased.codes:
+        print(f"Huishouden {code} is gewist, met {erased.visits} bezoek(en).")
+    else:  # erased before, but still in a backup
+        print(f"Huishouden {code} stond niet (meer) in de database.")
+    if erased.backups:
+        print(f"Het is ook gewist uit {erased.backups} reservekopie(ën).")
     for warning in erased.warnings():
         print(warning, file=sys.stderr)
     return 0
@@ -102,6 +108,8 @@ def retention(args: argparse.Namespace) -> int:
                 return 1
         erased = erase_households(store, [row.code for row in rows])
     print(f"{len(erased.codes)} huishouden(s) gewist, met {erased.visits} bezoek(en).")
+    if erased.backups:
+        print(f"Ze zijn ook gewist uit {erased.backups} reservekopie(ën).")
     for warning in erased.warnings():
         print(warning, file=sys.stderr)
     return 0

@@ -24,8 +24,9 @@ HELP = """\
 # Wissen
 
 Wissen haalt huishoudens **volledig** weg: alle bezoeken, aantekeningen,
-afspraken, verwijzingen, veiligheidsgegevens en de zoekgegevens. De tekst wordt
-ook in het bestand overschreven. Dit kan niet ongedaan worden.
+afspraken, verwijzingen, veiligheidsgegevens en de zoekgegevens, ook uit de
+reservekopieën. De tekst wordt ook in de bestanden overschreven. Dit kan niet
+ongedaan worden.
 
 Typ het gevraagde woord en druk op **Enter**. **Escape** annuleert; er wordt dan
 niets gewist.
@@ -76,13 +77,19 @@ class EraseScreen(ModalScreen[bool]):
             return
         count = len(erased.codes)
         if count == 0:  # erased meanwhile, from another window
-            said = "Er is niets gewist: dit huishouden bestond al niet meer."
+            said = (
+                "Dit huishouden stond al niet meer in de database."
+                if erased.backups
+                else "Er is niets gewist: dit huishouden bestond al niet meer."
+            )
         elif count == 1:
             said = f"Huishouden {erased.codes[0]} is gewist."
         else:
             said = f"{count} huishoudens zijn gewist."
         if 0 < count < len(self.codes):
             said += f" {len(self.codes) - count} bestond(en) al niet meer."
+        if erased.backups:
+            said += f" Ook gewist uit {erased.backups} reservekopie(ën)."
         if warnings := erased.warnings():
             self.notify(" ".join([said, *warnings]), severity="warning", timeout=30, markup=False)
         else:
