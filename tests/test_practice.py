@@ -274,3 +274,37 @@ async def test_practice_data_cannot_reach_real_search_or_trends(
     assert main(["trends", "--formaat", "csv"]) == 0
     assert "OEF" not in capsys.readouterr().out
     assert main(["export", "OEF-01"]) != 0  # unknown household in the real database
+
+
+def locked(**_: object) -> None:
+    import sqlalchemy.exc
+
+    raise sqlalchemy.exc.OperationalError("SELECT …", {}, Exception("database is locked"))
+
+
+async def test_a_database_that_cannot_be_read_is_told_in_practice_too(
+    guide: Guide, cases: Cases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wijkgesprek.store import practice
+
+    database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
+    prepare_database(database, practice=True)
+    app = WijkgesprekApp(guide=guide, database=database, cases=cases)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        monkeypatch.setattr(practice, "turns", locked)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        visit = app.screen
+        await pilot.press(*"Aantekening blijft")
+        monkeypatch.setattr(practice, "attempt_data", locked)
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReflectionScreen))
+        await pilot.press("e")  # nothing to save: no empty file either
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is visit)
+        assert app.is_running and visit.note.text == "Aantekening blijft"
+        messages = [str(n.message) for n in app._notifications]
+    assert sum("is bezet door een ander programma" in m for m in messages) == 2
+    assert "Er is geen reflectie om te bewaren." in messages
+    assert not list(paths.data_dir().parent.rglob("oefenen-*.md"))

@@ -69,12 +69,21 @@ class ReflectionScreen(Screen[bool]):
     def on_mount(self) -> None:
         self.sub_title = "Reflectie"
         store = self.app.store
-        record, entries, turns = store.run(practice.attempt_data, visit_id=self.visit_id)
+        try:
+            record, entries, turns = store.run(practice.attempt_data, visit_id=self.visit_id)
+            scores = store.run(practice.scores, case=self.case, words=self.words)
+            attempts = store.run(practice.attempts, code=self.case.huishouden.code)
+        except WijkError as error:  # e.g. the database is locked or damaged: say so, go on
+            self.notify(str(error), severity="error", timeout=20, markup=False)
+            self.query_one(Markdown).update(
+                "De reflectie kan nu niet worden gelezen. Ga met Escape terug naar het "
+                "gesprek en probeer het later opnieuw; de poging blijft open."
+            )
+            self.query_one("#reflection").focus()
+            return
         reflection = reflect_attempt(
             self.case, self.words, record=record, entries=entries, turns=turns
         )
-        scores = store.run(practice.scores, case=self.case, words=self.words)
-        attempts = store.run(practice.attempts, code=self.case.huishouden.code)
         self.number = next((a.number for a in attempts if a.visit_id == self.visit_id), 0)
         self.report = reflection_markdown(self.case, reflection)
         if scores:
@@ -85,6 +94,10 @@ class ReflectionScreen(Screen[bool]):
     def action_export(self) -> None:
         from wijkgesprek.export.files import write_private
         from wijkgesprek.screens.export import default_folder
+
+        if not self.report:
+            self.notify("Er is geen reflectie om te bewaren.", severity="warning")
+            return
 
         folder = default_folder()
         name = f"oefenen-{self.case.huishouden.code}-poging-{self.number}-{date.today()}.md"
