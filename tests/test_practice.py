@@ -230,9 +230,14 @@ async def test_a_whole_practice_run(guide: Guide, cases: Cases, isolated_home: P
         assert "| 1 (open) |" in report
         assert app.screen.query_one(Markdown).source == report
         await pilot.press("e")
-        exported = list((isolated_home / "Documents" / "wijkgesprek").glob("oefenen-OEF-02-*"))
+        exports = isolated_home / "Documents" / "wijkgesprek"
+        assert [p.name for p in exports.iterdir()] == ["oefenen"]  # never among real ones
+        exported = list((exports / "oefenen").glob("oefenen-OEF-02-*"))
         assert len(exported) == 1 and exported[0].read_text(encoding="utf-8") == report
         assert exported[0].stat().st_mode & 0o777 == 0o600
+        assert (exports / "oefenen").stat().st_mode & 0o777 == 0o700
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "in de map 'oefenen', apart van echte exports" in said
 
         await pilot.press("ctrl+e")
         await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))

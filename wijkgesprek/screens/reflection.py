@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
     from wijkgesprek.content.cases import PracticeCase, Words
 
+PRACTICE_FOLDER = "oefenen"
+"""Where reflections are saved: a folder of their own beside the exports."""
+
 HELP = """\
 # Reflectie
 
@@ -31,7 +35,8 @@ verborgen feiten u vond en miste, hoe vaak u 'moeten' of een label of diagnose
 schreef, en welk aanbod u gebruikte. Onderaan staan al uw pogingen met deze
 casus, zodat u ziet wat er beter gaat.
 
-- **E** bewaart de reflectie als Markdown-bestand (alleen voor u leesbaar).
+- **E** bewaart de reflectie als Markdown-bestand (alleen voor u leesbaar), in de
+  map `oefenen` naast uw exports: nooit tussen de exports van echte gezinnen.
 - **Ctrl+E** sluit deze poging af; de volgende keer begint u opnieuw.
 - **Escape** gaat terug naar het gesprek; de poging blijft open.
 """
@@ -99,11 +104,14 @@ class ReflectionScreen(Screen[bool]):
             self.notify("Er is geen reflectie om te bewaren.", severity="warning")
             return
 
-        folder = default_folder()
+        # A folder of its own: a reflection never lies among the exports of real families.
+        folder = default_folder() / PRACTICE_FOLDER
         name = f"oefenen-{self.case.huishouden.code}-poging-{self.number}-{date.today()}.md"
         path: Path = folder / name
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(folder, 0o700)
             # The same attempt's reflection, saved again, replaces the older version.
             write_private(path, self.report.encode("utf-8"), overwrite=True)
         except WijkError as error:
@@ -114,7 +122,12 @@ class ReflectionScreen(Screen[bool]):
                 f"De map {folder} kan niet worden aangemaakt.", severity="error", markup=False
             )
             return
-        self.notify(f"De reflectie is bewaard in {path}", timeout=15, markup=False)
+        self.notify(
+            f"De reflectie is bewaard in de map '{PRACTICE_FOLDER}', apart van echte "
+            f"exports: {path}",
+            timeout=15,
+            markup=False,
+        )
 
     def action_end(self) -> None:
         if self.app.write(repo.end_visit, visit_id=self.visit_id, now=datetime.now(UTC)):
