@@ -90,7 +90,8 @@ class ReflectionScreen(Screen[bool]):
             self.case, self.words, record=record, entries=entries, turns=turns
         )
         self.number = next((a.number for a in attempts if a.visit_id == self.visit_id), 0)
-        self.report = reflection_markdown(self.case, reflection)
+        titles = {topic.id: topic.titel for topic in self.app.guide.topics}
+        self.report = reflection_markdown(self.case, reflection, titles=titles)
         if scores:
             self.report += "\n## Voortgang over pogingen\n\n" + progress_markdown(scores)
         self.query_one(Markdown).update(self.report)
