@@ -372,3 +372,25 @@ def test_a_backup_that_cannot_be_opened_is_named(
     assert "ook gewist uit 1 reservekopie(ën)" in captured.out
     assert "wijkgesprek-2026-10-31.db kon(den) niet worden geopend" in captured.err
     assert "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize(
+    ("typed", "erased"), [(" wissen ", True), ("Wissen", True), ("WISSE", False)]
+)
+def test_wissen_is_confirmed_the_same_way_as_in_the_app(
+    store: Store,
+    database: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    typed: str,
+    erased: bool,
+) -> None:
+    from wijkgesprek.text import confirms
+
+    old_household(store, "GZ-001")
+    store.engine.dispose()
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: typed)
+    assert main(["bewaartermijn", "--wis"]) == (0 if erased else 1)
+    assert (store.run(repo.list_households) == []) is erased
+    assert confirms(typed, "WISSEN") is erased  # the erase screen's test

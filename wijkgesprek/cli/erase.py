@@ -8,6 +8,7 @@ import sys
 from wijkgesprek import paths
 from wijkgesprek.cli.common import ask, database_target, has_data, opened_store
 from wijkgesprek.errors import UsageError, WijkError
+from wijkgesprek.text import confirms
 
 
 def add_erase_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,7 +41,7 @@ def erase(args: argparse.Namespace) -> int:
                 f"wijkgesprek wis: bevestig met --bevestig {code} (er is geen toetsenbord)."
             )
         confirmation = ask(f"Typ {code} om alles van dit huishouden te wissen: ")
-    if normalise_code(confirmation) != code:
+    if not confirms(confirmation, code):
         raise WijkError("De code klopt niet; er is niets gewist.")
     from wijkgesprek.store.erase import erase_households
 
@@ -103,7 +104,7 @@ def retention(args: argparse.Namespace) -> int:
                     "wijkgesprek bewaartermijn: bevestig met --ja (er is geen toetsenbord)."
                 )
             answer = ask(f"Typ WISSEN om deze {len(rows)} huishouden(s) te wissen: ")
-            if answer.strip() != "WISSEN":
+            if not confirms(answer, "WISSEN"):
                 print("Er is niets gewist.")
                 return 1
         erased = erase_households(store, [row.code for row in rows])

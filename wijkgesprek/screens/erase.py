@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from wijkgesprek.errors import WijkError
+from wijkgesprek.text import confirms
 from wijkgesprek.widgets.field import field
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class EraseScreen(ModalScreen[bool]):
 
     @on(Input.Submitted, "#erase-confirm")
     def _confirmed(self, event: Input.Submitted) -> None:
-        if event.value.strip().upper() != self.confirm_word.upper():
+        if not confirms(event.value, self.confirm_word):
             self.query_one("#form-error", Static).update(
                 f"Typ precies {self.confirm_word} om te wissen; er is niets gewist."
             )
