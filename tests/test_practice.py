@@ -263,6 +263,32 @@ async def test_a_whole_practice_run(guide: Guide, cases: Cases, isolated_home: P
 async def test_practice_data_cannot_reach_real_search_or_trends(
     guide: Guide, cases: Cases, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    import csv
+    import io
+
+    from wijkgesprek.store import repo
+    from wijkgesprek.store.engine import Store
+
+    def money_worries(store: Store, code: str) -> None:  # Noord, in 2026-K4
+        visit = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=[], now=NOW)
+        store.run(repo.set_themes, visit_id=visit, topic="stress", themes=["geldzorgen"], now=NOW)
+        store.run(repo.end_visit, visit_id=visit, now=NOW)
+
+    def money_in_noord() -> str:
+        capsys.readouterr()
+        assert main(["trends", "--van", "2026-10", "--tot", "2026-12", "--formaat", "csv"]) == 0
+        table = csv.DictReader(io.StringIO(capsys.readouterr().out))
+        (row,) = [r for r in table if r["wijk"] == "Noord" and r["maat"] == "thema:geldzorgen"]
+        return row["waarde"]
+
+    real = paths.data_dir() / paths.DATABASE_NAME
+    prepare_database(real)
+    store = Store(real)
+    for number in range(1, 6):  # five: the least trends shows as a number
+        money_worries(store, f"GZ-00{number}")
+    store.engine.dispose()
+    assert money_in_noord() == "5"
+
     database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
     prepare_database(database, practice=True)
     app = WijkgesprekApp(guide=guide, database=database, cases=cases)
@@ -272,12 +298,15 @@ async def test_practice_data_cannot_reach_real_search_or_trends(
         await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
         await pilot.press(*"Zeldzaamwoord in een oefening")
         await pilot.press("ctrl+s")
+    practice = Store(database)
+    for number in range(1, 3):  # the same wijk, theme and quarter, in practice
+        money_worries(practice, f"OEF-0{number}")
+    practice.engine.dispose()
     assert rows(database, "SELECT count(*) FROM note WHERE text LIKE 'Zeldzaam%'") == [(1,)]
     capsys.readouterr()
     assert main(["zoek", "zeldzaamwoord", "--json"]) == 0
     assert "Zeldzaam" not in capsys.readouterr().out
-    assert main(["trends", "--formaat", "csv"]) == 0
-    assert "OEF" not in capsys.readouterr().out
+    assert money_in_noord() == "5"  # the practice visits are not counted
     assert main(["export", "OEF-01"]) != 0  # unknown household in the real database
 
 
