@@ -10,7 +10,6 @@ from pathlib import Path
 from wijkgesprek.cli.common import ask, database_target, local_only
 from wijkgesprek.errors import StoreError, UsageError, WijkError
 
-PLAIN_HEADER = b"SQLite format 3\0"
 TRIES = 3
 
 
@@ -25,22 +24,12 @@ def add_encrypt_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     )
 
 
-def _needs_passphrase(database: Path) -> bool:
-    try:
-        with database.open("rb") as handle:
-            return handle.read(len(PLAIN_HEADER)) != PLAIN_HEADER
-    except OSError:
-        return False
-
-
 def unlock_database(database: Path) -> None:
     """Ask the passphrase of an encrypted database (up to three times)."""
-    if not _needs_passphrase(database):
-        return  # plain, missing or unreadable: the store says what is wrong
     from wijkgesprek.store import crypto
 
     if not crypto.is_encrypted(database) or crypto.is_unlocked():
-        return
+        return  # plain, missing or unreadable (the store says what is wrong), or known
     if not sys.stdin.isatty():
         raise StoreError(
             f"De database {database} is versleuteld; start wijkgesprek in een terminal om "
@@ -85,7 +74,7 @@ def encrypt(args: argparse.Namespace) -> int:
         crypto.remove_leftovers(path)  # of a versleutel that was interrupted
     if crypto.is_encrypted(database):
         raise WijkError("De database is al versleuteld; er is niets veranderd.")
-    _require_sqlcipher()
+    crypto.require_sqlcipher()
     if not sys.stdin.isatty():
         raise UsageError("wijkgesprek versleutel: typ het wachtwoord in een terminal.")
     passphrase = ask("Nieuw wachtwoord: ", secret=True)
@@ -107,12 +96,3 @@ def encrypt(args: argparse.Namespace) -> int:
         "wachtwoord goed: zonder wachtwoord zijn de gegevens niet terug te halen."
     )
     return 0
-
-
-def _require_sqlcipher() -> None:
-    try:
-        import sqlcipher3  # type: ignore[import-not-found,import-untyped,unused-ignore]  # noqa: F401
-    except ImportError:
-        from wijkgesprek.store.crypto import INSTALL_HINT
-
-        raise StoreError(INSTALL_HINT) from None

@@ -14,8 +14,6 @@ A file with a plain SQLite header is always opened as plain SQLite.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import os
 from pathlib import Path
 from typing import Any
@@ -62,6 +60,8 @@ def is_unlocked() -> bool:
 
 
 def derive(passphrase: str, salt: bytes) -> bytes:
+    import hashlib  # here, not at the top: a plain start only asks is_encrypted
+
     return hashlib.scrypt(
         passphrase.encode("utf-8"),
         salt=salt,
@@ -85,6 +85,11 @@ def _module() -> Any:
     except ImportError:
         raise StoreError(INSTALL_HINT) from None
     return sqlcipher3.dbapi2
+
+
+def require_sqlcipher() -> None:
+    """A Dutch StoreError saying how to install SQLCipher when it is not installed."""
+    _module()
 
 
 def key_pragma(key: bytes, salt: bytes) -> str:
@@ -127,6 +132,8 @@ def check_passphrase(passphrase: str) -> bool:
     """Whether ``passphrase`` gives the key in use (for the lock screen)."""
     if _state.key is None or _state.salt is None:
         return False
+    import hmac
+
     return hmac.compare_digest(derive(passphrase, _state.salt), _state.key)
 
 
