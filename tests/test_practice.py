@@ -342,3 +342,21 @@ async def test_a_database_that_cannot_be_read_is_told_in_practice_too(
     assert sum("is bezet door een ander programma" in m for m in messages) == 2
     assert "Er is geen reflectie om te bewaren." in messages
     assert not list(paths.data_dir().parent.rglob("oefenen-*.md"))
+
+
+def test_an_attempt_is_dated_in_local_time(cases: Cases, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from wijkgesprek.domain.practice import progress_row
+
+    case = cases.case("vader-met-schulden")
+    reflection = reflect_attempt(case, cases.words, record=record({}), entries=[], turns=[])
+    late = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # already the 26th in Amsterdam
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    time.tzset()
+    try:
+        item = score(case, reflection, number=1, started_at=late, ended=True)
+        assert progress_row(item)[1] == "26-11-2026"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
