@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import sys
 from datetime import UTC, date, datetime
@@ -157,3 +158,51 @@ def test_without_a_keyboard_the_message_names_the_newest_backup(
     err = capsys.readouterr().err
     assert "beschadigd" in err and "wijkgesprek-2026-11-01.db" in err
     assert "Traceback" not in err
+
+
+def test_a_restore_that_fails_halfway_leaves_the_current_database_whole(
+    store: Store, database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(store, "GZ-001")
+    backup = daily_backup(database, today=date(2026, 11, 1))
+    add(store, "GZ-002")
+    store.engine.dispose()
+    assert backup is not None
+    from wijkgesprek.store import backup as backups
+
+    real_connect = backups.connect
+
+    def failing_connect(path: Path, **options: object) -> object:
+        # A new file in the data folder is the copy of the backup: the disk fails there.
+        if Path(path).parent == database.parent and not Path(path).exists():
+            raise sqlite3.OperationalError("disk I/O error")
+        return real_connect(path, **options)
+
+    monkeypatch.setattr(backups, "connect", failing_connect)
+    with pytest.raises(StoreError, match="niets veranderd"):
+        restore(database, backup, now=datetime(2026, 11, 2, 10, 0))
+    monkeypatch.undo()
+    assert codes(database) == ["GZ-002", "GZ-001"]
+    assert sorted(p.name for p in database.parent.iterdir() if ".tmp" in p.name) == []
+
+
+def test_restore_makes_the_private_backup_folder_for_the_kept_database(
+    store: Store, database: Path, tmp_path: Path
+) -> None:
+    add(store, "GZ-001")
+    store.engine.dispose()
+    elsewhere = tmp_path / "elders.db"  # a backup from a USB stick, say
+    elsewhere.write_bytes(database.read_bytes())
+    add_store = Store(database)
+    try:
+        add(add_store, "GZ-002")
+    finally:
+        add_store.engine.dispose()
+    folder = database.parent / "reservekopieen"
+    assert not folder.exists()
+    kept = restore(database, elsewhere, now=datetime(2026, 11, 2, 10, 0))
+    assert kept is not None and kept.parent == folder
+    assert codes(kept) == ["GZ-002", "GZ-001"] and codes(database) == ["GZ-001"]
+    if sys.platform != "win32":
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600

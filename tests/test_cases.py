@@ -459,6 +459,9 @@ def test_escape_markdown(text: str, escaped: str) -> None:
     assert escape_markdown(text) == escaped
 
 
+TITLES = {topic.id: topic.titel for topic in load_guide(DATA / "questions.yaml").topics}
+
+
 def test_markdown_has_all_sections_and_keeps_user_text_literal() -> None:
     result = run(
         {"stress": "slaap, moet", "veiligheid": "niets"},
@@ -466,7 +469,7 @@ def test_markdown_has_all_sections_and_keeps_user_text_literal() -> None:
         voices=("moeder",),
         suggestions=("- Taalcafé *De Brug*", "1. Buurthuis [Noord]"),
     )
-    text = reflection_markdown(CASE, result)
+    text = reflection_markdown(CASE, result, titles=TITLES)
     for heading in (
         r"# Reflectie oefengesprek: Moeder met \*twee\* kinderen",
         "## Onderwerpen",
@@ -482,6 +485,10 @@ def test_markdown_has_all_sections_and_keeps_user_text_literal() -> None:
         assert f"\n{heading}\n" in f"\n{text}", heading
     assert "- Besproken: Stress en zorgen, Veiligheid" in text
     assert "- Overgeslagen: Kennismaking en vraag, Netwerk en omgeving, Dromen en hoop" in text
+    assert (
+        "- Overgeslagen, terwijl het bij een goed gesprek hoort: Kennismaking en vraag, "
+        "Netwerk en omgeving, Dromen en hoop, Afspraken" in text
+    )
     assert "niet gevraagd naar dromen" in text
     assert "kindcheck is niet gedaan, terwijl er kinderen" in text
     assert "- Gehoord: moeder" in text and "- Niet gehoord: vader, kind" in text
@@ -495,10 +502,20 @@ def test_markdown_has_all_sections_and_keeps_user_text_literal() -> None:
     assert text.endswith("\n") and not text.endswith("\n\n")
 
 
+def test_markdown_names_topics_as_the_guide_in_use_does() -> None:
+    team = TITLES | {"stress": "Spanning & geldzorgen", "veiligheid": "Veilig opgroeien"}
+    text = reflection_markdown(CASE, run({"stress": "slaap"}), titles=team)
+    assert r"- Besproken: Spanning \& geldzorgen" in text
+    assert "(veiligheid) (onderwerp: Veilig opgroeien)" in text
+    assert "Stress en zorgen" not in text
+
+
 def test_markdown_when_everything_was_done() -> None:
     notes = {topic: "" for topic in REQUIRED_TOPICS}
     notes |= {"stress": "slaap huur", "netwerk": "ruzie", "veiligheid": "bang"}
-    text = reflection_markdown(CASE, run(notes, kindcheck=True, voices=("moeder", "vader", "kind")))
+    text = reflection_markdown(
+        CASE, run(notes, kindcheck=True, voices=("moeder", "vader", "kind")), titles=TITLES
+    )
     assert "U heeft gevraagd naar dromen en hoop." in text
     assert "De kindcheck is gedaan." in text
     assert "- Overgeslagen: geen" in text

@@ -257,3 +257,95 @@ def test_network_files_from_config(
     monkeypatch.setenv("WIJKGESPREK_CONFIG_DIR", str(tmp_path))
     assert main(["waar"]) == 0
     assert f"sociale kaart:  {tmp_path / 'kaart.yaml'}" in capsys.readouterr().out
+
+
+def at_a_terminal(args: list[str], prompt: bytes, key: bytes) -> tuple[int, bytes]:
+    """Run ``wijkgesprek ARGS`` with a pseudo-terminal as its controlling terminal, wait
+    for ``prompt`` and press ``key``; the exit code and everything it wrote."""
+    import fcntl
+    import pty
+    import select
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+
+    def take_the_terminal() -> None:  # so Ctrl+C becomes SIGINT, and getpass finds it
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wijkgesprek", *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        preexec_fn=take_the_terminal,
+    )
+    os.close(slave)
+    output = b""
+    end = time.monotonic() + 60
+    pressed = 0.0
+    try:
+        while time.monotonic() < end:
+            # Pressed again after a while: a key that lands in the instant before Python
+            # starts reading the line can be lost (CPython's readline), as for a person.
+            if prompt in output and time.monotonic() - pressed > 2:
+                os.write(master, key)
+                pressed = time.monotonic()
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # the child closed the terminal
+                    chunk = b""
+                output += chunk
+                if not chunk and process.poll() is not None:
+                    break
+            elif process.poll() is not None:
+                break
+        return process.wait(timeout=10), output
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+@pytest.mark.parametrize("key", [b"\x04", b"\x03"], ids=["ctrl-d", "ctrl-c"])
+@pytest.mark.parametrize(
+    ("args", "prompt"),
+    [
+        (["wis", "GZ-001"], b"Typ GZ-001"),
+        (["herstel"], b"Typ ja"),
+        (["bewaartermijn", "--wis"], b"Typ WISSEN"),
+        (["versleutel"], b"Nieuw wachtwoord"),
+    ],
+    ids=["wis", "herstel", "bewaartermijn", "versleutel"],
+)
+def test_ctrl_d_or_ctrl_c_at_a_question_changes_nothing(
+    args: list[str], prompt: bytes, key: bytes
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from wijkgesprek import paths
+    from wijkgesprek.store import repo
+    from wijkgesprek.store.backup import daily_backup
+    from wijkgesprek.store.engine import Store
+    from wijkgesprek.store.schema import prepare_database
+
+    if args[0] == "versleutel":
+        pytest.importorskip("sqlcipher3")
+    database = paths.data_dir() / paths.DATABASE_NAME
+    prepare_database(database)
+    store = Store(database)
+    long_ago = datetime(1990, 1, 1, tzinfo=UTC)  # past any bewaartermijn
+    store.run(repo.start_visit, code="GZ-001", wijk="Noord", age_groups=[], now=long_ago)
+    store.run(repo.end_visit, visit_id=1, now=long_ago)
+    store.engine.dispose()
+    daily_backup(database, today=date(2026, 11, 1))
+    before = database.read_bytes()
+    code, output = at_a_terminal(args, prompt, key)
+    assert prompt in output
+    assert code != 0
+    assert b"Er is niets veranderd." in output and b"Traceback" not in output
+    assert database.read_bytes() == before

@@ -51,6 +51,28 @@ def test_shipped_guide_asks_the_kindcheck() -> None:
     assert "kindcheck" in guide.topic("veiligheid").tip
 
 
+def test_shipped_guide_says_u_everywhere() -> None:
+    import re
+
+    guide = guide_to_json(load_guide(SHIPPED_GUIDE))
+    texts: list[str] = []
+
+    def collect(value: object) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    collect(guide)
+    informal = re.compile(r"\b(je|jij|jou|jouw|jezelf)\b", re.IGNORECASE)
+    assert len(texts) > 100
+    assert [text for text in texts if informal.search(text)] == []
+
+
 def test_guide_to_json_is_json_and_keeps_order() -> None:
     data = guide_to_json(load_guide(SHIPPED_GUIDE))
     assert json.loads(json.dumps(data)) == data

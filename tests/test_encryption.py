@@ -222,3 +222,247 @@ async def test_without_encryption_ctrl_l_explains(database: Path) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, LockScreen)
         assert any("versleutel" in str(n.message) for n in app._notifications)
+
+
+def test_a_plain_backup_restores_into_an_encrypted_setup_encrypted(
+    database: Path, keyboard: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(database)
+    made = daily_backup(database, today=date(2026, 11, 1))
+    assert made is not None
+    plain = tmp_path / "van-voor-versleutelen.db"  # kept elsewhere, so never encrypted
+    plain.write_bytes(made.read_bytes())
+    keyboard += [PASSPHRASE, PASSPHRASE]
+    assert main(["versleutel"]) == 0
+    crypto.forget()
+    crypto.unlock(database, PASSPHRASE)
+    store = Store(database)
+    try:
+        store.run(repo.start_visit, code="GZ-002", wijk="Oost", age_groups=[], now=NOW)
+    finally:
+        store.engine.dispose()
+    crypto.forget()  # as a new `wijkgesprek herstel`, which asks the passphrase
+    keyboard += [PASSPHRASE]
+    assert main(["herstel", str(plain), "--ja"]) == 0
+    assert "Teruggezet" in capsys.readouterr().out
+    assert crypto.is_encrypted(database)  # the setup stays encrypted
+    assert SECRET.encode() not in raw_bytes(database.parent)
+    store = Store(database)
+    try:
+        assert [row.code for row in store.run(repo.list_households)] == ["GZ-001"]
+    finally:
+        store.engine.dispose()
+    (kept,) = (database.parent / "reservekopieen").glob("voor-herstel-*.db")
+    store = Store(kept)
+    try:
+        assert [row.code for row in store.run(repo.list_households)] == ["GZ-002", "GZ-001"]
+    finally:
+        store.engine.dispose()
+
+
+def test_herstel_without_a_database_asks_the_passphrase_of_the_backup(
+    encrypted: Path, keyboard: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        encrypted.with_name(encrypted.name + suffix).unlink(missing_ok=True)
+    keyboard += ["verkeerd wachtwoord", PASSPHRASE]
+    assert main(["herstel", "--ja"]) == 0
+    captured = capsys.readouterr()
+    assert "Het wachtwoord klopt niet" in captured.err
+    assert "Teruggezet" in captured.out and "Traceback" not in captured.err
+    assert crypto.is_encrypted(encrypted)
+    store = Store(encrypted)
+    try:
+        assert [row.code for row in store.run(repo.list_households)] == ["GZ-001"]
+    finally:
+        store.engine.dispose()
+
+
+def test_herstel_lijst_needs_no_passphrase(
+    encrypted: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("getpass.getpass", lambda prompt: pytest.fail("asked a passphrase"))
+    assert main(["herstel", "--lijst"]) == 0
+    assert "wijkgesprek-2026-11-01.db" in capsys.readouterr().out
+
+
+def test_a_damaged_encrypted_database_is_called_damaged_and_the_backup_offered(
+    encrypted: Path,
+    keyboard: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for suffix in ("-wal", "-shm"):
+        encrypted.with_name(encrypted.name + suffix).unlink(missing_ok=True)
+    data = bytearray(encrypted.read_bytes())
+    data[16:4096] = b"\xa5" * (4096 - 16)  # the salt stays; the first pages are gone
+    encrypted.write_bytes(bytes(data))
+    keyboard += [PASSPHRASE] * 3
+    monkeypatch.setattr("builtins.input", lambda prompt: "ja")
+    started: list[Path] = []
+    monkeypatch.setattr(WijkgesprekApp, "run", lambda app: started.append(app.database))
+    assert main([]) == 0
+    captured = capsys.readouterr()
+    assert "beschadigd" in captured.err and "klopt niet" not in captured.err
+    assert "Teruggezet: wijkgesprek-2026-11-01.db" in captured.out
+    assert started == [encrypted] and len(keyboard) == 2  # asked once
+    assert crypto.is_encrypted(encrypted)
+    store = Store(encrypted)
+    try:
+        assert [row.code for row in store.run(repo.list_households)] == ["GZ-001"]
+    finally:
+        store.engine.dispose()
+
+
+HOLDER = """
+import sys
+from pathlib import Path
+from wijkgesprek.store import repo
+from wijkgesprek.store.engine import Store
+
+store = Store(Path(sys.argv[1]))
+store.run(repo.list_households)  # as the app: a pooled connection stays open, idle
+print("open", flush=True)
+sys.stdin.readline()
+store.engine.dispose()
+"""
+
+
+def test_versleutel_refuses_while_wijkgesprek_has_the_database_open(
+    database: Path, keyboard: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+
+    fill(database)
+    window = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(database)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert window.stdout is not None and window.stdout.readline() == "open\n"
+        keyboard += [PASSPHRASE, PASSPHRASE]
+        assert main(["versleutel"]) == 1
+        err = capsys.readouterr().err
+        assert "Sluit eerst alle vensters van wijkgesprek" in err and "Traceback" not in err
+        assert not crypto.is_encrypted(database)
+    finally:
+        window.communicate("\n", timeout=30)
+    crypto.forget()
+    keyboard += [PASSPHRASE, PASSPHRASE]
+    assert main(["versleutel"]) == 0  # once the window is closed
+    assert crypto.is_encrypted(database)
+
+
+def test_a_failing_swap_leaves_the_plain_database_whole(
+    database: Path, keyboard: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    fill(database)
+    real_replace = os.replace
+
+    def failing_replace(source: object, target: object) -> None:
+        if Path(str(target)) == database:  # the moment the encrypted file takes its place
+            raise OSError(errno.EIO, "I/O error")
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    keyboard += [PASSPHRASE, PASSPHRASE]
+    assert main(["versleutel"]) == 1
+    monkeypatch.undo()
+    crypto.forget()
+    assert not crypto.is_encrypted(database)
+    assert sorted(p.name for p in database.parent.iterdir() if p.is_file()) == [database.name]
+    store = Store(database)
+    try:
+        assert [row.code for row in store.run(repo.list_households)] == ["GZ-001"]
+        assert store.run(search, text="roerdomp")  # the note is still there, readable
+    finally:
+        store.engine.dispose()
+
+
+def test_versleutel_overwrites_the_plain_copy_an_interruption_left(encrypted: Path) -> None:
+    aside = encrypted.with_name(encrypted.name + crypto.ASIDE)
+    aside.write_bytes(b"SQLite format 3\0" + SECRET.encode() * 100)  # as after a crash
+    assert main(["versleutel"]) == 1  # already encrypted: nothing else to do
+    assert not aside.exists()
+    assert SECRET.encode() not in raw_bytes(encrypted.parent)
+
+
+async def test_help_over_the_lock_opens_nothing_else(encrypted: Path) -> None:
+    from wijkgesprek.screens.help import HelpScreen
+
+    app = locked_app(encrypted, minutes=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot, code="GZ-003")
+        visit = app.screen
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        lock = app.screen
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        help_screen = app.screen
+        for action in ("command_palette", "discreet", "veilig_thuis", "toggle_colours"):
+            assert not app.check_action(action, ())
+        await pilot.press("ctrl+p", "ctrl+g", "ctrl+o")
+        await pilot.pause()
+        assert app.screen is help_screen and not app.discreet
+        # The passphrase arrives while the help is open: help and lock go, nothing else.
+        assert isinstance(lock, LockScreen)
+        await lock._checked(True)
+        await wait_until(pilot, lambda: app.screen is visit)
+        assert lock not in app.screen_stack and visit in app.screen_stack
+        assert app.check_action("discreet", ())
+
+
+async def test_the_passphrase_field_is_plainly_visible_at_80_by_24(encrypted: Path) -> None:
+    app = locked_app(encrypted, minutes=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        field = app.screen.query_one(Input)
+        await pilot.pause()
+        assert not field.compact and field.region.height == 3  # a bordered box
+        assert app.screen.region.contains_region(field.region)
+        assert field.has_focus
+
+
+async def test_five_wrong_passphrases_stop_the_app_with_the_work_saved(encrypted: Path) -> None:
+    app = locked_app(encrypted, minutes=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot, code="GZ-003")
+        await pilot.press(*"Grutto-notitie", "ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        field = app.screen.query_one(Input)
+        for _ in range(5):
+            await wait_until(pilot, lambda: not field.disabled)
+            await unlock(pilot, "verkeerd wachtwoord")
+        await wait_until(pilot, lambda: app._exit)
+    assert app.return_code == 1
+    store = Store(encrypted)
+    try:
+        (row,) = [r for r in store.run(repo.list_households) if r.code == "GZ-003"]
+        assert row.open_visit_id is not None
+        note = store.run(repo.get_visit, visit_id=row.open_visit_id).notes["kennismaking"]
+        assert note.text == "Grutto-notitie"
+    finally:
+        store.engine.dispose()
+
+
+def test_erase_reaches_the_encrypted_backups_and_keeps_them_encrypted(
+    encrypted: Path, keyboard: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    keyboard += [PASSPHRASE]
+    assert main(["wis", "GZ-001", "--bevestig", "GZ-001"]) == 0
+    assert "ook gewist uit 1 reservekopie(ën)" in capsys.readouterr().out
+    (backup,) = list_backups(encrypted)
+    assert crypto.is_encrypted(backup)
+    store = Store(backup)
+    try:
+        assert store.run(repo.list_households) == []
+        assert store.run(search, text="roerdomp") == []
+    finally:
+        store.engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ from wijkgesprek.screens.erase import EraseScreen
 from wijkgesprek.screens.history import HistoryScreen
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.store import repo
-from wijkgesprek.store.backup import daily_backup
+from wijkgesprek.store.backup import daily_backup, list_backups
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.search import search
 
@@ -252,3 +253,144 @@ async def test_the_app_offers_to_erase_households_past_retention(
         await wait_until(pilot, lambda: app.screen is home and len(home.rows) == 1)
         assert "bewaartermijn" not in str(home.query_one("#home-status", Static).render())
     assert b"Grutto-oud" not in raw_bytes(database)
+
+
+def test_an_unknown_code_is_skipped_and_the_others_erased(store: Store) -> None:
+    from wijkgesprek.store.erase import erase_households
+
+    old_household(store, "GZ-001")
+    old_household(store, "GZ-002")
+    erased = erase_households(store, ["GZ-009", "GZ-001"])
+    assert erased.codes == ("GZ-001",) and erased.visits == 1
+    assert [row.code for row in store.run(repo.list_households)] == ["GZ-002"]
+
+
+async def test_the_erase_screen_reports_what_was_really_erased(
+    store: Store, database: Path
+) -> None:
+    old_household(store, "GZ-001")
+    old_household(store, "GZ-003")
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await wait_until(pilot, lambda: list_backups(database))  # today's, with both
+        app.push_screen(
+            EraseScreen(["GZ-001", "GZ-003"], confirm_word="WISSEN", explanation="Twee oude.")
+        )
+        await wait_until(pilot, lambda: isinstance(app.screen, EraseScreen))
+        store.run(repo.erase_household, code="GZ-003")  # meanwhile, in another window
+        await pilot.press(*"WISSEN", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        said = [str(n.message) for n in app._notifications]
+    assert (
+        "Huishouden GZ-001 is gewist. 1 bestond(en) al niet meer. Ook gewist uit 1 "
+        "reservekopie(ën)." in said
+    )
+    assert store.run(repo.list_households) == []
+    (backup,) = list_backups(database)
+    assert Store(backup).run(repo.list_households) == []
+
+
+def test_a_wal_another_window_holds_is_reported_not_claimed_scrubbed(
+    store: Store,
+    database: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlite3
+
+    monkeypatch.setattr("wijkgesprek.store.schema.CHECKPOINT_TRIES", 2)
+    fill(store, "GZ-001", "WEG")
+    fill(store, "GZ-002", "BLIJFT")
+    store.engine.dispose()
+    window = sqlite3.connect(database, isolation_level=None)  # reading, in another window
+    try:
+        window.execute("BEGIN")
+        window.execute("SELECT count(*) FROM note").fetchone()
+        assert main(["wis", "GZ-001", "--bevestig", "GZ-001"]) == 0
+        captured = capsys.readouterr()
+        assert "GZ-001 is gewist" in captured.out
+        assert "logbestand van de database (WAL) niet worden geleegd" in captured.err
+        window.execute("COMMIT")
+    finally:
+        window.close()
+    assert [row.code for row in store.run(repo.list_households)] == ["GZ-002"]
+    store.engine.dispose()
+    assert main(["wis", "GZ-002", "--bevestig", "GZ-002"]) == 0  # no reader: emptied
+    assert "logbestand" not in capsys.readouterr().err
+    wal = database.with_name(database.name + "-wal")
+    assert not wal.exists() or not wal.stat().st_size
+
+
+def backup_bytes(database: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in (database.parent / "reservekopieen").iterdir())
+
+
+def test_erase_reaches_every_backup_of_any_version(
+    store: Store, database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from wijkgesprek.store.backup import check_backup
+
+    fill(store, "GZ-001", "WEG")
+    fill(store, "GZ-002", "BLIJFT")
+    store.engine.dispose()
+    daily_backup(database, today=date(2026, 11, 1))
+    daily_backup(database, today=date(2026, 11, 2))
+    folder = database.parent / "reservekopieen"
+    old = folder / "voor-migratie-wijkgesprek-v1-20240101-090000.db"  # schema 1
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "schema-v1.db", old)
+    assert b"wegmarker" in backup_bytes(database)
+
+    assert main(["wis", "GZ-001", "--bevestig", "GZ-001"]) == 0
+    assert "ook gewist uit 2 reservekopie(ën)" in capsys.readouterr().out
+    data = backup_bytes(database)
+    assert b"wegmarker" not in data and b"Zebravink" in data  # GZ-002's stays
+    for backup in list_backups(database):
+        check_backup(backup)  # still whole
+        assert [row.code for row in Store(backup).run(repo.list_households)] == ["GZ-002"]
+
+    assert main(["wis", "GZ-101", "--bevestig", "GZ-101"]) == 0  # only in the old copy
+    out = capsys.readouterr().out
+    assert "stond niet (meer) in de database" in out and "1 reservekopie(ën)" in out
+    with sqlite3.connect(old) as connection:
+        assert connection.execute("SELECT code FROM household").fetchall() == [("GZ-102",)]
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_backup_that_cannot_be_opened_is_named(
+    store: Store, database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(store, "GZ-001", "WEG")
+    store.engine.dispose()
+    daily_backup(database, today=date(2026, 11, 1))
+    broken = database.parent / "reservekopieen" / "wijkgesprek-2026-10-31.db"
+    broken.write_bytes(b"SQLite format 3\0" + b"\xff" * 4000)
+    assert main(["wis", "GZ-001", "--bevestig", "GZ-001"]) == 0
+    captured = capsys.readouterr()
+    assert "ook gewist uit 1 reservekopie(ën)" in captured.out
+    assert "wijkgesprek-2026-10-31.db kon(den) niet worden geopend" in captured.err
+    assert "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize(
+    ("typed", "erased"), [(" wissen ", True), ("Wissen", True), ("WISSE", False)]
+)
+def test_wissen_is_confirmed_the_same_way_as_in_the_app(
+    store: Store,
+    database: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    typed: str,
+    erased: bool,
+) -> None:
+    from wijkgesprek.text import confirms
+
+    old_household(store, "GZ-001")
+    store.engine.dispose()
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: typed)
+    assert main(["bewaartermijn", "--wis"]) == (0 if erased else 1)
+    assert (store.run(repo.list_households) == []) is erased
+    assert confirms(typed, "WISSEN") is erased  # the erase screen's test

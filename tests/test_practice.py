@@ -230,9 +230,14 @@ async def test_a_whole_practice_run(guide: Guide, cases: Cases, isolated_home: P
         assert "| 1 (open) |" in report
         assert app.screen.query_one(Markdown).source == report
         await pilot.press("e")
-        exported = list((isolated_home / "Documents" / "wijkgesprek").glob("oefenen-OEF-02-*"))
+        exports = isolated_home / "Documents" / "wijkgesprek"
+        assert [p.name for p in exports.iterdir()] == ["oefenen"]  # never among real ones
+        exported = list((exports / "oefenen").glob("oefenen-OEF-02-*"))
         assert len(exported) == 1 and exported[0].read_text(encoding="utf-8") == report
         assert exported[0].stat().st_mode & 0o777 == 0o600
+        assert (exports / "oefenen").stat().st_mode & 0o777 == 0o700
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "in de map 'oefenen', apart van echte exports" in said
 
         await pilot.press("ctrl+e")
         await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
@@ -258,6 +263,32 @@ async def test_a_whole_practice_run(guide: Guide, cases: Cases, isolated_home: P
 async def test_practice_data_cannot_reach_real_search_or_trends(
     guide: Guide, cases: Cases, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    import csv
+    import io
+
+    from wijkgesprek.store import repo
+    from wijkgesprek.store.engine import Store
+
+    def money_worries(store: Store, code: str) -> None:  # Noord, in 2026-K4
+        visit = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=[], now=NOW)
+        store.run(repo.set_themes, visit_id=visit, topic="stress", themes=["geldzorgen"], now=NOW)
+        store.run(repo.end_visit, visit_id=visit, now=NOW)
+
+    def money_in_noord() -> str:
+        capsys.readouterr()
+        assert main(["trends", "--van", "2026-10", "--tot", "2026-12", "--formaat", "csv"]) == 0
+        table = csv.DictReader(io.StringIO(capsys.readouterr().out))
+        (row,) = [r for r in table if r["wijk"] == "Noord" and r["maat"] == "thema:geldzorgen"]
+        return row["waarde"]
+
+    real = paths.data_dir() / paths.DATABASE_NAME
+    prepare_database(real)
+    store = Store(real)
+    for number in range(1, 6):  # five: the least trends shows as a number
+        money_worries(store, f"GZ-00{number}")
+    store.engine.dispose()
+    assert money_in_noord() == "5"
+
     database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
     prepare_database(database, practice=True)
     app = WijkgesprekApp(guide=guide, database=database, cases=cases)
@@ -267,10 +298,65 @@ async def test_practice_data_cannot_reach_real_search_or_trends(
         await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
         await pilot.press(*"Zeldzaamwoord in een oefening")
         await pilot.press("ctrl+s")
+    practice = Store(database)
+    for number in range(1, 3):  # the same wijk, theme and quarter, in practice
+        money_worries(practice, f"OEF-0{number}")
+    practice.engine.dispose()
     assert rows(database, "SELECT count(*) FROM note WHERE text LIKE 'Zeldzaam%'") == [(1,)]
     capsys.readouterr()
     assert main(["zoek", "zeldzaamwoord", "--json"]) == 0
     assert "Zeldzaam" not in capsys.readouterr().out
-    assert main(["trends", "--formaat", "csv"]) == 0
-    assert "OEF" not in capsys.readouterr().out
+    assert money_in_noord() == "5"  # the practice visits are not counted
     assert main(["export", "OEF-01"]) != 0  # unknown household in the real database
+
+
+def locked(**_: object) -> None:
+    import sqlalchemy.exc
+
+    raise sqlalchemy.exc.OperationalError("SELECT …", {}, Exception("database is locked"))
+
+
+async def test_a_database_that_cannot_be_read_is_told_in_practice_too(
+    guide: Guide, cases: Cases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wijkgesprek.store import practice
+
+    database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
+    prepare_database(database, practice=True)
+    app = WijkgesprekApp(guide=guide, database=database, cases=cases)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        monkeypatch.setattr(practice, "turns", locked)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        visit = app.screen
+        await pilot.press(*"Aantekening blijft")
+        monkeypatch.setattr(practice, "attempt_data", locked)
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReflectionScreen))
+        await pilot.press("e")  # nothing to save: no empty file either
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is visit)
+        assert app.is_running and visit.note.text == "Aantekening blijft"
+        messages = [str(n.message) for n in app._notifications]
+    assert sum("is bezet door een ander programma" in m for m in messages) == 2
+    assert "Er is geen reflectie om te bewaren." in messages
+    assert not list(paths.data_dir().parent.rglob("oefenen-*.md"))
+
+
+def test_an_attempt_is_dated_in_local_time(cases: Cases, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from wijkgesprek.domain.practice import progress_row
+
+    case = cases.case("vader-met-schulden")
+    reflection = reflect_attempt(case, cases.words, record=record({}), entries=[], turns=[])
+    late = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # already the 26th in Amsterdam
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    time.tzset()
+    try:
+        item = score(case, reflection, number=1, started_at=late, ended=True)
+        assert progress_row(item)[1] == "26-11-2026"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -239,17 +239,30 @@ class WijkgesprekApp(App[None]):
                 markup=False,
             )
             return
-        if any(isinstance(screen, LockScreen) for screen in self.screen_stack):
+        if self.locked:
             return
         self._flush_all()
         self.push_screen(LockScreen())
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    @property
+    def locked(self) -> bool:
+        """Whether a lock screen is anywhere on the stack (also under its help)."""
         from wijkgesprek.screens.lock import LockScreen
 
-        if isinstance(self.screen, LockScreen):  # nothing but help and stopping
+        return any(isinstance(screen, LockScreen) for screen in self.screen_stack)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.locked:  # nothing but help and stopping
             return action in ("help", "quit", "lock", "focus_next", "focus_previous")
         return True
+
+    def stop_locked(self, reason: str) -> None:
+        """Stop from the lock screen (too many wrong passphrases); the work was saved
+        when the app locked, and is saved once more."""
+        self._flush_all()
+        self.exit(
+            return_code=1, message=Text(f"wijkgesprek is gestopt: {reason}. Uw werk is opgeslagen.")
+        )
 
     # -- errors: never a traceback, never personal data --------------------------
 

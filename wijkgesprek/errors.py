@@ -53,14 +53,6 @@ class DamagedDatabase(StoreError):
     """The database file is damaged (or not SQLite); a backup may be put back."""
 
 
-class Unreachable(StoreError):
-    """The team database cannot be reached (for now): notes wait on this laptop."""
-
-
-class NoPermission(StoreError):
-    """The team database refused: the user's role may not do this."""
-
-
 class SaveConflict(WijkError):
     """Someone else saved the same note since this text was begun (optimistic locking).
 
@@ -75,6 +67,11 @@ class SaveConflict(WijkError):
         super().__init__(
             f"Deze aantekening is intussen door {who}bewaard. Er is niets overschreven."
         )
+
+
+class Cancelled(WijkError):
+    """The user ended a question on the command line (Ctrl+D or Ctrl+C) before anything
+    was changed."""
 
 
 class UsageError(WijkError):

@@ -46,3 +46,9 @@ def fold(text: str) -> str:
 
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def confirms(typed: str, word: str) -> bool:
+    """Whether ``typed`` is the confirmation ``word`` (a household code, or WISSEN): the
+    same on the command line and in the app, ignoring case and spaces around it."""
+    return typed.strip().upper() == word.strip().upper()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from wijkgesprek import paths
-from wijkgesprek.errors import UsageError
+from wijkgesprek.errors import Cancelled, UsageError
 
 if TYPE_CHECKING:
     from wijkgesprek.content.model import Guide
@@ -80,6 +80,22 @@ def visit_number(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is geen bezoeknummer (1 = het eerste)")
     return int(text)
+
+
+def ask(prompt: str, *, secret: bool = False) -> str:
+    """A question on the terminal (``secret``: not shown while typed). Ctrl+D or Ctrl+C
+    ends it with :class:`Cancelled`: nothing has been changed at a question."""
+    import sys
+
+    try:
+        if secret:
+            import getpass
+
+            return getpass.getpass(prompt)
+        return input(prompt)
+    except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)  # end the line of the question
+        raise Cancelled("Er is niets veranderd.") from None
 
 
 def today() -> date:

@@ -7,10 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from wijkgesprek.cli.common import database_target, local_only
+from wijkgesprek.cli.common import ask, database_target, local_only
 from wijkgesprek.errors import StoreError, UsageError, WijkError
 
-PLAIN_HEADER = b"SQLite format 3\0"
 TRIES = 3
 
 
@@ -25,36 +24,44 @@ def add_encrypt_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     )
 
 
-def _needs_passphrase(database: Path) -> bool:
-    try:
-        with database.open("rb") as handle:
-            return handle.read(len(PLAIN_HEADER)) != PLAIN_HEADER
-    except OSError:
-        return False
-
-
 def unlock_database(database: Path) -> None:
     """Ask the passphrase of an encrypted database (up to three times)."""
-    if not _needs_passphrase(database):
-        return  # plain, missing or unreadable: the store says what is wrong
     from wijkgesprek.store import crypto
 
     if not crypto.is_encrypted(database) or crypto.is_unlocked():
-        return
+        return  # plain, missing or unreadable (the store says what is wrong), or known
     if not sys.stdin.isatty():
         raise StoreError(
             f"De database {database} is versleuteld; start wijkgesprek in een terminal om "
             "het wachtwoord te typen."
         )
-    from getpass import getpass
-
     for _ in range(TRIES):
+        passphrase = ask("Wachtwoord voor wijkgesprek: ", secret=True)
         try:
-            crypto.unlock(database, getpass("Wachtwoord voor wijkgesprek: "))
+            crypto.unlock(database, passphrase)
             return
         except crypto.WrongPassphrase as problem:
+            if _opens_newest_backup(database, passphrase):
+                # The passphrase is right, so the database itself is damaged: opening it
+                # says so, and offers this backup (as for a damaged plain database).
+                return
             print(problem, file=sys.stderr)
     raise crypto.WrongPassphrase(f"{TRIES} keer een verkeerd wachtwoord; wijkgesprek stopt.")
+
+
+def _opens_newest_backup(database: Path, passphrase: str) -> bool:
+    """Whether ``passphrase`` opens the newest encrypted backup (its key is then kept)."""
+    from wijkgesprek.store import crypto
+    from wijkgesprek.store.backup import list_backups
+
+    newest = next((path for path in list_backups(database) if crypto.is_encrypted(path)), None)
+    if newest is None:
+        return False
+    try:
+        crypto.unlock(newest, passphrase)
+    except (crypto.WrongPassphrase, OSError):
+        return False
+    return True
 
 
 def encrypt(args: argparse.Namespace) -> int:
@@ -63,17 +70,17 @@ def encrypt(args: argparse.Namespace) -> int:
     from wijkgesprek.store.schema import prepare_database
 
     database = local_only(database_target(args), "versleutel")
+    for path in (database, *sorted(backup_folder(database).glob("*.db"))):
+        crypto.remove_leftovers(path)  # of a versleutel that was interrupted
     if crypto.is_encrypted(database):
         raise WijkError("De database is al versleuteld; er is niets veranderd.")
-    _require_sqlcipher()
-    from getpass import getpass
-
+    crypto.require_sqlcipher()
     if not sys.stdin.isatty():
         raise UsageError("wijkgesprek versleutel: typ het wachtwoord in een terminal.")
-    passphrase = getpass("Nieuw wachtwoord: ")
+    passphrase = ask("Nieuw wachtwoord: ", secret=True)
     if problem := crypto.passphrase_problem(passphrase):
         raise WijkError(f"{problem} Er is niets veranderd.")
-    if getpass("Typ het wachtwoord nog eens: ") != passphrase:
+    if ask("Typ het wachtwoord nog eens: ", secret=True) != passphrase:
         raise WijkError("De wachtwoorden zijn niet gelijk; er is niets veranderd.")
     prepare_database(database)
     crypto.encrypt_file(database, passphrase)
@@ -89,12 +96,3 @@ def encrypt(args: argparse.Namespace) -> int:
         "wachtwoord goed: zonder wachtwoord zijn de gegevens niet terug te halen."
     )
     return 0
-
-
-def _require_sqlcipher() -> None:
-    try:
-        import sqlcipher3  # type: ignore[import-not-found,import-untyped,unused-ignore]  # noqa: F401
-    except ImportError:
-        from wijkgesprek.store.crypto import INSTALL_HINT
-
-        raise StoreError(INSTALL_HINT) from None

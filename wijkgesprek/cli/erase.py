@@ -6,8 +6,9 @@ import argparse
 import sys
 
 from wijkgesprek import paths
-from wijkgesprek.cli.common import database_target, has_data, opened_store
+from wijkgesprek.cli.common import ask, database_target, has_data, opened_store
 from wijkgesprek.errors import UsageError, WijkError
+from wijkgesprek.text import confirms
 
 
 def add_erase_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -15,7 +16,8 @@ def add_erase_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "wis",
         help="een huishouden volledig wissen (met alle bezoeken en aantekeningen)",
         description="Wis een huishouden met alle bezoeken, aantekeningen, afspraken, "
-        "verwijzingen, veiligheidsgegevens en zoekgegevens. Dit kan niet ongedaan worden.",
+        "verwijzingen, veiligheidsgegevens en zoekgegevens, ook uit de reservekopieën. Dit "
+        "kan niet ongedaan worden.",
     )
     erase.add_argument("code", metavar="CODE", help="de gezinscode")
     erase.add_argument(
@@ -38,17 +40,23 @@ def erase(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"wijkgesprek wis: bevestig met --bevestig {code} (er is geen toetsenbord)."
             )
-        confirmation = input(f"Typ {code} om alles van dit huishouden te wissen: ")
-    if normalise_code(confirmation) != code:
+        confirmation = ask(f"Typ {code} om alles van dit huishouden te wissen: ")
+    if not confirms(confirmation, code):
         raise WijkError("De code klopt niet; er is niets gewist.")
     from wijkgesprek.store.erase import erase_households
 
-    try:
-        with opened_store(target) as store:
-            visits = erase_households(store, [code])
-    except LookupError:
-        raise WijkError(f"Huishouden {code} bestaat niet; er is niets gewist.") from None
-    print(f"Huishouden {code} is gewist, met {visits} bezoek(en).")
+    with opened_store(target) as store:
+        erased = erase_households(store, [code])
+    if not erased.codes and not erased.backups:
+        raise WijkError(f"Huishouden {code} bestaat niet; er is niets gewist.")
+    if erased.codes:
+        print(f"Huishouden {code} is gewist, met {erased.visits} bezoek(en).")
+    else:  # erased before, but still in a backup
+        print(f"Huishouden {code} stond niet (meer) in de database.")
+    if erased.backups:
+        print(f"Het is ook gewist uit {erased.backups} reservekopie(ën).")
+    for warning in erased.warnings():
+        print(warning, file=sys.stderr)
     return 0
 
 
@@ -95,10 +103,14 @@ def retention(args: argparse.Namespace) -> int:
                 raise UsageError(
                     "wijkgesprek bewaartermijn: bevestig met --ja (er is geen toetsenbord)."
                 )
-            answer = input(f"Typ WISSEN om deze {len(rows)} huishouden(s) te wissen: ")
-            if answer.strip() != "WISSEN":
+            answer = ask(f"Typ WISSEN om deze {len(rows)} huishouden(s) te wissen: ")
+            if not confirms(answer, "WISSEN"):
                 print("Er is niets gewist.")
                 return 1
-        visits = erase_households(store, [row.code for row in rows])
-    print(f"{len(rows)} huishouden(s) gewist, met {visits} bezoek(en).")
+        erased = erase_households(store, [row.code for row in rows])
+    print(f"{len(erased.codes)} huishouden(s) gewist, met {erased.visits} bezoek(en).")
+    if erased.backups:
+        print(f"Ze zijn ook gewist uit {erased.backups} reservekopie(ën).")
+    for warning in erased.warnings():
+        print(warning, file=sys.stderr)
     return 0

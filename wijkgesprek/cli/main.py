@@ -190,7 +190,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WijkError as error:
         print(str(error), file=sys.stderr)
         return error.exit_code
+    except EOFError:  # Ctrl+D at a question that is not asked through common.ask
+        print("Er is niets veranderd.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
+        print("Onderbroken.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `wijkgesprek vervolg | head`: the reader left early
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -199,11 +203,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 NO_DATABASE = ("controleer", "suggesties", "waar", "oefenen", "versleutel")
 """Commands that never open the (real) database, so never ask its passphrase."""
+OWN_PASSPHRASE = ("herstel",)
+"""Commands that ask the passphrase themselves (for a backup, say)."""
 
 
 def run(args: argparse.Namespace) -> int:
     # Each subcommand's module is imported only when it runs: the plain start stays quick.
-    if args.command not in NO_DATABASE and args.database is None:
+    if args.command not in (*NO_DATABASE, *OWN_PASSPHRASE) and args.database is None:
         from wijkgesprek.cli.encrypt import unlock_database
 
         unlock_database(paths.data_dir(args.data_dir) / paths.DATABASE_NAME)

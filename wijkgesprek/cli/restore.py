@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from wijkgesprek.cli.common import database_target, local_only
+from wijkgesprek.cli.common import ask, database_target, local_only
 from wijkgesprek.errors import UsageError, WijkError
 
 
@@ -44,10 +44,16 @@ def restore(args: argparse.Namespace) -> int:
     chosen = args.bestand or (backups[0] if backups else None)
     if chosen is None:
         raise WijkError("Er zijn nog geen reservekopieën om terug te zetten.")
+    # The passphrase is checked against the backup when that is encrypted: the database
+    # may be missing or damaged. A plain backup into an encrypted setup: the database's.
+    from wijkgesprek.cli.encrypt import unlock_database
+    from wijkgesprek.store.crypto import is_encrypted
+
+    unlock_database(chosen if is_encrypted(chosen) else database)
     if not args.ja:
         if not sys.stdin.isatty():
             raise UsageError("wijkgesprek herstel: bevestig met --ja (er is geen toetsenbord).")
-        answer = input(f"{chosen} terugzetten als database? Typ ja: ")
+        answer = ask(f"{chosen} terugzetten als database? Typ ja: ")
         if answer.strip().casefold() != "ja":
             print("Er is niets veranderd.")
             return 1
@@ -74,7 +80,7 @@ def offer_latest_backup(database: Path, problem: WijkError) -> bool:
             "'wijkgesprek herstel'."
         )
     print(problem, file=sys.stderr)
-    answer = input(
+    answer = ask(
         f"De nieuwste reservekopie is {newest.name}. Terugzetten en verdergaan? De "
         "beschadigde database wordt eerst bewaard. Typ ja: "
     )

@@ -129,7 +129,6 @@ class Score:
     facts: int
     facts_total: int
     kindcheck: bool
-    dreams: bool
     voices: int
     voices_total: int
     moeten: int
@@ -150,7 +149,6 @@ def score(
         facts=len(reflection.facts_found),
         facts_total=len(case.verborgen),
         kindcheck=reflection.kindcheck_done,
-        dreams=reflection.dreams_asked,
         voices=len([v for v in reflection.voices_heard if v in case.stemmen]),
         voices_total=len(case.stemmen),
         moeten=reflection.moeten_total,
@@ -174,7 +172,7 @@ def progress_row(item: Score) -> tuple[str, ...]:
     """A score as the cells of a progress table (Dutch), matching :data:`PROGRESS_HEADER`."""
     return (
         f"{item.number}" + ("" if item.ended else " (open)"),
-        f"{item.started_at:%d-%m-%Y}",
+        f"{item.started_at.astimezone():%d-%m-%Y}",  # the day where the user is
         f"{item.topics}/{item.topics_total}",
         f"{item.facts}/{item.facts_total}",
         "ja" if item.kindcheck else "nee",

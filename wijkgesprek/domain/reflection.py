@@ -22,16 +22,6 @@ from wijkgesprek.content.questions import REQUIRED_TOPICS
 from wijkgesprek.domain.household import describe_children
 from wijkgesprek.text import fold
 
-TOPIC_TITLES: Mapping[str, str] = {
-    "kennismaking": "Kennismaking en vraag",
-    "stress": "Stress en zorgen",
-    "netwerk": "Netwerk en omgeving",
-    "dromen": "Dromen en hoop",
-    "veiligheid": "Veiligheid",
-    "afspraken": "Afspraken",
-}
-"""Dutch titles of the required topics, for the report; other topics show their id."""
-
 
 @dataclass(frozen=True)
 class WordCount:
@@ -179,12 +169,9 @@ def escape_markdown(text: str) -> str:
     return _LEADING_NUMBER.sub(r"\1\\\2", line)
 
 
-def _topic_name(topic: str) -> str:
-    return escape_markdown(TOPIC_TITLES.get(topic, topic))
-
-
-def _topics(topics: Sequence[str]) -> str:
-    return ", ".join(_topic_name(topic) for topic in topics) if topics else "geen"
+def _topics(topics: Sequence[str], titles: Mapping[str, str]) -> str:
+    names = [escape_markdown(titles.get(topic, topic)) for topic in topics]
+    return ", ".join(names) if names else "geen"
 
 
 def _counts(counts: Sequence[WordCount]) -> list[str]:
@@ -195,8 +182,12 @@ def _times(count: int) -> str:
     return "1 keer" if count == 1 else f"{count} keer"
 
 
-def reflection_markdown(case: PracticeCase, reflection: Reflection) -> str:
-    """The reflection as a Dutch Markdown document (ends with a newline)."""
+def reflection_markdown(
+    case: PracticeCase, reflection: Reflection, *, titles: Mapping[str, str]
+) -> str:
+    """The reflection as a Dutch Markdown document (ends with a newline). ``titles``: the
+    guide's topic titles by id (``{topic.id: topic.titel for topic in guide.topics}``),
+    so the report names the topics as the guide in use does."""
     r = reflection
     household = case.huishouden
     lines = [
@@ -207,11 +198,14 @@ def reflection_markdown(case: PracticeCase, reflection: Reflection) -> str:
         "",
         "## Onderwerpen",
         "",
-        f"- Besproken: {_topics(r.touched)}",
-        f"- Overgeslagen: {_topics(r.skipped)}",
+        f"- Besproken: {_topics(r.touched, titles)}",
+        f"- Overgeslagen: {_topics(r.skipped, titles)}",
     ]
     if r.skipped_good:
-        lines.append(f"- Hoort bij een goed gesprek over deze casus: {_topics(r.skipped_good)}")
+        lines.append(
+            "- Overgeslagen, terwijl het bij een goed gesprek hoort: "
+            f"{_topics(r.skipped_good, titles)}"
+        )
     lines += ["", "## Dromen en hoop", ""]
     lines.append(
         "U heeft gevraagd naar dromen en hoop."
@@ -235,7 +229,7 @@ def reflection_markdown(case: PracticeCase, reflection: Reflection) -> str:
     lines += ["", f"### Gemist ({len(r.facts_missed)})", ""]
     for fact in r.facts_missed:
         mark = " (veiligheid)" if fact.soort == "veiligheid" else ""
-        topic = _topic_name(fact.onderwerp)
+        topic = _topics([fact.onderwerp], titles)
         lines.append(f"- {escape_markdown(fact.feit)}{mark} (onderwerp: {topic})")
     if not r.facts_missed:
         lines.append("Geen.")

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from wijkgesprek.errors import WijkError
+from wijkgesprek.text import confirms
 from wijkgesprek.widgets.field import field
 
 if TYPE_CHECKING:
@@ -24,8 +25,9 @@ HELP = """\
 # Wissen
 
 Wissen haalt huishoudens **volledig** weg: alle bezoeken, aantekeningen,
-afspraken, verwijzingen, veiligheidsgegevens en de zoekgegevens. De tekst wordt
-ook in het bestand overschreven. Dit kan niet ongedaan worden.
+afspraken, verwijzingen, veiligheidsgegevens en de zoekgegevens, ook uit de
+reservekopieën. De tekst wordt ook in de bestanden overschreven. Dit kan niet
+ongedaan worden.
 
 Typ het gevraagde woord en druk op **Enter**. **Escape** annuleert; er wordt dan
 niets gewist.
@@ -59,7 +61,7 @@ class EraseScreen(ModalScreen[bool]):
 
     @on(Input.Submitted, "#erase-confirm")
     def _confirmed(self, event: Input.Submitted) -> None:
-        if event.value.strip().upper() != self.confirm_word.upper():
+        if not confirms(event.value, self.confirm_word):
             self.query_one("#form-error", Static).update(
                 f"Typ precies {self.confirm_word} om te wissen; er is niets gewist."
             )
@@ -67,21 +69,32 @@ class EraseScreen(ModalScreen[bool]):
         from wijkgesprek.store.erase import erase_households
 
         try:
-            erase_households(self.app.store, self.codes)
+            erased = erase_households(self.app.store, self.codes)
         except (WijkError, OSError):
             self.query_one("#form-error", Static).update(
                 "Wissen is niet (helemaal) gelukt. Probeer het opnieuw of gebruik "
                 "'wijkgesprek wis' op de opdrachtregel."
             )
             return
-        except LookupError:
-            pass  # erased meanwhile, from another window
-        count = len(self.codes)
-        self.notify(
-            f"Huishouden {self.codes[0]} is gewist."
-            if count == 1
-            else f"{count} huishoudens zijn gewist."
-        )
+        count = len(erased.codes)
+        if count == 0:  # erased meanwhile, from another window
+            said = (
+                "Dit huishouden stond al niet meer in de database."
+                if erased.backups
+                else "Er is niets gewist: dit huishouden bestond al niet meer."
+            )
+        elif count == 1:
+            said = f"Huishouden {erased.codes[0]} is gewist."
+        else:
+            said = f"{count} huishoudens zijn gewist."
+        if 0 < count < len(self.codes):
+            said += f" {len(self.codes) - count} bestond(en) al niet meer."
+        if erased.backups:
+            said += f" Ook gewist uit {erased.backups} reservekopie(ën)."
+        if warnings := erased.warnings():
+            self.notify(" ".join([said, *warnings]), severity="warning", timeout=30, markup=False)
+        else:
+            self.notify(said, markup=False)
         self.dismiss(True)
 
     def action_cancel(self) -> None:

@@ -19,21 +19,29 @@ HELP = """\
 
 wijkgesprek is vergrendeld: na een tijd zonder toetsen, of met **Ctrl+L**. Uw werk
 is opgeslagen en staat er nog. Typ het wachtwoord van de database en druk op
-**Enter** om verder te gaan. **Ctrl+Q** stopt wijkgesprek.
+**Enter** om verder te gaan. **Ctrl+Q** stopt wijkgesprek. Na {tries} verkeerde
+wachtwoorden stopt wijkgesprek zelf (uw werk is dan al opgeslagen).
 """
+
+TRIES = 5
+"""Wrong passphrases before the app stops by itself."""
 
 
 class LockScreen(Screen[None]):
     """A whole screen (not a dialog), so nothing of the screens below is drawn."""
 
-    HELP = HELP
+    HELP = HELP.format(tries=TRIES)
     app: WijkgesprekApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wrong = 0
 
     def compose(self) -> ComposeResult:
         with Vertical(id="lock-dialog", classes="dialog"):
             yield Static("wijkgesprek is vergrendeld", classes="dialog-title")
             yield Static("Typ het wachtwoord en druk op Enter.", classes="hint")
-            yield Input(password=True, id="lock-passphrase", compact=True)
+            yield Input(password=True, id="lock-passphrase", placeholder="wachtwoord")
             yield Static("", id="form-error", classes="form-error", markup=False)
 
     def on_mount(self) -> None:
@@ -50,12 +58,20 @@ class LockScreen(Screen[None]):
 
         self.app.call_from_thread(self._checked, check_passphrase(passphrase))
 
-    def _checked(self, correct: bool) -> None:
+    async def _checked(self, correct: bool) -> None:
         field = self.query_one(Input)
         field.value = ""
         field.disabled = False
         if correct:
+            # Only what was opened over the lock (its help) goes with it; the screens
+            # below, with the user's work, stay as they were.
+            while self.app.screen is not self and self in self.app.screen_stack:
+                await self.app.pop_screen()
             self.dismiss()
+            return
+        self.wrong += 1
+        if self.wrong >= TRIES:
+            self.app.stop_locked(f"{TRIES} keer een verkeerd wachtwoord")
             return
         self.query_one("#form-error", Static).update("Het wachtwoord klopt niet.")
         field.focus()

@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from wijkgesprek.domain.practice import FACT, SILENT, Turn, answer, topics_asked
+from wijkgesprek.errors import WijkError
 from wijkgesprek.screens.visit import HELP as VISIT_HELP
 from wijkgesprek.screens.visit import VisitScreen
 from wijkgesprek.store import practice
@@ -78,7 +79,15 @@ class PracticeVisitScreen(VisitScreen):
         )
 
     def on_mount(self) -> None:
-        self.turns = self.app.store.run(practice.turns, visit_id=self.visit_id)
+        try:
+            self.turns = self.app.store.run(practice.turns, visit_id=self.visit_id)
+        except WijkError as error:  # e.g. the database is locked: the notes still work
+            self.notify(
+                f"{error} Wat het gezin eerder antwoordde, staat er nu niet bij.",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
         super().on_mount()
 
     def _carry_over(self, record: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
     from wijkgesprek.content.cases import PracticeCase, Words
 
+PRACTICE_FOLDER = "oefenen"
+"""Where reflections are saved: a folder of their own beside the exports."""
+
 HELP = """\
 # Reflectie
 
@@ -31,7 +35,8 @@ verborgen feiten u vond en miste, hoe vaak u 'moeten' of een label of diagnose
 schreef, en welk aanbod u gebruikte. Onderaan staan al uw pogingen met deze
 casus, zodat u ziet wat er beter gaat.
 
-- **E** bewaart de reflectie als Markdown-bestand (alleen voor u leesbaar).
+- **E** bewaart de reflectie als Markdown-bestand (alleen voor u leesbaar), in de
+  map `oefenen` naast uw exports: nooit tussen de exports van echte gezinnen.
 - **Ctrl+E** sluit deze poging af; de volgende keer begint u opnieuw.
 - **Escape** gaat terug naar het gesprek; de poging blijft open.
 """
@@ -69,14 +74,24 @@ class ReflectionScreen(Screen[bool]):
     def on_mount(self) -> None:
         self.sub_title = "Reflectie"
         store = self.app.store
-        record, entries, turns = store.run(practice.attempt_data, visit_id=self.visit_id)
+        try:
+            record, entries, turns = store.run(practice.attempt_data, visit_id=self.visit_id)
+            scores = store.run(practice.scores, case=self.case, words=self.words)
+            attempts = store.run(practice.attempts, code=self.case.huishouden.code)
+        except WijkError as error:  # e.g. the database is locked or damaged: say so, go on
+            self.notify(str(error), severity="error", timeout=20, markup=False)
+            self.query_one(Markdown).update(
+                "De reflectie kan nu niet worden gelezen. Ga met Escape terug naar het "
+                "gesprek en probeer het later opnieuw; de poging blijft open."
+            )
+            self.query_one("#reflection").focus()
+            return
         reflection = reflect_attempt(
             self.case, self.words, record=record, entries=entries, turns=turns
         )
-        scores = store.run(practice.scores, case=self.case, words=self.words)
-        attempts = store.run(practice.attempts, code=self.case.huishouden.code)
         self.number = next((a.number for a in attempts if a.visit_id == self.visit_id), 0)
-        self.report = reflection_markdown(self.case, reflection)
+        titles = {topic.id: topic.titel for topic in self.app.guide.topics}
+        self.report = reflection_markdown(self.case, reflection, titles=titles)
         if scores:
             self.report += "\n## Voortgang over pogingen\n\n" + progress_markdown(scores)
         self.query_one(Markdown).update(self.report)
@@ -86,11 +101,18 @@ class ReflectionScreen(Screen[bool]):
         from wijkgesprek.export.files import write_private
         from wijkgesprek.screens.export import default_folder
 
-        folder = default_folder()
+        if not self.report:
+            self.notify("Er is geen reflectie om te bewaren.", severity="warning")
+            return
+
+        # A folder of its own: a reflection never lies among the exports of real families.
+        folder = default_folder() / PRACTICE_FOLDER
         name = f"oefenen-{self.case.huishouden.code}-poging-{self.number}-{date.today()}.md"
         path: Path = folder / name
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(folder, 0o700)
             # The same attempt's reflection, saved again, replaces the older version.
             write_private(path, self.report.encode("utf-8"), overwrite=True)
         except WijkError as error:
@@ -101,7 +123,12 @@ class ReflectionScreen(Screen[bool]):
                 f"De map {folder} kan niet worden aangemaakt.", severity="error", markup=False
             )
             return
-        self.notify(f"De reflectie is bewaard in {path}", timeout=15, markup=False)
+        self.notify(
+            f"De reflectie is bewaard in de map '{PRACTICE_FOLDER}', apart van echte "
+            f"exports: {path}",
+            timeout=15,
+            markup=False,
+        )
 
     def action_end(self) -> None:
         if self.app.write(repo.end_visit, visit_id=self.visit_id, now=datetime.now(UTC)):

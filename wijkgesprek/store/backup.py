@@ -7,11 +7,16 @@ works. Backups live in ``<data folder>/reservekopieen`` (0700), one file per day
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import shutil
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from wijkgesprek.errors import StoreError
+from wijkgesprek.errors import DamagedDatabase, StoreError
+from wijkgesprek.store import crypto
 from wijkgesprek.store.crypto import connect, database_errors
 
 FOLDER = "reservekopieen"
@@ -22,6 +27,20 @@ def backup_folder(database: Path) -> Path:
     return database.parent / FOLDER
 
 
+def _private_folder(database: Path) -> Path:
+    """The backup folder, made (0700) when it is not there yet."""
+    folder = backup_folder(database)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
+    except OSError:
+        raise StoreError(
+            f"De map {folder} voor reservekopieën kan niet worden gemaakt. Controleer de "
+            "rechten; er is niets veranderd."
+        ) from None
+    return folder
+
+
 def list_backups(database: Path) -> list[Path]:
     """The backups, newest first."""
     folder = backup_folder(database)
@@ -30,32 +49,99 @@ def list_backups(database: Path) -> list[Path]:
     return sorted(folder.glob(f"{PREFIX}*.db"), reverse=True)
 
 
-def _copy(source: Path, target: Path) -> None:
-    """A consistent copy with SQLite's backup API (encrypted when the source is)."""
-    origin = connect(source)
-    try:
-        copy = connect(target)
+def _copy(source: Path, target: Path, *, before_replace: Callable[[], None] | None = None) -> None:
+    """A consistent copy of the database ``source`` at ``target``, with SQLite's backup
+    API: encrypted when a passphrase is unlocked in this process, plain otherwise (so a
+    plain backup put back into an encrypted setup is encrypted, never the other way).
+
+    The copy is written to a temporary file beside ``target``, synced, and only then
+    moved over ``target`` in one step (``before_replace`` runs just before): ``target``,
+    perhaps the live database, is never removed first nor left half written. A problem
+    is a Dutch :class:`StoreError` (:class:`DamagedDatabase` for a damaged ``source``),
+    and ``target`` is then as it was."""
+
+    def write(partial: Path) -> None:
+        if crypto.is_unlocked() and not crypto.is_encrypted(source):
+            crypto.export_encrypted(source, partial)  # the backup API cannot encrypt
+            return
+        # Both sides with the same module: SQLCipher with the key when it is unlocked
+        # (the source is encrypted too), the standard library's sqlite3 otherwise.
+        origin = connect(source)
         try:
-            origin.backup(copy)
+            copy = connect(partial)
+            try:
+                origin.backup(copy)
+            finally:
+                copy.close()
         finally:
-            copy.close()
-    finally:
-        origin.close()
+            origin.close()
+
+    _place(source, target, write, before_replace=before_replace)
+
+
+def _copy_bytes(source: Path, target: Path) -> None:
+    """``source`` copied byte for byte (a damaged database, kept as it is)."""
+    _place(source, target, lambda partial: shutil.copyfile(source, partial))
+
+
+def _place(
+    source: Path,
+    target: Path,
+    write: Callable[[Path], object],
+    *,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
+    partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    problems: tuple[type[BaseException], ...] = (OSError, *database_errors())
+    try:
+        _remove(partial)
+        write(partial)
+        os.chmod(partial, 0o600)
+        crypto.sync_file(partial)
+        if before_replace is not None:
+            before_replace()
+        os.replace(partial, target)
+        crypto.sync_folder(target.parent)
+    except problems as error:
+        from wijkgesprek.store.schema import explain, is_damage
+
+        _remove(partial)
+        if not isinstance(error, OSError) and is_damage(error):
+            raise DamagedDatabase(explain(source, error)) from None
+        raise StoreError(
+            f"{source} kon niet worden gekopieerd naar {target}: {_reason(error)}. Er is "
+            "niets veranderd."
+        ) from None
+    except BaseException:
+        _remove(partial)
+        raise
+
+
+def _remove(path: Path) -> None:
+    for file in (path, *(path.with_name(path.name + end) for end in ("-journal", "-wal"))):
+        with contextlib.suppress(OSError):
+            file.unlink()
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).lower()
+    if getattr(error, "errno", None) == errno.ENOSPC or "full" in text:
+        return "de schijf is vol"
+    if isinstance(error, PermissionError) or "readonly" in text or "read-only" in text:
+        return "geen toestemming om te schrijven"
+    if "locked" in text:
+        return "de database is bezet door een ander venster van wijkgesprek"
+    return "het kopiëren is mislukt"
 
 
 def daily_backup(database: Path, *, today: date, keep: int = 7) -> Path | None:
     """Make today's backup if there is none yet; remove all but the newest ``keep``.
     Returns the new backup, or None when today's already existed."""
-    folder = backup_folder(database)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
+    folder = _private_folder(database)
     target = folder / f"{PREFIX}{today:%Y-%m-%d}.db"
     made = None
     if not target.exists():
-        partial = target.with_suffix(".tmp")
-        _copy(database, partial)
-        os.chmod(partial, 0o600)
-        os.replace(partial, target)
+        _copy(database, target)
         made = target
     for old in list_backups(database)[max(keep, 1) :]:
         old.unlink()
@@ -64,14 +150,9 @@ def daily_backup(database: Path, *, today: date, keep: int = 7) -> Path | None:
 
 def copy_before_migration(database: Path, *, version: int, now: datetime) -> Path:
     """Keep the database as it is before a migration step changes it (never rotated)."""
-    folder = backup_folder(database)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
+    folder = _private_folder(database)
     target = folder / f"voor-migratie-{database.stem}-v{version}-{now:%Y%m%d-%H%M%S}.db"
-    partial = target.with_suffix(".tmp")
-    _copy(database, partial)
-    os.chmod(partial, 0o600)
-    os.replace(partial, target)
+    _copy(database, target)
     return target
 
 
@@ -96,20 +177,23 @@ def check_backup(path: Path) -> None:
 
 def restore(database: Path, backup: Path, *, now: datetime) -> Path | None:
     """Put ``backup`` back as the database. The current file, if any, is kept beside the
-    backups first (``voor-herstel-<time>.db``), so a restore can be undone."""
+    backups first (``voor-herstel-<time>.db``), so a restore can be undone. The current
+    file is replaced in one step only once the copy of the backup is whole."""
     check_backup(backup)
     kept = None
     if database.exists():
-        kept = backup_folder(database) / f"voor-herstel-{now:%Y%m%d-%H%M%S}.db"
+        kept = _private_folder(database) / f"voor-herstel-{now:%Y%m%d-%H%M%S}.db"
         try:
             _copy(database, kept)
-            os.chmod(kept, 0o600)
-        except database_errors():  # damaged: keep its bytes as they are
-            kept.write_bytes(database.read_bytes())
-            os.chmod(kept, 0o600)
+        except StoreError:  # damaged (or not readable now): keep its bytes as they are
+            _copy_bytes(database, kept)
+            wal = database.with_name(database.name + "-wal")
+            if wal.exists():
+                _copy_bytes(wal, kept.with_name(kept.name + "-wal"))
+
+    def drop_old_log() -> None:  # the old file's WAL must never be read into the new one
         for suffix in ("-wal", "-shm"):
             database.with_name(database.name + suffix).unlink(missing_ok=True)
-        database.unlink()
-    _copy(backup, database)
-    os.chmod(database, 0o600)
+
+    _copy(backup, database, before_replace=drop_old_log)
     return kept

@@ -13,8 +13,7 @@ A file with a plain SQLite header is always opened as plain SQLite.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -61,6 +60,8 @@ def is_unlocked() -> bool:
 
 
 def derive(passphrase: str, salt: bytes) -> bytes:
+    import hashlib  # here, not at the top: a plain start only asks is_encrypted
+
     return hashlib.scrypt(
         passphrase.encode("utf-8"),
         salt=salt,
@@ -84,6 +85,11 @@ def _module() -> Any:
     except ImportError:
         raise StoreError(INSTALL_HINT) from None
     return sqlcipher3.dbapi2
+
+
+def require_sqlcipher() -> None:
+    """A Dutch StoreError saying how to install SQLCipher when it is not installed."""
+    _module()
 
 
 def key_pragma(key: bytes, salt: bytes) -> str:
@@ -126,6 +132,8 @@ def check_passphrase(passphrase: str) -> bool:
     """Whether ``passphrase`` gives the key in use (for the lock screen)."""
     if _state.key is None or _state.salt is None:
         return False
+    import hmac
+
     return hmac.compare_digest(derive(passphrase, _state.salt), _state.key)
 
 
@@ -174,37 +182,144 @@ def database_errors() -> tuple[type[BaseException], ...]:
         return (sqlite3.DatabaseError,)
 
 
+ASIDE = ".onversleuteld"
+"""The plain file's second name while ``encrypt_file`` swaps it for the encrypted one."""
+
+
 def encrypt_file(path: Path, passphrase: str) -> None:
     """Encrypt the plain database (or backup) at ``path`` in place, with a new salt the
-    first time and the folder's salt after that. The plain bytes are overwritten."""
+    first time and the folder's salt after that. The plain bytes are overwritten.
+
+    Safe against a crash at any moment: the encrypted copy is written and synced first,
+    then takes the plain file's place in one step (the plain file is kept under a second
+    name until then), and only after that are the plain bytes overwritten. Refused with a
+    Dutch :class:`StoreError`, nothing changed, while another program (a window of
+    wijkgesprek) has the file open."""
     if _state.salt is None:
         _state.salt = os.urandom(SALT_SIZE)
         _state.key = derive(passphrase, _state.salt)
     assert _state.key is not None
     target = path.with_name(path.name + ".versleuteld")
     target.unlink(missing_ok=True)
-    source = _module().connect(str(path))
+    remove_leftovers(path)
+    source = _module().connect(str(path), isolation_level=None, timeout=1)
     try:
-        version = source.execute("PRAGMA user_version").fetchone()[0]
-        app_id = source.execute("PRAGMA application_id").fetchone()[0]
-        source.execute(
-            f"ATTACH DATABASE ? AS versleuteld KEY \"x'{_state.key.hex()}{_state.salt.hex()}'\"",
-            (str(target),),
-        )
-        source.execute("SELECT sqlcipher_export('versleuteld')")
-        source.execute(f"PRAGMA versleuteld.user_version = {int(version)}")
-        source.execute(f"PRAGMA versleuteld.application_id = {int(app_id)}")
-        source.execute("DETACH DATABASE versleuteld")
+        # Locked for this connection alone until it closes: no window may read or write
+        # meanwhile, and one that has the file open (even idle) makes this fail at once.
+        source.execute("PRAGMA locking_mode = EXCLUSIVE")
+        try:
+            source.execute("BEGIN EXCLUSIVE")
+            source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            source.execute("COMMIT")
+        except _module().OperationalError as error:
+            if "locked" not in str(error).lower() and "busy" not in str(error).lower():
+                raise
+            raise StoreError(
+                f"{path} is nog open in wijkgesprek (een ander venster?). Sluit eerst alle "
+                "vensters van wijkgesprek en probeer het opnieuw; er is niets veranderd."
+            ) from None
+        _export(source, target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     finally:
         source.close()
     os.chmod(target, 0o600)
-    overwrite(path)
-    os.replace(target, path)
+    sync_file(target)
+    _swap(path, target)
+    overwrite(path.with_name(path.name + ASIDE))
+
+
+def _swap(path: Path, encrypted: Path) -> None:
+    """Put ``encrypted`` in the place of the plain ``path`` in one step; the plain file
+    (with its WAL and SHM files) stays reachable under the name ``path`` + ASIDE."""
+    aside = path.with_name(path.name + ASIDE)
+    logs = [path.with_name(path.name + end) for end in ("-wal", "-shm")]
+    try:
+        try:
+            os.link(path, aside)  # a second name: ``path`` is never missing
+        except OSError:  # a file system without hard links
+            os.replace(path, aside)
+        for log in logs:  # never read into the encrypted file
+            if log.exists():
+                os.replace(log, aside.with_name(aside.name + log.name[len(path.name) :]))
+        os.replace(encrypted, path)
+    except OSError:
+        if aside.exists() and not path.exists():
+            os.replace(aside, path)
+        for log in logs:
+            moved = aside.with_name(aside.name + log.name[len(path.name) :])
+            if moved.exists() and not log.exists():
+                os.replace(moved, log)
+        if aside.exists() and os.path.samefile(aside, path):
+            aside.unlink()
+        encrypted.unlink(missing_ok=True)
+        raise StoreError(
+            f"{path} kon niet worden versleuteld: de schijf gaf een fout. Controleer de "
+            "schijfruimte; het bestand is niet veranderd."
+        ) from None
+    with contextlib.suppress(OSError):  # the swap itself has happened
+        sync_folder(path.parent)
+
+
+def remove_leftovers(path: Path) -> None:
+    """Finish an ``encrypt_file`` that was interrupted: overwrite and remove the plain
+    copy kept aside (only a second name of ``path`` itself when it stopped before the
+    swap) and a half-made encrypted copy."""
+    aside = path.with_name(path.name + ASIDE)
+    if aside.exists():
+        if path.exists() and os.path.samefile(aside, path):
+            aside.unlink()  # stopped before the swap: ``path`` is still the plain file
+        else:
+            overwrite(aside)
+    path.with_name(path.name + ".versleuteld").unlink(missing_ok=True)
+
+
+def export_encrypted(source: Path, target: Path) -> None:
+    """Write an encrypted copy of the plain database ``source`` to the new file ``target``
+    with the unlocked key (SQLCipher's backup API cannot copy plain into encrypted)."""
+    connection = _module().connect(str(source))
+    try:
+        _export(connection, target)
+    finally:
+        connection.close()
+
+
+def _export(connection: Any, target: Path) -> None:
+    assert _state.key is not None and _state.salt is not None
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    connection.execute(
+        f"ATTACH DATABASE ? AS versleuteld KEY \"x'{_state.key.hex()}{_state.salt.hex()}'\"",
+        (str(target),),
+    )
+    connection.execute("SELECT sqlcipher_export('versleuteld')")
+    connection.execute(f"PRAGMA versleuteld.user_version = {int(version)}")
+    connection.execute(f"PRAGMA versleuteld.application_id = {int(app_id)}")
+    connection.execute("DETACH DATABASE versleuteld")
+
+
+def sync_file(path: Path) -> None:
+    """Make sure the bytes of ``path`` are on the disk (not only in the page cache)."""
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def sync_folder(folder: Path) -> None:
+    """Make sure a rename or a new file in ``folder`` is on the disk (POSIX only)."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def overwrite(path: Path) -> None:
-    """Overwrite a file with zeros before it goes (best effort: an SSD or a copy-on-write
-    file system may keep old blocks; full-disk encryption covers that)."""
+    """Overwrite a file (and its WAL and SHM files) with zeros and remove them (best
+    effort: an SSD or a copy-on-write file system may keep old blocks; full-disk
+    encryption covers that)."""
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if file.exists():
             size = file.stat().st_size
@@ -212,5 +327,4 @@ def overwrite(path: Path) -> None:
                 handle.write(b"\0" * size)
                 handle.flush()
                 os.fsync(handle.fileno())
-            if file != path:
-                file.unlink()
+            file.unlink()

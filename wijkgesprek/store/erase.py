@@ -3,21 +3,122 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+from wijkgesprek.errors import WijkError
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import scrub
 
 
-def erase_households(store: Store, codes: Sequence[str]) -> int:
-    """Erase each household (``LookupError`` for an unknown code, before anything is
-    erased) and scrub the file once; return the number of visits removed."""
+@dataclass(frozen=True)
+class Erased:
+    """What an erasure did (codes only: they are what the user typed or chose)."""
+
+    codes: tuple[str, ...]
+    """The households that were erased; an unknown code (perhaps erased meanwhile in
+    another window) is not among them."""
+    visits: int
+    """Visits removed with them."""
+    log_emptied: bool = True
+    """False when another window kept the WAL from being emptied: remains of the erased
+    text may still be in it."""
+    backups: int = 0
+    """Backups (``reservekopieen``) the households were erased from as well."""
+    backups_failed: tuple[str, ...] = ()
+    """Names of backups that could not be opened to erase in (damaged, say)."""
+
+    def warnings(self) -> list[str]:
+        """What the user must know or do for the erasure to be complete (Dutch)."""
+        said = []
+        if not self.log_emptied:
+            said.append(
+                "Let op: wijkgesprek is nog open in een ander venster, daardoor kon het "
+                "logbestand van de database (WAL) niet worden geleegd; daar kunnen nog resten "
+                "van de gewiste gegevens in staan. Sluit alle vensters van wijkgesprek en "
+                "start het daarna één keer opnieuw: dan wordt het geleegd."
+            )
+        if self.backups_failed:
+            names = ", ".join(self.backups_failed)
+            said.append(
+                f"Let op: de reservekopie(ën) {names} kon(den) niet worden geopend en kunnen "
+                "het huishouden nog bevatten. Verwijder ze zelf uit de map met "
+                "reservekopieën ('wijkgesprek waar' toont waar die staat)."
+            )
+        return said
+
+
+def erase_households(store: Store, codes: Sequence[str]) -> Erased:
+    """Erase each household that exists (an unknown code is skipped) and scrub the file
+    once when something was erased; then erase the households (all of ``codes``: also
+    one erased before) from every backup of a local database in the same way."""
+    erased: list[str] = []
+    visits = 0
     for code in codes:
-        if store.run(repo.find_household, code=code) is None:
-            raise LookupError(code)
-    visits = sum(store.run(repo.erase_household, code=code) for code in codes)
-    if isinstance(store.target, str):
-        return visits  # a team database: the server's administrator vacuums it
-    store.engine.dispose()  # scrub rebuilds the file: no pooled connection may hold it
-    scrub(store.path)
-    return visits
+        try:
+            visits += store.run(repo.erase_household, code=code)
+        except LookupError:
+            continue  # not there (any more): nothing to erase
+        erased.append(code)
+    if isinstance(store.target, str):  # a team database: the server's (and its backups)
+        return Erased(codes=tuple(erased), visits=visits)
+    emptied = True
+    if erased:
+        store.engine.dispose()  # scrub rebuilds the file: no pooled connection may hold it
+        emptied = scrub(store.path)
+    changed, failed = erase_in_backups(store.path, codes)
+    return Erased(
+        codes=tuple(erased),
+        visits=visits,
+        log_emptied=emptied,
+        backups=changed,
+        backups_failed=failed,
+    )
+
+
+def erase_in_backups(database: Path, codes: Sequence[str]) -> tuple[int, tuple[str, ...]]:
+    """Erase the households from every backup of ``database`` (daily ones, and the copies
+    kept before a migration or a restore, of any schema version), scrubbing each that
+    held one. Returns how many changed, and the names of those that could not be opened."""
+    from wijkgesprek.store.backup import backup_folder
+    from wijkgesprek.store.crypto import database_errors
+
+    folder = backup_folder(database)
+    if not codes or not folder.is_dir():
+        return 0, ()
+    problems: tuple[type[BaseException], ...] = (WijkError, OSError, *database_errors())
+    changed, failed = 0, []
+    for path in sorted(folder.glob("*.db")):
+        try:
+            if _erase_in_file(path, codes):
+                changed += 1
+        except problems:
+            failed.append(path.name)
+    return changed, tuple(failed)
+
+
+def _erase_in_file(path: Path, codes: Sequence[str]) -> bool:
+    """Plain SQL, so it works on every schema version: every table hangs off the
+    household with ON DELETE CASCADE, and the search index follows by its triggers."""
+    from wijkgesprek.store.crypto import connect
+
+    marks = ", ".join("?" for _ in codes)
+    connection = connect(path, isolation_level=None, timeout=10)
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA secure_delete = ON")
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            removed = connection.execute(
+                f"DELETE FROM household WHERE code IN ({marks})", tuple(codes)
+            ).rowcount
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    finally:
+        connection.close()
+    if removed:
+        scrub(path)
+    return bool(removed)

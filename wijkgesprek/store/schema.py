@@ -368,16 +368,32 @@ def prepare_database(path: Path, *, practice: bool = False) -> int:
     return SCHEMA_VERSION
 
 
-def scrub(path: Path) -> None:
+CHECKPOINT_TRIES = 5
+
+
+def scrub(path: Path) -> bool:
     """After an erasure: merge the search index (dropping deleted entries), rebuild the
-    file without free pages and empty the WAL, all with ``secure_delete`` on."""
+    file without free pages and empty the WAL, all with ``secure_delete`` on. False when
+    the WAL could not be emptied (another window kept reading); it is emptied when the
+    last connection closes."""
+    import time
+
     connection = _connect(path)
     try:
         connection.execute("PRAGMA secure_delete = ON")
         for table in ("note_fts", "correction_fts"):
-            connection.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+            if connection.execute(  # an old backup may predate the search index
+                "SELECT 1 FROM sqlite_master WHERE name = ?", (table,)
+            ).fetchone():
+                connection.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
         connection.execute("VACUUM")
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA busy_timeout = 1000")
+        for _ in range(CHECKPOINT_TRIES):
+            busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            if not busy:
+                return True
+            time.sleep(0.2)  # a reader in another window: give it a moment to finish
+        return False
     finally:
         connection.close()
 
