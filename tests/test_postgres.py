@@ -303,3 +303,92 @@ async def test_a_colleagues_save_meanwhile_keeps_both_versions_in_the_app(either
         assert any("intussen" in n.message for n in app._notifications)
     record = either.run(repo.get_visit, visit_id=screen.visit_id)
     assert record.notes["kennismaking"].text == shown
+
+
+def login_role(team_url: str, group: str) -> str:
+    """A new login role in ``group`` on the test server; returns its URL to the database."""
+    import psycopg
+
+    name = f"medewerker_{next(_numbers)}"
+    with psycopg.connect(team_url, autocommit=True) as connection:
+        connection.execute(f"CREATE ROLE {name} LOGIN IN ROLE {group}")
+    return team_url.replace("postgres@", f"{name}@", 1)
+
+
+def test_roles_are_enforced_by_the_server(team: Store, team_url: str) -> None:
+    import psycopg
+
+    from wijkgesprek.store.trends import visit_rows
+
+    anna_url = login_role(team_url, postgres.PROFESSIONAL)
+    cora_url = login_role(team_url, postgres.COORDINATOR)
+    postgres.prepare(anna_url)  # a professional's start: the version is current, no change
+    anna, cora = Store(anna_url), Store(cora_url)
+    try:
+        visit_id = anna.run(repo.start_visit, code="GZ-304", wijk="Noord", age_groups=[], now=NOW)
+        anna.run(repo.save_note, visit_id=visit_id, topic="stress", text="Schulden.", now=NOW)
+        anna.run(repo.set_themes, visit_id=visit_id, topic="stress", themes=["geld"], now=NOW)
+        anna_name = anna_url.split("//", 1)[1].split("@", 1)[0]
+        assert anna.run(repo.list_households)[0].code == "GZ-304"
+        # The coordinator counts and sees the follow-up overview ...
+        assert [row.code for row in cora.run(repo.list_households)] == ["GZ-304"]
+        rows = cora.run(visit_rows, first="2026-11", last="2026-11")
+        assert [tuple(row[3]) for row in rows] == [("geld",)]
+        # ... but the server refuses note text to it, whatever the app would try.
+        with pytest.raises(StoreError, match="mag dit niet"):
+            cora.run(repo.get_visit, visit_id=visit_id)
+        with pytest.raises(StoreError, match="mag dit niet"):
+            cora.run(search, text="schulden")
+        with (
+            psycopg.connect(cora_url) as connection,
+            pytest.raises(psycopg.errors.InsufficientPrivilege),
+        ):
+            connection.execute("SELECT text FROM note")
+        with (
+            psycopg.connect(cora_url) as connection,
+            pytest.raises(psycopg.errors.InsufficientPrivilege),
+        ):
+            connection.execute("UPDATE visit SET next_contact = NULL")
+        with psycopg.connect(team_url) as connection:
+            assert connection.execute("SELECT author FROM visit").fetchone() == (anna_name,)
+    finally:
+        anna.engine.dispose()
+        cora.engine.dispose()
+
+
+def test_a_coordinator_is_sent_to_trends_and_vervolg_not_the_app(
+    team: Store, team_url: str
+) -> None:
+    import subprocess
+    import sys
+
+    cora_url = login_role(team_url, postgres.COORDINATOR)
+    for arguments, expected in (
+        (["--database", cora_url], "mag geen aantekeningen lezen"),
+        (["--database", cora_url, "trends"], "Wijktrends"),
+        (["--database", cora_url, "vervolg"], "vervolgcontacten"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "wijkgesprek", *arguments],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert expected in done.stdout + done.stderr, arguments
+        assert "Traceback" not in done.stderr
+
+
+def test_a_password_in_the_address_is_refused_before_any_connection() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "wijkgesprek", "--database", "postgresql://a:geheim@x/y", "trends"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "wachtwoord" in done.stderr and "geheim" not in done.stderr + done.stdout

@@ -288,9 +288,10 @@ def start_app(args: argparse.Namespace) -> int:
 
         database = database_target(args)
     if isinstance(database, str):
-        from wijkgesprek.store.postgres import prepare
+        from wijkgesprek.store.postgres import check_reads_notes, prepare
 
         prepare(database)
+        check_reads_notes(database)
     elif not is_ready(database, practice=practice):
         from wijkgesprek.errors import DamagedDatabase
 

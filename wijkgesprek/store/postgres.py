@@ -176,6 +176,44 @@ MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 """Step N (0-based) takes the database from version N to N + 1, as in ``schema``."""
 
 
+PROFESSIONAL = "wijkgesprek_professional"
+COORDINATOR = "wijkgesprek_coordinator"
+
+_ROLES = f"""DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{PROFESSIONAL}') THEN
+        CREATE ROLE {PROFESSIONAL} NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{COORDINATOR}') THEN
+        CREATE ROLE {COORDINATOR} NOLOGIN;
+    END IF;
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO {PROFESSIONAL}, {COORDINATOR}',
+                   current_schema());
+END $$"""
+
+_TABLES = (
+    "household", "visit", "note", "agreement", "referral", "referral_event", "gap",
+    "safety_entry", "correction", "practice_turn",
+)  # fmt: skip
+
+GRANTS = (
+    _ROLES,
+    # A professional reads and writes everything of the team's households.
+    f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(_TABLES)} TO {PROFESSIONAL}",
+    f"GRANT SELECT ON wijkgesprek_schema TO {PROFESSIONAL}, {COORDINATOR}",
+    # A coordinator counts trends and sees the follow-up overview: never a note's text,
+    # an agreement, an addition or a free-text reason. Only these columns can be read.
+    f"GRANT SELECT ON household, visit, gap TO {COORDINATOR}",
+    f"GRANT SELECT (id, visit_id, topic, themes, updated_at, version, updated_by) "
+    f"ON note TO {COORDINATOR}",
+    f"GRANT SELECT (id, household_id, visit_id, naam, soort, wijk, themes, state, "
+    f"created_at, updated_at) ON referral TO {COORDINATOR}",
+    f"GRANT SELECT (id, visit_id, kind, key, value, at, corrects_id) "
+    f"ON safety_entry TO {COORDINATOR}",
+)
+"""Roles, enforced by the server: given after every migration, by the owner who runs it."""
+
+
 def is_postgres(target: object) -> bool:
     return isinstance(target, str) and target.startswith(("postgresql:", "postgres:"))
 
@@ -248,10 +286,30 @@ def prepare(url: str) -> int:
             for number in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[number]:
                     connection.execute(statement)
-            connection.execute("UPDATE wijkgesprek_schema SET version = %s", (SCHEMA_VERSION,))
+            if version < SCHEMA_VERSION:  # only the owner migrates; others just start
+                for statement in GRANTS:
+                    connection.execute(statement)
+                connection.execute("UPDATE wijkgesprek_schema SET version = %s", (SCHEMA_VERSION,))
     except psycopg.OperationalError as error:
         raise StoreError(explain(url, error)) from None
     return SCHEMA_VERSION
+
+
+def check_reads_notes(url: str) -> None:
+    """The app shows notes: refuse, in one sentence, a role that may not read them."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url, connect_timeout=10) as connection:
+            row = connection.execute("SELECT has_column_privilege('note', 'text', 'SELECT')")
+            allowed = bool(row.fetchone()[0])  # type: ignore[index]
+    except psycopg.OperationalError as error:
+        raise StoreError(explain(url, error)) from None
+    if not allowed:
+        raise StoreError(
+            f"Uw account bij de teamdatabase {describe(url)} mag geen aantekeningen lezen "
+            "(rol coördinator). Gebruik 'wijkgesprek trends' en 'wijkgesprek vervolg'."
+        )
 
 
 def _version(connection: Any, url: str) -> int:
@@ -278,6 +336,11 @@ def explain(url: str, error: BaseException | None) -> str:
     """A Dutch sentence for a server problem; never the password, never note text."""
     text = str(error).lower()
     where = describe(url)
+    if getattr(error, "sqlstate", None) == "42501":  # insufficient_privilege
+        return (
+            f"Uw account bij de teamdatabase {where} mag dit niet. Een coördinator ziet "
+            "trends en vervolgcontacten, geen aantekeningen; vraag de beheerder om uw rol."
+        )
     if "password" in text or "authentication" in text:
         return (
             f"Aanmelden bij de teamdatabase {where} lukt niet: controleer de gebruikersnaam "
