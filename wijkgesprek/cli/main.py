@@ -133,10 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     from wijkgesprek.cli.erase import add_erase_command, add_retention_command
     from wijkgesprek.cli.exchange import add_exchange_commands
+    from wijkgesprek.cli.migrate import add_migrate_command
     from wijkgesprek.cli.restore import add_restore_command
     from wijkgesprek.cli.trends import add_trends_command
 
     add_exchange_commands(sub)
+    add_migrate_command(sub)
     add_trends_command(sub)
     add_erase_command(sub)
     add_retention_command(sub)
@@ -231,6 +233,10 @@ def run(args: argparse.Namespace) -> int:
         from wijkgesprek.cli.exchange import export_household, import_handover
 
         return export_household(args) if args.command == "export" else import_handover(args)
+    if args.command == "migreer":
+        from wijkgesprek.cli.migrate import migrate
+
+        return migrate(args)
     if args.command == "herstel":
         from wijkgesprek.cli.restore import restore
 
