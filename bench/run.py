@@ -21,6 +21,7 @@ import keystroke
 import network
 import search
 import startup
+import team_load
 import trends
 from common import BENCH_DIR, Options, Result, machine
 
@@ -33,6 +34,7 @@ BENCHMARKS: dict[str, Callable[[Options], list[Result]]] = {
     "history": history.bench,
     "trends": trends.bench,
     "encryption": encryption.bench,
+    "team": team_load.bench,
 }
 
 

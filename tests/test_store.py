@@ -483,8 +483,9 @@ def test_visit_changes_round_trip(store: Store) -> None:
 
     record = store.run(repo.get_visit, visit_id=visit_id)
     assert record.notes == {
-        "stress": TopicNote("Tweede versie", ("geldzorgen", "schulden")),
-        "netwerk": TopicNote("", ("eenzaamheid",)),
+        # Two text saves: version 2. Themes alone are no new version of the text.
+        "stress": TopicNote("Tweede versie", ("geldzorgen", "schulden"), 2),
+        "netwerk": TopicNote("", ("eenzaamheid",), 0),
     }
     assert record.agreements == (
         AgreementData(

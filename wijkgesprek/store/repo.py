@@ -204,8 +204,11 @@ def save_note(
         session.add(note)
         try:
             session.commit()
-        except IntegrityError:  # a colleague created the same note just now
+        except IntegrityError:
             session.rollback()
+            if _note(session, visit_id, topic, now).id is None:
+                raise  # not a colleague's note: a mistake in wijkgesprek (no such visit)
+            # A colleague created the same note just now: save on top of theirs, or conflict.
             return save_note(
                 session=session, visit_id=visit_id, topic=topic, text=text, now=now, base=base
             )

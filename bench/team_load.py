@@ -1,0 +1,109 @@
+"""The team database under load: 20 professionals saving notes at the same time.
+
+A throwaway PostgreSQL server (``tests/pgserver.py``). Each simulated professional has
+their own household and visit and saves their note as the autosave does (every 0.5 s,
+the text grown a little, with the version it last saw, so the optimistic-locking path is
+the one measured). The baseline is one professional alone on the same server, measured
+in the same run; the ratio is what sharing the server costs at the 95th percentile.
+Afterwards every note is read back: the last text each professional saved must be there,
+at the version they were given (nothing lost, nothing overwritten).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from common import Options, Result
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+PROFESSIONALS = 20
+CADENCE = 0.5  # seconds between saves, the autosave's throttle
+
+
+def _professional(url: str, number: int, seconds: float, out: list[float], last: dict) -> None:
+    from wijkgesprek.store import repo
+    from wijkgesprek.store.engine import Store
+
+    store = Store(url)
+    now = datetime.now(UTC)
+    visit = store.run(
+        repo.start_visit, code=f"LOAD-{number:02d}", wijk="Noord", age_groups=[], now=now
+    )
+    text, version = "", 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        text += f"Zin {version} van een verzonnen gesprek over de buurt. "
+        started = time.perf_counter()
+        version = store.run(
+            repo.save_note, visit_id=visit, topic="stress", text=text, now=now, base=version
+        )
+        out.append((time.perf_counter() - started) * 1000)
+        time.sleep(max(0.0, CADENCE - (time.perf_counter() - started)))
+    last[visit] = (text, version)
+    store.engine.dispose()
+
+
+def _run(url: str, count: int, seconds: float) -> tuple[list[float], dict]:
+    samples: list[float] = []
+    last: dict = {}
+    threads = [
+        threading.Thread(target=_professional, args=(url, n, seconds, samples, last))
+        for n in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return samples, last
+
+
+def _lost(url: str, last: dict) -> int:
+    from wijkgesprek.store import repo
+    from wijkgesprek.store.engine import Store
+
+    store = Store(url)
+    lost = 0
+    for visit, (text, version) in last.items():
+        note = store.run(repo.get_visit, visit_id=visit).notes["stress"]
+        lost += (note.text, note.version) != (text, version)
+    store.engine.dispose()
+    return lost
+
+
+def bench(options: Options) -> list[Result]:
+    import pgserver
+    import psycopg
+
+    from wijkgesprek.store import postgres
+
+    server = pgserver.start()
+    if isinstance(server, str):
+        print(f"team_load skipped: {server}", file=sys.stderr)
+        return []
+    try:
+        with psycopg.connect(server.url(), autocommit=True) as connection:
+            connection.execute("CREATE DATABASE wijk_load")
+        url = server.url("wijk_load")
+        postgres.prepare(url)
+        seconds = 10.0 if options.quick else 60.0
+        alone, _ = _run(url, 1, seconds / 3)
+        shared, last = _run(url, PROFESSIONALS, seconds)
+        lost = _lost(url, last)
+    finally:
+        server.stop()
+    return [
+        Result(
+            name=f"team save, {PROFESSIONALS} professionals",
+            unit="ms",
+            baseline=alone,
+            app=shared,
+            target=None,
+            statistic="p95",
+            notes={"saves": len(shared), "seconds": seconds, "notes lost": lost},
+        )
+    ]
