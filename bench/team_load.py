@@ -25,15 +25,22 @@ PROFESSIONALS = 20
 CADENCE = 0.5  # seconds between saves, the autosave's throttle
 
 
-def _professional(url: str, number: int, seconds: float, out: list[float], last: dict) -> None:
+def _professional(
+    url: str, code: str, seconds: float, out: list[float], last: dict, failed: list[str]
+) -> None:
+    try:
+        _save_for(url, code, seconds, out, last)
+    except Exception as error:  # counted and reported: a failed save is a lost note
+        failed.append(type(error).__name__)
+
+
+def _save_for(url: str, code: str, seconds: float, out: list[float], last: dict) -> None:
     from wijkgesprek.store import repo
     from wijkgesprek.store.engine import Store
 
     store = Store(url)
     now = datetime.now(UTC)
-    visit = store.run(
-        repo.start_visit, code=f"LOAD-{number:02d}", wijk="Noord", age_groups=[], now=now
-    )
+    visit = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=[], now=now)
     text, version = "", 0
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -48,18 +55,21 @@ def _professional(url: str, number: int, seconds: float, out: list[float], last:
     store.engine.dispose()
 
 
-def _run(url: str, count: int, seconds: float) -> tuple[list[float], dict]:
+def _run(url: str, prefix: str, count: int, seconds: float) -> tuple[list[float], dict, list]:
     samples: list[float] = []
     last: dict = {}
+    failed: list[str] = []
     threads = [
-        threading.Thread(target=_professional, args=(url, n, seconds, samples, last))
+        threading.Thread(
+            target=_professional, args=(url, f"{prefix}-{n:02d}", seconds, samples, last, failed)
+        )
         for n in range(count)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return samples, last
+    return samples, last, failed
 
 
 def _lost(url: str, last: dict) -> int:
@@ -91,9 +101,9 @@ def bench(options: Options) -> list[Result]:
         url = server.url("wijk_load")
         postgres.prepare(url)
         seconds = 10.0 if options.quick else 60.0
-        alone, _ = _run(url, 1, seconds / 3)
-        shared, last = _run(url, PROFESSIONALS, seconds)
-        lost = _lost(url, last)
+        alone, _, _ = _run(url, "ALLEEN", 1, seconds / 3)
+        shared, last, failed = _run(url, "TEAM", PROFESSIONALS, seconds)
+        lost = _lost(url, last) + len(failed)
     finally:
         server.stop()
     return [
@@ -104,6 +114,11 @@ def bench(options: Options) -> list[Result]:
             app=shared,
             target=None,
             statistic="p95",
-            notes={"saves": len(shared), "seconds": seconds, "notes lost": lost},
+            notes={
+                "saves": len(shared),
+                "seconds": seconds,
+                "notes lost": lost,
+                "failed savers": failed,
+            },
         )
     ]
