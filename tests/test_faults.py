@@ -60,6 +60,36 @@ async def test_a_failing_note_save_keeps_the_text_and_says_so(
         assert any("Opslaan lukt op dit moment niet" in n.message for n in app._notifications)
 
 
+async def test_a_failing_note_save_is_retried_without_a_keystroke_and_told_once(
+    app: WijkgesprekApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wijkgesprek.screens.visit as visit_screen
+
+    monkeypatch.setattr(visit_screen, "RETRY_DELAY", 0.2)
+    real_save = repo.save_note
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        tries: list[object] = []
+
+        def failing(**kwargs: object) -> None:
+            tries.append(kwargs)
+            disk_full()
+
+        monkeypatch.setattr(repo, "save_note", failing)
+        await pilot.press(*"Blijft staan", "ctrl+s")
+        await wait_until(pilot, lambda: len(tries) >= 3)  # no key pressed meanwhile
+        state = str(screen.query_one("#note-state").render())
+        assert "nog niet opgeslagen" in state
+        errors = [n for n in app._notifications if "Opslaan lukt" in n.message]
+        assert len(errors) == 1
+        monkeypatch.setattr(repo, "save_note", real_save)  # the disk has room again
+        await wait_until(pilot, lambda: not screen._dirty)
+        assert screen.record.notes["kennismaking"].text == "Blijft staan"
+        assert any("Opgeslagen" in n.message for n in app._notifications)
+
+
 async def test_an_unexpected_error_ends_with_a_sentence_without_data(
     app: WijkgesprekApp, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

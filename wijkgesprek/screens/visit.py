@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
 SAVE_DELAY = 0.5
 """Seconds between a keystroke and the save that includes it, at most."""
+RETRY_DELAY = 3.0
+"""Seconds between tries while saving fails (a full disk, an unreachable team database)."""
 
 HELP = """\
 # Het gesprek
@@ -151,6 +153,7 @@ class VisitScreen(Screen[None]):
         self.record: VisitRecord | None = None
         self.topic_id = ""
         self._dirty = False
+        self._failing = False
         self._timer: Timer | None = None
         self.note = NoteArea(
             id="note", soft_wrap=True, show_line_numbers=False, on_change=self._note_changed
@@ -314,13 +317,21 @@ class VisitScreen(Screen[None]):
                     timeout=30,
                     markup=False,
                 )
-        except (WijkError, SQLAlchemyError, OSError):  # the note stays; the next save retries
-            self.notify(
-                "Opslaan lukt op dit moment niet. Uw tekst staat nog op het scherm; "
-                "wijkgesprek probeert het opnieuw.",
-                severity="error",
-            )
+        except (WijkError, SQLAlchemyError, OSError):  # the note stays on screen; retried
+            if not self._failing:  # one message, not one per retry: calm at the table
+                self.notify(
+                    "Opslaan lukt op dit moment niet. Uw tekst staat nog op het scherm; "
+                    "wijkgesprek probeert het elke paar seconden opnieuw.",
+                    severity="error",
+                )
+            self._failing = True
+            if refresh and self.is_attached:  # not while the screen is being taken down
+                self._update_note_label("nog niet opgeslagen · opnieuw proberen…")
+                self._timer = self.set_timer(RETRY_DELAY, self.flush)
             return False
+        if self._failing:
+            self._failing = False
+            self.notify("Opgeslagen: wat u typte staat weer in de database.")
         self._dirty = False
         was_touched = is_touched(self.topic_id, self.record)
         self.record = replace(
