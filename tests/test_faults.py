@@ -123,3 +123,26 @@ async def test_leaving_the_app_another_way_still_saves_without_an_error(
         assert store.run(repo.get_visit, visit_id=visit).notes["kennismaking"].text == "Net getypt"
     finally:
         store.engine.dispose()
+
+
+async def test_a_visit_that_cannot_be_read_is_not_opened_and_the_app_goes_on(
+    app: WijkgesprekApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wijkgesprek.errors import StoreError
+    from wijkgesprek.screens.home import HomeScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press("escape", "escape")  # note → topics → home
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+        def unreadable(**_: object) -> None:
+            raise StoreError("De teamdatabase is niet bereikbaar.")
+
+        monkeypatch.setattr(repo, "get_visit", unreadable)
+        await pilot.press("enter")  # resume the open visit
+        await wait_until(
+            pilot, lambda: any("niet geopend" in n.message for n in app._notifications)
+        )
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert app.is_running

@@ -188,7 +188,14 @@ class VisitScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(SuggestionPanel).display = False
-        self.record = self.app.store.run(repo.get_visit, visit_id=self.visit_id)
+        try:
+            self.record = self.app.store.run(repo.get_visit, visit_id=self.visit_id)
+        except WijkError as error:  # locked, unreadable, a team database not answering
+            self.notify(
+                f"{error} Het bezoek is niet geopend.", severity="error", timeout=20, markup=False
+            )
+            self.app.call_later(self.dismiss)  # not from inside this screen's own handler
+            return
         record = self.record
         self.sub_title = visible(
             f"{record.household_code} · {record.wijk} · {describe_children(record.age_groups)}"
