@@ -294,10 +294,9 @@ def start_app(args: argparse.Namespace) -> int:
 
         database = database_target(args)
     if isinstance(database, str):
-        from wijkgesprek.store.postgres import check_reads_notes, prepare
+        from wijkgesprek.store.postgres import prepare
 
-        prepare(database)
-        check_reads_notes(database)
+        prepare(database, shows_notes=True)
     elif not is_ready(database, practice=practice):
         from wijkgesprek.errors import DamagedDatabase
 

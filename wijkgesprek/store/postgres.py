@@ -264,10 +264,11 @@ def describe(url: str) -> str:
     return make_url(sqlalchemy_url(url)).render_as_string(hide_password=True)
 
 
-def prepare(url: str) -> int:
+def prepare(url: str, *, shows_notes: bool = False) -> int:
     """Create or migrate the team database; return the schema version (Dutch StoreError
     for a server that cannot be reached, a newer version, or another application's
-    database)."""
+    database). ``shows_notes`` (the app): also refuse a role that may not read notes,
+    over the same connection."""
     from wijkgesprek.store.schema import SCHEMA_VERSION
 
     if len(MIGRATIONS) != SCHEMA_VERSION:  # the ladders must move together
@@ -290,26 +291,17 @@ def prepare(url: str) -> int:
                 for statement in GRANTS:
                     connection.execute(statement)
                 connection.execute("UPDATE wijkgesprek_schema SET version = %s", (SCHEMA_VERSION,))
+            if shows_notes:
+                row = connection.execute("SELECT has_column_privilege('note', 'text', 'SELECT')")
+                reads_notes = bool(row.fetchone()[0])  # type: ignore[index]
     except psycopg.OperationalError as error:
         raise StoreError(explain(url, error)) from None
-    return SCHEMA_VERSION
-
-
-def check_reads_notes(url: str) -> None:
-    """The app shows notes: refuse, in one sentence, a role that may not read them."""
-    import psycopg
-
-    try:
-        with psycopg.connect(url, connect_timeout=10) as connection:
-            row = connection.execute("SELECT has_column_privilege('note', 'text', 'SELECT')")
-            allowed = bool(row.fetchone()[0])  # type: ignore[index]
-    except psycopg.OperationalError as error:
-        raise StoreError(explain(url, error)) from None
-    if not allowed:
+    if shows_notes and not reads_notes:
         raise StoreError(
             f"Uw account bij de teamdatabase {describe(url)} mag geen aantekeningen lezen "
             "(rol coördinator). Gebruik 'wijkgesprek trends' en 'wijkgesprek vervolg'."
         )
+    return SCHEMA_VERSION
 
 
 def _version(connection: Any, url: str) -> int:
