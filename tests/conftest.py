@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
+import pgserver
 import pytest
 
 from wijkgesprek import paths
 from wijkgesprek.content.model import Guide
 from wijkgesprek.content.questions import load_guide
-from wijkgesprek.store import crypto
+from wijkgesprek.store import crypto, postgres
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import prepare_database
 
@@ -48,3 +50,43 @@ def store(database: Path) -> Iterator[Store]:
 @pytest.fixture(scope="session")
 def guide() -> Guide:
     return load_guide(paths.shipped_questions())
+
+
+# -- the team database: a throwaway PostgreSQL server (pgserver.py) ---------------
+
+_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[pgserver.Server]:
+    started = pgserver.start()
+    if isinstance(started, str):
+        pytest.skip(f"PostgreSQL-tests overgeslagen: {started}")
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def team_url(server: pgserver.Server) -> str:
+    """A new, empty database on the server."""
+    import psycopg
+
+    name = f"wijk_{next(_numbers)}"
+    with psycopg.connect(server.url(), autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    return server.url(name)
+
+
+@pytest.fixture
+def team(team_url: str) -> Iterator[Store]:
+    postgres.prepare(team_url)
+    store = Store(team_url)
+    yield store
+    store.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def either(request: pytest.FixtureRequest) -> Store:
+    """The same test on the laptop's SQLite file and on the team database."""
+    fixture = "store" if request.param == "sqlite" else "team"
+    return request.getfixturevalue(fixture)

@@ -30,21 +30,30 @@ class Server:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@/{database}?host={self.socket}"
 
-    def stop(self) -> None:
-        subprocess.run(
-            [
-                *self.as_user,
-                str(self.bin / "pg_ctl"),
-                "-D",
-                str(self.folder / "data"),
-                "stop",
-                "-m",
-                "immediate",
-            ],
+    def _pg_ctl(self, *arguments: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*self.as_user, str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), *arguments],
             capture_output=True,
+            text=True,
             check=False,
         )
+
+    def pause(self) -> None:
+        """Stop the server (as a dropped connection would look to the app); keeps the data."""
+        self._pg_ctl("stop", "-w", "-m", "fast").check_returncode()
+
+    def resume(self) -> None:
+        """Start the paused server again."""
+        self._pg_ctl(*_start_arguments(self.folder)).check_returncode()
+
+    def stop(self) -> None:
+        self._pg_ctl("stop", "-m", "immediate")
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _start_arguments(folder: Path) -> list[str]:
+    options = f"-k {folder} -c listen_addresses='' -c fsync=off"
+    return ["-w", "-l", str(folder / "log"), "-o", options, "start"]
 
 
 def _binaries() -> Path | None:
@@ -87,17 +96,7 @@ def start() -> Server | str:
             "--locale",
             "C.UTF-8",
         ],
-        [
-            str(binaries / "pg_ctl"),
-            "-D",
-            str(data),
-            "-w",
-            "-l",
-            str(folder / "log"),
-            "-o",
-            f"-k {folder} -c listen_addresses='' -c fsync=off",
-            "start",
-        ],
+        [str(binaries / "pg_ctl"), "-D", str(data), *_start_arguments(folder)],
     ]
     for step in steps:
         done = subprocess.run([*as_user, *step], capture_output=True, text=True, check=False)

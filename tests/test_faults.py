@@ -142,7 +142,7 @@ async def test_a_visit_that_cannot_be_read_is_not_opened_and_the_app_goes_on(
         monkeypatch.setattr(repo, "get_visit", unreadable)
         await pilot.press("enter")  # resume the open visit
         await wait_until(
-            pilot, lambda: any("niet geopend" in n.message for n in app._notifications)
+            pilot, lambda: any("niet bereikbaar" in n.message for n in app._notifications)
         )
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert app.is_running

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pgserver
 import pytest
 
 from wijkgesprek.domain.safety import KINDCHECK
@@ -27,34 +25,6 @@ from wijkgesprek.store.search import search
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 _numbers = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def server() -> Iterator[pgserver.Server]:
-    started = pgserver.start()
-    if isinstance(started, str):
-        pytest.skip(f"PostgreSQL-tests overgeslagen: {started}")
-    yield started
-    started.stop()
-
-
-@pytest.fixture
-def team_url(server: pgserver.Server) -> str:
-    """A new, empty database on the server."""
-    import psycopg
-
-    name = f"wijk_{next(_numbers)}"
-    with psycopg.connect(server.url(), autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    return server.url(name)
-
-
-@pytest.fixture
-def team(team_url: str) -> Iterator[Store]:
-    postgres.prepare(team_url)
-    store = Store(team_url)
-    yield store
-    store.engine.dispose()
 
 
 def columns_sqlite(path: Path) -> dict[str, list[str]]:
@@ -226,13 +196,6 @@ def test_trends_count_the_same_on_both_engines(team: Store, store: Store) -> Non
 
     assert rows(team) == rows(store)
     assert len(rows(team)) == 12 and any(row[3] for row in rows(team))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def either(request: pytest.FixtureRequest) -> Store:
-    """The same test on the laptop's SQLite file and on the team database."""
-    fixture = "store" if request.param == "sqlite" else "team"
-    return request.getfixturevalue(fixture)
 
 
 def test_two_saves_of_the_same_note_do_not_overwrite_each_other(either: Store) -> None:

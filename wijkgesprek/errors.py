@@ -49,6 +49,11 @@ class StoreError(WijkError):
     """The database or data folder cannot be used."""
 
 
+class Unreachable(StoreError):
+    """The team database does not answer (network, server down): notes are kept on the
+    laptop until it does."""
+
+
 class DamagedDatabase(StoreError):
     """The database file is damaged (or not SQLite); a backup may be put back."""
 

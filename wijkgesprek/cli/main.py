@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wijkgesprek import __version__, paths
-from wijkgesprek.errors import WijkError
+from wijkgesprek.errors import Unreachable, WijkError
 
 if TYPE_CHECKING:
     from wijkgesprek.content.model import Guide
@@ -293,10 +293,23 @@ def start_app(args: argparse.Namespace) -> int:
         from wijkgesprek.cli.common import database_target
 
         database = database_target(args)
+    outbox = None
     if isinstance(database, str):
+        from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox
         from wijkgesprek.store.postgres import prepare
 
-        prepare(database, shows_notes=True)
+        outbox = Outbox(paths.data_dir(args.data_dir) / OUTBOX_NAME, database)
+        try:
+            prepare(database, shows_notes=True)
+        except Unreachable as error:
+            waiting = len(outbox.pending())
+            if not waiting:
+                raise
+            raise Unreachable(
+                f"{error} {waiting} aantekening(en) van de vorige keer staan veilig op deze "
+                "laptop; ze worden in de teamdatabase gezet zodra wijkgesprek weer start "
+                "met verbinding."
+            ) from None
     elif not is_ready(database, practice=practice):
         from wijkgesprek.errors import DamagedDatabase
 
@@ -313,7 +326,12 @@ def start_app(args: argparse.Namespace) -> int:
     from wijkgesprek.app import WijkgesprekApp
 
     app = WijkgesprekApp(
-        guide=guide, database=database, config=config, network=network, cases=cases
+        guide=guide,
+        database=database,
+        config=config,
+        network=network,
+        cases=cases,
+        outbox=outbox,
     )
     app.run()
     return app.return_code or 0

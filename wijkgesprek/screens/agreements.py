@@ -89,11 +89,16 @@ class AgreementsScreen(ModalScreen[None]):
             yield Static("", id="form-error", classes="form-error", markup=False)
 
     def on_mount(self) -> None:
-        self._load()
+        if not self._load():  # locked, or the team database not answering: back
+            self.app.call_later(self.dismiss)
+            return
         self.query_one("#wat", Input).focus()
 
-    def _load(self) -> None:
-        self.record = self.app.store.run(repo.get_visit, visit_id=self.visit_id)
+    def _load(self) -> bool:
+        record = self.app.read(repo.get_visit, visit_id=self.visit_id)
+        if record is None:
+            return False
+        self.record = record
         table = self.query_one("#agreement-table", DataTable)
         table.clear()
         for agreement in self.record.agreements:
@@ -105,6 +110,7 @@ class AgreementsScreen(ModalScreen[None]):
             )
         table.display = bool(self.record.agreements)
         self.query_one("#next-contact", Input).value = format_date(self.record.next_contact)
+        return True
 
     def _error(self, message: str) -> None:
         self.query_one("#form-error", Static).update(message)
@@ -156,7 +162,7 @@ class AgreementsScreen(ModalScreen[None]):
         if self.record is not None and when != self.record.next_contact:
             if not self.app.write(repo.set_next_contact, visit_id=self.visit_id, when=when):
                 return False
-            self.record = self.app.store.run(repo.get_visit, visit_id=self.visit_id)
+            self._load()
         return True
 
     def action_close(self) -> None:

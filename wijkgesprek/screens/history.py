@@ -102,7 +102,10 @@ class HistoryScreen(Screen[None]):
         self.query_one("#visits").focus()
 
     def reload(self) -> None:
-        history = self.app.store.run(repo.get_household, code=self.code)
+        history = self.app.read(repo.get_household, code=self.code)
+        if history is None:  # locked, or the team database not answering: back
+            self.app.call_later(self.dismiss)
+            return
         self.history = history
         self.query_one("#history-head", Static).update(self._head(history))
         listing = self.query_one("#visits", OptionList)

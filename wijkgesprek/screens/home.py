@@ -111,7 +111,11 @@ class HomeScreen(Screen[None]):
     def reload(self) -> None:
         from wijkgesprek.store import repo
 
-        rows = self.app.store.run(repo.list_households)
+        try:
+            rows = self.app.store.run(repo.list_households)
+        except WijkError as error:  # the list stays as it was; said once
+            self.app.call_from_thread(self.app.cannot_use, error)
+            return
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[HouseholdRow]) -> None:

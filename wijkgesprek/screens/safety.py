@@ -99,14 +99,17 @@ class SafetyScreen(Screen[None]):
         self.query_one("#sections", OptionList).highlighted = 0
         self.query_one("#sections", OptionList).focus()
 
-    def context(self) -> SafetyContext:
-        store = self.app.store
-        record = store.run(repo.get_visit, visit_id=self.visit_id)
+    def context(self) -> SafetyContext | None:
+        """What the sections show; None (said once) when the database cannot be read."""
+        read = self.app.read(repo.visit_safety, visit_id=self.visit_id)
+        if read is None:
+            return None
+        record, entries, history = read
         self.sub_title = f"Veiligheid · {record.household_code}"
         return SafetyContext(
             guide=self.app.guide.safety,
-            entries=store.run(repo.safety_entries, visit_id=self.visit_id),
-            history=store.run(repo.household_safety, visit_id=self.visit_id),
+            entries=entries,
+            history=history,
             age_groups=record.age_groups,
             tagged=tagged_themes(record),
             theme_names={theme.id: theme.naam for theme in self.app.guide.themes},
@@ -114,6 +117,9 @@ class SafetyScreen(Screen[None]):
 
     def refresh_sections(self) -> None:
         context = self.context()
+        if context is None:  # locked, or the team database not answering: back
+            self.app.call_later(self.dismiss)
+            return
         listing = self.query_one("#sections", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()

@@ -71,8 +71,11 @@ class SummaryScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         self.sub_title = "Samenvatting"
-        record = self.app.store.run(repo.get_visit, visit_id=self.visit_id)
-        entries = self.app.store.run(repo.safety_entries, visit_id=self.visit_id)
+        read = self.app.read(repo.visit_safety, visit_id=self.visit_id)
+        if read is None:  # locked, or the team database not answering: back
+            self.app.call_later(self.dismiss)
+            return
+        record, entries, _history = read
         self.query_one("#summary-text", Static).update(self.render_summary(record))
         self.query_one("#summary-safety", Static).update(render_safety(entries))
         self.problems = end_problems(

@@ -7,6 +7,7 @@ saved too), on every topic switch, and when leaving the screen or the app.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -34,7 +35,7 @@ from wijkgesprek.domain.visit import (
     open_agreements,
     tagged_themes,
 )
-from wijkgesprek.errors import SaveConflict, WijkError
+from wijkgesprek.errors import SaveConflict, Unreachable, WijkError
 from wijkgesprek.store import repo
 from wijkgesprek.text import visible
 from wijkgesprek.widgets.note_area import NoteArea
@@ -188,15 +189,11 @@ class VisitScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(SuggestionPanel).display = False
-        try:
-            self.record = self.app.store.run(repo.get_visit, visit_id=self.visit_id)
-        except WijkError as error:  # locked, unreadable, a team database not answering
-            self.notify(
-                f"{error} Het bezoek is niet geopend.", severity="error", timeout=20, markup=False
-            )
+        # Locked, unreadable, a team database not answering: said once, and back.
+        record = self.record = self.app.read(repo.get_visit, visit_id=self.visit_id)
+        if record is None:
             self.app.call_later(self.dismiss)  # not from inside this screen's own handler
             return
-        record = self.record
         self.sub_title = visible(
             f"{record.household_code} · {record.wijk} · {describe_children(record.age_groups)}"
         )
@@ -209,7 +206,9 @@ class VisitScreen(Screen[None]):
         """A fresh visit starts with what is still open from earlier visits."""
         if record.notes or record.agreements:
             return
-        history = self.app.store.run(repo.get_household, code=record.household_code)
+        history = self.app.read(repo.get_household, code=record.household_code)
+        if history is None:
+            return
         agreements = open_agreements(history, before_visit=self.visit_id)
         referrals = tuple(r for r in record.referrals if r.is_open and r.visit_id != self.visit_id)
         if agreements or referrals:
@@ -263,9 +262,16 @@ class VisitScreen(Screen[None]):
                 for a in self.record.agreements
             ]
         if topic.id == SAFETY_TOPIC:
-            entries = self.app.store.run(repo.safety_entries, visit_id=self.visit_id)
-            check = kindcheck_outcome(entries)
-            status = KINDCHECK_OUTCOMES[check.value] if check else "nog niet vastgelegd"
+            entries = (
+                None
+                if self.app.offline
+                else self.app.read(repo.safety_entries, visit_id=self.visit_id)
+            )
+            if entries is None:
+                status = "nu niet te lezen"
+            else:
+                check = kindcheck_outcome(entries)
+                status = KINDCHECK_OUTCOMES[check.value] if check else "nog niet vastgelegd"
             parts.append(
                 Content.styled(f"\nKindcheck: {status}. F10 opent de veiligheidscheck.\n", "bold")
             )
@@ -292,53 +298,44 @@ class VisitScreen(Screen[None]):
 
     def flush(self) -> None:
         """Save the note now if it changed (on timer, topic switch, leaving and quitting)."""
-        if self._save() and self.is_attached:
-            self._update_note_label(f"opgeslagen {datetime.now().strftime('%H:%M')}")
+        state = self._save()
+        if state and self.is_attached:
+            self._update_note_label(state)
 
-    def _save(self, *, refresh: bool = True) -> bool:
-        """Write the note to the database; True when something was written. ``refresh``
-        updates the topic list (not while the screen is being taken down)."""
+    def _save(self, *, refresh: bool = True) -> str | None:
+        """Write the note to the database (or, offline, to the laptop's outbox); the
+        state line to show when something was written. ``refresh`` updates the topic
+        list (not while the screen is being taken down)."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         if not self._dirty or self.record is None:
-            return False
+            return None
         text = self.note.text
         note = self.record.notes.get(self.topic_id, TopicNote())
-        save = partial(
-            self.app.store.run, repo.save_note, visit_id=self.visit_id, topic=self.topic_id
-        )
+        version = note.version
+        at = datetime.now().strftime("%H:%M")
         try:
-            try:
-                version = save(text=text, now=_now(), base=note.version)
-            except SaveConflict as conflict:  # a colleague saved this note meanwhile
-                text = merge_versions(conflict.theirs, text, datetime.now())
-                version = save(text=text, now=_now(), base=conflict.version)
-                if self.is_attached:  # typing goes on at the end, below both
-                    self.note.load_note(text)
-                    self.note.move_cursor(self.note.document.end)
-                self.notify(
-                    f"{conflict} Beide versies staan nu onder elkaar in de aantekening; "
-                    "kijk ze samen na.",
-                    severity="warning",
-                    timeout=30,
-                    markup=False,
+            if not self.app.offline:
+                try:
+                    text, version = self._write(text, note)
+                    state = f"opgeslagen {at}"
+                except Unreachable:  # the team database stopped answering
+                    if self.app.outbox is None:
+                        raise
+                    self.app.go_offline()
+            if self.app.offline:
+                assert self.app.outbox is not None
+                self.app.outbox.keep(
+                    visit_id=self.visit_id, topic=self.topic_id, text=text, base=version, now=_now()
                 )
-        except (WijkError, SQLAlchemyError, OSError):  # the note stays on screen; retried
-            if not self._failing:  # one message, not one per retry: calm at the table
-                self.notify(
-                    "Opslaan lukt op dit moment niet. Uw tekst staat nog op het scherm; "
-                    "wijkgesprek probeert het elke paar seconden opnieuw.",
-                    severity="error",
-                )
-            self._failing = True
-            if refresh and self.is_attached:  # not while the screen is being taken down
-                self._update_note_label("nog niet opgeslagen · opnieuw proberen…")
-                self._timer = self.set_timer(RETRY_DELAY, self.flush)
-            return False
-        if self._failing:
-            self._failing = False
+                state = f"offline · op deze laptop bewaard {at}"
+        except (WijkError, SQLAlchemyError, OSError, sqlite3.Error):
+            self._failed(refresh)  # the note stays on screen; retried
+            return None
+        if self._failing and not self.app.offline:
             self.notify("Opgeslagen: wat u typte staat weer in de database.")
+        self._failing = False
         self._dirty = False
         was_touched = is_touched(self.topic_id, self.record)
         self.record = replace(
@@ -350,7 +347,56 @@ class VisitScreen(Screen[None]):
         )
         if refresh and was_touched != is_touched(self.topic_id, self.record):
             self._refresh_topics()
-        return True
+        return state
+
+    def _write(self, text: str, note: TopicNote) -> tuple[str, int]:
+        """Save on top of the version that was shown; when a colleague saved meanwhile,
+        keep both versions. The text saved and its version."""
+        save = partial(
+            self.app.store.run, repo.save_note, visit_id=self.visit_id, topic=self.topic_id
+        )
+        try:
+            return text, save(text=text, now=_now(), base=note.version)
+        except SaveConflict as conflict:
+            text = merge_versions(conflict.theirs, text, datetime.now())
+            version = save(text=text, now=_now(), base=conflict.version)
+            if self.is_attached:  # typing goes on at the end, below both
+                self.note.load_note(text)
+                self.note.move_cursor(self.note.document.end)
+            self.notify(
+                f"{conflict} Beide versies staan nu onder elkaar in de aantekening; "
+                "kijk ze samen na.",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
+            return text, version
+
+    def _failed(self, refresh: bool) -> None:
+        if not self._failing:  # one message, not one per retry: calm at the table
+            self.notify(
+                "Opslaan lukt op dit moment niet. Uw tekst staat nog op het scherm; "
+                "wijkgesprek probeert het elke paar seconden opnieuw.",
+                severity="error",
+            )
+        self._failing = True
+        if refresh and self.is_attached:  # not while the screen is being taken down
+            self._update_note_label("nog niet opgeslagen · opnieuw proberen…")
+            self._timer = self.set_timer(RETRY_DELAY, self.flush)
+
+    def reconnected(self) -> None:
+        """The team database answers again and the notes kept on the laptop are in it:
+        show them as they are now (a colleague's version may have been merged in)."""
+        record = self.app.read(repo.get_visit, visit_id=self.visit_id)
+        if record is None or not self.is_attached:
+            return
+        self.record = record
+        text = record.notes.get(self.topic_id, TopicNote()).text
+        if text != self.note.text:
+            self.note.load_note(text)
+            self.note.move_cursor(self.note.document.end)
+        self._refresh_topics()
+        self._update_note_label(f"opgeslagen {datetime.now():%H:%M}")
 
     def action_save(self) -> None:
         self._dirty = True
@@ -391,9 +437,17 @@ class VisitScreen(Screen[None]):
         self.flush()
         self.dismiss()
 
+    def _online(self) -> bool:
+        """Whether more than notes can be saved now; offline, says that this must wait."""
+        if self.app.offline:
+            self.app.tell_offline()
+        return not self.app.offline
+
     def action_themes(self) -> None:
         from wijkgesprek.screens.themes import ThemesScreen
 
+        if not self._online():
+            return
         assert self.record is not None
         current = self.record.notes.get(self.topic_id, TopicNote()).themes
         title = self.app.guide.topic(self.topic_id).titel
@@ -423,11 +477,16 @@ class VisitScreen(Screen[None]):
     def action_agreements(self) -> None:
         from wijkgesprek.screens.agreements import AgreementsScreen
 
+        if not self._online():
+            return
         self.flush()
         self.app.push_screen(AgreementsScreen(self.visit_id), self._reload)
 
     def _reload(self, _result: object = None) -> None:
-        self.record = self.app.store.run(repo.get_visit, visit_id=self.visit_id)
+        record = self.app.read(repo.get_visit, visit_id=self.visit_id)
+        if record is None:
+            return
+        self.record = record
         self._refresh_topics()
         topic = self.app.guide.topic(self.topic_id)
         self.query_one("#guide-text", Static).update(self._guide_content(topic))
@@ -444,6 +503,8 @@ class VisitScreen(Screen[None]):
             return
         if self.app.network is None:
             self.notify("De sociale kaart wordt nog geladen. Probeer het zo opnieuw.")
+            return
+        if not self._online():
             return
         self.flush()
         assert self.record is not None
@@ -462,12 +523,16 @@ class VisitScreen(Screen[None]):
     def action_safety(self) -> None:
         from wijkgesprek.screens.safety import SafetyScreen
 
+        if not self._online():
+            return
         self.flush()
         self.app.push_screen(SafetyScreen(self.visit_id), self._reload)
 
     def action_finish(self) -> None:
         from wijkgesprek.screens.summary import SummaryScreen
 
+        if not self._online():
+            return
         self.flush()
         self.app.push_screen(SummaryScreen(self.visit_id), self._finished)
 

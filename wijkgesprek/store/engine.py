@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, event
 from sqlmodel import create_engine
 
-from wijkgesprek.errors import DamagedDatabase, StoreError
+from wijkgesprek.errors import DamagedDatabase, StoreError, Unreachable
 from wijkgesprek.store import crypto
 from wijkgesprek.store.schema import explain, is_damage
 
@@ -21,9 +21,14 @@ T = TypeVar("T")
 def make_engine(target: Path | str) -> Engine:
     """An engine for the prepared database ``target`` (a file, or a PostgreSQL URL)."""
     if isinstance(target, str):
-        from wijkgesprek.store.postgres import sqlalchemy_url
+        from wijkgesprek.store.postgres import CONNECT_ARGS, sqlalchemy_url
 
-        return create_engine(sqlalchemy_url(target), hide_parameters=True, pool_pre_ping=True)
+        return create_engine(
+            sqlalchemy_url(target),
+            hide_parameters=True,
+            pool_pre_ping=True,
+            connect_args=CONNECT_ARGS,
+        )
     path = target
     module = crypto.module_for(path)  # SQLCipher for an encrypted database
     # hide_parameters: SQL errors must never carry note text into logs or messages.
@@ -77,7 +82,10 @@ class Store:
             if isinstance(self.target, str):
                 from wijkgesprek.store import postgres
 
-                raise StoreError(postgres.explain(self.target, error.orig)) from None
+                unreachable = postgres.is_unreachable(error.orig)
+                raise (Unreachable if unreachable else StoreError)(
+                    postgres.explain(self.target, error.orig)
+                ) from None
             damaged = is_damage(error.orig)
             raise (DamagedDatabase if damaged else StoreError)(
                 explain(self.path, error.orig)

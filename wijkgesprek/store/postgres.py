@@ -15,9 +15,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from wijkgesprek.errors import StoreError
+from wijkgesprek.errors import StoreError, Unreachable
 
 LOCK_ID = 0x574B4753  # the same number as SQLite's application id
+
+CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": 3,
+    # A network that silently drops packets is noticed within seconds, not minutes:
+    # the app then keeps notes on the laptop instead of waiting.
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 2,
+    "tcp_user_timeout": 5000,
+}
+"""libpq settings for the app's connections: a save never waits long for a dead server."""
 
 _V1 = (
     """CREATE TABLE household (
@@ -295,7 +307,8 @@ def prepare(url: str, *, shows_notes: bool = False) -> int:
                 row = connection.execute("SELECT has_column_privilege('note', 'text', 'SELECT')")
                 reads_notes = bool(row.fetchone()[0])  # type: ignore[index]
     except psycopg.OperationalError as error:
-        raise StoreError(explain(url, error)) from None
+        unreachable = is_unreachable(error)
+        raise (Unreachable if unreachable else StoreError)(explain(url, error)) from None
     if shows_notes and not reads_notes:
         raise StoreError(
             f"Uw account bij de teamdatabase {describe(url)} mag geen aantekeningen lezen "
@@ -322,6 +335,21 @@ def _version(connection: Any, url: str) -> int:
     connection.execute("CREATE TABLE wijkgesprek_schema (version INTEGER NOT NULL)")
     connection.execute("INSERT INTO wijkgesprek_schema VALUES (0)")
     return 0
+
+
+def is_unreachable(error: BaseException | None) -> bool:
+    """Whether ``error`` means the server does not answer right now (rather than a refusal:
+    wrong password, no such database, no permission)."""
+    import psycopg
+
+    if not isinstance(error, psycopg.OperationalError):
+        return False
+    state = getattr(error, "sqlstate", None)
+    text = str(error).lower()
+    if "password" in text or "authentication" in text or "does not exist" in text:
+        return False
+    # No state: the connection failed or broke; 08: connection exception; 57P: shutdown.
+    return state is None or state.startswith(("08", "57P"))
 
 
 def explain(url: str, error: BaseException | None) -> str:

@@ -41,6 +41,11 @@ from wijkgesprek.store.models import (
 )
 
 
+def ping(*, session: Session) -> None:
+    """Ask the database for an answer (is the team database reachable again?)."""
+    session.execute(select(1))
+
+
 def list_households(*, session: Session) -> list[HouseholdRow]:
     """Every household with its last visit, most recent first."""
     last = (
@@ -452,6 +457,17 @@ def safety_entries(*, session: Session, visit_id: int) -> list[SafetyEntry]:
         .order_by(col(SafetyRecord.at), col(SafetyRecord.id))
     )
     return [_entry(record) for record in session.exec(statement)]
+
+
+def visit_safety(
+    *, session: Session, visit_id: int
+) -> tuple[VisitRecord, list[SafetyEntry], list[tuple[datetime, SafetyEntry]]]:
+    """The visit, its safety entries and the household's earlier ones, read at once."""
+    return (
+        get_visit(session=session, visit_id=visit_id),
+        safety_entries(session=session, visit_id=visit_id),
+        household_safety(session=session, visit_id=visit_id),
+    )
 
 
 def household_safety(*, session: Session, visit_id: int) -> list[tuple[datetime, SafetyEntry]]:

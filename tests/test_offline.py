@@ -1,0 +1,171 @@
+"""Working on while the team database cannot be reached: notes wait in a private file on
+the laptop (the outbox) and are written, with the version check, when the server is back.
+
+The app tests stop the real test server (``pgserver.Server.pause``) and start it again.
+"""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pgserver
+import pytest
+from helpers import SIZE, start_visit, wait_until
+
+from wijkgesprek import app as app_module
+from wijkgesprek import paths
+from wijkgesprek.app import WijkgesprekApp
+from wijkgesprek.cli.main import main
+from wijkgesprek.content.questions import load_guide
+from wijkgesprek.store import repo
+from wijkgesprek.store.engine import Store
+from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, send
+
+NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def outbox(isolated_home: Path) -> Outbox:
+    return Outbox(paths.data_dir() / OUTBOX_NAME, "postgresql://team@server/wijk")
+
+
+def test_the_outbox_keeps_the_newest_text_on_the_first_version(outbox: Outbox) -> None:
+    assert outbox.pending() == []  # no file yet: nothing waits
+    outbox.keep(visit_id=7, topic="stress", text="Huur", base=3, now=NOW)
+    outbox.keep(visit_id=7, topic="stress", text="Huur te hoog", base=4, now=NOW)
+    outbox.keep(visit_id=7, topic="netwerk", text="Oma helpt", base=0, now=NOW)
+    waiting = {(p.topic, p.text, p.base) for p in outbox.pending()}
+    assert waiting == {("stress", "Huur te hoog", 3), ("netwerk", "Oma helpt", 0)}
+    assert stat.S_IMODE(outbox.path.stat().st_mode) == 0o600
+    # Another team database does not see these notes.
+    assert Outbox(outbox.path, "postgresql://team@ander/wijk").pending() == []
+
+
+def test_a_note_typed_on_while_sending_stays_in_the_outbox(outbox: Outbox) -> None:
+    outbox.keep(visit_id=7, topic="stress", text="Huur", base=1, now=NOW)
+    (sent,) = outbox.pending()
+    outbox.keep(visit_id=7, topic="stress", text="Huur en meer", base=1, now=NOW)
+    outbox.done(sent)  # the older text was written; the newer one still waits
+    assert [p.text for p in outbox.pending()] == ["Huur en meer"]
+
+
+def test_sending_writes_merges_and_drops_what_was_erased(outbox: Outbox, either: Store) -> None:
+    start = {"wijk": "Noord", "age_groups": [], "now": NOW}
+    mine = either.run(repo.start_visit, code="GZ-401", **start)
+    theirs = either.run(repo.start_visit, code="GZ-402", **start)
+    erased = either.run(repo.start_visit, code="GZ-403", **start)
+    either.run(repo.save_note, visit_id=theirs, topic="stress", text="Oud", now=NOW, base=0)
+    # Offline, on version 1, I wrote on; meanwhile a colleague saved version 2.
+    outbox.keep(visit_id=mine, topic="stress", text="Alleen van mij", base=0, now=NOW)
+    outbox.keep(visit_id=theirs, topic="stress", text="Oud en mijn deel", base=1, now=NOW)
+    outbox.keep(visit_id=erased, topic="stress", text="Weg", base=0, now=NOW)
+    either.run(repo.save_note, visit_id=theirs, topic="stress", text="Collega", now=NOW, base=1)
+    either.run(repo.erase_household, code="GZ-403")
+
+    result = send(outbox, either, now=lambda: NOW)
+
+    assert (result.sent, len(result.merged), result.dropped) == (2, 1, 1)
+    assert either.run(repo.get_visit, visit_id=mine).notes["stress"].text == "Alleen van mij"
+    merged = either.run(repo.get_visit, visit_id=theirs).notes["stress"].text
+    assert merged.startswith("Collega\n\n— Mijn versie (")
+    assert merged.endswith("—\nOud en mijn deel")
+    assert outbox.pending() == []
+
+
+@pytest.fixture
+def team_app(team: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[WijkgesprekApp]:
+    assert isinstance(team.target, str)
+    monkeypatch.setattr(app_module, "PROBE_DELAY", 0.2)  # try again quickly in tests
+    yield WijkgesprekApp(
+        guide=load_guide(paths.shipped_questions()),
+        database=team.target,
+        outbox=Outbox(paths.data_dir() / OUTBOX_NAME, team.target),
+    )
+
+
+async def test_a_dropped_connection_loses_nothing_and_says_offline(
+    team_app: WijkgesprekApp, team: Store, server: pgserver.Server
+) -> None:
+    from textual.widgets import Static
+
+    from wijkgesprek.screens.visit import VisitScreen
+
+    app, outbox = team_app, team_app.outbox
+    assert outbox is not None
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot, code="GZ-410")
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        await pilot.press(*"Eerste", "ctrl+s")
+        await wait_until(pilot, lambda: not screen._dirty)
+        server.pause()
+        try:
+            await pilot.press(*" en offline", "ctrl+s")
+            await wait_until(pilot, lambda: app.offline and not screen._dirty)
+            assert app.title == "wijkgesprek · offline"
+            state = str(screen.query_one("#note-state", Static).render())
+            assert state.startswith("offline · op deze laptop bewaard")
+            assert [p.text for p in outbox.pending()] == ["Eerste en offline"]
+            await pilot.press("f4")  # agreements need the server: said, not opened
+            assert isinstance(app.screen, VisitScreen)
+            assert any("pas weer als" in n.message for n in app._notifications)
+            await pilot.press(*" verder")  # typing goes on, into the outbox
+            await wait_until(pilot, lambda: not screen._dirty)
+        finally:
+            server.resume()
+        await wait_until(pilot, lambda: not app.offline)
+        assert app.title == "wijkgesprek"
+        assert any("is terug" in n.message for n in app._notifications)
+        assert outbox.pending() == []
+    note = team.run(repo.get_visit, visit_id=screen.visit_id).notes["kennismaking"]
+    assert note.text == "Eerste en offline verder"
+
+
+async def test_quitting_offline_keeps_the_note_for_the_next_start(
+    team_app: WijkgesprekApp,
+    team: Store,
+    server: pgserver.Server,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from wijkgesprek.screens.visit import VisitScreen
+
+    app, outbox = team_app, team_app.outbox
+    assert outbox is not None
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot, code="GZ-411")
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        server.pause()
+        try:
+            await pilot.press(*"Net voor het stoppen")
+            await pilot.press("ctrl+q")
+            await wait_until(pilot, lambda: not app.is_running)
+        finally:
+            server.resume()
+    assert [p.text for p in outbox.pending()] == ["Net voor het stoppen"]
+    assert "1 aantekening(en) staan nog op deze laptop" in capsys.readouterr().err
+
+    # The next start writes it, then says so.
+    again = WijkgesprekApp(guide=app.guide, database=app.database, outbox=outbox)
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: not outbox.pending())
+        assert any("is terug" in n.message for n in again._notifications)
+    note = team.run(repo.get_visit, visit_id=screen.visit_id).notes["kennismaking"]
+    assert note.text == "Net voor het stoppen"
+
+
+def test_a_start_without_server_says_that_notes_wait_on_the_laptop(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    url = f"postgresql://postgres@/wijk?host={tmp_path}"  # no server listens there
+    Outbox(paths.data_dir() / OUTBOX_NAME, url).keep(
+        visit_id=1, topic="stress", text="Geheime zin", base=0, now=NOW
+    )
+    assert main(["--database", url]) == 1
+    error = capsys.readouterr().err
+    assert "niet bereikbaar" in error
+    assert "1 aantekening(en) van de vorige keer staan veilig op deze laptop" in error
+    assert "Geheime zin" not in error
