@@ -15,8 +15,7 @@ import pgserver
 import pytest
 from helpers import SIZE, start_visit, wait_until
 
-from wijkgesprek import app as app_module
-from wijkgesprek import paths
+from wijkgesprek import connection, paths
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.cli.main import main
 from wijkgesprek.content.questions import load_guide
@@ -78,7 +77,7 @@ def test_sending_writes_merges_and_drops_what_was_erased(outbox: Outbox, either:
 @pytest.fixture
 def team_app(team: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[WijkgesprekApp]:
     assert isinstance(team.target, str)
-    monkeypatch.setattr(app_module, "PROBE_DELAY", 0.2)  # try again quickly in tests
+    monkeypatch.setattr(connection, "PROBE_DELAY", 0.2)  # try again quickly in tests
     yield WijkgesprekApp(
         guide=load_guide(paths.shipped_questions()),
         database=team.target,
@@ -93,7 +92,7 @@ async def test_a_dropped_connection_loses_nothing_and_says_offline(
 
     from wijkgesprek.screens.visit import VisitScreen
 
-    app, outbox = team_app, team_app.outbox
+    app, outbox = team_app, team_app.connection.outbox
     assert outbox is not None
     async with app.run_test(size=SIZE) as pilot:
         await start_visit(pilot, code="GZ-410")
@@ -104,7 +103,7 @@ async def test_a_dropped_connection_loses_nothing_and_says_offline(
         server.pause()
         try:
             await pilot.press(*" en offline", "ctrl+s")
-            await wait_until(pilot, lambda: app.offline and not screen._dirty)
+            await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
             assert app.title == "wijkgesprek · offline"
             state = str(screen.query_one("#note-state", Static).render())
             assert state.startswith("offline · op deze laptop bewaard")
@@ -116,7 +115,7 @@ async def test_a_dropped_connection_loses_nothing_and_says_offline(
             await wait_until(pilot, lambda: not screen._dirty)
         finally:
             server.resume()
-        await wait_until(pilot, lambda: not app.offline)
+        await wait_until(pilot, lambda: not app.connection.offline)
         assert app.title == "wijkgesprek"
         assert any("is terug" in n.message for n in app._notifications)
         assert outbox.pending() == []
@@ -132,7 +131,7 @@ async def test_quitting_offline_keeps_the_note_for_the_next_start(
 ) -> None:
     from wijkgesprek.screens.visit import VisitScreen
 
-    app, outbox = team_app, team_app.outbox
+    app, outbox = team_app, team_app.connection.outbox
     assert outbox is not None
     async with app.run_test(size=SIZE) as pilot:
         await start_visit(pilot, code="GZ-411")
@@ -140,6 +139,11 @@ async def test_quitting_offline_keeps_the_note_for_the_next_start(
         assert isinstance(screen, VisitScreen)
         server.pause()
         try:
+            # Noticed by a screen that reads: not opened, the app goes offline.
+            await pilot.press("f4")
+            await wait_until(
+                pilot, lambda: app.connection.offline and isinstance(app.screen, VisitScreen)
+            )
             await pilot.press(*"Net voor het stoppen")
             await pilot.press("ctrl+q")
             await wait_until(pilot, lambda: not app.is_running)
@@ -152,7 +156,7 @@ async def test_quitting_offline_keeps_the_note_for_the_next_start(
     again = WijkgesprekApp(guide=app.guide, database=app.database, outbox=outbox)
     async with again.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: not outbox.pending())
-        assert any("is terug" in n.message for n in again._notifications)
+        assert any("nu in de teamdatabase gezet" in n.message for n in again._notifications)
     note = team.run(repo.get_visit, visit_id=screen.visit_id).notes["kennismaking"]
     assert note.text == "Net voor het stoppen"
 

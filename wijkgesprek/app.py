@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import time
 import traceback
@@ -19,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from wijkgesprek.config import THEMES, Config
+from wijkgesprek.connection import Connection
 from wijkgesprek.errors import ContentError, Unreachable, WijkError
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.text import clean_typed
@@ -31,9 +31,6 @@ if TYPE_CHECKING:
     from wijkgesprek.store.outbox import Outbox
 
 T = TypeVar("T")
-
-PROBE_DELAY = 3.0
-"""Seconds between tries to reach the team database again while offline."""
 
 
 class WijkgesprekApp(App[None]):
@@ -122,11 +119,8 @@ class WijkgesprekApp(App[None]):
         """The sociale kaart, once loaded (after the first frame); empty when it failed."""
         self.network_problem = ""
         self.discreet = False
-        self.outbox = outbox
-        """Where notes wait while the team database cannot be reached (a team only)."""
-        self.offline = False
-        """Whether the team database stopped answering; notes then go to the outbox."""
-        self._probe_timer: Any = None
+        self.connection = Connection(self, outbox)
+        """The team database's state: offline, and the notes waiting on the laptop."""
         self._last_input = time.monotonic()
 
     @property
@@ -166,8 +160,7 @@ class WijkgesprekApp(App[None]):
             self.exit(return_code=error.exit_code, message=str(error))
             return
         self._load_network()
-        if self.outbox is not None:
-            self._send_outbox()  # notes kept on the laptop last time (offline, or a crash)
+        self.connection.send_left_over()
         if self.cases is None and isinstance(self.database, Path):
             self._daily_backup()  # not of practice data, nor of a team database (the server's)
         if self.encrypted and self.config.lock_minutes > 0:
@@ -256,7 +249,7 @@ class WijkgesprekApp(App[None]):
             return
         if self.locked:
             return
-        self._flush_all()
+        self.flush_all()
         self.push_screen(LockScreen())
 
     @property
@@ -274,7 +267,7 @@ class WijkgesprekApp(App[None]):
     def stop_locked(self, reason: str) -> None:
         """Stop from the lock screen (too many wrong passphrases); the work was saved
         when the app locked, and is saved once more."""
-        self._flush_all()
+        self.flush_all()
         self.exit(
             return_code=1, message=Text(f"wijkgesprek is gestopt: {reason}. Uw werk is opgeslagen.")
         )
@@ -304,103 +297,16 @@ class WijkgesprekApp(App[None]):
     def cannot_use(self, error: WijkError) -> None:
         """Say why the database cannot be used; an unreachable team database makes the
         app go offline (notes are then kept on the laptop)."""
-        if isinstance(error, Unreachable) and self.outbox is not None:
-            if self.offline:
-                self.tell_offline()
-            self.go_offline()
+        if isinstance(error, Unreachable) and self.connection.outbox is not None:
+            if self.connection.offline:
+                self.connection.tell()
+            self.connection.lost()
         else:
             self.notify(str(error), severity="error", timeout=20, markup=False)
 
-    # -- the team database: offline and back -------------------------------------
-
-    def tell_offline(self) -> None:
-        self.notify(
-            "Dit kan pas weer als de teamdatabase bereikbaar is. Uw aantekeningen worden "
-            "intussen op deze laptop bewaard.",
-            markup=False,
-        )
-
-    def _update_title(self) -> None:
-        marks = [("offline", self.offline), ("discreet", self.discreet)]
+    def update_title(self) -> None:
+        marks = [("offline", self.connection.offline), ("discreet", self.discreet)]
         self.title = " · ".join([self.base_title, *(mark for mark, on in marks if on)])
-
-    def go_offline(self) -> None:
-        """The team database does not answer: keep notes on the laptop, say so once,
-        and try to reach it again every few seconds (in a thread; typing goes on)."""
-        if self.offline or self.outbox is None:
-            return
-        self.offline = True
-        self._update_title()
-        self.notify(
-            "De teamdatabase is niet bereikbaar (offline). U kunt doorwerken: uw "
-            "aantekeningen worden op deze laptop bewaard en verstuurd zodra de verbinding "
-            "terug is.",
-            severity="warning",
-            timeout=20,
-            markup=False,
-        )
-        self._probe_timer = self.set_interval(PROBE_DELAY, self._probe, name="verbinding")
-
-    @work(thread=True, exclusive=True, group="probe")
-    def _probe(self) -> None:
-        from wijkgesprek.store.repo import ping
-
-        try:
-            self.store.run(ping)
-        except WijkError:
-            return
-        self.call_from_thread(self._back_online)
-
-    def _back_online(self) -> None:
-        if not self.offline:
-            return
-        self._flush_all()  # what was typed last goes into the outbox first, in order
-        if not self._send_outbox():
-            return  # gone again: the next try follows
-        self.offline = False
-        if self._probe_timer is not None:
-            self._probe_timer.stop()
-        self._update_title()
-        for screen in self.screen_stack:
-            reconnected = getattr(screen, "reconnected", None)
-            if callable(reconnected):
-                reconnected()
-
-    def _send_outbox(self) -> bool:
-        """Write the notes kept on the laptop; False when the server does not answer."""
-        from wijkgesprek.store.outbox import send
-
-        assert self.outbox is not None
-        try:
-            sent = send(self.outbox, self.store)
-        except WijkError as error:
-            self.cannot_use(error)
-            return False
-        except (OSError, sqlite3.Error):  # the outbox cannot be read: kept, tried again later
-            return False
-        if sent.sent:
-            self.notify(
-                f"De verbinding met de teamdatabase is terug. {sent.sent} aantekening(en) "
-                "van deze laptop zijn erin gezet.",
-                markup=False,
-            )
-        if sent.merged:
-            self.notify(
-                f"In {len(sent.merged)} aantekening(en) had iemand anders intussen ook "
-                "geschreven. Beide versies staan nu onder elkaar; kijk ze samen na.",
-                severity="warning",
-                timeout=30,
-                markup=False,
-            )
-        if sent.dropped:
-            self.notify(
-                f"{sent.dropped} aantekening(en) hoorden bij een bezoek dat intussen is "
-                "gewist; die zijn niet in de teamdatabase gezet.",
-                severity="warning",
-                timeout=30,
-                markup=False,
-            )
-        return True
 
     def _fatal_error(self) -> None:
         # Textual would print a traceback with local variables, which can hold note
@@ -430,7 +336,7 @@ class WijkgesprekApp(App[None]):
         """Hide (or show again) every safety detail at once; the title says it is on."""
         self.discreet = not self.discreet
         self.set_class(self.discreet, "-discreet")
-        self._update_title()
+        self.update_title()
         focused = self.focused
         if (
             self.discreet
@@ -458,15 +364,15 @@ class WijkgesprekApp(App[None]):
     def action_help_quit(self) -> None:
         self.notify("Stoppen doet u met Ctrl+Q; alles wordt eerst opgeslagen.")
 
-    def _flush_all(self) -> None:
+    def flush_all(self) -> None:
         for screen in self.screen_stack:
             flush = getattr(screen, "flush", None)
             if callable(flush):
                 flush()
 
     async def action_quit(self) -> None:
-        self._flush_all()
-        waiting = self._waiting()
+        self.flush_all()
+        waiting = self.connection.waiting()
         if waiting:
             self.exit(
                 message=Text(
@@ -476,13 +382,6 @@ class WijkgesprekApp(App[None]):
             )
             return
         self.exit()
-
-    def _waiting(self) -> int:
-        """How many notes wait in the outbox (0 without a team database)."""
-        try:
-            return len(self.outbox.pending()) if self.outbox is not None else 0
-        except (OSError, sqlite3.Error, WijkError):
-            return 0
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield SystemCommand("Hulp", "Hulp bij dit scherm en de toetsen (F1)", self.action_help)

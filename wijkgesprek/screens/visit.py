@@ -264,7 +264,7 @@ class VisitScreen(Screen[None]):
         if topic.id == SAFETY_TOPIC:
             entries = (
                 None
-                if self.app.offline
+                if self.app.connection.offline
                 else self.app.read(repo.safety_entries, visit_id=self.visit_id)
             )
             if entries is None:
@@ -316,24 +316,24 @@ class VisitScreen(Screen[None]):
         version = note.version
         at = datetime.now().strftime("%H:%M")
         try:
-            if not self.app.offline:
+            if not self.app.connection.offline:
                 try:
                     text, version = self._write(text, note)
                     state = f"opgeslagen {at}"
                 except Unreachable:  # the team database stopped answering
-                    if self.app.outbox is None:
+                    if self.app.connection.outbox is None:
                         raise
-                    self.app.go_offline()
-            if self.app.offline:
-                assert self.app.outbox is not None
-                self.app.outbox.keep(
+                    self.app.connection.lost()
+            if self.app.connection.offline:
+                assert self.app.connection.outbox is not None
+                self.app.connection.outbox.keep(
                     visit_id=self.visit_id, topic=self.topic_id, text=text, base=version, now=_now()
                 )
                 state = f"offline · op deze laptop bewaard {at}"
         except (WijkError, SQLAlchemyError, OSError, sqlite3.Error):
             self._failed(refresh)  # the note stays on screen; retried
             return None
-        if self._failing and not self.app.offline:
+        if self._failing and not self.app.connection.offline:
             self.notify("Opgeslagen: wat u typte staat weer in de database.")
         self._failing = False
         self._dirty = False
@@ -439,9 +439,9 @@ class VisitScreen(Screen[None]):
 
     def _online(self) -> bool:
         """Whether more than notes can be saved now; offline, says that this must wait."""
-        if self.app.offline:
-            self.app.tell_offline()
-        return not self.app.offline
+        if self.app.connection.offline:
+            self.app.connection.tell()
+        return not self.app.connection.offline
 
     def action_themes(self) -> None:
         from wijkgesprek.screens.themes import ThemesScreen
