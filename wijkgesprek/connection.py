@@ -80,6 +80,7 @@ class Connection:
         if not self.offline:
             return
         self.app.flush_all()  # what was typed last goes into the outbox first, in order
+        self.app.clear_notifications()  # "offline" and "must wait" are no longer true
         sent = self._send()
         if sent is None:
             return  # gone again: the next try follows

@@ -104,8 +104,12 @@ class HomeScreen(Screen[None]):
         self.call_after_refresh(self.reload)
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        if self.is_mounted and not self.app.connection.offline:  # offline: the list stays
             self.reload()
+
+    def reconnected(self) -> None:
+        """The team database answers again: show what colleagues changed meanwhile."""
+        self.reload()
 
     @work(thread=True, exclusive=True, group="households")
     def reload(self) -> None:

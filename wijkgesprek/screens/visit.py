@@ -329,7 +329,7 @@ class VisitScreen(Screen[None]):
                 self.app.connection.outbox.keep(
                     visit_id=self.visit_id, topic=self.topic_id, text=text, base=version, now=_now()
                 )
-                state = f"offline · op deze laptop bewaard {at}"
+                state = f"offline bewaard {at}"
         except (WijkError, SQLAlchemyError, OSError, sqlite3.Error):
             self._failed(refresh)  # the note stays on screen; retried
             return None

@@ -270,10 +270,13 @@ def sqlalchemy_url(url: str) -> str:
 
 
 def describe(url: str) -> str:
-    """The URL without any password, for messages."""
+    """The URL as the user wrote it, without any password, for messages."""
+    from urllib.parse import unquote
+
     from sqlalchemy.engine import make_url
 
-    return make_url(sqlalchemy_url(url)).render_as_string(hide_password=True)
+    shown = make_url(sqlalchemy_url(url)).render_as_string(hide_password=True)
+    return "postgresql://" + unquote(shown.split("://", 1)[1])
 
 
 def prepare(url: str, *, shows_notes: bool = False) -> int:
