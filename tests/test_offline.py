@@ -7,6 +7,7 @@ The app tests stop the real test server (``pgserver.Server.pause``) and start it
 from __future__ import annotations
 
 import stat
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pgserver
 import pytest
 from helpers import SIZE, start_visit, wait_until
+from netproxy import FreezingProxy
 
 from wijkgesprek import connection, paths
 from wijkgesprek.app import WijkgesprekApp
@@ -21,7 +23,7 @@ from wijkgesprek.cli.main import main
 from wijkgesprek.content.questions import load_guide
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
-from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, send
+from wijkgesprek.store.outbox import OUTBOX_NAME, Attempt, Outbox, send
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
@@ -72,6 +74,23 @@ def test_sending_writes_merges_and_drops_what_was_erased(outbox: Outbox, either:
     assert merged.startswith("Collega\n\n— Mijn versie (")
     assert merged.endswith("—\nOud en mijn deel")
     assert outbox.pending() == []
+
+
+def test_a_save_that_landed_after_all_is_not_taken_for_a_colleagues(
+    outbox: Outbox, either: Store
+) -> None:
+    visit = either.run(repo.start_visit, code="GZ-404", wijk="Noord", age_groups=[], now=NOW)
+    either.run(repo.save_note, visit_id=visit, topic="stress", text="Een", now=NOW, base=0)
+    # "Een twee" was not waited for, went into the outbox, and "Een twee drie" followed.
+    # Then the given-up save landed after all, as version 2.
+    outbox.keep(visit_id=visit, topic="stress", text="Een twee drie", base=1, now=NOW)
+    either.run(repo.save_note, visit_id=visit, topic="stress", text="Een twee", now=NOW, base=1)
+    given_up = {Attempt(visit, "stress", 1, "Een twee")}
+
+    result = send(outbox, either, given_up=given_up, now=lambda: NOW)
+
+    assert (result.sent, result.merged) == (1, [])
+    assert either.run(repo.get_visit, visit_id=visit).notes["stress"].text == "Een twee drie"
 
 
 @pytest.fixture
@@ -175,3 +194,42 @@ def test_a_start_without_server_says_that_notes_wait_on_the_laptop(
     assert "niet bereikbaar" in error
     assert "1 aantekening(en) van de vorige keer staan veilig op deze laptop" in error
     assert "Geheime zin" not in error
+
+
+@pytest.fixture
+def proxy(server: pgserver.Server) -> Iterator[FreezingProxy]:
+    """The test server behind a network that can stop answering (short path: socket)."""
+    folder = Path(tempfile.mkdtemp(prefix="wijknet-", dir="/tmp"))
+    opened = FreezingProxy(Path(server.socket) / ".s.PGSQL.5432", folder)
+    yield opened
+    opened.close()
+
+
+async def test_a_network_that_stops_answering_never_holds_up_typing(
+    team_url: str, team: Store, proxy: FreezingProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wijkgesprek.screens.visit import VisitScreen
+
+    monkeypatch.setattr(connection, "PROBE_DELAY", 0.2)
+    url = proxy.url(team_url.split("@/")[1].split("?")[0])
+    outbox = Outbox(paths.data_dir() / OUTBOX_NAME, url)
+    app = WijkgesprekApp(guide=load_guide(paths.shipped_questions()), database=url, outbox=outbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot, code="GZ-412")
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        await pilot.press(*"Een", "ctrl+s")
+        await wait_until(pilot, lambda: not screen._dirty)
+        proxy.freeze()  # no error, no answer: the save is given up after SAVE_TIMEOUT
+        try:
+            await pilot.press(*" twee", "ctrl+s")
+            await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
+            assert [p.text for p in outbox.pending()] == ["Een twee"]
+            await pilot.press(*" drie")
+            await wait_until(pilot, lambda: outbox.pending()[0].text == "Een twee drie")
+        finally:
+            proxy.thaw()  # the given-up save lands now, and the outbox follows it
+        await wait_until(pilot, lambda: not app.connection.offline and not outbox.pending())
+        assert not any("Beide versies" in n.message for n in app._notifications)
+    note = team.run(repo.get_visit, visit_id=screen.visit_id).notes["kennismaking"]
+    assert note.text == "Een twee drie"

@@ -1,8 +1,11 @@
 """Whether the team database answers, and what the app does while it does not.
 
-When a save finds the server unreachable, the app goes *offline*: the title says so,
-notes go to the outbox on the laptop (``store/outbox.py``), and a thread tries to reach
-the server every few seconds, so typing never waits on the network. When it answers,
+A note's save to the team database runs in a thread of its own and is waited for at most
+``SAVE_TIMEOUT``: a server that does not answer (refused, or a network that silently drops
+everything) never holds up typing for longer. Then the app goes *offline*: the title says
+so, notes go to the outbox on the laptop (``store/outbox.py``), and a thread tries to reach
+the server every few seconds. A save that was given up on may still land later; the outbox
+then recognises that version as this laptop's own, not a colleague's. When it answers,
 every screen's text is kept first, then the outbox is written with the version check
 (a colleague's save meanwhile is merged, never overwritten) and screens that show notes
 reload them. At the start, notes left from last time (offline, or a crash) are written.
@@ -14,18 +17,24 @@ app is never offline.
 from __future__ import annotations
 
 import sqlite3
+import threading
+from concurrent.futures import Future
+from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
-from wijkgesprek.errors import WijkError
+from wijkgesprek.errors import Unreachable, WijkError
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
-    from wijkgesprek.store.outbox import Outbox, Sent
+    from wijkgesprek.store.outbox import Attempt, Outbox, Sent
 
 PROBE_DELAY = 3.0
 """Seconds between tries to reach the team database again while offline."""
+SAVE_TIMEOUT = 1.0
+"""Seconds a note's save may take on the team database before the app goes offline."""
 
 
 class Connection:
@@ -38,6 +47,41 @@ class Connection:
         self.offline = False
         """Whether the team database stopped answering; notes then go to the outbox."""
         self._probe_timer: Timer | None = None
+        self.given_up: set[Attempt] = set()
+        """Saves not waited for: they may land later, and are then not a colleague's."""
+
+    def save_note(self, *, visit_id: int, topic: str, text: str, base: int, now: datetime) -> int:
+        """``repo.save_note``; on a team database in its own thread, waited for at most
+        ``SAVE_TIMEOUT`` (then :class:`Unreachable`, and the save may still land)."""
+        from wijkgesprek.store import repo
+        from wijkgesprek.store.outbox import Attempt
+
+        save = partial(
+            self.app.store.run,
+            repo.save_note,
+            visit_id=visit_id,
+            topic=topic,
+            text=text,
+            base=base,
+            now=now,
+        )
+        if self.outbox is None:  # the laptop's own file: no network to wait for
+            return save()
+        future: Future[int] = Future()
+
+        def run() -> None:
+            try:
+                future.set_result(save())
+            except BaseException as error:  # handed to the waiting side
+                future.set_exception(error)
+
+        # A daemon thread: a connection stuck on a dead network never blocks quitting.
+        threading.Thread(target=run, name="wijkgesprek-opslaan", daemon=True).start()
+        try:
+            return future.result(timeout=SAVE_TIMEOUT)
+        except TimeoutError:
+            self.given_up.add(Attempt(visit_id, topic, base, text))
+            raise Unreachable("De teamdatabase antwoordt niet op tijd.") from None
 
     def tell(self) -> None:
         """Say that something other than a note must wait for the server."""
@@ -120,7 +164,7 @@ class Connection:
 
         assert self.outbox is not None
         try:
-            sent = send(self.outbox, self.app.store)
+            sent = send(self.outbox, self.app.store, given_up=self.given_up)
         except WijkError as error:
             self.app.cannot_use(error)
             return None

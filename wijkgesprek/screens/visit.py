@@ -352,9 +352,7 @@ class VisitScreen(Screen[None]):
     def _write(self, text: str, note: TopicNote) -> tuple[str, int]:
         """Save on top of the version that was shown; when a colleague saved meanwhile,
         keep both versions. The text saved and its version."""
-        save = partial(
-            self.app.store.run, repo.save_note, visit_id=self.visit_id, topic=self.topic_id
-        )
+        save = partial(self.app.connection.save_note, visit_id=self.visit_id, topic=self.topic_id)
         try:
             return text, save(text=text, now=_now(), base=note.version)
         except SaveConflict as conflict:

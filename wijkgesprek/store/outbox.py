@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -51,6 +51,17 @@ class Pending:
     base: int
     """The version of the note the text was typed on."""
     kept_at: datetime
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A save to the team database that was not waited for (it took too long): it may
+    still have been written, as version ``base + 1``."""
+
+    visit_id: int
+    topic: str
+    base: int
+    text: str
 
 
 @dataclass
@@ -121,11 +132,17 @@ class Outbox:
 
 
 def send(
-    outbox: Outbox, store: Store, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    outbox: Outbox,
+    store: Store,
+    *,
+    given_up: Collection[Attempt] = (),
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Sent:
     """Write every waiting note to the team database, oldest first.
 
-    A note a colleague saved meanwhile gets both versions (``merge_versions``). Raises
+    A note a colleague saved meanwhile gets both versions (``merge_versions``). A newer
+    version that is one of this laptop's ``given_up`` saves (it landed after all) is not
+    a colleague's: the waiting note, typed on top of it, simply follows it. Raises
     :class:`~wijkgesprek.errors.StoreError` when the server stops answering halfway; what
     was not sent stays in the outbox.
     """
@@ -136,9 +153,13 @@ def send(
             try:
                 store.run(repo.save_note, text=item.text, now=now(), base=item.base, **save)
             except SaveConflict as conflict:
-                merged = merge_versions(conflict.theirs, item.text, item.kept_at.astimezone())
-                store.run(repo.save_note, text=merged, now=now(), base=conflict.version, **save)
-                result.merged.append(conflict.by)
+                landed = Attempt(item.visit_id, item.topic, item.base, conflict.theirs)
+                if conflict.version == item.base + 1 and landed in given_up:
+                    text = item.text  # our own save landed late: follow it
+                else:
+                    text = merge_versions(conflict.theirs, item.text, item.kept_at.astimezone())
+                    result.merged.append(conflict.by)
+                store.run(repo.save_note, text=text, now=now(), base=conflict.version, **save)
         except IntegrityError:  # the visit was erased on the server meanwhile
             result.dropped += 1
         else:
