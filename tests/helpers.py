@@ -25,7 +25,7 @@ async def wait_until(
     raise AssertionError("the app did not reach the expected state in time")
 
 
-async def start_visit(pilot: Pilot[None], code: str = "GZ-001", children: int = 1) -> None:
+async def start_visit(pilot: Pilot[None], code: str = "GZ-001", children: int = 1) -> VisitScreen:
     app = pilot.app
     await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
     await pilot.press("n")
@@ -35,3 +35,5 @@ async def start_visit(pilot: Pilot[None], code: str = "GZ-001", children: int = 
         await pilot.press("space", "down")
     await pilot.press("enter")
     await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+    assert isinstance(app.screen, VisitScreen)
+    return app.screen

@@ -63,7 +63,7 @@ async def test_a_failing_note_save_keeps_the_text_and_says_so(
 async def test_a_failing_note_save_is_retried_without_a_keystroke_and_told_once(
     app: WijkgesprekApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import wijkgesprek.screens.visit as visit_screen
+    import wijkgesprek.screens.note_screen as visit_screen
 
     monkeypatch.setattr(visit_screen, "RETRY_DELAY", 0.2)
     real_save = repo.save_note

@@ -114,9 +114,7 @@ async def test_a_dropped_connection_loses_nothing_and_says_offline(
     app, outbox = team_app, team_app.connection.outbox
     assert outbox is not None
     async with app.run_test(size=SIZE) as pilot:
-        await start_visit(pilot, code="GZ-410")
-        screen = app.screen
-        assert isinstance(screen, VisitScreen)
+        screen = await start_visit(pilot, code="GZ-410")
         await pilot.press(*"Eerste", "ctrl+s")
         await wait_until(pilot, lambda: not screen._dirty)
         server.pause()
@@ -155,9 +153,7 @@ async def test_quitting_offline_keeps_the_note_for_the_next_start(
     app, outbox = team_app, team_app.connection.outbox
     assert outbox is not None
     async with app.run_test(size=SIZE) as pilot:
-        await start_visit(pilot, code="GZ-411")
-        screen = app.screen
-        assert isinstance(screen, VisitScreen)
+        screen = await start_visit(pilot, code="GZ-411")
         server.pause()
         try:
             # Noticed by a screen that reads: not opened, the app goes offline.
@@ -208,16 +204,13 @@ def proxy(server: pgserver.Server) -> Iterator[FreezingProxy]:
 async def test_a_network_that_stops_answering_never_holds_up_typing(
     team_url: str, team: Store, proxy: FreezingProxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wijkgesprek.screens.visit import VisitScreen
 
     monkeypatch.setattr(connection, "PROBE_DELAY", 0.2)
     url = proxy.url(team_url.split("@/")[1].split("?")[0])
     outbox = Outbox(paths.data_dir() / OUTBOX_NAME, url)
     app = WijkgesprekApp(guide=load_guide(paths.shipped_questions()), database=url, outbox=outbox)
     async with app.run_test(size=SIZE) as pilot:
-        await start_visit(pilot, code="GZ-412")
-        screen = app.screen
-        assert isinstance(screen, VisitScreen)
+        screen = await start_visit(pilot, code="GZ-412")
         await pilot.press(*"Een", "ctrl+s")
         await wait_until(pilot, lambda: not screen._dirty)
         proxy.freeze()  # no error, no answer: the save is given up after SAVE_TIMEOUT

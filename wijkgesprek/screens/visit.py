@@ -1,27 +1,22 @@
 """The visit: topics on the left, the guide's questions and a note on the right.
 
-The conversation is open: any topic can be chosen at any time. Notes are saved
-at most half a second after a keystroke (throttled, so continuous typing is
-saved too), on every topic switch, and when leaving the screen or the app.
+The conversation is open: any topic can be chosen at any time. Notes are saved as they
+are typed (``NoteScreen``), on every topic switch, and when leaving the screen or the app.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import SQLAlchemyError
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static
 
 from wijkgesprek.domain.household import describe_children
@@ -31,11 +26,10 @@ from wijkgesprek.domain.visit import (
     TopicNote,
     VisitRecord,
     is_touched,
-    merge_versions,
     open_agreements,
     tagged_themes,
 )
-from wijkgesprek.errors import SaveConflict, Unreachable, WijkError
+from wijkgesprek.screens.note_screen import NoteScreen
 from wijkgesprek.store import repo
 from wijkgesprek.text import visible
 from wijkgesprek.widgets.note_area import NoteArea
@@ -46,11 +40,6 @@ from wijkgesprek.widgets.topic_list import TopicList
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
     from wijkgesprek.content.model import Topic
-
-SAVE_DELAY = 0.5
-"""Seconds between a keystroke and the save that includes it, at most."""
-RETRY_DELAY = 3.0
-"""Seconds between tries while saving fails (a full disk, an unreachable team database)."""
 
 HELP = """\
 # Het gesprek
@@ -82,11 +71,7 @@ onderwerp.
 """
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class VisitScreen(Screen[None]):
+class VisitScreen(NoteScreen):
     HELP = HELP
     BINDINGS = [
         Binding(
@@ -153,9 +138,6 @@ class VisitScreen(Screen[None]):
         self.visit_id = visit_id
         self.record: VisitRecord | None = None
         self.topic_id = ""
-        self._dirty = False
-        self._failing = False
-        self._timer: Timer | None = None
         self.note = NoteArea(
             id="note", soft_wrap=True, show_line_numbers=False, on_change=self._note_changed
         )
@@ -291,115 +273,6 @@ class VisitScreen(Screen[None]):
 
     # -- saving ---------------------------------------------------------------
 
-    def _note_changed(self) -> None:
-        self._dirty = True
-        if self._timer is None:
-            self._timer = self.set_timer(SAVE_DELAY, self.flush)
-
-    def flush(self) -> None:
-        """Save the note now if it changed (on timer, topic switch, leaving and quitting)."""
-        state = self._save()
-        if state and self.is_attached:
-            self._update_note_label(state)
-
-    def _save(self, *, refresh: bool = True) -> str | None:
-        """Write the note to the database (or, offline, to the laptop's outbox); the
-        state line to show when something was written. ``refresh`` updates the topic
-        list (not while the screen is being taken down)."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if not self._dirty or self.record is None:
-            return None
-        text = self.note.text
-        note = self.record.notes.get(self.topic_id, TopicNote())
-        version = note.version
-        at = datetime.now().strftime("%H:%M")
-        try:
-            if not self.app.connection.offline:
-                try:
-                    text, version = self._write(text, note)
-                    state = f"opgeslagen {at}"
-                except Unreachable:  # the team database stopped answering
-                    if self.app.connection.outbox is None:
-                        raise
-                    self.app.connection.lost()
-            if self.app.connection.offline:
-                assert self.app.connection.outbox is not None
-                self.app.connection.outbox.keep(
-                    visit_id=self.visit_id, topic=self.topic_id, text=text, base=version, now=_now()
-                )
-                state = f"offline bewaard {at}"
-        except (WijkError, SQLAlchemyError, OSError, sqlite3.Error):
-            self._failed(refresh)  # the note stays on screen; retried
-            return None
-        if self._failing and not self.app.connection.offline:
-            self.notify("Opgeslagen: wat u typte staat weer in de database.")
-        self._failing = False
-        self._dirty = False
-        was_touched = is_touched(self.topic_id, self.record)
-        self.record = replace(
-            self.record,
-            notes={
-                **self.record.notes,
-                self.topic_id: replace(note, text=text, version=version),
-            },
-        )
-        if refresh and was_touched != is_touched(self.topic_id, self.record):
-            self._refresh_topics()
-        return state
-
-    def _write(self, text: str, note: TopicNote) -> tuple[str, int]:
-        """Save on top of the version that was shown; when a colleague saved meanwhile,
-        keep both versions. The text saved and its version."""
-        save = partial(self.app.connection.save_note, visit_id=self.visit_id, topic=self.topic_id)
-        try:
-            return text, save(text=text, now=_now(), base=note.version)
-        except SaveConflict as conflict:
-            text = merge_versions(conflict.theirs, text, datetime.now())
-            version = save(text=text, now=_now(), base=conflict.version)
-            if self.is_attached:  # typing goes on at the end, below both
-                self.note.load_note(text)
-                self.note.move_cursor(self.note.document.end)
-            self.notify(
-                f"{conflict} Beide versies staan nu onder elkaar in de aantekening; "
-                "kijk ze samen na.",
-                severity="warning",
-                timeout=30,
-                markup=False,
-            )
-            return text, version
-
-    def _failed(self, refresh: bool) -> None:
-        if not self._failing:  # one message, not one per retry: calm at the table
-            self.notify(
-                "Opslaan lukt op dit moment niet. Uw tekst staat nog op het scherm; "
-                "wijkgesprek probeert het elke paar seconden opnieuw.",
-                severity="error",
-            )
-        self._failing = True
-        if refresh and self.is_attached:  # not while the screen is being taken down
-            self._update_note_label("nog niet opgeslagen · opnieuw proberen…")
-            self._timer = self.set_timer(RETRY_DELAY, self.flush)
-
-    def reconnected(self) -> None:
-        """The team database answers again and the notes kept on the laptop are in it:
-        show them as they are now (a colleague's version may have been merged in)."""
-        record = self.app.read(repo.get_visit, visit_id=self.visit_id)
-        if record is None or not self.is_attached:
-            return
-        self.record = record
-        text = record.notes.get(self.topic_id, TopicNote()).text
-        if text != self.note.text:
-            self.note.load_note(text)
-            self.note.move_cursor(self.note.document.end)
-        self._refresh_topics()
-        self._update_note_label(f"opgeslagen {datetime.now():%H:%M}")
-
-    def action_save(self) -> None:
-        self._dirty = True
-        self.flush()
-
     def on_unmount(self) -> None:
         self._save(refresh=False)  # the widgets are already going
 
@@ -460,7 +333,7 @@ class VisitScreen(Screen[None]):
             visit_id=self.visit_id,
             topic=self.topic_id,
             themes=themes,
-            now=_now(),
+            now=datetime.now(UTC),
         ):
             return
         note = self.record.notes.get(self.topic_id, TopicNote())
