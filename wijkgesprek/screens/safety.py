@@ -48,8 +48,8 @@ wijziging is een nieuwe regel met datum en tijd.
 5. **Meldcode**: de vijf stappen, overleg, het afwegingskader (J/N, met reden)
    en een tekst voor het dossier.
 
-Kies een onderdeel met de pijltjes of een cijfer en **Enter**; **Tab** gaat door
-de velden. **Ctrl+O** toont het nummer van Veilig Thuis (0800-2000, gratis, dag
+Kies een onderdeel met de pijltjes en **Enter**, of met het cijfer ervoor; **Tab**
+gaat door de velden. **Ctrl+O** toont het nummer van Veilig Thuis (0800-2000, gratis, dag
 en nacht). **Ctrl+G** verbergt alle details als het gezin meekijkt.
 **Escape** gaat terug naar het gesprek.
 """

@@ -48,8 +48,8 @@ Links staan de onderwerpen van het gesprek. ● betekent: hier is iets over
 genoteerd; ○: nog niet. Het gesprek is open: kies op elk moment een ander
 onderwerp.
 
-- **F2** of **Escape** gaat naar de onderwerpen; kies met de pijltjes of een
-  cijfer en **Enter**. U komt dan terug in de aantekeningen.
+- **F2** of **Escape** gaat naar de onderwerpen; kies met de pijltjes en
+  **Enter**, of met het cijfer ervoor. U komt dan terug in de aantekeningen.
 - Rechts staan open vragen, *doorvragen* en een tip. Daaronder typt u uw
   aantekeningen. Ze worden terwijl u typt opgeslagen.
 - **F3** koppelt thema's (zoals geldzorgen of eenzaamheid) aan de aantekening
@@ -66,6 +66,10 @@ onderwerp.
   gezin meekijkt; nog eens Ctrl+G toont ze weer. **Ctrl+O** toont het nummer
   van Veilig Thuis.
 - **F8** rondt het bezoek af met een samenvatting.
+- Staat **offline** in de titel, dan is de teamdatabase niet bereikbaar. Typ
+  gewoon door: aantekeningen worden op deze laptop bewaard en verstuurd zodra de
+  verbinding terug is. Afspraken, veiligheidscheck, aanbod en afronden wachten
+  tot dan.
 - **Escape** in de onderwerpen gaat terug naar de huishoudens; het bezoek blijft
   open en kan later worden hervat.
 """
