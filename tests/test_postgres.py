@@ -344,12 +344,19 @@ def test_a_coordinator_is_sent_to_trends_and_vervolg_not_the_app(
         assert "Traceback" not in done.stderr
 
 
-def test_a_password_in_the_address_is_refused_before_any_connection() -> None:
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--database", "postgresql://a:geheim@x/y", "trends"],
+        ["trends", "--database", "postgresql://a:geheim@x/y"],  # after the command too
+    ],
+)
+def test_a_password_in_the_address_is_refused_before_any_connection(arguments: list[str]) -> None:
     import subprocess
     import sys
 
     done = subprocess.run(
-        [sys.executable, "-m", "wijkgesprek", "--database", "postgresql://a:geheim@x/y", "trends"],
+        [sys.executable, "-m", "wijkgesprek", *arguments],
         capture_output=True,
         text=True,
         timeout=60,

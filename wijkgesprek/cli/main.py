@@ -30,6 +30,11 @@ from wijkgesprek.cli.common import (
     network_files,
 )
 
+TEAM_HELP = (
+    "een teamdatabase: postgresql://gebruiker@server/naam (wachtwoord via PGPASSWORD of "
+    "een wachtwoordbestand, nooit in het adres)"
+)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
@@ -47,12 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MAP",
         help="map voor de database (standaard: WIJKGESPREK_DATA_DIR of de gebruikersmap)",
     )
-    parser.add_argument(
-        "--database",
-        metavar="ADRES",
-        help="een teamdatabase: postgresql://gebruiker@server/naam (wachtwoord via "
-        "PGPASSWORD of een wachtwoordbestand, nooit in het adres)",
-    )
+    parser.add_argument("--database", metavar="ADRES", help=TEAM_HELP)
     parser.add_argument(
         "--questions",
         "--vragen",
@@ -176,6 +176,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="toon waar gegevens en instellingen staan",
         description="Toon waar gegevens en instellingen staan.",
     )
+    for name, command in sub.choices.items():  # also after the command: "trends --database …"
+        if name not in (*NO_DATABASE, "migreer", "herstel", "versleutel"):
+            command.add_argument(
+                "--database", metavar="ADRES", default=argparse.SUPPRESS, help=TEAM_HELP
+            )
     return parser
 
 
