@@ -90,6 +90,21 @@ async def test_a_failing_note_save_is_retried_without_a_keystroke_and_told_once(
         assert any("Opgeslagen" in n.message for n in app._notifications)
 
 
+async def test_quitting_with_text_that_could_not_be_saved_asks_twice(
+    app: WijkgesprekApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_visit(pilot)
+        monkeypatch.setattr(repo, "save_note", lambda **_: disk_full())
+        await pilot.press(*"Alleen op het scherm", "ctrl+s")
+        await wait_until(pilot, lambda: screen._failing)
+        await pilot.press("ctrl+q")
+        assert app.is_running  # the first Ctrl+Q says what would be lost
+        assert any("nog eens Ctrl+Q" in n.message for n in app._notifications)
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: not app.is_running)
+
+
 async def test_an_unexpected_error_ends_with_a_sentence_without_data(
     app: WijkgesprekApp, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

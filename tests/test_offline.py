@@ -23,7 +23,7 @@ from wijkgesprek.cli.main import main
 from wijkgesprek.content.questions import load_guide
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
-from wijkgesprek.store.outbox import OUTBOX_NAME, Attempt, Outbox, send
+from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, send
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
@@ -45,12 +45,19 @@ def test_the_outbox_keeps_the_newest_text_on_the_first_version(outbox: Outbox) -
     assert Outbox(outbox.path, "postgresql://team@ander/wijk").pending() == []
 
 
-def test_a_note_typed_on_while_sending_stays_in_the_outbox(outbox: Outbox) -> None:
-    outbox.keep(visit_id=7, topic="stress", text="Huur", base=1, now=NOW)
+@pytest.mark.parametrize(("merged", "base"), [(False, 2), (True, 1)])
+def test_a_note_typed_on_while_sending_stays_in_the_outbox(
+    outbox: Outbox, merged: bool, base: int
+) -> None:
+    outbox.keep(visit_id=7, topic="stress", text="Huur", base=1, now=NOW, trying=True)
     (sent,) = outbox.pending()
     outbox.keep(visit_id=7, topic="stress", text="Huur en meer", base=1, now=NOW)
-    outbox.done(sent)  # the older text was written; the newer one still waits
-    assert [p.text for p in outbox.pending()] == ["Huur en meer"]
+    outbox.done(sent, 2, merged=merged)  # the older text was written as version 2
+    (waiting,) = outbox.pending()
+    assert waiting.text == "Huur en meer"
+    # It continues from what was written, unless that held a colleague's version too:
+    # then it stays on the old one, and the next send merges again (nothing is lost).
+    assert waiting.base == base
 
 
 def test_sending_writes_merges_and_drops_what_was_erased(outbox: Outbox, either: Store) -> None:
@@ -68,7 +75,7 @@ def test_sending_writes_merges_and_drops_what_was_erased(outbox: Outbox, either:
 
     result = send(outbox, either, now=lambda: NOW)
 
-    assert (result.sent, len(result.merged), result.dropped) == (2, 1, 1)
+    assert (len(result.written), len(result.merged), result.dropped) == (2, 1, 1)
     assert either.run(repo.get_visit, visit_id=mine).notes["stress"].text == "Alleen van mij"
     merged = either.run(repo.get_visit, visit_id=theirs).notes["stress"].text
     assert merged.startswith("Collega\n\n— Mijn versie (")
@@ -81,15 +88,16 @@ def test_a_save_that_landed_after_all_is_not_taken_for_a_colleagues(
 ) -> None:
     visit = either.run(repo.start_visit, code="GZ-404", wijk="Noord", age_groups=[], now=NOW)
     either.run(repo.save_note, visit_id=visit, topic="stress", text="Een", now=NOW, base=0)
-    # "Een twee" was not waited for, went into the outbox, and "Een twee drie" followed.
-    # Then the given-up save landed after all, as version 2.
+    # "Een twee" went into the outbox and to the server, which did not answer in time;
+    # "Een twee drie" followed offline. Then the save landed after all, as version 2.
+    # The outbox remembers what it tried, also after a restart of the app.
+    outbox.keep(visit_id=visit, topic="stress", text="Een twee", base=1, now=NOW, trying=True)
     outbox.keep(visit_id=visit, topic="stress", text="Een twee drie", base=1, now=NOW)
     either.run(repo.save_note, visit_id=visit, topic="stress", text="Een twee", now=NOW, base=1)
-    given_up = {Attempt(visit, "stress", 1, "Een twee")}
 
-    result = send(outbox, either, given_up=given_up, now=lambda: NOW)
+    result = send(outbox, either, now=lambda: NOW)
 
-    assert (result.sent, result.merged) == (1, [])
+    assert (len(result.written), result.merged) == (1, [])
     assert either.run(repo.get_visit, visit_id=visit).notes["stress"].text == "Een twee drie"
 
 

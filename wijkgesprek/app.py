@@ -122,6 +122,7 @@ class WijkgesprekApp(App[None]):
         self.connection = Connection(self, outbox)
         """The team database's state: offline, and the notes waiting on the laptop."""
         self._last_input = time.monotonic()
+        self._quit_anyway = False
 
     @property
     def guide(self) -> Guide:
@@ -279,7 +280,7 @@ class WijkgesprekApp(App[None]):
         user can meet (a full disk, a read-only or locked database) is told in Dutch and
         the app goes on, with what was typed still on the screen."""
         try:
-            self.store.run(function, **kwargs)
+            self.connection.run(function, **kwargs)
         except WijkError as error:
             self.cannot_use(error)
             return False
@@ -289,7 +290,7 @@ class WijkgesprekApp(App[None]):
         """Run a store function; None (after one Dutch message) when the database cannot
         be used right now, so a screen can go back instead of stopping the app."""
         try:
-            return self.store.run(function, **kwargs)
+            return self.connection.run(function, **kwargs)
         except WijkError as error:
             self.cannot_use(error)
             return None
@@ -372,6 +373,16 @@ class WijkgesprekApp(App[None]):
 
     async def action_quit(self) -> None:
         self.flush_all()
+        unsaved = any(getattr(screen, "unsaved", False) for screen in self.screen_stack)
+        if unsaved and not self._quit_anyway:
+            self._quit_anyway = True
+            self.notify(
+                "Uw laatste tekst kon niet worden opgeslagen en staat alleen op het scherm. "
+                "Kopieer hem, of druk nog eens Ctrl+Q om toch te stoppen.",
+                severity="error",
+                timeout=20,
+            )
+            return
         waiting = self.connection.waiting()
         if waiting:
             self.exit(

@@ -1,40 +1,50 @@
-"""Whether the team database answers, and what the app does while it does not.
+"""The team database's connection, as the app sees it: reachable, or offline.
 
-A note's save to the team database runs in a thread of its own and is waited for at most
-``SAVE_TIMEOUT``: a server that does not answer (refused, or a network that silently drops
-everything) never holds up typing for longer. Then the app goes *offline*: the title says
-so, notes go to the outbox on the laptop (``store/outbox.py``), and a thread tries to reach
-the server every few seconds. A save that was given up on may still land later; the outbox
-then recognises that version as this laptop's own, not a colleague's. When it answers,
-every screen's text is kept first, then the outbox is written with the version check
-(a colleague's save meanwhile is merged, never overwritten) and screens that show notes
-reload them. At the start, notes left from last time (offline, or a crash) are written.
+On a team database no call waits on the network for long: each runs in a thread of its
+own and is waited for at most ``ANSWER_TIMEOUT`` (a note's save: ``SAVE_TIMEOUT``). A note
+is written to the outbox on the laptop (``store/outbox.py``) before it goes to the server,
+so a refusal, a timeout or a crash never loses it.
 
-Without a team database (a laptop's SQLite file, practice) there is no outbox and the
-app is never offline.
+When the server does not answer, the app goes *offline*: the title says so, notes are
+only kept in the outbox, calls that need the server say so at once, and every
+``PROBE_DELAY`` seconds a thread tries the server and sends the outbox (with the version
+check: a colleague's save meanwhile is merged, never overwritten). Then the app is back,
+and screens that show notes learn the versions written (``reconnected``). At the start,
+notes left from last time (offline, or a crash) are sent the same way.
+
+Without a team database (a laptop's SQLite file, practice) calls run directly and the app
+is never offline.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
+from contextlib import suppress
+from dataclasses import replace
 from datetime import datetime
-from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.timer import Timer
 
-from wijkgesprek.errors import Unreachable, WijkError
+from wijkgesprek.errors import StoreError, Unreachable, WijkError
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
-    from wijkgesprek.store.outbox import Attempt, Outbox, Sent
+    from wijkgesprek.domain.visit import VisitRecord
+    from wijkgesprek.store.outbox import Outbox, Sent, Written
+
+T = TypeVar("T")
 
 PROBE_DELAY = 3.0
 """Seconds between tries to reach the team database again while offline."""
 SAVE_TIMEOUT = 1.0
 """Seconds a note's save may take on the team database before the app goes offline."""
+ANSWER_TIMEOUT = 2.0
+"""Seconds any other call may take on the team database before the app goes offline."""
+OUTBOX_PROBLEMS = (OSError, sqlite3.Error, StoreError)
 
 
 class Connection:
@@ -43,45 +53,84 @@ class Connection:
     def __init__(self, app: WijkgesprekApp, outbox: Outbox | None) -> None:
         self.app = app
         self.outbox = outbox
-        """Where notes wait while the team database cannot be reached (a team only)."""
+        """Where notes go first on a team database (None: the laptop's own file)."""
         self.offline = False
-        """Whether the team database stopped answering; notes then go to the outbox."""
+        """Whether the team database stopped answering; notes then wait in the outbox."""
         self._probe_timer: Timer | None = None
-        self.given_up: set[Attempt] = set()
-        """Saves not waited for: they may land later, and are then not a colleague's."""
+        self._sending = False
 
-    def save_note(self, *, visit_id: int, topic: str, text: str, base: int, now: datetime) -> int:
-        """``repo.save_note``; on a team database in its own thread, waited for at most
-        ``SAVE_TIMEOUT`` (then :class:`Unreachable`, and the save may still land)."""
-        from wijkgesprek.store import repo
-        from wijkgesprek.store.outbox import Attempt
+    # -- calls -------------------------------------------------------------------
 
-        save = partial(
-            self.app.store.run,
-            repo.save_note,
-            visit_id=visit_id,
-            topic=topic,
-            text=text,
-            base=base,
-            now=now,
-        )
+    def run(
+        self, function: Callable[..., T], /, *, timeout: float = ANSWER_TIMEOUT, **kwargs: Any
+    ) -> T:
+        """``store.run``; on a team database in its own thread, waited for at most
+        ``timeout`` (then :class:`Unreachable`; the call may still land), and refused at
+        once while offline."""
+        return self._bounded(lambda: self.app.store.run(function, **kwargs), timeout)
+
+    def _bounded(self, call: Callable[[], T], timeout: float) -> T:
         if self.outbox is None:  # the laptop's own file: no network to wait for
-            return save()
-        future: Future[int] = Future()
+            return call()
+        if self.offline:
+            raise Unreachable("De teamdatabase is niet bereikbaar (offline).")
+        future: Future[T] = Future()
 
         def run() -> None:
             try:
-                future.set_result(save())
+                future.set_result(call())
             except BaseException as error:  # handed to the waiting side
                 future.set_exception(error)
 
         # A daemon thread: a connection stuck on a dead network never blocks quitting.
-        threading.Thread(target=run, name="wijkgesprek-opslaan", daemon=True).start()
+        threading.Thread(target=run, name="wijkgesprek-teamdatabase", daemon=True).start()
         try:
-            return future.result(timeout=SAVE_TIMEOUT)
+            return future.result(timeout=timeout)
         except TimeoutError:
-            self.given_up.add(Attempt(visit_id, topic, base, text))
             raise Unreachable("De teamdatabase antwoordt niet op tijd.") from None
+
+    def save_note(
+        self, *, visit_id: int, topic: str, text: str, base: int, now: datetime
+    ) -> Written:
+        """Save a note on the version ``base`` it was typed on; a colleague's newer
+        version gets both, one under the other (``Written.merged``). On a team database the
+        note goes into the outbox first, and a note already waiting there decides the
+        version it continues from."""
+        from wijkgesprek.store.outbox import Pending, write_one
+
+        item = Pending(visit_id, topic, text, base, now)
+        if self.outbox is not None:
+            with suppress(*OUTBOX_PROBLEMS):  # a failing laptop disk must not stop the save
+                item = self.outbox.keep(
+                    visit_id=visit_id, topic=topic, text=text, base=base, now=now, trying=True
+                )
+        written = self._bounded(lambda: write_one(item, self.app.store), SAVE_TIMEOUT)
+        if self.outbox is not None:
+            with suppress(*OUTBOX_PROBLEMS):  # it is on the server; a stale row is harmless
+                self.outbox.done(item, written.version, merged=written.merged)
+        return written
+
+    def keep(self, *, visit_id: int, topic: str, text: str, base: int, now: datetime) -> None:
+        """Offline: keep the note in the outbox only."""
+        assert self.outbox is not None
+        self.outbox.keep(visit_id=visit_id, topic=topic, text=text, base=base, now=now)
+
+    def with_waiting(self, record: VisitRecord) -> VisitRecord:
+        """The visit with the notes still waiting in the outbox, as they were typed."""
+        from wijkgesprek.domain.visit import TopicNote
+
+        if self.outbox is None:
+            return record
+        try:
+            waiting = self.outbox.waiting_for(record.id)
+        except OUTBOX_PROBLEMS:
+            return record
+        notes = dict(record.notes)
+        for topic, item in waiting.items():
+            notes[topic] = replace(notes.get(topic, TopicNote()), text=item.text, version=item.base)
+        return replace(record, notes=notes)
+
+    # -- offline and back ----------------------------------------------------------
 
     def tell(self) -> None:
         """Say that something other than a note must wait for the server."""
@@ -108,68 +157,97 @@ class Connection:
         )
         self._probe_timer = self.app.set_interval(PROBE_DELAY, self._probe, name="verbinding")
 
-    def _probe(self) -> None:
-        self.app.run_worker(self._try_server, thread=True, exclusive=True, group="probe")
+    def send_left_over(self) -> None:
+        """At the start: send notes left on the laptop last time (offline, or a crash),
+        and say when notes wait for another team database."""
+        if self.outbox is None:
+            return
+        try:
+            others = self.outbox.others()
+            waiting = bool(self.outbox.pending())
+        except OUTBOX_PROBLEMS:
+            self.app.notify(
+                f"Het bestand met wachtende aantekeningen ({self.outbox.path}) kan niet "
+                "worden gelezen. Laat het staan en vraag de beheerder om hulp.",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+            return
+        if others:
+            self.app.notify(
+                f"Er staan nog {others} aantekening(en) op deze laptop voor een andere "
+                "teamdatabase. Start wijkgesprek met dat adres om ze te versturen.",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
+        if waiting:
+            self._probe()
 
-    def _try_server(self) -> None:
+    def _probe(self) -> None:
+        if self._sending:
+            return  # one sender at a time: a slow send is not started twice
+        self._sending = True
+        self.app.flush_all()  # offline, what was typed last goes into the outbox first
+        self.app.run_worker(self._try_and_send, thread=True, group="verbinding")
+
+    def _try_and_send(self) -> None:
+        from wijkgesprek.store.outbox import Sent, send
         from wijkgesprek.store.repo import ping
 
+        assert self.outbox is not None
+        sent: Sent | None
         try:
             self.app.store.run(ping)
-        except WijkError:
-            return
-        self.app.call_from_thread(self._back)
+            sent = send(self.outbox, self.app.store)
+        except WijkError:  # not reachable (yet)
+            sent = None
+        except (OSError, sqlite3.Error):
+            sent = Sent(
+                refused=["Het bestand met wachtende aantekeningen kan niet worden gelezen."]
+            )
+        with suppress(RuntimeError):  # the app stopped meanwhile; the outbox keeps the rest
+            self.app.call_from_thread(self._sent, sent)
 
-    def _back(self) -> None:
-        if not self.offline:
-            return
-        self.app.flush_all()  # what was typed last goes into the outbox first, in order
-        self.app.clear_notifications()  # "offline" and "must wait" are no longer true
-        sent = self._send()
+    def _sent(self, sent: Sent | None) -> None:
+        self._sending = False
         if sent is None:
-            return  # gone again: the next try follows
-        self.offline = False
-        if self._probe_timer is not None:
-            self._probe_timer.stop()
-        self.app.update_title()
-        self.app.notify(
-            "De verbinding met de teamdatabase is terug."
-            + (
-                f" {sent.sent} aantekening(en) van deze laptop zijn erin gezet."
-                if sent.sent
-                else ""
-            ),
-            markup=False,
-        )
+            self.lost()  # at the start, or a send that broke off: try again later
+            return
+        back = self.offline
+        if back:
+            self.offline = False
+            if self._probe_timer is not None:
+                self._probe_timer.stop()
+            self.app.update_title()
+            self.app.clear_notifications()  # "offline" and "must wait" are no longer true
+        self._tell_sent(sent, back)
         for screen in self.app.screen_stack:
             reconnected = getattr(screen, "reconnected", None)
             if callable(reconnected):
-                reconnected()
+                reconnected(sent.written)
+        if not sent.refused and self.outbox is not None and self._still_waiting():
+            self._probe()  # typed while sending: that goes now too
 
-    def send_left_over(self) -> None:
-        """At the start: write notes left on the laptop last time (offline, or a crash)."""
-        if self.outbox is None:
-            return
-        sent = self._send()
-        if sent is not None and sent.sent:
+    def _still_waiting(self) -> bool:
+        assert self.outbox is not None
+        try:
+            return bool(self.outbox.pending())
+        except OUTBOX_PROBLEMS:
+            return False
+
+    def _tell_sent(self, sent: Sent, back: bool) -> None:
+        count = len(sent.written)
+        if back:
+            written = f" {count} aantekening(en) van deze laptop zijn erin gezet." if count else ""
+            self.app.notify(f"De verbinding met de teamdatabase is terug.{written}", markup=False)
+        elif count:
             self.app.notify(
-                f"{sent.sent} aantekening(en) die nog op deze laptop stonden, zijn nu in de "
+                f"{count} aantekening(en) die nog op deze laptop stonden, zijn nu in de "
                 "teamdatabase gezet.",
                 markup=False,
             )
-
-    def _send(self) -> Sent | None:
-        """Write the notes kept on the laptop; None when that cannot be done now."""
-        from wijkgesprek.store.outbox import send
-
-        assert self.outbox is not None
-        try:
-            sent = send(self.outbox, self.app.store, given_up=self.given_up)
-        except WijkError as error:
-            self.app.cannot_use(error)
-            return None
-        except (OSError, sqlite3.Error):  # the outbox cannot be read: kept, tried again later
-            return None
         if sent.merged:
             self.app.notify(
                 f"In {len(sent.merged)} aantekening(en) had iemand anders intussen ook "
@@ -186,11 +264,18 @@ class Connection:
                 timeout=30,
                 markup=False,
             )
-        return sent
+        if sent.refused:
+            self.app.notify(
+                f"{len(sent.refused)} aantekening(en) staan nog op deze laptop: "
+                f"{sent.refused[0]} Ze worden opnieuw verstuurd bij de volgende start.",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
 
     def waiting(self) -> int:
         """How many notes wait in the outbox (0 without a team database)."""
         try:
             return len(self.outbox.pending()) if self.outbox is not None else 0
-        except (OSError, sqlite3.Error, WijkError):
+        except OUTBOX_PROBLEMS:
             return 0

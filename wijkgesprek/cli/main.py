@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -301,13 +302,20 @@ def start_app(args: argparse.Namespace) -> int:
     outbox = None
     if isinstance(database, str):
         from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox
-        from wijkgesprek.store.postgres import prepare
+        from wijkgesprek.store.postgres import describe, prepare
 
-        outbox = Outbox(paths.data_dir(args.data_dir) / OUTBOX_NAME, database)
+        # Keyed by the address as shown: the same server written differently still counts.
+        outbox = Outbox(paths.data_dir(args.data_dir) / OUTBOX_NAME, describe(database))
         try:
             prepare(database, shows_notes=True)
         except Unreachable as error:
-            waiting = len(outbox.pending())
+            try:
+                waiting = len(outbox.pending())
+            except (OSError, sqlite3.Error, WijkError):
+                raise Unreachable(
+                    f"{error} Het bestand met wachtende aantekeningen ({outbox.path}) kan "
+                    "niet worden gelezen; laat het staan en vraag de beheerder om hulp."
+                ) from None
             if not waiting:
                 raise
             raise Unreachable(

@@ -107,7 +107,7 @@ class HomeScreen(Screen[None]):
         if self.is_mounted and not self.app.connection.offline:  # offline: the list stays
             self.reload()
 
-    def reconnected(self) -> None:
+    def reconnected(self, _written: object = None) -> None:
         """The team database answers again: show what colleagues changed meanwhile."""
         self.reload()
 

@@ -13,19 +13,19 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
-from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 from textual.screen import Screen
 from textual.timer import Timer
 
-from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched, merge_versions
-from wijkgesprek.errors import SaveConflict, Unreachable, WijkError
+from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched
+from wijkgesprek.errors import Unreachable, WijkError
 from wijkgesprek.store import repo
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
+    from wijkgesprek.store.outbox import Written
     from wijkgesprek.widgets.note_area import NoteArea
 
 SAVE_DELAY = 0.5
@@ -51,6 +51,7 @@ class NoteScreen(Screen[None]):
         super().__init__()
         self._dirty = False
         self._failing = False
+        self._retrying = False
         self._timer: Timer | None = None
 
     def _update_note_label(self, state: str) -> None:
@@ -59,9 +60,24 @@ class NoteScreen(Screen[None]):
     def _refresh_topics(self) -> None:
         raise NotImplementedError
 
+    @property
+    def unsaved(self) -> bool:
+        """Whether typed text is only on the screen (saving it failed, also locally)."""
+        return self._dirty
+
+    def _read_record(self) -> VisitRecord | None:
+        """The visit from the database, with the notes still waiting on the laptop as
+        they were typed; None (said once) when it cannot be read now."""
+        record = self.app.read(repo.get_visit, visit_id=self.visit_id)
+        return None if record is None else self.app.connection.with_waiting(record)
+
     def _note_changed(self) -> None:
         self._dirty = True
+        if self._retrying and self._timer is not None:  # typing goes on: keep it soon
+            self._timer.stop()
+            self._timer = None
         if self._timer is None:
+            self._retrying = False
             self._timer = self.set_timer(SAVE_DELAY, self.flush)
 
     def flush(self) -> None:
@@ -71,98 +87,124 @@ class NoteScreen(Screen[None]):
             self._update_note_label(state)
 
     def _save(self, *, refresh: bool = True) -> str | None:
-        """Write the note to the database (or, offline, to the laptop's outbox); the
-        state line to show when something was written. ``refresh`` updates the topic
-        list (not while the screen is being taken down)."""
+        """Write the note to the database (offline: to the outbox on the laptop only);
+        the state line to show when it was kept. ``refresh`` updates the topic list (not
+        while the screen is being taken down)."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         if not self._dirty or self.record is None:
             return None
+        connection = self.app.connection
         text = self.note.text
         note = self.record.notes.get(self.topic_id, TopicNote())
         version = note.version
-        at = datetime.now().strftime("%H:%M")
-        try:
-            if not self.app.connection.offline:
-                try:
-                    text, version = self._write(text, note)
-                    state = f"opgeslagen {at}"
-                except Unreachable:  # the team database stopped answering
-                    if self.app.connection.outbox is None:
-                        raise
-                    self.app.connection.lost()
-            if self.app.connection.offline:
-                assert self.app.connection.outbox is not None
-                self.app.connection.outbox.keep(
-                    visit_id=self.visit_id, topic=self.topic_id, text=text, base=version, now=_now()
-                )
+        at = f"{datetime.now():%H:%M}"
+        state = f"opgeslagen {at}"
+        problem: Exception | None = None
+        if not connection.offline:
+            try:
+                text, version = self._write(text, note)
+            except (WijkError, SQLAlchemyError, OSError, sqlite3.Error) as error:
+                problem = error
+        if isinstance(problem, Unreachable):
+            connection.lost()  # a team database only: the note waits in the outbox
+        if problem is not None or connection.offline:
+            kept = self._keep_locally(text, version)
+            if connection.offline and kept:
                 state = f"offline bewaard {at}"
-        except (WijkError, SQLAlchemyError, OSError, sqlite3.Error):
-            self._failed(refresh)  # the note stays on screen; retried
-            return None
-        if self._failing and not self.app.connection.offline:
+            else:  # refused (read-only server, full disk): tried again
+                self._failed(refresh, problem, kept=kept)
+                if not kept:
+                    return None  # only on the screen: it stays "unsaved"
+                state = f"op deze laptop bewaard {at} · opnieuw proberen…"
+        elif self._failing:
             self.notify("Opgeslagen: wat u typte staat weer in de database.")
-        self._failing = False
+            self._failing = False
         self._dirty = False
         was_touched = is_touched(self.topic_id, self.record)
         self.record = replace(
             self.record,
-            notes={
-                **self.record.notes,
-                self.topic_id: replace(note, text=text, version=version),
-            },
+            notes={**self.record.notes, self.topic_id: replace(note, text=text, version=version)},
         )
         if refresh and was_touched != is_touched(self.topic_id, self.record):
             self._refresh_topics()
         return state
 
+    def _keep_locally(self, text: str, version: int) -> bool:
+        """Keep the note in the outbox (a team database); False when that is not possible."""
+        if self.app.connection.outbox is None:
+            return False
+        try:
+            self.app.connection.keep(
+                visit_id=self.visit_id, topic=self.topic_id, text=text, base=version, now=_now()
+            )
+        except (WijkError, OSError, sqlite3.Error):
+            return False
+        return True
+
     def _write(self, text: str, note: TopicNote) -> tuple[str, int]:
         """Save on top of the version that was shown; when a colleague saved meanwhile,
-        keep both versions. The text saved and its version."""
-        save = partial(self.app.connection.save_note, visit_id=self.visit_id, topic=self.topic_id)
-        try:
-            return text, save(text=text, now=_now(), base=note.version)
-        except SaveConflict as conflict:
-            text = merge_versions(conflict.theirs, text, datetime.now())
-            version = save(text=text, now=_now(), base=conflict.version)
+        both versions are kept, one under the other. The text saved and its version."""
+        written = self.app.connection.save_note(
+            visit_id=self.visit_id, topic=self.topic_id, text=text, base=note.version, now=_now()
+        )
+        if written.merged:
             if self.is_attached:  # typing goes on at the end, below both
-                self.note.load_note(text)
+                self.note.load_note(written.text)
                 self.note.move_cursor(self.note.document.end)
+            who = f"{written.by} " if written.by else "iemand anders "
             self.notify(
-                f"{conflict} Beide versies staan nu onder elkaar in de aantekening; "
-                "kijk ze samen na.",
+                f"Deze aantekening is intussen door {who}bewaard. Er is niets overschreven: "
+                "beide versies staan nu onder elkaar in de aantekening; kijk ze samen na.",
                 severity="warning",
                 timeout=30,
                 markup=False,
             )
-            return text, version
+        return written.text, written.version
 
-    def _failed(self, refresh: bool) -> None:
+    def _failed(self, refresh: bool, problem: Exception | None, *, kept: bool) -> None:
         if not self._failing:  # one message, not one per retry: calm at the table
+            reason = f"{problem} " if isinstance(problem, WijkError) else ""
+            where = "is op deze laptop bewaard" if kept else "staat nog op het scherm"
             self.notify(
-                "Opslaan lukt op dit moment niet. Uw tekst staat nog op het scherm; "
-                "wijkgesprek probeert het elke paar seconden opnieuw.",
+                f"Opslaan lukt op dit moment niet. {reason}Uw tekst {where}; wijkgesprek "
+                "probeert het elke paar seconden opnieuw.",
                 severity="error",
+                markup=False,
             )
         self._failing = True
         if refresh and self.is_attached:  # not while the screen is being taken down
-            self._update_note_label("nog niet opgeslagen · opnieuw proberen…")
-            self._timer = self.set_timer(RETRY_DELAY, self.flush)
+            if not kept:
+                self._update_note_label("nog niet opgeslagen · opnieuw proberen…")
+            self._retrying = True
+            self._timer = self.set_timer(RETRY_DELAY, self.action_save)
 
-    def reconnected(self) -> None:
-        """The team database answers again and the notes kept on the laptop are in it:
-        show them as they are now (a colleague's version may have been merged in)."""
-        record = self.app.read(repo.get_visit, visit_id=self.visit_id)
-        if record is None or not self.is_attached:
+    def reconnected(self, written: list[Written]) -> None:
+        """The team database answers again and the notes waiting on the laptop were
+        written: go on from their versions, and show a note that now holds a
+        colleague's version too (unless more was typed since: that merges again)."""
+        if self.record is None or not self.is_attached:
             return
-        self.record = record
-        text = record.notes.get(self.topic_id, TopicNote()).text
-        if text != self.note.text:
-            self.note.load_note(text)
-            self.note.move_cursor(self.note.document.end)
+        notes = dict(self.record.notes)
+        for note in written:
+            if note.visit_id != self.visit_id:
+                continue
+            shown = note.topic == self.topic_id
+            if note.merged and shown and (self._dirty or self.note.text != notes[note.topic].text):
+                continue  # the old version stays: the next save merges, nothing is lost
+            notes[note.topic] = replace(
+                notes.get(note.topic, TopicNote()),
+                text=note.text if note.merged else notes.get(note.topic, TopicNote()).text,
+                version=note.version,
+            )
+            if note.merged and shown:
+                self.note.load_note(note.text)
+                self.note.move_cursor(self.note.document.end)
+        self.record = replace(self.record, notes=notes)
         self._refresh_topics()
-        self._update_note_label(f"opgeslagen {datetime.now():%H:%M}")
+        if not self._dirty and not self._failing:
+            self._update_note_label(f"opgeslagen {datetime.now():%H:%M}")
 
     def action_save(self) -> None:
         self._dirty = True

@@ -176,7 +176,7 @@ class VisitScreen(NoteScreen):
     def on_mount(self) -> None:
         self.query_one(SuggestionPanel).display = False
         # Locked, unreadable, a team database not answering: said once, and back.
-        record = self.record = self.app.read(repo.get_visit, visit_id=self.visit_id)
+        record = self.record = self._read_record()
         if record is None:
             self.app.call_later(self.dismiss)  # not from inside this screen's own handler
             return
@@ -358,7 +358,7 @@ class VisitScreen(NoteScreen):
         self.app.push_screen(AgreementsScreen(self.visit_id), self._reload)
 
     def _reload(self, _result: object = None) -> None:
-        record = self.app.read(repo.get_visit, visit_id=self.visit_id)
+        record = self._read_record()
         if record is None:
             return
         self.record = record

@@ -1,34 +1,40 @@
-"""Notes kept on this laptop while the team database cannot be reached.
+"""Notes on their way to the team database, kept on this laptop first.
 
-When a save to the team database fails because the server does not answer, the note goes
-into a small SQLite file in the data folder (``wijkgesprek-wachtrij.db``, readable only by
-the user) within the same half second a normal save would take. It survives a crash or a
-closed laptop. When the server answers again, or at the next start, :func:`send` writes
-each note with the version it was typed on, so a colleague's save meanwhile is merged
-(both versions under each other), never overwritten. A sent note leaves the file; its
-text is overwritten with zeros (``secure_delete``).
+On a team database every save of a note is written here before it goes to the server
+(``wijkgesprek-wachtrij.db`` in the data folder, readable only by the user), and removed
+once the server has it. So what was typed survives a crash, a closed laptop, a server
+that refuses the write, and a network that stops answering. While the app is offline the
+notes simply stay; :func:`send` writes them when the server answers again, or at the next
+start, each with the version it was typed on: a colleague's save meanwhile is merged (both
+versions under each other), never overwritten. A save of this laptop that was not waited
+for but landed after all (``tried``) is recognised as its own, not as a colleague's.
 
-The outbox belongs to one team database: notes for another address wait for that one.
+While a note waits here its row is the authority for the version the text continues
+from: a screen that opens the visit shows the waiting text (:meth:`Outbox.waiting_for`).
+The outbox belongs to one team database address: notes for another one wait for that.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
 from wijkgesprek.domain.visit import merge_versions
-from wijkgesprek.errors import SaveConflict
+from wijkgesprek.errors import SaveConflict, StoreError, Unreachable
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 
 OUTBOX_NAME = "wijkgesprek-wachtrij.db"
+TRIED_KEPT = 3
+"""How many unanswered texts of one note are remembered (the newest)."""
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS pending (
     database TEXT NOT NULL,
@@ -36,6 +42,7 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS pending (
     topic TEXT NOT NULL,
     text TEXT NOT NULL,
     base INTEGER NOT NULL,
+    tried TEXT NOT NULL DEFAULT '[]',
     kept_at TEXT NOT NULL,
     PRIMARY KEY (database, visit_id, topic)
 )"""
@@ -49,30 +56,36 @@ class Pending:
     topic: str
     text: str
     base: int
-    """The version of the note the text was typed on."""
+    """The version of the note the text continues from."""
     kept_at: datetime
+    tried: tuple[str, ...] = ()
+    """Texts sent to the server on ``base`` whose outcome is not known (one may be there)."""
 
 
 @dataclass(frozen=True)
-class Attempt:
-    """A save to the team database that was not waited for (it took too long): it may
-    still have been written, as version ``base + 1``."""
+class Written:
+    """A note :func:`send` wrote: its text on the server now, and that version."""
 
     visit_id: int
     topic: str
-    base: int
     text: str
+    version: int
+    merged: bool
+    by: str = ""
+    """Who had saved the note meanwhile, when ``merged`` ('' when unknown)."""
 
 
 @dataclass
 class Sent:
     """What :func:`send` did."""
 
-    sent: int = 0
+    written: list[Written] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     """Who saved a note meanwhile, once per merged note ('' when unknown)."""
     dropped: int = 0
     """Notes of visits that no longer exist on the server (erased meanwhile)."""
+    refused: list[str] = field(default_factory=list)
+    """Why the server refused notes that therefore still wait (read-only, no rights)."""
 
 
 class Outbox:
@@ -90,21 +103,68 @@ class Outbox:
         if not self.path.exists():  # created private, before SQLite writes anything
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         with closing(sqlite3.connect(self.path, timeout=10)) as connection:
-            connection.execute("PRAGMA synchronous = FULL")  # kept means on the disk
+            # WAL with NORMAL: a commit survives the app being killed, as the database does.
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA secure_delete = ON")
             connection.execute(_SCHEMA)
             with connection:  # one transaction, committed on leaving
                 yield connection
 
-    def keep(self, *, visit_id: int, topic: str, text: str, base: int, now: datetime) -> None:
-        """Keep the newest text of a note; the version it was typed on stays the first."""
+    def _row(self, connection: sqlite3.Connection, visit_id: int, topic: str) -> Pending | None:
+        row = connection.execute(
+            "SELECT visit_id, topic, text, base, kept_at, tried FROM pending "
+            "WHERE database = ? AND visit_id = ? AND topic = ?",
+            (self.database, visit_id, topic),
+        ).fetchone()
+        return _pending(row) if row else None
+
+    def keep(
+        self,
+        *,
+        visit_id: int,
+        topic: str,
+        text: str,
+        base: int,
+        now: datetime,
+        trying: bool = False,
+    ) -> Pending:
+        """Keep the newest text of a note and return its row. A note already waiting
+        keeps its version (the text was typed on top of the waiting one); ``base`` counts
+        only for a new row. ``trying``: this text is about to be sent to the server."""
         with self._connection() as connection:
+            row = self._row(connection, visit_id, topic)
+            tried = list(row.tried) if row else []
+            if trying and text not in tried:
+                tried = [*tried, text][-TRIED_KEPT:]
             connection.execute(
-                "INSERT INTO pending VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (database, visit_id, topic) "
-                "DO UPDATE SET text = excluded.text, kept_at = excluded.kept_at",
-                (self.database, visit_id, topic, text, base, now.isoformat()),
+                "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self.database,
+                    visit_id,
+                    topic,
+                    text,
+                    row.base if row else base,
+                    json.dumps(tried),
+                    now.isoformat(),
+                ),
             )
+            kept = self._row(connection, visit_id, topic)
+        assert kept is not None
+        return kept
+
+    def trying(self, visit_id: int, topic: str) -> Pending | None:
+        """The waiting note, its current text marked as about to be sent."""
+        with self._connection() as connection:
+            row = self._row(connection, visit_id, topic)
+            if row is None:
+                return None
+            tried = [*(t for t in row.tried if t != row.text), row.text][-TRIED_KEPT:]
+            connection.execute(
+                "UPDATE pending SET tried = ? WHERE database = ? AND visit_id = ? AND topic = ?",
+                (json.dumps(tried), self.database, visit_id, topic),
+            )
+        return replace(row, tried=tuple(tried))
 
     def pending(self) -> list[Pending]:
         """The waiting notes, oldest first (none when the file does not exist)."""
@@ -112,57 +172,97 @@ class Outbox:
             return []
         with self._connection() as connection:
             rows = connection.execute(
-                "SELECT visit_id, topic, text, base, kept_at FROM pending "
+                "SELECT visit_id, topic, text, base, kept_at, tried FROM pending "
                 "WHERE database = ? ORDER BY kept_at",
                 (self.database,),
             ).fetchall()
-        return [
-            Pending(visit_id, topic, text, base, datetime.fromisoformat(kept))
-            for visit_id, topic, text, base, kept in rows
-        ]
+        return [_pending(row) for row in rows]
 
-    def done(self, item: Pending) -> None:
-        """Remove a note that was written, unless a newer text was kept meanwhile."""
+    def waiting_for(self, visit_id: int) -> dict[str, Pending]:
+        """The waiting notes of one visit, by topic."""
+        return {item.topic: item for item in self.pending() if item.visit_id == visit_id}
+
+    def others(self) -> int:
+        """How many notes wait for another team database address."""
+        if not self.path.exists():
+            return 0
+        with self._connection() as connection:
+            row = connection.execute(
+                "SELECT count(*) FROM pending WHERE database != ?", (self.database,)
+            ).fetchone()
+        return int(row[0])
+
+    def done(self, item: Pending, version: int | None, *, merged: bool = False) -> None:
+        """``item`` is on the server as ``version`` (None: dropped). Its row goes, unless
+        a newer text was kept meanwhile: that one then continues from ``version`` — not
+        after a merge, whose colleague's part it does not hold (it will merge again)."""
         with self._connection() as connection:
             connection.execute(
                 "DELETE FROM pending WHERE database = ? AND visit_id = ? AND topic = ? "
                 "AND text = ?",
                 (self.database, item.visit_id, item.topic, item.text),
             )
+            if version is not None and not merged:
+                connection.execute(
+                    "UPDATE pending SET base = ?, tried = '[]' WHERE database = ? "
+                    "AND visit_id = ? AND topic = ? AND base = ?",
+                    (version, self.database, item.visit_id, item.topic, item.base),
+                )
+
+
+def _pending(row: tuple[int, str, str, int, str, str]) -> Pending:
+    visit_id, topic, text, base, kept, tried = row
+    return Pending(
+        visit_id, topic, text, base, datetime.fromisoformat(kept), tuple(json.loads(tried))
+    )
+
+
+def write_one(
+    item: Pending, store: Store, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Written:
+    """Write one waiting note on the version it continues from. A colleague's newer
+    version gets both (``merge_versions``); this laptop's own save that landed after all
+    (``item.tried``, one version on) is simply followed."""
+    save = {"visit_id": item.visit_id, "topic": item.topic, "now": now()}
+    try:
+        version = store.run(repo.save_note, text=item.text, base=item.base, **save)
+        return Written(item.visit_id, item.topic, item.text, version, merged=False)
+    except SaveConflict as conflict:
+        if conflict.version == item.base + 1 and conflict.theirs in item.tried:
+            version = store.run(repo.save_note, text=item.text, base=conflict.version, **save)
+            return Written(item.visit_id, item.topic, item.text, version, merged=False)
+        text = merge_versions(conflict.theirs, item.text, item.kept_at.astimezone())
+        version = store.run(repo.save_note, text=text, base=conflict.version, **save)
+        return Written(item.visit_id, item.topic, text, version, merged=True, by=conflict.by)
 
 
 def send(
-    outbox: Outbox,
-    store: Store,
-    *,
-    given_up: Collection[Attempt] = (),
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    outbox: Outbox, store: Store, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)
 ) -> Sent:
     """Write every waiting note to the team database, oldest first.
 
-    A note a colleague saved meanwhile gets both versions (``merge_versions``). A newer
-    version that is one of this laptop's ``given_up`` saves (it landed after all) is not
-    a colleague's: the waiting note, typed on top of it, simply follows it. Raises
-    :class:`~wijkgesprek.errors.StoreError` when the server stops answering halfway; what
-    was not sent stays in the outbox.
+    Raises :class:`~wijkgesprek.errors.Unreachable` when the server stops answering
+    halfway; a note the server refuses otherwise stays waiting (``Sent.refused``).
     """
     result = Sent()
-    for item in outbox.pending():
-        save = {"visit_id": item.visit_id, "topic": item.topic}
+    for waiting in outbox.pending():
+        # The row as it is now (typing may go on meanwhile), its text marked as tried.
+        item = outbox.trying(waiting.visit_id, waiting.topic)
+        if item is None:
+            continue
         try:
-            try:
-                store.run(repo.save_note, text=item.text, now=now(), base=item.base, **save)
-            except SaveConflict as conflict:
-                landed = Attempt(item.visit_id, item.topic, item.base, conflict.theirs)
-                if conflict.version == item.base + 1 and landed in given_up:
-                    text = item.text  # our own save landed late: follow it
-                else:
-                    text = merge_versions(conflict.theirs, item.text, item.kept_at.astimezone())
-                    result.merged.append(conflict.by)
-                store.run(repo.save_note, text=text, now=now(), base=conflict.version, **save)
+            written = write_one(item, store, now=now)
         except IntegrityError:  # the visit was erased on the server meanwhile
             result.dropped += 1
-        else:
-            result.sent += 1
-        outbox.done(item)
+            outbox.done(item, None)
+            continue
+        except Unreachable:
+            raise
+        except (SaveConflict, StoreError) as error:  # read-only, no rights: it waits
+            result.refused.append(str(error))
+            continue
+        if written.merged:
+            result.merged.append(written.by)
+        result.written.append(written)
+        outbox.done(item, written.version, merged=written.merged)
     return result

@@ -28,6 +28,10 @@ CONNECT_ARGS: dict[str, Any] = {
     "keepalives_interval": 2,
     "keepalives_count": 2,
     "tcp_user_timeout": 5000,
+    # A stuck lock or a forgotten transaction of a laptop that vanished holds nobody up
+    # for long (the app's own waits are shorter still; see connection.py).
+    "options": "-c lock_timeout=5s -c statement_timeout=30s "
+    "-c idle_in_transaction_session_timeout=60s",
 }
 """libpq settings for the app's connections: a save never waits long for a dead server."""
 
@@ -368,6 +372,11 @@ def explain(url: str, error: BaseException | None) -> str:
         return (
             f"Aanmelden bij de teamdatabase {where} lukt niet: controleer de gebruikersnaam "
             "en het wachtwoord (PGPASSWORD of het wachtwoordbestand)."
+        )
+    if getattr(error, "sqlstate", None) in ("55P03", "57014"):  # lock or statement timeout
+        return (
+            f"De teamdatabase {where} is bezig: iets anders houdt deze gegevens even vast. "
+            "Probeer het zo opnieuw."
         )
     if "does not exist" in text:
         return f"De teamdatabase {where} bestaat niet. Vraag de beheerder om hem aan te maken."

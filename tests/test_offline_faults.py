@@ -1,0 +1,252 @@
+"""The hard cases of working offline: a server that holds a note, a network that hangs,
+a server that refuses writes, a laptop disk that fails, a visit opened again, a damaged
+outbox. Each found in a review; each fails without its protection."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pgserver
+import psycopg
+import pytest
+from helpers import SIZE, start_visit, wait_until
+from netproxy import FreezingProxy
+
+from wijkgesprek import connection, paths
+from wijkgesprek.app import WijkgesprekApp
+from wijkgesprek.cli.main import main
+from wijkgesprek.content.questions import load_guide
+from wijkgesprek.screens import note_screen
+from wijkgesprek.screens.visit import VisitScreen
+from wijkgesprek.store import repo
+from wijkgesprek.store.engine import Store
+from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox
+
+NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def quick(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(connection, "PROBE_DELAY", 0.3)
+    monkeypatch.setattr(note_screen, "RETRY_DELAY", 0.3)
+
+
+def app_for(url: str) -> WijkgesprekApp:
+    return WijkgesprekApp(
+        guide=load_guide(paths.shipped_questions()),
+        database=url,
+        outbox=Outbox(paths.data_dir() / OUTBOX_NAME, url),
+    )
+
+
+def database_name(team_url: str) -> str:
+    return team_url.split("@/")[1].split("?")[0]
+
+
+def server_text(team: Store, visit_id: int) -> str:
+    team.engine.dispose()  # the server may have been restarted meanwhile
+    return team.run(repo.get_visit, visit_id=visit_id).notes["kennismaking"].text
+
+
+def read_only(team_url: str, on: bool) -> None:
+    """Make the team database refuse (or accept again) every write, as a server in
+    maintenance does; its sessions are ended so the app's next one sees it."""
+    name = database_name(team_url)
+    admin_url = team_url.replace(f"/{name}?", "/postgres?")
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        value = "on" if on else "off"
+        admin.execute(f"ALTER DATABASE {name} SET default_transaction_read_only = {value}")
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
+        )
+
+
+async def test_a_visit_opened_again_shows_what_still_waits(
+    team: Store, server: pgserver.Server
+) -> None:
+    assert isinstance(team.target, str)
+    app = app_for(team.target)
+    outbox = app.connection.outbox
+    assert outbox is not None
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_visit(pilot, code="GZ-420")
+        await pilot.press(*"Eerste", "ctrl+s")
+        await wait_until(pilot, lambda: not screen._dirty)
+        server.pause()
+        try:
+            await pilot.press(*" en offline", "ctrl+s")
+            await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
+        finally:
+            server.resume()
+        await pilot.press("escape", "escape")  # back to the households, and in again
+        await wait_until(pilot, lambda: not app.connection.offline and not outbox.pending())
+        app.push_screen(VisitScreen(screen.visit_id))
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, VisitScreen) and app.screen is not screen
+        )
+        again = app.screen
+        assert isinstance(again, VisitScreen)
+        await wait_until(pilot, lambda: again.note.text == "Eerste en offline")
+        # A note that still waits (the server refused it) is shown as it was typed.
+        outbox.keep(visit_id=again.visit_id, topic="stress", text="Wacht nog", base=0, now=NOW)
+        await pilot.press("escape", "escape")
+        app.push_screen(VisitScreen(screen.visit_id))
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, VisitScreen) and app.screen is not again
+        )
+        third = app.screen
+        assert isinstance(third, VisitScreen)
+        await wait_until(pilot, lambda: third.record is not None and "stress" in third.record.notes)
+        assert third.record is not None
+        assert third.record.notes["stress"].text == "Wacht nog"
+
+
+async def test_text_that_could_not_be_kept_survives_the_reconnection(
+    team: Store, server: pgserver.Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert isinstance(team.target, str)
+    app = app_for(team.target)
+    outbox = app.connection.outbox
+    assert outbox is not None
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_visit(pilot, code="GZ-421")
+        await pilot.press(*"Eerste", "ctrl+s")
+        await wait_until(pilot, lambda: not screen._dirty)
+
+        def disk_full(**_: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(outbox, "keep", disk_full)
+        server.pause()
+        try:
+            await pilot.press(*" belangrijk", "ctrl+s")
+            await wait_until(pilot, lambda: app.connection.offline and screen._failing)
+        finally:
+            server.resume()
+        await wait_until(pilot, lambda: not app.connection.offline and not screen.unsaved)
+        assert screen.note.text == "Eerste belangrijk"
+    assert server_text(team, screen.visit_id) == "Eerste belangrijk"
+
+
+async def test_typing_goes_on_while_the_server_holds_the_note(team: Store, team_url: str) -> None:
+    assert isinstance(team.target, str)
+    app = app_for(team.target)
+    outbox = app.connection.outbox
+    assert outbox is not None
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_visit(pilot, code="GZ-422")
+        await pilot.press(*"Eerste", "ctrl+s")
+        await wait_until(pilot, lambda: not screen._dirty)
+        holder = psycopg.connect(team_url)  # a colleague's transaction holds the note
+        holder.execute("SELECT id FROM note WHERE visit_id = %s FOR UPDATE", (screen.visit_id,))
+        release = threading.Timer(20.0, holder.rollback)  # never hang the test run
+        release.start()
+        try:
+            await pilot.press(*" tweede", "ctrl+s")  # given up after a second: offline
+            await wait_until(pilot, lambda: app.connection.offline)
+            # The probe reaches the server, and sending waits for the lock in a thread:
+            # the keys still arrive and are kept.
+            await pilot.press(*" en meer")
+            await wait_until(
+                pilot, lambda: [p.text for p in outbox.pending()] == ["Eerste tweede en meer"]
+            )
+        finally:
+            holder.rollback()
+            release.cancel()
+            holder.close()
+        await wait_until(pilot, lambda: not app.connection.offline and not outbox.pending(), 20)
+        # The given-up save may have landed when the lock went; it is not a colleague's.
+        assert not any("Beide versies" in n.message for n in app._notifications)
+    assert server_text(team, screen.visit_id) == "Eerste tweede en meer"
+
+
+@pytest.fixture
+def proxy(server: pgserver.Server) -> Iterator[FreezingProxy]:
+    folder = Path(tempfile.mkdtemp(prefix="wijknet-", dir="/tmp"))
+    opened = FreezingProxy(Path(server.socket) / ".s.PGSQL.5432", folder)
+    yield opened
+    opened.close()
+
+
+async def test_a_screen_that_reads_on_a_hanging_network_gives_up(
+    team_url: str, team: Store, proxy: FreezingProxy
+) -> None:
+    app = app_for(proxy.url(database_name(team_url)))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_visit(pilot, code="GZ-423")
+        proxy.freeze()  # the pooled connection would wait for ever
+        try:
+            await pilot.press("f4")
+            await wait_until(pilot, lambda: app.connection.offline and app.screen is screen)
+            await pilot.press(*"Door")  # and the note goes on
+            await wait_until(pilot, lambda: not screen._dirty)
+        finally:
+            proxy.thaw()
+        await wait_until(pilot, lambda: not app.connection.offline, 20)
+    assert server_text(team, screen.visit_id) == "Door"
+
+
+async def test_a_server_that_refuses_writes_keeps_the_note_on_the_laptop(
+    team: Store, team_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert isinstance(team.target, str)
+    app = app_for(team.target)
+    outbox = app.connection.outbox
+    assert outbox is not None
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_visit(pilot, code="GZ-425")
+        await pilot.press(*"Eerste", "ctrl+s")
+        await wait_until(pilot, lambda: not screen._dirty)
+        read_only(team_url, on=True)
+        try:
+            await pilot.press(*" en nog wat", "ctrl+s")
+            await wait_until(pilot, lambda: screen._failing and not screen.unsaved)
+            assert not app.connection.offline  # it answers; it refuses
+            assert [p.text for p in outbox.pending()] == ["Eerste en nog wat"]
+            await pilot.press("ctrl+q")
+            await wait_until(pilot, lambda: not app.is_running)
+        finally:
+            read_only(team_url, on=False)
+    assert "1 aantekening(en) staan nog op deze laptop" in capsys.readouterr().err
+    again = app_for(team.target)  # the next start sends it
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: not outbox.pending())
+    assert server_text(team, screen.visit_id) == "Eerste en nog wat"
+
+
+async def test_a_server_back_but_read_only_does_not_keep_the_app_offline(
+    team: Store, team_url: str, server: pgserver.Server
+) -> None:
+    assert isinstance(team.target, str)
+    app = app_for(team.target)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_visit(pilot, code="GZ-426")
+        server.pause()
+        try:
+            await pilot.press(*"Offline", "ctrl+s")
+            await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
+        finally:
+            server.resume()
+        read_only(team_url, on=True)
+        try:
+            await wait_until(pilot, lambda: not app.connection.offline)
+            messages = [n.message for n in app._notifications]
+            assert any("staan nog op deze laptop" in m for m in messages)
+            assert app.connection.waiting() == 1
+        finally:
+            read_only(team_url, on=False)
+
+
+def test_a_damaged_outbox_at_a_start_without_server_is_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    box = paths.data_dir() / OUTBOX_NAME
+    box.parent.mkdir(parents=True, exist_ok=True)
+    box.write_bytes(b"geen database" * 100)
+    assert main(["--database", f"postgresql://postgres@/wijk?host={tmp_path}"]) == 1
+    error = capsys.readouterr().err
+    assert "kan niet worden gelezen" in error and "Traceback" not in error
