@@ -1,9 +1,10 @@
 """The team database under load: 20 professionals saving notes at the same time.
 
 A throwaway PostgreSQL server (``tests/pgserver.py``). Each simulated professional has
-their own household and visit and saves their note as the autosave does (every 0.5 s,
-the text grown a little, with the version it last saw, so the optimistic-locking path is
-the one measured). The baseline is one professional alone on the same server, measured
+their own household and visit and saves their note as the app does (every 0.5 s, the
+text grown a little): into their own laptop's outbox first, then to the server with the
+version it last saw (``outbox.write_one``, the optimistic-locking path), then out of the
+outbox again. The baseline is one professional alone on the same server, measured
 in the same run; the ratio is what sharing the server costs at the 95th percentile.
 Afterwards every note is read back: the last text each professional saved must be there,
 at the version they were given (nothing lost, nothing overwritten).
@@ -35,10 +36,15 @@ def _professional(
 
 
 def _save_for(url: str, code: str, seconds: float, out: list[float], last: dict) -> None:
+    import tempfile
+
     from wijkgesprek.store import repo
     from wijkgesprek.store.engine import Store
+    from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, write_one
 
     store = Store(url)
+    laptop = Path(tempfile.mkdtemp(prefix="wijklaptop-"))
+    outbox = Outbox(laptop / OUTBOX_NAME, url)
     now = datetime.now(UTC)
     visit = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=[], now=now)
     text, version = "", 0
@@ -46,9 +52,12 @@ def _save_for(url: str, code: str, seconds: float, out: list[float], last: dict)
     while time.monotonic() < deadline:
         text += f"Zin {version} van een verzonnen gesprek over de buurt. "
         started = time.perf_counter()
-        version = store.run(
-            repo.save_note, visit_id=visit, topic="stress", text=text, now=now, base=version
+        item = outbox.keep(
+            visit_id=visit, topic="stress", text=text, base=version, now=now, trying=True
         )
+        written = write_one(item, store)
+        outbox.done(item, written.version, merged=written.merged)
+        version = written.version
         out.append((time.perf_counter() - started) * 1000)
         time.sleep(max(0.0, CADENCE - (time.perf_counter() - started)))
     last[visit] = (text, version)
