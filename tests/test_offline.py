@@ -180,8 +180,11 @@ async def test_quitting_offline_keeps_the_note_for_the_next_start(
     # The next start writes it, then says so.
     again = WijkgesprekApp(guide=app.guide, database=app.database, outbox=outbox)
     async with again.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: not outbox.pending())
-        assert any("nu in de teamdatabase gezet" in n.message for n in again._notifications)
+        await wait_until(  # sent in a thread; then said on the screen
+            pilot,
+            lambda: any("nu in de teamdatabase gezet" in n.message for n in again._notifications),
+        )
+        assert not outbox.pending()
     note = team.run(repo.get_visit, visit_id=screen.visit_id).notes["kennismaking"]
     assert note.text == "Net voor het stoppen"
 
