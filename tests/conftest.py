@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pgserver
 import pytest
+from netproxy import FreezingProxy
 
 from wijkgesprek import paths
 from wijkgesprek.content.model import Guide
@@ -90,3 +91,14 @@ def either(request: pytest.FixtureRequest) -> Store:
     """The same test on the laptop's SQLite file and on the team database."""
     fixture = "store" if request.param == "sqlite" else "team"
     return request.getfixturevalue(fixture)
+
+
+@pytest.fixture
+def proxy(server: pgserver.Server) -> Iterator[FreezingProxy]:
+    """The test server behind a network that can stop answering (a short socket path)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="wijknet-", dir="/tmp"))
+    opened = FreezingProxy(Path(server.socket) / ".s.PGSQL.5432", folder)
+    yield opened
+    opened.close()

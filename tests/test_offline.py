@@ -7,7 +7,6 @@ The app tests stop the real test server (``pgserver.Server.pause``) and start it
 from __future__ import annotations
 
 import stat
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -201,15 +200,6 @@ def test_a_start_without_server_says_that_notes_wait_on_the_laptop(
     assert "niet bereikbaar" in error
     assert "1 aantekening(en) van de vorige keer staan veilig op deze laptop" in error
     assert "Geheime zin" not in error
-
-
-@pytest.fixture
-def proxy(server: pgserver.Server) -> Iterator[FreezingProxy]:
-    """The test server behind a network that can stop answering (short path: socket)."""
-    folder = Path(tempfile.mkdtemp(prefix="wijknet-", dir="/tmp"))
-    opened = FreezingProxy(Path(server.socket) / ".s.PGSQL.5432", folder)
-    yield opened
-    opened.close()
 
 
 async def test_a_network_that_stops_answering_never_holds_up_typing(

@@ -4,9 +4,7 @@ outbox. Each found in a review; each fails without its protection."""
 
 from __future__ import annotations
 
-import tempfile
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import psycopg
 import pytest
 from helpers import SIZE, start_visit, wait_until
 from netproxy import FreezingProxy
+from textual.pilot import Pilot
 
 from wijkgesprek import connection, paths
 from wijkgesprek.app import WijkgesprekApp
@@ -43,6 +42,21 @@ def app_for(url: str) -> WijkgesprekApp:
     )
 
 
+@pytest.fixture
+def app(team: Store) -> WijkgesprekApp:
+    """The app on the team database, with its outbox."""
+    assert isinstance(team.target, str)
+    return app_for(team.target)
+
+
+async def begin(pilot: Pilot[None], code: str) -> VisitScreen:
+    """A new visit whose first note ("Eerste") is on the server."""
+    screen = await start_visit(pilot, code=code)
+    await pilot.press(*"Eerste", "ctrl+s")
+    await wait_until(pilot, lambda: not screen._dirty)
+    return screen
+
+
 def database_name(team_url: str) -> str:
     return team_url.split("@/")[1].split("?")[0]
 
@@ -66,16 +80,12 @@ def read_only(team_url: str, on: bool) -> None:
 
 
 async def test_a_visit_opened_again_shows_what_still_waits(
-    team: Store, server: pgserver.Server
+    app: WijkgesprekApp, team: Store, server: pgserver.Server
 ) -> None:
-    assert isinstance(team.target, str)
-    app = app_for(team.target)
     outbox = app.connection.outbox
     assert outbox is not None
     async with app.run_test(size=SIZE) as pilot:
-        screen = await start_visit(pilot, code="GZ-420")
-        await pilot.press(*"Eerste", "ctrl+s")
-        await wait_until(pilot, lambda: not screen._dirty)
+        screen = await begin(pilot, "GZ-420")
         server.pause()
         try:
             await pilot.press(*" en offline", "ctrl+s")
@@ -106,16 +116,12 @@ async def test_a_visit_opened_again_shows_what_still_waits(
 
 
 async def test_text_that_could_not_be_kept_survives_the_reconnection(
-    team: Store, server: pgserver.Server, monkeypatch: pytest.MonkeyPatch
+    app: WijkgesprekApp, team: Store, server: pgserver.Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert isinstance(team.target, str)
-    app = app_for(team.target)
     outbox = app.connection.outbox
     assert outbox is not None
     async with app.run_test(size=SIZE) as pilot:
-        screen = await start_visit(pilot, code="GZ-421")
-        await pilot.press(*"Eerste", "ctrl+s")
-        await wait_until(pilot, lambda: not screen._dirty)
+        screen = await begin(pilot, "GZ-421")
 
         def disk_full(**_: object) -> None:
             raise OSError(28, "No space left on device")
@@ -132,15 +138,13 @@ async def test_text_that_could_not_be_kept_survives_the_reconnection(
     assert server_text(team, screen.visit_id) == "Eerste belangrijk"
 
 
-async def test_typing_goes_on_while_the_server_holds_the_note(team: Store, team_url: str) -> None:
-    assert isinstance(team.target, str)
-    app = app_for(team.target)
+async def test_typing_goes_on_while_the_server_holds_the_note(
+    app: WijkgesprekApp, team: Store, team_url: str
+) -> None:
     outbox = app.connection.outbox
     assert outbox is not None
     async with app.run_test(size=SIZE) as pilot:
-        screen = await start_visit(pilot, code="GZ-422")
-        await pilot.press(*"Eerste", "ctrl+s")
-        await wait_until(pilot, lambda: not screen._dirty)
+        screen = await begin(pilot, "GZ-422")
         holder = psycopg.connect(team_url)  # a colleague's transaction holds the note
         holder.execute("SELECT id FROM note WHERE visit_id = %s FOR UPDATE", (screen.visit_id,))
         release = threading.Timer(20.0, holder.rollback)  # never hang the test run
@@ -164,14 +168,6 @@ async def test_typing_goes_on_while_the_server_holds_the_note(team: Store, team_
     assert server_text(team, screen.visit_id) == "Eerste tweede en meer"
 
 
-@pytest.fixture
-def proxy(server: pgserver.Server) -> Iterator[FreezingProxy]:
-    folder = Path(tempfile.mkdtemp(prefix="wijknet-", dir="/tmp"))
-    opened = FreezingProxy(Path(server.socket) / ".s.PGSQL.5432", folder)
-    yield opened
-    opened.close()
-
-
 async def test_a_screen_that_reads_on_a_hanging_network_gives_up(
     team_url: str, team: Store, proxy: FreezingProxy
 ) -> None:
@@ -191,16 +187,12 @@ async def test_a_screen_that_reads_on_a_hanging_network_gives_up(
 
 
 async def test_a_server_that_refuses_writes_keeps_the_note_on_the_laptop(
-    team: Store, team_url: str, capsys: pytest.CaptureFixture[str]
+    app: WijkgesprekApp, team: Store, team_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert isinstance(team.target, str)
-    app = app_for(team.target)
     outbox = app.connection.outbox
     assert outbox is not None
     async with app.run_test(size=SIZE) as pilot:
-        screen = await start_visit(pilot, code="GZ-425")
-        await pilot.press(*"Eerste", "ctrl+s")
-        await wait_until(pilot, lambda: not screen._dirty)
+        screen = await begin(pilot, "GZ-425")
         read_only(team_url, on=True)
         try:
             await pilot.press(*" en nog wat", "ctrl+s")
@@ -219,10 +211,8 @@ async def test_a_server_that_refuses_writes_keeps_the_note_on_the_laptop(
 
 
 async def test_a_server_back_but_read_only_does_not_keep_the_app_offline(
-    team: Store, team_url: str, server: pgserver.Server
+    app: WijkgesprekApp, team: Store, team_url: str, server: pgserver.Server
 ) -> None:
-    assert isinstance(team.target, str)
-    app = app_for(team.target)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_visit(pilot, code="GZ-426")
         server.pause()
