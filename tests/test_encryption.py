@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -328,12 +330,11 @@ store.engine.dispose()
 """
 
 
-def test_versleutel_refuses_while_wijkgesprek_has_the_database_open(
-    database: Path, keyboard: list[str], capsys: pytest.CaptureFixture[str]
-) -> None:
+@contextmanager
+def open_in_a_window(database: Path) -> Iterator[None]:
+    """Another process holds the database open, idle, as a window of wijkgesprek does."""
     import subprocess
 
-    fill(database)
     window = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(database)],
         stdin=subprocess.PIPE,
@@ -342,13 +343,35 @@ def test_versleutel_refuses_while_wijkgesprek_has_the_database_open(
     )
     try:
         assert window.stdout is not None and window.stdout.readline() == "open\n"
+        yield
+    finally:
+        window.communicate("\n", timeout=30)
+
+
+def test_herstel_refuses_while_wijkgesprek_has_the_database_open(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(database)
+    backup = daily_backup(database, today=date(2026, 11, 1), keep=7)
+    assert backup is not None
+    with open_in_a_window(database):
+        assert main(["herstel", "--ja"]) == 1
+        err = capsys.readouterr().err
+        assert "Sluit eerst alle vensters van wijkgesprek" in err and "Traceback" not in err
+        assert not list(backup.parent.glob("voor-herstel-*"))  # nothing was changed
+    assert main(["herstel", "--ja"]) == 0  # once the window is closed
+
+
+def test_versleutel_refuses_while_wijkgesprek_has_the_database_open(
+    database: Path, keyboard: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(database)
+    with open_in_a_window(database):
         keyboard += [PASSPHRASE, PASSPHRASE]
         assert main(["versleutel"]) == 1
         err = capsys.readouterr().err
         assert "Sluit eerst alle vensters van wijkgesprek" in err and "Traceback" not in err
         assert not crypto.is_encrypted(database)
-    finally:
-        window.communicate("\n", timeout=30)
     crypto.forget()
     keyboard += [PASSPHRASE, PASSPHRASE]
     assert main(["versleutel"]) == 0  # once the window is closed

@@ -180,6 +180,9 @@ def restore(database: Path, backup: Path, *, now: datetime) -> Path | None:
     backups first (``voor-herstel-<time>.db``), so a restore can be undone. The current
     file is replaced in one step only once the copy of the backup is whole."""
     check_backup(backup)
+    from wijkgesprek.store.crypto import refuse_if_open
+
+    refuse_if_open(database)  # a window writing to a file replaced under it loses it all
     kept = None
     if database.exists():
         kept = _private_folder(database) / f"voor-herstel-{now:%Y%m%d-%H%M%S}.db"

@@ -206,18 +206,7 @@ def encrypt_file(path: Path, passphrase: str) -> None:
     try:
         # Locked for this connection alone until it closes: no window may read or write
         # meanwhile, and one that has the file open (even idle) makes this fail at once.
-        source.execute("PRAGMA locking_mode = EXCLUSIVE")
-        try:
-            source.execute("BEGIN EXCLUSIVE")
-            source.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            source.execute("COMMIT")
-        except _module().OperationalError as error:
-            if "locked" not in str(error).lower() and "busy" not in str(error).lower():
-                raise
-            raise StoreError(
-                f"{path} is nog open in wijkgesprek (een ander venster?). Sluit eerst alle "
-                "vensters van wijkgesprek en probeer het opnieuw; er is niets veranderd."
-            ) from None
+        _lock_alone(source, path)
         _export(source, target)
     except BaseException:
         target.unlink(missing_ok=True)
@@ -228,6 +217,53 @@ def encrypt_file(path: Path, passphrase: str) -> None:
     sync_file(target)
     _swap(path, target)
     overwrite(path.with_name(path.name + ASIDE))
+
+
+def _lock_alone(connection: Any, path: Path) -> None:
+    """Take ``path`` for ``connection`` alone until it closes; a Dutch StoreError when
+    another program (a window of wijkgesprek) has the file open, even idle."""
+    import sqlite3
+
+    connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+    try:
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        connection.execute("COMMIT")
+    except database_errors() as error:
+        if not isinstance(error, sqlite3.OperationalError | _operational()):
+            raise
+        if "locked" not in str(error).lower() and "busy" not in str(error).lower():
+            raise
+        raise StoreError(
+            f"{path} is nog open in wijkgesprek (een ander venster?). Sluit eerst alle "
+            "vensters van wijkgesprek en probeer het opnieuw; er is niets veranderd."
+        ) from None
+
+
+def _operational() -> type[BaseException]:
+    import sqlite3
+
+    try:
+        return _module().OperationalError  # type: ignore[no-any-return]
+    except StoreError:
+        return sqlite3.OperationalError
+
+
+def refuse_if_open(path: Path) -> None:
+    """A Dutch StoreError when a window of wijkgesprek has ``path`` open (before the file
+    is replaced under it: what that window writes would go nowhere). A file that cannot
+    be read at all (damaged) is no reason to refuse."""
+    if not path.exists():
+        return
+    connection = connect(path, isolation_level=None, timeout=1)
+    try:
+        _lock_alone(connection, path)
+    except StoreError:
+        raise
+    except database_errors():
+        return  # damaged, or not ours: nothing to protect here
+    finally:
+        connection.close()
 
 
 def _swap(path: Path, encrypted: Path) -> None:
