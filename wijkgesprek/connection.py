@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.timer import Timer
 
-from wijkgesprek.errors import StoreError, Unreachable, WijkError
+from wijkgesprek.errors import StoreError, Unreachable
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
@@ -201,12 +201,12 @@ class Connection:
         try:
             self.app.store.run(ping)
             sent = send(self.outbox, self.app.store)
-        except WijkError:  # not reachable (yet)
-            sent = None
         except (OSError, sqlite3.Error):
             sent = Sent(
                 refused=["Het bestand met wachtende aantekeningen kan niet worden gelezen."]
             )
+        except Exception:  # not reachable (yet), or anything else: the outbox keeps it all
+            sent = None
         with suppress(RuntimeError):  # the app stopped meanwhile; the outbox keeps the rest
             self.app.call_from_thread(self._sent, sent)
 

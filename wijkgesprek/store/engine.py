@@ -71,6 +71,7 @@ class Store:
         """Run ``function(session=..., **kwargs)``; a database that cannot be used (disk
         full, read-only, locked too long, damaged) becomes a Dutch ``StoreError``."""
         from sqlalchemy.exc import DatabaseError, IntegrityError
+        from sqlalchemy.exc import TimeoutError as PoolTimeout
         from sqlmodel import Session
 
         try:
@@ -78,6 +79,8 @@ class Store:
                 return function(session=session, **kwargs)
         except IntegrityError:
             raise  # a mistake in wijkgesprek itself, not something the user met
+        except PoolTimeout:  # every connection is stuck on a network that stopped
+            raise Unreachable("De teamdatabase antwoordt niet.") from None
         except DatabaseError as error:  # full, read-only, locked, damaged, unreachable
             if isinstance(self.target, str):
                 from wijkgesprek.store import postgres
