@@ -190,7 +190,10 @@ class Connection:
             return  # one sender at a time: a slow send is not started twice
         self._sending = True
         self.app.flush_all()  # offline, what was typed last goes into the outbox first
-        self.app.run_worker(self._try_and_send, thread=True, group="verbinding")
+        # A daemon thread, not a worker: quitting never waits for a server that hangs.
+        threading.Thread(
+            target=self._try_and_send, name="wijkgesprek-versturen", daemon=True
+        ).start()
 
     def _try_and_send(self) -> None:
         from wijkgesprek.store.outbox import Sent, send
