@@ -22,7 +22,7 @@ from wijkgesprek.cli.main import main
 from wijkgesprek.content.questions import load_guide
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
-from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, send
+from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, send, write_one
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
@@ -57,6 +57,51 @@ def test_a_note_typed_on_while_sending_stays_in_the_outbox(
     # It continues from what was written, unless that held a colleague's version too:
     # then it stays on the old one, and the next send merges again (nothing is lost).
     assert waiting.base == base
+
+
+def test_keeping_reads_and_writes_the_row_in_one_go(outbox: Outbox) -> None:
+    """The sending thread marks what it sends while the screen keeps newer text: keep
+    holds the outbox from its read to its write, so neither loses the other's change."""
+    import sqlite3
+    import threading
+
+    outbox.keep(visit_id=7, topic="stress", text="Een", base=1, now=NOW)
+    original, blocked = Outbox._row, []
+
+    def row(self: Outbox, connection: sqlite3.Connection, visit_id: int, topic: str) -> object:
+        def other_writer() -> None:
+            try:
+                with sqlite3.connect(outbox.path, timeout=0.1) as other:
+                    other.execute("UPDATE pending SET tried = '[]'")
+                blocked.append(False)  # it got in between
+            except sqlite3.OperationalError as error:
+                blocked.append("locked" in str(error))
+
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        thread.join()
+        return original(self, connection, visit_id, topic)
+
+    Outbox._row = row  # type: ignore[assignment,method-assign]
+    try:
+        outbox.keep(visit_id=7, topic="stress", text="Een twee", base=1, now=NOW, trying=True)
+    finally:
+        Outbox._row = original  # type: ignore[method-assign]
+    assert blocked and all(blocked)
+
+
+def test_a_screen_that_had_not_heard_of_a_send_follows_it(outbox: Outbox, store: Store) -> None:
+    visit = store.run(repo.start_visit, code="GZ-405", wijk="Noord", age_groups=[], now=NOW)
+    store.run(repo.save_note, visit_id=visit, topic="stress", text="Een", now=NOW, base=0)
+    outbox.keep(visit_id=visit, topic="stress", text="Een twee", base=1, now=NOW)
+    assert send(outbox, store, now=lambda: NOW).written[0].version == 2
+    # The screen, still on version 1, saves what was typed on (as Connection.save_note).
+    item = outbox.keep(
+        visit_id=visit, topic="stress", text="Een twee drie", base=1, now=NOW, trying=True
+    )
+    written = write_one(item, store, now=lambda: NOW)
+    assert not written.merged
+    assert store.run(repo.get_visit, visit_id=visit).notes["stress"].text == "Een twee drie"
 
 
 def test_sending_writes_merges_and_drops_what_was_erased(outbox: Outbox, either: Store) -> None:

@@ -23,7 +23,7 @@ from wijkgesprek.screens import note_screen
 from wijkgesprek.screens.visit import VisitScreen
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
-from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox
+from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, Written
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
@@ -229,6 +229,48 @@ async def test_a_server_back_but_read_only_does_not_keep_the_app_offline(
             assert app.connection.waiting() == 1
         finally:
             read_only(team_url, on=False)
+
+
+async def test_news_of_an_older_send_does_not_turn_the_note_back(
+    app: WijkgesprekApp, team: Store
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await begin(pilot, "GZ-427")
+        await pilot.press(*" twee", "ctrl+s")
+        await wait_until(pilot, lambda: not screen._dirty)
+        assert screen.record is not None
+        version = screen.record.notes["kennismaking"].version
+        # The sending thread's news of an older text arrives after the screen's own save.
+        screen.reconnected([Written(screen.visit_id, "kennismaking", "Eerste", version - 1, False)])
+        await pilot.press(*" drie", "ctrl+s")
+        await wait_until(pilot, lambda: not screen._dirty)
+    assert server_text(team, screen.visit_id) == "Eerste twee drie"
+
+
+async def test_a_laptop_disk_gone_read_only_does_not_keep_the_app_offline(
+    app: WijkgesprekApp, team: Store, server: pgserver.Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wijkgesprek.errors import StoreError
+    from wijkgesprek.store import schema
+
+    def read_only(folder: Path) -> None:
+        raise StoreError(f"De gegevensmap {folder} is niet schrijfbaar.")
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await begin(pilot, "GZ-428")
+        server.pause()
+        try:
+            await pilot.press(*" twee", "ctrl+s")
+            await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
+            monkeypatch.setattr(schema, "ensure_data_dir", read_only)  # remounted read-only
+        finally:
+            server.resume()
+        await pilot.press(*" drie")
+        # The server answers: online again, though the outbox cannot be read; what is on
+        # the screen then goes straight to the server.
+        await wait_until(pilot, lambda: not app.connection.offline)
+        await wait_until(pilot, lambda: not screen.unsaved)
+    assert server_text(team, screen.visit_id) == "Eerste twee drie"
 
 
 def test_a_damaged_outbox_at_a_start_without_server_is_one_sentence(

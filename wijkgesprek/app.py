@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+QUIT_AGAIN = 10.0
+"""Seconds in which a second Ctrl+Q stops even with text that could not be saved."""
+
 
 class WijkgesprekApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -122,7 +125,7 @@ class WijkgesprekApp(App[None]):
         self.connection = Connection(self, outbox)
         """The team database's state: offline, and the notes waiting on the laptop."""
         self._last_input = time.monotonic()
-        self._quit_anyway = False
+        self._quit_warned = -QUIT_AGAIN
 
     @property
     def guide(self) -> Guide:
@@ -374,8 +377,8 @@ class WijkgesprekApp(App[None]):
     async def action_quit(self) -> None:
         self.flush_all()
         unsaved = any(getattr(screen, "unsaved", False) for screen in self.screen_stack)
-        if unsaved and not self._quit_anyway:
-            self._quit_anyway = True
+        if unsaved and time.monotonic() - self._quit_warned > QUIT_AGAIN:
+            self._quit_warned = time.monotonic()
             self.notify(
                 "Uw laatste tekst kon niet worden opgeslagen en staat alleen op het scherm. "
                 "Kopieer hem, of druk nog eens Ctrl+Q om toch te stoppen.",

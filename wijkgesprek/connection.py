@@ -204,7 +204,9 @@ class Connection:
         try:
             self.app.store.run(ping)
             sent = send(self.outbox, self.app.store)
-        except (OSError, sqlite3.Error):
+        except Unreachable:
+            sent = None
+        except (OSError, sqlite3.Error, StoreError):  # the laptop's outbox (a failing disk)
             sent = Sent(
                 refused=["Het bestand met wachtende aantekeningen kan niet worden gelezen."]
             )

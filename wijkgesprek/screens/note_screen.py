@@ -190,13 +190,14 @@ class NoteScreen(Screen[None]):
         for note in written:
             if note.visit_id != self.visit_id:
                 continue
+            known = notes.get(note.topic, TopicNote())
+            if note.version <= known.version:
+                continue  # this screen saved a newer version meanwhile
             shown = note.topic == self.topic_id
-            if note.merged and shown and (self._dirty or self.note.text != notes[note.topic].text):
+            if note.merged and shown and (self._dirty or self.note.text != known.text):
                 continue  # the old version stays: the next save merges, nothing is lost
             notes[note.topic] = replace(
-                notes.get(note.topic, TopicNote()),
-                text=note.text if note.merged else notes.get(note.topic, TopicNote()).text,
-                version=note.version,
+                known, text=note.text if note.merged else known.text, version=note.version
             )
             if note.merged and shown:
                 self.note.load_note(note.text)

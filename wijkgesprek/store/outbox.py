@@ -33,7 +33,7 @@ from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 
 OUTBOX_NAME = "wijkgesprek-wachtrij.db"
-TRIED_KEPT = 3
+TRIED_KEPT = 5
 """How many unanswered texts of one note are remembered (the newest)."""
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS pending (
@@ -94,6 +94,9 @@ class Outbox:
     def __init__(self, path: Path, database: str) -> None:
         self.path = path
         self.database = database
+        self._written: dict[tuple[int, str], list[str]] = {}
+        """Texts this laptop wrote lately, per note: a screen that has not heard yet saves
+        on the version before them, and must follow them, not merge them."""
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -102,14 +105,21 @@ class Outbox:
         ensure_data_dir(self.path.parent)
         if not self.path.exists():  # created private, before SQLite writes anything
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        with closing(sqlite3.connect(self.path, timeout=10)) as connection:
+        with closing(sqlite3.connect(self.path, timeout=10, isolation_level=None)) as connection:
             # WAL with NORMAL: a commit survives the app being killed, as the database does.
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA secure_delete = ON")
             connection.execute(_SCHEMA)
-            with connection:  # one transaction, committed on leaving
+            # One transaction, taken for writing at once: what is read is what is changed
+            # (the screen and the sending thread use the outbox at the same time).
+            connection.execute("BEGIN IMMEDIATE")
+            try:
                 yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
 
     def _row(self, connection: sqlite3.Connection, visit_id: int, topic: str) -> Pending | None:
         row = connection.execute(
@@ -134,7 +144,7 @@ class Outbox:
         only for a new row. ``trying``: this text is about to be sent to the server."""
         with self._connection() as connection:
             row = self._row(connection, visit_id, topic)
-            tried = list(row.tried) if row else []
+            tried = list(row.tried) if row else list(self._written.get((visit_id, topic), []))
             if trying and text not in tried:
                 tried = [*tried, text][-TRIED_KEPT:]
             connection.execute(
@@ -196,6 +206,9 @@ class Outbox:
         """``item`` is on the server as ``version`` (None: dropped). Its row goes, unless
         a newer text was kept meanwhile: that one then continues from ``version`` — not
         after a merge, whose colleague's part it does not hold (it will merge again)."""
+        if version is not None and not merged:
+            recent = self._written.setdefault((item.visit_id, item.topic), [])
+            recent[:] = [*recent, item.text][-TRIED_KEPT:]
         with self._connection() as connection:
             connection.execute(
                 "DELETE FROM pending WHERE database = ? AND visit_id = ? AND topic = ? "
@@ -228,12 +241,22 @@ def write_one(
         version = store.run(repo.save_note, text=item.text, base=item.base, **save)
         return Written(item.visit_id, item.topic, item.text, version, merged=False)
     except SaveConflict as conflict:
-        if conflict.version == item.base + 1 and conflict.theirs in item.tried:
+        if conflict.theirs in item.tried:  # ours: it holds nothing we have not
             version = store.run(repo.save_note, text=item.text, base=conflict.version, **save)
             return Written(item.visit_id, item.topic, item.text, version, merged=False)
         text = merge_versions(conflict.theirs, item.text, item.kept_at.astimezone())
         version = store.run(repo.save_note, text=text, base=conflict.version, **save)
         return Written(item.visit_id, item.topic, text, version, merged=True, by=conflict.by)
+
+
+def _write_soon(item: Pending, store: Store, now: Callable[[], datetime]) -> Written:
+    """``write_one``, again when a colleague saved between its two steps (a busy note)."""
+    for _ in range(2):
+        try:
+            return write_one(item, store, now=now)
+        except SaveConflict:
+            continue
+    return write_one(item, store, now=now)
 
 
 def send(
@@ -251,7 +274,7 @@ def send(
         if item is None:
             continue
         try:
-            written = write_one(item, store, now=now)
+            written = _write_soon(item, store, now)
         except IntegrityError:  # the visit was erased on the server meanwhile
             result.dropped += 1
             outbox.done(item, None)
