@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, start_visit, wait_until
+from helpers import SIZE, start_visit, type_text, wait_until
 from textual import events
 from textual.command import CommandList
 from textual.widgets import DataTable, Input, Static, TextArea
@@ -58,7 +58,7 @@ async def test_whole_visit_from_new_to_summary(db_path: Path) -> None:
         assert screen.topic_id == "kennismaking"
         assert topic_markers(app)[0].startswith("1 ○")
 
-        await pilot.press(*"Vraag van school over huiswerk")
+        await type_text(pilot, "Vraag van school over huiswerk")
         await pilot.press("f2", "2")  # jump to "stress en zorgen": saves the first note
         assert screen.topic_id == "stress"
         assert query(db_path, "SELECT topic, text FROM note") == [
@@ -80,9 +80,10 @@ async def test_whole_visit_from_new_to_summary(db_path: Path) -> None:
 
         await pilot.press("f4")
         await wait_until(pilot, lambda: isinstance(app.screen, AgreementsScreen))
-        await pilot.press(*"Aanmelden schuldhulp")
+        await type_text(pilot, "Aanmelden schuldhulp")
         await pilot.press("enter")
-        await pilot.press(*"moeder", "enter", *"voor vrijdag", "enter")
+        await type_text(pilot, "moeder")
+        await pilot.press("enter", *"voor vrijdag", "enter")
         await pilot.press("tab", "tab", "tab", *"3-12-2026", "enter", "escape")
         await wait_until(pilot, lambda: app.screen is screen)
         assert query(db_path, "SELECT wat, wie, wanneer FROM agreement") == [
@@ -124,7 +125,7 @@ async def test_left_visit_is_resumed_with_its_notes(db_path: Path) -> None:
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await start_visit(pilot)
-        await pilot.press(*"Eerste indruk")
+        await type_text(pilot, "Eerste indruk")
         await pilot.press("escape", "escape")  # note → topics → home
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
         table = app.screen.query_one("#households", DataTable)
@@ -141,7 +142,7 @@ async def test_note_is_saved_while_typing_without_leaving(db_path: Path) -> None
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await start_visit(pilot)
-        await pilot.press(*"Zorgen om de huur")
+        await type_text(pilot, "Zorgen om de huur")
         await wait_until(
             pilot, lambda: query(db_path, "SELECT text FROM note") == [("Zorgen om de huur",)], 3
         )
@@ -152,7 +153,7 @@ async def test_quit_saves_the_note_immediately(db_path: Path) -> None:
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await start_visit(pilot)
-        await pilot.press(*"Laatste woorden")
+        await type_text(pilot, "Laatste woorden")
         await pilot.press("ctrl+q")
     assert query(db_path, "SELECT text FROM note") == [("Laatste woorden",)]
 
@@ -164,11 +165,12 @@ async def test_markup_and_escapes_stay_literal(db_path: Path) -> None:
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await start_visit(pilot)
-        await pilot.press(*MARKUP)
+        await type_text(pilot, MARKUP)
         app.post_message(events.Paste(" \x1b[31mrood\x07"))
         await pilot.press("f2", "2", "f4")  # save by switching; open agreements
         await wait_until(pilot, lambda: isinstance(app.screen, AgreementsScreen))
-        await pilot.press(*MARKUP, "enter", "enter", "enter")
+        await type_text(pilot, MARKUP)
+        await pilot.press("enter", "enter", "enter")
         table = app.screen.query_one("#agreement-table", DataTable)
         await wait_until(pilot, lambda: table.row_count == 1)
         assert str(table.get_cell_at((0, 0))) == MARKUP

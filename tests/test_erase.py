@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, wait_until
+from helpers import SIZE, type_text, wait_until
 from textual.command import CommandList
 from textual.widgets import Input, Static
 
@@ -157,7 +157,8 @@ async def test_erase_from_the_history_screen_needs_the_typed_code(
         code = app.screen.code
         await pilot.press("w")
         await wait_until(pilot, lambda: isinstance(app.screen, EraseScreen))
-        await pilot.press(*"GZ-999", "enter")
+        await type_text(pilot, "GZ-999")
+        await pilot.press("enter")
         assert "niets gewist" in str(app.screen.query_one("#form-error", Static).render())
         assert len(store.run(repo.list_households)) == 2
         field = app.screen.query_one(Input)
@@ -249,7 +250,8 @@ async def test_the_app_offers_to_erase_households_past_retention(
         await pilot.press("down", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, EraseScreen))
         assert "GZ-001, GZ-003" in str(app.screen.query_one(".hint", Static).render())
-        await pilot.press(*"WISSEN", "enter")
+        await type_text(pilot, "WISSEN")
+        await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen is home and len(home.rows) == 1)
         assert "bewaartermijn" not in str(home.query_one("#home-status", Static).render())
     assert b"Grutto-oud" not in raw_bytes(database)
@@ -279,7 +281,8 @@ async def test_the_erase_screen_reports_what_was_really_erased(
         )
         await wait_until(pilot, lambda: isinstance(app.screen, EraseScreen))
         store.run(repo.erase_household, code="GZ-003")  # meanwhile, in another window
-        await pilot.press(*"WISSEN", "enter")
+        await type_text(pilot, "WISSEN")
+        await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
         said = [str(n.message) for n in app._notifications]
     assert (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy.exc
-from helpers import SIZE, start_visit, wait_until
+from helpers import SIZE, start_visit, type_text, wait_until
 
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.content.questions import load_guide
@@ -39,7 +39,8 @@ async def test_a_full_disk_is_told_in_dutch_and_the_app_goes_on(
         await pilot.press("f4")
         await wait_until(pilot, lambda: isinstance(app.screen, AgreementsScreen))
         monkeypatch.setattr(repo, "add_agreement", disk_full)
-        await pilot.press(*SECRET, "enter", "enter", "enter")
+        await type_text(pilot, SECRET)
+        await pilot.press("enter", "enter", "enter")
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, AgreementsScreen)
         messages = [n.message for n in app._notifications]
@@ -54,7 +55,8 @@ async def test_a_failing_note_save_keeps_the_text_and_says_so(
     async with app.run_test(size=SIZE) as pilot:
         await start_visit(pilot)
         monkeypatch.setattr(repo, "save_note", disk_full)
-        await pilot.press(*"Tekst die blijft", "ctrl+s")
+        await type_text(pilot, "Tekst die blijft")
+        await pilot.press("ctrl+s")
         assert isinstance(app.screen, VisitScreen)
         assert app.screen.note.text == "Tekst die blijft"
         assert any("Opslaan lukt op dit moment niet" in n.message for n in app._notifications)
@@ -78,7 +80,8 @@ async def test_a_failing_note_save_is_retried_without_a_keystroke_and_told_once(
             disk_full()
 
         monkeypatch.setattr(repo, "save_note", failing)
-        await pilot.press(*"Blijft staan", "ctrl+s")
+        await type_text(pilot, "Blijft staan")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: len(tries) >= 3)  # no key pressed meanwhile
         state = str(screen.query_one("#note-state").render())
         assert "nog niet opgeslagen" in state
@@ -96,7 +99,8 @@ async def test_quitting_with_text_that_could_not_be_saved_asks_twice(
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_visit(pilot)
         monkeypatch.setattr(repo, "save_note", lambda **_: disk_full())
-        await pilot.press(*"Alleen op het scherm", "ctrl+s")
+        await type_text(pilot, "Alleen op het scherm")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: screen._failing)
         await pilot.press("ctrl+q")
         assert app.is_running  # the first Ctrl+Q says what would be lost
@@ -129,7 +133,7 @@ async def test_leaving_the_app_another_way_still_saves_without_an_error(
     """Closing without Ctrl+Q (e.g. the terminal closes): the unmount saves the note."""
     async with app.run_test(size=SIZE) as pilot:
         await start_visit(pilot)
-        await pilot.press(*"Net getypt")
+        await type_text(pilot, "Net getypt")
         app.exit()  # before the autosave timer
     assert app.return_code == 0
     store = Store(app.database)

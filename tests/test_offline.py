@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pgserver
 import pytest
-from helpers import SIZE, start_visit, wait_until
+from helpers import SIZE, start_visit, type_text, wait_until
 from netproxy import FreezingProxy
 
 from wijkgesprek import connection, paths
@@ -167,11 +167,13 @@ async def test_a_dropped_connection_loses_nothing_and_says_offline(
     assert outbox is not None
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_visit(pilot, code="GZ-410")
-        await pilot.press(*"Eerste", "ctrl+s")
+        await type_text(pilot, "Eerste")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not screen._dirty)
         server.pause()
         try:
-            await pilot.press(*" en offline", "ctrl+s")
+            await type_text(pilot, " en offline")
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
             assert app.title == "wijkgesprek · offline"
             state = str(screen.query_one("#note-state", Static).render())
@@ -180,7 +182,7 @@ async def test_a_dropped_connection_loses_nothing_and_says_offline(
             await pilot.press("f4")  # agreements need the server: said, not opened
             assert isinstance(app.screen, VisitScreen)
             assert any("pas weer als" in n.message for n in app._notifications)
-            await pilot.press(*" verder")  # typing goes on, into the outbox
+            await type_text(pilot, " verder")  # typing goes on, into the outbox
             await wait_until(pilot, lambda: not screen._dirty)
         finally:
             server.resume()
@@ -213,7 +215,7 @@ async def test_quitting_offline_keeps_the_note_for_the_next_start(
             await wait_until(
                 pilot, lambda: app.connection.offline and isinstance(app.screen, VisitScreen)
             )
-            await pilot.press(*"Net voor het stoppen")
+            await type_text(pilot, "Net voor het stoppen")
             await pilot.press("ctrl+q")
             await wait_until(pilot, lambda: not app.is_running)
         finally:
@@ -257,14 +259,16 @@ async def test_a_network_that_stops_answering_never_holds_up_typing(
     app = WijkgesprekApp(guide=load_guide(paths.shipped_questions()), database=url, outbox=outbox)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_visit(pilot, code="GZ-412")
-        await pilot.press(*"Een", "ctrl+s")
+        await type_text(pilot, "Een")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not screen._dirty)
         proxy.freeze()  # no error, no answer: the save is given up after SAVE_TIMEOUT
         try:
-            await pilot.press(*" twee", "ctrl+s")
+            await type_text(pilot, " twee")
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
             assert [p.text for p in outbox.pending()] == ["Een twee"]
-            await pilot.press(*" drie")
+            await type_text(pilot, " drie")
             await wait_until(pilot, lambda: outbox.pending()[0].text == "Een twee drie")
         finally:
             proxy.thaw()  # the given-up save lands now, and the outbox follows it

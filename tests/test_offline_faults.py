@@ -11,7 +11,7 @@ from pathlib import Path
 import pgserver
 import psycopg
 import pytest
-from helpers import SIZE, start_visit, wait_until
+from helpers import SIZE, start_visit, type_text, wait_until
 from netproxy import FreezingProxy
 from textual.pilot import Pilot
 
@@ -52,7 +52,8 @@ def app(team: Store) -> WijkgesprekApp:
 async def begin(pilot: Pilot[None], code: str) -> VisitScreen:
     """A new visit whose first note ("Eerste") is on the server."""
     screen = await start_visit(pilot, code=code)
-    await pilot.press(*"Eerste", "ctrl+s")
+    await type_text(pilot, "Eerste")
+    await pilot.press("ctrl+s")
     await wait_until(pilot, lambda: not screen._dirty)
     return screen
 
@@ -88,7 +89,8 @@ async def test_a_visit_opened_again_shows_what_still_waits(
         screen = await begin(pilot, "GZ-420")
         server.pause()
         try:
-            await pilot.press(*" en offline", "ctrl+s")
+            await type_text(pilot, " en offline")
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
         finally:
             server.resume()
@@ -129,7 +131,8 @@ async def test_text_that_could_not_be_kept_survives_the_reconnection(
         monkeypatch.setattr(outbox, "keep", disk_full)
         server.pause()
         try:
-            await pilot.press(*" belangrijk", "ctrl+s")
+            await type_text(pilot, " belangrijk")
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.connection.offline and screen._failing)
         finally:
             server.resume()
@@ -150,11 +153,12 @@ async def test_typing_goes_on_while_the_server_holds_the_note(
         release = threading.Timer(20.0, holder.rollback)  # never hang the test run
         release.start()
         try:
-            await pilot.press(*" tweede", "ctrl+s")  # given up after a second: offline
+            await type_text(pilot, " tweede")
+            await pilot.press("ctrl+s")  # given up after a second: offline
             await wait_until(pilot, lambda: app.connection.offline)
             # The probe reaches the server, and sending waits for the lock in a thread:
             # the keys still arrive and are kept.
-            await pilot.press(*" en meer")
+            await type_text(pilot, " en meer")
             await wait_until(
                 pilot, lambda: [p.text for p in outbox.pending()] == ["Eerste tweede en meer"]
             )
@@ -178,7 +182,7 @@ async def test_a_screen_that_reads_on_a_hanging_network_gives_up(
         try:
             await pilot.press("f4")
             await wait_until(pilot, lambda: app.connection.offline and app.screen is screen)
-            await pilot.press(*"Door")  # and the note goes on
+            await type_text(pilot, "Door")  # and the note goes on
             await wait_until(pilot, lambda: not screen._dirty)
         finally:
             proxy.thaw()
@@ -195,7 +199,8 @@ async def test_a_server_that_refuses_writes_keeps_the_note_on_the_laptop(
         screen = await begin(pilot, "GZ-425")
         read_only(team_url, on=True)
         try:
-            await pilot.press(*" en nog wat", "ctrl+s")
+            await type_text(pilot, " en nog wat")
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: screen._failing and not screen.unsaved)
             assert not app.connection.offline  # it answers; it refuses
             assert [p.text for p in outbox.pending()] == ["Eerste en nog wat"]
@@ -217,7 +222,8 @@ async def test_a_server_back_but_read_only_does_not_keep_the_app_offline(
         screen = await start_visit(pilot, code="GZ-426")
         server.pause()
         try:
-            await pilot.press(*"Offline", "ctrl+s")
+            await type_text(pilot, "Offline")
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
         finally:
             server.resume()
@@ -236,13 +242,15 @@ async def test_news_of_an_older_send_does_not_turn_the_note_back(
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await begin(pilot, "GZ-427")
-        await pilot.press(*" twee", "ctrl+s")
+        await type_text(pilot, " twee")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not screen._dirty)
         assert screen.record is not None
         version = screen.record.notes["kennismaking"].version
         # The sending thread's news of an older text arrives after the screen's own save.
         screen.reconnected([Written(screen.visit_id, "kennismaking", "Eerste", version - 1, False)])
-        await pilot.press(*" drie", "ctrl+s")
+        await type_text(pilot, " drie")
+        await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not screen._dirty)
     assert server_text(team, screen.visit_id) == "Eerste twee drie"
 
@@ -260,12 +268,13 @@ async def test_a_laptop_disk_gone_read_only_does_not_keep_the_app_offline(
         screen = await begin(pilot, "GZ-428")
         server.pause()
         try:
-            await pilot.press(*" twee", "ctrl+s")
+            await type_text(pilot, " twee")
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
             monkeypatch.setattr(schema, "ensure_data_dir", read_only)  # remounted read-only
         finally:
             server.resume()
-        await pilot.press(*" drie")
+        await type_text(pilot, " drie")
         # The server answers: online again, though the outbox cannot be read; what is on
         # the screen then goes straight to the server.
         await wait_until(pilot, lambda: not app.connection.offline)

@@ -231,7 +231,7 @@ def test_the_server_records_who_wrote_a_visit_and_a_note(team: Store, team_url: 
 
 
 async def test_a_colleagues_save_meanwhile_keeps_both_versions_in_the_app(either: Store) -> None:
-    from helpers import SIZE, start_visit, wait_until
+    from helpers import SIZE, start_visit, type_text, wait_until
     from textual.widgets import TextArea
 
     from wijkgesprek.app import WijkgesprekApp
@@ -244,7 +244,7 @@ async def test_a_colleagues_save_meanwhile_keeps_both_versions_in_the_app(either
         await start_visit(pilot, code="GZ-303")
         screen = app.screen
         assert isinstance(screen, VisitScreen)
-        await pilot.press(*"Eerste")
+        await type_text(pilot, "Eerste")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not screen._dirty)
         # The autosave may have saved part of the word first: whatever the version is,
@@ -258,7 +258,7 @@ async def test_a_colleagues_save_meanwhile_keeps_both_versions_in_the_app(either
             now=NOW,
             base=loaded,
         )
-        await pilot.press(*" en mijn zin")
+        await type_text(pilot, " en mijn zin")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: screen.record.notes["kennismaking"].version > loaded + 1)
         await wait_until(pilot, lambda: not screen._dirty)

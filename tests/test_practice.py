@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, wait_until
+from helpers import SIZE, type_text, wait_until
 from textual.widgets import Markdown, Static
 
 from wijkgesprek import paths
@@ -187,7 +187,8 @@ async def put_question(pilot, text: str, *, down: int = 0) -> None:  # type: ign
     app = pilot.app
     await pilot.press("f5")
     await wait_until(pilot, lambda: isinstance(app.screen, AskScreen))
-    await pilot.press(*text, *["down"] * down, "enter")
+    await type_text(pilot, text)
+    await pilot.press(*["down"] * down, "enter")
     await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
 
 
@@ -206,7 +207,7 @@ async def test_a_whole_practice_run(guide: Guide, cases: Cases, isolated_home: P
 
         await put_question(pilot, "Wat brengt u hier?")  # to the first voice: vader
         assert f"Gezin: {case.answers('kennismaking')[0]}" in guide_text(app)
-        await pilot.press(*"Hij moet eerst van de schulden af.")
+        await type_text(pilot, "Hij moet eerst van de schulden af.")
         await pilot.press("f2", "2", "enter")  # stress
         await put_question(pilot, "Drinkt u weleens om te ontspannen?")
         assert "Nu hoort u: Hij drinkt elke avond" in guide_text(app)
@@ -296,7 +297,7 @@ async def test_practice_data_cannot_reach_real_search_or_trends(
         await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
-        await pilot.press(*"Zeldzaamwoord in een oefening")
+        await type_text(pilot, "Zeldzaamwoord in een oefening")
         await pilot.press("ctrl+s")
     practice = Store(database)
     for number in range(1, 3):  # the same wijk, theme and quarter, in practice
@@ -330,7 +331,7 @@ async def test_a_database_that_cannot_be_read_is_told_in_practice_too(
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
         visit = app.screen
-        await pilot.press(*"Aantekening blijft")
+        await type_text(pilot, "Aantekening blijft")
         monkeypatch.setattr(practice, "attempt_data", locked)
         await pilot.press("f8")
         await wait_until(pilot, lambda: isinstance(app.screen, ReflectionScreen))
