@@ -16,8 +16,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Static
 
 from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched
 from wijkgesprek.errors import Unreachable, WijkError
@@ -39,7 +41,8 @@ def _now() -> datetime:
 
 
 class NoteScreen(Screen[None]):
-    """A screen showing one note of a visit (``record``, ``topic_id``) in ``note``."""
+    """A screen showing one note of a visit (``record``, ``topic_id``) in ``note``, with
+    its title in ``#note-label`` and whether it is saved in ``#note-state``."""
 
     app: WijkgesprekApp
     visit_id: int
@@ -54,11 +57,14 @@ class NoteScreen(Screen[None]):
         self._retrying = False
         self._timer: Timer | None = None
 
-    def _update_note_label(self, state: str) -> None:
-        raise NotImplementedError
+    class NotesChanged(Message):
+        """A note became written or empty, or got newer versions: lists of the topics
+        (● and ○) are to be shown again."""
 
-    def _refresh_topics(self) -> None:
-        raise NotImplementedError
+    def _update_note_label(self, state: str) -> None:
+        title = self.app.guide.topic(self.topic_id).titel
+        self.query_one("#note-label", Static).update(f"Aantekeningen · {title}")
+        self.query_one("#note-state", Static).update(state)
 
     @property
     def unsaved(self) -> bool:
@@ -128,7 +134,7 @@ class NoteScreen(Screen[None]):
             notes={**self.record.notes, self.topic_id: replace(note, text=text, version=version)},
         )
         if refresh and was_touched != is_touched(self.topic_id, self.record):
-            self._refresh_topics()
+            self.post_message(self.NotesChanged())
         return state
 
     def _keep_locally(self, text: str, version: int) -> bool:
@@ -203,7 +209,7 @@ class NoteScreen(Screen[None]):
                 self.note.load_note(note.text)
                 self.note.move_cursor(self.note.document.end)
         self.record = replace(self.record, notes=notes)
-        self._refresh_topics()
+        self.post_message(self.NotesChanged())
         if not self._dirty and not self._failing:
             self._update_note_label(f"opgeslagen {datetime.now():%H:%M}")
 

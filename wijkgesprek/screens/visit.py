@@ -211,6 +211,7 @@ class VisitScreen(NoteScreen):
         assert self.record is not None
         return {topic.id for topic in self.topics if is_touched(topic.id, self.record)}
 
+    @on(NoteScreen.NotesChanged)
     def _refresh_topics(self) -> None:
         assert self.record is not None
         self.query_one(TopicList).show(self.touched_topics())
@@ -264,11 +265,6 @@ class VisitScreen(NoteScreen):
         if topic.tip:
             parts.append(Content.styled(f"\nTip: {topic.tip}", "dim italic"))
         return Content("").join(parts)
-
-    def _update_note_label(self, state: str) -> None:
-        title = self.app.guide.topic(self.topic_id).titel
-        self.query_one("#note-label", Static).update(f"Aantekeningen · {title}")
-        self.query_one("#note-state", Static).update(state)
 
     @on(OptionList.OptionSelected, "#topics")
     def _topic_chosen(self, event: OptionList.OptionSelected) -> None:
