@@ -304,7 +304,8 @@ class WijkgesprekApp(App[None]):
         if isinstance(error, Unreachable) and self.connection.outbox is not None:
             if self.connection.offline:
                 self.connection.tell()
-            self.connection.lost()
+            else:
+                self.connection.lost()
         else:
             self.notify(str(error), severity="error", timeout=20, markup=False)
 

@@ -32,6 +32,8 @@ from textual.timer import Timer
 from wijkgesprek.errors import StoreError, Unreachable
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from wijkgesprek.app import WijkgesprekApp
     from wijkgesprek.domain.visit import VisitRecord
     from wijkgesprek.store.outbox import Outbox, Sent, Written
@@ -166,21 +168,16 @@ class Connection:
             others = self.outbox.others()
             waiting = bool(self.outbox.pending())
         except OUTBOX_PROBLEMS:
-            self.app.notify(
+            self._warn(
                 f"Het bestand met wachtende aantekeningen ({self.outbox.path}) kan niet "
                 "worden gelezen. Laat het staan en vraag de beheerder om hulp.",
                 severity="error",
-                timeout=30,
-                markup=False,
             )
             return
         if others:
-            self.app.notify(
+            self._warn(
                 f"Er staan nog {others} aantekening(en) op deze laptop voor een andere "
-                "teamdatabase. Start wijkgesprek met dat adres om ze te versturen.",
-                severity="warning",
-                timeout=30,
-                markup=False,
+                "teamdatabase. Start wijkgesprek met dat adres om ze te versturen."
             )
         if waiting:
             self._probe()
@@ -254,29 +251,25 @@ class Connection:
                 markup=False,
             )
         if sent.merged:
-            self.app.notify(
+            self._warn(
                 f"In {len(sent.merged)} aantekening(en) had iemand anders intussen ook "
-                "geschreven. Beide versies staan nu onder elkaar; kijk ze samen na.",
-                severity="warning",
-                timeout=30,
-                markup=False,
+                "geschreven. Beide versies staan nu onder elkaar; kijk ze samen na."
             )
         if sent.dropped:
-            self.app.notify(
+            self._warn(
                 f"{sent.dropped} aantekening(en) hoorden bij een bezoek dat intussen is "
-                "gewist; die zijn niet in de teamdatabase gezet.",
-                severity="warning",
-                timeout=30,
-                markup=False,
+                "gewist; die zijn niet in de teamdatabase gezet."
             )
         if sent.refused:
-            self.app.notify(
+            self._warn(
                 f"{len(sent.refused)} aantekening(en) staan nog op deze laptop: "
                 f"{sent.refused[0]} Ze worden opnieuw verstuurd bij de volgende start.",
                 severity="error",
-                timeout=30,
-                markup=False,
             )
+
+    def _warn(self, message: str, severity: SeverityLevel = "warning") -> None:
+        """A message that stays long enough to be read after the conversation."""
+        self.app.notify(message, severity=severity, timeout=30, markup=False)
 
     def waiting(self) -> int:
         """How many notes wait in the outbox (0 without a team database)."""
