@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from textual.pilot import Pilot
 
@@ -12,6 +15,21 @@ from wijkgesprek.screens.visit import VisitScreen
 
 SIZE = (80, 24)
 """A default terminal: every screen must work at this size."""
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``wijkgesprek ARGS…`` in a child process, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "wijkgesprek", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=60,
+        check=False,
+    )
 
 
 async def wait_until(

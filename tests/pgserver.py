@@ -13,6 +13,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +47,15 @@ class Server:
     def resume(self) -> None:
         """Start the paused server again."""
         self._pg_ctl(*_start_arguments(self.folder)).check_returncode()
+
+    @contextmanager
+    def stopped(self) -> Iterator[None]:
+        """The server paused for the block, and started again after it, whatever happens."""
+        self.pause()
+        try:
+            yield
+        finally:
+            self.resume()
 
     def stop(self) -> None:
         self._pg_ctl("stop", "-m", "immediate")

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import run_cli as run
 
 from wijkgesprek import __version__
 from wijkgesprek.cli import main
@@ -18,17 +19,6 @@ from wijkgesprek.paths import shipped_questions
 from wijkgesprek.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
-    return subprocess.run(
-        [sys.executable, "-m", "wijkgesprek", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=60,
-    )
 
 
 def test_version_runs_from_any_folder(tmp_path: Path) -> None:

@@ -170,8 +170,7 @@ async def test_a_dropped_connection_loses_nothing_and_says_offline(
         await type_text(pilot, "Eerste")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not screen._dirty)
-        server.pause()
-        try:
+        with server.stopped():
             await type_text(pilot, " en offline")
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
@@ -184,8 +183,6 @@ async def test_a_dropped_connection_loses_nothing_and_says_offline(
             assert any("pas weer als" in n.message for n in app._notifications)
             await type_text(pilot, " verder")  # typing goes on, into the outbox
             await wait_until(pilot, lambda: not screen._dirty)
-        finally:
-            server.resume()
         await wait_until(pilot, lambda: not app.connection.offline)
         assert app.title == "wijkgesprek"
         messages = [n.message for n in app._notifications]
@@ -208,8 +205,7 @@ async def test_quitting_offline_keeps_the_note_for_the_next_start(
     assert outbox is not None
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_visit(pilot, code="GZ-411")
-        server.pause()
-        try:
+        with server.stopped():
             # Noticed by a screen that reads: not opened, the app goes offline.
             await pilot.press("f4")
             await wait_until(
@@ -218,8 +214,6 @@ async def test_quitting_offline_keeps_the_note_for_the_next_start(
             await type_text(pilot, "Net voor het stoppen")
             await pilot.press("ctrl+q")
             await wait_until(pilot, lambda: not app.is_running)
-        finally:
-            server.resume()
     assert [p.text for p in outbox.pending()] == ["Net voor het stoppen"]
     assert "1 aantekening(en) staan nog op deze laptop" in capsys.readouterr().err
 

@@ -87,13 +87,10 @@ async def test_a_visit_opened_again_shows_what_still_waits(
     assert outbox is not None
     async with app.run_test(size=SIZE) as pilot:
         screen = await begin(pilot, "GZ-420")
-        server.pause()
-        try:
+        with server.stopped():
             await type_text(pilot, " en offline")
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
-        finally:
-            server.resume()
         await pilot.press("escape", "escape")  # back to the households, and in again
         await wait_until(pilot, lambda: not app.connection.offline and not outbox.pending())
         app.push_screen(VisitScreen(screen.visit_id))
@@ -129,13 +126,10 @@ async def test_text_that_could_not_be_kept_survives_the_reconnection(
             raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(outbox, "keep", disk_full)
-        server.pause()
-        try:
+        with server.stopped():
             await type_text(pilot, " belangrijk")
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.connection.offline and screen._failing)
-        finally:
-            server.resume()
         await wait_until(pilot, lambda: not app.connection.offline and not screen.unsaved)
         assert screen.note.text == "Eerste belangrijk"
     assert server_text(team, screen.visit_id) == "Eerste belangrijk"
@@ -220,13 +214,10 @@ async def test_a_server_back_but_read_only_does_not_keep_the_app_offline(
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_visit(pilot, code="GZ-426")
-        server.pause()
-        try:
+        with server.stopped():
             await type_text(pilot, "Offline")
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
-        finally:
-            server.resume()
         read_only(team_url, on=True)
         try:
             await wait_until(pilot, lambda: not app.connection.offline)
@@ -266,14 +257,11 @@ async def test_a_laptop_disk_gone_read_only_does_not_keep_the_app_offline(
 
     async with app.run_test(size=SIZE) as pilot:
         screen = await begin(pilot, "GZ-428")
-        server.pause()
-        try:
+        with server.stopped():
             await type_text(pilot, " twee")
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
             monkeypatch.setattr(schema, "ensure_data_dir", read_only)  # remounted read-only
-        finally:
-            server.resume()
         await type_text(pilot, " drie")
         # The server answers: online again, though the outbox cannot be read; what is on
         # the screen then goes straight to the server.

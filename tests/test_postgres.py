@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from helpers import run_cli
 
 from wijkgesprek.domain.safety import KINDCHECK
 from wijkgesprek.domain.search import plain_snippet
@@ -324,22 +325,13 @@ def test_roles_are_enforced_by_the_server(team: Store, team_url: str) -> None:
 def test_a_coordinator_is_sent_to_trends_and_vervolg_not_the_app(
     team: Store, team_url: str
 ) -> None:
-    import subprocess
-    import sys
-
     cora_url = login_role(team_url, postgres.COORDINATOR)
     for arguments, expected in (
         (["--database", cora_url], "mag geen aantekeningen lezen"),
         (["--database", cora_url, "trends"], "Wijktrends"),
         (["--database", cora_url, "vervolg"], "vervolgcontacten"),
     ):
-        done = subprocess.run(
-            [sys.executable, "-m", "wijkgesprek", *arguments],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = run_cli(*arguments)
         assert expected in done.stdout + done.stderr, arguments
         assert "Traceback" not in done.stderr
 
@@ -352,16 +344,7 @@ def test_a_coordinator_is_sent_to_trends_and_vervolg_not_the_app(
     ],
 )
 def test_a_password_in_the_address_is_refused_before_any_connection(arguments: list[str]) -> None:
-    import subprocess
-    import sys
-
-    done = subprocess.run(
-        [sys.executable, "-m", "wijkgesprek", *arguments],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_cli(*arguments)
     assert done.returncode == 2
     assert "wachtwoord" in done.stderr and "geheim" not in done.stderr + done.stdout
 
