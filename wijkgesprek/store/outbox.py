@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -145,8 +145,8 @@ class Outbox:
         with self._connection() as connection:
             row = self._row(connection, visit_id, topic)
             tried = list(row.tried) if row else list(self._written.get((visit_id, topic), []))
-            if trying and text not in tried:
-                tried = [*tried, text][-TRIED_KEPT:]
+            if trying:
+                tried = _remember(tried, text)
             connection.execute(
                 "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -169,7 +169,7 @@ class Outbox:
             row = self._row(connection, visit_id, topic)
             if row is None:
                 return None
-            tried = [*(t for t in row.tried if t != row.text), row.text][-TRIED_KEPT:]
+            tried = _remember(row.tried, row.text)
             connection.execute(
                 "UPDATE pending SET tried = ? WHERE database = ? AND visit_id = ? AND topic = ?",
                 (json.dumps(tried), self.database, visit_id, topic),
@@ -207,8 +207,8 @@ class Outbox:
         a newer text was kept meanwhile: that one then continues from ``version`` — not
         after a merge, whose colleague's part it does not hold (it will merge again)."""
         if version is not None and not merged:
-            recent = self._written.setdefault((item.visit_id, item.topic), [])
-            recent[:] = [*recent, item.text][-TRIED_KEPT:]
+            key = (item.visit_id, item.topic)
+            self._written[key] = _remember(self._written.get(key, []), item.text)
         with self._connection() as connection:
             connection.execute(
                 "DELETE FROM pending WHERE database = ? AND visit_id = ? AND topic = ? "
@@ -221,6 +221,11 @@ class Outbox:
                     "AND visit_id = ? AND topic = ? AND base = ?",
                     (version, self.database, item.visit_id, item.topic, item.base),
                 )
+
+
+def _remember(texts: Iterable[str], text: str) -> list[str]:
+    """``texts`` with ``text`` as the newest, at most ``TRIED_KEPT`` of them."""
+    return [*(t for t in texts if t != text), text][-TRIED_KEPT:]
 
 
 def _pending(row: tuple[int, str, str, int, str, str]) -> Pending:
