@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from rich.console import Console
+from textual.app import App
 from textual.pilot import Pilot
 
 from wijkgesprek.screens.home import HomeScreen
@@ -15,6 +18,26 @@ from wijkgesprek.screens.visit import VisitScreen
 
 SIZE = (80, 24)
 """A default terminal: every screen must work at this size."""
+
+
+def frame(app: App[object]) -> str:
+    """The whole frame as a person sees it, as plain text: the top screen with the
+    screens under a dialog, notifications included (what ``export_screenshot`` draws)."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system=None,
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text()
 
 
 def run_cli(

@@ -22,7 +22,10 @@ import pytest
 
 from wijkgesprek import paths
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)"),
+]
 
 REPO = Path(__file__).resolve().parent.parent
 TYPED = (

@@ -23,10 +23,13 @@ from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import prepare_database
 
-pytestmark = pytest.mark.skipif(
-    not hasattr(signal, "SIGKILL") or "forkserver" not in multiprocessing.get_all_start_methods(),
-    reason="needs SIGKILL and a fork server (POSIX)",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not hasattr(signal, "SIGKILL") or "forkserver" not in multiprocessing.get_all_start_methods(),
+        reason="needs SIGKILL and a fork server (POSIX)",
+    ),
+]
 
 KILLS = 200
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
