@@ -331,6 +331,13 @@ class WijkgesprekApp(App[None]):
         )
         self._close_messages_no_wait()
 
+    def action_focus_next(self) -> None:
+        """Tab: a field that can complete what was typed (a known wijk) does so first."""
+        complete = getattr(self.focused, "complete", None)
+        if callable(complete):
+            complete()
+        self.screen.focus_next()
+
     def action_help(self) -> None:
         from wijkgesprek.screens.help import HelpScreen
 
