@@ -69,17 +69,46 @@ async def wait_until(
 async def type_text(pilot: Pilot[None], text: str) -> None:
     """Type ``text`` into the focused field as a fast typist does: every key arrives at
     once, then the app catches up (``pilot.press`` waits for the app after each key)."""
+    await burst(pilot, text)
+
+
+async def burst(pilot: Pilot[None], *parts: str) -> None:
+    """Send keys and text the way a fast typist (or a terminal) delivers them: all of
+    them arrive before the app has handled the first one. A part in angle brackets is a
+    key (``"<f3>"``, ``"<enter>"``, ``"<alt+3>"``); any other part is typed as text."""
     from textual import events
-    from textual.keys import _character_to_key
 
     app = pilot.app
     assert app._driver is not None
-    for char in text:
-        key = char if char.isalnum() else _character_to_key(char)
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
+    for part in parts:
+        if part.startswith("<") and part.endswith(">") and len(part) > 2:
+            keys: list[tuple[str, str | None]] = [(part[1:-1], None)]
+        else:
+            keys = [(_key_of(char), char) for char in part]
+        for key, char in keys:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)
     await pilot.pause()
+
+
+def _key_of(char: str) -> str:
+    from textual.keys import _character_to_key
+
+    if char == "\n":
+        return "enter"
+    return char if char.isalnum() else _character_to_key(char)
+
+
+async def paste(pilot: Pilot[None], text: str) -> None:
+    """A bracketed paste from the terminal, arriving like keys do (no wait before it)."""
+    from textual import events
+
+    app = pilot.app
+    assert app._driver is not None
+    event = events.Paste(text)
+    event.set_sender(app)
+    app._driver.send_message(event)
 
 
 async def start_visit(pilot: Pilot[None], code: str = "GZ-001", children: int = 1) -> VisitScreen:

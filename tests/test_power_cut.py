@@ -26,7 +26,8 @@ from wijkgesprek.store.schema import prepare_database
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
-        not hasattr(signal, "SIGKILL") or "forkserver" not in multiprocessing.get_all_start_methods(),
+        not hasattr(signal, "SIGKILL")
+        or "forkserver" not in multiprocessing.get_all_start_methods(),
         reason="needs SIGKILL and a fork server (POSIX)",
     ),
 ]

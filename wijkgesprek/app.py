@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from wijkgesprek.config import THEMES, Config
 from wijkgesprek.connection import Connection
 from wijkgesprek.errors import ContentError, Unreachable, WijkError
+from wijkgesprek.keys import InOrderKeys
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.text import clean_typed
 from wijkgesprek.widgets.palette import CommandPalette
@@ -36,7 +37,7 @@ QUIT_AGAIN = 10.0
 """Seconds in which a second Ctrl+Q stops even with text that could not be saved."""
 
 
-class WijkgesprekApp(App[None]):
+class WijkgesprekApp(InOrderKeys):
     CSS_PATH = "app.tcss"
     TITLE = "wijkgesprek"
     ENABLE_COMMAND_PALETTE = True
@@ -45,7 +46,16 @@ class WijkgesprekApp(App[None]):
         # after it land in the next field even when the app is busy for a moment.
         Binding("tab", "focus_next", "Volgende veld", show=False, priority=True),
         Binding("shift+tab", "focus_previous", "Vorige veld", show=False, priority=True),
-        Binding("f1", "help", "Hulp", id="hulp", tooltip="Hulp bij dit scherm en de toetsen"),
+        # F1, Ctrl+O and Ctrl+T work everywhere, in dialogs too (priority: a dialog would
+        # otherwise cut the App's keys off).
+        Binding(
+            "f1",
+            "help",
+            "Hulp",
+            id="hulp",
+            tooltip="Hulp bij dit scherm en de toetsen",
+            priority=True,
+        ),
         Binding(
             "ctrl+p",
             "command_palette",
@@ -79,6 +89,7 @@ class WijkgesprekApp(App[None]):
             id="veilig-thuis",
             show=False,
             tooltip="Het nummer van Veilig Thuis: 0800-2000",
+            priority=True,
         ),
         Binding(
             "ctrl+l",
@@ -95,6 +106,7 @@ class WijkgesprekApp(App[None]):
             id="kleuren",
             show=False,
             tooltip="Wissel tussen lichte en donkere kleuren",
+            priority=True,
         ),
     ]
 
@@ -339,10 +351,20 @@ class WijkgesprekApp(App[None]):
         self.screen.focus_next()
 
     def action_help(self) -> None:
+        """F1: help for the screen or dialog on top; F1 again closes it."""
         from wijkgesprek.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
             self.push_screen(HelpScreen(self.screen))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as they are pressed: a letter is shown as typed (``g``, not ``G``)."""
+        key = binding.key.split(",")[0]
+        if len(key) == 1 and key.isalpha():
+            return key
+        return super().get_key_display(binding)
 
     def action_discreet(self) -> None:
         """Hide (or show again) every safety detail at once; the title says it is on."""
@@ -361,7 +383,9 @@ class WijkgesprekApp(App[None]):
     def action_veilig_thuis(self) -> None:
         from wijkgesprek.screens.veilig_thuis import VeiligThuisScreen
 
-        if not isinstance(self.screen, VeiligThuisScreen):
+        if isinstance(self.screen, VeiligThuisScreen):
+            self.screen.dismiss(None)  # Ctrl+O again closes it
+        else:
             self.push_screen(VeiligThuisScreen())
 
     def action_toggle_colours(self) -> None:

@@ -20,6 +20,7 @@ from wijkgesprek.domain.household import (
 )
 from wijkgesprek.domain.visit import HouseholdRow
 from wijkgesprek.widgets.field import field
+from wijkgesprek.widgets.toggle_list import ToggleList
 
 NO_CHILDREN = "geen"
 
@@ -45,7 +46,7 @@ class NewVisit:
     age_groups: tuple[str, ...]
 
 
-class ChildrenList(SelectionList[str]):
+class ChildrenList(ToggleList[str]):
     """Age groups: space toggles, Enter submits the form."""
 
     BINDINGS = [Binding("enter", "screen.submit", "Start huisbezoek", show=False)]

@@ -57,6 +57,7 @@ class PracticeVisitScreen(VisitScreen):
             id="thema",
             show=False,  # F5 takes its place in the footer, which must fit 80 columns
             tooltip="Koppel thema's aan deze aantekening",
+            priority=True,
         ),
         Binding(
             "f5",
@@ -64,6 +65,7 @@ class PracticeVisitScreen(VisitScreen):
             "Vraag",
             id="vraag",
             tooltip="Stel het gezin een vraag over dit onderwerp",
+            priority=True,
         ),
     ]
 
@@ -115,7 +117,7 @@ class PracticeVisitScreen(VisitScreen):
 
         self.flush()
         topic = self.app.guide.topic(self.topic_id)
-        self.app.push_screen(
+        self.open_dialog(
             AskScreen(
                 topic.titel,
                 voices=self.case.stemmen,
@@ -142,7 +144,6 @@ class PracticeVisitScreen(VisitScreen):
         self._reload()
         guide = self.query_one("#guide", VerticalScroll)
         self.call_after_refresh(guide.scroll_end, animate=False)  # after the new layout
-        self.note.focus()
 
     def touched_topics(self) -> set[str]:
         return super().touched_topics() | topics_asked(self.turns)
@@ -151,4 +152,4 @@ class PracticeVisitScreen(VisitScreen):
         from wijkgesprek.screens.reflection import ReflectionScreen
 
         self.flush()
-        self.app.push_screen(ReflectionScreen(self.visit_id, self.case, self.words), self._finished)
+        self.open_screen(ReflectionScreen(self.visit_id, self.case, self.words), self._finished)

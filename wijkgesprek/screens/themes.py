@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 
 from wijkgesprek.content.model import Theme
+from wijkgesprek.widgets.toggle_list import ToggleList
 
 HELP = """\
 # Thema's koppelen
@@ -43,7 +44,7 @@ class ThemesScreen(ModalScreen[tuple[str, ...] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="themes-dialog", classes="dialog"):
             yield Static(Content(f"Thema's bij: {self.topic}"), classes="dialog-title")
-            yield SelectionList[str](
+            yield ToggleList[str](
                 *[
                     (Content(theme.naam), theme.id, theme.id in self.current)
                     for theme in self.themes

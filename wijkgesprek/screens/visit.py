@@ -6,17 +6,18 @@ are typed (``NoteScreen``), on every topic switch, and when leaving the screen o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
 from wijkgesprek.domain.household import describe_children
@@ -32,7 +33,7 @@ from wijkgesprek.domain.visit import (
 from wijkgesprek.screens.note_screen import NoteScreen
 from wijkgesprek.store import repo
 from wijkgesprek.text import visible
-from wijkgesprek.widgets.note_area import NoteArea
+from wijkgesprek.widgets.note_area import ALT_DIGIT_KEYS, NoteArea
 from wijkgesprek.widgets.pane import Column, Row
 from wijkgesprek.widgets.suggestion_panel import SuggestionPanel
 from wijkgesprek.widgets.topic_list import TopicList
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
     from wijkgesprek.content.model import Topic
 
+T = TypeVar("T")
+
 HELP = """\
 # Het gesprek
 
@@ -48,24 +51,32 @@ Links staan de onderwerpen van het gesprek. ● betekent: hier is iets over
 genoteerd; ○: nog niet. Het gesprek is open: kies op elk moment een ander
 onderwerp.
 
-- **F2** of **Escape** gaat naar de onderwerpen; kies met de pijltjes en
-  **Enter**, of met het cijfer ervoor. U komt dan terug in de aantekeningen.
-- Rechts staan open vragen, *doorvragen* en een tip. Daaronder typt u uw
-  aantekeningen. Ze worden terwijl u typt opgeslagen.
+- **Escape** (of **F2**) gaat naar de onderwerpen. Daar kiest een **cijfer**
+  meteen dat onderwerp en staat u in de aantekening; een Enter direct na het
+  cijfer typt niets. **Enter** op een onderwerp gaat er ook heen.
+- **Alt+cijfer** kiest een onderwerp vanuit de aantekening, zonder Escape.
+- Komt u terug bij een onderwerp met tekst, dan staat de cursor aan het eind:
+  wat u typt, komt erachter.
+- Rechts staan open vragen; **F6** toont de *doorvragen* en de tip (nog eens
+  F6: terug naar de vragen). Daaronder typt u uw aantekeningen. Ze worden
+  terwijl u typt opgeslagen.
 - **F3** koppelt thema's (zoals geldzorgen of eenzaamheid) aan de aantekening
   van dit onderwerp.
 - **F4** opent de afspraken: wat, wie, wanneer, en het volgende contact.
 - **F9** toont het aanbod uit de sociale kaart voor de gekoppelde thema's, de
   wijk en de leeftijden van de kinderen. Typ om te filteren, **Enter** legt een
   verwijzing vast. Onder het aanbod staan de verwijzingen van dit huishouden:
-  **Enter** daarop werkt de stand bij (aangemeld, gestart, niet gelukt).
-  Nog eens **F9** brengt de vragen terug.
+  **Enter** daarop werkt de stand bij. **Escape** of nog eens **F9** brengt u
+  terug in de aantekening.
+- Na **F3**, **F4** en **F9** typt u verder in de aantekening, aan het eind.
 - **F10** (of Ctrl+R) opent de veiligheidscheck: kindcheck, signalen, balans,
-  schaalvraag en meldcode.
+  schaalvraag en meldcode. **F8** rondt het bezoek af met een samenvatting.
+  Na F10 en F8 staat u in de onderwerpen: een cijfer kiest het volgende
+  onderwerp, Enter schrijft verder in dit onderwerp.
+- Wat u typt terwijl een venster opengaat, komt in dat venster.
 - **Ctrl+G** verbergt alle veiligheidsdetails in één keer (discreet), als het
   gezin meekijkt; nog eens Ctrl+G toont ze weer. **Ctrl+O** toont het nummer
   van Veilig Thuis.
-- **F8** rondt het bezoek af met een samenvatting.
 - Staat **offline** in de titel, dan is de teamdatabase niet bereikbaar. Typ
   gewoon door: aantekeningen worden op deze laptop bewaard en verstuurd zodra de
   verbinding terug is. Afspraken, veiligheidscheck, aanbod en afronden wachten
@@ -75,9 +86,15 @@ onderwerp.
 """
 
 
+def _priority(*bindings: Binding) -> list[Binding]:
+    return [replace(binding, priority=True) for binding in bindings]
+
+
 class VisitScreen(NoteScreen):
     HELP = HELP
-    BINDINGS = [
+    # Every key of this screen is handled the moment it arrives (priority), so keys typed
+    # right after it already go to the dialog it opens or the field it moves to.
+    BINDINGS = _priority(
         Binding(
             "f2",
             "focus_topics",
@@ -95,6 +112,14 @@ class VisitScreen(NoteScreen):
             "Afspraken",
             id="afspraken",
             tooltip="Afspraken en het volgende contact",
+        ),
+        Binding(
+            "f6",
+            "prompts",
+            "Doorvragen",
+            id="doorvragen",
+            show=False,
+            tooltip="Toon de doorvragen en de tip van dit onderwerp (nog eens: de vragen)",
         ),
         Binding(
             "f9",
@@ -133,12 +158,23 @@ class VisitScreen(NoteScreen):
             show=False,
             tooltip="Naar de onderwerpen, of terug naar de huishoudens",
         ),
-    ]
-
+        *[
+            Binding(
+                f"alt+{number},{ALT_DIGIT_KEYS[number - 1]}",
+                f"topic({number})",
+                f"Onderwerp {number}",
+                show=False,
+            )
+            for number in range(1, 10)
+        ],
+        # Enter straight after choosing a topic with its digit only confirms the choice.
+        Binding("enter", "confirm_choice", show=False),
+    )
     app: WijkgesprekApp
 
     def __init__(self, visit_id: int) -> None:
         super().__init__()
+        self._chosen_by_key = -2
         self.visit_id = visit_id
         self.record: VisitRecord | None = None
         self.topic_id = ""
@@ -155,12 +191,13 @@ class VisitScreen(NoteScreen):
         yield from self.compose_banner()
         with Row(id="visit"):
             with Vertical(id="sidebar"):
-                yield TopicList(self.topics, id="topics")
+                yield TopicList(self.topics, id="topics", on_choose=self._choose_index)
                 yield Static("", id="themes-line", markup=False)
             with Column(id="main"):
                 with Column(id="upper"):
                     with VerticalScroll(id="guide"):
                         yield Static("", id="guide-text")
+                        yield Static("", id="guide-prompts")
                     yield SuggestionPanel(id="aanbod")
                 with Column(id="lower"):
                     with Horizontal(id="note-bar"):
@@ -185,7 +222,7 @@ class VisitScreen(NoteScreen):
         )
         self._refresh_topics()
         self._show_topic(self.topics[0].id)
-        self.note.focus()
+        self.focus_note()
         self._carry_over(record)
 
     def _carry_over(self, record: VisitRecord) -> None:
@@ -200,9 +237,7 @@ class VisitScreen(NoteScreen):
         if agreements or referrals:
             from wijkgesprek.screens.carry_over import CarryOverScreen
 
-            self.app.push_screen(
-                CarryOverScreen(self.visit_id, agreements, referrals), self._reload
-            )
+            self.open_dialog(CarryOverScreen(self.visit_id, agreements, referrals), self._reload)
 
     # -- topics ---------------------------------------------------------------
 
@@ -227,7 +262,7 @@ class VisitScreen(NoteScreen):
         topic = self.app.guide.topic(topic_id)
         topics = self.query_one(TopicList)
         topics.highlighted = [t.id for t in self.topics].index(topic_id)
-        self.query_one("#guide-text", Static).update(self._guide_content(topic))
+        self._show_guide(topic)
         self.query_one("#guide", VerticalScroll).scroll_home(animate=False)
         # Containers without inline styles, so discreet mode's CSS can hide them.
         for container in self.query("#upper, #lower"):
@@ -236,12 +271,23 @@ class VisitScreen(NoteScreen):
         self.note.load_note(note.text)
         self._update_note_label("")
 
+    def _show_guide(self, topic: Topic) -> None:
+        self.query_one("#guide-text", Static).update(self._guide_content(topic))
+        self.query_one("#guide-prompts", Static).update(self._prompts_content(topic))
+
+    def _prompts_content(self, topic: Topic) -> Content:
+        """The doorvragen and the tip (F6 scrolls to them)."""
+        parts = []
+        if topic.doorvragen:
+            parts.append(Content.styled("\nDoorvragen (F6)\n", "italic"))
+            parts += [Content(f"  – {prompt}\n") for prompt in topic.doorvragen]
+        if topic.tip:
+            parts.append(Content.styled(f"\nTip: {topic.tip}", "dim italic"))
+        return Content("").join(parts)
+
     def _guide_content(self, topic: Topic) -> Content:
         parts = [Content.styled(topic.titel, "bold"), Content("\n")]
         parts += [Content(f"• {question}\n") for question in topic.vragen]
-        if topic.doorvragen:
-            parts.append(Content.styled("\nDoorvragen\n", "italic"))
-            parts += [Content(f"  – {prompt}\n") for prompt in topic.doorvragen]
         if topic.id == "afspraken" and self.record and self.record.agreements:
             parts.append(Content.styled("\nAfspraken tot nu toe (F4)\n", "italic"))
             parts += [
@@ -262,8 +308,6 @@ class VisitScreen(NoteScreen):
             parts.append(
                 Content.styled(f"\nKindcheck: {status}. F10 opent de veiligheidscheck.\n", "bold")
             )
-        if topic.tip:
-            parts.append(Content.styled(f"\nTip: {topic.tip}", "dim italic"))
         return Content("").join(parts)
 
     @on(OptionList.OptionSelected, "#topics")
@@ -296,17 +340,62 @@ class VisitScreen(NoteScreen):
     def _choose(self, topic_id: str) -> None:
         if topic_id != self.topic_id:
             self._show_topic(topic_id)
-        self.note.focus()
+        self.focus_note()
+
+    def _choose_index(self, index: int) -> None:
+        """A topic chosen in the list by key (its digit, or Enter)."""
+        self._chosen_by_key = self.app.keys_dispatched
+        self._choose(self.topics[index].id)
+
+    def action_topic(self, number: int) -> None:
+        """Alt+digit: choose a topic from anywhere in the visit."""
+        if number <= len(self.topics):
+            self._choose_index(number - 1)
+
+    def action_confirm_choice(self) -> None:
+        """Enter right after a topic was chosen by key: the choice is made already."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "confirm_choice":  # only the key straight after the choice
+            return self.note.has_focus and self.app.keys_dispatched == self._chosen_by_key + 1
+        return super().check_action(action, parameters)
+
+    @property
+    def note_hidden(self) -> bool:
+        """The note is hidden now (the safety topic in discreet mode)."""
+        return self.app.discreet and self.topic_id == SAFETY_TOPIC
+
+    def focus_note(self) -> None:
+        """Typing goes on at once in the note (or, when it is hidden, in the topics). The
+        focus moves now, not after a message, so keys typed next already land there."""
+        if self.note_hidden:
+            self.action_focus_topics()
+        else:
+            self.set_focus(self.note)
 
     def action_focus_topics(self) -> None:
-        self.query_one(TopicList).focus()
+        self.set_focus(self.query_one(TopicList))
 
     def action_back(self) -> None:
-        if self.note.has_focus:
+        """Escape goes one step back: from the aanbod to the note, from the note to the
+        topics, from the topics to the households (the visit stays open)."""
+        panel = self.query_one(SuggestionPanel)
+        focused = self.focused
+        if panel.display and focused is not None and panel in focused.ancestors:
+            self._close_offers()
+        elif focused is not self.query_one(TopicList):
             self.action_focus_topics()
-            return
-        self.flush()
-        self.dismiss()
+        else:
+            self.flush()
+            self.dismiss()
+
+    def action_prompts(self) -> None:
+        """F6: the doorvragen and tip of this topic, and back to the questions."""
+        guide = self.query_one("#guide", VerticalScroll)
+        if guide.scroll_y > 0:
+            guide.scroll_home(animate=False)
+        else:
+            guide.scroll_to_widget(self.query_one("#guide-prompts"), top=True, animate=False)
 
     def _online(self) -> bool:
         """Whether more than notes can be saved now; offline, says that this must wait."""
@@ -322,7 +411,20 @@ class VisitScreen(NoteScreen):
         assert self.record is not None
         current = self.record.notes.get(self.topic_id, TopicNote()).themes
         title = self.app.guide.topic(self.topic_id).titel
-        self.app.push_screen(ThemesScreen(self.app.guide.themes, current, title), self._tag)
+        self.open_dialog(ThemesScreen(self.app.guide.themes, current, title), self._tag)
+
+    def open_dialog(self, dialog: Screen[T], callback: Callable[[T | None], None]) -> None:
+        """A dialog over the visit (themes, agreements, a question): after it, typing
+        goes on at the end of the note. The focus is moved before the dialog opens, so
+        it is in place the moment the dialog closes (keys typed then land there)."""
+        self.focus_note()
+        self.app.push_screen(dialog, callback)
+
+    def open_screen(self, screen: Screen[T], callback: Callable[[T | None], None]) -> None:
+        """A screen of its own (F8, F10): Escape from it comes back to the topics, so
+        the next digit chooses a topic and Enter writes on in this one."""
+        self.action_focus_topics()
+        self.app.push_screen(screen, callback)
 
     def _tag(self, themes: tuple[str, ...] | None) -> None:
         if themes is None or self.record is None:
@@ -351,7 +453,7 @@ class VisitScreen(NoteScreen):
         if not self._online():
             return
         self.flush()
-        self.app.push_screen(AgreementsScreen(self.visit_id), self._reload)
+        self.open_dialog(AgreementsScreen(self.visit_id), self._reload)
 
     def _reload(self, _result: object = None) -> None:
         record = self._read_record()
@@ -359,18 +461,14 @@ class VisitScreen(NoteScreen):
             return
         self.record = record
         self._refresh_topics()
-        topic = self.app.guide.topic(self.topic_id)
-        self.query_one("#guide-text", Static).update(self._guide_content(topic))
+        self._show_guide(self.app.guide.topic(self.topic_id))
 
     # -- the sociale kaart ------------------------------------------------------
 
     def action_offers(self) -> None:
         panel = self.query_one(SuggestionPanel)
         if panel.display:
-            panel.display = False
-            self.query_one("#guide").display = True
-            self.query_one("#main").remove_class("-offers")
-            self.note.focus()
+            self._close_offers()
             return
         if self.app.network is None:
             self.notify("De sociale kaart wordt nog geladen. Probeer het zo opnieuw.")
@@ -385,6 +483,12 @@ class VisitScreen(NoteScreen):
         self.query_one("#main").add_class("-offers")
         panel.focus_filter()
 
+    def _close_offers(self) -> None:
+        self.query_one(SuggestionPanel).display = False
+        self.query_one("#guide").display = True
+        self.query_one("#main").remove_class("-offers")
+        self.focus_note()
+
     @on(SuggestionPanel.Changed)
     def _referrals_changed(self) -> None:
         self._reload()
@@ -397,7 +501,7 @@ class VisitScreen(NoteScreen):
         if not self._online():
             return
         self.flush()
-        self.app.push_screen(SafetyScreen(self.visit_id), self._reload)
+        self.open_screen(SafetyScreen(self.visit_id), self._reload)
 
     def action_finish(self) -> None:
         from wijkgesprek.screens.summary import SummaryScreen
@@ -405,7 +509,7 @@ class VisitScreen(NoteScreen):
         if not self._online():
             return
         self.flush()
-        self.app.push_screen(SummaryScreen(self.visit_id), self._finished)
+        self.open_screen(SummaryScreen(self.visit_id), self._finished)
 
     def _finished(self, ended: bool | None) -> None:
         if ended:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from textual.widgets import TextArea
 
 from wijkgesprek.text import clean_typed
+
+ALT_DIGITS = "¡™£¢∞§¶•ª"
+"""What Alt+1 … Alt+9 (or Escape and a digit typed quickly) arrive as in many terminals:
+Textual reads ``ESC 3`` as ``£``. They choose a topic instead of being typed."""
+ALT_DIGIT_KEYS = tuple(
+    char if char.isalnum() else unicodedata.name(char).lower().replace(" ", "_")
+    for char in ALT_DIGITS
+)
+"""Textual's key names for them (``pound_sign``), in digit order."""
 
 
 class NoteArea(TextArea):
@@ -30,6 +40,13 @@ class NoteArea(TextArea):
             event.stop()
             self.on_change()
 
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        if character is not None and character in ALT_DIGITS:
+            return False  # left to the screen's Alt+digit bindings
+        return super().check_consume_key(key, character)
+
     def load_note(self, text: str) -> None:
+        """Show ``text``, with the cursor at its end: what is typed next goes on after it."""
         with self.prevent(TextArea.Changed):
             self.load_text(clean_typed(text))
+        self.move_cursor(self.document.end)

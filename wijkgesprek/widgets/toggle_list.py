@@ -1,0 +1,15 @@
+"""A SelectionList whose space bar toggles at once."""
+
+from __future__ import annotations
+
+from textual.widgets import SelectionList
+from textual.widgets.selection_list import SelectionType
+
+
+class ToggleList(SelectionList[SelectionType]):
+    """Space toggles the highlighted option right away, not through a message: an Enter
+    typed straight after it (a priority binding of the dialog) sees the new choice."""
+
+    def action_select(self) -> None:
+        if self.highlighted is not None:
+            self.toggle(self.get_option_at_index(self.highlighted))
