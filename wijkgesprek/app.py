@@ -359,13 +359,6 @@ class WijkgesprekApp(InOrderKeys):
         else:
             self.push_screen(HelpScreen(self.screen))
 
-    def get_key_display(self, binding: Binding) -> str:
-        """Keys as they are pressed: a letter is shown as typed (``g``, not ``G``)."""
-        key = binding.key.split(",")[0]
-        if len(key) == 1 and key.isalpha():
-            return key
-        return super().get_key_display(binding)
-
     def action_discreet(self) -> None:
         """Hide (or show again) every safety detail at once; the title says it is on."""
         self.discreet = not self.discreet

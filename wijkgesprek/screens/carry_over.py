@@ -28,7 +28,7 @@ HELP = """\
 Dit zijn de afspraken en verwijzingen van eerdere bezoeken die nog open staan.
 Loop ze samen na. Kies een regel met de pijltjes:
 
-- **G**: gedaan · **O**: nog open · **V**: vervallen (voor een afspraak);
+- **g**: gedaan · **o**: nog open · **v**: vervallen (voor een afspraak);
 - **Enter** op een verwijzing werkt de stand bij (aangemeld, gestart, niet gelukt).
 
 **Escape** gaat door naar het gesprek; wat nog open is, blijft open.
@@ -64,7 +64,7 @@ class CarryOverScreen(ModalScreen[None]):
             yield Static("Nog open van vorige keer", classes="dialog-title")
             yield OptionList(id="open-items")
             yield Static(
-                "G gedaan · O nog open · V vervallen · Enter verwijzing bijwerken · "
+                "g gedaan · o nog open · v vervallen · Enter verwijzing bijwerken · "
                 "Escape naar het gesprek",
                 classes="hint",
             )

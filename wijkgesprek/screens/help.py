@@ -20,6 +20,30 @@ onder `[toetsen]`, met het id: bijvoorbeeld `afronden = "f10"`.
 """
 
 
+NAMES = {
+    "slash": "/",
+    "escape": "Escape",
+    "enter": "Enter",
+    "delete": "Delete",
+    "space": "spatiebalk",
+    "tab": "Tab",
+    "up": "↑",
+    "down": "↓",
+}
+
+
+def as_pressed(key: str) -> str:
+    """A key as a person presses it: ``g``, ``/``, ``F10``, ``Ctrl+G``, ``Alt+3``."""
+    *modifiers, name = key.strip().split("+")
+    if len(name) == 1:
+        shown = name.upper() if modifiers else name
+    elif name.startswith("f") and name[1:].isdigit():
+        shown = name.upper()
+    else:
+        shown = NAMES.get(name, name.replace("_", " "))
+    return "+".join([*(modifier.capitalize() for modifier in modifiers), shown])
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,f1", "close", "Sluiten", id="hulp-sluiten"),
@@ -38,17 +62,19 @@ class HelpScreen(ModalScreen[None]):
 
     def _text(self) -> str:
         text = getattr(self.for_screen, "HELP", "# Hulp")
-        rows = []
-        seen = set()
-        for active in self.for_screen.active_bindings.values():
+        keys: dict[str, list[str]] = {}
+        described: dict[str, str] = {}
+        for key, active in self.for_screen.active_bindings.items():
             binding = active.binding
             # Only wijkgesprek's own bindings (they all have an id a user can remap);
             # Textual's widget keys (cursor, scroll) are left to the widgets themselves.
-            if not binding.id or not binding.description or binding.id in seen:
-                continue
-            seen.add(binding.id)
-            shown = self.app.get_key_display(binding)
-            rows.append(f"| `{shown}` | {binding.description} | `{binding.id or ''}` |")
+            if binding.id and binding.description:
+                keys.setdefault(binding.id, []).append(as_pressed(key))
+                described[binding.id] = binding.description
+        rows = [
+            f"| `{' of '.join(pressed)}` | {described[id_]} | `{id_}` |"
+            for id_, pressed in keys.items()
+        ]
         return f"{text}\n\n{GENERAL.format(rows=chr(10).join(rows))}"
 
     def action_close(self) -> None:

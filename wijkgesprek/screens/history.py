@@ -36,12 +36,12 @@ stand), verwijzingen en het vervolg. Bovenaan staan de schaalcijfers over de
 bezoeken heen.
 
 - **Enter** op een open bezoek hervat het.
-- **A** voegt bij een afgerond bezoek een **aanvulling** toe. Het bezoek zelf
+- **a** voegt bij een afgerond bezoek een **aanvulling** toe. Het bezoek zelf
   wordt nooit herschreven: de aanvulling krijgt een eigen datum en tijd en staat
   onder de oorspronkelijke aantekening.
-- **E** exporteert: het dossier (van dit bezoek of het hele huishouden), een
+- **e** exporteert: het dossier (van dit bezoek of het hele huishouden), een
   gezinsversie in gewone taal, of een overdracht voor een collega.
-- **W** wist dit huishouden voorgoed, met alles erop en eraan, nadat u de
+- **w** wist dit huishouden voorgoed, met alles erop en eraan, nadat u de
   gezinscode heeft getypt (bijvoorbeeld op verzoek van het gezin, AVG).
 - **Escape** gaat terug naar de huishoudens.
 """

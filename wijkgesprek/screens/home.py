@@ -36,10 +36,10 @@ Hier staan de huishoudens waar u op bezoek bent geweest, met hun **gezinscode**
   leeftijdsgroepen van de kinderen in.
 - **Enter** op een huishouden hervat een open bezoek, of begint een nieuw bezoek
   bij dit huishouden.
-- **G** toont de geschiedenis: alle bezoeken, schaalcijfers, verwijzingen en
+- **g** toont de geschiedenis: alle bezoeken, schaalcijfers, verwijzingen en
   aanvullingen.
 - **/** (of Ctrl+F) zoekt in alle aantekeningen en aanvullingen.
-- **T** toont de trends per wijk en periode: aantallen, zonder herkenbare gezinnen.
+- **t** toont de trends per wijk en periode: aantallen, zonder herkenbare gezinnen.
 - Bovenaan staan de huishoudens waarvan het afgesproken **vervolgcontact** over
   tijd is, daarna die binnenkort (binnen twee weken) aan de beurt zijn.
 - Alles wat u typt wordt direct op deze laptop opgeslagen.

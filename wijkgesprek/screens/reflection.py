@@ -35,7 +35,7 @@ verborgen feiten u vond en miste, hoe vaak u 'moeten' of een label of diagnose
 schreef, en welk aanbod u gebruikte. Onderaan staan al uw pogingen met deze
 casus, zodat u ziet wat er beter gaat.
 
-- **E** bewaart de reflectie als Markdown-bestand (alleen voor u leesbaar), in de
+- **e** bewaart de reflectie als Markdown-bestand (alleen voor u leesbaar), in de
   map `oefenen` naast uw exports: nooit tussen de exports van echte gezinnen.
 - **Ctrl+E** sluit deze poging af; de volgende keer begint u opnieuw.
 - **Escape** gaat terug naar het gesprek; de poging blijft open.

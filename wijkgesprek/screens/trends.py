@@ -40,8 +40,8 @@ over veiligheid, thema's, verwijzingen en gaten in het aanbod. Naast de gekozen
 periode staat de periode ervoor, met de verandering in procenten.
 
 - **←** en **→** kiezen de periode.
-- **W** kiest de wijk: alle wijken, een wijk, of de overige wijken samen.
-- **P** wisselt tussen maanden en kwartalen.
+- **w** kiest de wijk: alle wijken, een wijk, of de overige wijken samen.
+- **p** wisselt tussen maanden en kwartalen.
 - **Escape** gaat terug naar de huishoudens.
 
 Geen gezin is herkenbaar: een aantal onder de {t.MIN_COUNT} staat er als
