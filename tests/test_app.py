@@ -236,6 +236,20 @@ async def test_colours_follow_config_and_toggle(db_path: Path, theme: str) -> No
         assert app.current_theme.dark == (theme == "textual-light")
 
 
+async def test_an_unknown_colour_setting_is_told_with_what_is_allowed(
+    db_path: Path, tmp_path: Path
+) -> None:
+    file = tmp_path / "config.toml"
+    app = make_app(db_path, Config(theme="rood", file=file))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app._notifications)
+        (said,) = [str(n.message) for n in app._notifications]
+        assert said.startswith(f"{file}, bij 'kleuren': 'rood' is geen kleurinstelling; kies ")
+        assert "licht of donker (of een Textual-thema: " in said
+        assert "De donkere kleuren worden gebruikt." in said
+        assert app.current_theme.dark
+
+
 async def test_command_palette_offers_dutch_commands(db_path: Path) -> None:
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -28,10 +28,41 @@ def test_version_runs_from_any_folder(tmp_path: Path) -> None:
 
 
 def test_unknown_option_is_a_dutch_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--kleur"]) == 2
+    assert main(["--lettertype"]) == 2
     err = capsys.readouterr().err
-    assert "onbekende opties of woorden: --kleur" in err
+    assert "onbekende opties of woorden: --lettertype" in err
     assert "--help" in err
+
+
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        ("rood", ""),
+        ("lichtt", "bedoelde u licht?"),
+        ("dracul", "bedoelde u dracula?"),
+        ("", ""),
+    ],
+)
+def test_a_colour_that_is_no_setting_is_named_with_what_is_allowed(
+    given: str, hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--kleur", given, "waar"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"bij --kleur/--kleuren: '{given}' is geen kleurinstelling" in captured.err
+    assert hint in captured.err
+    assert "ies licht of donker (of een Textual-thema: " in captured.err
+    assert "nord" in captured.err and "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize(
+    ("given", "theme"),
+    [("licht", "textual-light"), ("Donker", "textual-dark"), (" NORD ", "nord")],
+)
+def test_a_colour_setting_is_read_in_any_case(given: str, theme: str) -> None:
+    from wijkgesprek.cli.main import build_parser
+
+    assert build_parser().parse_args(["--kleuren", given]).colours == theme
 
 
 def test_help_is_dutch(capsys: pytest.CaptureFixture[str]) -> None:

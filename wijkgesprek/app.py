@@ -17,7 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from wijkgesprek.config import THEMES, Config
+from wijkgesprek.config import THEMES, Config, theme_for
 from wijkgesprek.connection import Connection
 from wijkgesprek.errors import ContentError, Unreachable, WijkError
 from wijkgesprek.screens.home import HomeScreen
@@ -145,13 +145,14 @@ class WijkgesprekApp(App[None]):
         return Store(self.database)
 
     def on_mount(self) -> None:
-        if self.config.theme in self.available_themes:
-            self.theme = self.config.theme
-        else:
+        try:
+            self.theme = theme_for(self.config.theme, self.available_themes)
+        except ValueError as problem:
             self.notify(
-                f"Onbekende kleurinstelling '{self.config.theme}'; de donkere kleuren worden "
-                "gebruikt. Kies 'licht' of 'donker' in het instellingenbestand.",
+                f"{self.config.file or 'instellingen'}, bij 'kleuren': {problem} De donkere "
+                "kleuren worden gebruikt.",
                 severity="warning",
+                markup=False,
             )
         if self.config.keymap:
             self.set_keymap(self.config.keymap)

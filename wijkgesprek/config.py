@@ -17,12 +17,14 @@ Example (all keys optional)::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from wijkgesprek.errors import ConfigError
 
 THEMES = {"licht": "textual-light", "donker": "textual-dark"}
+"""The colour settings in words (``kleuren``, ``--kleur``, Ctrl+T) and their Textual themes."""
 _KNOWN_KEYS = (
     "kleuren",
     "vragen",
@@ -55,6 +57,36 @@ class Config:
     """Idle minutes before the app locks (``vergrendelen``; only with an encrypted
     database); 0: only on Ctrl+L."""
     keymap: dict[str, str] = field(default_factory=dict)
+    file: Path | None = None
+    """Where these settings were read from (the file need not exist); None: nowhere."""
+
+
+def theme_for(setting: str, available: Iterable[str] | None = None) -> str:
+    """The Textual theme for a colour setting as a user writes it: licht, donker or the
+    name of a Textual theme, in any case. ``available``: the themes to choose from
+    (default: Textual's own). ValueError with one Dutch sentence when it is none."""
+    from wijkgesprek.choices import spelt_as, unknown
+
+    word = spelt_as(setting, THEMES)
+    if word is not None:
+        return THEMES[word]
+    if available is None:
+        from textual.theme import BUILTIN_THEMES  # only for a theme by name: it takes a while
+
+        available = BUILTIN_THEMES
+    themes = sorted(available)
+    theme = spelt_as(setting, themes)
+    if theme is not None:
+        return theme
+    others = [name for name in themes if name not in THEMES.values()]
+    raise ValueError(
+        unknown(
+            setting,
+            "geen kleurinstelling",
+            [*THEMES, *others],
+            allowed=f"licht of donker (of een Textual-thema: {', '.join(others)})",
+        )
+    )
 
 
 def load_config(path: Path) -> Config:
@@ -62,7 +94,7 @@ def load_config(path: Path) -> Config:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Config()
+        return Config(file=path)
     except OSError as error:
         raise ConfigError(
             f"{path}: kan het instellingenbestand niet lezen ({error.strerror})."
@@ -141,6 +173,7 @@ def load_config(path: Path) -> Config:
         database=database or None,
         password_file=(path.parent / Path(password_file).expanduser()) if password_file else None,
         keymap=dict(keymap),
+        file=path,
     )
 
 

@@ -76,6 +76,16 @@ def count(text: str) -> int:
     return int(text)
 
 
+def colours(text: str) -> str:
+    """``--kleur``: licht, donker or a Textual theme (any case) → the Textual theme."""
+    from wijkgesprek.config import theme_for
+
+    try:
+        return theme_for(text)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(str(problem)) from None
+
+
 def visit_number(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is geen bezoeknummer (1 = het eerste)")
