@@ -228,9 +228,66 @@ def test_suggestions_as_json_name_gaps(capsys: pytest.CaptureFixture[str]) -> No
     assert "Geen aanbod voor 'Eenzaamheid' in Rivierkwartier." in capsys.readouterr().out
 
 
-def test_suggestions_with_an_unknown_theme_hint(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["suggesties", "--thema", "geldzorg", "--wijk", "Noord"]) == 2
-    assert "bedoelde je 'geldzorgen'?" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        ("geldzorg", "; bedoelde u geldzorgen? Kies geldzorgen, schulden, "),
+        ("rijbewijs", "; kies geldzorgen, schulden, "),
+        ("", "; kies geldzorgen, schulden, "),
+    ],
+)
+def test_suggestions_with_an_unknown_theme_name_it_and_what_is_known(
+    given: str, hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["suggesties", "--thema", given, "--wijk", "Noord"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(
+        f"wijkgesprek suggesties: bij --thema: '{given}' is geen thema van de "
+        f"gespreksleidraad{hint}"
+    )
+    assert " of taal.\n" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        ("Nord", "; bedoelde u Noord? Kies Noord of Rivierkwartier."),
+        ("rivierkwartir", "; bedoelde u Rivierkwartier? Kies Noord of Rivierkwartier."),
+        ("", "; kies Noord of Rivierkwartier."),
+    ],
+)
+def test_suggestions_for_a_misspelt_wijk_ask_which_was_meant(
+    given: str, hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["suggesties", "--thema", "geldzorgen", "--wijk", given]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"wijkgesprek suggesties: bij --wijk: '{given}' is geen wijk van de sociale kaart{hint}\n"
+    )
+
+
+def test_suggestions_read_wijk_and_theme_in_any_case(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["suggesties", "--thema", "geldzorgen", "--wijk", "Noord"]) == 0
+    expected = capsys.readouterr().out
+    assert "Geldcafé Noord" in expected and "in uw wijk" in expected
+    assert main(["suggesties", "--thema", "Geldzorgen", "--wijk", " noord "]) == 0
+    assert capsys.readouterr().out == expected
+    assert main(["suggesties", "--thema", "veiligheid in de buurt", "--wijk", "Noord"]) == 0
+    assert "thema Veiligheid in de buurt" in capsys.readouterr().out
+
+
+def test_suggestions_for_a_wijk_not_on_the_map_give_the_whole_town(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["suggesties", "--thema", "geldzorgen", "--wijk", "Oost"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "wijkgesprek suggesties: 'Oost' is geen wijk van de sociale kaart (die kent Noord en "
+        "Rivierkwartier); alleen aanbod voor de hele gemeente.\n"
+    )
+    assert "Schuldhulp Op Orde" in captured.out and "Geldcafé Noord" not in captured.out
 
 
 def test_later_network_file_wins_and_check_says_so(

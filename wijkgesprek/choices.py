@@ -13,6 +13,8 @@ from wijkgesprek.text import visible
 
 CUTOFF = 0.6
 """How alike a known value must be (difflib ratio) to be offered as "bedoelde u …?"."""
+TIE = 0.05
+"""A second known value is offered too when it is this close to the best one."""
 
 
 def spelt_as(value: str, known: Iterable[str]) -> str | None:
@@ -22,19 +24,24 @@ def spelt_as(value: str, known: Iterable[str]) -> str | None:
 
 
 def nearest(value: str, known: Sequence[str], *, most: int = 2) -> list[str]:
-    """The known values that look most like ``value`` (a likely slip), best first."""
-    from difflib import get_close_matches
+    """The known values that look most like ``value`` (a likely slip), best first: the
+    best one, and another only when it looks as much alike (``Noord-Oost``, ``Noord-West``)."""
+    from difflib import SequenceMatcher
 
-    folded = {option.casefold(): option for option in known}
-    close = get_close_matches(value.strip().casefold(), list(folded), n=most, cutoff=CUTOFF)
-    return [folded[option] for option in close]
+    typed = value.strip().casefold()
+    scored = sorted(
+        ((SequenceMatcher(None, typed, option.casefold()).ratio(), option) for option in known),
+        key=lambda pair: -pair[0],
+    )
+    best = scored[0][0] if scored else 0.0
+    return [option for score, option in scored[:most] if score >= max(CUTOFF, best - TIE)]
 
 
-def either(options: Sequence[str]) -> str:
-    """``tabel, csv of md``."""
+def either(options: Sequence[str], word: str = "of") -> str:
+    """``tabel, csv of md`` (or with another ``word``: ``Noord en Rivierkwartier``)."""
     if len(options) < 2:
         return "".join(options)
-    return f"{', '.join(options[:-1])} of {options[-1]}"
+    return f"{', '.join(options[:-1])} {word} {options[-1]}"
 
 
 def unknown(value: str, what: str, known: Sequence[str], *, allowed: str = "") -> str:
