@@ -210,6 +210,42 @@ def test_wheel_carries_the_data_and_finds_it_from_elsewhere(tmp_path: Path) -> N
     assert Path(found.stdout.strip()) == target / "wijkgesprek/data/questions.yaml"
 
 
+@pytest.mark.parametrize(
+    ("args", "told"),
+    [
+        (["vervolg", "--formaat", "isc"], "bij --formaat: 'isc' is geen formaat; bedoelde u ics? "
+         "Kies tabel of ics."),
+        (["trends", "--formaat", "xlsx"], "bij --formaat: 'xlsx' is geen formaat; kies tabel, "
+         "csv of md."),
+        (["trends", "--per", "jaar"], "bij --per: 'jaar' is geen periode; kies maand of kwartaal."),
+        (["export", "GZ-001", "--soort", "dosier"], "bij --soort: 'dosier' is geen soort export; "
+         "bedoelde u dossier? Kies dossier, gezin of overdracht."),
+    ],
+)  # fmt: skip
+def test_a_choice_that_is_not_one_names_option_value_and_choices(
+    args: list[str], told: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"wijkgesprek {args[0]}: {told}\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "read"),
+    [
+        (["vervolg", "--formaat", "ICS"], {"formaat": "ics"}),
+        (["trends", "--formaat", "Csv", "--per", "MAAND"], {"formaat": "csv", "per": "maand"}),
+        (["export", "GZ-001", "--soort", "Gezin"], {"soort": "gezin"}),
+    ],
+)
+def test_a_choice_is_read_in_any_case(args: list[str], read: dict[str, str]) -> None:
+    from wijkgesprek.cli.main import build_parser
+
+    parsed = vars(build_parser().parse_args(args))
+    assert {key: parsed[key] for key in read} == read
+
+
 def test_suggestions_rank_the_shipped_network(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["suggesties", "--thema", "geldzorgen", "--wijk", "Noord", "--leeftijd", "3"]) == 0
     lines = capsys.readouterr().out.splitlines()

@@ -49,10 +49,16 @@ def unknown(value: str, what: str, known: Sequence[str], *, allowed: str = "") -
     Rivierkwartier.`` — ``what`` completes "… is ___"; ``allowed`` says what may be
     chosen when that is more than the list of ``known`` values."""
     text = f"'{visible(value)}' is {what}"
-    near = nearest(value, known)
-    if near:
-        text += f"; bedoelde u {' of '.join(near)}?"
+    hint = did_you_mean(value, known)
+    if hint:
+        text += f"; {hint}"
     choose = allowed or either(known)
     if choose:
-        text += f"{' Kies' if near else '; kies'} {choose}"
+        text += f"{' Kies' if hint else '; kies'} {choose}"
     return text if text.endswith("?") else f"{text}."
+
+
+def did_you_mean(value: str, known: Sequence[str]) -> str:
+    """``bedoelde u Noord?`` for the nearest known values, or ``""`` when none is near."""
+    near = nearest(value, known)
+    return f"bedoelde u {' of '.join(visible(option) for option in near)}?" if near else ""

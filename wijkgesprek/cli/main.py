@@ -24,6 +24,7 @@ from wijkgesprek.cli.common import (
     GUIDE_CACHE,
     Parser,
     age,
+    choice_of,
     colours,
     count,
     days,
@@ -119,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     follow.add_argument(
         "--formaat",
-        choices=("tabel", "ics"),
+        **choice_of("tabel", "ics", what="formaat"),
         default="tabel",
         help="tabel (standaard) of ics (agendabestand)",
     )
