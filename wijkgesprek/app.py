@@ -366,7 +366,13 @@ class WijkgesprekApp(App[None]):
             self.push_screen(VeiligThuisScreen())
 
     def action_toggle_colours(self) -> None:
-        self.theme = THEMES["licht"] if self.current_theme.dark else THEMES["donker"]
+        from wijkgesprek.remember import remember
+
+        colours = "licht" if self.current_theme.dark else "donker"
+        self.theme = THEMES[colours]
+        self.config, problem = remember(self.config, "kleuren", colours)
+        if problem:
+            self.notify(f"De kleuren zijn gewisseld, maar niet onthouden: {problem}", markup=False)
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):

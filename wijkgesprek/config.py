@@ -9,6 +9,8 @@ Example (all keys optional)::
     bewaartermijn = 20                       # years after the last visit (retention)
     vergrendelen = 5                         # minutes without keys before an encrypted
                                              # database locks (0: only with Ctrl+L)
+    exportmap = "~/Documenten/wijkgesprek"   # the folder of the last export (the app
+                                             # writes it, as it writes kleuren on Ctrl+T)
 
     [toetsen]                     # binding id = key(s), see F1 in the app
     afronden = "f10"
@@ -35,6 +37,7 @@ _KNOWN_KEYS = (
     "vergrendelen",
     "database",
     "database_wachtwoordbestand",
+    "exportmap",
 )
 RETENTION_YEARS = 20
 """Default retention: the Jeugdwet's 20 years for a youth-care file; teams may choose less."""
@@ -57,6 +60,8 @@ class Config:
     """Idle minutes before the app locks (``vergrendelen``; only with an encrypted
     database); 0: only on Ctrl+L."""
     keymap: dict[str, str] = field(default_factory=dict)
+    export_folder: Path | None = None
+    """The folder of the last export from the app (``exportmap``); None: Documents."""
     file: Path | None = None
     """Where these settings were read from (the file need not exist); None: nowhere."""
 
@@ -106,7 +111,7 @@ def load_config(path: Path) -> Config:
     except UnicodeDecodeError:
         raise ConfigError(f"{path}:1:1: het instellingenbestand is geen UTF-8-tekst.") from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(_explain_toml(path, error)) from None
+        raise ConfigError(explain_toml(path, error)) from None
     problems: list[str] = []
     for key in data:
         if key not in _KNOWN_KEYS:
@@ -155,6 +160,10 @@ def load_config(path: Path) -> Config:
     if password_file is not None and not isinstance(password_file, str):
         problems.append(f"{path}: 'database_wachtwoordbestand' moet een pad zijn.")
         password_file = None
+    export_folder = data.get("exportmap")
+    if export_folder is not None and not isinstance(export_folder, str):
+        problems.append(f"{path}: 'exportmap' moet het pad naar een map zijn.")
+        export_folder = None
     keymap = data.get("toetsen", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         problems.append(
@@ -173,11 +182,12 @@ def load_config(path: Path) -> Config:
         database=database or None,
         password_file=(path.parent / Path(password_file).expanduser()) if password_file else None,
         keymap=dict(keymap),
+        export_folder=(path.parent / Path(export_folder).expanduser()) if export_folder else None,
         file=path,
     )
 
 
-def _explain_toml(path: Path, error: ValueError) -> str:
+def explain_toml(path: Path, error: ValueError) -> str:
     import re
 
     match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))

@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="colours",
         type=colours,
         help="licht, donker of een Textual-thema, alleen voor deze keer (standaard: 'kleuren' "
-        "in de instellingen)",
+        "in de instellingen, die Ctrl+T in de app bijwerkt)",
     )
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", parser_class=Parser)
     check = sub.add_parser(
