@@ -11,8 +11,9 @@ from textual import events
 from textual.command import CommandList
 from textual.widgets import DataTable, Input, Static, TextArea
 
+from wijkgesprek import paths
 from wijkgesprek.app import WijkgesprekApp
-from wijkgesprek.config import Config
+from wijkgesprek.config import Config, load_config
 from wijkgesprek.content.questions import load_guide
 from wijkgesprek.paths import shipped_questions
 from wijkgesprek.screens.agreements import AgreementsScreen
@@ -234,6 +235,57 @@ async def test_colours_follow_config_and_toggle(db_path: Path, theme: str) -> No
         await pilot.press("ctrl+t")
         assert app.theme != theme
         assert app.current_theme.dark == (theme == "textual-light")
+
+
+async def test_ctrl_t_is_remembered_in_the_config_file_for_the_next_start(db_path: Path) -> None:
+    file = paths.config_file()
+    file.parent.mkdir(parents=True)
+    file.write_text('# verzonnen\nkleuren = "donker"  # mijn keus\nreservekopieen = 3\n')
+    app = make_app(db_path, load_config(file))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("ctrl+t")
+        assert not app.current_theme.dark
+    assert file.read_text() == '# verzonnen\nkleuren = "licht"  # mijn keus\nreservekopieen = 3\n'
+    assert not app._notifications
+    again = make_app(db_path, load_config(file))
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(again.screen, HomeScreen))
+        assert again.theme == "textual-light"
+        await pilot.press("ctrl+t")
+        assert again.current_theme.dark
+    assert load_config(file).theme == "textual-dark"
+
+
+async def test_ctrl_t_with_a_config_file_that_cannot_be_written(
+    db_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "geen-map").write_text("")
+    file = tmp_path / "geen-map" / "config.toml"
+    app = make_app(db_path, Config(file=file))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("ctrl+t")
+        assert not app.current_theme.dark
+        (said,) = [str(n.message) for n in app._notifications]
+        assert said.startswith(f"De kleuren zijn gewisseld, maar niet onthouden: {file} kan niet ")
+        await pilot.press("ctrl+t")
+        assert app.current_theme.dark
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_an_unknown_colour_setting_is_told_with_what_is_allowed(
+    db_path: Path, tmp_path: Path
+) -> None:
+    file = tmp_path / "config.toml"
+    app = make_app(db_path, Config(theme="rood", file=file))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app._notifications)
+        (said,) = [str(n.message) for n in app._notifications]
+        assert said.startswith(f"{file}, bij 'kleuren': 'rood' is geen kleurinstelling; kies ")
+        assert "licht of donker (of een Textual-thema: " in said
+        assert "De donkere kleuren worden gebruikt." in said
+        assert app.current_theme.dark
 
 
 async def test_command_palette_offers_dutch_commands(db_path: Path) -> None:

@@ -28,10 +28,41 @@ def test_version_runs_from_any_folder(tmp_path: Path) -> None:
 
 
 def test_unknown_option_is_a_dutch_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--kleur"]) == 2
+    assert main(["--lettertype"]) == 2
     err = capsys.readouterr().err
-    assert "onbekende opties of woorden: --kleur" in err
+    assert "onbekende opties of woorden: --lettertype" in err
     assert "--help" in err
+
+
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        ("rood", ""),
+        ("lichtt", "bedoelde u licht?"),
+        ("dracul", "bedoelde u dracula?"),
+        ("", ""),
+    ],
+)
+def test_a_colour_that_is_no_setting_is_named_with_what_is_allowed(
+    given: str, hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--kleur", given, "waar"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"bij --kleur/--kleuren: '{given}' is geen kleurinstelling" in captured.err
+    assert hint in captured.err
+    assert "ies licht of donker (of een Textual-thema: " in captured.err
+    assert "nord" in captured.err and "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize(
+    ("given", "theme"),
+    [("licht", "textual-light"), ("Donker", "textual-dark"), (" NORD ", "nord")],
+)
+def test_a_colour_setting_is_read_in_any_case(given: str, theme: str) -> None:
+    from wijkgesprek.cli.main import build_parser
+
+    assert build_parser().parse_args(["--kleuren", given]).colours == theme
 
 
 def test_help_is_dutch(capsys: pytest.CaptureFixture[str]) -> None:
@@ -179,6 +210,42 @@ def test_wheel_carries_the_data_and_finds_it_from_elsewhere(tmp_path: Path) -> N
     assert Path(found.stdout.strip()) == target / "wijkgesprek/data/questions.yaml"
 
 
+@pytest.mark.parametrize(
+    ("args", "told"),
+    [
+        (["vervolg", "--formaat", "isc"], "bij --formaat: 'isc' is geen formaat; bedoelde u ics? "
+         "Kies tabel of ics."),
+        (["trends", "--formaat", "xlsx"], "bij --formaat: 'xlsx' is geen formaat; kies tabel, "
+         "csv of md."),
+        (["trends", "--per", "jaar"], "bij --per: 'jaar' is geen periode; kies maand of kwartaal."),
+        (["export", "GZ-001", "--soort", "dosier"], "bij --soort: 'dosier' is geen soort export; "
+         "bedoelde u dossier? Kies dossier, gezin of overdracht."),
+    ],
+)  # fmt: skip
+def test_a_choice_that_is_not_one_names_option_value_and_choices(
+    args: list[str], told: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"wijkgesprek {args[0]}: {told}\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "read"),
+    [
+        (["vervolg", "--formaat", "ICS"], {"formaat": "ics"}),
+        (["trends", "--formaat", "Csv", "--per", "MAAND"], {"formaat": "csv", "per": "maand"}),
+        (["export", "GZ-001", "--soort", "Gezin"], {"soort": "gezin"}),
+    ],
+)
+def test_a_choice_is_read_in_any_case(args: list[str], read: dict[str, str]) -> None:
+    from wijkgesprek.cli.main import build_parser
+
+    parsed = vars(build_parser().parse_args(args))
+    assert {key: parsed[key] for key in read} == read
+
+
 def test_suggestions_rank_the_shipped_network(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["suggesties", "--thema", "geldzorgen", "--wijk", "Noord", "--leeftijd", "3"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -197,9 +264,66 @@ def test_suggestions_as_json_name_gaps(capsys: pytest.CaptureFixture[str]) -> No
     assert "Geen aanbod voor 'Eenzaamheid' in Rivierkwartier." in capsys.readouterr().out
 
 
-def test_suggestions_with_an_unknown_theme_hint(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["suggesties", "--thema", "geldzorg", "--wijk", "Noord"]) == 2
-    assert "bedoelde je 'geldzorgen'?" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        ("geldzorg", "; bedoelde u geldzorgen? Kies geldzorgen, schulden, "),
+        ("rijbewijs", "; kies geldzorgen, schulden, "),
+        ("", "; kies geldzorgen, schulden, "),
+    ],
+)
+def test_suggestions_with_an_unknown_theme_name_it_and_what_is_known(
+    given: str, hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["suggesties", "--thema", given, "--wijk", "Noord"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(
+        f"wijkgesprek suggesties: bij --thema: '{given}' is geen thema van de "
+        f"gespreksleidraad{hint}"
+    )
+    assert " of taal.\n" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("given", "hint"),
+    [
+        ("Nord", "; bedoelde u Noord? Kies Noord of Rivierkwartier."),
+        ("rivierkwartir", "; bedoelde u Rivierkwartier? Kies Noord of Rivierkwartier."),
+        ("", "; kies Noord of Rivierkwartier."),
+    ],
+)
+def test_suggestions_for_a_misspelt_wijk_ask_which_was_meant(
+    given: str, hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["suggesties", "--thema", "geldzorgen", "--wijk", given]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"wijkgesprek suggesties: bij --wijk: '{given}' is geen wijk van de sociale kaart{hint}\n"
+    )
+
+
+def test_suggestions_read_wijk_and_theme_in_any_case(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["suggesties", "--thema", "geldzorgen", "--wijk", "Noord"]) == 0
+    expected = capsys.readouterr().out
+    assert "Geldcafé Noord" in expected and "in uw wijk" in expected
+    assert main(["suggesties", "--thema", "Geldzorgen", "--wijk", " noord "]) == 0
+    assert capsys.readouterr().out == expected
+    assert main(["suggesties", "--thema", "veiligheid in de buurt", "--wijk", "Noord"]) == 0
+    assert "thema Veiligheid in de buurt" in capsys.readouterr().out
+
+
+def test_suggestions_for_a_wijk_not_on_the_map_give_the_whole_town(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["suggesties", "--thema", "geldzorgen", "--wijk", "Oost"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "wijkgesprek suggesties: 'Oost' is geen wijk van de sociale kaart (die kent Noord en "
+        "Rivierkwartier); alleen aanbod voor de hele gemeente.\n"
+    )
+    assert "Schuldhulp Op Orde" in captured.out and "Geldcafé Noord" not in captured.out
 
 
 def test_later_network_file_wins_and_check_says_so(

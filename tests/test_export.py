@@ -293,7 +293,11 @@ def test_cli_uitvoer_refuses_to_overwrite(
         (["export", "GZ-999"], 1, "Huishouden GZ-999 bestaat niet."),
         (["export", CODE, "--bezoek", "3"], 1, "GZ-001 heeft 2 bezoeken; kies --bezoek 1 tot"),
         (["export", CODE, "--bezoek", "0"], 2, "'0' is geen bezoeknummer"),
-        (["export", CODE, "--soort", "pdf"], 2, "onbekende keuze: 'pdf'"),
+        (
+            ["export", CODE, "--soort", "pdf"],
+            2,
+            "'pdf' is geen soort export; kies dossier, gezin of overdracht.",
+        ),
         (["export", CODE, "--met-veiligheid"], 2, "--met-veiligheid hoort bij --soort gezin"),
         (["export", CODE, "--soort", "overdracht", "--bezoek", "1"], 2, "laat --bezoek weg"),
     ],

@@ -9,15 +9,18 @@ from pathlib import Path
 
 import pytest
 from helpers import SIZE, wait_until
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
+from wijkgesprek import paths
 from wijkgesprek.app import WijkgesprekApp
+from wijkgesprek.config import Config, load_config
 from wijkgesprek.content.questions import load_guide
 from wijkgesprek.domain.safety import SCALE
 from wijkgesprek.paths import shipped_questions
 from wijkgesprek.screens.addition import AdditionScreen
 from wijkgesprek.screens.carry_over import CarryOverScreen
-from wijkgesprek.screens.export import ExportScreen
+from wijkgesprek.screens.export import ExportScreen, default_folder
 from wijkgesprek.screens.history import HistoryScreen
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.screens.new_visit import NewVisitScreen
@@ -156,3 +159,53 @@ async def test_export_from_the_history_writes_a_private_file(
     assert expected in text
     assert absent is None or absent not in text
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
+
+
+async def open_export(pilot: Pilot[None]) -> Input:
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+    await pilot.press("g")
+    await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+    await pilot.press("e")
+    await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+    return app.screen.query_one("#export-folder", Input)
+
+
+async def test_the_export_folder_is_remembered_also_after_a_restart(
+    app: WijkgesprekApp, tmp_path: Path
+) -> None:
+    file = paths.config_file()
+    file.parent.mkdir(parents=True)
+    file.write_text("# verzonnen\n[toetsen]\nafronden = 'f10'\n")
+    app.config = load_config(file)
+    folder = tmp_path / "export"
+    async with app.run_test(size=SIZE) as pilot:
+        field = await open_export(pilot)
+        assert field.value == str(default_folder())
+        field.value = str(folder)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        assert app.screen.query_one("#export-folder", Input).value == str(folder)
+    expected = f"# verzonnen\nexportmap = \"{folder}\"\n\n[toetsen]\nafronden = 'f10'\n"
+    assert file.read_text() == expected
+    again = WijkgesprekApp(guide=app.guide, database=app.database, config=load_config(file))
+    async with again.run_test(size=SIZE) as pilot:
+        assert (await open_export(pilot)).value == str(folder)
+
+
+async def test_a_folder_that_cannot_be_remembered_still_exports(
+    app: WijkgesprekApp, tmp_path: Path
+) -> None:
+    (tmp_path / "geen-map").write_text("")
+    app.config = Config(file=tmp_path / "geen-map" / "config.toml")
+    folder = tmp_path / "export"
+    async with app.run_test(size=SIZE) as pilot:
+        (await open_export(pilot)).value = str(folder)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        said = [str(n.message) for n in app._notifications]
+        assert said[0].startswith("Bewaard, maar de map wordt niet onthouden: ")
+        assert said[1].startswith(f"Bewaard in {folder}")
+    assert len(list(folder.iterdir())) == 1

@@ -216,6 +216,30 @@ def test_cli_without_a_database_creates_none(capsys: pytest.CaptureFixture[str])
     assert not (paths.data_dir() / paths.DATABASE_NAME).exists()
 
 
+@pytest.mark.parametrize(
+    ("words", "told"),
+    [
+        ([""], "TEKST is leeg"),
+        (["   "], "TEKST is leeg"),
+        (["", "\t"], "TEKST is leeg"),
+        (["?!"], "'?!' bevat geen letters of cijfers"),
+        (['""', "-"], "'\"\" -' bevat geen letters of cijfers"),
+    ],
+)
+def test_cli_without_a_word_says_it_needs_one(
+    store: Store, words: list[str], told: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visit_with(store, "GZ-001", {"stress": "Geen geld voor de huur"})
+    for json_too in ([], ["--json"]):
+        assert main(["zoek", *json_too, *words]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert captured.err == (
+            f"wijkgesprek zoek: geef een woord om naar te zoeken ({told}), zoals: "
+            "wijkgesprek zoek huur\n"
+        )
+
+
 def test_cli_table_and_json(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     visit_id = visit_with(store, "GZ-001", {"stress": "Er is geen geld [bold]x"}, end=True)
     store.run(repo.add_correction, visit_id=visit_id, topic="netwerk", text="Geld van oma", now=T0)

@@ -513,7 +513,24 @@ def test_wijk_filter_and_a_wijk_that_is_never_shown(
 ) -> None:
     out = run(["--van", "2026-K1", "--tot", "2026-K1", "--wijk", "Zuid", "--wijk", "Haven"], capsys)
     assert list(parse_table(out)) == ["Zuid"]
-    assert "Haven: in geen van deze perioden apart te tonen" in out
+    assert "Haven: in geen van deze perioden apart te tonen (minder dan 5 huishoudens, of geen " \
+        "bezoeken).\n" in out  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("asked", "hint"),
+    [
+        ("Nord", "bedoelde u Noord?"),
+        ("zuidd", "bedoelde u Zuid?"),
+        ("alle wijk", "bedoelde u alle wijken?"),
+    ],
+)
+def test_a_wijk_never_shown_that_looks_like_one_shown_gets_a_hint(
+    fixed: Store, capsys: pytest.CaptureFixture[str], asked: str, hint: str
+) -> None:
+    out = run(["--van", "2026-K1", "--tot", "2026-K1", "--wijk", asked], capsys)
+    assert f"{asked}: in geen van deze perioden apart te tonen (minder dan 5 huishoudens, of " \
+        f"geen bezoeken); {hint}\n" in out  # fmt: skip
 
 
 def test_no_database_yet_counts_nothing_and_creates_nothing(
@@ -531,7 +548,7 @@ def test_no_database_yet_counts_nothing_and_creates_nothing(
         (["--van", "2026-K5"], "'2026-K5' is geen periode"),
         (["--vergelijk", "2026", "2026-K2"], "overlappen"),
         (["--van", "2026-K2", "--tot", "2026-K1"], "--tot ligt vóór --van"),
-        (["--formaat", "xlsx"], "onbekende keuze"),
+        (["--formaat", "xlsx"], "bij --formaat: 'xlsx' is geen formaat; kies tabel, csv of md."),
     ],
 )
 def test_wrong_use_is_a_dutch_sentence(

@@ -209,8 +209,8 @@ def test_no_database_yet_still_gives_a_valid_calendar(
 def test_unknown_format_is_a_dutch_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["vervolg", "--formaat", "csv"]) == 2
     err = capsys.readouterr().err
-    assert "onbekende keuze: 'csv'" in err
-    assert "kies uit 'tabel', 'ics'" in err
+    assert "bij --formaat: 'csv' is geen formaat;" in err
+    assert "ies tabel of ics." in err
     assert "wijkgesprek --help" in err
 
 

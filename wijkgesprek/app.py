@@ -17,7 +17,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from wijkgesprek.config import THEMES, Config
+from wijkgesprek.config import THEMES, Config, theme_for
 from wijkgesprek.connection import Connection
 from wijkgesprek.errors import ContentError, Unreachable, WijkError
 from wijkgesprek.keys import InOrderKeys
@@ -157,13 +157,14 @@ class WijkgesprekApp(InOrderKeys):
         return Store(self.database)
 
     def on_mount(self) -> None:
-        if self.config.theme in self.available_themes:
-            self.theme = self.config.theme
-        else:
+        try:
+            self.theme = theme_for(self.config.theme, self.available_themes)
+        except ValueError as problem:
             self.notify(
-                f"Onbekende kleurinstelling '{self.config.theme}'; de donkere kleuren worden "
-                "gebruikt. Kies 'licht' of 'donker' in het instellingenbestand.",
+                f"{self.config.file or 'instellingen'}, bij 'kleuren': {problem} De donkere "
+                "kleuren worden gebruikt.",
                 severity="warning",
+                markup=False,
             )
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
@@ -382,7 +383,13 @@ class WijkgesprekApp(InOrderKeys):
             self.push_screen(VeiligThuisScreen())
 
     def action_toggle_colours(self) -> None:
-        self.theme = THEMES["licht"] if self.current_theme.dark else THEMES["donker"]
+        from wijkgesprek.remember import remember
+
+        colours = "licht" if self.current_theme.dark else "donker"
+        self.theme = THEMES[colours]
+        self.config, problem = remember(self.config, "kleuren", colours)
+        if problem:
+            self.notify(f"De kleuren zijn gewisseld, maar niet onthouden: {problem}", markup=False)
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):

@@ -9,6 +9,8 @@ Example (all keys optional)::
     bewaartermijn = 20                       # years after the last visit (retention)
     vergrendelen = 5                         # minutes without keys before an encrypted
                                              # database locks (0: only with Ctrl+L)
+    exportmap = "~/Documenten/wijkgesprek"   # the folder of the last export (the app
+                                             # writes it, as it writes kleuren on Ctrl+T)
 
     [toetsen]                     # binding id = key(s), see F1 in the app
     afronden = "f10"
@@ -17,12 +19,14 @@ Example (all keys optional)::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from wijkgesprek.errors import ConfigError
 
 THEMES = {"licht": "textual-light", "donker": "textual-dark"}
+"""The colour settings in words (``kleuren``, ``--kleur``, Ctrl+T) and their Textual themes."""
 _KNOWN_KEYS = (
     "kleuren",
     "vragen",
@@ -33,6 +37,7 @@ _KNOWN_KEYS = (
     "vergrendelen",
     "database",
     "database_wachtwoordbestand",
+    "exportmap",
 )
 RETENTION_YEARS = 20
 """Default retention: the Jeugdwet's 20 years for a youth-care file; teams may choose less."""
@@ -55,6 +60,38 @@ class Config:
     """Idle minutes before the app locks (``vergrendelen``; only with an encrypted
     database); 0: only on Ctrl+L."""
     keymap: dict[str, str] = field(default_factory=dict)
+    export_folder: Path | None = None
+    """The folder of the last export from the app (``exportmap``); None: Documents."""
+    file: Path | None = None
+    """Where these settings were read from (the file need not exist); None: nowhere."""
+
+
+def theme_for(setting: str, available: Iterable[str] | None = None) -> str:
+    """The Textual theme for a colour setting as a user writes it: licht, donker or the
+    name of a Textual theme, in any case. ``available``: the themes to choose from
+    (default: Textual's own). ValueError with one Dutch sentence when it is none."""
+    from wijkgesprek.choices import spelt_as, unknown
+
+    word = spelt_as(setting, THEMES)
+    if word is not None:
+        return THEMES[word]
+    if available is None:
+        from textual.theme import BUILTIN_THEMES  # only for a theme by name: it takes a while
+
+        available = BUILTIN_THEMES
+    themes = sorted(available)
+    theme = spelt_as(setting, themes)
+    if theme is not None:
+        return theme
+    others = [name for name in themes if name not in THEMES.values()]
+    raise ValueError(
+        unknown(
+            setting,
+            "geen kleurinstelling",
+            [*THEMES, *others],
+            allowed=f"licht of donker (of een Textual-thema: {', '.join(others)})",
+        )
+    )
 
 
 def load_config(path: Path) -> Config:
@@ -62,7 +99,7 @@ def load_config(path: Path) -> Config:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Config()
+        return Config(file=path)
     except OSError as error:
         raise ConfigError(
             f"{path}: kan het instellingenbestand niet lezen ({error.strerror})."
@@ -74,7 +111,7 @@ def load_config(path: Path) -> Config:
     except UnicodeDecodeError:
         raise ConfigError(f"{path}:1:1: het instellingenbestand is geen UTF-8-tekst.") from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(_explain_toml(path, error)) from None
+        raise ConfigError(explain_toml(path, error)) from None
     problems: list[str] = []
     for key in data:
         if key not in _KNOWN_KEYS:
@@ -123,6 +160,10 @@ def load_config(path: Path) -> Config:
     if password_file is not None and not isinstance(password_file, str):
         problems.append(f"{path}: 'database_wachtwoordbestand' moet een pad zijn.")
         password_file = None
+    export_folder = data.get("exportmap")
+    if export_folder is not None and not isinstance(export_folder, str):
+        problems.append(f"{path}: 'exportmap' moet het pad naar een map zijn.")
+        export_folder = None
     keymap = data.get("toetsen", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         problems.append(
@@ -141,10 +182,12 @@ def load_config(path: Path) -> Config:
         database=database or None,
         password_file=(path.parent / Path(password_file).expanduser()) if password_file else None,
         keymap=dict(keymap),
+        export_folder=(path.parent / Path(export_folder).expanduser()) if export_folder else None,
+        file=path,
     )
 
 
-def _explain_toml(path: Path, error: ValueError) -> str:
+def explain_toml(path: Path, error: ValueError) -> str:
     import re
 
     match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from wijkgesprek import paths
+from wijkgesprek.choices import spelt_as, unknown
 from wijkgesprek.errors import Cancelled, UsageError
 
 if TYPE_CHECKING:
@@ -74,6 +75,30 @@ def count(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 1000:
         raise argparse.ArgumentTypeError(f"'{text}' is geen aantal van 1 tot en met 1000")
     return int(text)
+
+
+def choice_of(*options: str, what: str) -> dict[str, Any]:
+    """``add_argument`` keywords for a fixed choice, taken in any case; another value is
+    named, with "bedoelde u …?" and the choices (``what``: "formaat" → "'x' is geen
+    formaat")."""
+
+    def choice(text: str) -> str:
+        found = spelt_as(text, options)
+        if found is None:
+            raise argparse.ArgumentTypeError(unknown(text, f"geen {what}", options))
+        return found
+
+    return {"choices": options, "type": choice}
+
+
+def colours(text: str) -> str:
+    """``--kleur``: licht, donker or a Textual theme (any case) → the Textual theme."""
+    from wijkgesprek.config import theme_for
+
+    try:
+        return theme_for(text)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(str(problem)) from None
 
 
 def visit_number(text: str) -> int:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from wijkgesprek import paths
+from wijkgesprek.choices import either, nearest, spelt_as, unknown
 from wijkgesprek.cli.common import (
     guide_file,
     network_files,
 )
 from wijkgesprek.errors import ContentError, UsageError
+from wijkgesprek.text import visible
 
 
 def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
@@ -66,23 +69,16 @@ def suggestions(args: argparse.Namespace) -> int:
 
     guide = load_guide(guide_file(args))
     names = {theme.id: theme.naam for theme in guide.themes}
-    unknown = [theme for theme in args.thema if theme not in names]
-    if unknown:
-        from wijkgesprek.content.yamlsource import did_you_mean
-
-        raise UsageError(
-            f"wijkgesprek suggesties: onbekend thema '{unknown[0]}'"
-            f"{did_you_mean(unknown[0], list(names)) or '.'} "
-            "De thema's staan in de gespreksleidraad."
-        )
+    themes = [theme_id(typed, names) for typed in args.thema]
     network, _ = load_network(
         network_files(args), themes=list(names), today=date.today(), cache_dir=paths.cache_dir()
     )
+    wijk = known_wijk(args.wijk, network.wijken())
     ages = None if args.leeftijd is None else tuple((age, age) for age in args.leeftijd)
     found = suggest(
-        network, themes=args.thema, wijk=args.wijk, ages=ages, today=date.today(), theme_names=names
+        network, themes=themes, wijk=wijk, ages=ages, today=date.today(), theme_names=names
     )
-    missing = gaps(network, themes=args.thema, wijk=args.wijk, ages=ages)
+    missing = gaps(network, themes=themes, wijk=wijk, ages=ages)
     if args.json:
         import json
 
@@ -110,10 +106,45 @@ def suggestions(args: argparse.Namespace) -> int:
         )
         return 0
     for theme in missing:
-        print(f"Geen aanbod voor '{names[theme]}' in {args.wijk}.")
+        print(f"Geen aanbod voor '{names[theme]}' in {visible(wijk)}.")
     if not found:
         print("Niets gevonden.")
     width = max((len(s.entry.naam) for s in found), default=0)
     for number, s in enumerate(found, start=1):
         print(f"{number:>3}. {s.entry.naam:<{width}}  {s.entry.soort:<10}  {s.reason}")
     return 0
+
+
+def theme_id(typed: str, names: dict[str, str]) -> str:
+    """``--thema``: a theme's id or name, in any case → its id; else a usage error."""
+    found = spelt_as(typed, names)
+    if found is not None:
+        return found
+    by_name = {name: theme for theme, name in names.items()}
+    name = spelt_as(typed, by_name)
+    if name is not None:
+        return by_name[name]
+    raise UsageError(
+        "wijkgesprek suggesties: bij --thema: "
+        + unknown(typed, "geen thema van de gespreksleidraad", list(names))
+    )
+
+
+def known_wijk(typed: str, wijken: Sequence[str]) -> str:
+    """``--wijk`` as the sociale kaart spells it (any case). A likely slip (``Nord``) or
+    nothing at all is a usage error; another wijk is told and gets the offers for the
+    whole town: a household may live in a wijk without offers of its own."""
+    found = spelt_as(typed, wijken)
+    if found is not None or not wijken:
+        return found or typed
+    if not typed.strip() or nearest(typed, wijken):
+        raise UsageError(
+            "wijkgesprek suggesties: bij --wijk: "
+            + unknown(typed, "geen wijk van de sociale kaart", wijken)
+        )
+    print(
+        f"wijkgesprek suggesties: '{visible(typed)}' is geen wijk van de sociale kaart (die "
+        f"kent {either(wijken, 'en')}); alleen aanbod voor de hele gemeente.",
+        file=sys.stderr,
+    )
+    return typed

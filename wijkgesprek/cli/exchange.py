@@ -8,6 +8,7 @@ from pathlib import Path
 
 from wijkgesprek.cli.common import (
     Parser,
+    choice_of,
     database_target,
     guide_file,
     has_data,
@@ -33,7 +34,7 @@ def add_exchange_commands(sub: argparse._SubParsersAction[Parser]) -> None:
     )
     export.add_argument(
         "--soort",
-        choices=("dossier", "gezin", "overdracht"),
+        **choice_of("dossier", "gezin", "overdracht", what="soort export"),
         default="dossier",
         help="dossier (standaard), gezin (eenvoudige taal) of overdracht (JSON)",
     )

@@ -24,6 +24,8 @@ from wijkgesprek.cli.common import (
     GUIDE_CACHE,
     Parser,
     age,
+    choice_of,
+    colours,
     count,
     days,
     guide_file,
@@ -70,6 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="sociale kaart (YAML); herhaalbaar, een later bestand gaat voor",
     )
+    parser.add_argument(
+        "--kleur",
+        "--kleuren",
+        metavar="KLEUR",
+        dest="colours",
+        type=colours,
+        help="licht, donker of een Textual-thema, alleen voor deze keer (standaard: 'kleuren' "
+        "in de instellingen, die Ctrl+T in de app bijwerkt)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", parser_class=Parser)
     check = sub.add_parser(
         "controleer",
@@ -109,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     follow.add_argument(
         "--formaat",
-        choices=("tabel", "ics"),
+        **choice_of("tabel", "ics", what="formaat"),
         default="tabel",
         help="tabel (standaard) of ics (agendabestand)",
     )
@@ -191,7 +202,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not arguments:  # the common start: no need to build the whole parser
             plain = argparse.Namespace(
-                command=None, data_dir=None, database=None, questions=None, network=None
+                command=None,
+                data_dir=None,
+                database=None,
+                questions=None,
+                network=None,
+                colours=None,
             )
             return run(plain)
         return run(build_parser().parse_args(arguments))
@@ -274,6 +290,10 @@ def start_app(args: argparse.Namespace) -> int:
     from wijkgesprek.store.schema import is_ready, prepare_database
 
     config = load_config(paths.config_file())
+    if args.colours:  # for this run only; Ctrl+T is what is remembered
+        from dataclasses import replace
+
+        config = replace(config, theme=args.colours)
     questions = Path(args.questions) if args.questions else config.questions
     guide_file = questions or paths.shipped_questions()
     guide: Guide | Callable[[], Guide]

@@ -9,6 +9,7 @@ from pathlib import Path
 from wijkgesprek.cli import common
 from wijkgesprek.cli.common import (
     Parser,
+    choice_of,
     database_target,
     guide_file,
     has_data,
@@ -31,7 +32,7 @@ def add_trends_command(sub: argparse._SubParsersAction[Parser]) -> None:
     )
     trends.add_argument(
         "--formaat",
-        choices=("tabel", "csv", "md"),
+        **choice_of("tabel", "csv", "md", what="formaat"),
         default="tabel",
         help="tabel (standaard, met staafjes), csv of md (verslag voor de gemeente)",
     )
@@ -44,7 +45,7 @@ def add_trends_command(sub: argparse._SubParsersAction[Parser]) -> None:
     )
     trends.add_argument(
         "--per",
-        choices=("maand", "kwartaal"),
+        **choice_of("maand", "kwartaal", what="periode"),
         default="kwartaal",
         help="per maand of per kwartaal (standaard)",
     )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from wijkgesprek.errors import WijkError
+from wijkgesprek.errors import UsageError, WijkError
 from wijkgesprek.export.files import write_private
 
 if TYPE_CHECKING:
@@ -29,6 +29,16 @@ def search_notes(args: argparse.Namespace) -> int:
     from wijkgesprek.text import visible
 
     text = " ".join(args.tekst)
+    from wijkgesprek.domain.search import fts_query
+
+    if fts_query(text) is None:  # nothing to look for: say so before opening anything
+        told = (
+            f"'{visible(text)}' bevat geen letters of cijfers" if text.strip() else "TEKST is leeg"
+        )
+        raise UsageError(
+            f"wijkgesprek zoek: geef een woord om naar te zoeken ({told}), zoals: "
+            "wijkgesprek zoek huur"
+        )
     target = database_target(args)
     if not has_data(target):  # say so, and do not create a database for that
         print("Nog geen gegevens.", file=sys.stderr if args.json else sys.stdout)

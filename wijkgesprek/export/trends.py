@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from wijkgesprek.choices import did_you_mean
 from wijkgesprek.domain import trends as t
 from wijkgesprek.text import visible
 
@@ -57,11 +58,16 @@ class Report:
 
     def warnings(self) -> list[str]:
         """Notes for the reader: periods of unequal length, wijken that are never shown."""
-        notes = [
-            f"{visible(w)}: in geen van deze perioden apart te tonen (minder dan "
-            f"{t.MIN_COUNT} huishoudens, of geen bezoeken)."
-            for w in self.missing()
-        ]
+        shown = self.trends.groups()
+        notes = []
+        for wijk in self.missing():
+            # Only groups that are shown anyway are offered: a hint never tells whether a
+            # small wijk had visits.
+            hint = did_you_mean(wijk, shown)
+            notes.append(
+                f"{visible(wijk)}: in geen van deze perioden apart te tonen (minder dan "
+                f"{t.MIN_COUNT} huishoudens, of geen bezoeken){f'; {hint}' if hint else '.'}"
+            )
         if not self.trends.groups():
             notes.append(
                 f"Niets te tonen: in deze perioden zijn minder dan {t.MIN_COUNT} huishoudens "

@@ -33,7 +33,8 @@ Kies wat u wilt maken (pijltjes, **Enter**):
 - **Overdracht**: een JSON-bestand voor een collega die het overneemt
   (`wijkgesprek import`).
 
-Het bestand komt in de map die onder de lijst staat; alleen u kunt het lezen.
+Het bestand komt in de map die onder de lijst staat (de map van de vorige export);
+alleen u kunt het lezen.
 Een bestaand bestand wordt nooit overschreven. **Escape** annuleert.
 """
 
@@ -71,8 +72,13 @@ class ExportScreen(ModalScreen[Path | None]):
             )
             choices.highlighted = 0
             yield choices
-            yield field("Map", Input(str(default_folder()), id="export-folder", compact=True))
+            yield field("Map", Input(str(self.first_folder), id="export-folder", compact=True))
             yield Static("", id="form-error", classes="form-error", markup=False)
+
+    @property
+    def first_folder(self) -> Path:
+        """Where the dialog starts: the folder of the last export, or else Documents."""
+        return self.app.config.export_folder or default_folder()
 
     def on_mount(self) -> None:
         self.query_one("#export-choice").focus()
@@ -99,6 +105,14 @@ class ExportScreen(ModalScreen[Path | None]):
                 f"De map {folder} kan niet worden aangemaakt. Kies een andere map."
             )
             return
+        if folder != self.first_folder:  # the next export starts here, also after a restart
+            from wijkgesprek.remember import remember
+
+            self.app.config, problem = remember(
+                self.app.config, "exportmap", str(folder.absolute())
+            )
+            if problem:
+                self.notify(f"Bewaard, maar de map wordt niet onthouden: {problem}", markup=False)
         self.dismiss(path)
 
     def _content_for(self, choice: str) -> str:
