@@ -114,8 +114,6 @@ class ReferralExtra:
 
     themes: tuple[str, ...]
     created_at: datetime
-    steps: tuple[tuple[str, str, int, datetime], ...]
-    """(state, reason, visit id, at), oldest first."""
 
 
 # -- from the household to JSON ---------------------------------------------------------
@@ -124,17 +122,16 @@ class ReferralExtra:
 def from_history(
     history: HouseholdHistory, *, extras: Mapping[int, ReferralExtra] | None = None
 ) -> Handover:
-    """The household as hand-over data. Without ``extras`` a referral's history is its
-    current state only."""
+    """The household as hand-over data. Without ``extras`` a referral has no themes and
+    was made when it was last updated."""
     visits = sorted(history.visits, key=lambda v: v.record.started_at)
     number = {visit.record.id: n for n, visit in enumerate(visits, start=1)}
     referrals = []
     for referral in history.referrals:
         extra = (extras or {}).get(referral.id)
-        steps = (
-            tuple(ReferralStep(st, why, number.get(vid, 1), at) for st, why, vid, at in extra.steps)
-            if extra
-            else (ReferralStep(referral.state, referral.reason, 1, referral.updated_at),)
+        steps = tuple(
+            ReferralStep(st.state, st.reason, number.get(st.visit_id, 1), st.at)
+            for st in referral.steps
         )
         referrals.append(
             HandoverReferral(
@@ -536,13 +533,14 @@ def _referral(reader: Reader, value: object, path: str, count: int) -> HandoverR
             visit = _visit_number(reader, step, where, count)
             if at is not None:
                 steps.append(ReferralStep(state, reason, visit, at))
+    state = reader.choice(data, "status", path, STATES)
     result = HandoverReferral(
         naam=naam,
         soort=reader.text(data, "soort", path),
         wijk=reader.text(data, "wijk", path),
         themes=reader.texts(data, "themas", path),
         contact=reader.text(data, "contact", path),
-        state=reader.choice(data, "status", path, STATES),
+        state=state,
         reason=reader.text(data, "reden", path),
         visit=_visit_number(reader, data, path, count),
         created_at=reader.moment(data, "aangemaakt", path) or datetime.min,
