@@ -7,6 +7,7 @@ import json
 import re
 import stat
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -318,3 +319,32 @@ def test_cli_export_without_a_database_creates_none(capsys: pytest.CaptureFixtur
     assert main(["export", CODE]) == 1
     assert "Huishouden GZ-001 bestaat niet" in capsys.readouterr().err
     assert not (paths.data_dir() / paths.DATABASE_NAME).exists()
+
+
+def test_a_waiting_list_with_its_dates_in_dossier_and_family_version(
+    store: Store, guide: Guide
+) -> None:
+    first, second = build(store)
+    history = store.run(repo.get_household, code=CODE)
+    referral = history.referrals[0].id
+    store.run(
+        repo.update_referral,
+        referral_id=referral,
+        visit_id=second,
+        state="wachtlijst",
+        reason="verwacht vanaf 01-05-2026",
+        now=T1 + timedelta(minutes=20),
+    )
+    history = store.run(repo.get_household, code=CODE)
+    text = dossier(history, guide)
+    waiting = (
+        f"- Budgetcoach Noord (dienst): op de wachtlijst sinds {day(T1)}, verwacht vanaf 01-05-2026"
+    )
+    assert text.index("## Bezoek 2") < text.index(waiting)
+    family = text_of(render(family_version(history, guide)))
+    assert (
+        "Budgetcoach Noord. U staat op de wachtlijst (sinds 9 maart 2026). "
+        "Naar verwachting kunt u beginnen vanaf 1 mei 2026."
+    ) in family
+    assert "U staat op de wachtlijst" in family_version(history, guide, visit_id=second)
+    assert "wachtlijst" not in family_version(history, guide, visit_id=first)

@@ -23,7 +23,7 @@ from typing import Any
 
 from wijkgesprek.domain import safety as s
 from wijkgesprek.domain.household import AGE_GROUPS, code_problem, normalise_code, wijk_problem
-from wijkgesprek.domain.referral import STATES
+from wijkgesprek.domain.referral import STATES, WAITING, fits_waiting_list
 from wijkgesprek.domain.visit import AGREEMENT_STATES, HouseholdHistory
 from wijkgesprek.errors import ContentError, Problem, WijkError
 from wijkgesprek.export.jsonread import Reader, describe, load_json, path_to, problems_error
@@ -515,6 +515,17 @@ def _visit_number(reader: Reader, data: Mapping[str, Any], path: str, count: int
     return number or 1
 
 
+def _reason(reader: Reader, data: Mapping[str, Any], path: str, state: str) -> str:
+    """The reason of a state; on the waiting list it can only hold the expected start."""
+    reason = reader.text(data, "reden", path)
+    if state == WAITING and not fits_waiting_list(reason):
+        reader.problem(
+            path_to(path, "reden"),
+            "bij de wachtlijst leeg of 'verwacht vanaf DD-MM-JJJJ' (een bestaande datum)",
+        )
+    return reason
+
+
 def _referral(reader: Reader, value: object, path: str, count: int) -> HandoverReferral | None:
     data = reader.fields(value, path, _REFERRAL_KEYS)
     if data is None:
@@ -529,7 +540,7 @@ def _referral(reader: Reader, value: object, path: str, count: int) -> HandoverR
         if step is not None:
             at = reader.moment(step, "op", where)
             state = reader.choice(step, "status", where, STATES)
-            reason = reader.text(step, "reden", where)
+            reason = _reason(reader, step, where, state)
             visit = _visit_number(reader, step, where, count)
             if at is not None:
                 steps.append(ReferralStep(state, reason, visit, at))
@@ -541,7 +552,7 @@ def _referral(reader: Reader, value: object, path: str, count: int) -> HandoverR
         themes=reader.texts(data, "themas", path),
         contact=reader.text(data, "contact", path),
         state=state,
-        reason=reader.text(data, "reden", path),
+        reason=_reason(reader, data, path, state),
         visit=_visit_number(reader, data, path, count),
         created_at=reader.moment(data, "aangemaakt", path) or datetime.min,
         updated_at=reader.moment(data, "bijgewerkt", path) or datetime.min,

@@ -22,8 +22,10 @@ from wijkgesprek.domain.referral import (
     FAILED,
     REGISTERED,
     STARTED,
+    WAITING,
     ReferralData,
     ReferralStep,
+    expected_from,
     steps_text,
 )
 from wijkgesprek.domain.visit import (
@@ -337,7 +339,13 @@ def _family_referral(referral: ReferralData, step: ReferralStep) -> str:
 
 
 def _plain_state(step: ReferralStep) -> str:
-    return _PLAIN_STATE.get(step.state, "")
+    if step.state != WAITING:
+        return _PLAIN_STATE.get(step.state, "")
+    text = f"U staat op de wachtlijst (sinds {plain_date(step.at.astimezone().date())})."
+    expected = expected_from(step.reason)
+    if expected is not None:
+        text += f" Naar verwachting kunt u beginnen vanaf {plain_date(expected)}."
+    return text
 
 
 def _family_safety(scope: Sequence[VisitHistory]) -> list[str]:

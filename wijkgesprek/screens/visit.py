@@ -58,7 +58,7 @@ onderwerp.
 - **F9** toont het aanbod uit de sociale kaart voor de gekoppelde thema's, de
   wijk en de leeftijden van de kinderen. Typ om te filteren, **Enter** legt een
   verwijzing vast. Onder het aanbod staan de verwijzingen van dit huishouden:
-  **Enter** daarop werkt de stand bij (aangemeld, gestart, niet gelukt).
+  **Enter** daarop werkt de stand bij (aangemeld, wachtlijst, gestart, niet gelukt).
   Nog eens **F9** brengt de vragen terug.
 - **F10** (of Ctrl+R) opent de veiligheidscheck: kindcheck, signalen, balans,
   schaalvraag en meldcode.
