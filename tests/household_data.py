@@ -37,6 +37,20 @@ SECRETS = (
 )
 
 
+def add_trail(store: Store, visit_id: int, trail: tuple[tuple[str, str, str, str], ...]) -> None:
+    """Safety entries (kind, key, value, note), a minute apart from T0 on."""
+    for minute, (kind, key, value, note) in enumerate(trail, start=1):
+        store.run(
+            repo.add_safety_entry,
+            visit_id=visit_id,
+            kind=kind,
+            key=key,
+            value=value,
+            note=note,
+            now=T0 + timedelta(minutes=minute),
+        )
+
+
 def build(store: Store, code: str = CODE) -> tuple[int, int]:
     """Two finished visits with notes, themes, agreements, a referral, a gap, the safety
     trail and an addition. Returns the visit ids."""
@@ -87,16 +101,7 @@ def build(store: Store, code: str = CODE) -> tuple[int, int]:
         (s.ASSESS, "2", "nee", "geen direct gevaar"),
         (s.DOSSIER, "", "", DOSSIER_TEXT),
     )
-    for minute, (kind, key, value, note) in enumerate(trail, start=1):
-        store.run(
-            repo.add_safety_entry,
-            visit_id=first,
-            kind=kind,
-            key=key,
-            value=value,
-            note=note,
-            now=T0 + timedelta(minutes=minute),
-        )
+    add_trail(store, first, trail)
     store.run(repo.end_visit, visit_id=first, now=T0 + timedelta(hours=1))
     store.run(
         repo.add_correction,
@@ -150,3 +155,105 @@ def dump(database: Path) -> dict[str, list[tuple[object, ...]]]:
             table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
             for table in tables
         }
+
+
+# -- a household whose events happen in a later visit than they were made in ------------------
+
+DAY2 = datetime(2026, 3, 9, 12, 0).astimezone()
+"""Local noon, so that a visit three hours later is on the same day in any time zone."""
+DAY2_LATER = DAY2 + timedelta(hours=3)
+NOTE_AGREEMENTS = "Moeder belt zelf de school."
+NOTE_SAFETY = "De kinderen speelden boven."
+QUOTED_SCALE = '"het gaat net"'
+QUOTED_SIGNAL = "“we redden het niet”"
+CONSULT_ENDING = "Volgen over twee weken."
+ASSESS_ENDING = "er zijn signalen over geld!"
+FAILED_REASON = "Past niet bij de werktijden."
+
+
+def build_events(store: Store, code: str = "GZ-005") -> tuple[int, int, int]:
+    """Three finished visits. In the first: notes for the topics Afspraken and Veiligheid,
+    an agreement, a referral made and registered, another made, and safety words typed
+    with their own quotes or full stop. In the second: the agreement marked done, the first
+    referral started and the second failed. The third starts on the same day as the second."""
+    first = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=("4-12",), now=T0)
+    for topic, text in (("afspraken", NOTE_AGREEMENTS), ("veiligheid", NOTE_SAFETY)):
+        store.run(repo.save_note, visit_id=first, topic=topic, text=text, now=T0)
+    store.run(
+        repo.add_agreement,
+        visit_id=first,
+        wat="Belt de budgetcoach",
+        wie="moeder",
+        wanneer="voor vrijdag",
+        now=T0,
+    )
+    coach, cafe = (
+        store.run(
+            repo.add_referral,
+            visit_id=first,
+            naam=naam,
+            soort=soort,
+            wijk="Noord",
+            themes=["geldzorgen"],
+            contact=REFERRAL_CONTACT,
+            now=T0,
+        )
+        for naam, soort in (("Budgetcoach Noord", "dienst"), ("Taalcafé De Brug", "activiteit"))
+    )
+    store.run(
+        repo.update_referral,
+        referral_id=coach,
+        visit_id=first,
+        state="aangemeld",
+        reason="",
+        now=T0 + timedelta(minutes=30),
+    )
+    trail = (
+        (s.KINDCHECK, "", "geen-zorgen", ""),
+        (s.SIGNAL, "gezin-en-omgeving/schulden-en-armoede", "aan", QUOTED_SIGNAL),
+        (s.SCALE, "ouder", "6", QUOTED_SCALE),
+        (s.CONSULT, "", "aandachtsfunctionaris", CONSULT_ENDING),
+        (s.ASSESS, "1", "ja", ASSESS_ENDING),
+    )
+    add_trail(store, first, trail)
+    store.run(repo.end_visit, visit_id=first, now=T0 + timedelta(hours=1))
+
+    second = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=("4-12",), now=DAY2)
+    agreement = store.run(repo.get_visit, visit_id=first).agreements[0].id
+    store.run(
+        repo.set_agreement_status,
+        agreement_id=agreement,
+        status="gedaan",
+        visit_id=second,
+        now=DAY2 + timedelta(minutes=10),
+    )
+    for referral, state, reason, minute in (
+        (coach, "gestart", "", 5),
+        (cafe, "niet gelukt", FAILED_REASON, 6),
+    ):
+        store.run(
+            repo.update_referral,
+            referral_id=referral,
+            visit_id=second,
+            state=state,
+            reason=reason,
+            now=DAY2 + timedelta(minutes=minute),
+        )
+    store.run(
+        repo.add_safety_entry, visit_id=second, kind=s.KINDCHECK, value="geen-zorgen", now=DAY2
+    )
+    store.run(repo.end_visit, visit_id=second, now=DAY2 + timedelta(hours=1))
+
+    third = store.run(
+        repo.start_visit, code=code, wijk="Noord", age_groups=("4-12",), now=DAY2_LATER
+    )
+    store.run(repo.save_note, visit_id=third, topic="stress", text=NOTE_LATER, now=DAY2_LATER)
+    store.run(
+        repo.add_safety_entry,
+        visit_id=third,
+        kind=s.KINDCHECK,
+        value="geen-zorgen",
+        now=DAY2_LATER,
+    )
+    store.run(repo.end_visit, visit_id=third, now=DAY2_LATER + timedelta(hours=1))
+    return first, second, third

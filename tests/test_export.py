@@ -7,6 +7,7 @@ import json
 import re
 import stat
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -78,9 +79,10 @@ def test_dossier_of_the_household(history: HouseholdHistory, guide: Guide) -> No
     # topics under the guide's titles, in the guide's order
     assert text.index("### Kennismaking en vraag") < text.index("### Stress en zorgen")
     assert "**Thema's:** Geldzorgen, Schulden" in text
-    assert "Belt de budgetcoach — wie: moeder — wanneer: voor vrijdag — stand: gedaan" in text
+    assert "Belt de budgetcoach — wie: moeder — wanneer: voor vrijdag — stand: open" in text
+    assert f"Afspraak “Belt de budgetcoach” uit bezoek 1: gedaan (gemarkeerd op {day(T1)})" in text
     assert "wanneer: 16 maart — stand: open" in text
-    assert "Budgetcoach Noord (dienst): aangemeld" in text
+    assert f"Budgetcoach Noord (dienst): besproken op {day(T0)} → aangemeld op {day(T0)}" in text
     assert "Geen aanbod voor Eenzaamheid in Noord." in text
     assert "**Volgend contact:** 09-03-2026" in text
     assert "**Volgend contact:** 23-03-2026" in text
@@ -321,3 +323,32 @@ def test_cli_export_without_a_database_creates_none(capsys: pytest.CaptureFixtur
     assert main(["export", CODE]) == 1
     assert "Huishouden GZ-001 bestaat niet" in capsys.readouterr().err
     assert not (paths.data_dir() / paths.DATABASE_NAME).exists()
+
+
+def test_a_waiting_list_with_its_dates_in_dossier_and_family_version(
+    store: Store, guide: Guide
+) -> None:
+    first, second = build(store)
+    history = store.run(repo.get_household, code=CODE)
+    referral = history.referrals[0].id
+    store.run(
+        repo.update_referral,
+        referral_id=referral,
+        visit_id=second,
+        state="wachtlijst",
+        reason="verwacht vanaf 01-05-2026",
+        now=T1 + timedelta(minutes=20),
+    )
+    history = store.run(repo.get_household, code=CODE)
+    text = dossier(history, guide)
+    waiting = (
+        f"- Budgetcoach Noord (dienst): op de wachtlijst sinds {day(T1)}, verwacht vanaf 01-05-2026"
+    )
+    assert text.index("## Bezoek 2") < text.index(waiting)
+    family = text_of(render(family_version(history, guide)))
+    assert (
+        "Budgetcoach Noord. U staat op de wachtlijst (sinds 9 maart 2026). "
+        "Naar verwachting kunt u beginnen vanaf 1 mei 2026."
+    ) in family
+    assert "U staat op de wachtlijst" in family_version(history, guide, visit_id=second)
+    assert "wachtlijst" not in family_version(history, guide, visit_id=first)

@@ -354,6 +354,18 @@ BAD: dict[str, tuple[Mutation, str]] = {
         _set("verwijzingen/0/status", "afgewezen"),
         "verwijzingen[1].status: onbekende waarde",
     ),
+    "waiting list reason not a date": (
+        lambda d: _set("verwijzingen/0/geschiedenis/1/reden", "binnenkort")(
+            _set("verwijzingen/0/geschiedenis/1/status", "wachtlijst")(d)
+        ),
+        "verwijzingen[1].geschiedenis[2].reden: bij de wachtlijst leeg of",
+    ),
+    "waiting list expected date invalid": (
+        lambda d: _set("verwijzingen/0/reden", "verwacht vanaf 31-02-2026")(
+            _set("verwijzingen/0/status", "wachtlijst")(d)
+        ),
+        "verwijzingen[1].reden: bij de wachtlijst leeg of",
+    ),
     "true is no number": (
         _set("verwijzingen/0/bezoek", True),
         "verwijzingen[1].bezoek: moet een heel getal zijn",
@@ -430,3 +442,31 @@ def test_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     binary.write_bytes(b'{"soort":\n "\xff\xfe"}')
     assert main(["import", str(binary)]) == 1
     assert f"{binary}:2:3: geen UTF-8-tekst" in capsys.readouterr().err
+
+
+def test_a_waiting_list_goes_through_a_round_trip(seeded: Store, tmp_path: Path) -> None:
+    second = seeded.run(repo.get_household, code=CODE).visits[1].record.id
+    (referral,) = seeded.run(repo.get_household, code=CODE).referrals
+    seeded.run(
+        repo.update_referral,
+        referral_id=referral.id,
+        visit_id=second,
+        state="wachtlijst",
+        reason="verwacht vanaf 01-05-2026",
+        now=T1 + timedelta(minutes=20),
+    )
+    original = export(seeded)
+    assert original["verwijzingen"][0]["geschiedenis"][-1] == {
+        "status": "wachtlijst",
+        "reden": "verwacht vanaf 01-05-2026",
+        "bezoek": 2,
+        "op": (T1 + timedelta(minutes=20)).isoformat(),
+    }
+    other = other_store(tmp_path)
+    handover = parse_handover(json.dumps(original), source=tmp_path / "x.json")
+    plan = other.run(plan_import, handover=handover)
+    other.run(apply_import, plan=plan, take_over=False, now=NOW)
+    assert export(other) == original
+    (waiting,) = other.run(repo.get_household, code=CODE).referrals
+    assert (waiting.state, waiting.since) == ("wachtlijst", T1 + timedelta(minutes=20))
+    other.engine.dispose()

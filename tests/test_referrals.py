@@ -142,3 +142,52 @@ def test_a_version_1_database_migrates_with_its_data(tmp_path: Path) -> None:
     assert record.referrals == () and record.gaps == ()
     refer(store, 1)
     store.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "reason", "problem"),
+    [
+        ("aangemeld", "wachtlijst", "", None),
+        ("aangemeld", "wachtlijst", "verwacht vanaf 01-05-2027", None),
+        ("aangemeld", "gestart", "", None),  # the waiting list is not a required step
+        ("wachtlijst", "gestart", "", None),
+        ("wachtlijst", "niet gelukt", "wachttijd werd te lang", None),
+        ("wachtlijst", "niet gelukt", "", "Schrijf kort op waarom het niet gelukt is."),
+        ("besproken", "wachtlijst", "", "Van 'besproken' kan een verwijzing naar: aangemeld"),
+        ("wachtlijst", "aangemeld", "", "Van 'wachtlijst' kan een verwijzing naar: gestart"),
+        ("aangemeld", "wachtlijst", "verwacht vanaf 31-02-2027", "verwacht vanaf"),
+        ("aangemeld", "wachtlijst", "over een paar weken", "verwacht vanaf"),
+    ],
+)
+def test_waiting_list_moves(current: str, new: str, reason: str, problem: str | None) -> None:
+    found = transition_problem(current, new, reason)
+    assert found is None if problem is None else found is not None and problem in found
+
+
+def move(
+    store: Store, referral: int, visit_id: int, state: str, reason: str, now: datetime
+) -> None:
+    store.run(
+        repo.update_referral,
+        referral_id=referral,
+        visit_id=visit_id,
+        state=state,
+        reason=reason,
+        now=now,
+    )
+    store.run(repo.end_visit, visit_id=visit_id, now=now)
+
+
+def test_a_waiting_list_is_kept_with_its_date_and_stays_open(store: Store) -> None:
+    first = visit(store)
+    referral = refer(store, first)
+    move(store, referral, first, "aangemeld", "", NOW)
+    second = visit(store)
+    move(store, referral, second, "wachtlijst", "verwacht vanaf 01-02-2027", LATER)
+    (waiting,) = store.run(repo.get_visit, visit_id=visit(store)).referrals  # still open
+    assert (waiting.state, waiting.since) == ("wachtlijst", LATER)
+    assert [(step.state, step.visit_id, step.at) for step in waiting.steps] == [
+        ("besproken", first, NOW),
+        ("aangemeld", first, NOW),
+        ("wachtlijst", second, LATER),
+    ]

@@ -245,7 +245,7 @@ def test_cli_table_and_json(store: Store, capsys: pytest.CaptureFixture[str]) ->
     store.run(repo.add_correction, visit_id=visit_id, topic="netwerk", text="Geld van oma", now=T0)
     assert main(["zoek", "geld"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["gezinscode", "datum", "onderwerp", "fragment"]
+    assert lines[0].split() == ["gezinscode", "bezoek", "datum", "onderwerp", "fragment"]
     assert "01-10-2026" in lines[1] and "Stress en zorgen" in lines[1]
     assert "Er is geen «geld» [bold]x" in lines[1]
     assert "Netwerk en omgeving (aanvulling)" in lines[2] and "«Geld» van oma" in lines[2]
@@ -355,3 +355,32 @@ async def test_a_database_problem_is_told_not_a_crash(
         status = app.screen.query_one("#search-status")
         await wait_until(pilot, lambda: "bezet" in str(status.render()))
         assert app.is_running
+
+
+def test_cli_json_numbers_a_visit_as_export_bezoek_does(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visit_with(store, "GZ-001", {"stress": "Eerste gesprek"}, now=T0, end=True)
+    visit_with(store, "GZ-001", {"stress": "Huurschuld besproken"}, now=T0 + timedelta(7), end=True)
+    # an older visit added later (as an import does): numbers follow the start, not the id
+    visit_with(store, "GZ-001", {"stress": "Kennismaking"}, now=T0 - timedelta(7), end=True)
+    assert main(["zoek", "--json", "huurschuld"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["bezoek"] == 3
+    assert main(["zoek", "huurschuld"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["gezinscode", "bezoek", "datum", "onderwerp", "fragment"]
+    assert lines[1].split()[:2] == ["GZ-001", "3"]
+    assert main(["export", "GZ-001", "--bezoek", str(row["bezoek"])]) == 0
+    assert "Huurschuld besproken" in capsys.readouterr().out
+
+
+def test_a_hit_knows_the_number_of_its_visit_in_the_household(either: Store) -> None:
+    visit_with(either, "GZ-001", {"stress": "Eerste gesprek"}, now=T0, end=True)
+    visit_with(either, "GZ-002", {"stress": "Huurschuld bij een ander gezin"}, now=T0, end=True)
+    visit_with(
+        either, "GZ-001", {"stress": "Huurschuld besproken"}, now=T0 + timedelta(7), end=True
+    )
+    visit_with(either, "GZ-001", {"stress": "Kennismaking"}, now=T0 - timedelta(7), end=True)
+    hits = {hit.household_code: hit for hit in either.run(search, text="huurschuld")}
+    assert (hits["GZ-001"].visit_number, hits["GZ-002"].visit_number) == (3, 1)

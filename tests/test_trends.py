@@ -51,32 +51,36 @@ EXPECTED: dict[str, dict[str, t.Value]] = {
         t.VISITS: 10, t.HOUSEHOLDS: 8, t.CONCERNS: L, t.CONCERN_SHARE: X,
         "thema:geldzorgen": X, "thema:eenzaamheid": L,
         "verwijzing:activiteit:gestart": L, "verwijzing:activiteit:niet gelukt": L,
-        "verwijzing:activiteit:lopend": L, "verwijzing:dienst:gestart": L,
-        "verwijzing:dienst:niet gelukt": L, "verwijzing:dienst:lopend": L,
+        "verwijzing:activiteit:wachtlijst": L, "verwijzing:activiteit:lopend": L,
+        "verwijzing:dienst:gestart": L, "verwijzing:dienst:niet gelukt": L,
+        "verwijzing:dienst:wachtlijst": L, "verwijzing:dienst:lopend": L,
         "gat:eenzaamheid": L,
     },
     "Zuid": {
         t.VISITS: 12, t.HOUSEHOLDS: 12, t.CONCERNS: X, t.CONCERN_SHARE: X,
         "thema:geldzorgen": X, "thema:eenzaamheid": X,
         "verwijzing:activiteit:gestart": L, "verwijzing:activiteit:niet gelukt": L,
-        "verwijzing:activiteit:lopend": X, "verwijzing:dienst:gestart": L,
-        "verwijzing:dienst:niet gelukt": L, "verwijzing:dienst:lopend": L,
+        "verwijzing:activiteit:wachtlijst": L, "verwijzing:activiteit:lopend": X,
+        "verwijzing:dienst:gestart": L, "verwijzing:dienst:niet gelukt": L,
+        "verwijzing:dienst:wachtlijst": L, "verwijzing:dienst:lopend": L,
         "gat:eenzaamheid": X,
     },
     t.OTHERS: {
         t.VISITS: 5, t.HOUSEHOLDS: 5, t.CONCERNS: L, t.CONCERN_SHARE: X,
         "thema:geldzorgen": L, "thema:eenzaamheid": L,
         "verwijzing:activiteit:gestart": L, "verwijzing:activiteit:niet gelukt": L,
-        "verwijzing:activiteit:lopend": L, "verwijzing:dienst:gestart": L,
-        "verwijzing:dienst:niet gelukt": L, "verwijzing:dienst:lopend": L,
+        "verwijzing:activiteit:wachtlijst": L, "verwijzing:activiteit:lopend": L,
+        "verwijzing:dienst:gestart": L, "verwijzing:dienst:niet gelukt": L,
+        "verwijzing:dienst:wachtlijst": L, "verwijzing:dienst:lopend": L,
         "gat:eenzaamheid": L,
     },
     t.ALL: {
         t.VISITS: 27, t.HOUSEHOLDS: 25, t.CONCERNS: 9, t.CONCERN_SHARE: 33.3,
         "thema:geldzorgen": 14, "thema:eenzaamheid": 10,
         "verwijzing:activiteit:gestart": L, "verwijzing:activiteit:niet gelukt": L,
-        "verwijzing:activiteit:lopend": X, "verwijzing:dienst:gestart": L,
-        "verwijzing:dienst:niet gelukt": L, "verwijzing:dienst:lopend": L,
+        "verwijzing:activiteit:wachtlijst": L, "verwijzing:activiteit:lopend": X,
+        "verwijzing:dienst:gestart": L, "verwijzing:dienst:niet gelukt": L,
+        "verwijzing:dienst:wachtlijst": L, "verwijzing:dienst:lopend": L,
         "gat:eenzaamheid": X,
     },
 }  # fmt: skip
@@ -623,3 +627,13 @@ async def test_trends_screen_periods_wijken_and_months(fixed: Store, guide: Guid
             assert secret.lower() not in screen_text(screen).lower()
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+
+def test_a_waiting_list_is_counted_as_its_own_outcome() -> None:
+    rows = [
+        ("Noord", "2026-01", n, (), False, (("dienst", "wachtlijst"),), ()) for n in range(6)
+    ] + [("Noord", "2026-02", 9, (), False, (("dienst", "aangemeld"),), ())]
+    figures = t.trends(rows, [K1]).figures[0]
+    assert figures.get(t.ALL, "verwijzing:dienst:wachtlijst") == 6
+    assert figures.get(t.ALL, "verwijzing:dienst:lopend") == L  # the one still registered
+    assert measure_label("verwijzing:dienst:wachtlijst", NAMES) == "dienst, wachtlijst"

@@ -52,3 +52,29 @@ def confirms(typed: str, word: str) -> bool:
     """Whether ``typed`` is the confirmation ``word`` (a household code, or WISSEN): the
     same on the command line and in the app, ignoring case and spaces around it."""
     return typed.strip().upper() == word.strip().upper()
+
+
+_OPENING = '"“„«'
+_CLOSING = '"”“»'
+_ENDS = (".", "?", "!", "…")
+
+
+def quoted(text: str) -> str:
+    """Words a person said, between one pair of quotes, also when they were typed with
+    their own: ``"het gaat net"`` becomes “het gaat net”, never “"het gaat net"”."""
+    words = text.strip()
+    if len(words) >= 2 and words[0] in _OPENING and words[-1] in _CLOSING:
+        inner = words[1:-1]
+        return f"“{inner}”" if not any(q in inner for q in _OPENING + _CLOSING) else words
+    return f"“{words}”"
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends with . ? ! or …, also just inside a closing quote."""
+    return text.rstrip().rstrip(_CLOSING + "’'").endswith(_ENDS)
+
+
+def sentence(text: str) -> str:
+    """``text`` ending with a full stop, unless it already ends a sentence: never two."""
+    body = text.rstrip()
+    return body if ends_sentence(body) else body + "."

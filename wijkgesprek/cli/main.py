@@ -163,7 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="zoek in alle aantekeningen en aanvullingen",
         description="Zoek in alle aantekeningen en aanvullingen, de beste eerst. Elk woord "
         "vindt ook langere woorden (schuld: schulden); woorden tussen aanhalingstekens "
-        """staan precies zo achter elkaar ('"geen geld"'); accenten hoeven niet (cafe: café).""",
+        """staan precies zo achter elkaar ('"geen geld"'); accenten hoeven niet (cafe: café). """
+        "Het bezoeknummer telt per huishouden vanaf het eerste bezoek, zoals "
+        "'wijkgesprek export CODE --bezoek N'.",
     )
     find.add_argument("tekst", nargs="+", metavar="TEKST", help="waar u naar zoekt")
     find.add_argument(

@@ -57,7 +57,7 @@ def search_notes(args: argparse.Namespace) -> int:
     rows = [
         {
             "gezinscode": hit.household_code,
-            "bezoek": hit.visit_id,
+            "bezoek": hit.visit_number,  # as `wijkgesprek export CODE --bezoek N` counts
             "datum": hit.started_at.astimezone().date().isoformat(),
             "onderwerp": hit.topic,
             "onderwerp_titel": titles.get(hit.topic, hit.topic),
@@ -75,10 +75,11 @@ def search_notes(args: argparse.Namespace) -> int:
     if not rows:
         print(f"Niets gevonden voor {visible(text)}.")
         return 0
-    header = ("gezinscode", "datum", "onderwerp", "fragment")
+    header = ("gezinscode", "bezoek", "datum", "onderwerp", "fragment")
     lines = [
         (
             visible(str(row["gezinscode"])),
+            str(row["bezoek"]),
             date.fromisoformat(str(row["datum"])).strftime("%d-%m-%Y"),
             visible(str(row["onderwerp_titel"]))
             + (" (aanvulling)" if row["bron"] == "aanvulling" else ""),
@@ -86,10 +87,10 @@ def search_notes(args: argparse.Namespace) -> int:
         )
         for row in rows
     ]
-    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(3)]
+    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(4)]
     for line in [header, *lines]:
-        cells = [cell.ljust(width) for cell, width in zip(line[:3], widths, strict=True)]
-        print("  ".join([*cells, line[3]]))
+        cells = [cell.ljust(width) for cell, width in zip(line[:4], widths, strict=True)]
+        print("  ".join([*cells, line[4]]))
     return 0
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from wijkgesprek.text import quoted, sentence
+
 if TYPE_CHECKING:
     from wijkgesprek.content.model import AssessmentQuestion, SafetyGuide
 
@@ -214,8 +216,7 @@ def draft_dossier(guide: SafetyGuide, entries: Sequence[SafetyEntry], *, visit_d
     ticked = [e for e in current(entries, SIGNAL).values() if e.value == "aan"]
     if ticked:
         described = [
-            texts.get(e.key, e.key)
-            + (f" (in eigen woorden: \u201c{e.note}\u201d)" if e.note else "")
+            texts.get(e.key, e.key) + (f" (in eigen woorden: {quoted(e.note)})" if e.note else "")
             for e in ticked
         ]
         sentences.append("Gesignaleerd: " + "; ".join(described) + ".")
@@ -235,11 +236,13 @@ def draft_dossier(guide: SafetyGuide, entries: Sequence[SafetyEntry], *, visit_d
                 f"Meldcode stap {step.number} ({step.titel}): {entry.value} op {when}."
             )
     for entry in sorted(current(entries, CONSULT).values(), key=lambda e: e.at):
-        sentences.append(f"Overleg met {entry.value}: {entry.note}.")
+        sentences.append(sentence(f"Overleg met {entry.value}: {entry.note}"))
     route = assessment_from(entries, guide)
     for question, yes, reason in route.path:
         answer = "ja" if yes else "nee"
-        sentences.append(f"Afwegingskader vraag {question.number}: {answer}, omdat {reason}.")
+        sentences.append(
+            sentence(f"Afwegingskader vraag {question.number}: {answer}, omdat {reason}")
+        )
     if route.outcome:
         sentences.append("Besluit: " + OUTCOME_TEXT[route.outcome])
     return " ".join(sentences)

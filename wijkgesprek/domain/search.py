@@ -49,6 +49,9 @@ class SearchHit:
     """bm25: lower is better."""
     visit_open: bool = False
     """Whether the visit is still open (only then may it be continued)."""
+    visit_number: int = 0
+    """The visit's number in its household: 1 for the first (by start), as
+    ``wijkgesprek export CODE --bezoek N`` counts."""
 
 
 _PHRASE = re.compile(r'"([^"]*)"')

@@ -40,8 +40,9 @@ PERIOD_KINDS = (MONTH, QUARTER)
 
 STARTED = "gestart"
 FAILED = "niet gelukt"
+WAITING = "wachtlijst"
 RUNNING = "lopend"
-OUTCOMES = (STARTED, FAILED, RUNNING)
+OUTCOMES = (STARTED, FAILED, WAITING, RUNNING)
 
 VISITS = "bezoeken"
 HOUSEHOLDS = "huishoudens"
@@ -67,8 +68,9 @@ def referral_measure(soort: str, outcome: str) -> str:
 
 
 def outcome_of(state: str) -> str:
-    """A referral's state as an outcome: gestart, niet gelukt, or still running."""
-    return state if state in (STARTED, FAILED) else RUNNING
+    """A referral's state as an outcome: gestart, niet gelukt, on the waiting list, or
+    still running (besproken, aangemeld)."""
+    return state if state in (STARTED, FAILED, WAITING) else RUNNING
 
 
 # -- periods ---------------------------------------------------------------------------

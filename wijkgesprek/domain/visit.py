@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from wijkgesprek.domain.referral import ReferralData
+from wijkgesprek.domain.referral import ReferralData, ReferralStep
 from wijkgesprek.domain.safety import SafetyEntry
+from wijkgesprek.text import quoted
 
 AGREEMENTS_TOPIC = "afspraken"
 SAFETY_TOPIC = "veiligheid"
@@ -28,6 +29,9 @@ class AgreementData:
     wanneer: str
     status: str = "open"
     """``open``, ``gedaan`` or ``vervallen`` (marked on a later visit)."""
+    status_visit_id: int | None = None
+    """The visit in which the status was last marked (None: never, or not known)."""
+    status_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,8 @@ class VisitRecord:
     notes: dict[str, TopicNote] = field(default_factory=dict)
     agreements: tuple[AgreementData, ...] = ()
     referrals: tuple[ReferralData, ...] = ()
-    """The household's referrals that are still open, or were made or updated in this visit."""
+    """The household's referrals that are still open, or were made or updated in this visit
+    (in a ``HouseholdHistory``: only those made or updated in it)."""
     gaps: tuple[str, ...] = ()
     """Themes for which the network had nothing in the wijk during this visit."""
     safety_recorded: bool = False
@@ -185,3 +190,58 @@ def merge_versions(theirs: str, mine: str, when: datetime) -> str:
     """Two versions of one note saved at the same time, kept both: the colleague's
     version first, then this screen's under a line that says so."""
     return f"{theirs}\n\n— Mijn versie ({when:%H:%M}) —\n{mine}"
+
+
+def visit_day(history: HouseholdHistory, record: VisitRecord) -> str:
+    """The day a visit started (DD-MM-YYYY), with the time (HH:MM) when another visit of
+    the household started on the same day."""
+    start = record.started_at.astimezone()
+    same_day = [
+        v for v in history.visits if v.record.started_at.astimezone().date() == start.date()
+    ]
+    return start.strftime("%d-%m-%Y %H:%M" if len(same_day) > 1 else "%d-%m-%Y")
+
+
+@dataclass(frozen=True)
+class VisitEvents:
+    """What was agreed and referred in one visit: everything in the visit it happened in."""
+
+    agreements: tuple[AgreementData, ...]
+    """Made in this visit, as they were made (a status marked in a later visit is there)."""
+    marked: tuple[tuple[int, AgreementData], ...]
+    """Agreements of other visits whose status was marked in this one, with the number of
+    the visit they were made in."""
+    referrals: tuple[tuple[ReferralData, tuple[ReferralStep, ...]], ...]
+    """Referrals with the steps taken in this visit (made, registered, …), oldest first."""
+
+
+def visit_events(history: HouseholdHistory, visit_id: int) -> VisitEvents:
+    made: tuple[AgreementData, ...] = ()
+    marked: list[tuple[int, AgreementData]] = []
+    for number, visit in enumerate(history.visits, start=1):
+        if visit.record.id == visit_id:
+            made = tuple(_as_made(a, visit_id) for a in visit.record.agreements)
+            continue
+        marked += [(number, a) for a in visit.record.agreements if a.status_visit_id == visit_id]
+    referrals = [
+        (referral, steps)
+        for referral in history.referrals
+        if (steps := tuple(step for step in referral.steps if step.visit_id == visit_id))
+    ]
+    return VisitEvents(made, tuple(marked), tuple(referrals))
+
+
+def _as_made(agreement: AgreementData, visit_id: int) -> AgreementData:
+    if agreement.status_visit_id in (None, visit_id):
+        return agreement  # marked in this visit, or not known where: as it is
+    return replace(agreement, status="open", status_visit_id=None, status_at=None)
+
+
+def marked_text(number: int, agreement: AgreementData) -> str:
+    """An agreement of visit ``number`` marked later, e.g. "Afspraak “Bellen” uit bezoek 1:
+    gedaan (gemarkeerd op 09-03-2026)"."""
+    what = quoted(agreement.wat) if agreement.wat.strip() else "zonder omschrijving"
+    text = f"Afspraak {what} uit bezoek {number}: {agreement.status}"
+    if agreement.status_at is None:
+        return text
+    return text + agreement.status_at.astimezone().strftime(" (gemarkeerd op %d-%m-%Y)")

@@ -23,7 +23,7 @@ from typing import Any
 
 from wijkgesprek.domain import safety as s
 from wijkgesprek.domain.household import AGE_GROUPS, code_problem, normalise_code, wijk_problem
-from wijkgesprek.domain.referral import STATES
+from wijkgesprek.domain.referral import STATES, WAITING, fits_waiting_list
 from wijkgesprek.domain.visit import AGREEMENT_STATES, HouseholdHistory
 from wijkgesprek.errors import ContentError, Problem, WijkError
 from wijkgesprek.export.jsonread import Reader, describe, load_json, path_to, problems_error
@@ -114,8 +114,6 @@ class ReferralExtra:
 
     themes: tuple[str, ...]
     created_at: datetime
-    steps: tuple[tuple[str, str, int, datetime], ...]
-    """(state, reason, visit id, at), oldest first."""
 
 
 # -- from the household to JSON ---------------------------------------------------------
@@ -124,17 +122,16 @@ class ReferralExtra:
 def from_history(
     history: HouseholdHistory, *, extras: Mapping[int, ReferralExtra] | None = None
 ) -> Handover:
-    """The household as hand-over data. Without ``extras`` a referral's history is its
-    current state only."""
+    """The household as hand-over data. Without ``extras`` a referral has no themes and
+    was made when it was last updated."""
     visits = sorted(history.visits, key=lambda v: v.record.started_at)
     number = {visit.record.id: n for n, visit in enumerate(visits, start=1)}
     referrals = []
     for referral in history.referrals:
         extra = (extras or {}).get(referral.id)
-        steps = (
-            tuple(ReferralStep(st, why, number.get(vid, 1), at) for st, why, vid, at in extra.steps)
-            if extra
-            else (ReferralStep(referral.state, referral.reason, 1, referral.updated_at),)
+        steps = tuple(
+            ReferralStep(st.state, st.reason, number.get(st.visit_id, 1), st.at)
+            for st in referral.steps
         )
         referrals.append(
             HandoverReferral(
@@ -518,6 +515,17 @@ def _visit_number(reader: Reader, data: Mapping[str, Any], path: str, count: int
     return number or 1
 
 
+def _reason(reader: Reader, data: Mapping[str, Any], path: str, state: str) -> str:
+    """The reason of a state; on the waiting list it can only hold the expected start."""
+    reason = reader.text(data, "reden", path)
+    if state == WAITING and not fits_waiting_list(reason):
+        reader.problem(
+            path_to(path, "reden"),
+            "bij de wachtlijst leeg of 'verwacht vanaf DD-MM-JJJJ' (een bestaande datum)",
+        )
+    return reason
+
+
 def _referral(reader: Reader, value: object, path: str, count: int) -> HandoverReferral | None:
     data = reader.fields(value, path, _REFERRAL_KEYS)
     if data is None:
@@ -532,18 +540,19 @@ def _referral(reader: Reader, value: object, path: str, count: int) -> HandoverR
         if step is not None:
             at = reader.moment(step, "op", where)
             state = reader.choice(step, "status", where, STATES)
-            reason = reader.text(step, "reden", where)
+            reason = _reason(reader, step, where, state)
             visit = _visit_number(reader, step, where, count)
             if at is not None:
                 steps.append(ReferralStep(state, reason, visit, at))
+    state = reader.choice(data, "status", path, STATES)
     result = HandoverReferral(
         naam=naam,
         soort=reader.text(data, "soort", path),
         wijk=reader.text(data, "wijk", path),
         themes=reader.texts(data, "themas", path),
         contact=reader.text(data, "contact", path),
-        state=reader.choice(data, "status", path, STATES),
-        reason=reader.text(data, "reden", path),
+        state=state,
+        reason=_reason(reader, data, path, state),
         visit=_visit_number(reader, data, path, count),
         created_at=reader.moment(data, "aangemaakt", path) or datetime.min,
         updated_at=reader.moment(data, "bijgewerkt", path) or datetime.min,

@@ -17,15 +17,30 @@ from datetime import date, datetime
 from wijkgesprek.content.model import Guide
 from wijkgesprek.domain import safety as s
 from wijkgesprek.domain.household import describe_children
-from wijkgesprek.domain.referral import DISCUSSED, FAILED, REGISTERED, STARTED, ReferralData
+from wijkgesprek.domain.referral import (
+    DISCUSSED,
+    FAILED,
+    REGISTERED,
+    STARTED,
+    WAITING,
+    ReferralData,
+    ReferralStep,
+    expected_from,
+    steps_text,
+)
 from wijkgesprek.domain.visit import (
+    AGREEMENTS_TOPIC,
+    SAFETY_TOPIC,
     AgreementData,
     HouseholdHistory,
     VisitHistory,
     format_date,
+    marked_text,
     tagged_themes,
+    visit_day,
+    visit_events,
 )
-from wijkgesprek.text import visible
+from wijkgesprek.text import ends_sentence, quoted, sentence, visible
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 _LINE_START = re.compile(r"^(\d{1,9})([.)])")
@@ -95,11 +110,16 @@ def _scope(history: HouseholdHistory, visit_id: int | None) -> list[tuple[int, V
 
 
 def dossier(history: HouseholdHistory, guide: Guide, *, visit_id: int | None = None) -> str:
-    """The whole household (every visit, oldest first), or the one visit ``visit_id``."""
+    """The whole household (every visit, oldest first), or the one visit ``visit_id``.
+
+    Each visit holds what happened in it: an agreement marked or a referral moved in a
+    later visit is told under that later visit, with its date.
+    """
     scope = _scope(history, visit_id)
     title = f"# Dossier {inline(history.code)}"
     if visit_id is not None:
-        title += f" \u2014 bezoek {scope[0][0]} van {_day(scope[0][1].record.started_at)}"
+        number, visit = scope[0]
+        title += f" \u2014 bezoek {number} van {visit_day(history, visit.record)}"
     lines = [
         title,
         "",
@@ -113,11 +133,15 @@ def dossier(history: HouseholdHistory, guide: Guide, *, visit_id: int | None = N
     return "\n".join(lines) + "\n"
 
 
+_SECTIONS = (AGREEMENTS_TOPIC, SAFETY_TOPIC)
+"""Topics whose note opens their own section (agreements, the safety check)."""
+
+
 def _visit(number: int, visit: VisitHistory, history: HouseholdHistory, guide: Guide) -> list[str]:
     record = visit.record
     ended = f"afgerond {_time(record.ended_at)}" if record.ended_at else "nog niet afgerond"
     out = [
-        f"## Bezoek {number} \u2014 {_day(record.started_at)}",
+        f"## Bezoek {number} \u2014 {visit_day(history, record)}",
         "",
         f"Begonnen {_time(record.started_at)}, {ended}.",
     ]
@@ -125,27 +149,19 @@ def _visit(number: int, visit: VisitHistory, history: HouseholdHistory, guide: G
     others = [t for t in [*record.notes, *(c.topic for c in visit.corrections)] if t not in known]
     titles = {topic.id: topic.titel for topic in guide.topics}
     for topic in [*known, *dict.fromkeys(others)]:
-        note = record.notes.get(topic)
-        additions = [c for c in visit.corrections if c.topic == topic]
-        text = note.text if note and note.text.strip() else ""
-        if not text and not additions:
-            continue
-        out += ["", f"### {inline(titles.get(topic, topic))}"]
-        if text:
-            out += ["", literal(text)]
-        for addition in additions:
-            out += [
-                "",
-                f"*Aanvulling van {_time(addition.created_at)}:*",
-                "",
-                literal(addition.text),
-            ]
+        written = _written(visit, topic)
+        if written and topic not in _SECTIONS:
+            out += ["", f"### {inline(titles.get(topic, topic))}", *written]
     themes = ", ".join(inline(guide.theme_name(t)) for t in tagged_themes(record))
     out += ["", f"**Thema's:** {themes or 'geen'}"]
-    out += ["", "### Afspraken", ""]
-    out += [_agreement(a) for a in record.agreements] or ["Geen afspraken vastgelegd."]
-    if record.referrals:
-        out += ["", "### Verwijzingen", ""] + [_referral(r) for r in record.referrals]
+    events = visit_events(history, record.id)
+    agreed = [_agreement(a) for a in events.agreements]
+    agreed += [f"- {inline(marked_text(n, a))}" for n, a in events.marked]
+    out += ["", "### Afspraken", *_written(visit, AGREEMENTS_TOPIC), ""]
+    out += agreed or ["Geen afspraken vastgelegd."]
+    if events.referrals:
+        out += ["", "### Verwijzingen", ""]
+        out += [_referral(r, steps, made=r.visit_id == record.id) for r, steps in events.referrals]
     if record.gaps:
         out += ["", "### Geen aanbod", ""] + [
             f"- Geen aanbod voor {inline(guide.theme_name(t))} in {inline(history.wijk)}."
@@ -153,9 +169,20 @@ def _visit(number: int, visit: VisitHistory, history: HouseholdHistory, guide: G
         ]
     contact = format_date(record.next_contact) or "niet afgesproken"
     out += ["", f"**Volgend contact:** {contact}"]
+    written = _written(visit, SAFETY_TOPIC)
     part = _safety(visit, history, guide)
-    if part:
-        out += ["", "### Veiligheid", "", *part]
+    if written or part:
+        out += ["", "### Veiligheid", *written]
+        out += ["", *part] if part else []
+    return out
+
+
+def _written(visit: VisitHistory, topic: str) -> list[str]:
+    """The note of ``topic`` and its additions, each after an empty line."""
+    note = visit.record.notes.get(topic)
+    out = ["", literal(note.text)] if note and note.text.strip() else []
+    for addition in (c for c in visit.corrections if c.topic == topic):
+        out += ["", f"*Aanvulling van {_time(addition.created_at)}:*", "", literal(addition.text)]
     return out
 
 
@@ -167,12 +194,11 @@ def _agreement(agreement: AgreementData) -> str:
     )
 
 
-def _referral(referral: ReferralData) -> str:
-    line = f"- {inline(referral.naam)} ({inline(referral.soort)}): {referral.state}"
-    if referral.reason:
-        line += f", reden: {inline(referral.reason)}"
-    if referral.contact:
-        line += f". Contact: {inline(referral.contact)}"
+def _referral(referral: ReferralData, steps: Sequence[ReferralStep], *, made: bool) -> str:
+    """A referral with what happened to it in one visit; its contact where it was made."""
+    line = f"- {inline(referral.naam)} ({inline(referral.soort)}): {inline(steps_text(steps))}"
+    if made and referral.contact:
+        line = f"{sentence(line)} Contact: {inline(referral.contact)}"
     return line
 
 
@@ -190,9 +216,7 @@ def _safety(visit: VisitHistory, history: HouseholdHistory, guide: Guide) -> lis
     texts = {f"{g.id}/{sig.id}": sig.tekst for g in guide.safety.signal_groups for sig in g.signals}
     for entry in s.current(entries, s.SIGNAL).values():
         if entry.value == "aan":
-            words = (
-                f" \u2014 in eigen woorden: \u201c{inline(entry.note)}\u201d" if entry.note else ""
-            )
+            words = f" \u2014 in eigen woorden: {inline(quoted(entry.note))}" if entry.note else ""
             out.append(f"- Signaal: {inline(texts.get(entry.key, entry.key))}{words}")
     names = {theme.id: theme.naam for theme in guide.themes}
     weighed = s.balance(
@@ -204,7 +228,7 @@ def _safety(visit: VisitHistory, history: HouseholdHistory, guide: Guide) -> lis
             f"- Draagkracht: {'; '.join(inline(x) for x in weighed.capacity) or 'niets genoemd'}"
         )
     for role, entry in s.current(entries, s.SCALE).items():
-        words = f" \u2014 \u201c{inline(entry.note)}\u201d" if entry.note else ""
+        words = f" \u2014 {inline(quoted(entry.note))}" if entry.note else ""
         out.append(f"- Schaalvraag {inline(role)}: {entry.value}{words}")
     for key, entry in s.current(entries, s.COLUMN).items():
         if entry.note:
@@ -244,9 +268,14 @@ _PLAIN_STATE = {
 }
 
 
+def plain_date(value: date) -> str:
+    """E.g. '2 maart 2026'."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
 def long_date(value: date) -> str:
     """E.g. 'maandag 2 maart 2026'."""
-    return f"{DAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
+    return f"{DAYS[value.weekday()]} {plain_date(value)}"
 
 
 def family_version(
@@ -264,11 +293,12 @@ def family_version(
     day = long_date(last.started_at.astimezone().date())
     if visit_id is None:
         agreements = [a for v in scope for a in v.record.agreements if a.status == "open"]
-        referrals: Sequence[ReferralData] = history.referrals
+        referrals = [(r, r.current) for r in history.referrals]
         intro = f"Dit zijn de afspraken uit onze gesprekken. Ons laatste gesprek was op {day}."
     else:
         agreements = [a for a in last.agreements if a.status != "vervallen"]
-        referrals = last.referrals
+        # how each referral stood at the end of that visit
+        referrals = [(r, steps[-1]) for r, steps in visit_events(history, last.id).referrals]
         intro = f"Dit hebben we afgesproken in ons gesprek van {day}."
     lines = ["# Wat we hebben afgesproken", "", intro, "", "## Wie doet wat?", ""]
     lines += _family_agreements(agreements) or ["We hebben nog niets afgesproken."]
@@ -277,9 +307,9 @@ def family_version(
         lines.append(f"Op {long_date(last.next_contact)}.")
     else:
         lines.append("We hebben nog geen nieuwe datum afgesproken.")
-    helping = [r for r in referrals if r.state != FAILED]
+    helping = [_family_referral(r, step) for r, step in referrals if step.state != FAILED]
     if helping:
-        lines += ["", "## Wie kan u helpen?", ""] + [_family_referral(r) for r in helping]
+        lines += ["", "## Wie kan u helpen?", "", *helping]
     if include_safety:
         lines += ["", "## Veiligheid", "", *_family_safety(scope)]
     lines += ["", "Heeft u een vraag? Neem dan contact op met het wijkteam."]
@@ -300,11 +330,22 @@ def _family_agreements(agreements: Iterable[AgreementData]) -> list[str]:
     return out
 
 
-def _family_referral(referral: ReferralData) -> str:
-    line = f"- **{inline(referral.naam)}**. {_PLAIN_STATE.get(referral.state, '')}".rstrip()
+def _family_referral(referral: ReferralData, step: ReferralStep) -> str:
+    name = inline(referral.naam)
+    line = f"- **{name}**{'' if ends_sentence(name) else '.'} {_plain_state(step)}".rstrip()
     if referral.contact:
         line += f" Contact: {inline(referral.contact)}"
     return line
+
+
+def _plain_state(step: ReferralStep) -> str:
+    if step.state != WAITING:
+        return _PLAIN_STATE.get(step.state, "")
+    text = f"U staat op de wachtlijst (sinds {plain_date(step.at.astimezone().date())})."
+    expected = expected_from(step.reason)
+    if expected is not None:
+        text += f" Naar verwachting kunt u beginnen vanaf {plain_date(expected)}."
+    return text
 
 
 def _family_safety(scope: Sequence[VisitHistory]) -> list[str]:

@@ -312,7 +312,7 @@ def method(report: Report) -> list[str]:
         "- *Bezoeken met zorgen over veiligheid*: de kindcheck gaf zorgen, een signaal is "
         "aangevinkt, of de route van de meldcode is begonnen.",
         "- *Verwijzingen*: gemaakt in een bezoek in de periode, naar hoe ze nu staan: "
-        "gestart, niet gelukt, of nog lopend.",
+        "gestart, niet gelukt, op de wachtlijst, of nog lopend (besproken of aangemeld).",
         f"- **Kleine aantallen.** Elk aantal onder de {n} staat er als {t.SUPPRESSED} "
         "(dat kan ook 0 zijn).",
         f"- **Kleine wijken.** Een wijk met minder dan {n} huishoudens in de periode staat "

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from wijkgesprek.domain.referral import ReferralData
+from wijkgesprek.domain.referral import ReferralData, ReferralStep, state_text
 from wijkgesprek.domain.visit import AgreementData
 from wijkgesprek.store import repo
 from wijkgesprek.text import visible
@@ -29,7 +29,8 @@ Dit zijn de afspraken en verwijzingen van eerdere bezoeken die nog open staan.
 Loop ze samen na. Kies een regel met de pijltjes:
 
 - **g**: gedaan · **o**: nog open · **v**: vervallen (voor een afspraak);
-- **Enter** op een verwijzing werkt de stand bij (aangemeld, gestart, niet gelukt).
+- **Enter** op een verwijzing werkt de stand bij (aangemeld, wachtlijst, gestart,
+  niet gelukt).
 
 **Escape** gaat door naar het gesprek; wat nog open is, blijft open.
 """
@@ -82,7 +83,7 @@ class CarryOverScreen(ModalScreen[None]):
                 state = self.marked.get(item.id, item.status)
                 text = f"Afspraak: {item.wat} — {item.wie or '?'} — {item.wanneer or '?'} [{state}]"
             else:
-                text = f"Verwijzing: {item.naam} — {item.state}"
+                text = f"Verwijzing: {item.naam} — {state_text(item)}"
             listing.add_option(Option(Content(visible(text))))
         listing.highlighted = 0 if highlighted is None else highlighted
 
@@ -115,19 +116,19 @@ class CarryOverScreen(ModalScreen[None]):
         from wijkgesprek.screens.referral_state import ReferralStateScreen, StateChange
 
         def done(change: StateChange | None) -> None:
-            if change is None or not self.app.write(
+            if change is None:
+                return
+            step = ReferralStep(change.state, change.reason, datetime.now(UTC), self.visit_id)
+            if not self.app.write(
                 repo.update_referral,
                 referral_id=item.id,
                 visit_id=self.visit_id,
-                state=change.state,
-                reason=change.reason,
-                now=datetime.now(UTC),
+                state=step.state,
+                reason=step.reason,
+                now=step.at,
             ):
                 return
-            index = self.items.index(item)
-            self.items[index] = ReferralData(
-                **{**item.__dict__, "state": change.state, "reason": change.reason}
-            )
+            self.items[self.items.index(item)] = item.moved(step)
             self._show()
 
         self.app.push_screen(ReferralStateScreen(item), done)

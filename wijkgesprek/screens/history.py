@@ -19,8 +19,17 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.referral import steps_text
 from wijkgesprek.domain.safety import KINDCHECK_OUTCOMES, SCALE, current, kindcheck_outcome
-from wijkgesprek.domain.visit import HouseholdHistory, VisitHistory, is_touched, tagged_themes
+from wijkgesprek.domain.visit import (
+    HouseholdHistory,
+    VisitHistory,
+    is_touched,
+    marked_text,
+    tagged_themes,
+    visit_day,
+    visit_events,
+)
 from wijkgesprek.store import repo
 from wijkgesprek.text import spark, visible
 
@@ -30,9 +39,11 @@ if TYPE_CHECKING:
 HELP = """\
 # Geschiedenis van een huishouden
 
-Links staan alle bezoeken, het nieuwste bovenaan; rechts wat er bij het gekozen
-bezoek is vastgelegd: aantekeningen per onderwerp, thema's, afspraken (met hun
-stand), verwijzingen en het vervolg. Bovenaan staan de schaalcijfers over de
+Links staan alle bezoeken, het nieuwste bovenaan (twee bezoeken op één dag met
+hun begintijd); rechts wat er bij het gekozen bezoek is vastgelegd: aantekeningen
+per onderwerp, thema's, afspraken, verwijzingen en het vervolg. Wat in een later
+bezoek gebeurde (een afspraak gedaan, een verwijzing op de wachtlijst of gestart)
+staat bij dat latere bezoek, met de datum. Bovenaan staan de schaalcijfers over de
 bezoeken heen.
 
 - **Enter** op een open bezoek hervat het.
@@ -45,10 +56,6 @@ bezoeken heen.
   gezinscode heeft getypt (bijvoorbeeld op verzoek van het gezin, AVG).
 - **Escape** gaat terug naar de huishoudens.
 """
-
-
-def _day(visit: VisitHistory) -> str:
-    return visit.record.started_at.astimezone().strftime("%d-%m-%Y")
 
 
 class HistoryScreen(Screen[None]):
@@ -114,7 +121,10 @@ class HistoryScreen(Screen[None]):
             state = "open" if visit.record.is_open else "afgerond"
             extra = f" · {len(visit.corrections)} aanvulling(en)" if visit.corrections else ""
             listing.add_option(
-                Option(Content(f"{_day(visit)} {state}{extra}"), id=str(visit.record.id))
+                Option(
+                    Content(f"{visit_day(history, visit.record)} {state}{extra}"),
+                    id=str(visit.record.id),
+                )
             )
         ids = [str(v.record.id) for v in reversed(history.visits)]
         wanted = str(self.select_visit) if self.select_visit is not None else None
@@ -145,17 +155,17 @@ class HistoryScreen(Screen[None]):
     @on(OptionList.OptionHighlighted, "#visits")
     def _show(self) -> None:
         visit = self._selected()
-        if visit is not None:
-            self.query_one("#visit-text", Static).update(self._detail(visit))
+        if visit is not None and self.history is not None:
+            self.query_one("#visit-text", Static).update(self._detail(self.history, visit))
             check = kindcheck_outcome(visit.safety)
             self.query_one("#visit-safety", Static).update(
                 "Kindcheck: " + (KINDCHECK_OUTCOMES[check.value] if check else "niet vastgelegd")
             )
 
-    def _detail(self, visit: VisitHistory) -> Content:
+    def _detail(self, history: HouseholdHistory, visit: VisitHistory) -> Content:
         guide = self.app.guide
         record = visit.record
-        parts: list[Content] = [Content.styled(f"Bezoek van {_day(visit)}", "bold")]
+        parts = [Content.styled(f"Bezoek van {visit_day(history, record)}", "bold")]
         for topic in guide.topics:
             if not is_touched(topic.id, record):
                 continue
@@ -169,17 +179,14 @@ class HistoryScreen(Screen[None]):
                 parts.append(Content(visible(addition.text)))
         themes = ", ".join(guide.theme_name(t) for t in tagged_themes(record))
         parts.append(Content(f"\nThema's: {themes or 'geen'}"))
-        for agreement in record.agreements:
-            parts.append(
-                Content(
-                    visible(
-                        f"Afspraak: {agreement.wat} — {agreement.wie or '?'} — "
-                        f"{agreement.wanneer or '?'} ({agreement.status})"
-                    )
-                )
-            )
-        for referral in record.referrals:
-            parts.append(Content(visible(f"Verwijzing: {referral.naam} — {referral.state}")))
+        events = visit_events(history, record.id)  # each under the visit it happened in
+        lines = [
+            f"Afspraak: {a.wat} — {a.wie or '?'} — {a.wanneer or '?'} ({a.status})"
+            for a in events.agreements
+        ]
+        lines += [marked_text(number, a) for number, a in events.marked]
+        lines += [f"Verwijzing: {r.naam} — {steps_text(steps)}" for r, steps in events.referrals]
+        parts += [Content(visible(line)) for line in lines]
         if record.next_contact:
             parts.append(Content(f"Vervolg: {record.next_contact:%d-%m-%Y}"))
         return Content("\n").join(parts)

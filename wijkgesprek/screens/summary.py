@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.referral import state_text
 from wijkgesprek.domain.safety import (
     KINDCHECK_OUTCOMES,
     SIGNAL,
@@ -122,10 +123,9 @@ class SummaryScreen(Screen[bool]):
             for a in summary.agreements
         ] or [Content("geen")]
         lines += [Content(""), Content.styled("Verwijzingen", "bold")]
-        lines += [
-            Content(visible(f"• {r.naam} — {r.state}" + (f" ({r.reason})" if r.reason else "")))
-            for r in summary.referrals
-        ] or [Content("geen")]
+        lines += [Content(visible(f"• {r.naam} — {state_text(r)}")) for r in summary.referrals] or [
+            Content("geen")
+        ]
         if summary.gaps:
             lines += [
                 Content(""),

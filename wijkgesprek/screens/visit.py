@@ -66,8 +66,8 @@ onderwerp.
 - **F9** toont het aanbod uit de sociale kaart voor de gekoppelde thema's, de
   wijk en de leeftijden van de kinderen. Typ om te filteren, **Enter** legt een
   verwijzing vast. Onder het aanbod staan de verwijzingen van dit huishouden:
-  **Enter** daarop werkt de stand bij. **Escape** of nog eens **F9** brengt u
-  terug in de aantekening.
+  **Enter** daarop werkt de stand bij (aangemeld, wachtlijst, gestart, niet
+  gelukt). **Escape** of nog eens **F9** brengt u terug in de aantekening.
 - Na **F3**, **F4** en **F9** typt u verder in de aantekening, aan het eind.
 - **F10** (of Ctrl+R) opent de veiligheidscheck: kindcheck, signalen, balans,
   schaalvraag en meldcode. **F8** rondt het bezoek af met een samenvatting.

@@ -62,26 +62,14 @@ NOTHING_CHANGED = "Niets veranderd. Gebruik --neem-over om de versie uit het bes
 
 
 def referral_extras(*, session: Session, code: str) -> dict[int, ReferralExtra]:
-    """Themes, creation time and every state of the household's referrals, by referral id."""
+    """Themes and creation time of the household's referrals, by referral id."""
     household = repo.find_household(session=session, code=code)
     if household is None:
         return {}
     referrals = session.exec(select(Referral).where(Referral.household_id == household.id)).all()
-    ids = [r.id for r in referrals]
-    steps: dict[int, list[tuple[str, str, int, datetime]]] = {}
-    for event in session.exec(
-        select(ReferralEvent)
-        .where(col(ReferralEvent.referral_id).in_(ids))
-        .order_by(col(ReferralEvent.at), col(ReferralEvent.id))
-    ):
-        steps.setdefault(event.referral_id, []).append(
-            (event.state, event.reason, event.visit_id, event.at)
-        )
     return {
         r.id: ReferralExtra(
-            themes=tuple(t for t in r.themes.split(",") if t),
-            created_at=r.created_at,
-            steps=tuple(steps.get(r.id, ())),
+            themes=tuple(t for t in r.themes.split(",") if t), created_at=r.created_at
         )
         for r in referrals
         if r.id is not None

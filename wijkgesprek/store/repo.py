@@ -15,7 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from wijkgesprek.domain.household import format_age_groups, parse_age_groups
-from wijkgesprek.domain.referral import DISCUSSED, FINAL, ReferralData, transition_problem
+from wijkgesprek.domain.referral import (
+    DISCUSSED,
+    FINAL,
+    ReferralData,
+    ReferralStep,
+    transition_problem,
+)
 from wijkgesprek.domain.safety import CONSULT, SafetyEntry
 from wijkgesprek.domain.visit import (
     AGREEMENT_STATES,
@@ -175,6 +181,8 @@ def _agreement(agreement: Agreement) -> AgreementData:
         wie=agreement.wie,
         wanneer=agreement.wanneer,
         status=agreement.status,
+        status_visit_id=agreement.status_visit_id,
+        status_at=agreement.status_at,
     )
 
 
@@ -278,7 +286,7 @@ def end_visit(*, session: Session, visit_id: int, now: datetime) -> None:
     session.commit()
 
 
-def _referral_data(referral: Referral) -> ReferralData:
+def _referral_data(referral: Referral, steps: Sequence[ReferralStep]) -> ReferralData:
     assert referral.id is not None
     return ReferralData(
         id=referral.id,
@@ -290,7 +298,24 @@ def _referral_data(referral: Referral) -> ReferralData:
         reason=referral.reason,
         visit_id=referral.visit_id,
         updated_at=referral.updated_at,
+        # A referral without events (not written by wijkgesprek) has its state as its step.
+        steps=tuple(steps)
+        or (ReferralStep(referral.state, referral.reason, referral.updated_at, referral.visit_id),),
     )
+
+
+def _with_steps(session: Session, referrals: Sequence[Referral]) -> list[ReferralData]:
+    """The referrals as plain data with every state they went through (one query)."""
+    steps: dict[int, list[ReferralStep]] = {}
+    for event in session.exec(
+        select(ReferralEvent)
+        .where(col(ReferralEvent.referral_id).in_([r.id for r in referrals]))
+        .order_by(col(ReferralEvent.at), col(ReferralEvent.id))
+    ):
+        steps.setdefault(event.referral_id, []).append(
+            ReferralStep(event.state, event.reason, event.at, event.visit_id)
+        )
+    return [_referral_data(r, steps.get(r.id or 0, ())) for r in referrals]
 
 
 def _referrals(session: Session, visit: Visit) -> list[ReferralData]:
@@ -302,7 +327,7 @@ def _referrals(session: Session, visit: Visit) -> list[ReferralData]:
         .where(col(Referral.state).not_in(FINAL) | col(Referral.id).in_(touched_here))
         .order_by(col(Referral.id))
     )
-    return [_referral_data(referral) for referral in session.exec(statement)]
+    return _with_steps(session, session.exec(statement).all())
 
 
 def add_referral(
@@ -527,9 +552,12 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
     gaps: dict[int, list[str]] = {}
     for gap in session.exec(select(Gap).where(col(Gap.visit_id).in_(ids)).order_by(col(Gap.id))):
         gaps.setdefault(gap.visit_id, []).append(gap.theme)
-    referrals = session.exec(
-        select(Referral).where(Referral.household_id == household.id).order_by(col(Referral.id))
-    ).all()
+    referrals = _with_steps(
+        session,
+        session.exec(
+            select(Referral).where(Referral.household_id == household.id).order_by(col(Referral.id))
+        ).all(),
+    )
     age_groups = parse_age_groups(household.age_groups)
     return HouseholdHistory(
         code=household.code,
@@ -548,7 +576,9 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
                     next_contact=visit.next_contact,
                     notes=notes.get(visit.id or 0, {}),
                     agreements=tuple(agreements.get(visit.id or 0, ())),
-                    referrals=tuple(_referral_data(r) for r in referrals if r.visit_id == visit.id),
+                    referrals=tuple(
+                        r for r in referrals if any(st.visit_id == visit.id for st in r.steps)
+                    ),
                     gaps=tuple(gaps.get(visit.id or 0, ())),
                     safety_recorded=bool(safety.get(visit.id or 0)),
                 ),
@@ -557,7 +587,7 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
             )
             for visit in visits
         ),
-        referrals=tuple(_referral_data(r) for r in referrals),
+        referrals=tuple(referrals),
     )
 
 

@@ -34,6 +34,11 @@ SNIPPET_TOKENS = 12
 # (FTS5 table, content table) per source. Fixed names: never built from input.
 _TABLES = {NOTE: ("note_fts", "note"), ADDITION: ("correction_fts", "correction")}
 
+# The number of visit ``v`` in its household: visits in the order of ``repo.get_household``
+# (start, then id), 1 for the first, as ``wijkgesprek export CODE --bezoek N`` counts.
+_NUMBER = """(SELECT count(*) FROM visit AS o WHERE o.household_id = v.household_id
+   AND (o.started_at < v.started_at OR (o.started_at = v.started_at AND o.id <= v.id)))"""
+
 
 @dataclass(frozen=True)
 class _Match:
@@ -70,7 +75,9 @@ def search(*, session: Session, text: str, limit: int = 20) -> list[SearchHit]:
         snippets.update(_snippets(connection, source, query, rows))
     hits: list[SearchHit] = []
     for match in chosen:
-        _, visit_id, started, ended, code, topic, note_text = details[match.source, match.row_id]
+        _, visit_id, started, ended, code, topic, note_text, number = details[
+            match.source, match.row_id
+        ]
         start, end = markers_for(note_text)
         hits.append(
             SearchHit(
@@ -82,6 +89,7 @@ def search(*, session: Session, text: str, limit: int = 20) -> list[SearchHit]:
                 source=match.source,
                 rank=match.rank,
                 visit_open=ended is None,
+                visit_number=int(number),
             )
         )
     return hits
@@ -102,14 +110,15 @@ def _top(connection: Any, source: str, query: str, limit: int) -> list[_Match]:
 
 
 def _details(connection: Any, source: str, ids: Sequence[int]) -> list[Any]:
-    """id, visit id, visit start, visit end, household code, topic and text per row."""
+    """id, visit id, visit start, visit end, household code, topic, text and the visit's
+    number in its household, per row."""
     if not ids:
         return []
     content = _TABLES[source][1]
     marks = ",".join("?" * len(ids))
     return list(
         connection.exec_driver_sql(
-            f"SELECT c.id, v.id, v.started_at, v.ended_at, h.code, c.topic, c.text "
+            f"SELECT c.id, v.id, v.started_at, v.ended_at, h.code, c.topic, c.text, {_NUMBER} "
             f"FROM {content} AS c JOIN visit AS v ON v.id = c.visit_id "
             f"JOIN household AS h ON h.id = v.household_id WHERE c.id IN ({marks})",
             tuple(ids),
@@ -153,17 +162,17 @@ def _negated(value: object) -> float:
 # -- PostgreSQL (a team database): its own text search, the same hits ----------------------
 
 _PG_QUERY = "to_tsquery('wijkgesprek', :words)"
-_PG_MATCHES = """
+_PG_MATCHES = f"""
 SELECT 'notitie' AS source, c.id, v.id, v.started_at, v.ended_at, h.code, c.topic, c.text,
-       ts_rank(c.search, {query}) AS score
+       ts_rank(c.search, {{query}}) AS score, {_NUMBER} AS number
 FROM note AS c JOIN visit AS v ON v.id = c.visit_id JOIN household AS h ON h.id = v.household_id
-WHERE c.search @@ {query}
+WHERE c.search @@ {{query}}
 UNION ALL
 SELECT 'aanvulling', c.id, v.id, v.started_at, v.ended_at, h.code, c.topic, c.text,
-       ts_rank(c.search, {query})
+       ts_rank(c.search, {{query}}), {_NUMBER}
 FROM correction AS c JOIN visit AS v ON v.id = c.visit_id
 JOIN household AS h ON h.id = v.household_id
-WHERE c.search @@ {query}
+WHERE c.search @@ {{query}}
 ORDER BY score DESC, 4 DESC, 2 DESC
 LIMIT :limit
 """
@@ -183,7 +192,7 @@ def _search_postgres(connection: Any, text: str, limit: int) -> list[SearchHit]:
     values.update({f"phrase{n}": phrase for n, phrase in enumerate(phrases)})
     rows = connection.execute(sql(_PG_MATCHES.format(query=query)), values).all()
     hits = []
-    for source, _id, visit_id, started, ended, code, topic, note_text, score in rows:
+    for source, _id, visit_id, started, ended, code, topic, note_text, score, number in rows:
         start, end = markers_for(note_text)
         options = (
             f"StartSel={start}, StopSel={end}, MaxWords=24, MinWords=8, "
@@ -203,6 +212,7 @@ def _search_postgres(connection: Any, text: str, limit: int) -> list[SearchHit]:
                 source=NOTE if source == "notitie" else ADDITION,
                 rank=-float(score),
                 visit_open=ended is None,
+                visit_number=int(number),
             )
         )
     return hits

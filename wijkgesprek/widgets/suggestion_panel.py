@@ -16,7 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkgesprek.content.model import Entry
-from wijkgesprek.domain.referral import ReferralData
+from wijkgesprek.domain.referral import ReferralData, state_text
 from wijkgesprek.domain.suggest import Suggestion, ages_of, gaps, matches_filter, suggest
 from wijkgesprek.domain.visit import VisitRecord, tagged_themes
 from wijkgesprek.store import repo
@@ -115,12 +115,7 @@ class SuggestionPanel(Vertical):
         listing = self.query_one("#referral-list", OptionList)
         listing.clear_options()
         listing.add_options(
-            Option(
-                Content(
-                    f"{referral.naam} — {referral.state}"
-                    + (f" ({referral.reason})" if referral.reason else "")
-                )
-            )
+            Option(Content(visible(f"{referral.naam} — {state_text(referral)}")))
             for referral in self.referrals
         )
         listing.display = bool(self.referrals)
