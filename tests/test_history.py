@@ -79,7 +79,8 @@ async def test_history_shows_every_visit_and_scaling_over_time(app: WijkgesprekA
         await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
         screen = app.screen
         head = str(screen.query_one("#history-head", Static).render())
-        assert "2 bezoek(en)" in head and "Schaalvraag ouder: ▃▅  3 → 5" in head
+        scaling = str(screen.query_one("#history-scaling", Static).render())
+        assert "2 bezoek(en)" in head and "Schaalvraag ouder: ▃▅  3 → 5" in scaling
         visits = screen.query_one("#visits", OptionList)
         assert visits.option_count == 2
         detail = str(screen.query_one("#visit-text", Static).render())

@@ -361,17 +361,23 @@ class WijkgesprekApp(InOrderKeys):
             self.push_screen(HelpScreen(self.screen))
 
     def action_discreet(self) -> None:
-        """Hide (or show again) every safety detail at once; the title says it is on."""
+        """Hide (or show again) every safety detail at once, on every screen (also those
+        under this one, shown again later); the title says it is on."""
         self.discreet = not self.discreet
         self.set_class(self.discreet, "-discreet")
         self.update_title()
-        focused = self.focused
-        if (
-            self.discreet
-            and focused is not None
-            and any(node.has_class("safety-detail") for node in focused.ancestors_with_self)
-        ):
-            self.screen.set_focus(None)  # nothing typed may land in a hidden field
+        for screen in self.screen_stack:
+            self.update_styles(screen)  # Textual restyles only the screens on top
+            focused = screen.focused
+            if (
+                self.discreet
+                and focused is not None
+                and any(node.has_class("safety-detail") for node in focused.ancestors_with_self)
+            ):
+                screen.set_focus(None)  # nothing typed may land in a hidden field
+            changed = getattr(screen, "discreet_changed", None)
+            if callable(changed):
+                changed()
         self.screen.refresh_bindings()
 
     def action_veilig_thuis(self) -> None:

@@ -22,6 +22,7 @@ from wijkgesprek.domain.household import describe_children
 from wijkgesprek.domain.referral import steps_text
 from wijkgesprek.domain.safety import KINDCHECK_OUTCOMES, SCALE, current, kindcheck_outcome
 from wijkgesprek.domain.visit import (
+    SAFETY_TOPIC,
     HouseholdHistory,
     VisitHistory,
     is_touched,
@@ -56,6 +57,31 @@ bezoeken heen.
   gezinscode heeft getypt (bijvoorbeeld op verzoek van het gezin, AVG).
 - **Escape** gaat terug naar de huishoudens.
 """
+
+
+def _topic(visit: VisitHistory, topic: str, title: str) -> list[Content]:
+    """A topic's note and its additions (each with its own date and time)."""
+    note = visit.record.notes.get(topic)
+    parts = [Content.styled(f"\n{title}", "bold")]
+    if note and note.text.strip():
+        parts.append(Content(visible(note.text)))
+    for addition in (c for c in visit.corrections if c.topic == topic):
+        when = addition.created_at.astimezone().strftime("%d-%m-%Y %H:%M")
+        parts.append(Content.styled(f"Aanvulling {when}:", "italic"))
+        parts.append(Content(visible(addition.text)))
+    return parts if len(parts) > 1 else []
+
+
+def _scaling(history: HouseholdHistory) -> str:
+    """The scaling figures over the visits, per person (a safety detail)."""
+    figures: dict[str, list[int]] = {}
+    for visit in history.visits:
+        for role, entry in current(visit.safety, SCALE).items():
+            figures.setdefault(role, []).append(int(entry.value))
+    return "\n".join(
+        f"Schaalvraag {visible(role)}: {spark(values)}  " + " → ".join(map(str, values))
+        for role, values in figures.items()
+    )
 
 
 class HistoryScreen(Screen[None]):
@@ -96,10 +122,12 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="history-head", markup=False)
+        yield Static("", id="history-scaling", classes="safety-detail", markup=False)
         with Horizontal(id="history"):
             yield OptionList(id="visits")
             with VerticalScroll(id="visit-detail"):
                 yield Static("", id="visit-text")
+                # The safety topic's note, its additions and the kindcheck (discreet: hidden).
                 yield Static("", id="visit-safety", classes="safety-detail")
         yield Footer(compact=True)
 
@@ -114,7 +142,12 @@ class HistoryScreen(Screen[None]):
             self.app.call_later(self.dismiss)
             return
         self.history = history
-        self.query_one("#history-head", Static).update(self._head(history))
+        self.query_one("#history-head", Static).update(
+            f"{history.code} · {visible(history.wijk)} · "
+            f"{describe_children(history.age_groups)} · {len(history.visits)} bezoek(en)"
+        )
+        scaling = self.query_one("#history-scaling", Static)
+        scaling.update(_scaling(history))
         listing = self.query_one("#visits", OptionList)
         listing.clear_options()
         for visit in reversed(history.visits):
@@ -130,21 +163,6 @@ class HistoryScreen(Screen[None]):
         wanted = str(self.select_visit) if self.select_visit is not None else None
         listing.highlighted = ids.index(wanted) if wanted in ids else (0 if ids else None)
 
-    def _head(self, history: HouseholdHistory) -> str:
-        lines = [
-            f"{history.code} · {visible(history.wijk)} · "
-            f"{describe_children(history.age_groups)} · {len(history.visits)} bezoek(en)"
-        ]
-        figures: dict[str, list[int]] = {}
-        for visit in history.visits:
-            for role, entry in current(visit.safety, SCALE).items():
-                figures.setdefault(role, []).append(int(entry.value))
-        for role, values in figures.items():
-            lines.append(
-                f"Schaalvraag {visible(role)}: {spark(values)}  " + " → ".join(map(str, values))
-            )
-        return "\n".join(lines)
-
     def _selected(self) -> VisitHistory | None:
         listing = self.query_one("#visits", OptionList)
         if self.history is None or listing.highlighted is None:
@@ -157,26 +175,15 @@ class HistoryScreen(Screen[None]):
         visit = self._selected()
         if visit is not None and self.history is not None:
             self.query_one("#visit-text", Static).update(self._detail(self.history, visit))
-            check = kindcheck_outcome(visit.safety)
-            self.query_one("#visit-safety", Static).update(
-                "Kindcheck: " + (KINDCHECK_OUTCOMES[check.value] if check else "niet vastgelegd")
-            )
+            self.query_one("#visit-safety", Static).update(self._safety(visit))
 
     def _detail(self, history: HouseholdHistory, visit: VisitHistory) -> Content:
         guide = self.app.guide
         record = visit.record
         parts = [Content.styled(f"Bezoek van {visit_day(history, record)}", "bold")]
         for topic in guide.topics:
-            if not is_touched(topic.id, record):
-                continue
-            note = record.notes.get(topic.id)
-            parts.append(Content.styled(f"\n{topic.titel}", "bold"))
-            if note and note.text.strip():
-                parts.append(Content(visible(note.text)))
-            for addition in (c for c in visit.corrections if c.topic == topic.id):
-                when = addition.created_at.astimezone().strftime("%d-%m-%Y %H:%M")
-                parts.append(Content.styled(f"Aanvulling {when}:", "italic"))
-                parts.append(Content(visible(addition.text)))
+            if topic.id != SAFETY_TOPIC and is_touched(topic.id, record):
+                parts += _topic(visit, topic.id, topic.titel)
         themes = ", ".join(guide.theme_name(t) for t in tagged_themes(record))
         parts.append(Content(f"\nThema's: {themes or 'geen'}"))
         events = visit_events(history, record.id)  # each under the visit it happened in
@@ -189,6 +196,14 @@ class HistoryScreen(Screen[None]):
         parts += [Content(visible(line)) for line in lines]
         if record.next_contact:
             parts.append(Content(f"Vervolg: {record.next_contact:%d-%m-%Y}"))
+        return Content("\n").join(parts)
+
+    def _safety(self, visit: VisitHistory) -> Content:
+        """The safety topic's note with its additions, and the kindcheck."""
+        parts = _topic(visit, SAFETY_TOPIC, self.app.guide.topic(SAFETY_TOPIC).titel)
+        check = kindcheck_outcome(visit.safety)
+        outcome = KINDCHECK_OUTCOMES[check.value] if check else "niet vastgelegd"
+        parts.append(Content(f"Kindcheck: {outcome}"))
         return Content("\n").join(parts)
 
     @on(OptionList.OptionSelected, "#visits")

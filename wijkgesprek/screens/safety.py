@@ -67,7 +67,8 @@ class SafetyScreen(Screen[None]):
     HELP = HELP
     BINDINGS = [
         Binding("escape", "back", "Terug", id="veiligheid-terug"),
-        Binding("ctrl+o", "app.veilig_thuis", "Veilig Thuis", id="veiligheid-veilig-thuis"),
+        # Only for the footer: Ctrl+O itself is the App's (it works in discreet mode too).
+        Binding("ctrl+o", "veilig_thuis", "Veilig Thuis", id="veiligheid-veilig-thuis"),
     ]
 
     app: WijkgesprekApp
@@ -75,12 +76,19 @@ class SafetyScreen(Screen[None]):
     def __init__(self, visit_id: int) -> None:
         super().__init__()
         self.visit_id = visit_id
+        self.code = ""
+
+    def _title(self) -> None:
+        """The title names the safety check only when the family may see it."""
+        parts = [] if self.app.discreet else ["Veiligheid"]
+        self.sub_title = " · ".join([*parts, self.code] if self.code else parts)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
             "Discrete weergave: de details zijn verborgen. Ctrl+G toont ze weer.",
             id="discreet-note",
+            classes="discreet-only",
         )
         with Horizontal(id="safety", classes="safety-detail"):
             yield NumberedList(id="sections")
@@ -91,10 +99,16 @@ class SafetyScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # In discreet mode not even "Veilig Thuis" shows in the footer (the key still works).
-        return not (action == "app.veilig_thuis" and self.app.discreet)
+        return not (action == "veilig_thuis" and self.app.discreet)
+
+    def action_veilig_thuis(self) -> None:
+        self.app.action_veilig_thuis()
+
+    def discreet_changed(self) -> None:
+        self._title()
 
     def on_mount(self) -> None:
-        self.sub_title = "Veiligheid"
+        self._title()
         self.refresh_sections()
         self.query_one("#sections", OptionList).highlighted = 0
         self.query_one("#sections", OptionList).focus()
@@ -105,7 +119,8 @@ class SafetyScreen(Screen[None]):
         if read is None:
             return None
         record, entries, history = read
-        self.sub_title = f"Veiligheid · {record.household_code}"
+        self.code = record.household_code
+        self._title()
         return SafetyContext(
             guide=self.app.guide.safety,
             entries=entries,

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from wijkgesprek.domain.search import ADDITION, SearchHit
+from wijkgesprek.domain.visit import SAFETY_TOPIC
 from wijkgesprek.errors import WijkError
 from wijkgesprek.text import visible
 
@@ -143,12 +144,7 @@ class SearchScreen(Screen[SearchHit | None]):
             return  # closed, or typed on meanwhile: the next search is coming
         self.searched = text
         self.hits = hits
-        results = self.query_one("#search-results", OptionList)
-        results.clear_options()
-        results.add_options(self._option(index, hit) for index, hit in enumerate(hits))
-        results.display = bool(hits)
-        if hits:
-            results.highlighted = 0
+        self._list_hits()
         status = self.query_one("#search-status", Static)
         if not text.strip():
             status.update("Typ om te zoeken.")
@@ -161,6 +157,19 @@ class SearchScreen(Screen[SearchHit | None]):
         if then_focus:
             self.action_to_results()
 
+    def _list_hits(self) -> None:
+        results = self.query_one("#search-results", OptionList)
+        highlighted = results.highlighted
+        results.clear_options()
+        results.add_options(self._option(index, hit) for index, hit in enumerate(self.hits))
+        results.display = bool(self.hits)
+        if self.hits:
+            results.highlighted = min(highlighted or 0, len(self.hits) - 1)
+
+    def discreet_changed(self) -> None:
+        if self.is_mounted:
+            self._list_hits()
+
     def _option(self, index: int, hit: SearchHit) -> Option:
         try:
             title = self.app.guide.topic(hit.topic).titel
@@ -171,9 +180,12 @@ class SearchScreen(Screen[SearchHit | None]):
             parts.append("aanvulling")
         parts.append("open" if hit.visit_open else "afgerond")
         head = Content(visible(" · ".join(parts))).stylize("bold")
-        snippet = Content.assemble(
-            *((text, HIT_STYLE) if found else text for text, found in hit.snippet)
-        )
+        if hit.topic == SAFETY_TOPIC and self.app.discreet:
+            snippet = Content.styled("Discreet: de tekst is verborgen (Ctrl+G toont hem).", "dim")
+        else:
+            snippet = Content.assemble(
+                *((text, HIT_STYLE) if found else text for text, found in hit.snippet)
+            )
         return Option(Content.assemble(head, "\n", snippet), id=str(index))
 
     def on_key(self, event: events.Key) -> None:

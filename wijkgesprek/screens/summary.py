@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -44,6 +44,9 @@ zoals dromen en hoop of de veiligheid.
 """
 
 
+DISCREET_TODO = "Afsluiten kan nog niet: er ontbreekt nog iets. Ctrl+G toont wat."
+
+
 class SummaryScreen(Screen[bool]):
     """Returns True when the visit was ended, False when the user went back."""
 
@@ -67,7 +70,12 @@ class SummaryScreen(Screen[bool]):
         with VerticalScroll(id="summary"):
             yield Static(id="summary-text")
             yield Static(id="summary-safety", classes="safety-detail")
-            yield Static(id="summary-todo", markup=False)
+            # What is still to do may name a finding ("zorgen"): hidden in discreet mode,
+            # where a calm line stands in for it.
+            with Vertical(classes="summary-todo safety-detail"):
+                yield Static(id="summary-todo", markup=False)
+            with Vertical(classes="summary-todo discreet-only"):
+                yield Static(DISCREET_TODO, id="summary-todo-discreet")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -85,6 +93,7 @@ class SummaryScreen(Screen[bool]):
         todo = self.query_one("#summary-todo", Static)
         todo.update("\n".join(["Nog te doen voor u afsluit:", *self.problems]))
         todo.display = bool(self.problems)
+        self.query_one("#summary-todo-discreet").display = bool(self.problems)
         self.query_one("#summary").focus()
 
     def render_summary(self, record: VisitRecord) -> Content:
@@ -143,7 +152,8 @@ class SummaryScreen(Screen[bool]):
 
     def action_end(self) -> None:
         if self.problems:
-            self.notify(" ".join(self.problems), severity="warning", timeout=10)
+            told = DISCREET_TODO if self.app.discreet else " ".join(self.problems)
+            self.notify(told, severity="warning", timeout=10)
             return
         if not self.app.write(repo.end_visit, visit_id=self.visit_id, now=datetime.now(UTC)):
             return

@@ -194,6 +194,11 @@ class VisitScreen(NoteScreen):
                 yield TopicList(self.topics, id="topics", on_choose=self._choose_index)
                 yield Static("", id="themes-line", markup=False)
             with Column(id="main"):
+                yield Static(
+                    "Discrete weergave: dit onderwerp is verborgen. Ctrl+G toont het weer.",
+                    id="topic-hidden",
+                    classes="discreet-only",
+                )
                 with Column(id="upper"):
                     with VerticalScroll(id="guide"):
                         yield Static("", id="guide-text")
@@ -267,6 +272,7 @@ class VisitScreen(NoteScreen):
         # Containers without inline styles, so discreet mode's CSS can hide them.
         for container in self.query("#upper, #lower"):
             container.set_class(topic_id == SAFETY_TOPIC, "safety-detail")
+        self.query_one("#topic-hidden").set_class(topic_id != SAFETY_TOPIC, "-elsewhere")
         note = self.record.notes.get(topic_id, TopicNote())
         self.note.load_note(note.text)
         self._update_note_label("")
@@ -364,6 +370,10 @@ class VisitScreen(NoteScreen):
     def note_hidden(self) -> bool:
         """The note is hidden now (the safety topic in discreet mode)."""
         return self.app.discreet and self.topic_id == SAFETY_TOPIC
+
+    def discreet_changed(self) -> None:
+        if self.note_hidden and self.focused is None:
+            self.action_focus_topics()
 
     def focus_note(self) -> None:
         """Typing goes on at once in the note (or, when it is hidden, in the topics). The
