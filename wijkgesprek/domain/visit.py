@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from wijkgesprek.domain.dates import due_date
 from wijkgesprek.domain.referral import ReferralData, ReferralStep
 from wijkgesprek.domain.safety import SafetyEntry
 from wijkgesprek.text import quoted
@@ -32,6 +33,17 @@ class AgreementData:
     status_visit_id: int | None = None
     """The visit in which the status was last marked (None: never, or not known)."""
     status_at: datetime | None = None
+    created_at: datetime | None = field(default=None, compare=False)
+
+    def due(self) -> date | None:
+        """The day named in "wanneer" (see ``domain.dates.due_date``), if any."""
+        made = self.created_at.astimezone().date() if self.created_at else date.today()
+        return due_date(self.wanneer, made=made)
+
+    def overdue(self, today: date) -> bool:
+        """Still open, and the day it named has passed."""
+        due = self.due()
+        return self.status == "open" and due is not None and due < today
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 from wijkgesprek.content.model import Guide
 from wijkgesprek.domain import safety as s
+from wijkgesprek.domain.dates import long_date, plain_date
 from wijkgesprek.domain.household import describe_children
 from wijkgesprek.domain.referral import (
     DISCUSSED,
@@ -44,22 +45,6 @@ from wijkgesprek.text import ends_sentence, quoted, sentence, visible
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 _LINE_START = re.compile(r"^(\d{1,9})([.)])")
-
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-DAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
 
 
 def _escape_line(line: str) -> str:
@@ -266,16 +251,6 @@ _PLAIN_STATE = {
     REGISTERED: "U bent aangemeld.",
     STARTED: "De hulp is begonnen.",
 }
-
-
-def plain_date(value: date) -> str:
-    """E.g. '2 maart 2026'."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def long_date(value: date) -> str:
-    """E.g. 'maandag 2 maart 2026'."""
-    return f"{DAYS[value.weekday()]} {plain_date(value)}"
 
 
 def family_version(

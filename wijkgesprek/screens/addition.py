@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.store import repo
 from wijkgesprek.widgets.note_area import NoteArea
 
@@ -27,7 +27,7 @@ aantekening blijft zoals ze was.
 """
 
 
-class AdditionScreen(ModalScreen[bool]):
+class AdditionScreen(Dialog[bool]):
     HELP = HELP
     BINDINGS = [
         Binding("ctrl+s", "save", "Bewaren", id="aanvulling-bewaren", priority=True),
@@ -51,6 +51,7 @@ class AdditionScreen(ModalScreen[bool]):
             yield topics
             yield NoteArea(id="addition-text", soft_wrap=True)
             yield Static("Ctrl+S bewaart · Escape annuleert", classes="hint")
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#addition-topic").focus()

@@ -9,11 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.text import visible
 
 HELP = """\
@@ -37,7 +37,7 @@ class Question:
     voice: str
 
 
-class AskScreen(ModalScreen[Question | None]):
+class AskScreen(Dialog[Question | None]):
     HELP = HELP
     BINDINGS = [
         Binding("escape", "cancel", "Annuleren", id="vraag-annuleren"),
@@ -73,6 +73,7 @@ class AskScreen(ModalScreen[Question | None]):
                 "Enter vraagt · → neemt een voorgestelde vraag over · Escape annuleert",
                 classes="hint",
             )
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#question", Input).focus()

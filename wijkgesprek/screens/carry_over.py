@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkgesprek.domain.referral import ReferralData, ReferralStep, state_text
 from wijkgesprek.domain.visit import AgreementData
+from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.store import repo
 from wijkgesprek.text import visible
 
@@ -38,7 +38,7 @@ Loop ze samen na. Kies een regel met de pijltjes:
 STATES = {"g": "gedaan", "o": "open", "v": "vervallen"}
 
 
-class CarryOverScreen(ModalScreen[None]):
+class CarryOverScreen(Dialog[None]):
     HELP = HELP
     BINDINGS = [
         Binding("g", "mark('g')", "Gedaan", id="afspraak-gedaan"),
@@ -69,6 +69,7 @@ class CarryOverScreen(ModalScreen[None]):
                 "Escape naar het gesprek",
                 classes="hint",
             )
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._show()

@@ -11,10 +11,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
 from wijkgesprek.errors import WijkError
+from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.text import confirms
 from wijkgesprek.widgets.field import field
 
@@ -34,7 +34,7 @@ niets gewist.
 """
 
 
-class EraseScreen(ModalScreen[bool]):
+class EraseScreen(Dialog[bool]):
     """Returns True when the households were erased."""
 
     HELP = HELP
@@ -55,6 +55,7 @@ class EraseScreen(ModalScreen[bool]):
             yield field(f"Typ {self.confirm_word}", Input(id="erase-confirm", compact=True))
             yield Static("", id="form-error", classes="form-error", markup=False)
             yield Static("Enter wist · Escape annuleert", classes="hint")
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#erase-confirm").focus()

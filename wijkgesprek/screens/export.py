@@ -10,12 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkgesprek.errors import WijkError
 from wijkgesprek.export.files import write_private
+from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.widgets.field import field
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def default_folder() -> Path:
     return user_documents_path() / "wijkgesprek"
 
 
-class ExportScreen(ModalScreen[Path | None]):
+class ExportScreen(Dialog[Path | None]):
     HELP = HELP
     BINDINGS = [Binding("escape", "cancel", "Annuleren", id="export-annuleren")]
 
@@ -74,6 +74,7 @@ class ExportScreen(ModalScreen[Path | None]):
             yield choices
             yield field("Map", Input(str(self.first_folder), id="export-folder", compact=True))
             yield Static("", id="form-error", classes="form-error", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
 
     @property
     def first_folder(self) -> Path:

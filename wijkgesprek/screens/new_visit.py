@@ -8,9 +8,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, SelectionList, Static
+from textual.widgets import Button, Footer, Input, Label, SelectionList, Static
 
 from wijkgesprek.domain.household import (
     AGE_GROUPS,
@@ -19,6 +18,7 @@ from wijkgesprek.domain.household import (
     wijk_problem,
 )
 from wijkgesprek.domain.visit import HouseholdRow
+from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.widgets.field import field
 from wijkgesprek.widgets.toggle_list import ToggleList
 
@@ -52,7 +52,7 @@ class ChildrenList(ToggleList[str]):
     BINDINGS = [Binding("enter", "screen.submit", "Start huisbezoek", show=False)]
 
 
-class NewVisitScreen(ModalScreen[NewVisit | None]):
+class NewVisitScreen(Dialog[NewVisit | None]):
     HELP = HELP
     BINDINGS = [
         Binding("escape", "cancel", "Annuleren", id="annuleren"),
@@ -106,6 +106,7 @@ class NewVisitScreen(ModalScreen[NewVisit | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Start huisbezoek", variant="primary", id="start")
                 yield Button("Annuleren", id="cancel")
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#wijk" if self.household else "#code", Input).focus()

@@ -11,8 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkgesprek.domain.referral import (
@@ -26,6 +25,7 @@ from wijkgesprek.domain.referral import (
     transition_problem,
 )
 from wijkgesprek.domain.visit import parse_date
+from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.widgets.field import field
 
 HELP = """\
@@ -53,7 +53,7 @@ class StateChange:
     reason: str
 
 
-class ReferralStateScreen(ModalScreen[StateChange | None]):
+class ReferralStateScreen(Dialog[StateChange | None]):
     HELP = HELP
     BINDINGS = [Binding("escape", "cancel", "Annuleren", id="verwijzing-annuleren")]
 
@@ -94,6 +94,7 @@ class ReferralStateScreen(ModalScreen[StateChange | None]):
                 id="expected-field",
             )
             yield Static("", id="form-error", classes="form-error", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#reason-field").display = False

@@ -7,10 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import SelectionList, Static
+from textual.widgets import Footer, SelectionList, Static
 
 from wijkgesprek.content.model import Theme
+from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.widgets.toggle_list import ToggleList
 
 HELP = """\
@@ -28,7 +28,7 @@ tellen van trends, zonder dat een gezin herkenbaar is.
 HINT = "Letter springt · spatiebalk kiest · Enter bewaart · Escape annuleert"
 
 
-class ThemesScreen(ModalScreen[tuple[str, ...] | None]):
+class ThemesScreen(Dialog[tuple[str, ...] | None]):
     HELP = HELP
     BINDINGS = [
         Binding("enter", "save", "Bewaren", id="thema-bewaren", priority=True),
@@ -52,6 +52,7 @@ class ThemesScreen(ModalScreen[tuple[str, ...] | None]):
                 id="theme-list",
             )
             yield Static(HINT, classes="hint")
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_key(self, event: events.Key) -> None:
         """Typing a letter jumps to the next theme that starts with it."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
+
+from wijkgesprek.screens.dialog import Dialog
 
 HELP = """\
 # Veilig Thuis
@@ -19,7 +20,7 @@ Bel **0800-2000**: gratis, dag en nacht.
 """
 
 
-class VeiligThuisScreen(ModalScreen[None]):
+class VeiligThuisScreen(Dialog[None]):
     HELP = HELP
     BINDINGS = [Binding("escape,ctrl+o", "close", "Sluiten", id="veiligthuis-sluiten")]
 
@@ -32,6 +33,7 @@ class VeiligThuisScreen(ModalScreen[None]):
                 "het gezin te noemen.\n\nEscape sluit dit venster.",
                 classes="hint",
             )
+        yield Footer(compact=True, show_command_palette=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -183,6 +183,7 @@ def _agreement(agreement: Agreement) -> AgreementData:
         status=agreement.status,
         status_visit_id=agreement.status_visit_id,
         status_at=agreement.status_at,
+        created_at=agreement.created_at,
     )
 
 
