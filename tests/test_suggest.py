@@ -117,6 +117,15 @@ def test_without_themes_everything_in_the_wijk_is_listed_own_wijk_first() -> Non
     ]
 
 
+def test_a_wijk_in_other_case_gets_the_same_offers() -> None:
+    """An old household stored as 'noord' still gets Noord's offers and gaps."""
+    for wijk in ("noord", " NOORD "):
+        found = suggest(NETWORK, themes=["geldzorgen"], wijk=wijk, ages=None, today=TODAY)
+        noord = suggest(NETWORK, themes=["geldzorgen"], wijk="Noord", ages=None, today=TODAY)
+        assert names(found) == names(noord) and "Schuldhulp Noord" in names(found)
+        assert gaps(NETWORK, themes=["geldzorgen"], wijk=wijk, ages=None) == ()
+
+
 def test_gaps_are_themes_nothing_fits() -> None:
     assert gaps(
         NETWORK, themes=["geldzorgen", "wonen", "opvoeding"], wijk="Zuid", ages=ages_of(["0-4"])

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from wijkgesprek.content.model import ALL_WIJKEN, Entry, Network
+from wijkgesprek.domain.wijk import wijk_key
 from wijkgesprek.text import fold
 
 STALE_AFTER = timedelta(days=365)
@@ -48,7 +49,7 @@ def is_stale(entry: Entry, today: date) -> bool:
 
 
 def _in_wijk(entry: Entry, wijk: str) -> bool:
-    return entry.wijk == ALL_WIJKEN or entry.wijk.casefold() == wijk.strip().casefold()
+    return entry.wijk == ALL_WIJKEN or wijk_key(entry.wijk) == wijk_key(wijk)
 
 
 def _age_fit(entry: Entry, ages: Sequence[tuple[int, int]] | None) -> bool | None:
