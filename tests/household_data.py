@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from wijkgesprek.domain import safety as s
+from wijkgesprek.domain.household import Children
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 
@@ -39,9 +40,14 @@ SECRETS = (
 
 def build(store: Store, code: str = CODE) -> tuple[int, int]:
     """Two finished visits with notes, themes, agreements, a referral, a gap, the safety
-    trail and an addition. Returns the visit ids."""
+    trail, an addition and a change of the children (a baby was born between the visits).
+    Returns the visit ids."""
     first = store.run(
-        repo.start_visit, code=code, wijk="Noord", age_groups=("0-4", "zwanger"), now=T0
+        repo.start_visit,
+        code=code,
+        wijk="Noord",
+        children=Children(birth_years=(2024,), pregnant=True),
+        now=T0,
     )
     store.run(repo.save_note, visit_id=first, topic="stress", text=NOTE_STRESS, now=T0)
     store.run(
@@ -105,9 +111,16 @@ def build(store: Store, code: str = CODE) -> tuple[int, int]:
         text=ADDITION,
         now=T0 + timedelta(days=2),
     )
-    second = store.run(
-        repo.start_visit, code=code, wijk="Noord", age_groups=("0-4", "zwanger"), now=T1
+    store.run(
+        repo.change_household,
+        code=code,
+        wijk="Noord",
+        children=Children(birth_years=(2026, 2024)),
+        now=T0 + timedelta(days=3),
     )
+    second = store.run(
+        repo.start_visit, code=code, wijk="Noord", children=Children(), now=T1
+    )  # known: its children stay as they are
     store.run(repo.save_note, visit_id=second, topic="stress", text=NOTE_LATER, now=T1)
     store.run(
         repo.add_agreement,

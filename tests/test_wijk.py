@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.wijk import (
     complete_wijk,
     known_spelling,
@@ -89,6 +90,6 @@ def test_trends_use_one_spelling_per_wijk() -> None:
 
 def test_trends_count_an_old_lower_case_wijk_under_the_known_one(store: Store) -> None:
     for code, wijk in [("GZ-1", "Noord"), ("GZ-2", "noord"), ("GZ-3", "NOORD "), ("GZ-4", "Oost")]:
-        store.run(repo.start_visit, code=code, wijk=wijk, age_groups=[], now=NOW)
+        store.run(repo.start_visit, code=code, wijk=wijk, children=Children(), now=NOW)
     rows = store.run(visit_rows, first="2026-03", last="2026-03")
     assert sorted(row[0] for row in rows) == ["Noord", "Noord", "Noord", "Oost"]

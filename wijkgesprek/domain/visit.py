@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from wijkgesprek.domain.household import Children, HouseholdChange
 from wijkgesprek.domain.referral import ReferralData
 from wijkgesprek.domain.safety import SafetyEntry
 
@@ -37,7 +38,7 @@ class VisitRecord:
     id: int
     household_code: str
     wijk: str
-    age_groups: tuple[str, ...]
+    children: Children
     started_at: datetime
     ended_at: datetime | None = None
     next_contact: date | None = None
@@ -61,7 +62,7 @@ class HouseholdRow:
 
     code: str
     wijk: str
-    age_groups: tuple[str, ...]
+    children: Children
     last_visit: datetime | None
     open_visit_id: int | None
     next_contact: date | None = None
@@ -164,10 +165,12 @@ class HouseholdHistory:
 
     code: str
     wijk: str
-    age_groups: tuple[str, ...]
+    children: Children
     created_at: datetime
     visits: tuple[VisitHistory, ...]
     referrals: tuple[ReferralData, ...] = ()
+    changes: tuple[HouseholdChange, ...] = ()
+    """Deliberate changes of the wijk or the children, oldest first."""
 
 
 def open_agreements(history: HouseholdHistory, *, before_visit: int) -> tuple[AgreementData, ...]:

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.household import describe_change, describe_children
 from wijkgesprek.domain.safety import KINDCHECK_OUTCOMES, SCALE, current, kindcheck_outcome
 from wijkgesprek.domain.visit import HouseholdHistory, VisitHistory, is_touched, tagged_themes
 from wijkgesprek.store import repo
@@ -41,6 +41,9 @@ bezoeken heen.
   onder de oorspronkelijke aantekening.
 - **E** exporteert: het dossier (van dit bezoek of het hele huishouden), een
   gezinsversie in gewone taal, of een overdracht voor een collega.
+- **H** wijzigt de wijk of de kinderen van dit huishouden (bijvoorbeeld na een
+  verhuizing of een geboorte). Elke wijziging blijft bewaard met datum en tijd, en
+  staat bovenaan.
 - **W** wist dit huishouden voorgoed, met alles erop en eraan, nadat u de
   gezinscode heeft getypt (bijvoorbeeld op verzoek van het gezin, AVG).
 - **Escape** gaat terug naar de huishoudens.
@@ -68,6 +71,13 @@ class HistoryScreen(Screen[None]):
             "Exporteren",
             id="exporteren",
             tooltip="Dossier, gezinsversie of overdracht als bestand",
+        ),
+        Binding(
+            "h",
+            "household",
+            "Huishouden wijzigen",
+            id="huishouden-wijzigen",
+            tooltip="Wijk of kinderen van dit huishouden wijzigen (met datum en tijd bewaard)",
         ),
         Binding(
             "w",
@@ -123,8 +133,9 @@ class HistoryScreen(Screen[None]):
     def _head(self, history: HouseholdHistory) -> str:
         lines = [
             f"{history.code} · {visible(history.wijk)} · "
-            f"{describe_children(history.age_groups)} · {len(history.visits)} bezoek(en)"
+            f"{describe_children(history.children)} · {len(history.visits)} bezoek(en)"
         ]
+        lines += [f"Gewijzigd {visible(describe_change(c))}" for c in history.changes[-3:]]
         figures: dict[str, list[int]] = {}
         for visit in history.visits:
             for role, entry in current(visit.safety, SCALE).items():
@@ -218,6 +229,12 @@ class HistoryScreen(Screen[None]):
                 self.notify(f"Bewaard in {path}", timeout=10, markup=False)
 
         self.app.push_screen(ExportScreen(self.code, visit.record.id), done)
+
+    def action_household(self) -> None:
+        from wijkgesprek.screens.household_edit import HouseholdEditScreen
+
+        if self.history is not None:
+            self.app.push_screen(HouseholdEditScreen(self.history), lambda _: self.reload())
 
     def action_erase(self) -> None:
         from wijkgesprek.screens.erase import EraseScreen
