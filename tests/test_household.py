@@ -30,6 +30,7 @@ from wijkgesprek.domain.household import (
 from wijkgesprek.domain.safety import kindcheck_required
 from wijkgesprek.domain.suggest import ages_of
 from wijkgesprek.paths import shipped_network, shipped_questions
+from wijkgesprek.screens.help import HelpScreen
 from wijkgesprek.screens.history import HistoryScreen
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.screens.household_edit import HouseholdEditScreen
@@ -317,6 +318,17 @@ async def test_free_text_never_becomes_a_wijk_without_confirmation(
     assert rows(app, "SELECT count(*) FROM household") == [(0,)]
 
 
+async def test_the_dialog_help_explains_ages_and_the_new_wijk_key(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_dialog(pilot)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        help_text = " ".join(app.screen._text().split())
+        assert "druk daarna op **Ctrl+N** om hem als nieuwe wijk te bewaren" in help_text
+        assert "Bewaard wordt alleen het geboortejaar" in help_text
+
+
 async def test_a_new_wijk_takes_a_deliberate_second_key(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -421,6 +433,13 @@ async def test_escape_leaves_the_household_as_it_was(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
         await pilot.press("h")
         await wait_until(pilot, lambda: isinstance(app.screen, HouseholdEditScreen))
+        edit = app.screen
+        await pilot.press("f1")  # the dialog's own help, also in a modal dialog
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        help_text = app.screen._text()
+        assert "# Huishouden wijzigen" in help_text and "raadt ze nooit" in help_text
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is edit)
         await type_text(pilot, "Oost")
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
