@@ -424,6 +424,31 @@ async def test_household_details_change_from_the_history_with_a_trail(tmp_path: 
     ]
 
 
+async def test_the_history_shows_the_latest_changes_and_counts_the_rest(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    seed(app, code="GZ-001", wijk="Noord", stored="2021")
+    store = Store(app.database)
+    try:
+        for day, wijk in enumerate(["Oost", "West", "Zuid", "Noord", "Rivierkwartier"], 1):
+            store.run(
+                repo.change_household,
+                code="GZ-001",
+                wijk=wijk,
+                children=parse_children("2021"),
+                now=NOW + timedelta(days=day),
+            )
+    finally:
+        store.engine.dispose()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        head = str(app.screen.query_one("#history-head", Static).render())
+        assert "wijk: Oost → West" not in head and "wijk: West → Zuid" in head
+        assert "wijk: Noord → Rivierkwartier" in head
+        assert "(en 2 eerdere wijziging(en), in het dossier)" in head
+
+
 async def test_escape_leaves_the_household_as_it_was(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     seed(app, code="GZ-001", wijk="Noord", stored="2021")

@@ -136,6 +136,8 @@ class HistoryScreen(Screen[None]):
             f"{describe_children(history.children)} · {len(history.visits)} bezoek(en)"
         ]
         lines += [f"Gewijzigd {visible(describe_change(c))}" for c in history.changes[-3:]]
+        if len(history.changes) > 3:
+            lines.append(f"(en {len(history.changes) - 3} eerdere wijziging(en), in het dossier)")
         figures: dict[str, list[int]] = {}
         for visit in history.visits:
             for role, entry in current(visit.safety, SCALE).items():
