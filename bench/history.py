@@ -25,6 +25,7 @@ CODE = "GZ-50"
 
 
 def _add_household(database: Path) -> None:
+    from wijkgesprek.domain.household import Children
     from wijkgesprek.domain.safety import KINDCHECK, SCALE, SIGNAL
     from wijkgesprek.store import repo
     from wijkgesprek.store.engine import Store
@@ -33,7 +34,13 @@ def _add_household(database: Path) -> None:
     start = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
     for number in range(VISITS):
         now = start + timedelta(weeks=number)
-        visit = store.run(repo.start_visit, code=CODE, wijk="Noord", age_groups=["4-12"], now=now)
+        visit = store.run(
+            repo.start_visit,
+            code=CODE,
+            wijk="Noord",
+            children=Children(birth_years=(2018,)),
+            now=now,
+        )
         for topic in ("kennismaking", "stress", "netwerk", "dromen", "afspraken"):
             store.run(
                 repo.save_note,

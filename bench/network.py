@@ -140,6 +140,7 @@ def bench_ranking(options: Options) -> list[Result]:
     a reason for each entry, sorts, and finds the gaps.
     """
     from wijkgesprek.content.network import load_network
+    from wijkgesprek.domain.household import from_ages
     from wijkgesprek.domain.suggest import ages_of, gaps, suggest
 
     runs = 20 if options.quick else 60
@@ -149,7 +150,7 @@ def bench_ranking(options: Options) -> list[Result]:
         source = Path(tmp, "network.yaml")
         generate(source, themes)
         network, _ = load_network([source], themes=themes, today=TODAY)
-    ages = ages_of(["0-4", "4-12"])
+    ages = ages_of(from_ages((2, 6), year=TODAY.year), TODAY)
 
     def plain() -> object:
         return [entry for entry in network.entries if set(wanted) & set(entry.themes)]

@@ -109,8 +109,8 @@ def build(database: Path, *, households: int = HOUSEHOLDS, sizes: list[int]) -> 
     for household in range(1, households + 1):
         connection.execute("BEGIN")
         connection.execute(
-            "INSERT INTO household (id, code, wijk, age_groups, created_at) VALUES (?, ?, ?, ?, ?)",
-            (household, f"GZ-{household:05d}", "Noord", "4-12", _stamp(start)),
+            "INSERT INTO household (id, code, wijk, children, created_at) VALUES (?, ?, ?, ?, ?)",
+            (household, f"GZ-{household:05d}", "Noord", "2018", _stamp(start)),
         )
         connection.execute("COMMIT")
         for number in range(VISITS):

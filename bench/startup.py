@@ -49,6 +49,7 @@ def _prepared_data_dir(tmp: Path) -> Path:
     """A data folder with a migrated database holding a few households."""
     from datetime import UTC, datetime
 
+    from wijkgesprek.domain.household import Children
     from wijkgesprek.store import repo
     from wijkgesprek.store.engine import Store
     from wijkgesprek.store.schema import prepare_database
@@ -62,7 +63,7 @@ def _prepared_data_dir(tmp: Path) -> Path:
             repo.start_visit,
             code=f"GZ-{number:03d}",
             wijk=("Noord", "Zuid", "Oost")[number % 3],
-            age_groups=(),
+            children=Children(),
             now=datetime.now(UTC),
         )
     store.engine.dispose()

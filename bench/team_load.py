@@ -38,6 +38,7 @@ def _professional(
 def _save_for(url: str, code: str, seconds: float, out: list[float], last: dict) -> None:
     import tempfile
 
+    from wijkgesprek.domain.household import Children
     from wijkgesprek.store import repo
     from wijkgesprek.store.engine import Store
     from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, write_one
@@ -46,7 +47,7 @@ def _save_for(url: str, code: str, seconds: float, out: list[float], last: dict)
     laptop = Path(tempfile.mkdtemp(prefix="wijklaptop-"))
     outbox = Outbox(laptop / OUTBOX_NAME, url)
     now = datetime.now(UTC)
-    visit = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=[], now=now)
+    visit = store.run(repo.start_visit, code=code, wijk="Noord", children=Children(), now=now)
     text, version = "", 0
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

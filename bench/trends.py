@@ -79,7 +79,7 @@ def build(database: Path, households: int = HOUSEHOLDS) -> int:
     for household in range(1, households + 1):
         wijk = rng.choices(WIJKEN, weights)[0]
         created = _stamp(start)
-        rows["household"].append((household, f"GZ-{household:05d}", wijk, "4-12", created))
+        rows["household"].append((household, f"GZ-{household:05d}", wijk, "2018", created))
         usual = rng.sample(THEMES, 3)  # a household's themes come back visit after visit
         for _ in range(VISITS):
             visit_id += 1
@@ -119,7 +119,7 @@ def build(database: Path, households: int = HOUSEHOLDS) -> int:
     connection.execute("PRAGMA synchronous = OFF")
     connection.execute("BEGIN")
     inserts = {
-        "household": "INSERT INTO household (id, code, wijk, age_groups, created_at) "
+        "household": "INSERT INTO household (id, code, wijk, children, created_at) "
         "VALUES (?, ?, ?, ?, ?)",
         "visit": "INSERT INTO visit (id, household_id, started_at, ended_at) VALUES (?, ?, ?, ?)",
         "note": "INSERT INTO note (visit_id, topic, text, themes, updated_at) "

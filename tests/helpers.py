@@ -111,7 +111,9 @@ async def paste(pilot: Pilot[None], text: str) -> None:
     app._driver.send_message(event)
 
 
-async def start_visit(pilot: Pilot[None], code: str = "GZ-001", children: int = 1) -> VisitScreen:
+async def start_visit(pilot: Pilot[None], code: str = "GZ-001", ages: str = "4") -> VisitScreen:
+    """A new visit at household ``code`` in Noord with children of ``ages`` ("2 en 5";
+    empty: no children). Without a sociale kaart, Noord is a new wijk: Ctrl+N confirms."""
     app = pilot.app
     await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
     await pilot.press("n")
@@ -120,9 +122,17 @@ async def start_visit(pilot: Pilot[None], code: str = "GZ-001", children: int = 
     await pilot.press("tab")
     await type_text(pilot, "Noord")
     await pilot.press("tab")
-    for _ in range(children):
-        await pilot.press("space", "down")
+    if ages:
+        await type_text(pilot, ages)
+    else:
+        await pilot.press("tab", "end", "space")  # "geen kinderen"
     await pilot.press("enter")
+    dialog = app.screen
+    if isinstance(dialog, NewVisitScreen):
+        from textual.widgets import Static
+
+        if "geen bekende wijk" in str(dialog.query_one("#form-error", Static).render()):
+            await pilot.press("ctrl+n")
     await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
     assert isinstance(app.screen, VisitScreen)
     return app.screen

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from wijkgesprek.domain import safety as s
+from wijkgesprek.domain.household import Children
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 
@@ -53,9 +54,14 @@ def add_trail(store: Store, visit_id: int, trail: tuple[tuple[str, str, str, str
 
 def build(store: Store, code: str = CODE) -> tuple[int, int]:
     """Two finished visits with notes, themes, agreements, a referral, a gap, the safety
-    trail and an addition. Returns the visit ids."""
+    trail, an addition and a change of the children (a baby was born between the visits).
+    Returns the visit ids."""
     first = store.run(
-        repo.start_visit, code=code, wijk="Noord", age_groups=("0-4", "zwanger"), now=T0
+        repo.start_visit,
+        code=code,
+        wijk="Noord",
+        children=Children(birth_years=(2024,), pregnant=True),
+        now=T0,
     )
     store.run(repo.save_note, visit_id=first, topic="stress", text=NOTE_STRESS, now=T0)
     store.run(
@@ -110,9 +116,16 @@ def build(store: Store, code: str = CODE) -> tuple[int, int]:
         text=ADDITION,
         now=T0 + timedelta(days=2),
     )
-    second = store.run(
-        repo.start_visit, code=code, wijk="Noord", age_groups=("0-4", "zwanger"), now=T1
+    store.run(
+        repo.change_household,
+        code=code,
+        wijk="Noord",
+        children=Children(birth_years=(2026, 2024)),
+        now=T0 + timedelta(days=3),
     )
+    second = store.run(
+        repo.start_visit, code=code, wijk="Noord", children=Children(), now=T1
+    )  # known: its children stay as they are
     store.run(repo.save_note, visit_id=second, topic="stress", text=NOTE_LATER, now=T1)
     store.run(
         repo.add_agreement,
@@ -176,7 +189,9 @@ def build_events(store: Store, code: str = "GZ-005") -> tuple[int, int, int]:
     an agreement, a referral made and registered, another made, and safety words typed
     with their own quotes or full stop. In the second: the agreement marked done, the first
     referral started and the second failed. The third starts on the same day as the second."""
-    first = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=("4-12",), now=T0)
+    first = store.run(
+        repo.start_visit, code=code, wijk="Noord", children=Children(birth_years=(2018,)), now=T0
+    )
     for topic, text in (("afspraken", NOTE_AGREEMENTS), ("veiligheid", NOTE_SAFETY)):
         store.run(repo.save_note, visit_id=first, topic=topic, text=text, now=T0)
     store.run(
@@ -218,7 +233,9 @@ def build_events(store: Store, code: str = "GZ-005") -> tuple[int, int, int]:
     add_trail(store, first, trail)
     store.run(repo.end_visit, visit_id=first, now=T0 + timedelta(hours=1))
 
-    second = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=("4-12",), now=DAY2)
+    second = store.run(
+        repo.start_visit, code=code, wijk="Noord", children=Children(birth_years=(2018,)), now=DAY2
+    )
     agreement = store.run(repo.get_visit, visit_id=first).agreements[0].id
     store.run(
         repo.set_agreement_status,
@@ -245,7 +262,11 @@ def build_events(store: Store, code: str = "GZ-005") -> tuple[int, int, int]:
     store.run(repo.end_visit, visit_id=second, now=DAY2 + timedelta(hours=1))
 
     third = store.run(
-        repo.start_visit, code=code, wijk="Noord", age_groups=("4-12",), now=DAY2_LATER
+        repo.start_visit,
+        code=code,
+        wijk="Noord",
+        children=Children(birth_years=(2018,)),
+        now=DAY2_LATER,
     )
     store.run(repo.save_note, visit_id=third, topic="stress", text=NOTE_LATER, now=DAY2_LATER)
     store.run(

@@ -197,8 +197,8 @@ async def test_new_visit_refuses_a_name_and_conflicting_children(db_path: Path) 
         assert "nooit een naam" in str(error.render())
         code = app.screen.query_one("#code", Input)
         code.value = "GZ-7"
-        await pilot.press("tab")  # from the wijk field to the children list
-        await pilot.press("space", "end", "space", "enter")  # 0–4 jaar and "geen kinderen"
+        await pilot.press("tab", "4", "tab")  # from the wijk field: an age, then the choices
+        await pilot.press("end", "space", "ctrl+n", "ctrl+n")  # 4 jaar and "geen kinderen"
         assert "niet allebei" in str(error.render())
         assert isinstance(app.screen, NewVisitScreen)
         await pilot.press("escape")

@@ -15,6 +15,7 @@ from helpers import SIZE, wait_until
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.cli import main
 from wijkgesprek.content.questions import load_guide
+from wijkgesprek.domain.household import Children
 from wijkgesprek.errors import StoreError
 from wijkgesprek.paths import shipped_questions
 from wijkgesprek.store import repo
@@ -33,7 +34,7 @@ def codes(database: Path) -> list[str]:
 
 
 def add(store: Store, code: str) -> None:
-    store.run(repo.start_visit, code=code, wijk="Noord", age_groups=[], now=NOW)
+    store.run(repo.start_visit, code=code, wijk="Noord", children=Children(), now=NOW)
 
 
 def test_one_private_backup_a_day_and_only_the_newest_kept(store: Store, database: Path) -> None:

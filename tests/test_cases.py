@@ -128,7 +128,7 @@ casussen:
     huishouden:
       code: OEF-01
       wijk: Noord
-      kinderen: [0-4]
+      kinderen: [2]
     antwoorden:
       stress: [Het is veel.]
     verborgen:
@@ -148,7 +148,7 @@ def variant(old: str, new: str) -> str:
 def test_good_minimal_file_loads(tmp_path: Path) -> None:
     cases = load_cases(write(tmp_path, GOOD), topic_ids=REQUIRED_TOPICS)
     assert cases.cases[0].verborgen == (HiddenFact("Slaapt slecht.", "stress", ("slaap",)),)
-    assert cases.cases[0].huishouden == PracticeHousehold("OEF-01", "Noord", ("0-4",))
+    assert cases.cases[0].huishouden == PracticeHousehold("OEF-01", "Noord", (2,))
 
 
 BAD_FILES = [
@@ -178,9 +178,19 @@ BAD_FILES = [
         id="empty-answer-line",
     ),
     pytest.param(
-        variant("kinderen: [0-4]", "kinderen: [0-4, 0-5]"),
-        12, 23, ["onbekende leeftijdsgroep '0-5'", "bedoelde je '0-4'?"],
-        id="unknown-age-group",
+        variant("kinderen: [2]", "kinderen: [2, 0-4]"),
+        12, 21, ["'0-4' in 'kinderen' bij casus 'oefen' is een leeftijdsgroep", "hele jaren"],
+        id="old-age-group",
+    ),
+    pytest.param(
+        variant("kinderen: [2]", "kinderen: [2, elder]"),
+        12, 21, ["onbekend in 'kinderen'", "'elder'", "bedoelde je 'elders'?"],
+        id="unknown-in-kinderen",
+    ),
+    pytest.param(
+        variant("kinderen: [2]", "kinderen: [2.5]"),
+        12, 18, ["onbekend in 'kinderen'", "leeftijd in hele jaren"],
+        id="decimal-comma-age",
     ),
     pytest.param(
         variant("code: OEF-01", "code: Jansen"),
@@ -262,7 +272,7 @@ def test_bad_file_reports_file_line_column_and_key(
 
 def test_all_problems_are_reported_in_file_order(tmp_path: Path) -> None:
     content = variant("versie: 1", "versie: 3")
-    content = content.replace("kinderen: [0-4]", "kinderen: [tiener]")
+    content = content.replace("kinderen: [2]", "kinderen: [tiener]")
     content = content.replace("goed_gesprek: [stress]", "goed_gesprek: [onzin]")
     with pytest.raises(ContentError) as caught:
         load_cases(write(tmp_path, content))
@@ -290,7 +300,7 @@ CASE = PracticeCase(
     id="oefen",
     titel="Moeder met *twee* kinderen",
     intake="Een moeder.",
-    huishouden=PracticeHousehold("OEF-01", "Noord", ("0-4", "4-12")),
+    huishouden=PracticeHousehold("OEF-01", "Noord", (2, 6)),
     antwoorden=(TopicAnswers("stress", ("Het is veel.",)),),
     verborgen=(
         HiddenFact("Slaapt slecht.", "stress", ("slaap", "nacht")),

@@ -15,6 +15,7 @@ from helpers import run_cli as run
 
 from wijkgesprek import __version__
 from wijkgesprek.cli import main
+from wijkgesprek.domain.household import Children
 from wijkgesprek.paths import shipped_questions
 from wijkgesprek.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
@@ -453,7 +454,7 @@ def test_ctrl_d_or_ctrl_c_at_a_question_changes_nothing(
     prepare_database(database)
     store = Store(database)
     long_ago = datetime(1990, 1, 1, tzinfo=UTC)  # past any bewaartermijn
-    store.run(repo.start_visit, code="GZ-001", wijk="Noord", age_groups=[], now=long_ago)
+    store.run(repo.start_visit, code="GZ-001", wijk="Noord", children=Children(), now=long_ago)
     store.run(repo.end_visit, visit_id=1, now=long_ago)
     store.engine.dispose()
     daily_backup(database, today=date(2026, 11, 1))

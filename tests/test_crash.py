@@ -73,7 +73,8 @@ CHILD = textwrap.dedent(
             await until(pilot, "huishoudens", lambda: isinstance(app.screen, HomeScreen))
             await pilot.press("n")
             await until(pilot, "nieuw bezoek", lambda: isinstance(app.screen, NewVisitScreen))
-            await pilot.press(*"GZ-001", "tab", *"Noord", "tab", "space", "enter")
+            # No sociale kaart: Noord is a new wijk, confirmed with Ctrl+N.
+            await pilot.press(*"GZ-001", "tab", *"Noord", "tab", "4", "enter", "ctrl+n")
             await until(
                 pilot,
                 "aantekening",

@@ -12,6 +12,7 @@ from helpers import SIZE, frame, type_text, wait_until
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.content.questions import load_guide
 from wijkgesprek.domain import safety as s
+from wijkgesprek.domain.household import Children
 from wijkgesprek.paths import shipped_questions
 from wijkgesprek.screens.history import HistoryScreen
 from wijkgesprek.screens.home import HomeScreen
@@ -44,7 +45,11 @@ FINDINGS = ("zorgen → meldcode", "Er zijn zorgen", "Veilig Thuis", "Kindcheck"
 def build(database: Path) -> None:
     store = Store(database)
     first = store.run(
-        repo.start_visit, code="GZ-042", wijk="Noord", age_groups=("0-4",), now=EARLIER
+        repo.start_visit,
+        code="GZ-042",
+        wijk="Noord",
+        children=Children(birth_years=(2024,)),
+        now=EARLIER,
     )
     store.run(
         repo.save_note,
@@ -83,7 +88,13 @@ def build(database: Path) -> None:
         text=f"Later gebeld: {SECRETS['addition']}.",
         now=EARLIER + timedelta(days=1),
     )
-    second = store.run(repo.start_visit, code="GZ-042", wijk="Noord", age_groups=("0-4",), now=NOW)
+    second = store.run(
+        repo.start_visit,
+        code="GZ-042",
+        wijk="Noord",
+        children=Children(birth_years=(2024,)),
+        now=NOW,
+    )
     store.run(
         repo.save_note,
         visit_id=second,

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from wijkgesprek.domain.household import (
-    AGE_GROUPS,
+    Children,
     code_problem,
     describe_children,
-    format_age_groups,
+    format_children,
     normalise_code,
-    parse_age_groups,
+    parse_children,
     wijk_problem,
 )
 from wijkgesprek.domain.visit import (
@@ -38,7 +38,7 @@ def record(**changes: object) -> VisitRecord:
         "id": 1,
         "household_code": "GZ-001",
         "wijk": "Noord",
-        "age_groups": ("0-4",),
+        "children": Children(birth_years=(2024,)),
         "started_at": datetime(2026, 3, 2, 9, 30, tzinfo=UTC),
     }
     return VisitRecord(**{**base, **changes})  # type: ignore[arg-type]
@@ -219,31 +219,28 @@ def test_wijk_problem(wijk: str, fragment: str | None) -> None:
         assert fragment in problem
 
 
-# --- age groups ----------------------------------------------------------------------------
+# --- children ------------------------------------------------------------------------------
 
 
-def test_format_age_groups_sorts_in_age_order_and_drops_duplicates() -> None:
-    assert format_age_groups(["zwanger", "0-4", "12-18", "0-4"]) == "0-4,12-18,zwanger"
-    assert format_age_groups(("18+",)) == "18+"
-    assert format_age_groups([]) == ""
-
-
-def test_parse_age_groups_round_trips_every_group() -> None:
-    every = tuple(group for group, _ in AGE_GROUPS)
-    assert parse_age_groups(format_age_groups(list(every))) == every
-    assert parse_age_groups("") == ()
-    assert parse_age_groups("4-12,") == ("4-12",)
+def test_stored_children_round_trip_old_groups_and_birth_years() -> None:
+    for stored in ("", "2024,2021,zwanger", "0-4,12-18,zwanger", "2021,2021", "18+,elders"):
+        assert format_children(parse_children(stored)) == stored
+    assert parse_children("4-12,") == Children(legacy=("4-12",))
 
 
 @pytest.mark.parametrize(
-    ("groups", "text"),
+    ("stored", "text"),
     [
-        ((), "geen kinderen"),
-        (("0-4",), "0–4 jaar"),
-        (("0-4", "zwanger"), "0–4 jaar, zwanger"),
-        (("4-12", "12-18", "18+"), "4–12 jaar, 12–18 jaar, 18+ (thuiswonend)"),
-        (("onbekend",), "onbekend"),
+        ("", "geen kinderen"),
+        ("2024", "2 jaar (0–3)"),
+        ("2024,zwanger", "2 jaar (0–3), zwanger"),
+        ("2022,2020", "4 en 6 jaar (4–11)"),
+        ("2014,2008,1990", "12, 18 en 36 jaar (12–17, 18+)"),
+        ("0-4,zwanger", "0–4 jaar, zwanger"),
+        ("4-12,12-18,18+", "4–12 jaar, 12–18 jaar, 18+ (thuiswonend)"),
+        ("onbekend", "onbekend"),
+        ("elders", "kinderen elders (zorgt mee)"),
     ],
 )
-def test_describe_children(groups: tuple[str, ...], text: str) -> None:
-    assert describe_children(groups) == text
+def test_describe_children(stored: str, text: str) -> None:
+    assert describe_children(parse_children(stored), date(2026, 3, 2)) == text

@@ -17,6 +17,7 @@ from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.cli import main
 from wijkgesprek.config import Config
 from wijkgesprek.content.questions import load_guide
+from wijkgesprek.domain.household import Children
 from wijkgesprek.errors import StoreError
 from wijkgesprek.screens.lock import LockScreen
 from wijkgesprek.screens.visit import VisitScreen
@@ -39,7 +40,9 @@ def raw_bytes(folder: Path) -> bytes:
 def fill(database: Path) -> None:
     store = Store(database)
     try:
-        visit = store.run(repo.start_visit, code="GZ-001", wijk="Noord", age_groups=[], now=NOW)
+        visit = store.run(
+            repo.start_visit, code="GZ-001", wijk="Noord", children=Children(), now=NOW
+        )
         store.run(repo.save_note, visit_id=visit, topic="stress", text=SECRET, now=NOW)
     finally:
         store.engine.dispose()
@@ -95,7 +98,9 @@ def test_the_passphrase_opens_it_and_search_still_works(
     store = Store(encrypted)  # the key stays for this process
     try:
         assert [hit.household_code for hit in store.run(search, text="roerdomp")] == ["GZ-001"]
-        visit = store.run(repo.start_visit, code="GZ-002", wijk="Oost", age_groups=[], now=NOW)
+        visit = store.run(
+            repo.start_visit, code="GZ-002", wijk="Oost", children=Children(), now=NOW
+        )
         store.run(repo.save_note, visit_id=visit, topic="stress", text="Nieuw-Kievit", now=NOW)
     finally:
         store.engine.dispose()
@@ -240,7 +245,7 @@ def test_a_plain_backup_restores_into_an_encrypted_setup_encrypted(
     crypto.unlock(database, PASSPHRASE)
     store = Store(database)
     try:
-        store.run(repo.start_visit, code="GZ-002", wijk="Oost", age_groups=[], now=NOW)
+        store.run(repo.start_visit, code="GZ-002", wijk="Oost", children=Children(), now=NOW)
     finally:
         store.engine.dispose()
     crypto.forget()  # as a new `wijkgesprek herstel`, which asks the passphrase

@@ -16,6 +16,7 @@ from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.cli import main
 from wijkgesprek.config import Config, load_config
 from wijkgesprek.content.questions import load_guide
+from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.retention import past_retention, years_before
 from wijkgesprek.domain.safety import SIGNAL
 from wijkgesprek.domain.visit import HouseholdRow
@@ -40,7 +41,9 @@ SECRETS = {
 
 def fill(store: Store, code: str, marker: str) -> None:
     marker = f"{marker} {marker.lower()}marker"
-    visit = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=["4-12"], now=NOW)
+    visit = store.run(
+        repo.start_visit, code=code, wijk="Noord", children=Children(birth_years=(2018,)), now=NOW
+    )
     store.run(
         repo.save_note, visit_id=visit, topic="stress", text=f"{marker} {SECRETS['note']}", now=NOW
     )
@@ -133,7 +136,7 @@ OLD = datetime(2001, 3, 1, 10, 0, tzinfo=UTC)
 
 
 def old_household(store: Store, code: str, when: datetime = OLD) -> None:
-    visit = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=[], now=when)
+    visit = store.run(repo.start_visit, code=code, wijk="Noord", children=Children(), now=when)
     store.run(repo.save_note, visit_id=visit, topic="stress", text=f"{code} Grutto-oud", now=when)
     store.run(repo.end_visit, visit_id=visit, now=when)
 

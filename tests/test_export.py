@@ -34,6 +34,7 @@ from markdown_it import MarkdownIt
 from wijkgesprek import paths
 from wijkgesprek.cli import main
 from wijkgesprek.content.model import Guide
+from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.visit import HouseholdHistory
 from wijkgesprek.export.markdown import dossier, family_version, inline, literal
 from wijkgesprek.store import repo
@@ -70,7 +71,11 @@ def test_dossier_of_the_household(history: HouseholdHistory, guide: Guide) -> No
     text = dossier(history, guide)
     assert text.startswith("# Dossier GZ-001\n")
     assert "- Wijk: Noord" in text
-    assert "- Kinderen: 0–4 jaar, zwanger" in text
+    assert re.search(r"\n- Kinderen: \d+ en \d+ jaar \(", text)  # their ages today
+    changes = text.index("## Wijzigingen van het huishouden")
+    assert changes < text.index("## Bezoek 1")
+    when = (T0 + timedelta(days=3)).astimezone().strftime("%d-%m-%Y %H:%M")
+    assert f"- {when} · kinderen: 2 jaar, zwanger → 0 en 2 jaar\n" in text
     assert f"## Bezoek 1 — {day(T0)}" in text and f"## Bezoek 2 — {day(T1)}" in text
     assert text.index("## Bezoek 1") < text.index("## Bezoek 2")
     shown = text_of(render(text))
@@ -143,7 +148,7 @@ HOSTILE = (
 
 
 def test_user_text_stays_literal(store: Store, guide: Guide) -> None:
-    visit = store.run(repo.start_visit, code="GZ-002", wijk="Oost", age_groups=(), now=T0)
+    visit = store.run(repo.start_visit, code="GZ-002", wijk="Oost", children=Children(), now=T0)
     store.run(repo.save_note, visit_id=visit, topic="stress", text=HOSTILE, now=T0)
     store.run(
         repo.add_agreement,
@@ -248,7 +253,16 @@ def test_cli_family_version(seeded: Store, capsys: pytest.CaptureFixture[str]) -
 def test_cli_handover_to_stdout(seeded: Store, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", CODE, "--soort", "overdracht"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["soort"] == "wijkgesprek-overdracht" and data["schema"] == 1
+    assert data["soort"] == "wijkgesprek-overdracht" and data["schema"] == 2
+    assert data["huishouden"]["kinderen"] == ["2026", "2024"]
+    assert data["huishouden"]["wijzigingen"] == [
+        {
+            "op": (T0 + timedelta(days=3)).isoformat(),
+            "wat": "kinderen",
+            "oud": "2024,zwanger",
+            "nieuw": "2026,2024",
+        }
+    ]
     assert data["huishouden"]["code"] == CODE
     assert [v["begonnen"] for v in data["bezoeken"]] == [T0.isoformat(), T1.isoformat()]
     assert data["bezoeken"][0]["notities"]["stress"] == NOTE_STRESS

@@ -16,6 +16,7 @@ from wijkgesprek import paths
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.config import Config, load_config
 from wijkgesprek.content.questions import load_guide
+from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.safety import SCALE
 from wijkgesprek.paths import shipped_questions
 from wijkgesprek.screens.addition import AdditionScreen
@@ -40,7 +41,9 @@ def app(tmp_path: Path) -> WijkgesprekApp:
     store = Store(database)
     for week, (score, note) in enumerate([(3, "Huur achterstallig"), (5, "Regeling aangevraagd")]):
         now = T0 + timedelta(weeks=week)
-        visit = store.run(repo.start_visit, code="GZ-001", wijk="Noord", age_groups=[], now=now)
+        visit = store.run(
+            repo.start_visit, code="GZ-001", wijk="Noord", children=Children(), now=now
+        )
         store.run(repo.save_note, visit_id=visit, topic="stress", text=note, now=now)
         store.run(
             repo.add_agreement,
@@ -118,7 +121,7 @@ async def test_a_new_visit_starts_with_what_is_still_open(app: WijkgesprekApp) -
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
         await pilot.press("enter")  # no open visit: a new one, asked for the household
         await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
-        await pilot.press("enter")  # the household as known: "geen kinderen" is ticked
+        await pilot.press("enter")  # the household as it is known: nothing asked again
         await wait_until(pilot, lambda: isinstance(app.screen, CarryOverScreen))
         items = app.screen.query_one("#open-items", OptionList)
         assert items.option_count == 2

@@ -14,6 +14,7 @@ from household_data import CODE, NOTE_STRESS, SECRETS, T0, T1, build, dump
 
 from wijkgesprek import paths
 from wijkgesprek.cli import main
+from wijkgesprek.domain.household import Children
 from wijkgesprek.errors import ContentError, WijkError
 from wijkgesprek.export.handover import SCHEMA_VERSION, parse_handover, to_handover
 from wijkgesprek.store import handover as store_handover
@@ -217,9 +218,15 @@ def test_other_kinds_of_difference(seeded: Store, tmp_path: Path) -> None:
     ]
     lines = seeded.run(apply_import, plan=plan, take_over=True, now=NOW)
     assert "1 verwijzing bijgewerkt; de eerdere standen blijven in de geschiedenis." in lines
-    assert any(line.startswith("Wijk en leeftijdsgroepen van GZ-001 overgenomen") for line in lines)
+    assert any(line.startswith("Wijk en kinderen van GZ-001 overgenomen") for line in lines)
     mine = seeded.run(load_handover, code=CODE)
     assert mine.wijk == "Zuid"
+    assert [(c.kind, c.old, c.new, c.at) for c in mine.changes][-1] == (
+        "wijk",
+        "Noord",
+        "Zuid",
+        NOW,
+    )
     second = mine.visits[1]
     assert [a.status for a in second.agreements] == ["gedaan", "open"]
     assert second.themes["stress"] == ("wonen",)
@@ -259,7 +266,9 @@ def test_a_plan_gone_stale_is_refused(seeded: Store, tmp_path: Path) -> None:
     data = export(seeded)
     data["bezoeken"].append({**data["bezoeken"][1], "begonnen": NOW.isoformat()})
     plan = seeded.run(plan_import, handover=parse_handover(json.dumps(data), source=tmp_path))
-    seeded.run(repo.start_visit, code=CODE, wijk="Noord", age_groups=("0-4",), now=NOW)
+    seeded.run(
+        repo.start_visit, code=CODE, wijk="Noord", children=Children(birth_years=(2024,)), now=NOW
+    )
     before = dump(seeded.path)
     with pytest.raises(WijkError, match="veranderd sinds"):
         seeded.run(apply_import, plan=plan, take_over=False, now=NOW)
@@ -299,6 +308,32 @@ def _set(path: str, value: object) -> Mutation:
         return data
 
     return change
+
+
+def _version_1(data: dict[str, Any], groups: list[str]) -> dict[str, Any]:
+    """``data`` as version 1 wrote it: the old age groups, no changes."""
+    household = data["huishouden"]
+    for key in ("kinderen", "kinderen_vastgelegd", "wijzigingen"):
+        del household[key]
+    household["leeftijdsgroepen"] = groups
+    return {**data, "schema": 1}
+
+
+def test_a_version_1_file_keeps_its_old_age_groups(seeded: Store, tmp_path: Path) -> None:
+    data = _version_1(export(seeded), ["0-4", "4-12", "zwanger"])
+    other = other_store(tmp_path)
+    handover = parse_handover(json.dumps(data), source=tmp_path / "oud.json")
+    other.run(
+        apply_import, plan=other.run(plan_import, handover=handover), take_over=False, now=NOW
+    )
+    history = other.run(repo.get_household, code=CODE)
+    assert history.children == Children(legacy=("0-4", "4-12"), pregnant=True)
+    assert history.children.recorded == T1  # asked, as then, at the start of the last visit
+    assert history.changes == ()
+    # Into a database that has the household with ages: a difference, never a silent change.
+    plan = seeded.run(plan_import, handover=handover)
+    (difference,) = [d for c in plan.conflicts for d in c.differences if "kinderen" in d.path]
+    assert difference.theirs.startswith("0–4 jaar, 4–12 jaar, zwanger (vastgelegd op")
 
 
 def _text(text: str) -> Mutation:
@@ -370,9 +405,21 @@ BAD: dict[str, tuple[Mutation, str]] = {
         _set("verwijzingen/0/bezoek", True),
         "verwijzingen[1].bezoek: moet een heel getal zijn",
     ),
-    "age group unknown": (
-        _set("huishouden/leeftijdsgroepen", ["baby"]),
-        "huishouden.leeftijdsgroepen[1]: onbekend",
+    "child unknown": (
+        _set("huishouden/kinderen", ["baby"]),
+        "huishouden.kinderen[1]: onbekend; een geboortejaar (zoals 2021)",
+    ),
+    "birth date instead of year": (
+        _set("huishouden/kinderen", ["2024-05-01"]),
+        "huishouden.kinderen[1]: onbekend",
+    ),
+    "change of something else": (
+        _set("huishouden/wijzigingen/0/wat", "naam"),
+        "huishouden.wijzigingen[1].wat: onbekende waarde; kies uit wijk, kinderen",
+    ),
+    "old file, age group unknown": (
+        lambda d: _version_1(d, ["baby"]),
+        "huishouden.leeftijdsgroepen[1]: onbekend; kies uit 0-4, 4-12, 12-18, 18+",
     ),
     "same start twice": (
         _set("bezoeken/1/begonnen", T0.isoformat()),
@@ -382,7 +429,7 @@ BAD: dict[str, tuple[Mutation, str]] = {
         lambda d: json.dumps(d).replace('"soort": "wijk', '"schema": 1, "soort": "wijk', 1),
         "velden staan er dubbel in: schema",
     ),
-    "NaN": (lambda d: json.dumps(d).replace('"schema": 1', '"schema": NaN'), "NaN"),
+    "NaN": (lambda d: json.dumps(d).replace('"schema": 2', '"schema": NaN'), "NaN"),
 }
 
 

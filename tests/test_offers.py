@@ -13,6 +13,7 @@ from textual.widgets import OptionList, Static
 
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.content.questions import load_guide
+from wijkgesprek.domain.household import Children
 from wijkgesprek.paths import shipped_questions
 from wijkgesprek.screens.carry_over import CarryOverScreen
 from wijkgesprek.screens.home import HomeScreen
@@ -192,7 +193,9 @@ async def test_a_waiting_list_with_an_expected_date(app: WijkgesprekApp) -> None
 async def test_carry_over_puts_a_referral_on_the_waiting_list(app: WijkgesprekApp) -> None:
     store = Store(app.database)
     earlier = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-    first = store.run(repo.start_visit, code="GZ-001", wijk="Noord", age_groups=[], now=earlier)
+    first = store.run(
+        repo.start_visit, code="GZ-001", wijk="Noord", children=Children(), now=earlier
+    )
     referral = store.run(
         repo.add_referral,
         visit_id=first,

@@ -20,6 +20,7 @@ from wijkgesprek import connection, paths
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.cli.main import main
 from wijkgesprek.content.questions import load_guide
+from wijkgesprek.domain.household import Children
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, send, write_one
@@ -91,7 +92,7 @@ def test_keeping_reads_and_writes_the_row_in_one_go(outbox: Outbox) -> None:
 
 
 def test_a_screen_that_had_not_heard_of_a_send_follows_it(outbox: Outbox, store: Store) -> None:
-    visit = store.run(repo.start_visit, code="GZ-405", wijk="Noord", age_groups=[], now=NOW)
+    visit = store.run(repo.start_visit, code="GZ-405", wijk="Noord", children=Children(), now=NOW)
     store.run(repo.save_note, visit_id=visit, topic="stress", text="Een", now=NOW, base=0)
     outbox.keep(visit_id=visit, topic="stress", text="Een twee", base=1, now=NOW)
     assert send(outbox, store, now=lambda: NOW).written[0].version == 2
@@ -105,7 +106,7 @@ def test_a_screen_that_had_not_heard_of_a_send_follows_it(outbox: Outbox, store:
 
 
 def test_sending_writes_merges_and_drops_what_was_erased(outbox: Outbox, either: Store) -> None:
-    start = {"wijk": "Noord", "age_groups": [], "now": NOW}
+    start = {"wijk": "Noord", "children": Children(), "now": NOW}
     mine = either.run(repo.start_visit, code="GZ-401", **start)
     theirs = either.run(repo.start_visit, code="GZ-402", **start)
     erased = either.run(repo.start_visit, code="GZ-403", **start)
@@ -130,7 +131,7 @@ def test_sending_writes_merges_and_drops_what_was_erased(outbox: Outbox, either:
 def test_a_save_that_landed_after_all_is_not_taken_for_a_colleagues(
     outbox: Outbox, either: Store
 ) -> None:
-    visit = either.run(repo.start_visit, code="GZ-404", wijk="Noord", age_groups=[], now=NOW)
+    visit = either.run(repo.start_visit, code="GZ-404", wijk="Noord", children=Children(), now=NOW)
     either.run(repo.save_note, visit_id=visit, topic="stress", text="Een", now=NOW, base=0)
     # "Een twee" went into the outbox and to the server, which did not answer in time;
     # "Een twee drie" followed offline. Then the save landed after all, as version 2.

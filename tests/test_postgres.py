@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from helpers import run_cli
 
+from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.safety import KINDCHECK
 from wijkgesprek.domain.search import plain_snippet
 from wijkgesprek.domain.visit import TopicNote
@@ -88,7 +89,13 @@ def test_an_unreachable_server_is_one_sentence_without_the_password() -> None:
 
 
 def test_a_whole_visit_on_postgres(team: Store) -> None:
-    visit = team.run(repo.start_visit, code="GZ-001", wijk="Noord", age_groups=["4-12"], now=NOW)
+    visit = team.run(
+        repo.start_visit,
+        code="GZ-001",
+        wijk="Noord",
+        children=Children(birth_years=(2018,)),
+        now=NOW,
+    )
     team.run(repo.save_note, visit_id=visit, topic="stress", text="Schulden bij de bank", now=NOW)
     team.run(repo.set_themes, visit_id=visit, topic="stress", themes=["geldzorgen"], now=NOW)
     team.run(repo.add_agreement, visit_id=visit, wat="Bellen", wie="moeder", wanneer="ma", now=NOW)
@@ -131,7 +138,7 @@ def test_a_whole_visit_on_postgres(team: Store) -> None:
     ],
 )
 def test_search_on_postgres(team: Store, typed: str, found: list[str]) -> None:
-    first = team.run(repo.start_visit, code="GZ-001", wijk="Noord", age_groups=[], now=NOW)
+    first = team.run(repo.start_visit, code="GZ-001", wijk="Noord", children=Children(), now=NOW)
     team.run(
         repo.save_note,
         visit_id=first,
@@ -139,7 +146,7 @@ def test_search_on_postgres(team: Store, typed: str, found: list[str]) -> None:
         text="Schulden bij de [bold]bank[/bold] en de woningcorporatie.",
         now=NOW,
     )
-    second = team.run(repo.start_visit, code="GZ-002", wijk="Oost", age_groups=[], now=NOW)
+    second = team.run(repo.start_visit, code="GZ-002", wijk="Oost", children=Children(), now=NOW)
     team.run(
         repo.save_note,
         visit_id=second,
@@ -161,7 +168,9 @@ def fill_for_trends(store: Store) -> None:
         when = datetime(2026, 1 + number % 3, 5 + number, 10, 0, tzinfo=UTC)
         code = f"GZ-{number:03d}"
         wijk = "Noord" if number % 2 else "Oost"
-        visit = store.run(repo.start_visit, code=code, wijk=wijk, age_groups=["4-12"], now=when)
+        visit = store.run(
+            repo.start_visit, code=code, wijk=wijk, children=Children(birth_years=(2018,)), now=when
+        )
         store.run(repo.save_note, visit_id=visit, topic="stress", text="…", now=when)
         themes = ["geldzorgen", "eenzaamheid"][: 1 + number % 2]
         store.run(repo.set_themes, visit_id=visit, topic="stress", themes=themes, now=when)
@@ -200,7 +209,9 @@ def test_trends_count_the_same_on_both_engines(team: Store, store: Store) -> Non
 
 
 def test_two_saves_of_the_same_note_do_not_overwrite_each_other(either: Store) -> None:
-    visit_id = either.run(repo.start_visit, code="GZ-301", wijk="Noord", age_groups=[], now=NOW)
+    visit_id = either.run(
+        repo.start_visit, code="GZ-301", wijk="Noord", children=Children(), now=NOW
+    )
     save = {"visit_id": visit_id, "topic": "stress", "now": NOW}
     first = either.run(repo.save_note, text="Huur is te hoog.", base=0, **save)
     assert first == 1
@@ -220,7 +231,7 @@ def test_two_saves_of_the_same_note_do_not_overwrite_each_other(either: Store) -
 def test_the_server_records_who_wrote_a_visit_and_a_note(team: Store, team_url: str) -> None:
     import psycopg
 
-    visit_id = team.run(repo.start_visit, code="GZ-302", wijk="Noord", age_groups=[], now=NOW)
+    visit_id = team.run(repo.start_visit, code="GZ-302", wijk="Noord", children=Children(), now=NOW)
     team.run(repo.save_note, visit_id=visit_id, topic="stress", text="Zorgen.", now=NOW, base=0)
     with psycopg.connect(team_url) as connection:
         # The app cannot claim another author: the server sets it from the login role.
@@ -291,7 +302,9 @@ def test_roles_are_enforced_by_the_server(team: Store, team_url: str) -> None:
     postgres.prepare(anna_url)  # a professional's start: the version is current, no change
     anna, cora = Store(anna_url), Store(cora_url)
     try:
-        visit_id = anna.run(repo.start_visit, code="GZ-304", wijk="Noord", age_groups=[], now=NOW)
+        visit_id = anna.run(
+            repo.start_visit, code="GZ-304", wijk="Noord", children=Children(), now=NOW
+        )
         anna.run(repo.save_note, visit_id=visit_id, topic="stress", text="Schulden.", now=NOW)
         anna.run(repo.set_themes, visit_id=visit_id, topic="stress", themes=["geld"], now=NOW)
         anna_name = anna_url.split("//", 1)[1].split("@", 1)[0]
@@ -317,6 +330,25 @@ def test_roles_are_enforced_by_the_server(team: Store, team_url: str) -> None:
             connection.execute("UPDATE visit SET next_contact = NULL")
         with psycopg.connect(team_url) as connection:
             assert connection.execute("SELECT author FROM visit").fetchone() == (anna_name,)
+        # A change of the household is kept with who made it, in the server's word.
+        (change,) = anna.run(
+            repo.change_household,
+            code="GZ-304",
+            wijk="Rivierkwartier",
+            children=Children(birth_years=(2020,)),
+            now=NOW,
+        )[:1]
+        assert (change.kind, change.old, change.new, change.author) == (
+            "wijk",
+            "Noord",
+            "Rivierkwartier",
+            anna_name,
+        )
+        with (
+            psycopg.connect(cora_url) as connection,
+            pytest.raises(psycopg.errors.InsufficientPrivilege),
+        ):
+            connection.execute("SELECT old FROM household_change")
     finally:
         anna.engine.dispose()
         cora.engine.dispose()
@@ -356,7 +388,7 @@ def table_counts(store: Store) -> dict[str, int]:
     with store.engine.connect() as connection:
         return {
             table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-            for table in (*tables, "safety_entry", "correction")
+            for table in (*tables, "safety_entry", "correction", "household_change")
         }
 
 
@@ -366,7 +398,9 @@ def test_migreer_moves_the_laptop_into_the_team_database_once(
     from wijkgesprek.cli import main
 
     fill_for_trends(store)
-    visit = store.run(repo.start_visit, code="GZ-000", wijk="Oost", age_groups=[], now=NOW)
+    visit = store.run(repo.start_visit, code="GZ-000", wijk="Oost", children=Children(), now=NOW)
+    same_children = store.run(repo.get_household, code="GZ-000").children
+    store.run(repo.change_household, code="GZ-000", wijk="Noord", children=same_children, now=NOW)
     store.run(repo.save_note, visit_id=visit, topic="dromen", text="Weer fietsen.", now=NOW)
     store.run(repo.add_agreement, visit_id=visit, wat="Bellen", wie="", wanneer="", now=NOW)
     assert main(["migreer", "--naar", team_url]) == 0
@@ -374,6 +408,7 @@ def test_migreer_moves_the_laptop_into_the_team_database_once(
     assert table_counts(team) == table_counts(store)
     moved = team.run(repo.get_household, code="GZ-000")
     assert moved.visits[-1].record.notes["dromen"].text == "Weer fietsen."
+    assert [(c.kind, c.old, c.new) for c in moved.changes] == [("wijk", "Oost", "Noord")]
     assert [hit.household_code for hit in team.run(search, text="fietsen")] == ["GZ-000"]
     # Twice: nothing doubled.
     assert main(["migreer", "--naar", team_url]) == 0
@@ -387,7 +422,9 @@ def test_migreer_holds_a_household_that_differs(
     from wijkgesprek.cli import main
 
     for target, text in ((store, "Versie laptop."), (team, "Versie team.")):
-        visit = target.run(repo.start_visit, code="GZ-010", wijk="Oost", age_groups=[], now=NOW)
+        visit = target.run(
+            repo.start_visit, code="GZ-010", wijk="Oost", children=Children(), now=NOW
+        )
         target.run(repo.save_note, visit_id=visit, topic="stress", text=text, now=NOW)
     assert main(["migreer", "--naar", team_url]) == 1
     out = capsys.readouterr()

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from power_writer import write_until_killed
 
+from wijkgesprek.domain.household import Children
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import prepare_database
@@ -52,7 +53,9 @@ def new_visit(database: Path) -> int:
     prepare_database(database)
     store = Store(database)
     try:
-        return store.run(repo.start_visit, code="GZ-001", wijk="Noord", age_groups=[], now=NOW)
+        return store.run(
+            repo.start_visit, code="GZ-001", wijk="Noord", children=Children(), now=NOW
+        )
     finally:
         store.engine.dispose()
 

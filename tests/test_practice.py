@@ -17,6 +17,7 @@ from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.cli import main
 from wijkgesprek.content.cases import Cases, load_cases
 from wijkgesprek.content.model import Guide
+from wijkgesprek.domain.household import Children, parse_children
 from wijkgesprek.domain.practice import (
     FACT,
     LINE,
@@ -99,12 +100,12 @@ def test_texts_by_topic_join_note_and_questions_but_not_open_ones() -> None:
     assert voices_asked(turns) == ["vader", "kind"]
 
 
-def record(notes: dict[str, str], age_groups: tuple[str, ...] = ("4-12",)) -> VisitRecord:
+def record(notes: dict[str, str], children: str = "2018") -> VisitRecord:
     return VisitRecord(
         id=1,
         household_code="OEF-02",
         wijk="Oost",
-        age_groups=age_groups,
+        children=parse_children(children),
         started_at=NOW,
         notes={topic: TopicNote(text) for topic, text in notes.items()},
     )
@@ -271,7 +272,7 @@ async def test_practice_data_cannot_reach_real_search_or_trends(
     from wijkgesprek.store.engine import Store
 
     def money_worries(store: Store, code: str) -> None:  # Noord, in 2026-K4
-        visit = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=[], now=NOW)
+        visit = store.run(repo.start_visit, code=code, wijk="Noord", children=Children(), now=NOW)
         store.run(repo.set_themes, visit_id=visit, topic="stress", themes=["geldzorgen"], now=NOW)
         store.run(repo.end_visit, visit_id=visit, now=NOW)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.referral import next_states, transition_problem
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
@@ -18,7 +19,9 @@ LATER = datetime(2026, 12, 9, 10, 0, tzinfo=UTC)
 
 
 def visit(store: Store, code: str = "GZ-001") -> int:
-    return store.run(repo.start_visit, code=code, wijk="Noord", age_groups=["0-4"], now=NOW)
+    return store.run(
+        repo.start_visit, code=code, wijk="Noord", children=Children(birth_years=(2024,)), now=NOW
+    )
 
 
 def refer(store: Store, visit_id: int, naam: str = "Schuldhulp Noord") -> int:

@@ -16,6 +16,7 @@ from wijkgesprek.content.model import (
     SignalGroup,
 )
 from wijkgesprek.domain.follow_up import follow_up_label, follow_up_order
+from wijkgesprek.domain.household import Children, parse_children
 from wijkgesprek.domain.safety import (
     ASSESS,
     BALANCE,
@@ -114,16 +115,17 @@ def test_kindcheck_outcome_rules(outcome: str, reason: str, ok: bool) -> None:
 @pytest.mark.parametrize(
     ("groups", "entries", "next_contact", "problems"),
     [
-        ((), [], None, 0),
-        (("0-4",), [], None, 1),
-        (("zwanger",), [], None, 1),
-        (("elders",), [], None, 1),
-        (("4-12",), [entry(KINDCHECK, "", "geen-zorgen")], None, 0),
-        (("4-12",), [entry(KINDCHECK, "", "zorgen")], None, 1),
-        (("4-12",), [entry(KINDCHECK, "", "zorgen")], date(2026, 12, 1), 0),
-        ((), [entry(SIGNAL, "kind/verwonding", "aan")], None, 1),
+        ("", [], None, 0),
+        ("2024", [], None, 1),
+        ("0-4", [], None, 1),  # an old age group
+        ("zwanger", [], None, 1),
+        ("elders", [], None, 1),
+        ("2018", [entry(KINDCHECK, "", "geen-zorgen")], None, 0),
+        ("2018", [entry(KINDCHECK, "", "zorgen")], None, 1),
+        ("2018", [entry(KINDCHECK, "", "zorgen")], date(2026, 12, 1), 0),
+        ("", [entry(SIGNAL, "kind/verwonding", "aan")], None, 1),
         (
-            (),
+            "",
             [entry(SIGNAL, "kind/verwonding", "aan"), entry(SIGNAL, "kind/verwonding", "uit", n=1)],
             None,
             0,
@@ -131,9 +133,10 @@ def test_kindcheck_outcome_rules(outcome: str, reason: str, ok: bool) -> None:
     ],
 )
 def test_a_visit_ends_only_with_kindcheck_and_follow_up(
-    groups: tuple[str, ...], entries: list[SafetyEntry], next_contact: date | None, problems: int
+    groups: str, entries: list[SafetyEntry], next_contact: date | None, problems: int
 ) -> None:
-    found = end_problems(age_groups=groups, entries=entries, next_contact=next_contact)
+    children = parse_children(groups)
+    found = end_problems(children=children, entries=entries, next_contact=next_contact)
     assert len(found) == problems
 
 
@@ -216,7 +219,13 @@ def test_dossier_draft_is_factual_and_follows_the_trail() -> None:
 
 
 def test_the_trail_keeps_every_entry_and_links_corrections(store: Store) -> None:
-    visit_id = store.run(repo.start_visit, code="GZ-001", wijk="Noord", age_groups=["0-4"], now=T0)
+    visit_id = store.run(
+        repo.start_visit,
+        code="GZ-001",
+        wijk="Noord",
+        children=Children(birth_years=(2024,)),
+        now=T0,
+    )
     first = store.run(
         repo.add_safety_entry, visit_id=visit_id, kind=KINDCHECK, value="geen-zorgen", now=T0
     )

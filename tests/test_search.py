@@ -18,6 +18,7 @@ from textual.widgets import Input, OptionList
 from wijkgesprek import paths
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.cli import main
+from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.search import (
     ADDITION,
     NOTE,
@@ -41,7 +42,7 @@ T0 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 def visit_with(
     store: Store, code: str, notes: dict[str, str], *, now: datetime = T0, end: bool = False
 ) -> int:
-    visit_id = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=[], now=now)
+    visit_id = store.run(repo.start_visit, code=code, wijk="Noord", children=Children(), now=now)
     for topic, note in notes.items():
         store.run(repo.save_note, visit_id=visit_id, topic=topic, text=note, now=now)
     if end:

@@ -15,6 +15,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
+from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.visit import AgreementData, TopicNote
 from wijkgesprek.errors import StoreError
 from wijkgesprek.store import models, repo
@@ -45,7 +46,11 @@ def mode(path: Path) -> int:
 
 
 def start(store: Store, code: str = "GZ-001", *, now: datetime = NOW, **kwargs: object) -> int:
-    fields: dict[str, object] = {"wijk": "Noord", "age_groups": ("0-4",), **kwargs}
+    fields: dict[str, object] = {
+        "wijk": "Noord",
+        "children": Children(birth_years=(2024,)),
+        **kwargs,
+    }
     return store.run(repo.start_visit, code=code, now=now, **fields)
 
 
@@ -400,13 +405,13 @@ def test_an_empty_file_is_migrated(tmp_path: Path) -> None:
 
 
 def test_start_visit_creates_household_and_resumes_the_open_visit(store: Store) -> None:
-    first = start(store, age_groups=("zwanger", "0-4"))
-    again = start(store, wijk="Noord-Oost", age_groups=(), now=NOW + timedelta(hours=1))
+    first = start(store, children=Children(birth_years=(2024,), pregnant=True))
+    again = start(store, wijk="Noord-Oost", children=Children(), now=NOW + timedelta(hours=1))
     assert again == first
     record = store.run(repo.get_visit, visit_id=first)
     assert record.household_code == "GZ-001"
-    assert record.wijk == "Noord-Oost"  # what was just asked wins
-    assert record.age_groups == ()
+    assert record.wijk == "Noord"  # a known household keeps its own
+    assert record.children == Children(birth_years=(2024,), pregnant=True)
     assert record.started_at == NOW
     assert record.is_open
     assert record.notes == {}

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from wijkgesprek.content.model import ALL_WIJKEN, Contact, Entry, Network
+from wijkgesprek.domain.household import parse_children
 from wijkgesprek.domain.suggest import ages_of, gaps, matches_filter, suggest
 
 TODAY = date(2026, 11, 25)
@@ -79,28 +80,33 @@ def test_other_wijken_are_left_out() -> None:
 
 
 @pytest.mark.parametrize(
-    ("groups", "expected"),
+    ("stored", "expected"),
     [
-        (["0-4"], ["Peuterspeelgroep"]),
-        (["12-18"], ["Tienerclub"]),
-        (["0-4", "12-18"], ["Peuterspeelgroep", "Tienerclub"]),
-        (["zwanger"], []),
-        ([], []),
+        ("2024", ["Peuterspeelgroep"]),  # 2 in 2026
+        ("2022", ["Peuterspeelgroep"]),  # 4: the kaart's 2-4 holds 4
+        ("2021", []),  # 5
+        ("2012", ["Tienerclub"]),  # 14
+        ("2024,2012", ["Peuterspeelgroep", "Tienerclub"]),
+        ("0-4", ["Peuterspeelgroep"]),  # old groups as they were recorded
+        ("12-18", ["Tienerclub"]),
+        ("zwanger", []),
+        ("", []),
     ],
 )
-def test_children_ages_decide_what_fits(groups: list[str], expected: list[str]) -> None:
-    found = suggest(NETWORK, themes=["opvoeding"], wijk="Noord", ages=ages_of(groups), today=TODAY)
+def test_children_ages_decide_what_fits(stored: str, expected: list[str]) -> None:
+    ages = ages_of(parse_children(stored), TODAY)
+    found = suggest(NETWORK, themes=["opvoeding"], wijk="Noord", ages=ages, today=TODAY)
     assert names(found) == expected
     for suggestion in found:
         assert "voor " in suggestion.reason
 
 
 def test_stale_entries_are_marked_and_rank_lower() -> None:
-    (walk,) = suggest(NETWORK, themes=["eenzaamheid"], wijk="Noord", ages=ages_of([]), today=TODAY)
+    (walk,) = suggest(NETWORK, themes=["eenzaamheid"], wijk="Noord", ages=(), today=TODAY)
     assert walk.stale
     assert walk.reason.endswith("niet recent gecontroleerd")
     (fresh,) = suggest(
-        NETWORK, themes=["eenzaamheid"], wijk="Noord", ages=ages_of([]), today=date(2025, 6, 1)
+        NETWORK, themes=["eenzaamheid"], wijk="Noord", ages=(), today=date(2025, 6, 1)
     )
     assert not fresh.stale and fresh.score > walk.score
 
@@ -117,11 +123,20 @@ def test_without_themes_everything_in_the_wijk_is_listed_own_wijk_first() -> Non
     ]
 
 
+def test_a_wijk_in_other_case_gets_the_same_offers() -> None:
+    """An old household stored as 'noord' still gets Noord's offers and gaps."""
+    for wijk in ("noord", " NOORD "):
+        found = suggest(NETWORK, themes=["geldzorgen"], wijk=wijk, ages=None, today=TODAY)
+        noord = suggest(NETWORK, themes=["geldzorgen"], wijk="Noord", ages=None, today=TODAY)
+        assert names(found) == names(noord) and "Schuldhulp Noord" in names(found)
+        assert gaps(NETWORK, themes=["geldzorgen"], wijk=wijk, ages=None) == ()
+
+
 def test_gaps_are_themes_nothing_fits() -> None:
     assert gaps(
-        NETWORK, themes=["geldzorgen", "wonen", "opvoeding"], wijk="Zuid", ages=ages_of(["0-4"])
+        NETWORK, themes=["geldzorgen", "wonen", "opvoeding"], wijk="Zuid", ages=((2, 2),)
     ) == ("wonen", "opvoeding")
-    assert gaps(NETWORK, themes=["opvoeding"], wijk="Noord", ages=ages_of(["0-4"])) == ()
+    assert gaps(NETWORK, themes=["opvoeding"], wijk="Noord", ages=((2, 2),)) == ()
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from wijkgesprek.cli import common as cli_common
 from wijkgesprek.cli import main
 from wijkgesprek.content.model import Guide
 from wijkgesprek.domain import trends as t
+from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.referral import FAILED, REGISTERED, STARTED
 from wijkgesprek.domain.safety import ASSESS, KINDCHECK, SIGNAL, STEP, has_concerns
 from wijkgesprek.export.trends import measure_label
@@ -104,7 +105,9 @@ def visit(
 ) -> int:
     """One finished visit; ``safety`` entries (kind, key, value) are a minute apart."""
     now = at(day)
-    visit_id = store.run(repo.start_visit, code=code, wijk=wijk, age_groups=("4-12",), now=now)
+    visit_id = store.run(
+        repo.start_visit, code=code, wijk=wijk, children=Children(birth_years=(2018,)), now=now
+    )
     store.run(repo.save_note, visit_id=visit_id, topic="stress", text=SECRET_NOTE, now=now)
     if themes:
         store.run(repo.set_themes, visit_id=visit_id, topic="stress", themes=themes, now=now)

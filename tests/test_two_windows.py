@@ -13,13 +13,14 @@ WRITER = textwrap.dedent(
     import sys
     from datetime import UTC, datetime
     from pathlib import Path
+    from wijkgesprek.domain.household import Children
     from wijkgesprek.store import repo
     from wijkgesprek.store.engine import Store
 
     database, code = Path(sys.argv[1]), sys.argv[2]
     store = Store(database)
     now = datetime.now(UTC)
-    visit = store.run(repo.start_visit, code=code, wijk="Noord", age_groups=[], now=now)
+    visit = store.run(repo.start_visit, code=code, wijk="Noord", children=Children(), now=now)
     text = ""
     for number in range(150):  # as fast as the autosave of two typists, and much faster
         text += f"{code} zin {number}. "

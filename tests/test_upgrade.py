@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from wijkgesprek.domain.household import Children
 from wijkgesprek.store import repo
 from wijkgesprek.store.backup import backup_folder
 from wijkgesprek.store.engine import Store
@@ -18,6 +20,8 @@ from wijkgesprek.store.schema import SCHEMA_VERSION, prepare_database
 from wijkgesprek.store.search import search
 
 FIXTURES = Path(__file__).parent / "fixtures"
+RECORDED = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
+"""When the fixtures' visits started: the old age groups were recorded then."""
 FIXTURE_VERSIONS = sorted(
     int(match.group(1))
     for path in FIXTURES.glob("schema-v*.db")
@@ -52,7 +56,15 @@ def test_every_version_upgrades_with_all_its_data(upgraded: tuple[int, Path]) ->
         assert first.record.notes["stress"].themes == ("geldzorgen",)
         assert [a.wat for a in first.record.agreements] == ["Aanmelden schuldhulp"]
         assert str(first.record.next_contact) == "2025-03-18"
-        assert history.age_groups == ("0-4", "4-12")
+        if version >= 8:
+            assert history.children.birth_years == (2023, 2020)
+            assert [(c.kind, c.old, c.new) for c in history.changes] == [
+                ("kinderen", "0-4,4-12", "2023,2020")
+            ]
+        else:  # the old, overlapping groups as recorded (at the last visit); no ages invented
+            assert history.children == Children(legacy=("0-4", "4-12"))
+            assert history.children.recorded == RECORDED
+            assert history.changes == ()
         # Notes written before full-text search existed are found too.
         hits = store.run(search, text="woningcorporatie")
         assert [hit.household_code for hit in hits] == ["GZ-101"]
@@ -87,7 +99,7 @@ def test_every_version_upgrades_with_all_its_data(upgraded: tuple[int, Path]) ->
             repo.start_visit,
             code="GZ-101",
             wijk="Noord",
-            age_groups=["4-12"],
+            children=Children(birth_years=(2018,)),
             now=first.record.started_at,
         )
         store.run(
@@ -97,8 +109,38 @@ def test_every_version_upgrades_with_all_its_data(upgraded: tuple[int, Path]) ->
             text="Opa helpt.",
             now=first.record.started_at,
         )
+        changes = store.run(
+            repo.change_household,
+            code="GZ-101",
+            wijk="noord",  # the same wijk: no change
+            children=Children(birth_years=(2018,)),
+            now=first.record.started_at,
+        )
+        assert [change.kind for change in changes] == ["kinderen"]
     finally:
         store.engine.dispose()
+
+
+def test_version_7_becomes_8_with_the_old_groups_dated_and_an_empty_trail(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "wijkgesprek.db"
+    database.parent.mkdir(mode=0o700)
+    shutil.copy(FIXTURES / "schema-v7.db", database)
+    with sqlite3.connect(database) as connection:
+        connection.execute(  # a later visit: the groups were last asked at its start
+            "INSERT INTO visit (id, household_id, started_at) VALUES (9, 1, '2025-05-01 08:00:00')"
+        )
+    connection.close()
+    assert prepare_database(database) == SCHEMA_VERSION == 8
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(
+            "SELECT code, children, children_at FROM household ORDER BY id"
+        ).fetchall()
+        assert rows == [
+            ("GZ-101", "0-4,4-12", "2025-05-01 08:00:00"),
+            ("GZ-102", "", "2025-03-04 10:00:00.000000"),
+        ]
+        assert connection.execute("SELECT count(*) FROM household_change").fetchone() == (0,)
+    connection.close()
 
 
 def test_a_copy_is_kept_before_an_upgrade(upgraded: tuple[int, Path]) -> None:

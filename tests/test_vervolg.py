@@ -14,6 +14,7 @@ from icalendar import Calendar, Component
 from wijkgesprek import paths
 from wijkgesprek.cli import common as cli_common
 from wijkgesprek.cli import main
+from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.safety import KINDCHECK
 from wijkgesprek.domain.visit import HouseholdRow
 from wijkgesprek.export.ics import follow_ups_to_ics
@@ -73,7 +74,9 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
 def households(store: Store) -> Store:
     """Seven households; GZ-101 has concerns, a note, a theme and an agreement."""
     for code, wijk, days in HOUSEHOLDS:
-        visit = store.run(repo.start_visit, code=code, wijk=wijk, age_groups=("0-4",), now=NOW)
+        visit = store.run(
+            repo.start_visit, code=code, wijk=wijk, children=Children(birth_years=(2024,)), now=NOW
+        )
         when = None if days is None else TODAY + timedelta(days=days)
         store.run(repo.set_next_contact, visit_id=visit, when=when)
         if code == "GZ-101":
@@ -161,7 +164,7 @@ def test_the_most_recent_visit_decides(
         repo.start_visit,
         code="GZ-105",
         wijk="Noord",
-        age_groups=(),
+        children=Children(),
         now=NOW + timedelta(days=1),
     )
     assert later != visit_id
@@ -174,7 +177,7 @@ def test_the_most_recent_visit_decides(
 
 
 def test_nothing_due(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
-    visit = store.run(repo.start_visit, code="GZ-201", wijk="Noord", age_groups=(), now=NOW)
+    visit = store.run(repo.start_visit, code="GZ-201", wijk="Noord", children=Children(), now=NOW)
     store.run(repo.set_next_contact, visit_id=visit, when=TODAY + timedelta(days=40))
     assert main(["vervolg"]) == 0
     assert capsys.readouterr().out == "Geen vervolgcontacten over tijd of binnen 14 dagen.\n"

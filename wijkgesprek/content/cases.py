@@ -13,7 +13,7 @@ Format (all values are text, see :mod:`wijkgesprek.content.yamlsource`)::
         huishouden:
           code: OEF-01        # a household code (domain.household.code_problem)
           wijk: Noord
-          kinderen: [0-4, 4-12]   # age group ids; may be empty
+          kinderen: [2, 6]        # ages in whole years, zwanger, elders; may be empty
         antwoorden:           # topic id -> lines the family says, revealed one by one
           stress:
             - Het is gewoon veel.
@@ -34,11 +34,23 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from wijkgesprek.content.questions import REQUIRED_TOPICS
 from wijkgesprek.content.yamlsource import DataPath, Reader, did_you_mean, read_document
-from wijkgesprek.domain.household import AGE_GROUPS, code_problem, normalise_code, wijk_problem
+from wijkgesprek.domain.household import (
+    ELSEWHERE,
+    FLAGS,
+    LEGACY_AGE_GROUPS,
+    PREGNANT,
+    Children,
+    code_problem,
+    from_ages,
+    normalise_code,
+    parse_ages,
+    wijk_problem,
+)
 
 CASES_VERSION = "1"
 SOORTEN = (
@@ -66,8 +78,18 @@ class PracticeHousehold:
     code: str
     """A household code such as ``OEF-01`` (upper case)."""
     wijk: str
-    kinderen: tuple[str, ...] = ()
-    """Age group ids (``domain.household.AGE_GROUPS``); empty: no children."""
+    ages: tuple[int, ...] = ()
+    """The children's ages in whole years, as the case tells them."""
+    pregnant: bool = False
+    elsewhere: bool = False
+    """Children cared for elsewhere."""
+
+    @property
+    def children(self) -> Children:
+        """As if told today: a case's children keep the ages the case gives them."""
+        return from_ages(
+            self.ages, year=date.today().year, pregnant=self.pregnant, elsewhere=self.elsewhere
+        )
 
 
 @dataclass(frozen=True)
@@ -239,16 +261,37 @@ def _read_household(reader: Reader, path: DataPath, where: str) -> PracticeHouse
     wijk = reader.text((*path, "wijk"))
     if wijk and (problem := wijk_problem(wijk)):
         reader.error((*path, "wijk"), f"'wijk' {where}: {problem}")
-    known = [group for group, _ in AGE_GROUPS]
-    groups = _unique_texts(reader, (*path, "kinderen"), required=False)
-    for index, group in enumerate(groups):
-        if group and group not in known:
-            reader.error(
-                (*path, "kinderen", index),
-                f"onbekende leeftijdsgroep '{group}' in 'kinderen' {where}"
-                f"{did_you_mean(group, known)}; kies uit {', '.join(known)}",
-            )
-    return PracticeHousehold(code=normalise_code(code), wijk=wijk, kinderen=groups)
+    ages: list[int] = []
+    written = reader.texts((*path, "kinderen"), required=False)
+    for index, value in enumerate(written):
+        if value in FLAGS or not value:
+            continue
+        try:
+            (age,) = parse_ages(value)
+        except ValueError:
+            reader.error((*path, "kinderen", index), _child_problem(value, where))
+        else:
+            ages.append(age)
+    return PracticeHousehold(
+        code=normalise_code(code),
+        wijk=wijk,
+        ages=tuple(sorted(ages)),
+        pregnant=PREGNANT in written,
+        elsewhere=ELSEWHERE in written,
+    )
+
+
+def _child_problem(value: str, where: str) -> str:
+    """Why ``value`` in 'kinderen' is not a child's age (or zwanger, elders)."""
+    if value in LEGACY_AGE_GROUPS:
+        return (
+            f"'{value}' in 'kinderen' {where} is een leeftijdsgroep; schrijf de leeftijd "
+            "van elk kind in hele jaren, zoals [2, 6]"
+        )
+    return (
+        f"onbekend in 'kinderen' {where}: '{value}'{did_you_mean(value, list(FLAGS))}; "
+        "schrijf een leeftijd in hele jaren (zoals 6), zwanger of elders"
+    )
 
 
 def _read_answers(
@@ -341,7 +384,17 @@ def cases_to_json(cases: Cases) -> dict[str, object]:
                 "huishouden": {
                     "code": case.huishouden.code,
                     "wijk": case.huishouden.wijk,
-                    "kinderen": list(case.huishouden.kinderen),
+                    "kinderen": [
+                        *case.huishouden.ages,
+                        *(
+                            flag
+                            for flag, on in (
+                                (PREGNANT, case.huishouden.pregnant),
+                                (ELSEWHERE, case.huishouden.elsewhere),
+                            )
+                            if on
+                        ),
+                    ],
                 },
                 "antwoorden": {answers.topic: list(answers.lines) for answers in case.antwoorden},
                 "verborgen": [

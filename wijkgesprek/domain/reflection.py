@@ -142,7 +142,7 @@ def reflect(
         skipped=skipped,
         skipped_good=skipped_good,
         dreams_asked="dromen" in touched_set,
-        kindcheck_needed=bool(case.huishouden.kinderen),
+        kindcheck_needed=case.huishouden.children.any,
         kindcheck_done=kindcheck_done,
         voices_heard=tuple(heard),
         voices_not_heard=not_heard,
@@ -194,7 +194,7 @@ def reflection_markdown(
         f"# Reflectie oefengesprek: {escape_markdown(case.titel)}",
         "",
         f"Oefencasus {escape_markdown(household.code)}, wijk {escape_markdown(household.wijk)}, "
-        f"kinderen: {escape_markdown(describe_children(household.kinderen))}.",
+        f"kinderen: {escape_markdown(describe_children(household.children))}.",
         "",
         "## Onderwerpen",
         "",

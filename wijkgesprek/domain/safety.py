@@ -18,6 +18,7 @@ from wijkgesprek.text import quoted, sentence
 
 if TYPE_CHECKING:
     from wijkgesprek.content.model import AssessmentQuestion, SafetyGuide
+    from wijkgesprek.domain.household import Children
 
 # Kinds of trail entries.
 KINDCHECK = "kindcheck"  # key "", value one of KINDCHECK_OUTCOMES, note: reason
@@ -72,9 +73,9 @@ def current(entries: Iterable[SafetyEntry], kind: str) -> dict[str, SafetyEntry]
 # -- kindcheck ------------------------------------------------------------------------
 
 
-def kindcheck_required(age_groups: Sequence[str]) -> bool:
+def kindcheck_required(children: Children) -> bool:
     """Children, a pregnancy or children cared for elsewhere: the check needs an outcome."""
-    return bool(age_groups)
+    return children.any
 
 
 def kindcheck_problem(outcome: str, reason: str) -> str | None:
@@ -104,11 +105,11 @@ def has_concerns(entries: Sequence[SafetyEntry]) -> bool:
 
 
 def end_problems(
-    *, age_groups: Sequence[str], entries: Sequence[SafetyEntry], next_contact: date | None
+    *, children: Children, entries: Sequence[SafetyEntry], next_contact: date | None
 ) -> list[str]:
     """Why a visit cannot be ended yet (empty: it can)."""
     problems = []
-    if kindcheck_required(age_groups) and kindcheck_outcome(entries) is None:
+    if kindcheck_required(children) and kindcheck_outcome(entries) is None:
         problems.append(
             "Er zijn kinderen (of een zwangerschap): leg de uitkomst van de kindcheck vast "
             "(F10), of waarom die niet gedaan is."

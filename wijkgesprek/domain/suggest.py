@@ -11,18 +11,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from wijkgesprek.content.model import ALL_WIJKEN, Entry, Network
+from wijkgesprek.domain.household import Children, current_ages
+from wijkgesprek.domain.wijk import wijk_key
 from wijkgesprek.text import fold
 
 STALE_AFTER = timedelta(days=365)
 
-AGE_GROUP_YEARS: Mapping[str, tuple[int, int]] = {
+LEGACY_GROUP_YEARS: Mapping[str, tuple[int, int]] = {
     "0-4": (0, 4),
     "4-12": (4, 12),
     "12-18": (12, 18),
     "18+": (18, 120),
-    "zwanger": (0, 0),  # a baby on the way: offers for the youngest fit
 }
-"""The household's age groups (``domain.household.AGE_GROUPS``) as inclusive years."""
+"""The old age groups (``domain.household.LEGACY_AGE_GROUPS``) as inclusive years."""
 
 ADULT = 18
 
@@ -38,9 +39,15 @@ class Suggestion:
     """Theme ids of the household that this entry is for."""
 
 
-def ages_of(groups: Sequence[str]) -> tuple[tuple[int, int], ...]:
-    """The year ranges of the household's age groups (empty: no children)."""
-    return tuple(AGE_GROUP_YEARS[group] for group in groups if group in AGE_GROUP_YEARS)
+def ages_of(children: Children, today: date) -> tuple[tuple[int, int], ...]:
+    """The children's ages as inclusive year ranges, as the sociale kaart's ``leeftijd``:
+    each child's age today, a pregnancy as 0, old age groups as they were recorded
+    (empty: no children, or only children elsewhere whose ages are not known)."""
+    ages = [(age, age) for age in current_ages(children, today)]
+    ages += [LEGACY_GROUP_YEARS[group] for group in children.legacy if group in LEGACY_GROUP_YEARS]
+    if children.pregnant:
+        ages.append((0, 0))  # a baby on the way: offers for the youngest fit
+    return tuple(ages)
 
 
 def is_stale(entry: Entry, today: date) -> bool:
@@ -48,7 +55,7 @@ def is_stale(entry: Entry, today: date) -> bool:
 
 
 def _in_wijk(entry: Entry, wijk: str) -> bool:
-    return entry.wijk == ALL_WIJKEN or entry.wijk.casefold() == wijk.strip().casefold()
+    return entry.wijk == ALL_WIJKEN or wijk_key(entry.wijk) == wijk_key(wijk)
 
 
 def _age_fit(entry: Entry, ages: Sequence[tuple[int, int]] | None) -> bool | None:

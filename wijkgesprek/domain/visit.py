@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from wijkgesprek.domain.dates import due_date
+from wijkgesprek.domain.household import Children, HouseholdChange
 from wijkgesprek.domain.referral import ReferralData, ReferralStep
 from wijkgesprek.domain.safety import SafetyEntry
 from wijkgesprek.text import quoted
@@ -53,7 +54,7 @@ class VisitRecord:
     id: int
     household_code: str
     wijk: str
-    age_groups: tuple[str, ...]
+    children: Children
     started_at: datetime
     ended_at: datetime | None = None
     next_contact: date | None = None
@@ -78,7 +79,7 @@ class HouseholdRow:
 
     code: str
     wijk: str
-    age_groups: tuple[str, ...]
+    children: Children
     last_visit: datetime | None
     open_visit_id: int | None
     next_contact: date | None = None
@@ -181,10 +182,12 @@ class HouseholdHistory:
 
     code: str
     wijk: str
-    age_groups: tuple[str, ...]
+    children: Children
     created_at: datetime
     visits: tuple[VisitHistory, ...]
     referrals: tuple[ReferralData, ...] = ()
+    changes: tuple[HouseholdChange, ...] = ()
+    """Deliberate changes of the wijk or the children, oldest first."""
 
 
 def open_agreements(history: HouseholdHistory, *, before_visit: int) -> tuple[AgreementData, ...]:

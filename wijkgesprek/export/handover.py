@@ -22,13 +22,28 @@ from pathlib import Path
 from typing import Any
 
 from wijkgesprek.domain import safety as s
-from wijkgesprek.domain.household import AGE_GROUPS, code_problem, normalise_code, wijk_problem
+from wijkgesprek.domain.household import (
+    CHILDREN,
+    ELSEWHERE,
+    LEGACY_AGE_GROUPS,
+    PREGNANT,
+    WIJK,
+    Children,
+    HouseholdChange,
+    code_problem,
+    format_children,
+    normalise_code,
+    parse_children,
+    wijk_problem,
+)
 from wijkgesprek.domain.referral import STATES, WAITING, fits_waiting_list
 from wijkgesprek.domain.visit import AGREEMENT_STATES, HouseholdHistory
 from wijkgesprek.errors import ContentError, Problem, WijkError
 from wijkgesprek.export.jsonread import Reader, describe, load_json, path_to, problems_error
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: the children as birth years (``kinderen``) and the household's changes; files of
+version 1 (``leeftijdsgroepen``, the old age groups) are still read."""
 KIND = "wijkgesprek-overdracht"
 
 
@@ -101,10 +116,11 @@ class HandoverReferral:
 class Handover:
     code: str
     wijk: str
-    age_groups: tuple[str, ...]
+    children: Children
     created_at: datetime
     visits: tuple[HandoverVisit, ...]
     referrals: tuple[HandoverReferral, ...] = ()
+    changes: tuple[HouseholdChange, ...] = ()
     source: Path | None = field(default=None, compare=False)
 
 
@@ -151,8 +167,9 @@ def from_history(
     return Handover(
         code=history.code,
         wijk=history.wijk,
-        age_groups=history.age_groups,
+        children=history.children,
         created_at=history.created_at,
+        changes=history.changes,
         visits=tuple(
             HandoverVisit(
                 started_at=v.record.started_at,
@@ -190,8 +207,15 @@ def handover_json(handover: Handover) -> dict[str, Any]:
         "huishouden": {
             "code": handover.code,
             "wijk": handover.wijk,
-            "leeftijdsgroepen": list(handover.age_groups),
+            "kinderen": [t for t in format_children(handover.children).split(",") if t],
+            "kinderen_vastgelegd": moment(recorded)
+            if (recorded := handover.children.recorded)
+            else None,
             "aangemaakt": moment(handover.created_at),
+            "wijzigingen": [
+                {"op": moment(c.at), "wat": c.kind, "oud": c.old, "nieuw": c.new}
+                for c in handover.changes
+            ],
         },
         "bezoeken": [
             {
@@ -346,9 +370,7 @@ def _read(reader: Reader, data: object) -> Handover | None:
     top = reader.fields(data, "", ("soort", "schema", "huishouden", "bezoeken", "verwijzingen"))
     if top is None:
         return None
-    household = reader.fields(
-        top["huishouden"], "huishouden", ("code", "wijk", "leeftijdsgroepen", "aangemaakt")
-    )
+    household = reader.fields(top["huishouden"], "huishouden", _HOUSEHOLD_KEYS[version])
     visits = [
         _visit(reader, item, path_to("bezoeken", n))
         for n, item in enumerate(reader.items(top, "bezoeken", ""), 1)
@@ -376,24 +398,67 @@ def _read(reader: Reader, data: object) -> Handover | None:
     problem = wijk_problem(wijk)
     if problem:
         reader.problem("huishouden.wijk", problem)
-    known = [group for group, _ in AGE_GROUPS]
-    groups = reader.texts(household, "leeftijdsgroepen", "huishouden")
-    for n, group in enumerate(groups, 1):
-        if group not in known:
-            reader.problem(
-                f"huishouden.leeftijdsgroepen[{n}]", "onbekend; kies uit " + ", ".join(known)
-            )
     created = reader.moment(household, "aangemaakt", "huishouden")
+    if version == 1:  # the old age groups, recorded (as then) at the start of the last visit
+        starts = [v.started_at for v in visits if v is not None]
+        children = _children(reader, household, "leeftijdsgroepen", legacy=True)
+        recorded = max(starts, default=created)
+        changes: list[HouseholdChange] = []
+    else:
+        children = _children(reader, household, "kinderen", legacy=False)
+        recorded = reader.moment(household, "kinderen_vastgelegd", "huishouden", empty=True)
+        changes = _changes(reader, household)
     if created is None or reader.problems:
         return None
     return Handover(
         code=normalise_code(code),
         wijk=wijk.strip(),
-        age_groups=tuple(sorted(set(groups), key=known.index)),
+        children=parse_children(",".join(children), recorded=recorded),
         created_at=created,
         visits=tuple(v for v in visits if v is not None),
         referrals=tuple(r for r in referrals if r is not None),
+        changes=tuple(changes),
     )
+
+
+_HOUSEHOLD_KEYS = {
+    1: ("code", "wijk", "leeftijdsgroepen", "aangemaakt"),
+    2: ("code", "wijk", "kinderen", "kinderen_vastgelegd", "aangemaakt", "wijzigingen"),
+}
+_FLAGS = (PREGNANT, ELSEWHERE)
+
+
+def _children(
+    reader: Reader, household: Mapping[str, Any], key: str, *, legacy: bool
+) -> tuple[str, ...]:
+    """The stored form of the children: in version 1 only the old age groups; since
+    version 2 birth years (and old groups not yet updated)."""
+    tokens = reader.texts(household, key, "huishouden")
+    wanted = (
+        "onbekend; kies uit " + ", ".join([*LEGACY_AGE_GROUPS, *_FLAGS])
+        if legacy
+        else "onbekend; een geboortejaar (zoals 2021), zwanger, elders of een oude "
+        "leeftijdsgroep (" + ", ".join(LEGACY_AGE_GROUPS) + ")"
+    )
+    for n, token in enumerate(tokens, 1):
+        year = not legacy and token.isdigit() and len(token) == 4
+        if not (year or token in LEGACY_AGE_GROUPS or token in _FLAGS):
+            reader.problem(path_to(path_to("huishouden", key), n), wanted)
+    return tokens
+
+
+def _changes(reader: Reader, household: Mapping[str, Any]) -> list[HouseholdChange]:
+    changes = []
+    for n, item in enumerate(reader.items(household, "wijzigingen", "huishouden"), 1):
+        where = path_to(path_to("huishouden", "wijzigingen"), n)
+        data = reader.fields(item, where, ("op", "wat", "oud", "nieuw"))
+        if data is not None:
+            at = reader.moment(data, "op", where)
+            kind = reader.choice(data, "wat", where, (WIJK, CHILDREN))
+            old, new = reader.text(data, "oud", where), reader.text(data, "nieuw", where)
+            if at is not None:
+                changes.append(HouseholdChange(at=at, kind=kind, old=old, new=new))
+    return changes
 
 
 _VISIT_KEYS = (

@@ -17,7 +17,7 @@ from datetime import datetime
 from wijkgesprek.content.model import Guide
 from wijkgesprek.domain import safety as s
 from wijkgesprek.domain.dates import long_date, plain_date
-from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.household import describe_change, describe_children
 from wijkgesprek.domain.referral import (
     DISCUSSED,
     FAILED,
@@ -110,8 +110,9 @@ def dossier(history: HouseholdHistory, guide: Guide, *, visit_id: int | None = N
         "",
         f"- Gezinscode: {inline(history.code)}",
         f"- Wijk: {inline(history.wijk)}",
-        f"- Kinderen: {describe_children(history.age_groups)}",
+        f"- Kinderen: {describe_children(history.children)}",
         f"- Bezoeken: {len(history.visits)}",
+        *_household_changes(history),
     ]
     for number, visit in scope:
         lines += ["", *_visit(number, visit, history, guide)]
@@ -120,6 +121,15 @@ def dossier(history: HouseholdHistory, guide: Guide, *, visit_id: int | None = N
 
 _SECTIONS = (AGREEMENTS_TOPIC, SAFETY_TOPIC)
 """Topics whose note opens their own section (agreements, the safety check)."""
+
+
+def _household_changes(history: HouseholdHistory) -> list[str]:
+    """The deliberate changes of wijk and children, oldest first (none: nothing)."""
+    if not history.changes:
+        return []
+    return ["", "## Wijzigingen van het huishouden", ""] + [
+        f"- {inline(describe_change(change))}" for change in history.changes
+    ]
 
 
 def _visit(number: int, visit: VisitHistory, history: HouseholdHistory, guide: Guide) -> list[str]:
@@ -189,7 +199,7 @@ def _referral(referral: ReferralData, steps: Sequence[ReferralStep], *, made: bo
 
 def _safety(visit: VisitHistory, history: HouseholdHistory, guide: Guide) -> list[str]:
     entries = list(visit.safety)
-    if not entries and not s.kindcheck_required(history.age_groups):
+    if not entries and not s.kindcheck_required(history.children):
         return []
     out = []
     check = s.kindcheck_outcome(entries)

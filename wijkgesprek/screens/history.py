@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.household import describe_change, describe_children
 from wijkgesprek.domain.referral import steps_text
 from wijkgesprek.domain.safety import KINDCHECK_OUTCOMES, SCALE, current, kindcheck_outcome
 from wijkgesprek.domain.visit import (
@@ -53,6 +53,9 @@ bezoeken heen.
   onder de oorspronkelijke aantekening.
 - **e** exporteert: het dossier (van dit bezoek of het hele huishouden), een
   gezinsversie in gewone taal, of een overdracht voor een collega.
+- **h** wijzigt de wijk of de kinderen van dit huishouden (bijvoorbeeld na een
+  verhuizing of een geboorte). Elke wijziging blijft bewaard met datum en tijd, en
+  staat bovenaan.
 - **w** wist dit huishouden voorgoed, met alles erop en eraan, nadat u de
   gezinscode heeft getypt (bijvoorbeeld op verzoek van het gezin, AVG).
 - **Escape** gaat terug naar de huishoudens.
@@ -103,6 +106,13 @@ class HistoryScreen(Screen[None]):
             tooltip="Dossier, gezinsversie of overdracht als bestand",
         ),
         Binding(
+            "h",
+            "household",
+            "Huishouden wijzigen",
+            id="huishouden-wijzigen",
+            tooltip="Wijk of kinderen van dit huishouden wijzigen (met datum en tijd bewaard)",
+        ),
+        Binding(
             "w",
             "erase",
             "Wissen",
@@ -142,10 +152,7 @@ class HistoryScreen(Screen[None]):
             self.app.call_later(self.dismiss)
             return
         self.history = history
-        self.query_one("#history-head", Static).update(
-            f"{history.code} · {visible(history.wijk)} · "
-            f"{describe_children(history.age_groups)} · {len(history.visits)} bezoek(en)"
-        )
+        self.query_one("#history-head", Static).update(self._head(history))
         scaling = self.query_one("#history-scaling", Static)
         scaling.update(_scaling(history))
         listing = self.query_one("#visits", OptionList)
@@ -162,6 +169,16 @@ class HistoryScreen(Screen[None]):
         ids = [str(v.record.id) for v in reversed(history.visits)]
         wanted = str(self.select_visit) if self.select_visit is not None else None
         listing.highlighted = ids.index(wanted) if wanted in ids else (0 if ids else None)
+
+    def _head(self, history: HouseholdHistory) -> str:
+        lines = [
+            f"{history.code} · {visible(history.wijk)} · "
+            f"{describe_children(history.children)} · {len(history.visits)} bezoek(en)"
+        ]
+        lines += [f"Gewijzigd {visible(describe_change(c))}" for c in history.changes[-3:]]
+        if len(history.changes) > 3:
+            lines.append(f"(en {len(history.changes) - 3} eerdere wijziging(en), in het dossier)")
+        return "\n".join(lines)
 
     def _selected(self) -> VisitHistory | None:
         listing = self.query_one("#visits", OptionList)
@@ -240,6 +257,12 @@ class HistoryScreen(Screen[None]):
                 self.notify(f"Bewaard in {path}", timeout=10, markup=False)
 
         self.app.push_screen(ExportScreen(self.code, visit.record.id), done)
+
+    def action_household(self) -> None:
+        from wijkgesprek.screens.household_edit import HouseholdEditScreen
+
+        if self.history is not None:
+            self.app.push_screen(HouseholdEditScreen(self.history), lambda _: self.reload())
 
     def action_erase(self) -> None:
         from wijkgesprek.screens.erase import EraseScreen

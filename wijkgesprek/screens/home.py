@@ -33,7 +33,7 @@ Hier staan de huishoudens waar u op bezoek bent geweest, met hun **gezinscode**
 (nooit een naam), de wijk, de leeftijden van de kinderen en het laatste bezoek.
 
 - **n** begint een nieuw huisbezoek. U vult alleen de gezinscode, de wijk en de
-  leeftijdsgroepen van de kinderen in.
+  leeftijden van de kinderen in. Een bekende gezinscode opent dat huishouden.
 - **Enter** op een huishouden hervat een open bezoek, of begint een nieuw bezoek
   bij dit huishouden.
 - **g** toont de geschiedenis: alle bezoeken, schaalcijfers, verwijzingen en
@@ -139,7 +139,7 @@ class HomeScreen(Screen[None]):
             table.add_row(
                 Text(row.code),
                 Text(visible(row.wijk)),
-                Text(describe_children(row.age_groups)),
+                Text(describe_children(row.children, groups=False)),
                 Text(last),
                 follow_up,
                 Text(status),
@@ -221,7 +221,9 @@ class HomeScreen(Screen[None]):
     def action_new_visit(self) -> None:
         from wijkgesprek.screens.new_visit import NewVisitScreen
 
-        self.app.push_screen(NewVisitScreen(wijken=self._wijken()), self._start)
+        self.app.push_screen(
+            NewVisitScreen(wijken=self._wijken(), households=self.rows), self._start
+        )
 
     def on_data_table_row_selected(self) -> None:
         self.action_open()
@@ -238,11 +240,12 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(NewVisitScreen(wijken=self._wijken(), household=row), self._start)
 
     def _wijken(self) -> list[str]:
-        """Wijken for completion: those of the sociale kaart and of known households."""
-        known = {row.wijk for row in self.rows}
-        if self.app.network is not None:
-            known.update(self.app.network.wijken())
-        return sorted(known)
+        """Wijken for completion: those of the sociale kaart and of known households, each
+        once (in the kaart's spelling)."""
+        from wijkgesprek.domain.wijk import known_wijken
+
+        kaart = self.app.network.wijken() if self.app.network is not None else ()
+        return known_wijken(kaart, (row.wijk for row in self.rows))
 
     def _start(self, request: NewVisit | None) -> None:
         if request is None:
@@ -256,7 +259,7 @@ class HomeScreen(Screen[None]):
                 repo.start_visit,
                 code=request.code,
                 wijk=request.wijk,
-                age_groups=request.age_groups,
+                children=request.children,
                 now=datetime.now(UTC),
             )
         except WijkError as error:

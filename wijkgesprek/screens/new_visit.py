@@ -1,41 +1,44 @@
-"""Nieuw huisbezoek: only what is needed (code, wijk, age groups of the children)."""
+"""Nieuw huisbezoek: only what is needed (code, wijk, the children's ages).
+
+The code of a household that is already known opens that household: its wijk and
+children stay as they are (they change only from the history, with a dated trail).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.suggester import SuggestFromList
-from textual.widgets import Button, Footer, Input, Label, SelectionList, Static
+from textual.widgets import Button, Footer, Input, Static
 
 from wijkgesprek.domain.household import (
-    AGE_GROUPS,
+    Children,
     code_problem,
+    describe_children,
     normalise_code,
-    wijk_problem,
 )
 from wijkgesprek.domain.visit import HouseholdRow
-from wijkgesprek.screens.dialog import Dialog
+from wijkgesprek.text import visible
 from wijkgesprek.widgets.field import field
-from wijkgesprek.widgets.toggle_list import ToggleList
+from wijkgesprek.widgets.household_fields import HELP as FIELDS_HELP
+from wijkgesprek.widgets.household_fields import HouseholdDialog, HouseholdFields
 
-NO_CHILDREN = "geen"
-
-HELP = """\
+HELP = f"""\
 # Nieuw huisbezoek
 
 Vul alleen in wat nodig is:
 
 - **Gezinscode**: letters, cijfers en streepjes met minstens één cijfer, zoals
-  `GZ-001`. Gebruik nooit een naam.
-- **Wijk**: de wijk van het huishouden (Tab vult een bekende wijk aan).
-- **Kinderen**: kies met de pijltjes en de spatiebalk de leeftijdsgroepen, of
-  *geen kinderen*. Een zwangerschap telt mee.
-
-**Enter** in een veld of *Start huisbezoek* begint het bezoek; **Escape** annuleert.
+  `GZ-001`. Gebruik nooit een naam. Is de code al bekend (hoofdletters maken niet
+  uit), dan begint het bezoek bij dat huishouden, met de wijk en kinderen die het
+  al heeft; die wijzigt u in de geschiedenis (**g**, dan **h**).
+{FIELDS_HELP}
+**Enter** in een veld, **Ctrl+S** of *Start huisbezoek* begint het bezoek; **Escape**
+annuleert.
 """
 
 
@@ -43,26 +46,32 @@ Vul alleen in wat nodig is:
 class NewVisit:
     code: str
     wijk: str
-    age_groups: tuple[str, ...]
+    children: Children
 
 
-class ChildrenList(ToggleList[str]):
-    """Age groups: space toggles, Enter submits the form."""
-
-    BINDINGS = [Binding("enter", "screen.submit", "Start huisbezoek", show=False)]
-
-
-class NewVisitScreen(Dialog[NewVisit | None]):
+class NewVisitScreen(HouseholdDialog[NewVisit | None]):
     HELP = HELP
     BINDINGS = [
         Binding("escape", "cancel", "Annuleren", id="annuleren"),
+        # A modal screen hides the App's own F1: the dialog's help (HELP) is asked here.
+        Binding("f1", "app.help", "Hulp", show=False),
         Binding("ctrl+s", "submit", "Start huisbezoek", id="starten"),
+        Binding("ctrl+n", "new_wijk", "Nieuwe wijk", id="nieuwe-wijk", show=False),
     ]
 
-    def __init__(self, *, wijken: list[str], household: HouseholdRow | None = None) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        *,
+        wijken: Sequence[str],
+        households: Sequence[HouseholdRow] = (),
+        household: HouseholdRow | None = None,
+    ) -> None:
+        super().__init__(cancelled=None)
         self.wijken = wijken
+        self.households = {row.code: row for row in households}
         self.household = household
+        self.known: HouseholdRow | None = household
+        """The known household whose code was typed (its details are not asked)."""
 
     def compose(self) -> ComposeResult:
         known = self.household
@@ -79,64 +88,56 @@ class NewVisitScreen(Dialog[NewVisit | None]):
                     disabled=known is not None,
                 ),
             )
-            yield field(
-                "Wijk",
-                Input(
-                    value=known.wijk if known else "",
-                    placeholder="bijv. Noord",
-                    id="wijk",
-                    max_length=40,
-                    compact=True,
-                    suggester=SuggestFromList(self.wijken, case_sensitive=False),
-                ),
-            )
-            chosen = set(known.age_groups) if known else set()
-            options: list[tuple[str, str, bool]] = [
-                (label, group, group in chosen) for group, label in AGE_GROUPS
-            ]
-            options.append(("geen kinderen", NO_CHILDREN, known is not None and not chosen))
-            with Horizontal(classes="field children-field"):
-                yield Label("Kinderen", classes="field-label")
-                yield ChildrenList(*options, id="children")
+            yield Static("", id="known-household", markup=False)
+            yield HouseholdFields(wijken=self.wijken)
             yield Static(
-                "Spatiebalk kiest een leeftijdsgroep · Enter start · Escape annuleert",
+                "Hele jaren · spatiebalk kiest · Enter start · Escape annuleert",
                 classes="hint",
+                id="new-visit-hint",
             )
             yield Static("", id="form-error", classes="form-error", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Start huisbezoek", variant="primary", id="start")
+                yield Button("Start huisbezoek", variant="primary", id="ok")
                 yield Button("Annuleren", id="cancel")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#wijk" if self.household else "#code", Input).focus()
+        self._show_known(self.household)
+        self.query_one("#ok" if self.household else "#code").focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    @on(Input.Changed, "#code")
+    def _code_changed(self, event: Input.Changed) -> None:
+        if self.household is None:
+            self._show_known(self.households.get(normalise_code(event.value)))
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.dismiss(None)
+    def _show_known(self, row: HouseholdRow | None) -> None:
+        """A known code: say so calmly, and do not ask what the household already has."""
+        self.known = row
+        text = (
+            f"{row.code} is bekend: {row.wijk}, {describe_children(row.children, groups=False)}. "
+            "Het bezoek wordt daar gestart; wijk en kinderen blijven zoals ze zijn (wijzigen: "
+            "in de geschiedenis, g en dan h)."
+            if row
+            else ""
+        )
+        note = self.query_one("#known-household", Static)
+        note.update(visible(text))
+        note.display = row is not None
+        self.query_one(HouseholdFields).display = row is None
+        self.query_one("#new-visit-hint").display = row is None
+        self.query_one("#form-error", Static).update("")
 
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#start")
-    def action_submit(self) -> None:
-        code = normalise_code(self.query_one("#code", Input).value)
-        wijk = self.query_one("#wijk", Input).value.strip()
-        selected = list(self.query_one("#children", SelectionList).selected)
-        problem = code_problem(code) or wijk_problem(wijk) or _children_problem(selected)
-        error = self.query_one("#form-error", Static)
-        if problem:
-            error.update(problem)
+    def submit(self, *, confirm_new_wijk: bool = False) -> None:
+        if self.known is not None:
+            known = self.known
+            self.dismiss(NewVisit(code=known.code, wijk=known.wijk, children=known.children))
             return
-        error.update("")
-        groups = tuple(group for group in selected if group != NO_CHILDREN)
-        self.dismiss(NewVisit(code=code, wijk=wijk, age_groups=groups))
-
-
-def _children_problem(selected: list[str]) -> str | None:
-    if not selected:
-        return "Kies de leeftijdsgroepen van de kinderen, of 'geen kinderen'."
-    if NO_CHILDREN in selected and len(selected) > 1:
-        return "Kies leeftijdsgroepen óf 'geen kinderen', niet allebei."
-    return None
+        code = normalise_code(self.query_one("#code", Input).value)
+        problem = code_problem(code)
+        if problem:
+            self.say(problem)
+            return
+        read = self.read_household(confirm_new_wijk=confirm_new_wijk)
+        if read is not None:
+            wijk, children = read
+            self.dismiss(NewVisit(code=code, wijk=wijk, children=children))

@@ -98,7 +98,7 @@ class PracticeHomeScreen(Screen[None]):
             Content.styled(visible(case.titel), "bold")
             + Content(
                 visible(
-                    f"\nWijk {household.wijk} · {describe_children(household.kinderen)}\n\n"
+                    f"\nWijk {household.wijk} · {describe_children(household.children)}\n\n"
                     f"{case.intake}"
                 )
             )
@@ -122,7 +122,7 @@ class PracticeHomeScreen(Screen[None]):
                 repo.start_visit,  # resumes the open attempt, if there is one
                 code=case.huishouden.code,
                 wijk=case.huishouden.wijk,
-                age_groups=case.huishouden.kinderen,
+                children=case.huishouden.children,
                 now=datetime.now(UTC),
             )
         except WijkError as error:

@@ -125,7 +125,7 @@ class SafetyScreen(Screen[None]):
             guide=self.app.guide.safety,
             entries=entries,
             history=history,
-            age_groups=record.age_groups,
+            children=record.children,
             tagged=tagged_themes(record),
             theme_names={theme.id: theme.naam for theme in self.app.guide.themes},
         )

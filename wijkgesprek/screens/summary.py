@@ -88,7 +88,7 @@ class SummaryScreen(Screen[bool]):
         self.query_one("#summary-text", Static).update(self.render_summary(record))
         self.query_one("#summary-safety", Static).update(render_safety(entries))
         self.problems = end_problems(
-            age_groups=record.age_groups, entries=entries, next_contact=record.next_contact
+            children=record.children, entries=entries, next_contact=record.next_contact
         )
         todo = self.query_one("#summary-todo", Static)
         todo.update("\n".join(["Nog te doen voor u afsluit:", *self.problems]))
@@ -109,7 +109,7 @@ class SummaryScreen(Screen[bool]):
 
         lines = [
             Content.styled("Huisbezoek " + visible(record.household_code), "bold"),
-            Content(visible(f"{record.wijk} · {describe_children(record.age_groups)}")),
+            Content(visible(f"{record.wijk} · {describe_children(record.children)}")),
             Content(f"Begonnen: {started}"),
             Content(""),
             Content.styled("Aan bod gekomen", "bold"),

@@ -223,7 +223,7 @@ class VisitScreen(NoteScreen):
             self.app.call_later(self.dismiss)  # not from inside this screen's own handler
             return
         self.sub_title = visible(
-            f"{record.household_code} · {record.wijk} · {describe_children(record.age_groups)}"
+            f"{record.household_code} · {record.wijk} · {describe_children(record.children)}"
         )
         self._refresh_topics()
         self._show_topic(self.topics[0].id)

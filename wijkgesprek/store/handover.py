@@ -21,8 +21,15 @@ from datetime import datetime
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
-from wijkgesprek.domain.household import describe_children, format_age_groups, parse_age_groups
+from wijkgesprek.domain.household import (
+    CHILDREN,
+    WIJK,
+    HouseholdChange,
+    describe_children,
+    format_children,
+)
 from wijkgesprek.domain.visit import AGREEMENTS_TOPIC
+from wijkgesprek.domain.wijk import wijk_key
 from wijkgesprek.errors import StoreError, WijkError
 from wijkgesprek.export.compare import (
     Difference,
@@ -115,18 +122,17 @@ def plan_import(*, session: Session, handover: Handover) -> ImportPlan:
         referrals = tuple(range(1, len(handover.referrals) + 1))
         return ImportPlan(handover, True, everything, (), (), False, referrals, (), ())
     conflicts: list[Conflict] = []
-    household = [
-        Difference(f"huishouden.{name}", a, b)
-        for name, a, b in (
-            ("wijk", visible(ours.wijk), visible(handover.wijk)),
-            (
-                "leeftijdsgroepen",
-                describe_children(ours.age_groups),
-                describe_children(handover.age_groups),
-            ),
+    household = []
+    if wijk_key(ours.wijk) != wijk_key(handover.wijk):
+        household.append(Difference("huishouden.wijk", visible(ours.wijk), visible(handover.wijk)))
+    if ours.children != handover.children:
+        household.append(
+            Difference(
+                "huishouden.kinderen",
+                describe_children(ours.children),
+                describe_children(handover.children),
+            )
         )
-        if a != b
-    ]
     if household:
         conflicts.append(Conflict("Huishouden", tuple(household)))
     by_start = {visit.started_at: visit for visit in ours.visits}
@@ -248,22 +254,22 @@ class _Apply:
             household = Household(
                 code=handover.code,
                 wijk=handover.wijk,
-                age_groups=format_age_groups(list(handover.age_groups)),
+                children=format_children(handover.children),
+                children_at=handover.children.recorded,
                 created_at=handover.created_at,
             )
             self.session.add(household)
             self.session.flush()
         elif plan.household_changed:
             lines.append(
-                f"Wijk en leeftijdsgroepen van {handover.code} overgenomen uit het bestand "
+                f"Wijk en kinderen van {handover.code} overgenomen uit het bestand "
                 f"(was: {visible(household.wijk)}; "
-                f"{describe_children(parse_age_groups(household.age_groups))})."
+                f"{describe_children(repo.children_of(household))}). De wijziging staat "
+                "bij de wijzigingen van het huishouden."
             )
-            household.wijk = handover.wijk
-            household.age_groups = format_age_groups(list(handover.age_groups))
-            self.session.add(household)
         assert household.id is not None
         self.household = household
+        self._changes()
         for visit in self.session.exec(select(Visit).where(Visit.household_id == household.id)):
             self.visits[visit.started_at] = visit
         ours = (
@@ -283,6 +289,28 @@ class _Apply:
             self._take_over_referral(ours, handover.referrals[number - 1])
         self.session.flush()
         return self._summary() + lines
+
+    def _changes(self) -> None:
+        """The file's trail of changes (what is not here yet), then, when the file's wijk
+        and children are taken over, that change itself, with the time of the import."""
+        household, handover = self.household, self.handover
+        assert household.id is not None
+        known = {
+            (c.at, c.kind, c.old, c.new)
+            for c in repo.household_changes(session=self.session, household_id=household.id)
+        }
+        new = [c for c in handover.changes if (c.at, c.kind, c.old, c.new) not in known]
+        if self.plan.household_changed:
+            if wijk_key(household.wijk) != wijk_key(handover.wijk):
+                new.append(HouseholdChange(self.now, WIJK, household.wijk, handover.wijk))
+                household.wijk = handover.wijk
+            if repo.children_of(household) != handover.children:
+                stored = format_children(handover.children)
+                new.append(HouseholdChange(self.now, CHILDREN, household.children, stored))
+                household.children = stored
+                household.children_at = handover.children.recorded
+            self.session.add(household)
+        repo.add_changes(session=self.session, household_id=household.id, changes=new)
 
     def _summary(self) -> list[str]:
         plan, code = self.plan, self.handover.code

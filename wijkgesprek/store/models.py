@@ -15,9 +15,28 @@ class Household(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True)
     wijk: str
-    age_groups: str = ""
-    """Comma-separated age groups (see ``domain.household.AGE_GROUPS``); empty: no children."""
+    children: str = ""
+    """Comma-separated birth years and ``zwanger``/``elders``; from before schema version 8
+    the old age groups (``domain.household.parse_children``). Empty: no children."""
     created_at: datetime
+    children_at: datetime | None = None
+    """When the children were last recorded."""
+
+
+class HouseholdChangeRecord(SQLModel, table=True):
+    """A deliberate change of a household's wijk or children (``domain.household``):
+    never updated, removed only with the household."""
+
+    __tablename__ = "household_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
+    kind: str
+    old: str = ""
+    new: str = ""
+    at: datetime
+    author: str = ""
+    """On a team database: the login role, set by the server."""
 
 
 class Visit(SQLModel, table=True):

@@ -14,7 +14,14 @@ from sqlalchemy import CursorResult, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from wijkgesprek.domain.household import format_age_groups, parse_age_groups
+from wijkgesprek.domain.household import (
+    CHILDREN,
+    WIJK,
+    Children,
+    HouseholdChange,
+    format_children,
+    parse_children,
+)
 from wijkgesprek.domain.referral import (
     DISCUSSED,
     FINAL,
@@ -33,12 +40,14 @@ from wijkgesprek.domain.visit import (
     VisitHistory,
     VisitRecord,
 )
+from wijkgesprek.domain.wijk import wijk_key
 from wijkgesprek.errors import SaveConflict
 from wijkgesprek.store.models import (
     Agreement,
     Correction,
     Gap,
     Household,
+    HouseholdChangeRecord,
     Note,
     Referral,
     ReferralEvent,
@@ -81,7 +90,7 @@ def list_households(*, session: Session) -> list[HouseholdRow]:
         HouseholdRow(
             code=household.code,
             wijk=household.wijk,
-            age_groups=parse_age_groups(household.age_groups),
+            children=children_of(household),
             last_visit=last_visit,
             open_visit_id=open_id,
             next_contact=_as_date(next_contact),
@@ -102,25 +111,39 @@ def _as_date(value: object) -> date | None:
     return date.fromisoformat(str(value))
 
 
+def household_wijken(*, session: Session) -> list[str]:
+    """Every wijk a household has, as stored (for completing a wijk)."""
+    return list(session.exec(select(Household.wijk).distinct()))
+
+
 def find_household(*, session: Session, code: str) -> Household | None:
     return session.exec(select(Household).where(Household.code == code)).first()
 
 
-def start_visit(
-    *, session: Session, code: str, wijk: str, age_groups: Sequence[str], now: datetime
-) -> int:
-    """Open a visit for the household ``code`` (created if new) and return its id.
+def children_of(household: Household) -> Children:
+    return parse_children(household.children, recorded=household.children_at)
 
-    The household's wijk and age groups are updated to what was just asked. When
-    the household already has an open visit, that visit is returned (resumed).
+
+def start_visit(
+    *, session: Session, code: str, wijk: str, children: Children, now: datetime
+) -> int:
+    """Open a visit for the household ``code`` and return its id; when the household
+    already has an open visit, that visit is returned (resumed).
+
+    ``wijk`` and ``children`` are only used for a new household: a known household keeps
+    its own (they change only through :func:`change_household`).
     """
     household = find_household(session=session, code=code)
     if household is None:
-        household = Household(code=code, wijk=wijk, created_at=now)
-    household.wijk = wijk
-    household.age_groups = format_age_groups(list(age_groups))
-    session.add(household)
-    session.flush()
+        household = Household(
+            code=code,
+            wijk=wijk,
+            children=format_children(children),
+            children_at=now,
+            created_at=now,
+        )
+        session.add(household)
+        session.flush()
     assert household.id is not None
     open_visit = session.exec(
         select(Visit)
@@ -134,6 +157,59 @@ def start_visit(
     session.commit()
     assert open_visit.id is not None
     return open_visit.id
+
+
+def change_household(
+    *, session: Session, code: str, wijk: str, children: Children, now: datetime
+) -> list[HouseholdChange]:
+    """Change a household's wijk and children on purpose; each change is kept with its
+    time (old → new). Returns the changes (none when both stay the same; a wijk in
+    another case is the same wijk)."""
+    household = find_household(session=session, code=code)
+    if household is None or household.id is None:
+        raise LookupError(code)
+    changes = []
+    if wijk_key(wijk) != wijk_key(household.wijk):
+        changes.append(HouseholdChange(at=now, kind=WIJK, old=household.wijk, new=wijk))
+        household.wijk = wijk
+    stored = format_children(children)
+    if stored != household.children:
+        changes.append(HouseholdChange(at=now, kind=CHILDREN, old=household.children, new=stored))
+        household.children, household.children_at = stored, now
+    if not changes:
+        return []
+    session.add(household)
+    add_changes(session=session, household_id=household.id, changes=changes)
+    session.commit()
+    return household_changes(session=session, household_id=household.id)[-len(changes) :]
+
+
+def add_changes(*, session: Session, household_id: int, changes: Sequence[HouseholdChange]) -> None:
+    """Keep ``changes`` in the household's trail (the caller commits)."""
+    for change in changes:
+        session.add(
+            HouseholdChangeRecord(
+                household_id=household_id,
+                kind=change.kind,
+                old=change.old,
+                new=change.new,
+                at=change.at,
+            )
+        )
+    session.flush()
+
+
+def household_changes(*, session: Session, household_id: int) -> list[HouseholdChange]:
+    """The household's trail of changes, oldest first."""
+    statement = (
+        select(HouseholdChangeRecord)
+        .where(HouseholdChangeRecord.household_id == household_id)
+        .order_by(col(HouseholdChangeRecord.at), col(HouseholdChangeRecord.id))
+    )
+    return [
+        HouseholdChange(at=r.at, kind=r.kind, old=r.old, new=r.new, author=r.author)
+        for r in session.exec(statement)
+    ]
 
 
 def get_visit(*, session: Session, visit_id: int) -> VisitRecord:
@@ -160,7 +236,7 @@ def get_visit(*, session: Session, visit_id: int) -> VisitRecord:
         id=visit_id,
         household_code=household.code,
         wijk=household.wijk,
-        age_groups=parse_age_groups(household.age_groups),
+        children=children_of(household),
         started_at=visit.started_at,
         ended_at=visit.ended_at,
         next_contact=visit.next_contact,
@@ -559,19 +635,20 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
             select(Referral).where(Referral.household_id == household.id).order_by(col(Referral.id))
         ).all(),
     )
-    age_groups = parse_age_groups(household.age_groups)
+    children = children_of(household)
     return HouseholdHistory(
         code=household.code,
         wijk=household.wijk,
-        age_groups=age_groups,
+        children=children,
         created_at=household.created_at,
+        changes=tuple(household_changes(session=session, household_id=household.id)),
         visits=tuple(
             VisitHistory(
                 record=VisitRecord(
                     id=visit.id or 0,
                     household_code=household.code,
                     wijk=household.wijk,
-                    age_groups=age_groups,
+                    children=children,
                     started_at=visit.started_at,
                     ended_at=visit.ended_at,
                     next_contact=visit.next_contact,

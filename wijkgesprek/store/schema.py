@@ -192,6 +192,31 @@ _V7 = (
 )
 
 
+_V8 = (
+    # Children are asked as ages and kept as birth years (the year of recording minus the
+    # age), so that their age moves on. The old, overlapping age groups stay as they were
+    # in the same column until a professional updates them; until now they were recorded
+    # at the start of every visit, so the newest visit's start is when they were recorded.
+    "ALTER TABLE household RENAME COLUMN age_groups TO children",
+    "ALTER TABLE household ADD COLUMN children_at DATETIME",
+    """UPDATE household SET children_at = coalesce(
+        (SELECT max(started_at) FROM visit WHERE visit.household_id = household.id),
+        created_at
+    )""",
+    # The wijk and the children change only on purpose, and every change is kept.
+    """CREATE TABLE household_change (
+        id INTEGER PRIMARY KEY,
+        household_id INTEGER NOT NULL REFERENCES household (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        old TEXT NOT NULL DEFAULT '',
+        new TEXT NOT NULL DEFAULT '',
+        at DATETIME NOT NULL,
+        author TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX ix_household_change_household_id ON household_change (household_id)",
+)
+
+
 def _statements(*statements: str) -> Callable[[sqlite3.Connection], None]:
     """A migration step made of SQL statements, run one by one in the step's transaction."""
 
@@ -210,6 +235,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _statements(*_V5),  # 4 -> 5: index for trends
     _statements(*_V6),  # 5 -> 6: practice conversations (wijkgesprek oefenen)
     _statements(*_V7),  # 6 -> 7: author of a visit, note versions (team database)
+    _statements(*_V8),  # 7 -> 8: children as birth years, the household's change trail
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

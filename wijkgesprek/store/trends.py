@@ -4,7 +4,8 @@ Everything per visit is gathered by SQLite (themes, concerns, referrals, gaps), 
 100,000 visits take one pass; the counting itself is pure (``domain.trends``).
 
 - **Month**: of the visit's start, in local time ("2026-03"), as the app shows dates.
-- **Wijk**: the household's wijk (the one it has now; a household counts in one wijk).
+- **Wijk**: the household's wijk (the one it has now; a household counts in one wijk),
+  whatever its case: ``noord`` counts under Noord (``domain.wijk.shared_spellings``).
 - **Themes**: the union of the themes tagged on the visit's notes.
 - **Concerns**: the rule of ``domain.safety.has_concerns`` in SQL, on the current entry
   per kind and key (the latest by time, then id, as ``domain.safety.current``): the
@@ -28,6 +29,7 @@ from sqlmodel import Session
 
 from wijkgesprek.domain.safety import ASSESS, KINDCHECK, SIGNAL, STEP
 from wijkgesprek.domain.trends import VisitRow, shift_months
+from wijkgesprek.domain.wijk import shared_spellings
 
 _UNIT = "\x1f"  # between soort and state of one referral
 _RECORD = "\x1e"  # between referrals
@@ -118,6 +120,7 @@ def visit_rows(*, session: Session, first: str, last: str) -> list[VisitRow]:
         cursor.close()
     if postgres:
         found = [(row[0], _month(row[1]), *row[2:]) for row in found]
+    spelled = shared_spellings({row[0] for row in found})
     made: dict[str | None, tuple[tuple[str, str], ...]] = {None: ()}
     rows: list[VisitRow] = []
     for wijk, month, household, themes, concerns, referrals, gaps in found:
@@ -127,7 +130,7 @@ def visit_rows(*, session: Session, first: str, last: str) -> list[VisitRow]:
         # Plain tuples of text: the garbage collector stops tracking them (lists it would not).
         rows.append(
             (
-                wijk,
+                spelled[wijk],
                 month,
                 household,
                 tuple(themes.split(",")) if themes else (),

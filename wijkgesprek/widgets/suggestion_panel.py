@@ -69,7 +69,7 @@ class SuggestionPanel(Vertical):
         assert network is not None
         self.visit_id = visit_id
         themes = tagged_themes(record)
-        ages = ages_of(record.age_groups)
+        ages = ages_of(record.children, date.today())
         names = {theme.id: theme.naam for theme in guide.themes}
         found = suggest(
             network,

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 
 from wijkgesprek.content.model import SafetyGuide
+from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.safety import SafetyEntry
 
 
@@ -22,7 +23,7 @@ class SafetyContext:
     """The trail of this visit, oldest first."""
     history: Sequence[tuple[datetime, SafetyEntry]]
     """The trail of every visit of the household, with each visit's start."""
-    age_groups: Sequence[str]
+    children: Children
     tagged: Sequence[str]
     theme_names: Mapping[str, str]
 

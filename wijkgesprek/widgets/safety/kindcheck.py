@@ -48,7 +48,7 @@ class KindcheckSection(SafetySection):
         outcome = kindcheck_outcome(context.entries)
         current = self.query_one("#kc-current", Static)
         if outcome is None:
-            needed = kindcheck_required(context.age_groups)
+            needed = kindcheck_required(context.children)
             current.update(
                 "Nog geen uitkomst." + (" Nodig om het bezoek af te sluiten." if needed else "")
             )
