@@ -25,3 +25,26 @@ def follow_up_order(next_contact: date | None, today: date, soon_days: int = 14)
     if days <= soon_days:
         return (1, days)
     return (2, days)
+
+
+def first_due(
+    next_contact: date | None, agreement_due: date | None, today: date
+) -> tuple[date | None, bool]:
+    """What asks for action first on the home screen: the next contact, or an open
+    agreement whose day has passed (then True). Agreements not yet due wait their turn."""
+    overdue = agreement_due if agreement_due is not None and agreement_due < today else None
+    if overdue is not None and (next_contact is None or overdue < next_contact):
+        return overdue, True
+    return next_contact, False
+
+
+def short_label(day: date, today: date, *, agreement: bool = False) -> str:
+    """A follow-up in a few characters, for the home list at 80 columns."""
+    days = (day - today).days
+    if agreement:
+        return "afspraak over tijd"
+    if days < 0:
+        return f"over tijd {-days} d"
+    if days == 0:
+        return "vandaag"
+    return f"over {days} d"

@@ -197,6 +197,16 @@ def _and(parts: Sequence[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
 
 
+def children_short(children: Children, today: date) -> str:
+    """The children in a few characters, for the home list: '2,5,9,14 +zw'."""
+    if not children.any:
+        return "geen"
+    parts = [",".join(str(age) for age in current_ages(children, today))]
+    parts += [",".join(group.replace("-", "–") for group in children.legacy)]
+    parts += [f"+{flag[:2]}" for flag in _flags(children)]
+    return " ".join(part for part in parts if part)
+
+
 def describe_children(children: Children, today: date | None = None, *, groups: bool = True) -> str:
     """Dutch text, e.g. '2 en 5 jaar (0–3, 4–11), zwanger' or 'geen kinderen'; old age
     groups as recorded: '0–4 jaar, 4–12 jaar (vastgelegd op 04-03-2025)'."""

@@ -84,6 +84,8 @@ class HouseholdRow:
     open_visit_id: int | None
     next_contact: date | None = None
     """The next contact agreed in the most recent visit."""
+    agreement_due: date | None = None
+    """The earliest day named by an agreement that is still open (see ``AgreementData.due``)."""
 
 
 def is_touched(topic_id: str, record: VisitRecord) -> bool:

@@ -13,10 +13,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from wijkgesprek.domain.follow_up import follow_up_label, follow_up_order
-from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.follow_up import first_due, follow_up_order, short_label
+from wijkgesprek.domain.household import children_short
 from wijkgesprek.errors import WijkError
-from wijkgesprek.text import visible
+from wijkgesprek.text import one_line, visible
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable
@@ -41,9 +41,25 @@ Hier staan de huishoudens waar u op bezoek bent geweest, met hun **gezinscode**
 - **/** (of Ctrl+F) zoekt in alle aantekeningen en aanvullingen.
 - **t** toont de trends per wijk en periode: aantallen, zonder herkenbare gezinnen.
 - Bovenaan staan de huishoudens waarvan het afgesproken **vervolgcontact** over
-  tijd is, daarna die binnenkort (binnen twee weken) aan de beurt zijn.
+  tijd is, of een afspraak met een datum die voorbij is en nog open staat
+  ("afspraak over tijd"); daarna die binnenkort (binnen twee weken) aan de beurt
+  zijn. "Bezoek: open" betekent dat een bezoek nog niet is afgerond.
+- Kinderen staan als leeftijden (2,5,9); +zw is een zwangerschap, +el kinderen
+  elders.
 - Alles wat u typt wordt direct op deze laptop opgeslagen.
 """
+
+
+COLUMNS = (
+    ("Gezinscode", 10),
+    ("Wijk", 11),
+    ("Kinderen", 11),
+    ("Laatst", 8),
+    ("Vervolg", 18),
+    ("Bezoek", 6),
+)
+"""Fixed widths that fit 80 columns: a long wijk or many children are shortened (…),
+never the code, the follow-up or whether a visit is open."""
 
 
 class HomeScreen(Screen[None]):
@@ -116,7 +132,7 @@ class HomeScreen(Screen[None]):
         from wijkgesprek.store import repo
 
         try:
-            rows = self.app.store.run(repo.list_households)
+            rows = self.app.store.run(repo.list_households, agreements=True)
         except WijkError as error:  # the list stays as it was; said once
             self.app.call_from_thread(self.app.cannot_use, error)
             return
@@ -124,25 +140,32 @@ class HomeScreen(Screen[None]):
 
     def _show(self, rows: list[HouseholdRow]) -> None:
         today = date.today()
-        # Overdue follow-ups first, then those coming soon, then the most recent visits.
-        rows = sorted(rows, key=lambda row: follow_up_order(row.next_contact, today))
+        due = {row.code: first_due(row.next_contact, row.agreement_due, today) for row in rows}
+        # Overdue follow-ups (and overdue agreements) first, then those coming soon, then
+        # the most recent visits.
+        rows = sorted(rows, key=lambda row: follow_up_order(due[row.code][0], today))
         self.rows = rows
         table = self._table()
         table.clear()
         for row in rows:
-            last = row.last_visit.astimezone().strftime("%d-%m-%Y") if row.last_visit else "—"
-            status = "bezoek open" if row.open_visit_id else ""
-            follow_up = Text("")
-            if row.next_contact is not None:
-                label = follow_up_label(row.next_contact, today)
-                follow_up = Text(label, style="bold" if "over tijd" in label else "")
-            table.add_row(
-                Text(row.code),
-                Text(visible(row.wijk)),
-                Text(describe_children(row.children, groups=False)),
-                Text(last),
+            day, agreement = due[row.code]
+            follow_up = ""
+            if day is not None:
+                follow_up = short_label(day, today, agreement=agreement)
+            cells = (
+                row.code,
+                visible(row.wijk),
+                children_short(row.children, today),
+                row.last_visit.astimezone().strftime("%d-%m-%y") if row.last_visit else "—",
                 follow_up,
-                Text(status),
+                "open" if row.open_visit_id else "",
+            )
+            overdue = day is not None and day < today
+            table.add_row(
+                *(
+                    Text(one_line(cell, width), no_wrap=True, style="bold" if overdue else "")
+                    for cell, (_label, width) in zip(cells, COLUMNS, strict=True)
+                ),
                 key=row.code,
             )
         status = self.query_one("#home-status", Static)
@@ -176,9 +199,8 @@ class HomeScreen(Screen[None]):
             from textual.widgets import DataTable
 
             self.table = DataTable(id="households", cursor_type="row", zebra_stripes=True)
-            self.table.add_columns(
-                "Gezinscode", "Wijk", "Kinderen", "Laatste bezoek", "Vervolg", "Status"
-            )
+            for label, width in COLUMNS:
+                self.table.add_column(label, width=width)
             self.mount(self.table, after="#home-status")
         return self.table
 

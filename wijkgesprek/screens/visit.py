@@ -268,6 +268,8 @@ class VisitScreen(NoteScreen):
         topics = self.query_one(TopicList)
         topics.highlighted = [t.id for t in self.topics].index(topic_id)
         self._show_guide(topic)
+        self.query_one("#main").remove_class("-prompts")
+        self.query_one("#guide-text").display = True
         self.query_one("#guide", VerticalScroll).scroll_home(animate=False)
         # Containers without inline styles, so discreet mode's CSS can hide them.
         for container in self.query("#upper, #lower"):
@@ -285,7 +287,7 @@ class VisitScreen(NoteScreen):
         """The doorvragen and the tip (F6 scrolls to them)."""
         parts = []
         if topic.doorvragen:
-            parts.append(Content.styled("\nDoorvragen (F6)\n", "italic"))
+            parts.append(Content.styled("Doorvragen (F6)\n", "italic"))
             parts += [Content(f"  – {prompt}\n") for prompt in topic.doorvragen]
         if topic.tip:
             parts.append(Content.styled(f"\nTip: {topic.tip}", "dim italic"))
@@ -400,12 +402,12 @@ class VisitScreen(NoteScreen):
             self.dismiss()
 
     def action_prompts(self) -> None:
-        """F6: the doorvragen and tip of this topic, and back to the questions."""
-        guide = self.query_one("#guide", VerticalScroll)
-        if guide.scroll_y > 0:
-            guide.scroll_home(animate=False)
-        else:
-            guide.scroll_to_widget(self.query_one("#guide-prompts"), top=True, animate=False)
+        """F6: the doorvragen and tip of this topic in place of the questions (with more
+        room), and back to the questions."""
+        main = self.query_one("#main")
+        main.toggle_class("-prompts")
+        self.query_one("#guide-text").display = not main.has_class("-prompts")
+        self.query_one("#guide", VerticalScroll).scroll_home(animate=False)
 
     def _online(self) -> bool:
         """Whether more than notes can be saved now; offline, says that this must wait."""

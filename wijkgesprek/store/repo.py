@@ -14,6 +14,7 @@ from sqlalchemy import CursorResult, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from wijkgesprek.domain.dates import due_date
 from wijkgesprek.domain.household import (
     CHILDREN,
     WIJK,
@@ -61,8 +62,10 @@ def ping(*, session: Session) -> None:
     session.execute(select(1))
 
 
-def list_households(*, session: Session) -> list[HouseholdRow]:
-    """Every household with its last visit, most recent first."""
+def list_households(*, session: Session, agreements: bool = False) -> list[HouseholdRow]:
+    """Every household with its last visit, most recent first; with ``agreements`` also
+    the earliest day named by an open agreement (not for a coordinator, who may not read
+    agreements on a team database)."""
     last = (
         select(Visit.household_id, func.max(Visit.started_at).label("last"))
         .group_by(col(Visit.household_id))
@@ -86,6 +89,7 @@ def list_households(*, session: Session) -> list[HouseholdRow]:
         .outerjoin(last, last.c.household_id == Household.id)
         .outerjoin(open_visits, open_visits.c.household_id == Household.id)
     )
+    due = _agreements_due(session) if agreements else {}
     rows = [
         HouseholdRow(
             code=household.code,
@@ -94,6 +98,7 @@ def list_households(*, session: Session) -> list[HouseholdRow]:
             last_visit=last_visit,
             open_visit_id=open_id,
             next_contact=_as_date(next_contact),
+            agreement_due=due.get(household.id or 0),
         )
         for household, last_visit, open_id, next_contact in session.exec(statement)
     ]
@@ -102,6 +107,21 @@ def list_households(*, session: Session) -> list[HouseholdRow]:
     never = datetime.min.replace(tzinfo=UTC)
     rows.sort(key=lambda row: (row.last_visit or never, row.code), reverse=True)
     return rows
+
+
+def _agreements_due(session: Session) -> dict[int, date]:
+    """Per household, the earliest day named in the "wanneer" of an open agreement."""
+    statement = (
+        select(Visit.household_id, Agreement.wanneer, Agreement.created_at)
+        .join(Visit, col(Visit.id) == Agreement.visit_id)
+        .where(Agreement.status == "open", Agreement.wanneer != "")
+    )
+    due: dict[int, date] = {}
+    for household_id, wanneer, created_at in session.exec(statement):
+        day = due_date(wanneer, made=created_at.astimezone().date())
+        if day is not None and (household_id not in due or day < due[household_id]):
+            due[household_id] = day
+    return due
 
 
 def _as_date(value: object) -> date | None:

@@ -34,11 +34,13 @@ class BalanceSection(SafetySection):
             "Wat weegt, en wat draagt? Bekijk het samen; het is geen uitslag.",
             classes="section-label",
         )
+        # The questions first, so the one under the cursor is always on the screen
+        # (also at 80×24, however much the two columns below hold).
+        yield Static("Vragen (Enter: ja → nee → onbekend):", classes="section-label")
+        yield OptionList(id="balance-questions")
         with Horizontal(id="balance-view"):
             yield Static("", id="balance-load")
             yield Static("", id="balance-capacity")
-        yield Static("Vragen (Enter: ja → nee → onbekend):", classes="section-label")
-        yield OptionList(id="balance-questions")
 
     def show(self, context: SafetyContext) -> None:
         view = balance(
