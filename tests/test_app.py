@@ -343,3 +343,16 @@ async def test_keys_typed_in_a_burst_after_tab_land_in_the_next_field(db_path: P
             app.post_message(events.Key(key, "\t" if key == "tab" else key))
         await wait_until(pilot, lambda: app.screen.query_one("#wijk", Input).value == "Noord")
         assert app.screen.query_one("#code", Input).value == "GZ-1"
+
+
+async def test_the_first_letter_may_choose_the_theme_under_the_cursor(db_path: Path) -> None:
+    """'g' in a fresh themes dialog means Geldzorgen (the first theme), not the next g."""
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, ThemesScreen))
+        first = app.guide.themes[0]
+        await pilot.press(first.naam[0].lower(), "space", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        assert query(db_path, "SELECT themes FROM note") == [(first.id,)]

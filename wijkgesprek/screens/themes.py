@@ -40,6 +40,7 @@ class ThemesScreen(Dialog[tuple[str, ...] | None]):
         self.themes = themes
         self.current = current
         self.topic = topic
+        self._jumped = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="themes-dialog", classes="dialog"):
@@ -60,7 +61,10 @@ class ThemesScreen(Dialog[tuple[str, ...] | None]):
             return
         listing = self.query_one(SelectionList)
         letter = event.character.casefold()
-        start = (listing.highlighted or 0) + 1
+        # The first letter may land on the theme under the cursor; the same letter again
+        # goes on to the next one with it.
+        start = (listing.highlighted or 0) + (1 if self._jumped else 0)
+        self._jumped = True
         count = len(self.themes)
         for offset in range(count):
             index = (start + offset) % count

@@ -18,7 +18,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
 
 from wijkgesprek.domain.household import (
@@ -31,6 +30,7 @@ from wijkgesprek.domain.household import (
     wijk_problem,
 )
 from wijkgesprek.domain.wijk import known_spelling, not_known
+from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.text import visible
 from wijkgesprek.widgets.completing_input import CompletingInput
 from wijkgesprek.widgets.field import field
@@ -140,7 +140,7 @@ class HouseholdFields(Vertical):
         return wijk, children
 
 
-class HouseholdDialog(ModalScreen[ResultT]):
+class HouseholdDialog(Dialog[ResultT]):
     """What the dialogs with :class:`HouseholdFields` share: Enter in a field or the
     button ``#ok`` submits, Ctrl+N (``new_wijk``) submits taking an unknown wijk that was
     just asked about, Escape or ``#cancel`` dismisses with ``cancelled``. Problems are
