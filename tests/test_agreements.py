@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, frame, start_visit, type_text, wait_until
+from helpers import SIZE, burst, frame, start_visit, type_text, wait_until
 from textual.widgets import Input
 
 from wijkgesprek.app import WijkgesprekApp
@@ -175,3 +175,17 @@ async def test_wanneer_shows_how_a_date_is_read(app: WijkgesprekApp) -> None:
 )
 def test_a_due_date_is_read_from_wanneer(text: str, expected: date | None) -> None:
     assert due_date(text, made=date(2026, 12, 3)) == expected
+
+
+async def test_typing_on_straight_after_enter_lands_in_the_next_field(
+    app: WijkgesprekApp,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_agreements(pilot)
+        await burst(pilot, "Aanmelden bij schuldhulp", "<enter>", "moeder", "<enter>", "vrijdag")
+        await burst(pilot, "<enter>", "Tweede", "<enter>")
+        assert rows(app, "SELECT wat, wie, wanneer FROM agreement") == [
+            ("Aanmelden bij schuldhulp", "moeder", "vrijdag")
+        ]
+        assert app.screen.query_one("#wat", Input).value == "Tweede"
+        assert app.screen.query_one("#wie", Input).has_focus

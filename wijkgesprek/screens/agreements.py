@@ -58,6 +58,9 @@ class AgreementsScreen(Dialog[None]):
         Binding("escape", "close", "Terug", id="afspraken-terug", priority=True),
         Binding("ctrl+s", "save", "Bewaren", id="afspraak-toevoegen", priority=True),
         Binding("delete", "remove", "Verwijderen", id="afspraak-verwijderen"),
+        # Enter in a field moves on at once (not through a message), so what is typed
+        # straight after it lands in the next field.
+        Binding("enter", "enter", "Volgende", show=False, priority=True),
     ]
 
     app: WijkgesprekApp
@@ -123,7 +126,18 @@ class AgreementsScreen(Dialog[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "remove":  # in the footer only while the list has the focus
             return self.query_one("#agreement-table").has_focus
+        if action == "enter":  # in the fields; the list keeps its own Enter
+            return isinstance(self.focused, Input)
         return True
+
+    def action_enter(self) -> None:
+        field = self.focused
+        if field is None or field.id in ("wat", "wie"):
+            self.focus_next()
+        elif field.id == "wanneer":
+            self._add()
+        else:
+            self._save_next_contact(confirming=True)
 
     @on(DataTable.RowHighlighted)
     @on(DataTable.RowSelected)
@@ -160,14 +174,6 @@ class AgreementsScreen(Dialog[None]):
 
     def _typed(self) -> dict[str, str]:
         return {name: self.query_one(f"#{name}", Input).value.strip() for name in FIELDS}
-
-    @on(Input.Submitted, "#wat, #wie")
-    def _next_field(self) -> None:
-        self.focus_next()
-
-    @on(Input.Submitted, "#wanneer")
-    def _submitted(self) -> None:
-        self._add()
 
     @on(Input.Changed, "#wanneer")
     def _when_changed(self, event: Input.Changed) -> None:
@@ -225,10 +231,6 @@ class AgreementsScreen(Dialog[None]):
             ),
             answered,
         )
-
-    @on(Input.Submitted, "#next-contact")
-    def _next_contact_entered(self) -> None:
-        self._save_next_contact(confirming=True)
 
     @on(Input.Blurred, "#next-contact")
     def _next_contact_left(self) -> None:
