@@ -216,6 +216,8 @@ def test_family_version_of_one_visit(history: HouseholdHistory, guide: Guide) ->
     shown = text_of(render(family_version(history, guide, visit_id=first)))
     assert "ons gesprek van maandag 2 maart 2026" in shown
     assert "Belt de budgetcoach" in shown and "Dit is al gedaan." in shown
+    # "voor vrijdag", agreed on Monday 2 March: the family reads which Friday
+    assert "Wanneer: voor vrijdag (vrijdag 6 maart 2026)" in shown
     assert "Formulier bijzondere bijstand" not in shown
     assert "Op maandag 9 maart 2026." in shown
     sentences = [s for s in re.split(r"[.?!]\s|\n", shown) if s.strip()]

@@ -186,3 +186,20 @@ async def test_f9_shows_at_least_five_offers(app: WijkgesprekApp) -> None:
         shown = frame(app)
         names = [s.entry.naam for s in screen.query_one("#aanbod").shown]
         assert sum(name in shown for name in names) >= 5
+
+
+async def test_every_footer_fits_80_columns(app: WijkgesprekApp) -> None:
+    """The footer ends with F1 and Ctrl+G on every screen: nothing falls off at 80."""
+    household(app, "GZ-0042", wijk=LONG_WIJK)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        seen = {}
+        for key, name in (("g", "history"), ("escape", "home"), ("t", "trends")):
+            await pilot.press(key)
+            await pilot.pause()
+            seen[name] = frame(app).splitlines()[-1]
+        await pilot.press("escape", "slash")
+        await pilot.pause()
+        seen["search"] = frame(app).splitlines()[-1]
+        for name, footer in seen.items():
+            assert "f1 Hulp" in footer and "^g Discreet" in footer, (name, footer)

@@ -309,7 +309,11 @@ def _family_agreements(agreements: Iterable[AgreementData]) -> list[str]:
         if agreement.wie:
             out.append(f"  - Wie: {inline(agreement.wie)}")
         if agreement.wanneer:
-            out.append(f"  - Wanneer: {inline(agreement.wanneer)}")
+            when = inline(agreement.wanneer)
+            due = agreement.due()
+            if due is not None and not any(char.isdigit() for char in agreement.wanneer):
+                when += f" ({long_date(due)})"  # "voor vrijdag": which Friday, for the family
+            out.append(f"  - Wanneer: {when}")
         if agreement.status == "gedaan":
             out.append("  - Dit is al gedaan.")
     return out

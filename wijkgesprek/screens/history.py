@@ -108,7 +108,7 @@ class HistoryScreen(Screen[None]):
         Binding(
             "h",
             "household",
-            "Huishouden wijzigen",
+            "Wijzigen",
             id="huishouden-wijzigen",
             tooltip="Wijk of kinderen van dit huishouden wijzigen (met datum en tijd bewaard)",
         ),
@@ -139,7 +139,7 @@ class HistoryScreen(Screen[None]):
                 yield Static("", id="visit-text")
                 # The safety topic's note, its additions and the kindcheck (discreet: hidden).
                 yield Static("", id="visit-safety", classes="safety-detail")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = f"Geschiedenis · {self.code}"

@@ -95,7 +95,7 @@ class SafetyScreen(Screen[None]):
             with ContentSwitcher(id="section-view", initial="section-1"):
                 for number, section in enumerate(SECTIONS, start=1):
                     yield section(id=f"section-{number}")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # In discreet mode not even "Veilig Thuis" shows in the footer (the key still works).

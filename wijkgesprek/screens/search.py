@@ -90,7 +90,7 @@ class SearchScreen(Screen[SearchHit | None]):
         )
         yield Static("Typ om te zoeken.", id="search-status", markup=False)
         yield OptionList(id="search-results")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "Zoeken"

@@ -76,7 +76,7 @@ class SummaryScreen(Screen[bool]):
                 yield Static(id="summary-todo", markup=False)
             with Vertical(classes="summary-todo discreet-only"):
                 yield Static(DISCREET_TODO, id="summary-todo-discreet")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "Samenvatting"
