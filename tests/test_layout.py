@@ -19,6 +19,7 @@ from wijkgesprek.content.questions import load_guide
 from wijkgesprek.domain.household import Children
 from wijkgesprek.paths import shipped_network, shipped_questions
 from wijkgesprek.screens.agreements import AgreementsScreen
+from wijkgesprek.screens.carry_over import CarryOverScreen
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.screens.safety import SafetyScreen
 from wijkgesprek.store import repo
@@ -203,3 +204,21 @@ async def test_every_footer_fits_80_columns(app: WijkgesprekApp) -> None:
         seen["search"] = frame(app).splitlines()[-1]
         for name, footer in seen.items():
             assert "f1 Hulp" in footer and "^g Discreet" in footer, (name, footer)
+
+
+async def test_the_next_visit_shows_an_overdue_agreement_as_such(app: WijkgesprekApp) -> None:
+    made = TODAY - timedelta(days=30)
+    household(app, "GZ-0003", wanneer=f"voor {made + timedelta(days=7):%d-%m-%Y}", days_ago=30)
+    household(app, "GZ-0004", wanneer="na de vakantie", days_ago=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        for code, late in (("GZ-0003", True), ("GZ-0004", False)):
+            app.screen.query_one("#households").move_cursor(
+                row=[row.code for row in app.screen.rows].index(code)
+            )
+            await pilot.press("enter")  # a new visit at this known household
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, CarryOverScreen))
+            assert ("[open · over tijd]" in frame(app)) is late
+            await pilot.press("escape", "escape", "escape")
+            await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))

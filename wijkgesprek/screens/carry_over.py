@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -82,7 +82,11 @@ class CarryOverScreen(Dialog[None]):
         for item in self.items:
             if isinstance(item, AgreementData):
                 state = self.marked.get(item.id, item.status)
-                text = f"Afspraak: {item.wat} — {item.wie or '?'} — {item.wanneer or '?'} [{state}]"
+                late = " · over tijd" if state == "open" and item.overdue(date.today()) else ""
+                text = (
+                    f"Afspraak: {item.wat} — {item.wie or '?'} — {item.wanneer or '?'} "
+                    f"[{state}{late}]"
+                )
             else:
                 text = f"Verwijzing: {item.naam} — {state_text(item)}"
             listing.add_option(Option(Content(visible(text))))
