@@ -31,7 +31,7 @@ class Result:
     baseline: list[float]
     app: list[float]
     target: float | None  # maximum allowed ratio app/baseline of the statistic, None = info
-    statistic: str = "median"  # "median" or "p95"
+    statistic: str = "median"  # "median" or "p95" ("count": one exact value, as median)
     notes: dict[str, object] = field(default_factory=dict)
 
     def stat(self, samples: Sequence[float]) -> float:

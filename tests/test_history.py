@@ -175,6 +175,16 @@ async def open_export(pilot: Pilot[None]) -> Input:
     return app.screen.query_one("#export-folder", Input)
 
 
+async def test_a_digit_exports_at_once(app: WijkgesprekApp, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    async with app.run_test(size=SIZE) as pilot:
+        (await open_export(pilot)).value = str(folder)
+        await pilot.press("3")  # the family version of this visit
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+    (written,) = folder.iterdir()
+    assert "-gezin-" in written.name
+
+
 async def test_the_export_folder_is_remembered_also_after_a_restart(
     app: WijkgesprekApp, tmp_path: Path
 ) -> None:

@@ -168,6 +168,17 @@ async def test_typing_on_while_agreements_open_goes_to_the_first_field(
         assert await saved(pilot, screen) == {"kennismaking": "Voetbal."}
 
 
+async def test_typing_on_while_the_aanbod_opens_goes_to_its_filter(app: WijkgesprekApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_visit(pilot)
+        await wait_until(pilot, lambda: app.network is not None)
+        await type_text(pilot, "Voetbal.")
+        await burst(pilot, "<f9>", "bijstand")
+        await pilot.pause()
+        assert app.screen.query_one("#aanbod-filter", Input).value == "bijstand"
+        assert await saved(pilot, screen) == {"kennismaking": "Voetbal."}
+
+
 async def test_a_household_code_typed_right_after_n_lands_in_the_code(
     app: WijkgesprekApp,
 ) -> None:

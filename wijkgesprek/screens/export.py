@@ -17,6 +17,7 @@ from wijkgesprek.errors import WijkError
 from wijkgesprek.export.files import write_private
 from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.widgets.field import field
+from wijkgesprek.widgets.numbered_list import NumberedList
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 HELP = """\
 # Exporteren
 
-Kies wat u wilt maken (pijltjes, **Enter**):
+Kies wat u wilt maken: het cijfer ervoor, of de pijltjes en **Enter**.
 
 - **Dossier**: alles wat is vastgelegd, voor het dossier van uw organisatie.
 - **Gezinsversie**: kort en in gewone taal voor het gezin: de afspraken, wie wat
@@ -67,8 +68,10 @@ class ExportScreen(Dialog[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
             yield Static(f"Exporteren · {self.code}", classes="dialog-title", markup=False)
-            choices = OptionList(
-                *[Option(label, id=key) for key, label in CHOICES], id="export-choice"
+            choices = NumberedList(  # a digit exports at once
+                *[Option(f"{n} {label}", id=key) for n, (key, label) in enumerate(CHOICES, 1)],
+                id="export-choice",
+                on_choose=self._export,  # at once: keys typed next go where it leads
             )
             choices.highlighted = 0
             yield choices
@@ -84,9 +87,12 @@ class ExportScreen(Dialog[Path | None]):
     def on_mount(self) -> None:
         self.query_one("#export-choice").focus()
 
-    @on(OptionList.OptionSelected, "#export-choice")
-    def _export(self, event: OptionList.OptionSelected) -> None:
-        choice = event.option.id or "dossier"
+    @on(OptionList.OptionSelected, "#export-choice")  # the mouse
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        self._export(event.option_index)
+
+    def _export(self, index: int) -> None:
+        choice = CHOICES[index][0]
         folder = Path(self.query_one("#export-folder", Input).value).expanduser()
         suffix = "json" if choice == "overdracht" else "md"
         path = folder / f"{self.code}-{choice}-{date.today():%Y-%m-%d}.{suffix}"

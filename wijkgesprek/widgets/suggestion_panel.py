@@ -208,4 +208,5 @@ class SuggestionPanel(Vertical):
             self.query_one("#aanbod-list", OptionList).focus()
 
     def focus_filter(self) -> None:
-        self.query_one("#aanbod-filter", Input).focus()
+        # Now, not deferred (Widget.focus): keys typed right after F9 land in the filter.
+        self.screen.set_focus(self.query_one("#aanbod-filter", Input))
