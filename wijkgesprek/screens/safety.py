@@ -18,11 +18,12 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wijkgesprek.domain.safety import kindcheck_outcome, kindcheck_required
 from wijkgesprek.domain.visit import tagged_themes
 from wijkgesprek.store import repo
 from wijkgesprek.widgets.numbered_list import NumberedList
 from wijkgesprek.widgets.safety.balance import BalanceSection
-from wijkgesprek.widgets.safety.base import Record, SafetyContext, SafetySection
+from wijkgesprek.widgets.safety.base import SafetyContext, SafetySection
 from wijkgesprek.widgets.safety.kindcheck import KindcheckSection
 from wijkgesprek.widgets.safety.meldcode import MeldcodeSection
 from wijkgesprek.widgets.safety.scaling import ScalingSection
@@ -66,7 +67,15 @@ SECTIONS: tuple[type[SafetySection], ...] = (
 class SafetyScreen(Screen[None]):
     HELP = HELP
     BINDINGS = [
-        Binding("escape", "back", "Terug", id="veiligheid-terug"),
+        Binding("escape", "back", "Terug", id="veiligheid-terug", priority=True),
+        # A digit opens that section wherever the focus is (not while typing in a field),
+        # at once, so keys typed right after it land in the section.
+        *[
+            Binding(
+                str(number), f"section({number})", f"Onderdeel {number}", show=False, priority=True
+            )
+            for number in range(1, len(SECTIONS) + 1)
+        ],
         # Only for the footer: Ctrl+O itself is the App's (it works in discreet mode too).
         Binding("ctrl+o", "veilig_thuis", "Veilig Thuis", id="veiligheid-veilig-thuis"),
     ]
@@ -91,7 +100,9 @@ class SafetyScreen(Screen[None]):
             classes="discreet-only",
         )
         with Horizontal(id="safety", classes="safety-detail"):
-            yield NumberedList(id="sections")
+            yield NumberedList(
+                id="sections", on_choose=lambda index: self.action_section(index + 1)
+            )
             with ContentSwitcher(id="section-view", initial="section-1"):
                 for number, section in enumerate(SECTIONS, start=1):
                     yield section(id=f"section-{number}")
@@ -109,9 +120,28 @@ class SafetyScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._title()
-        self.refresh_sections()
-        self.query_one("#sections", OptionList).highlighted = 0
-        self.query_one("#sections", OptionList).focus()
+        context = self.refresh_sections()
+        sections = self.query_one("#sections", OptionList)
+        sections.highlighted = 0
+        if (
+            context is not None
+            and kindcheck_required(context.children)
+            and not (kindcheck_outcome(context.entries))
+        ):
+            self.action_section(1)  # still to do: the kindcheck's answers, at once
+        else:
+            self.set_focus(sections)
+
+    def _chosen(self, index: int) -> None:
+        self.action_section(index + 1)
+
+    def action_section(self, number: int) -> None:
+        if self.app.discreet:
+            return  # everything is hidden; nothing may be chosen unseen
+        sections = self.query_one("#sections", OptionList)
+        sections.highlighted = number - 1
+        self.query_one(ContentSwitcher).current = f"section-{number}"
+        self.query_one(f"#section-{number}", SafetySection).focus_first()
 
     def context(self) -> SafetyContext | None:
         """What the sections show; None (said once) when the database cannot be read."""
@@ -130,11 +160,11 @@ class SafetyScreen(Screen[None]):
             theme_names={theme.id: theme.naam for theme in self.app.guide.themes},
         )
 
-    def refresh_sections(self) -> None:
+    def refresh_sections(self) -> SafetyContext | None:
         context = self.context()
         if context is None:  # locked, or the team database not answering: back
             self.app.call_later(self.dismiss)
-            return
+            return None
         listing = self.query_one("#sections", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()
@@ -144,26 +174,25 @@ class SafetyScreen(Screen[None]):
             label = f"{number} {section.title}" + (f"\n  {status}" if status else "")
             listing.add_option(Option(Content(label), id=f"section-{number}"))
         listing.highlighted = highlighted
+        return context
 
     @on(OptionList.OptionSelected, "#sections")
-    def _open(self, event: OptionList.OptionSelected) -> None:
-        self.query_one(ContentSwitcher).current = event.option.id
-        self.focus_next()
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        self.action_section(event.option_index + 1)
 
     @on(OptionList.OptionHighlighted, "#sections")
     def _preview(self, event: OptionList.OptionHighlighted) -> None:
         self.query_one(ContentSwitcher).current = event.option.id
 
-    @on(Record)
-    def _record(self, event: Record) -> None:
-        event.stop()
+    def record_entry(self, kind: str, key: str, value: str, note: str) -> None:
+        """Append to the safety trail (a section asks), and redraw the sections."""
         self.app.write(
             repo.add_safety_entry,
             visit_id=self.visit_id,
-            kind=event.kind,
-            key=event.key,
-            value=event.value,
-            note=event.note,
+            kind=kind,
+            key=key,
+            value=value,
+            note=note,
             now=datetime.now(UTC),
         )
         self.refresh_sections()

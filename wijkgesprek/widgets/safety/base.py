@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from textual.containers import VerticalScroll
-from textual.message import Message
 
 from wijkgesprek.content.model import SafetyGuide
 from wijkgesprek.domain.household import Children
@@ -28,15 +28,10 @@ class SafetyContext:
     theme_names: Mapping[str, str]
 
 
-class Record(Message):
-    """A section asks to append an entry to the safety trail."""
+class Recorder(Protocol):
+    """The screen the sections are on: it appends to the trail and redraws them."""
 
-    def __init__(self, kind: str, key: str = "", value: str = "", note: str = "") -> None:
-        super().__init__()
-        self.kind = kind
-        self.key = key
-        self.value = value
-        self.note = note
+    def record_entry(self, kind: str, key: str, value: str, note: str) -> None: ...
 
 
 class SafetySection(VerticalScroll, can_focus=False):
@@ -49,7 +44,17 @@ class SafetySection(VerticalScroll, can_focus=False):
         section overrides this."""
 
     def record(self, kind: str, key: str = "", value: str = "", note: str = "") -> None:
-        self.post_message(Record(kind, key, value, note))
+        """Append to the trail now (not through a message: a key typed straight after,
+        such as Escape, may close the screen, and the entry must be kept first)."""
+        screen: Recorder = self.screen  # type: ignore[assignment]
+        screen.record_entry(kind, key, value, note)
+
+    def focus_first(self) -> None:
+        """Where typing goes when the section is opened: its first field."""
+        for widget in self.query("*"):
+            if widget.focusable:
+                self.screen.set_focus(widget)
+                return
 
     def status(self, context: SafetyContext) -> str:
         """A few words for the section list, e.g. "gedaan" or "2 aangevinkt"."""

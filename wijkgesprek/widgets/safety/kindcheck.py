@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -11,11 +12,22 @@ from textual.widgets.option_list import Option
 from wijkgesprek.domain.safety import (
     KINDCHECK,
     KINDCHECK_OUTCOMES,
+    SafetyEntry,
     kindcheck_outcome,
     kindcheck_problem,
     kindcheck_required,
 )
 from wijkgesprek.widgets.safety.base import SafetyContext, SafetySection
+
+
+class Outcomes(OptionList):
+    """Enter records the highlighted outcome at once (a priority binding)."""
+
+    BINDINGS = [Binding("enter", "choose", "Vastleggen", show=False, priority=True)]
+
+    def action_choose(self) -> None:
+        section = next(node for node in self.ancestors if isinstance(node, KindcheckSection))
+        section.choose()
 
 
 class KindcheckSection(SafetySection):
@@ -24,22 +36,31 @@ class KindcheckSection(SafetySection):
     def compose(self) -> ComposeResult:
         yield Static("", id="kc-questions")
         yield Static("", id="kc-current", markup=False)
-        yield Static("Uitkomst (pijltjes, Enter):", classes="section-label")
-        outcomes = OptionList(
+        yield Static(
+            "Uitkomst (pijltjes, Enter legt vast; Tab: toelichting):",
+            classes="section-label",
+        )
+        outcomes = Outcomes(
             *[Option(label, id=key) for key, label in KINDCHECK_OUTCOMES.items()],
             id="kc-outcome",
         )
         outcomes.highlighted = 0
         yield outcomes
         yield Input(
-            placeholder="Toelichting; verplicht bij 'niet gedaan'",
+            placeholder="Toelichting; verplicht bij 'niet gedaan' (Enter legt vast)",
             id="kc-reason",
             compact=True,
             max_length=300,
         )
         yield Static("", id="kc-error", classes="form-error", markup=False)
 
+    def focus_first(self) -> None:
+        self.screen.set_focus(self.query_one("#kc-outcome", OptionList))
+
+    entries: tuple[SafetyEntry, ...] = ()
+
     def show(self, context: SafetyContext) -> None:
+        self.entries = tuple(context.entries)
         questions = [
             Content.styled("Vraag, ook als het gesprek over een volwassene gaat:\n", "italic")
         ]
@@ -65,15 +86,26 @@ class KindcheckSection(SafetySection):
         return KINDCHECK_OUTCOMES[outcome.value] if outcome else "nog doen"
 
     @on(OptionList.OptionSelected, "#kc-outcome")
-    def _chosen(self) -> None:
-        self.query_one("#kc-reason", Input).focus()
+    def _clicked(self) -> None:
+        self.choose()
 
     @on(Input.Submitted, "#kc-reason")
-    def _save(self, event: Input.Submitted) -> None:
+    def _reason_entered(self) -> None:
+        self.choose()
+
+    def choose(self) -> None:
+        """Record the highlighted outcome with the reason typed (if any). An outcome that
+        needs a reason and has none moves the typing to the reason field."""
         highlighted = self.query_one("#kc-outcome", OptionList).highlighted
         outcome = list(KINDCHECK_OUTCOMES)[highlighted] if highlighted is not None else ""
-        problem = kindcheck_problem(outcome, event.value)
+        reason = self.query_one("#kc-reason", Input)
+        problem = kindcheck_problem(outcome, reason.value)
         self.query_one("#kc-error", Static).update(problem or "")
-        if problem is None:
-            self.record(KINDCHECK, "", outcome, event.value.strip())
-            event.input.value = ""
+        if problem is not None:
+            self.screen.set_focus(reason)
+            return
+        current = kindcheck_outcome(self.entries)
+        if current is None or (current.value, current.note) != (outcome, reason.value.strip()):
+            self.record(KINDCHECK, "", outcome, reason.value.strip())  # never twice the same
+        reason.value = ""
+        self.screen.set_focus(self.query_one("#kc-outcome", OptionList))
