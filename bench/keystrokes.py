@@ -65,8 +65,9 @@ def next_contact_day(today: date) -> date:
 
 
 def short_date(day: date) -> str:
-    """The shortest form the next-contact field reads (3-12-2026)."""
-    return f"{day.day}-{day.month}-{day.year}"
+    """The shortest form the next-contact field reads: a day in the coming year needs
+    no year (17-12 is the first 17 December from today)."""
+    return f"{day.day}-{day.month}"
 
 
 # -- the script --------------------------------------------------------------------------
@@ -119,7 +120,6 @@ class Step:
 
 def script(app: Any, export_dir: Path, today: date) -> list[Step]:
     """The standard visit with the fewest keys the current UI allows."""
-    from wijkgesprek.screens.history import HistoryScreen
     from wijkgesprek.screens.home import HomeScreen
     from wijkgesprek.screens.visit import VisitScreen
     from wijkgesprek.widgets.topic_list import TopicList
@@ -188,13 +188,8 @@ def script(app: Any, export_dir: Path, today: date) -> list[Step]:
             and screen.rows[0].open_visit_id is None
         )
 
-    def exported(count: int) -> Callable[[Any], bool]:
-        def check(_app: Any) -> bool:
-            return (
-                isinstance(app.screen, HistoryScreen) and len(list(export_dir.iterdir())) == count
-            )
-
-        return check
+    def closed_and_exported(_app: Any) -> bool:
+        return home_closed(_app) and len(list(export_dir.iterdir())) == 2
 
     wat, wie, wanneer = AGREEMENT
     return [
@@ -210,8 +205,9 @@ def script(app: Any, export_dir: Path, today: date) -> list[Step]:
         Step("topic 3 Netwerk (Alt+3)", [*k("alt+3"), note(NOTES[2])], writing(2)),
         Step("topic 4 Dromen (Alt+4)", [*k("alt+4"), note(NOTES[3])], writing(3)),
         Step("topic 5 Veiligheid (Alt+5)", [*k("alt+5"), note(NOTES[4])], writing(4)),
-        # Section 1, Enter on the first outcome ("geen zorgen"), Enter in the reason.
-        Step("kindcheck geen zorgen (F10)", k("f10", "1", "enter", "enter", "escape"), in_topics),
+        # F10 opens on the kindcheck's answers while it is still to do; Enter records
+        # the first one ("geen zorgen").
+        Step("kindcheck geen zorgen (F10)", k("f10", "enter", "escape"), in_topics),
         # After F10 the topics have the focus: the digit alone chooses.
         Step("topic 6 Afspraken (digit)", [*k("6"), note(NOTES[5])], writing(5)),
         # The filter has the focus; Enter refers the best-matching offer.
@@ -227,14 +223,13 @@ def script(app: Any, export_dir: Path, today: date) -> list[Step]:
                 req(wanneer),
                 *k("tab"),
                 req(short_date(next_contact_day(today))),
-                *k("ctrl+s", "escape"),
+                *k("ctrl+s"),  # keeps everything and closes
             ],
             agreed,
         ),
-        Step("close (F8, Ctrl+E)", k("f8", "ctrl+e"), home_closed),
-        # The export dialog remembers its folder; a digit chooses and exports.
-        Step("export dossier (g, e, 1)", k("g", "e", "1"), exported(1)),
-        Step("export family version (e, 3)", k("e", "3"), exported(2)),
+        # Ctrl+D closes and exports the dossier and the family version of this visit
+        # into the export folder (the one used last).
+        Step("close and export both (F8, Ctrl+D)", k("f8", "ctrl+d"), closed_and_exported),
     ]
 
 

@@ -49,8 +49,8 @@ async def test_ctrl_s_keeps_a_typed_next_contact(app: WijkgesprekApp) -> None:
         dialog.query_one("#next-contact", Input).focus()
         await pilot.pause()
         await type_text(pilot, in_days(7))
-        await pilot.press("ctrl+s")
-        assert dialog.query_one("#next-contact", Input).value == in_days(7)
+        await pilot.press("ctrl+s")  # kept, and the dialog closes
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
         expected = (date.today() + timedelta(days=7)).isoformat()
         assert rows(app, "SELECT next_contact FROM visit") == [(expected,)]
 
@@ -145,6 +145,20 @@ async def test_a_next_contact_in_the_past_needs_a_second_enter(app: WijkgesprekA
         assert rows(app, "SELECT next_contact FROM visit") == [("2020-01-01",)]
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+
+
+async def test_a_next_contact_without_a_year_is_the_next_such_day(
+    app: WijkgesprekApp,
+) -> None:
+    soon = date.today() + timedelta(days=10)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_agreements(pilot)
+        dialog.query_one("#next-contact", Input).focus()
+        await pilot.pause()
+        await type_text(pilot, f"{soon.day}-{soon.month}")
+        await pilot.press("enter")
+        assert dialog.query_one("#next-contact", Input).value == f"{soon:%d-%m-%Y}"
+        assert rows(app, "SELECT next_contact FROM visit") == [(soon.isoformat(),)]
 
 
 async def test_wanneer_shows_how_a_date_is_read(app: WijkgesprekApp) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import stat
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -356,3 +357,25 @@ async def test_the_first_letter_may_choose_the_theme_under_the_cursor(db_path: P
         await pilot.press(first.naam[0].lower(), "space", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
         assert query(db_path, "SELECT themes FROM note") == [(first.id,)]
+
+
+async def test_ctrl_d_closes_and_exports_dossier_and_family_version(
+    db_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "export"
+    app = make_app(db_path, Config(export_folder=folder))
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await type_text(pilot, "Vraag over school.")
+        await pilot.press("f10")  # opens on the kindcheck's answers: Enter records one
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        await pilot.press("enter", "escape", "f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        await pilot.press("ctrl+d")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+    assert query(db_path, "SELECT count(*) FROM visit WHERE ended_at IS NOT NULL") == [(1,)]
+    assert query(db_path, "SELECT value FROM safety_entry") == [("geen-zorgen",)]
+    dossier, family = sorted(folder.iterdir())
+    assert "-dossier-bezoek-" in dossier.name and "Vraag over school." in dossier.read_text()
+    assert "-gezin-" in family.name and "Vraag over school." not in family.read_text()
+    assert {stat.S_IMODE(path.stat().st_mode) for path in (dossier, family)} == {0o600}

@@ -154,6 +154,15 @@ def parse_date(text: str) -> date | None:
     return None
 
 
+def next_contact_date(text: str, today: date | None = None) -> date | None:
+    """A typed next contact: a full date (3-12-2026), or a day without a year (17-12,
+    17 december, vrijdag) read as the first such day from ``today`` on."""
+    text = text.strip()
+    if not text:
+        return None
+    return parse_date(text) or due_date(text, made=today or date.today())
+
+
 def format_date(value: date | None) -> str:
     return value.strftime("%d-%m-%Y") if value else ""
 

@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Input, Static
 
 from wijkgesprek.domain.dates import due_date, long_date
-from wijkgesprek.domain.visit import VisitRecord, format_date, parse_date
+from wijkgesprek.domain.visit import VisitRecord, format_date, next_contact_date
 from wijkgesprek.screens.choice import ChoiceScreen
 from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.store import repo
@@ -32,7 +32,8 @@ HELP = """\
 
 Leg vast **wat** er gebeurt, **wie** het doet en **wanneer**. **Enter** gaat naar
 het volgende veld; in het veld *Wanneer* voegt **Enter** de afspraak toe.
-**Ctrl+S** bewaart alles wat u typte: de afspraak en het volgende contact.
+**Ctrl+S** bewaart alles wat u typte (de afspraak en het volgende contact) en
+sluit.
 
 *Wanneer* mag een datum zijn (11-12-2026, 11 december, vrijdag) of gewone tekst
 (na de vakantie). Een afspraak met een datum die voorbij is en nog open staat,
@@ -40,7 +41,8 @@ staat bij de huishoudens bovenaan, bij de vervolgcontacten.
 
 In de lijst verwijdert **Delete** de gekozen afspraak, nadat u het bevestigt.
 
-**Volgend contact**: een datum als 3-12-2026. Een datum in het verleden vraagt
+**Volgend contact**: een datum als 3-12-2026, of korter: 17-12, 17 december of
+vrijdag (de eerstvolgende). Een datum in het verleden vraagt
 een tweede **Enter**. Laat het gezin niet los als u zich zorgen maakt: spreek
 altijd een volgend contact af.
 
@@ -202,10 +204,12 @@ class AgreementsScreen(Dialog[None]):
         return True
 
     def action_save(self) -> None:
-        """Ctrl+S: keep everything that was typed (the agreement, the next contact)."""
+        """Ctrl+S: keep everything that was typed (the agreement, the next contact) and
+        close; anything that cannot be kept stays, with the reason."""
         if any(self._typed().values()) and not self._add():
             return
-        self._save_next_contact()
+        if self._save_next_contact():
+            self.dismiss(None)
 
     def action_remove(self) -> None:
         table = self.query_one("#agreement-table", DataTable)
@@ -240,8 +244,9 @@ class AgreementsScreen(Dialog[None]):
     def _save_next_contact(self, *, confirming: bool = False) -> bool:
         """Save the next contact when it changed; False when it is not saved (not a
         date, or in the past and not confirmed with a second Enter)."""
-        text = self.query_one("#next-contact", Input).value.strip()
-        when = parse_date(text) if text else None
+        field = self.query_one("#next-contact", Input)
+        text = field.value.strip()
+        when = next_contact_date(text)
         if text and when is None:
             self._error(f"'{visible(text)}' is geen datum. Schrijf bijvoorbeeld 3-12-2026.")
             return False
@@ -259,13 +264,14 @@ class AgreementsScreen(Dialog[None]):
             if not self.app.write(repo.set_next_contact, visit_id=self.visit_id, when=when):
                 return False
             self._load(keep_next_contact=True)
+        field.value = format_date(when)  # "17-12" is shown as the day it was read as
         return True
 
     def _unsaved(self) -> bool:
         typed = self.query_one("#next-contact", Input).value.strip()
         saved = self.record.next_contact if self.record else None
-        contact_changed = (parse_date(typed) if typed else None) != saved or (
-            bool(typed) and parse_date(typed) is None
+        contact_changed = next_contact_date(typed) != saved or (
+            bool(typed) and next_contact_date(typed) is None
         )
         return any(self._typed().values()) or contact_changed
 
@@ -282,9 +288,7 @@ class AgreementsScreen(Dialog[None]):
             if answer == "weg":
                 self.dismiss(None)
             elif answer == "bewaren":
-                self.action_save()
-                if not self._unsaved():
-                    self.dismiss(None)
+                self.action_save()  # closes when everything was kept
 
         self.app.push_screen(
             ChoiceScreen(

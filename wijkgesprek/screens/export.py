@@ -54,6 +54,44 @@ def default_folder() -> Path:
     return user_documents_path() / "wijkgesprek"
 
 
+def export_folder(app: WijkgesprekApp) -> Path:
+    """Where exports go: the folder of the last export, or else Documents."""
+    return app.config.export_folder or default_folder()
+
+
+def write_export(
+    app: WijkgesprekApp, *, code: str, visit_id: int, choice: str, folder: Path
+) -> Path:
+    """Write one export (a key of ``CHOICES``) into ``folder`` (0600, never over an
+    existing file) and return its path; raises ``WijkError`` or ``OSError``."""
+    from wijkgesprek.export.markdown import dossier, family_version
+    from wijkgesprek.store import repo
+
+    history = app.store.run(repo.get_household, code=code)
+    if choice == "overdracht":
+        from wijkgesprek.export.handover import dumps, to_handover
+        from wijkgesprek.store.handover import referral_extras
+
+        content = dumps(to_handover(history, extras=app.store.run(referral_extras, code=code)))
+    elif choice.startswith("gezin"):
+        content = family_version(
+            history, app.guide, visit_id=visit_id, include_safety=choice == "gezin-veiligheid"
+        )
+    else:
+        scope = visit_id if choice.endswith("bezoek") else None
+        content = dossier(history, app.guide, visit_id=scope)
+    suffix = "json" if choice == "overdracht" else "md"
+    path = folder / f"{code}-{choice}-{date.today():%Y-%m-%d}.{suffix}"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    write_private(
+        path,
+        content.encode("utf-8"),
+        overwrite=False,
+        exists_hint="Verplaats of hernoem het eerst.",
+    )
+    return path
+
+
 class ExportScreen(Dialog[Path | None]):
     HELP = HELP
     BINDINGS = [Binding("escape", "cancel", "Annuleren", id="export-annuleren")]
@@ -82,7 +120,7 @@ class ExportScreen(Dialog[Path | None]):
     @property
     def first_folder(self) -> Path:
         """Where the dialog starts: the folder of the last export, or else Documents."""
-        return self.app.config.export_folder or default_folder()
+        return export_folder(self.app)
 
     def on_mount(self) -> None:
         self.query_one("#export-choice").focus()
@@ -94,15 +132,9 @@ class ExportScreen(Dialog[Path | None]):
     def _export(self, index: int) -> None:
         choice = CHOICES[index][0]
         folder = Path(self.query_one("#export-folder", Input).value).expanduser()
-        suffix = "json" if choice == "overdracht" else "md"
-        path = folder / f"{self.code}-{choice}-{date.today():%Y-%m-%d}.{suffix}"
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_private(
-                path,
-                self._content_for(choice).encode("utf-8"),
-                overwrite=False,
-                exists_hint="Verplaats of hernoem het eerst.",
+            path = write_export(
+                self.app, code=self.code, visit_id=self.visit_id, choice=choice, folder=folder
             )
         except WijkError as error:
             self.query_one("#form-error", Static).update(str(error))
@@ -121,27 +153,6 @@ class ExportScreen(Dialog[Path | None]):
             if problem:
                 self.notify(f"Bewaard, maar de map wordt niet onthouden: {problem}", markup=False)
         self.dismiss(path)
-
-    def _content_for(self, choice: str) -> str:
-        from wijkgesprek.store import repo
-
-        store, guide = self.app.store, self.app.guide
-        history = store.run(repo.get_household, code=self.code)
-        if choice == "overdracht":
-            from wijkgesprek.export.handover import dumps, to_handover
-            from wijkgesprek.store.handover import referral_extras
-
-            extras = store.run(referral_extras, code=self.code)
-            return dumps(to_handover(history, extras=extras))
-        from wijkgesprek.export.markdown import dossier, family_version
-
-        if choice.startswith("gezin"):
-            return family_version(
-                history, guide, visit_id=self.visit_id, include_safety=choice == "gezin-veiligheid"
-            )
-        return dossier(
-            history, guide, visit_id=self.visit_id if choice.endswith("bezoek") else None
-        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -24,6 +24,7 @@ from wijkgesprek.domain.safety import (
     kindcheck_outcome,
 )
 from wijkgesprek.domain.visit import VisitRecord, format_date, summarise
+from wijkgesprek.errors import WijkError
 from wijkgesprek.store import repo
 from wijkgesprek.text import visible
 
@@ -40,6 +41,9 @@ zoals dromen en hoop of de veiligheid.
 - **Ctrl+E** sluit het bezoek af. Een afgesloten bezoek verschijnt bij het
   huishouden met de datum. Bij kinderen (of een zwangerschap) kan dat pas als de
   kindcheck is vastgelegd, en bij zorgen pas als er een volgend contact is.
+- **Ctrl+D** sluit af én bewaart het dossier en de gezinsversie van dit bezoek,
+  in de map van de laatste export (anders Documenten/wijkgesprek). Alleen u kunt
+  de bestanden lezen; een bestaand bestand wordt nooit overschreven.
 - **Escape** gaat terug naar het gesprek; het bezoek blijft open.
 """
 
@@ -52,10 +56,15 @@ class SummaryScreen(Screen[bool]):
 
     HELP = HELP
     BINDINGS = [
+        Binding("ctrl+e", "end", "Afsluiten", id="afsluiten", tooltip="Sluit dit huisbezoek af"),
         Binding(
-            "ctrl+e", "end", "Bezoek afsluiten", id="afsluiten", tooltip="Sluit dit huisbezoek af"
+            "ctrl+d",
+            "end(True)",
+            "Afsluiten + export",
+            id="afsluiten-exporteren",
+            tooltip="Sluit af en bewaar het dossier en de gezinsversie van dit bezoek",
         ),
-        Binding("escape", "back", "Terug naar gesprek", id="samenvatting-terug"),
+        Binding("escape", "back", "Terug", id="samenvatting-terug", priority=True),
     ]
 
     app: WijkgesprekApp
@@ -63,6 +72,7 @@ class SummaryScreen(Screen[bool]):
     def __init__(self, visit_id: int) -> None:
         super().__init__()
         self.visit_id = visit_id
+        self.code = ""
         self.problems: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -85,6 +95,7 @@ class SummaryScreen(Screen[bool]):
             self.app.call_later(self.dismiss)
             return
         record, entries, _history = read
+        self.code = record.household_code
         self.query_one("#summary-text", Static).update(self.render_summary(record))
         self.query_one("#summary-safety", Static).update(render_safety(entries))
         self.problems = end_problems(
@@ -150,15 +161,47 @@ class SummaryScreen(Screen[bool]):
         ]
         return Content("\n").join(lines)
 
-    def action_end(self) -> None:
+    def action_end(self, export: bool = False) -> None:
+        """Ctrl+E: close the visit; Ctrl+D: close it and export the dossier and the
+        family version of this visit into the export folder (the last one used)."""
         if self.problems:
             told = DISCREET_TODO if self.app.discreet else " ".join(self.problems)
             self.notify(told, severity="warning", timeout=10)
             return
         if not self.app.write(repo.end_visit, visit_id=self.visit_id, now=datetime.now(UTC)):
             return
-        self.notify("Het huisbezoek is afgesloten en opgeslagen.")
+        if export:
+            self._export()
+        else:
+            self.notify("Het huisbezoek is afgesloten en opgeslagen.")
         self.dismiss(True)
+
+    def _export(self) -> None:
+        from wijkgesprek.screens.export import export_folder, write_export
+
+        folder = export_folder(self.app)
+        try:
+            names = [
+                write_export(
+                    self.app, code=self.code, visit_id=self.visit_id, choice=choice, folder=folder
+                ).name
+                for choice in ("dossier-bezoek", "gezin")
+            ]
+        except (WijkError, OSError) as error:
+            reason = str(error) if isinstance(error, WijkError) else f"de map {folder} kan niet."
+            self.notify(
+                f"Het huisbezoek is afgesloten en opgeslagen. Exporteren lukte niet: {reason} "
+                "Exporteer vanuit de geschiedenis (g, e).",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
+            return
+        self.notify(
+            f"Het huisbezoek is afgesloten. Bewaard in {folder}: {', '.join(names)}.",
+            timeout=15,
+            markup=False,
+        )
 
     def action_back(self) -> None:
         self.dismiss(False)
