@@ -167,7 +167,8 @@ class HouseholdDialog(Dialog[ResultT]):
         self.submit()
 
     def submit(self, *, confirm_new_wijk: bool = False) -> None:
-        raise NotImplementedError
+        """Read the fields and dismiss with the result; each dialog says what that is
+        (the new-visit and household-change dialogs both override this)."""
 
     def say(self, problem: str) -> None:
         self.query_one("#form-error", Static).update(visible(problem))
