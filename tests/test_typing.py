@@ -84,6 +84,15 @@ async def test_a_digit_and_enter_choose_a_topic_and_type_nothing(app: Wijkgespre
         assert await saved(pilot, screen) == {"stress": "Grootste zorg is geld."}
 
 
+async def test_a_digit_and_enter_arriving_together_type_nothing(app: WijkgesprekApp) -> None:
+    """Over SSH the digit and the Enter after it come in one read."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_visit(pilot)
+        await pilot.press("escape")
+        await burst(pilot, "2", "<enter>", "Grootste zorg is geld.")
+        assert await saved(pilot, screen) == {"stress": "Grootste zorg is geld."}
+
+
 @pytest.mark.parametrize("key", ["f8", "f10"])
 async def test_after_a_whole_screen_a_digit_chooses_the_next_topic(
     app: WijkgesprekApp, key: str

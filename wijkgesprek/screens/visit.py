@@ -365,7 +365,7 @@ class VisitScreen(NoteScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "confirm_choice":  # only the key straight after the choice
-            return self.note.has_focus and self.app.keys_dispatched == self._chosen_by_key + 1
+            return self.focused is self.note and self.app.keys_dispatched == self._chosen_by_key + 1
         return super().check_action(action, parameters)
 
     @property
