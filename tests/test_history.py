@@ -122,6 +122,8 @@ async def test_a_new_visit_starts_with_what_is_still_open(app: WijkgesprekApp) -
         await pilot.press("enter")  # no open visit: a new one, asked for the household
         await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
         await pilot.press("enter")  # the household as it is known: nothing asked again
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        await pilot.press("f7")  # what is still open, gone through on purpose
         await wait_until(pilot, lambda: isinstance(app.screen, CarryOverScreen))
         items = app.screen.query_one("#open-items", OptionList)
         assert items.option_count == 2

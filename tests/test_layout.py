@@ -22,6 +22,7 @@ from wijkgesprek.screens.agreements import AgreementsScreen
 from wijkgesprek.screens.carry_over import CarryOverScreen
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.screens.safety import SafetyScreen
+from wijkgesprek.screens.visit import VisitScreen
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import prepare_database
@@ -218,6 +219,10 @@ async def test_the_next_visit_shows_an_overdue_agreement_as_such(app: Wijkgespre
             )
             await pilot.press("enter")  # a new visit at this known household
             await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+            shown = frame(app)
+            assert "Nog open van vorige keer:" in shown and "1 afspraak (F7)" in shown
+            await pilot.press("f7")
             await wait_until(pilot, lambda: isinstance(app.screen, CarryOverScreen))
             assert ("[open · over tijd]" in frame(app)) is late
             await pilot.press("escape", "escape", "escape")

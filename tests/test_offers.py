@@ -221,6 +221,8 @@ async def test_carry_over_puts_a_referral_on_the_waiting_list(app: WijkgesprekAp
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
         await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        await pilot.press("f7")
         await wait_until(pilot, lambda: isinstance(app.screen, CarryOverScreen))
         items = app.screen.query_one("#open-items", OptionList)
         assert option_texts(items) == ["Verwijzing: Geldspreekuur Noord — aangemeld op 02-03-2026"]

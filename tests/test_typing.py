@@ -223,3 +223,27 @@ async def test_a_paste_right_after_choosing_a_topic_lands_in_its_note(
             "kennismaking": "Eerste.",
             "netwerk": "Oma past op. De buurvrouw helpt ook.",
         }
+
+
+async def test_typing_as_a_second_visit_opens_goes_into_the_note(app: WijkgesprekApp) -> None:
+    """What is still open from last time never pops up to take the keys: letters typed
+    as the visit opens are the note, not g(edaan)/o/v(ervallen) for an agreement."""
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: isinstance(app.screen, AgreementsScreen))
+        await burst(pilot, "Formulier toeslag", "<enter>", "moeder", "<enter>", "na de vakantie")
+        await burst(pilot, "<enter>", "<ctrl+s>", "<f10>")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AgreementsScreen))
+        await burst(pilot, "<enter>", "<escape>", "<f8>", "<ctrl+e>")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await burst(pilot, "<enter>", "<enter>", "Goed gesprek gehad, vader was er ook.")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        await pilot.pause()
+        with sqlite3.connect(app.database) as connection:
+            assert connection.execute("SELECT status FROM agreement").fetchall() == [("open",)]
+        assert (await saved(pilot, screen))[
+            "kennismaking"
+        ] == "Goed gesprek gehad, vader was er ook."

@@ -99,8 +99,11 @@ class InOrderKeys(App[None]):
             if number != self._waiting:
                 return
             if screen is not self.screen or screen.is_mounted:
-                # One more turn, so the focus the screen set while mounting is in place.
-                self.call_later(self._go_on, number, screen_ready=True)
+                # Through the screen's own queue: what it still has to do first (the focus
+                # it set while mounting, the result of a dialog that just closed, which
+                # may open the next screen) is done before the keys go on.
+                if not screen.call_later(self.call_later, self._go_on, number, True):
+                    self.call_later(self._go_on, number, True)
             else:
                 self.set_timer(POLL, lambda: self.call_later(look))
 

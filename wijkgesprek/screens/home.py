@@ -71,6 +71,7 @@ class HomeScreen(Screen[None]):
             "Nieuw huisbezoek",
             id="nieuw",
             tooltip="Begin een huisbezoek bij een nieuw of bekend huishouden",
+            priority=True,  # handled as it arrives: what is typed next goes there
         ),
         Binding(
             "enter",
@@ -78,6 +79,7 @@ class HomeScreen(Screen[None]):
             "Openen",
             id="openen",
             tooltip="Hervat of begin een bezoek bij het gekozen huishouden",
+            priority=True,  # handled as it arrives: what is typed next goes there
         ),
         Binding(
             "g",
@@ -85,6 +87,7 @@ class HomeScreen(Screen[None]):
             "Geschiedenis",
             id="geschiedenis",
             tooltip="Alle bezoeken van het gekozen huishouden",
+            priority=True,  # handled as it arrives: what is typed next goes there
         ),
         Binding(
             "slash,ctrl+f",
@@ -92,6 +95,7 @@ class HomeScreen(Screen[None]):
             "Zoeken",
             id="zoeken",
             tooltip="Zoek in alle aantekeningen en aanvullingen",
+            priority=True,  # handled as it arrives: what is typed next goes there
         ),
         Binding(
             "t",
@@ -99,6 +103,7 @@ class HomeScreen(Screen[None]):
             "Trends",
             id="trends",
             tooltip="Cijfers per wijk en periode, zonder herkenbare gezinnen",
+            priority=True,  # handled as it arrives: what is typed next goes there
         ),
     ]
 

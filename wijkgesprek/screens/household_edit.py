@@ -45,9 +45,7 @@ class HouseholdEditScreen(HouseholdDialog[bool]):
 
     HELP = HELP
     BINDINGS = [
-        Binding("escape", "cancel", "Annuleren", id="wijzigen-annuleren"),
-        # A modal screen hides the App's own F1: the dialog's help (HELP) is asked here.
-        Binding("f1", "app.help", "Hulp", show=False),
+        Binding("escape", "cancel", "Annuleren", id="wijzigen-annuleren", priority=True),
         Binding("ctrl+s", "submit", "Opslaan", id="wijzigen-opslaan"),
         Binding("ctrl+n", "new_wijk", "Nieuwe wijk", id="wijzigen-nieuwe-wijk", show=False),
     ]

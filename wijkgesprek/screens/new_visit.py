@@ -52,9 +52,7 @@ class NewVisit:
 class NewVisitScreen(HouseholdDialog[NewVisit | None]):
     HELP = HELP
     BINDINGS = [
-        Binding("escape", "cancel", "Annuleren", id="annuleren"),
-        # A modal screen hides the App's own F1: the dialog's help (HELP) is asked here.
-        Binding("f1", "app.help", "Hulp", show=False),
+        Binding("escape", "cancel", "Annuleren", id="annuleren", priority=True),
         Binding("ctrl+s", "submit", "Start huisbezoek", id="starten"),
         Binding("ctrl+n", "new_wijk", "Nieuwe wijk", id="nieuwe-wijk", show=False),
     ]

@@ -21,9 +21,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
 from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.referral import ReferralData
 from wijkgesprek.domain.safety import KINDCHECK_OUTCOMES, kindcheck_outcome
 from wijkgesprek.domain.visit import (
     SAFETY_TOPIC,
+    AgreementData,
     TopicNote,
     VisitRecord,
     is_touched,
@@ -63,6 +65,8 @@ onderwerp.
 - **F3** koppelt thema's (zoals geldzorgen of eenzaamheid) aan de aantekening
   van dit onderwerp.
 - **F4** opent de afspraken: wat, wie, wanneer, en het volgende contact.
+- **F7**: wat nog open staat van vorige keer (afspraken, verwijzingen). Onder de
+  onderwerpen staat hoeveel; het venster opent alleen met F7.
 - **F9** toont het aanbod uit de sociale kaart voor de gekoppelde thema's, de
   wijk en de leeftijden van de kinderen. Typ om te filteren, **Enter** legt een
   verwijzing vast. Onder het aanbod staan de verwijzingen van dit huishouden:
@@ -112,6 +116,14 @@ class VisitScreen(NoteScreen):
             "Afspraken",
             id="afspraken",
             tooltip="Afspraken en het volgende contact",
+        ),
+        Binding(
+            "f7",
+            "still_open",
+            "Nog open",
+            id="nog-open",
+            show=False,  # the line under the topics says it; the footer must fit 80 columns
+            tooltip="Afspraken en verwijzingen die nog open staan van vorige keer",
         ),
         Binding(
             "f6",
@@ -193,6 +205,7 @@ class VisitScreen(NoteScreen):
             with Vertical(id="sidebar"):
                 yield TopicList(self.topics, id="topics", on_choose=self._choose_index)
                 yield Static("", id="themes-line", markup=False)
+                yield Static("", id="open-line", markup=False)
             with Column(id="main"):
                 yield Static(
                     "Discrete weergave: dit onderwerp is verborgen. Ctrl+G toont het weer.",
@@ -217,6 +230,7 @@ class VisitScreen(NoteScreen):
 
     def on_mount(self) -> None:
         self.query_one(SuggestionPanel).display = False
+        self.query_one("#open-line").display = False
         # Locked, unreadable, a team database not answering: said once, and back.
         record = self.record = self._read_record()
         if record is None:
@@ -231,18 +245,51 @@ class VisitScreen(NoteScreen):
         self._carry_over(record)
 
     def _carry_over(self, record: VisitRecord) -> None:
-        """A fresh visit starts with what is still open from earlier visits."""
-        if record.notes or record.agreements:
-            return
+        """What is still open from earlier visits: told once at the start, kept in a line
+        under the topics, and gone through with F7. Never a dialog that opens by itself:
+        what the professional types as the visit opens belongs in the note, not in a
+        list where letters mark agreements."""
+        agreements, referrals = self._still_open(record)
+        self._show_open_line(agreements, referrals)
+        if (agreements or referrals) and not (record.notes or record.agreements):
+            self.notify(
+                "Er staat nog iets open van vorige keer. F7 loopt het samen met u na.",
+                timeout=8,
+            )
+
+    def _still_open(
+        self, record: VisitRecord
+    ) -> tuple[tuple[AgreementData, ...], tuple[ReferralData, ...]]:
         history = self.app.read(repo.get_household, code=record.household_code)
         if history is None:
-            return
+            return (), ()
         agreements = open_agreements(history, before_visit=self.visit_id)
         referrals = tuple(r for r in record.referrals if r.is_open and r.visit_id != self.visit_id)
-        if agreements or referrals:
-            from wijkgesprek.screens.carry_over import CarryOverScreen
+        return agreements, referrals
 
-            self.open_dialog(CarryOverScreen(self.visit_id, agreements, referrals), self._reload)
+    def _show_open_line(
+        self, agreements: tuple[AgreementData, ...], referrals: tuple[ReferralData, ...]
+    ) -> None:
+        parts = []
+        if agreements:
+            parts.append(f"{len(agreements)} afspra{'ak' if len(agreements) == 1 else 'ken'}")
+        if referrals:
+            parts.append(f"{len(referrals)} verwijzing{'' if len(referrals) == 1 else 'en'}")
+        line = self.query_one("#open-line", Static)
+        line.update(f"Nog open van vorige keer: {' en '.join(parts)} (F7)" if parts else "")
+        line.display = bool(parts)
+
+    def action_still_open(self) -> None:
+        """F7: go through what is still open from earlier visits."""
+        from wijkgesprek.screens.carry_over import CarryOverScreen
+
+        if self.record is None or not self._online():
+            return
+        agreements, referrals = self._still_open(self.record)
+        if not (agreements or referrals):
+            self.notify("Er staat niets meer open van vorige keer.")
+            return
+        self.open_dialog(CarryOverScreen(self.visit_id, agreements, referrals), self._reload)
 
     # -- topics ---------------------------------------------------------------
 
@@ -474,6 +521,8 @@ class VisitScreen(NoteScreen):
         self.record = record
         self._refresh_topics()
         self._show_guide(self.app.guide.topic(self.topic_id))
+        if self.app.cases is None:  # practice attempts carry nothing over
+            self._show_open_line(*self._still_open(record))
 
     # -- the sociale kaart ------------------------------------------------------
 

@@ -34,6 +34,7 @@ from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.text import visible
 from wijkgesprek.widgets.completing_input import CompletingInput
 from wijkgesprek.widgets.field import field
+from wijkgesprek.widgets.toggle_list import ToggleList
 
 NO_CHILDREN = "geen"
 ResultT = TypeVar("ResultT")
@@ -51,10 +52,10 @@ HELP = """\
 """
 
 
-class ChildrenList(SelectionList[str]):
-    """The three choices: space toggles, Enter submits the form."""
+class ChildrenList(ToggleList[str]):
+    """The three choices: space toggles (at once), Enter submits the form."""
 
-    BINDINGS = [Binding("enter", "screen.submit", "Opslaan", show=False)]
+    BINDINGS = [Binding("enter", "screen.enter", "Opslaan", show=False, priority=True)]
 
 
 class HouseholdFields(Vertical):
@@ -147,9 +148,20 @@ class HouseholdDialog(Dialog[ResultT]):
     shown in ``#form-error``. Subclasses bind the keys (with their own ids) and implement
     :meth:`submit`."""
 
+    # Enter in a field submits the moment it arrives: what is typed straight after it
+    # goes to the visit the dialog opens, not into this dialog's fields.
+    BINDINGS = [Binding("enter", "enter", "Opslaan", show=False, priority=True)]
+
     def __init__(self, *, cancelled: ResultT) -> None:
         super().__init__()
         self.cancelled = cancelled
+
+    def action_enter(self) -> None:
+        """Enter: the button under it (Annuleren cancels), or else submit."""
+        if isinstance(self.focused, Button) and self.focused.id == "cancel":
+            self.action_cancel()
+        else:
+            self.submit()
 
     def action_cancel(self) -> None:
         self.dismiss(self.cancelled)
