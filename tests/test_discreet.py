@@ -258,3 +258,19 @@ async def test_search_results_hide_safety_snippets_when_turned_on_there(
         await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
         await frames.take(pilot, "visit from search")
     assert frames.leaks(findings=False) == []
+
+
+async def test_a_message_shown_just_before_discreet_goes_away(app: WijkgesprekApp) -> None:
+    frames = Frames(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        await pilot.press("ctrl+e")  # refused: "Er zijn zorgen …" (no next contact)
+        await pilot.pause()
+        assert "Er zijn zorgen" in " ".join(n.message for n in app._notifications)
+        await pilot.press("ctrl+g")
+        await frames.take(pilot, "summary, just discreet")
+    assert frames.leaks() == []

@@ -365,6 +365,8 @@ class WijkgesprekApp(InOrderKeys):
         under this one, shown again later); the title says it is on."""
         self.discreet = not self.discreet
         self.set_class(self.discreet, "-discreet")
+        if self.discreet:  # a message shown a moment ago may name a finding
+            self.clear_notifications()
         self.update_title()
         for screen in self.screen_stack:
             self.update_styles(screen)  # Textual restyles only the screens on top
