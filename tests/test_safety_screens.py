@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, start_visit, wait_until
+from helpers import SIZE, frame, start_visit, type_text, wait_until
 from textual.widgets import Input, OptionList, Static
 
 from wijkgesprek.app import WijkgesprekApp
@@ -125,3 +125,36 @@ async def test_discreet_mode_hides_every_safety_detail(app: WijkgesprekApp) -> N
         await pilot.press("ctrl+g")
         assert app.title == "wijkgesprek"
         assert app.screen.query_one("#summary-safety").display
+
+
+async def test_escape_with_typed_words_asks_before_they_are_dropped(app: WijkgesprekApp) -> None:
+    from wijkgesprek.screens.choice import ChoiceScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_safety(pilot)
+        await pilot.press("2", "enter")  # the first signal: its words are asked
+        await type_text(pilot, "zegt dat papa boos wordt")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        assert "Signalen" in frame(app)
+        await pilot.press("escape")  # back, the words still there
+        await wait_until(pilot, lambda: app.screen is screen)
+        await pilot.press("enter")  # and kept now
+        assert [row[:3] for row in trail(app)][-1][:3] == ("signaal", trail(app)[-1][1], "aan")
+        assert trail(app)[-1][3] == "zegt dat papa boos wordt"
+        await pilot.press("5")
+        screen.query_one("#dossier").focus()
+        await pilot.pause()
+        await type_text(pilot, " Extra: oma betrekken.")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("2")  # not kept, back to the visit
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        assert not [row for row in trail(app) if row[0] == "dossier"]
+
+
+async def test_escape_without_typed_text_goes_straight_back(app: WijkgesprekApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_safety(pilot)
+        await pilot.press("1", "enter", "5", "escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))

@@ -52,7 +52,9 @@ wijziging is een nieuwe regel met datum en tijd.
 Kies een onderdeel met de pijltjes en **Enter**, of met het cijfer ervoor; **Tab**
 gaat door de velden. **Ctrl+O** toont het nummer van Veilig Thuis (0800-2000, gratis, dag
 en nacht). **Ctrl+G** verbergt alle details als het gezin meekijkt.
-**Escape** gaat terug naar het gesprek.
+**Escape** gaat terug naar het gesprek; staat er getypte tekst die nog niet is
+vastgelegd (woorden bij een signaal, een reden, de dossiertekst), dan vraagt
+wijkgesprek eerst wat ermee moet.
 """
 
 SECTIONS: tuple[type[SafetySection], ...] = (
@@ -173,6 +175,8 @@ class SafetyScreen(Screen[None]):
             status = section.status(context)
             label = f"{number} {section.title}" + (f"\n  {status}" if status else "")
             listing.add_option(Option(Content(label), id=f"section-{number}"))
+            # After the handler that recorded has cleared its fields.
+            self.call_later(section.remember_fields)
         listing.highlighted = highlighted
         return context
 
@@ -198,4 +202,29 @@ class SafetyScreen(Screen[None]):
         self.refresh_sections()
 
     def action_back(self) -> None:
-        self.dismiss()
+        """Escape: back to the visit; asks first when something typed is not kept."""
+        from wijkgesprek.screens.choice import ChoiceScreen
+
+        unsaved = [section for section in self.query(SafetySection) if section.unsaved()]
+        if not unsaved:
+            self.dismiss()
+            return
+        first = unsaved[0]
+
+        def answered(answer: str | None) -> None:
+            if answer == "weg":
+                self.dismiss()
+            elif not self.app.discreet:  # back to what was typed, to finish it
+                number = list(self.query(SafetySection)).index(first) + 1
+                self.action_section(number)
+                first.focus_unsaved()
+
+        where = "" if self.app.discreet else " in " + ", ".join(s.title for s in unsaved)
+        self.app.push_screen(
+            ChoiceScreen(
+                "Nog niet bewaard",
+                f"Er staat getypte tekst{where} die nog niet is vastgelegd.",
+                [("terug", "Terug om het af te maken"), ("weg", "Niet bewaren en terug")],
+            ),
+            answered,
+        )

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from textual.containers import VerticalScroll
+from textual.widgets import Input, TextArea
 
 from wijkgesprek.content.model import SafetyGuide
 from wijkgesprek.domain.household import Children
@@ -48,6 +49,32 @@ class SafetySection(VerticalScroll, can_focus=False):
         such as Escape, may close the screen, and the entry must be kept first)."""
         screen: Recorder = self.screen  # type: ignore[assignment]
         screen.record_entry(kind, key, value, note)
+
+    _shown: dict[str, str] | None = None
+
+    def remember_fields(self) -> None:
+        """What the fields hold now, as shown after the last change to the trail."""
+        self._shown = self._fields()
+
+    def unsaved(self) -> bool:
+        """Whether something was typed here that is not in the trail (yet)."""
+        return self._shown is not None and self._fields() != self._shown
+
+    def focus_unsaved(self) -> None:
+        """Back to the first field whose typed text is not kept yet."""
+        now = self._fields()
+        for widget_id, value in now.items():
+            if self._shown is not None and self._shown.get(widget_id) != value:
+                self.screen.set_focus(self.query_one(f"#{widget_id}"))
+                return
+        self.focus_first()
+
+    def _fields(self) -> dict[str, str]:
+        return {
+            str(widget.id): widget.text if isinstance(widget, TextArea) else widget.value
+            for widget in self.query("Input, TextArea")
+            if isinstance(widget, Input | TextArea)
+        }
 
     def focus_first(self) -> None:
         """Where typing goes when the section is opened: its first field."""
