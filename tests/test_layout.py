@@ -227,3 +227,37 @@ async def test_the_next_visit_shows_an_overdue_agreement_as_such(app: Wijkgespre
             assert ("[open · over tijd]" in frame(app)) is late
             await pilot.press("escape", "escape", "escape")
             await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+
+@pytest.mark.parametrize(
+    ("visits", "expected"),
+    [
+        ([(1, 17), (5, None)], 17),  # a second visit before the agreed day: still to come
+        ([(1, 17), (17, None)], None),  # a visit on the agreed day: seen
+        ([(1, 17), (5, 24)], 24),  # a newer agreement replaces it
+        ([(5, None), (1, 17)], 17),  # in any order
+        ([(1, None)], None),
+        ([], None),
+    ],
+)
+def test_a_next_contact_stays_until_a_visit_takes_place(
+    visits: list[tuple[int, int | None]], expected: int | None
+) -> None:
+    from wijkgesprek.domain.follow_up import pending_contact
+
+    def day(number: int | None) -> date | None:
+        return None if number is None else date(2026, 12, number)
+
+    given = [(day(started), day(agreed)) for started, agreed in visits]
+    assert pending_contact(given) == day(expected)  # type: ignore[arg-type]
+
+
+async def test_a_second_visit_keeps_the_follow_up_of_the_first_in_sight(
+    app: WijkgesprekApp,
+) -> None:
+    household(app, "GZ-0101", next_contact=TODAY + timedelta(days=14), days_ago=2)
+    household(app, "GZ-0101", ended=False, days_ago=0)  # started, nothing agreed yet
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.pause()
+        assert "over 14 d" in line_of(frame(app), "GZ-0101")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 
@@ -48,3 +49,17 @@ def short_label(day: date, today: date, *, agreement: bool = False) -> str:
     if days == 0:
         return "vandaag"
     return f"over {days} d"
+
+
+def pending_contact(visits: Sequence[tuple[date, date | None]]) -> date | None:
+    """The next contact still to come for a household, from its visits as (day started,
+    next contact agreed), in any order: the one agreed most recently, unless a later
+    visit took place on or after that day. A visit that agreed none (or is still open)
+    does not undo an earlier agreement: the family stays in sight."""
+    pending: tuple[date, date] | None = None
+    for started, agreed in sorted(visits, key=lambda visit: visit[0]):
+        if pending is not None and started >= pending[1]:
+            pending = None  # seen on or after the agreed day
+        if agreed is not None:
+            pending = (started, agreed)
+    return pending[1] if pending else None

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from wijkgesprek.domain.dates import due_date
+from wijkgesprek.domain.follow_up import pending_contact
 from wijkgesprek.domain.household import (
     CHILDREN,
     WIJK,
@@ -77,18 +78,18 @@ def list_households(*, session: Session, agreements: bool = False) -> list[House
         .group_by(col(Visit.household_id))
         .subquery()
     )
-    latest = (
-        select(col(Visit.next_contact))
-        .where(Visit.household_id == Household.id)
-        .order_by(col(Visit.started_at).desc(), col(Visit.id).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
     statement = (
-        select(Household, last.c.last, open_visits.c.open_id, latest)
+        select(Household, last.c.last, open_visits.c.open_id)
         .outerjoin(last, last.c.household_id == Household.id)
         .outerjoin(open_visits, open_visits.c.household_id == Household.id)
     )
+    visits: dict[int, list[tuple[date, date | None]]] = {}
+    for household_id, started, agreed in session.exec(
+        select(Visit.household_id, Visit.started_at, col(Visit.next_contact))
+    ):
+        visits.setdefault(household_id, []).append(
+            (started.astimezone().date(), _as_date(agreed))
+        )
     due = _agreements_due(session) if agreements else {}
     rows = [
         HouseholdRow(
@@ -97,10 +98,10 @@ def list_households(*, session: Session, agreements: bool = False) -> list[House
             children=children_of(household),
             last_visit=last_visit,
             open_visit_id=open_id,
-            next_contact=_as_date(next_contact),
+            next_contact=pending_contact(visits.get(household.id or 0, [])),
             agreement_due=due.get(household.id or 0),
         )
-        for household, last_visit, open_id, next_contact in session.exec(statement)
+        for household, last_visit, open_id in session.exec(statement)
     ]
     # Stored datetimes come back aware (UTC): the fallback must be aware too, or a
     # household without visits makes the comparison raise TypeError.
