@@ -225,3 +225,20 @@ async def test_a_folder_that_cannot_be_remembered_still_exports(
         assert said[0].startswith("Bewaard, maar de map wordt niet onthouden: ")
         assert said[1].startswith(f"Bewaard in {folder}")
     assert len(list(folder.iterdir())) == 1
+
+
+async def test_a_second_export_the_same_day_gets_its_own_name(
+    app: WijkgesprekApp, tmp_path: Path
+) -> None:
+    folder = tmp_path / "export"
+    async with app.run_test(size=SIZE) as pilot:
+        (await open_export(pilot)).value = str(folder)
+        await pilot.press("1")  # the dossier of this visit
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        app.screen.query_one("#export-folder", Input).value = str(folder)
+        await pilot.press("1")  # again: a second file, the first one untouched
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+    first, second = sorted(folder.iterdir(), key=lambda path: len(path.name))
+    assert second.name == first.name.replace(".md", "-2.md")

@@ -81,8 +81,17 @@ def write_export(
         scope = visit_id if choice.endswith("bezoek") else None
         content = dossier(history, app.guide, visit_id=scope)
     suffix = "json" if choice == "overdracht" else "md"
-    path = folder / f"{code}-{choice}-{date.today():%Y-%m-%d}.{suffix}"
+    stem = f"{code}-{choice}-{date.today():%Y-%m-%d}"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # A second export the same day (another visit, a correction) gets its own name:
+    # an existing file is never replaced.
+    path = next(
+        candidate
+        for number in range(1, 1000)
+        if not (
+            candidate := folder / f"{stem}{f'-{number}' if number > 1 else ''}.{suffix}"
+        ).exists()
+    )
     write_private(
         path,
         content.encode("utf-8"),

@@ -87,9 +87,7 @@ def list_households(*, session: Session, agreements: bool = False) -> list[House
     for household_id, started, agreed in session.exec(
         select(Visit.household_id, Visit.started_at, col(Visit.next_contact))
     ):
-        visits.setdefault(household_id, []).append(
-            (started.astimezone().date(), _as_date(agreed))
-        )
+        visits.setdefault(household_id, []).append((started.astimezone().date(), _as_date(agreed)))
     due = _agreements_due(session) if agreements else {}
     rows = [
         HouseholdRow(
