@@ -83,21 +83,23 @@ def write_export(
     suffix = "json" if choice == "overdracht" else "md"
     stem = f"{code}-{choice}-{date.today():%Y-%m-%d}"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # A second export the same day (another visit, a correction) gets its own name:
-    # an existing file is never replaced.
-    path = next(
-        candidate
-        for number in range(1, 1000)
-        if not (
-            candidate := folder / f"{stem}{f'-{number}' if number > 1 else ''}.{suffix}"
-        ).exists()
-    )
+    path = _free_name(folder, stem, suffix)
     write_private(
         path,
         content.encode("utf-8"),
         overwrite=False,
         exists_hint="Verplaats of hernoem het eerst.",
     )
+    return path
+
+
+def _free_name(folder: Path, stem: str, suffix: str) -> Path:
+    """``stem.suffix``, or ``stem-2.suffix`` and so on when that exists: a second
+    export the same day (another visit, a correction) never replaces the first."""
+    path, number = folder / f"{stem}.{suffix}", 1
+    while path.exists():
+        number += 1
+        path = folder / f"{stem}-{number}.{suffix}"
     return path
 
 
