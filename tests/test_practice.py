@@ -362,3 +362,24 @@ def test_an_attempt_is_dated_in_local_time(cases: Cases, monkeypatch: pytest.Mon
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+async def test_the_familys_answer_is_on_the_screen_at_80x24(
+    guide: Guide, cases: Cases, isolated_home: Path
+) -> None:
+    from helpers import frame
+
+    database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
+    prepare_database(database, practice=True)
+    app = WijkgesprekApp(guide=guide, database=database, cases=cases)
+    case = cases.case("vader-met-schulden")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        for number in range(3):  # the latest answer stays in view as the talk grows
+            await put_question(pilot, f"Wat brengt u hier, vraag {number}?")
+            await pilot.pause()
+            answer = case.answers("kennismaking")[number]
+            lines = [line.split("▕", 1)[-1] for line in frame(app).splitlines()]
+            assert " ".join(answer.split()[:4]) in " ".join(" ".join(lines).split())

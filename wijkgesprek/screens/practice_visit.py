@@ -142,8 +142,14 @@ class PracticeVisitScreen(VisitScreen):
             return
         self.turns.append(turn)
         self._reload()
+        self.call_after_refresh(self._show_answer)  # after the new layout
+
+    def _show_answer(self) -> None:
+        """Scroll so the family's latest answer (the end of the talk) is in view: the
+        doorvragen and the tip come after it (F6)."""
         guide = self.query_one("#guide", VerticalScroll)
-        self.call_after_refresh(guide.scroll_end, animate=False)  # after the new layout
+        talk = self.query_one("#guide-text")
+        guide.scroll_to(y=max(0, talk.virtual_region.bottom - guide.size.height), animate=False)
 
     def touched_topics(self) -> set[str]:
         return super().touched_topics() | topics_asked(self.turns)
