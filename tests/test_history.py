@@ -242,3 +242,24 @@ async def test_a_second_export_the_same_day_gets_its_own_name(
         await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
     first, second = sorted(folder.iterdir(), key=lambda path: len(path.name))
     assert second.name == first.name.replace(".md", "-2.md")
+
+
+async def test_an_addition_enter_on_a_topic_goes_to_the_text_and_escape_asks(
+    app: WijkgesprekApp,
+) -> None:
+    from helpers import burst
+
+    from wijkgesprek.screens.choice import ChoiceScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, AdditionScreen))
+        await burst(pilot, "<down>", "<enter>", "Navraag school gedaan.")
+        await pilot.press("escape")  # typed, not saved: asked first
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("1")  # keep it
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+    assert rows(app, "SELECT topic, text FROM correction") == [("stress", "Navraag school gedaan.")]

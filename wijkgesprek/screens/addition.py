@@ -11,9 +11,11 @@ from textual.containers import Vertical
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wijkgesprek.screens.choice import ChoiceScreen
 from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.store import repo
 from wijkgesprek.widgets.note_area import NoteArea
+from wijkgesprek.widgets.numbered_list import NumberedList
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
@@ -21,8 +23,9 @@ if TYPE_CHECKING:
 HELP = """\
 # Aanvulling
 
-Kies het onderwerp (pijltjes), ga met **Tab** naar het tekstvak en typ de
-aanvulling. **Ctrl+S** bewaart; **Escape** annuleert. De oorspronkelijke
+Kies het onderwerp met de pijltjes en **Enter**, of met het cijfer ervoor; u
+typt dan meteen in het tekstvak. **Ctrl+S** bewaart; **Escape** gaat terug (met
+getypte tekst vraagt wijkgesprek eerst wat ermee moet). De oorspronkelijke
 aantekening blijft zoals ze was.
 """
 
@@ -31,7 +34,7 @@ class AdditionScreen(Dialog[bool]):
     HELP = HELP
     BINDINGS = [
         Binding("ctrl+s", "save", "Bewaren", id="aanvulling-bewaren", priority=True),
-        Binding("escape", "cancel", "Annuleren", id="aanvulling-annuleren"),
+        Binding("escape", "cancel", "Annuleren", id="aanvulling-annuleren", priority=True),
     ]
 
     app: WijkgesprekApp
@@ -43,9 +46,13 @@ class AdditionScreen(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="addition-dialog", classes="dialog"):
             yield Static("Aanvulling op een afgerond bezoek", classes="dialog-title")
-            topics = OptionList(
-                *[Option(topic.titel, id=topic.id) for topic in self.app.guide.topics],
+            topics = NumberedList(  # Enter or a digit chooses and goes on to the text
+                *[
+                    Option(f"{number} {topic.titel}", id=topic.id)
+                    for number, topic in enumerate(self.app.guide.topics, start=1)
+                ],
                 id="addition-topic",
+                on_choose=self._topic_chosen,
             )
             topics.highlighted = 0
             yield topics
@@ -54,7 +61,10 @@ class AdditionScreen(Dialog[bool]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#addition-topic").focus()
+        self.set_focus(self.query_one("#addition-topic"))
+
+    def _topic_chosen(self, _index: int) -> None:
+        self.set_focus(self.query_one("#addition-text", NoteArea))
 
     def action_save(self) -> None:
         text = self.query_one("#addition-text", NoteArea).text
@@ -75,4 +85,26 @@ class AdditionScreen(Dialog[bool]):
         self.dismiss(True)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        """Escape: typed text is never dropped without asking."""
+        if not self.query_one("#addition-text", NoteArea).text.strip():
+            self.dismiss(False)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "bewaren":
+                self.action_save()
+            elif answer == "weg":
+                self.dismiss(False)
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "Nog niet bewaard",
+                "De aanvulling is nog niet bewaard. Wat wilt u ermee?",
+                [
+                    ("bewaren", "Bewaren en sluiten"),
+                    ("terug", "Terug naar de tekst"),
+                    ("weg", "Niet bewaren en sluiten"),
+                ],
+            ),
+            answered,
+        )
