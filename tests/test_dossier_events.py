@@ -67,7 +67,7 @@ def test_each_event_is_under_the_visit_it_happened_in(
 ) -> None:
     visits = sections(dossier(history, guide))
     first, second, third = visits[1], visits[2], visits[3]
-    made = "- Belt de budgetcoach — wie: moeder — wanneer: voor vrijdag — stand: open"
+    made = "- Belt de budgetcoach — wie: moeder — wanneer: voor vrijdag (06-03-2026) — stand: open"
     assert made in first  # as it was made
     assert not any("gedaan" in line for line in first)
     marked = f"- Afspraak “Belt de budgetcoach” uit bezoek 1: gedaan (gemarkeerd op {day(DAY2)})"
@@ -94,7 +94,7 @@ def test_one_heading_per_section_with_the_topic_note_inside(
     assert (
         agreements
         < first.index(NOTE_AGREEMENTS)
-        < first.index("- Belt de budgetcoach — wie: moeder — wanneer: voor vrijdag — stand: open")
+        < first.index("- Belt de budgetcoach — wie: moeder — wanneer: voor vrijdag (06-03-2026) — stand: open")
     )
     assert safety < first.index(NOTE_SAFETY) < first.index("- Kindcheck: geen zorgen")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -40,6 +41,15 @@ class AgreementData:
         """The day named in "wanneer" (see ``domain.dates.due_date``), if any."""
         made = self.created_at.astimezone().date() if self.created_at else date.today()
         return due_date(self.wanneer, made=made)
+
+    def when(self, day: Callable[[date], str] = lambda day: f"{day:%d-%m-%Y}") -> str:
+        """ "Wanneer" as typed, and when it names a day only by its name ("vrijdag"),
+        which day that was when agreed: "vrijdag (04-12-2026)". Kept in every place
+        the agreement is read later, where "vrijdag" alone would mean another day."""
+        due = self.due()
+        if due is None or any(char.isdigit() for char in self.wanneer):
+            return self.wanneer
+        return f"{self.wanneer} ({day(due)})"
 
     def overdue(self, today: date) -> bool:
         """Still open, and the day it named has passed."""

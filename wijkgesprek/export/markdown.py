@@ -185,7 +185,7 @@ def _agreement(agreement: AgreementData) -> str:
     return (
         f"- {inline(agreement.wat) or '(geen omschrijving)'} \u2014 wie: "
         f"{inline(agreement.wie) or 'niet ingevuld'} \u2014 wanneer: "
-        f"{inline(agreement.wanneer) or 'niet ingevuld'} \u2014 stand: {agreement.status}"
+        f"{inline(agreement.when()) or 'niet ingevuld'} \u2014 stand: {agreement.status}"
     )
 
 
@@ -309,11 +309,8 @@ def _family_agreements(agreements: Iterable[AgreementData]) -> list[str]:
         if agreement.wie:
             out.append(f"  - Wie: {inline(agreement.wie)}")
         if agreement.wanneer:
-            when = inline(agreement.wanneer)
-            due = agreement.due()
-            if due is not None and not any(char.isdigit() for char in agreement.wanneer):
-                when += f" ({long_date(due)})"  # "voor vrijdag": which Friday, for the family
-            out.append(f"  - Wanneer: {when}")
+            # "voor vrijdag": which Friday, in words for the family
+            out.append(f"  - Wanneer: {inline(agreement.when(long_date))}")
         if agreement.status == "gedaan":
             out.append("  - Dit is al gedaan.")
     return out

@@ -84,7 +84,7 @@ class CarryOverScreen(Dialog[None]):
                 state = self.marked.get(item.id, item.status)
                 late = " · over tijd" if state == "open" and item.overdue(date.today()) else ""
                 text = (
-                    f"Afspraak: {item.wat} — {item.wie or '?'} — {item.wanneer or '?'} "
+                    f"Afspraak: {item.wat} — {item.wie or '?'} — {item.when() or '?'} "
                     f"[{state}{late}]"
                 )
             else:

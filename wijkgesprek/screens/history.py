@@ -205,7 +205,7 @@ class HistoryScreen(Screen[None]):
         parts.append(Content(f"\nThema's: {themes or 'geen'}"))
         events = visit_events(history, record.id)  # each under the visit it happened in
         lines = [
-            f"Afspraak: {a.wat} — {a.wie or '?'} — {a.wanneer or '?'} ({a.status})"
+            f"Afspraak: {a.wat} — {a.wie or '?'} — {a.when() or '?'} ({a.status})"
             for a in events.agreements
         ]
         lines += [marked_text(number, a) for number, a in events.marked]

@@ -137,7 +137,7 @@ class SummaryScreen(Screen[bool]):
         lines += [
             Content(
                 visible(
-                    f"• {a.wat} — {a.wie or 'nog niet bepaald'} — {a.wanneer or 'nog niet bepaald'}"
+                    f"• {a.wat} — {a.wie or 'nog niet bepaald'} — {a.when() or 'nog niet bepaald'}"
                 )
             )
             for a in summary.agreements

@@ -346,7 +346,7 @@ class VisitScreen(NoteScreen):
         if topic.id == "afspraken" and self.record and self.record.agreements:
             parts.append(Content.styled("\nAfspraken tot nu toe (F4)\n", "italic"))
             parts += [
-                Content(visible(f"  – {a.wat} · {a.wie} · {a.wanneer}\n"))
+                Content(visible(f"  – {a.wat} · {a.wie} · {a.when()}\n"))
                 for a in self.record.agreements
             ]
         if topic.id == SAFETY_TOPIC:
