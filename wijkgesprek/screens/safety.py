@@ -175,8 +175,7 @@ class SafetyScreen(Screen[None]):
             status = section.status(context)
             label = f"{number} {section.title}" + (f"\n  {status}" if status else "")
             listing.add_option(Option(Content(label), id=f"section-{number}"))
-            # After the handler that recorded has cleared its fields.
-            self.call_later(section.remember_fields)
+            section.remember_fields()
         listing.highlighted = highlighted
         return context
 

@@ -57,16 +57,24 @@ class SafetySection(VerticalScroll, can_focus=False):
         self._shown = self._fields()
 
     def unsaved(self) -> bool:
-        """Whether something was typed here that is not in the trail (yet)."""
-        return self._shown is not None and self._fields() != self._shown
+        """Whether something was typed here that is not in the trail (yet): a field
+        holding text other than it held after the last change (a field emptied after
+        recording holds nothing to lose)."""
+        return bool(self._unsaved_fields())
+
+    def _unsaved_fields(self) -> list[str]:
+        shown = self._shown or {}
+        return [
+            widget_id
+            for widget_id, value in self._fields().items()
+            if value.strip() and value != shown.get(widget_id, "")
+        ]
 
     def focus_unsaved(self) -> None:
         """Back to the first field whose typed text is not kept yet."""
-        now = self._fields()
-        for widget_id, value in now.items():
-            if self._shown is not None and self._shown.get(widget_id) != value:
-                self.screen.set_focus(self.query_one(f"#{widget_id}"))
-                return
+        for widget_id in self._unsaved_fields():
+            self.screen.set_focus(self.query_one(f"#{widget_id}"))
+            return
         self.focus_first()
 
     def _fields(self) -> dict[str, str]:
