@@ -57,8 +57,8 @@ def code_problem(code: str) -> str | None:
         return "Vul een gezinscode in, bijvoorbeeld GZ-001."
     if not _CODE.match(code) or not any(char.isdigit() for char in code):
         return (
-            "Gebruik een gezinscode van letters, cijfers en streepjes met minstens één cijfer "
-            "(bijvoorbeeld GZ-001), nooit een naam."
+            "Gebruik een gezinscode van 2 tot 20 letters, cijfers en streepjes, met minstens "
+            "één cijfer (bijvoorbeeld GZ-001), nooit een naam."
         )
     return None
 

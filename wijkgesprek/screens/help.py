@@ -29,6 +29,8 @@ NAMES = {
     "tab": "Tab",
     "up": "↑",
     "down": "↓",
+    "left": "←",
+    "right": "→",
 }
 
 

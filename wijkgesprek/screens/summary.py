@@ -42,7 +42,8 @@ zoals dromen en hoop of de veiligheid.
   huishouden met de datum. Bij kinderen (of een zwangerschap) kan dat pas als de
   kindcheck is vastgelegd, en bij zorgen pas als er een volgend contact is.
 - **Ctrl+D** sluit af én bewaart het dossier en de gezinsversie van dit bezoek,
-  in de map van de laatste export (anders Documenten/wijkgesprek). Alleen u kunt
+  in de map van de laatste export (anders de map wijkgesprek in uw map met
+  documenten). Alleen u kunt
   de bestanden lezen; een bestaand bestand wordt nooit overschreven.
 - **Escape** gaat terug naar het gesprek; het bezoek blijft open.
 """

@@ -47,7 +47,7 @@ class KindcheckSection(SafetySection):
         outcomes.highlighted = 0
         yield outcomes
         yield Input(
-            placeholder="Toelichting; verplicht bij 'niet gedaan' (Enter legt vast)",
+            placeholder="Toelichting (verplicht bij 'niet gedaan')",
             id="kc-reason",
             compact=True,
             max_length=300,
