@@ -95,10 +95,7 @@ def test_one_heading_per_section_with_the_topic_note_inside(
         agreements
         < first.index(NOTE_AGREEMENTS)
         < first.index(
-            (
-                "- Belt de budgetcoach — wie: moeder — wanneer: voor vrijdag (06-03-2026) — "
-                "stand: open"
-            )
+            "- Belt de budgetcoach — wie: moeder — wanneer: voor vrijdag (06-03-2026) — stand: open"
         )
     )
     assert safety < first.index(NOTE_SAFETY) < first.index("- Kindcheck: geen zorgen")
