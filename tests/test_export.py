@@ -96,7 +96,7 @@ def test_dossier_of_the_household(history: HouseholdHistory, guide: Guide) -> No
 
 def test_dossier_keeps_the_whole_safety_part(history: HouseholdHistory, guide: Guide) -> None:
     shown = text_of(render(dossier(history, guide)))
-    assert f"Kindcheck: zorgen → meldcode; reden: {KINDCHECK_REASON}" in shown
+    assert f"Kindcheck: zorgen → meldcode ({KINDCHECK_REASON})" in shown
     assert "Signaal: Schulden en armoede" in shown and SIGNAL_WORDS in shown
     assert f"Schaalvraag ouder: 5 — “{SCALE_WORDS}”" in shown  # the corrected figure
     assert "Schaalvraag ouder: 4" not in shown

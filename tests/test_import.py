@@ -377,6 +377,22 @@ BAD: dict[str, tuple[Mutation, str]] = {
         _set("bezoeken/0/veiligheid/2/waarde", "11"),
         "bezoeken[1].veiligheid[3]: sleutel of waarde past niet bij soort schaal",
     ),
+    "melding without a day": (
+        lambda d: _set("bezoeken/0/veiligheid/2/notitie", '{"met": "medewerker VT"}')(
+            _set("bezoeken/0/veiligheid/2/waarde", "melding")(
+                _set("bezoeken/0/veiligheid/2/sleutel", "1")(
+                    _set("bezoeken/0/veiligheid/2/soort", "veilig-thuis")(d)
+                )
+            )
+        ),
+        "bezoeken[1].veiligheid[3]: de notitie van een contact met Veilig Thuis is niet te lezen",
+    ),
+    "veilig thuis contact kind unknown": (
+        lambda d: _set("bezoeken/0/veiligheid/2/waarde", "gebeld")(
+            _set("bezoeken/0/veiligheid/2/soort", "veilig-thuis")(d)
+        ),
+        "bezoeken[1].veiligheid[3]: sleutel of waarde past niet bij soort veilig-thuis",
+    ),
     "safety kind unknown": (
         _set("bezoeken/0/veiligheid/0/soort", "geheim"),
         "bezoeken[1].veiligheid[1].soort: onbekende waarde",

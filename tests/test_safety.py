@@ -136,7 +136,7 @@ def test_a_visit_ends_only_with_kindcheck_and_follow_up(
     groups: str, entries: list[SafetyEntry], next_contact: date | None, problems: int
 ) -> None:
     children = parse_children(groups)
-    found = end_problems(children=children, entries=entries, next_contact=next_contact)
+    found = end_problems(children=children, entries=entries, next_contact=next_contact, guide=GUIDE)
     assert len(found) == problems
 
 

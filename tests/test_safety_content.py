@@ -104,6 +104,7 @@ def test_guide_to_json_contains_the_safety_section() -> None:
     assert isinstance(safety, dict)
     assert list(safety) == [
         "kindcheck",
+        "kindcheck-uitkomsten",
         "signalen",
         "balans",
         "schaalvraag",
@@ -379,6 +380,76 @@ def test_bad_safety_section_reports_file_line_column_and_key(
     problem = matching[0]
     assert problem.file == path
     assert (problem.line, problem.column) == (line, column), str(caught.value)
+    assert f"{path}:{line}:{column}: " in str(caught.value)
+
+
+OUTCOMES_BLOCK = (
+    "  kindcheck-uitkomsten:\n"
+    "    geen-zorgen: Geen zorgen.\n"
+    "    aandachtspunt: Een lichte zorg.\n"
+    "    zorgen: Zorgen; volg de meldcode.\n"
+    "    niet-gedaan: Niet gedaan.\n"
+)
+"""Inserted after the kindcheck (line 14): the block on 15, its outcomes on 16-19."""
+WITH_OUTCOMES = MINIMAL.replace("  signalen:\n", OUTCOMES_BLOCK + "  signalen:\n", 1)
+
+
+def test_kindcheck_outcomes_come_from_the_guide(tmp_path: Path) -> None:
+    text = WITH_OUTCOMES.replace("Een lichte zorg.", "Let op, kijk over twee weken weer.")
+    safety = load_guide(write(tmp_path, text)).safety
+    assert dict(safety.kindcheck_outcomes)["aandachtspunt"] == "Let op, kijk over twee weken weer."
+    assert [key for key, _ in safety.kindcheck_outcomes] == [
+        "geen-zorgen",
+        "aandachtspunt",
+        "zorgen",
+        "niet-gedaan",
+    ]
+
+
+def test_the_shipped_guide_has_the_middle_outcome_and_the_overload_signal() -> None:
+    safety = load_guide(SHIPPED_GUIDE).safety
+    assert "lichte zorg" in dict(safety.kindcheck_outcomes)["aandachtspunt"]
+    parent = next(group for group in safety.signal_groups if group.id == "ouder")
+    overload = [signal.tekst for signal in parent.signals if signal.id == "overbelast-of-uitgeput"]
+    assert overload and "uitgeput" in overload[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column", "fragments"),
+    [
+        pytest.param(
+            "    aandachtspunt: Een lichte zorg.\n", "    aandachtpunt: Een lichte zorg.\n",
+            17, 5,
+            ["onbekende kindcheck-uitkomst 'aandachtpunt'", "bedoelde je 'aandachtspunt'?"],
+            id="misspelt-outcome",
+        ),
+        pytest.param(
+            "    niet-gedaan: Niet gedaan.\n", "",
+            15, 3, ["kindcheck-uitkomst 'niet-gedaan' ontbreekt bij 'kindcheck-uitkomsten'"],
+            id="missing-outcome",
+        ),
+        pytest.param(
+            "    zorgen: Zorgen; volg de meldcode.\n", "    zorgen:\n",
+            18, 5, ["zorgen"],
+            id="outcome-without-text",
+        ),
+        pytest.param(
+            "  kindcheck-uitkomsten:\n", "  kindcheck-uitkomst:\n",
+            15, 3, ["onbekende sleutel 'kindcheck-uitkomst' bij 'veiligheid'"],
+            id="misspelt-key",
+        ),
+    ],
+)  # fmt: skip
+def test_bad_kindcheck_outcomes_report_file_line_column_and_key(
+    tmp_path: Path, old: str, new: str, line: int, column: int, fragments: list[str]
+) -> None:
+    assert old in WITH_OUTCOMES, "the edit must change the guide"
+    path = write(tmp_path, WITH_OUTCOMES.replace(old, new))
+    with pytest.raises(ContentError) as caught:
+        load_guide(path)
+    matching = [p for p in caught.value.problems if all(f in p.message for f in fragments)]
+    assert matching, str(caught.value)
+    assert (matching[0].line, matching[0].column) == (line, column), str(caught.value)
     assert f"{path}:{line}:{column}: " in str(caught.value)
 
 

@@ -39,6 +39,16 @@ OUTCOMES = ("volgende", "afsluiten", "melden", "hulp")
 reason), reporting to Veilig Thuis, or continuing the help with agreements on monitoring."""
 
 
+KINDCHECK_OUTCOME_TEXTS: dict[str, str] = {
+    "geen-zorgen": "Geen zorgen.",
+    "aandachtspunt": "Aandachtspunt: een lichte zorg. Schrijf op waar u op let en wanneer.",
+    "zorgen": "Zorgen: volg de meldcode (onderdeel 5).",
+    "niet-gedaan": "Niet gedaan: schrijf op waarom.",
+}
+"""The kindcheck's outcomes (fixed ids, the app's rules hang on them) with the text the
+guide's ``kindcheck-uitkomsten`` gives them; these texts when the guide has none."""
+
+
 @dataclass(frozen=True)
 class Signal:
     id: str
@@ -84,6 +94,8 @@ class MeldcodeStep:
 class SafetyGuide:
     kindcheck: tuple[str, ...] = ()
     """The kindcheck questions, in order."""
+    kindcheck_outcomes: tuple[tuple[str, str], ...] = tuple(KINDCHECK_OUTCOME_TEXTS.items())
+    """(id, text) of each kindcheck outcome, in the order the guide lists them."""
     signal_groups: tuple[SignalGroup, ...] = ()
     load_themes: tuple[str, ...] = ()
     """Theme ids that count as draaglast when tagged in a visit."""

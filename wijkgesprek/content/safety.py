@@ -5,6 +5,11 @@ Format (all values are text, see :mod:`wijkgesprek.content.yamlsource`)::
     veiligheid:
       kindcheck:                  # at least one question, in order
         - Wonen er kinderen jonger dan 18 jaar bij u?
+      kindcheck-uitkomsten:       # optional; exactly these four ids, each with its text
+        geen-zorgen: Geen zorgen.
+        aandachtspunt: Een lichte zorg; schrijf op waar u op let en wanneer.
+        zorgen: Zorgen; volg de meldcode.
+        niet-gedaan: Niet gedaan; schrijf op waarom.
       signalen:                   # exactly the groups kind, ouder, gezin-en-omgeving
         kind:
           titel: Signalen bij het kind
@@ -39,6 +44,7 @@ import re
 from collections.abc import Sequence
 
 from wijkgesprek.content.model import (
+    KINDCHECK_OUTCOME_TEXTS,
     OUTCOMES,
     AssessmentQuestion,
     BalanceQuestion,
@@ -55,6 +61,7 @@ BALANCE_SIDES = ("draaglast", "draagkracht")
 ASSESSMENT_SIZE = 5
 MELDCODE_SIZE = 5
 _KEYS = ("kindcheck", "signalen", "balans", "schaalvraag", "afwegingskader", "meldcode")
+_OPTIONAL_KEYS = ("kindcheck-uitkomsten",)
 _ID = re.compile(r"[a-z0-9-]+")
 _LOAD_THEMES = "draaglast-thema's"
 _OUTCOME_LIST = ", ".join(OUTCOMES[:-1]) + f" of {OUTCOMES[-1]}"
@@ -65,10 +72,11 @@ def read_safety(reader: Reader, theme_ids: Sequence[str]) -> SafetyGuide:
     """Read ``veiligheid``; report every problem to ``reader``. ``theme_ids``: known themes."""
     if reader.get(SECTION) is None:
         return SafetyGuide()  # its absence is reported with the top-level keys
-    reader.mapping(SECTION, "bij 'veiligheid'", _KEYS)
+    reader.mapping(SECTION, "bij 'veiligheid'", _KEYS, _OPTIONAL_KEYS)
     load_themes, balance = _read_balance(reader, theme_ids)
     return SafetyGuide(
         kindcheck=reader.texts((*SECTION, "kindcheck")),
+        kindcheck_outcomes=_read_kindcheck_outcomes(reader),
         signal_groups=_read_signals(reader),
         load_themes=load_themes,
         balance=balance,
@@ -103,6 +111,33 @@ def _id_texts(
         _check_id(reader, (*path, item_id), what, seen)
         found.append((item_id, reader.text((*path, item_id))))
     return found
+
+
+def _read_kindcheck_outcomes(reader: Reader) -> tuple[tuple[str, str], ...]:
+    """The outcomes with their texts; the ids are fixed (the app's rules hang on them)."""
+    path = (*SECTION, "kindcheck-uitkomsten")
+    if reader.get(path) is None:
+        return tuple(KINDCHECK_OUTCOME_TEXTS.items())
+    present = reader.mapping(path, optional=None)
+    known = list(KINDCHECK_OUTCOME_TEXTS)
+    names = ", ".join(f"'{k}'" for k in known)
+    for outcome in present:
+        if outcome not in known:
+            reader.error(
+                (*path, outcome),
+                f"onbekende kindcheck-uitkomst '{outcome}'; de uitkomsten zijn {names}"
+                + did_you_mean(outcome, known),
+                at_key=True,
+            )
+    if isinstance(reader.get(path), dict) or reader.get(path) == "":
+        for outcome in known:
+            if outcome not in present:
+                reader.error(
+                    path, f"kindcheck-uitkomst '{outcome}' ontbreekt bij '{path[-1]}'", at_key=True
+                )
+    return tuple(
+        (outcome, reader.text((*path, outcome))) for outcome in present if outcome in known
+    )
 
 
 def _read_signals(reader: Reader) -> tuple[SignalGroup, ...]:
@@ -277,6 +312,7 @@ def safety_to_json(safety: SafetyGuide) -> dict[str, object]:
     """The safety section as JSON-ready data, with the Dutch keys of the file."""
     return {
         "kindcheck": list(safety.kindcheck),
+        "kindcheck-uitkomsten": dict(safety.kindcheck_outcomes),
         "signalen": [
             {
                 "id": group.id,

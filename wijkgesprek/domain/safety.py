@@ -30,9 +30,13 @@ STEP = "stap"  # key "1".."5", value one of STEP_STATES, note
 CONSULT = "overleg"  # key a running number, value: with whom (role), note: the advice
 ASSESS = "afweging"  # key "1".."5", value "ja" or "nee", note: the reason
 DOSSIER = "dossier"  # key "", note: the paragraph as edited by the professional
+VT_CONTACT = "veilig-thuis"  # key a running number, value what was done, note JSON (meldcode.py)
+WHEN = "wanneer"
+"""Kindcheck key: when an "aandachtspunt" is looked at again (recorded with the outcome)."""
 
 KINDCHECK_OUTCOMES: Mapping[str, str] = {
     "geen-zorgen": "geen zorgen",
+    "aandachtspunt": "aandachtspunt",
     "zorgen": "zorgen → meldcode",
     "niet-gedaan": "niet gedaan",
 }
@@ -78,11 +82,20 @@ def kindcheck_required(children: Children) -> bool:
     return children.any
 
 
-def kindcheck_problem(outcome: str, reason: str) -> str | None:
+def needs_reason(outcome: str) -> bool:
+    """Only "niet gedaan" and "aandachtspunt" ask for words; the others are the choice."""
+    return outcome in ("niet-gedaan", "aandachtspunt")
+
+
+def kindcheck_problem(outcome: str, reason: str, when: str = "") -> str | None:
     if outcome not in KINDCHECK_OUTCOMES:
-        return "Kies een uitkomst: geen zorgen, zorgen → meldcode, of niet gedaan."
+        return "Kies een uitkomst: geen zorgen, aandachtspunt, zorgen → meldcode, of niet gedaan."
     if outcome == "niet-gedaan" and not reason.strip():
         return "Schrijf op waarom de kindcheck niet gedaan is."
+    if outcome == "aandachtspunt" and not reason.strip():
+        return "Schrijf op waar u op let bij dit aandachtspunt."
+    if outcome == "aandachtspunt" and not when.strip():
+        return "Schrijf op wanneer u er weer naar kijkt (bijv. volgend bezoek, of 15-01)."
     return None
 
 
@@ -90,24 +103,54 @@ def kindcheck_outcome(entries: Iterable[SafetyEntry]) -> SafetyEntry | None:
     return current(entries, KINDCHECK).get("")
 
 
+def kindcheck_when(entries: Sequence[SafetyEntry]) -> str:
+    """When the current "aandachtspunt" is looked at again ("" for other outcomes)."""
+    outcome = kindcheck_outcome(entries)
+    if outcome is None or outcome.value != "aandachtspunt":
+        return ""
+    when = current(entries, KINDCHECK).get(WHEN)
+    return when.value if when is not None and when.at >= outcome.at else ""
+
+
+def kindcheck_text(entries: Sequence[SafetyEntry]) -> str:
+    """The outcome in a few words, with what to watch and when for an aandachtspunt."""
+    outcome = kindcheck_outcome(entries)
+    if outcome is None:
+        return "niet vastgelegd"
+    label = KINDCHECK_OUTCOMES.get(outcome.value, outcome.value)
+    if outcome.value == "aandachtspunt":
+        when = kindcheck_when(entries)
+        return f"{label}: {outcome.note}" + (f" (kijken: {when})" if when else "")
+    return label + (f" ({outcome.note})" if outcome.note else "")
+
+
 # -- concerns, ending a visit, follow-up ---------------------------------------------------
 
 
 def has_concerns(entries: Sequence[SafetyEntry]) -> bool:
-    """Worries were recorded: kindcheck "zorgen", a ticked signal, or a Meldcode route."""
+    """Worries were recorded: kindcheck "zorgen", a ticked signal, a Meldcode route, or a
+    contact with Veilig Thuis."""
     check = kindcheck_outcome(entries)
     if check is not None and check.value == "zorgen":
         return True
     if any(e.value == "aan" for e in current(entries, SIGNAL).values()):
         return True
     steps = current(entries, STEP).values()
+    if current(entries, VT_CONTACT):
+        return True
     return bool(current(entries, ASSESS)) or any(e.value != "open" for e in steps)
 
 
 def end_problems(
-    *, children: Children, entries: Sequence[SafetyEntry], next_contact: date | None
+    *,
+    children: Children,
+    entries: Sequence[SafetyEntry],
+    next_contact: date | None,
+    guide: SafetyGuide,
 ) -> list[str]:
     """Why a visit cannot be ended yet (empty: it can)."""
+    from wijkgesprek.domain.meldcode import close_problem
+
     problems = []
     if kindcheck_required(children) and kindcheck_outcome(entries) is None:
         problems.append(
@@ -119,6 +162,9 @@ def end_problems(
             "Er zijn zorgen over de veiligheid: spreek een volgend contact af (F4), zodat "
             "het gezin niet uit beeld raakt."
         )
+    report = close_problem(entries, guide)
+    if report is not None:
+        problems.append(report)
     return problems
 
 
@@ -209,10 +255,8 @@ def draft_dossier(guide: SafetyGuide, entries: Sequence[SafetyEntry], *, visit_d
     """A factual paragraph from the trail, for the professional to edit."""
     day = visit_date.strftime("%d-%m-%Y")
     sentences = [f"Huisbezoek van {day}."]
-    check = kindcheck_outcome(entries)
-    if check is not None:
-        why = f" ({check.note})" if check.note else ""
-        sentences.append(f"Kindcheck: {KINDCHECK_OUTCOMES[check.value]}{why}.")
+    if kindcheck_outcome(entries) is not None:
+        sentences.append(sentence(f"Kindcheck: {kindcheck_text(entries)}"))
     texts = {f"{g.id}/{s.id}": s.tekst for g in guide.signal_groups for s in g.signals}
     ticked = [e for e in current(entries, SIGNAL).values() if e.value == "aan"]
     if ticked:
@@ -246,4 +290,7 @@ def draft_dossier(guide: SafetyGuide, entries: Sequence[SafetyEntry], *, visit_d
         )
     if route.outcome:
         sentences.append("Besluit: " + OUTCOME_TEXT[route.outcome])
+    from wijkgesprek.domain.meldcode import contacts
+
+    sentences += [contact.text() for contact in contacts(entries)]
     return " ".join(sentences)

@@ -96,6 +96,8 @@ class HouseholdRow:
     """The next contact agreed in the most recent visit."""
     agreement_due: date | None = None
     """The earliest day named by an agreement that is still open (see ``AgreementData.due``)."""
+    report_open: bool = False
+    """The Meldcode route says "melden" and no melding is recorded (``meldcode.open_report``)."""
 
 
 def is_touched(topic_id: str, record: VisitRecord) -> bool:

@@ -36,6 +36,7 @@ from wijkgesprek.domain.household import (
     parse_children,
     wijk_problem,
 )
+from wijkgesprek.domain.meldcode import CONTACT_KINDS, note_is_valid
 from wijkgesprek.domain.referral import STATES, WAITING, fits_waiting_list
 from wijkgesprek.domain.visit import AGREEMENT_STATES, HouseholdHistory
 from wijkgesprek.errors import ContentError, Problem, WijkError
@@ -286,8 +287,8 @@ def dumps(data: Mapping[str, Any]) -> str:
 
 _SAFETY_VALUES: Mapping[str, tuple[Callable[[str, str], bool], str]] = {
     s.KINDCHECK: (
-        lambda key, value: key == "" and value in s.KINDCHECK_OUTCOMES,
-        "sleutel leeg en waarde " + ", ".join(s.KINDCHECK_OUTCOMES),
+        lambda key, value: (key == "" and value in s.KINDCHECK_OUTCOMES) or key == s.WHEN,
+        "sleutel leeg en waarde " + ", ".join(s.KINDCHECK_OUTCOMES) + f", of sleutel {s.WHEN}",
     ),
     s.SIGNAL: (lambda key, value: value in ("aan", "uit"), "waarde aan of uit"),
     s.BALANCE: (
@@ -306,6 +307,10 @@ _SAFETY_VALUES: Mapping[str, tuple[Callable[[str, str], bool], str]] = {
         "sleutel een vraagnummer en waarde ja of nee",
     ),
     s.DOSSIER: (lambda key, value: key == "", "sleutel leeg"),
+    s.VT_CONTACT: (
+        lambda key, value: key.isdigit() and value in CONTACT_KINDS,
+        "sleutel een volgnummer en waarde " + ", ".join(CONTACT_KINDS),
+    ),
 }
 
 
@@ -553,6 +558,12 @@ def _safety(reader: Reader, value: object, path: str) -> HandoverSafety | None:
     valid, wanted = _SAFETY_VALUES[kind]
     if not valid(key, entry_value):
         reader.problem(path, f"sleutel of waarde past niet bij soort {kind} (verwacht: {wanted})")
+    elif kind == s.VT_CONTACT and not note_is_valid(entry_value, note):
+        reader.problem(
+            path,
+            "de notitie van een contact met Veilig Thuis is niet te lezen (verwacht: JSON met "
+            "datum en met, of bij nog-niet een reden)",
+        )
     return HandoverSafety(kind, key, entry_value, note, at) if at is not None else None
 
 

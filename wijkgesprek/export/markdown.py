@@ -18,6 +18,7 @@ from wijkgesprek.content.model import Guide
 from wijkgesprek.domain import safety as s
 from wijkgesprek.domain.dates import long_date, plain_date
 from wijkgesprek.domain.household import describe_change, describe_children
+from wijkgesprek.domain.meldcode import follow_through
 from wijkgesprek.domain.referral import (
     DISCUSSED,
     FAILED,
@@ -202,12 +203,7 @@ def _safety(visit: VisitHistory, history: HouseholdHistory, guide: Guide) -> lis
     if not entries and not s.kindcheck_required(history.children):
         return []
     out = []
-    check = s.kindcheck_outcome(entries)
-    if check is None:
-        out.append("- Kindcheck: niet vastgelegd")
-    else:
-        why = f"; reden: {inline(check.note)}" if check.note else ""
-        out.append(f"- Kindcheck: {s.KINDCHECK_OUTCOMES.get(check.value, check.value)}{why}")
+    out.append(f"- Kindcheck: {inline(s.kindcheck_text(entries))}")
     texts = {f"{g.id}/{sig.id}": sig.tekst for g in guide.safety.signal_groups for sig in g.signals}
     for entry in s.current(entries, s.SIGNAL).values():
         if entry.value == "aan":
@@ -248,6 +244,10 @@ def _safety(visit: VisitHistory, history: HouseholdHistory, guide: Guide) -> lis
         )
     if route.outcome:
         out.append(f"- Besluit: {s.OUTCOME_TEXT[route.outcome]}")
+    follow = follow_through(entries, guide.safety)
+    out += [f"- Veilig Thuis: {inline(c.text())}" for c in follow.contacts]
+    if follow.unreported and follow.deferred is None:
+        out.append("- Veilig Thuis: nog niet vastgelegd wat er met de melding is gedaan.")
     text = s.current(entries, s.DOSSIER).get("")
     if text is not None and text.note.strip():
         out += ["", f"**Dossiertekst** ({_time(text.at)}):", "", literal(text.note)]

@@ -19,8 +19,9 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkgesprek.domain.household import describe_change, describe_children
+from wijkgesprek.domain.meldcode import follow_through
 from wijkgesprek.domain.referral import steps_text
-from wijkgesprek.domain.safety import KINDCHECK_OUTCOMES, SCALE, current, kindcheck_outcome
+from wijkgesprek.domain.safety import SCALE, current, kindcheck_text
 from wijkgesprek.domain.visit import (
     SAFETY_TOPIC,
     HouseholdHistory,
@@ -218,9 +219,9 @@ class HistoryScreen(Screen[None]):
     def _safety(self, visit: VisitHistory) -> Content:
         """The safety topic's note with its additions, and the kindcheck."""
         parts = _topic(visit, SAFETY_TOPIC, self.app.guide.topic(SAFETY_TOPIC).titel)
-        check = kindcheck_outcome(visit.safety)
-        outcome = KINDCHECK_OUTCOMES[check.value] if check else "niet vastgelegd"
-        parts.append(Content(f"Kindcheck: {outcome}"))
+        parts.append(Content(visible(f"Kindcheck: {kindcheck_text(visit.safety)}")))
+        follow = follow_through(visit.safety, self.app.guide.safety)
+        parts += [Content(visible(line)) for line in follow.lines()]
         return Content("\n").join(parts)
 
     @on(OptionList.OptionSelected, "#visits")

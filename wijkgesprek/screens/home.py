@@ -43,7 +43,9 @@ Hier staan de huishoudens waar u op bezoek bent geweest, met hun **gezinscode**
 - Bovenaan staan de huishoudens waarvan het afgesproken **vervolgcontact** over
   tijd is, of een afspraak met een datum die voorbij is en nog open staat
   ("afspraak over tijd"); daarna die binnenkort (binnen twee weken) aan de beurt
-  zijn. "Bezoek: open" betekent dat een bezoek nog niet is afgerond.
+  zijn. Helemaal bovenaan staat een huishouden waarbij het afwegingskader uitkwam op
+  melden en de melding nog niet is vastgelegd ("meldcode: melden"; in de discrete
+  weergave "actie nodig"). "Bezoek: open" betekent dat een bezoek nog niet is afgerond.
 - Kinderen staan als leeftijden (2,5,9); +zw is een zwangerschap, +el kinderen
   elders.
 - Alles wat u typt wordt direct op deze laptop opgeslagen.
@@ -137,7 +139,9 @@ class HomeScreen(Screen[None]):
         from wijkgesprek.store import repo
 
         try:
-            rows = self.app.store.run(repo.list_households, agreements=True)
+            rows = self.app.store.run(
+                repo.list_households, agreements=True, safety=self.app.guide.safety
+            )
         except WijkError as error:  # the list stays as it was; said once
             self.app.call_from_thread(self.app.cannot_use, error)
             return
@@ -148,7 +152,11 @@ class HomeScreen(Screen[None]):
         due = {row.code: first_due(row.next_contact, row.agreement_due, today) for row in rows}
         # Overdue follow-ups (and overdue agreements) first, then those coming soon, then
         # the most recent visits.
-        rows = sorted(rows, key=lambda row: follow_up_order(due[row.code][0], today))
+        # A Meldcode route that says "melden" without a recorded melding comes first.
+        rows = sorted(
+            rows,
+            key=lambda row: (not row.report_open, follow_up_order(due[row.code][0], today)),
+        )
         self.rows = rows
         table = self._table()
         table.clear()
@@ -157,6 +165,8 @@ class HomeScreen(Screen[None]):
             follow_up = ""
             if day is not None:
                 follow_up = short_label(day, today, agreement=agreement)
+            if row.report_open:  # in discreet mode without the word that names it
+                follow_up = "actie nodig" if self.app.discreet else "meldcode: melden"
             cells = (
                 row.code,
                 visible(row.wijk),
@@ -165,7 +175,7 @@ class HomeScreen(Screen[None]):
                 follow_up,
                 "open" if row.open_visit_id else "",
             )
-            overdue = day is not None and day < today
+            overdue = row.report_open or (day is not None and day < today)
             table.add_row(
                 *(
                     Text(one_line(cell, width), no_wrap=True, style="bold" if overdue else "")
@@ -186,6 +196,10 @@ class HomeScreen(Screen[None]):
         self.refresh_bindings()
         if rows:
             table.focus()
+
+    def discreet_changed(self) -> None:
+        if self.rows:
+            self._show(self.rows)  # the follow-up column says less in discreet mode
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return bool(self.rows) if action in ("open", "history") else True

@@ -155,6 +155,8 @@ class SafetyScreen(Screen[None]):
         self._title()
         return SafetyContext(
             guide=self.app.guide.safety,
+            visit_id=self.visit_id,
+            started=record.started_at,
             entries=entries,
             history=history,
             children=record.children,

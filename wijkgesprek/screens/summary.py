@@ -12,16 +12,17 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from wijkgesprek.content.model import SafetyGuide
 from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.meldcode import follow_through
 from wijkgesprek.domain.referral import state_text
 from wijkgesprek.domain.safety import (
-    KINDCHECK_OUTCOMES,
     SIGNAL,
     SafetyEntry,
     current,
     end_problems,
     has_concerns,
-    kindcheck_outcome,
+    kindcheck_text,
 )
 from wijkgesprek.domain.visit import VisitRecord, format_date, summarise
 from wijkgesprek.errors import WijkError
@@ -75,6 +76,7 @@ class SummaryScreen(Screen[bool]):
         self.visit_id = visit_id
         self.code = ""
         self.problems: list[str] = []
+        self.closing: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,9 +100,14 @@ class SummaryScreen(Screen[bool]):
         record, entries, _history = read
         self.code = record.household_code
         self.query_one("#summary-text", Static).update(self.render_summary(record))
-        self.query_one("#summary-safety", Static).update(render_safety(entries))
+        guide = self.app.guide.safety
+        self.query_one("#summary-safety", Static).update(render_safety(entries, guide))
+        self.closing = follow_through(entries, guide).lines()
         self.problems = end_problems(
-            children=record.children, entries=entries, next_contact=record.next_contact
+            children=record.children,
+            entries=entries,
+            next_contact=record.next_contact,
+            guide=guide,
         )
         todo = self.query_one("#summary-todo", Static)
         todo.update("\n".join(["Nog te doen voor u afsluit:", *self.problems]))
@@ -174,7 +181,9 @@ class SummaryScreen(Screen[bool]):
         if export:
             self._export()
         else:
-            self.notify("Het huisbezoek is afgesloten en opgeslagen.")
+            self.notify(
+                self._closing_message("Het huisbezoek is afgesloten en opgeslagen."), markup=False
+            )
         self.dismiss(True)
 
     def _export(self) -> None:
@@ -199,25 +208,34 @@ class SummaryScreen(Screen[bool]):
             )
             return
         self.notify(
-            f"Het huisbezoek is afgesloten. Bewaard in {folder}: {', '.join(names)}.",
+            self._closing_message(
+                f"Het huisbezoek is afgesloten. Bewaard in {folder}: {', '.join(names)}."
+            ),
             timeout=15,
             markup=False,
         )
+
+    def _closing_message(self, message: str) -> str:
+        """The closing message, with the Meldcode route's outcome and what was done (not
+        in discreet mode: the family may read along)."""
+        if self.app.discreet or not self.closing:
+            return message
+        return " ".join([message, *self.closing])
 
     def action_back(self) -> None:
         self.dismiss(False)
 
 
-def render_safety(entries: list[SafetyEntry]) -> Content:
+def render_safety(entries: list[SafetyEntry], guide: SafetyGuide) -> Content:
     """The safety part of the summary (hidden in discreet mode)."""
-    check = kindcheck_outcome(entries)
     ticked = sum(1 for e in current(entries, SIGNAL).values() if e.value == "aan")
     lines = [
         Content(""),
         Content.styled("Veiligheid", "bold"),
-        Content("Kindcheck: " + (KINDCHECK_OUTCOMES[check.value] if check else "niet vastgelegd")),
+        Content(visible("Kindcheck: " + kindcheck_text(entries))),
         Content(f"Signalen aangevinkt: {ticked}"),
     ]
+    lines += [Content(visible(line)) for line in follow_through(entries, guide).lines()]
     if has_concerns(entries):
         lines.append(Content("Er zijn zorgen vastgelegd: houd het volgende contact aan."))
     return Content("\n").join(lines)

@@ -22,7 +22,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 
 from wijkgesprek.domain.household import describe_children
 from wijkgesprek.domain.referral import ReferralData
-from wijkgesprek.domain.safety import KINDCHECK_OUTCOMES, kindcheck_outcome
+from wijkgesprek.domain.safety import kindcheck_text
 from wijkgesprek.domain.visit import (
     SAFETY_TOPIC,
     AgreementData,
@@ -355,13 +355,11 @@ class VisitScreen(NoteScreen):
                 if self.app.connection.offline
                 else self.app.read(repo.safety_entries, visit_id=self.visit_id)
             )
-            if entries is None:
-                status = "nu niet te lezen"
-            else:
-                check = kindcheck_outcome(entries)
-                status = KINDCHECK_OUTCOMES[check.value] if check else "nog niet vastgelegd"
+            status = "nu niet te lezen" if entries is None else kindcheck_text(entries)
             parts.append(
-                Content.styled(f"\nKindcheck: {status}. F10 opent de veiligheidscheck.\n", "bold")
+                Content.styled(
+                    visible(f"\nKindcheck: {status}. F10 opent de veiligheidscheck.\n"), "bold"
+                )
             )
         return Content("").join(parts)
 

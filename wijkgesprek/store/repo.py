@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import CursorResult, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
+
+if TYPE_CHECKING:
+    from wijkgesprek.content.model import SafetyGuide
 
 from wijkgesprek.domain.dates import due_date
 from wijkgesprek.domain.follow_up import pending_contact
@@ -24,6 +27,7 @@ from wijkgesprek.domain.household import (
     format_children,
     parse_children,
 )
+from wijkgesprek.domain.meldcode import open_report
 from wijkgesprek.domain.referral import (
     DISCUSSED,
     FINAL,
@@ -31,7 +35,7 @@ from wijkgesprek.domain.referral import (
     ReferralStep,
     transition_problem,
 )
-from wijkgesprek.domain.safety import CONSULT, SafetyEntry
+from wijkgesprek.domain.safety import ASSESS, CONSULT, VT_CONTACT, SafetyEntry
 from wijkgesprek.domain.visit import (
     AGREEMENT_STATES,
     AgreementData,
@@ -63,10 +67,13 @@ def ping(*, session: Session) -> None:
     session.execute(select(1))
 
 
-def list_households(*, session: Session, agreements: bool = False) -> list[HouseholdRow]:
+def list_households(
+    *, session: Session, agreements: bool = False, safety: SafetyGuide | None = None
+) -> list[HouseholdRow]:
     """Every household with its last visit, most recent first; with ``agreements`` also
-    the earliest day named by an open agreement (not for a coordinator, who may not read
-    agreements on a team database)."""
+    the earliest day named by an open agreement, with ``safety`` whether a Meldcode route
+    waits for its melding (neither for a coordinator, who may not read them on a team
+    database)."""
     last = (
         select(Visit.household_id, func.max(Visit.started_at).label("last"))
         .group_by(col(Visit.household_id))
@@ -89,6 +96,7 @@ def list_households(*, session: Session, agreements: bool = False) -> list[House
     ):
         visits.setdefault(household_id, []).append((started.astimezone().date(), _as_date(agreed)))
     due = _agreements_due(session) if agreements else {}
+    reports = _reports_open(session, safety) if safety is not None else set()
     rows = [
         HouseholdRow(
             code=household.code,
@@ -98,6 +106,7 @@ def list_households(*, session: Session, agreements: bool = False) -> list[House
             open_visit_id=open_id,
             next_contact=pending_contact(visits.get(household.id or 0, [])),
             agreement_due=due.get(household.id or 0),
+            report_open=household.id in reports,
         )
         for household, last_visit, open_id in session.exec(statement)
     ]
@@ -106,6 +115,24 @@ def list_households(*, session: Session, agreements: bool = False) -> list[House
     never = datetime.min.replace(tzinfo=UTC)
     rows.sort(key=lambda row: (row.last_visit or never, row.code), reverse=True)
     return rows
+
+
+def _reports_open(session: Session, guide: SafetyGuide) -> set[int]:
+    """The households whose Meldcode route says "melden" without a recorded melding."""
+    statement = (
+        select(Visit.household_id, Visit.started_at, SafetyRecord)
+        .join(Visit, col(Visit.id) == SafetyRecord.visit_id)
+        .where(col(SafetyRecord.kind).in_((ASSESS, VT_CONTACT)))
+    )
+    trails: dict[int, dict[int, tuple[datetime, list[SafetyEntry]]]] = {}
+    for household_id, started, record in session.exec(statement):
+        visit = trails.setdefault(household_id, {}).setdefault(record.visit_id, (started, []))
+        visit[1].append(_entry(record))
+    return {
+        household_id
+        for household_id, visits in trails.items()
+        if open_report(visits.values(), guide) is not None
+    }
 
 
 def _agreements_due(session: Session) -> dict[int, date]:
@@ -539,12 +566,13 @@ def add_safety_entry(
     now: datetime,
 ) -> SafetyEntry:
     """Append to the safety trail; a later entry for the same kind and key corrects the
-    earlier one (and points to it). Consultations are a list: each gets its own key."""
-    if kind == CONSULT and not key:
+    earlier one (and points to it). Consultations and contacts with Veilig Thuis are
+    lists: each gets its own key."""
+    if kind in (CONSULT, VT_CONTACT) and not key:
         count = session.exec(
             select(func.count())
             .select_from(SafetyRecord)
-            .where(SafetyRecord.visit_id == visit_id, SafetyRecord.kind == CONSULT)
+            .where(SafetyRecord.visit_id == visit_id, SafetyRecord.kind == kind)
         ).one()
         key = str(count + 1)
     previous = session.exec(

@@ -10,7 +10,8 @@ Everything per visit is gathered by SQLite (themes, concerns, referrals, gaps), 
 - **Concerns**: the rule of ``domain.safety.has_concerns`` in SQL, on the current entry
   per kind and key (the latest by time, then id, as ``domain.safety.current``): the
   kindcheck is "zorgen", a signal is "aan", the afwegingskader has an answer, or a
-  Meldcode step is past "open". ``tests/test_trends.py`` checks it against the domain.
+  Meldcode step is past "open", or Veilig Thuis was contacted. ``tests/test_trends.py``
+  checks it against the domain.
 - **Referrals**: (soort, state) of the referrals made in the visit.
 - **Gaps**: the themes for which the network had nothing, recorded in the visit.
 
@@ -27,7 +28,7 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlmodel import Session
 
-from wijkgesprek.domain.safety import ASSESS, KINDCHECK, SIGNAL, STEP
+from wijkgesprek.domain.safety import ASSESS, KINDCHECK, SIGNAL, STEP, VT_CONTACT
 from wijkgesprek.domain.trends import VisitRow, shift_months
 from wijkgesprek.domain.wijk import shared_spellings
 
@@ -36,12 +37,13 @@ _RECORD = "\x1e"  # between referrals
 
 # A concern as ``domain.safety.has_concerns`` sees it: a concerning entry that is still the
 # current one for its kind and key (no later entry by time, then id), or any answer in the
-# afwegingskader. Looked up per visit through the index on safety_entry.visit_id.
+# afwegingskader or contact with Veilig Thuis. Looked up per visit through the index on
+# safety_entry.visit_id.
 _CONCERNS = f"""EXISTS (
     SELECT 1 FROM safety_entry AS s
     WHERE s.visit_id = v.id
       AND (
-        s.kind = '{ASSESS}'
+        s.kind IN ('{ASSESS}', '{VT_CONTACT}')
         OR (
           ((s.kind = '{KINDCHECK}' AND s.value = 'zorgen')
            OR (s.kind = '{SIGNAL}' AND s.value = 'aan')

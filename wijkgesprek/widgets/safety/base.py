@@ -20,6 +20,9 @@ class SafetyContext:
     """Everything a section needs to draw itself."""
 
     guide: SafetyGuide
+    visit_id: int
+    started: datetime
+    """When this visit started: earlier visits are "vorige keer"."""
     entries: Sequence[SafetyEntry]
     """The trail of this visit, oldest first."""
     history: Sequence[tuple[datetime, SafetyEntry]]

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from wijkgesprek.content.model import AssessmentQuestion
+from wijkgesprek.domain.meldcode import Contact, FollowThrough, follow_through
 from wijkgesprek.domain.safety import (
     ASSESS,
     CONSULT,
@@ -19,27 +21,46 @@ from wijkgesprek.domain.safety import (
     OUTCOME_TEXT,
     STEP,
     STEP_STATES,
+    VT_CONTACT,
+    Assessment,
     answer_problem,
     assessment_from,
     current,
     draft_dossier,
 )
+from wijkgesprek.text import one_line, visible
 from wijkgesprek.widgets.field import field
 from wijkgesprek.widgets.note_area import NoteArea
 from wijkgesprek.widgets.safety.base import SafetyContext, SafetySection
 
 
 class AnswerBox(Static, can_focus=True):
-    """The current question of the afwegingskader: J answers yes, N answers no."""
+    """The current question of the afwegingskader: J answers yes, N answers no; C
+    corrects an earlier answer (also after the route has ended)."""
 
     BINDINGS = [
         Binding("j", "answer('ja')", "Ja", id="afweging-ja"),
         Binding("n", "answer('nee')", "Nee", id="afweging-nee"),
+        Binding("c", "correct", "Corrigeren", id="afweging-corrigeren"),
     ]
 
     def action_answer(self, answer: str) -> None:
-        section = self.query_ancestor(MeldcodeSection)
-        section.answer(answer)
+        self.query_ancestor(MeldcodeSection).answer(answer)
+
+    def action_correct(self) -> None:
+        self.query_ancestor(MeldcodeSection).choose_correction()
+
+
+class FollowBox(Static, can_focus=True):
+    """What was done with Veilig Thuis; Enter (or V) records it."""
+
+    BINDINGS = [
+        Binding("enter", "record", "Vastleggen", id="veilig-thuis-vastleggen"),
+        Binding("v", "record", "Vastleggen", show=False),
+    ]
+
+    def action_record(self) -> None:
+        self.query_ancestor(MeldcodeSection).record_contact()
 
 
 class MeldcodeSection(SafetySection):
@@ -47,12 +68,32 @@ class MeldcodeSection(SafetySection):
     BINDINGS = [
         Binding("ctrl+s", "save_dossier", "Tekst bewaren", id="dossier-bewaren", show=False),
         Binding("ctrl+n", "new_draft", "Nieuw concept", id="dossier-concept", show=False),
+        # Enter in a field is handled the moment it arrives (Input.Submitted comes later):
+        # what is typed after it lands where Enter moved the focus.
+        Binding("enter", "field_enter", show=False, priority=True),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "field_enter":
+            return self.screen.focused in list(self.query(Input))
+        return True
+
+    def action_field_enter(self) -> None:
+        field = self.screen.focused
+        assert isinstance(field, Input)
+        if field.id == "consult-role":
+            self.screen.set_focus(self.query_one("#consult-advice", Input))
+        elif field.id == "consult-advice":
+            self._consult(field)
+        elif field.id == "answer-reason":
+            self._answer(field)
 
     def __init__(self, **kwargs: str) -> None:
         super().__init__(**kwargs)
         self.context: SafetyContext | None = None
         self.answering = ""
+        self.correcting: int | None = None
+        """The number of an answered question being corrected, if any."""
         self.visit_date = date.today()
 
     def compose(self) -> ComposeResult:
@@ -82,6 +123,8 @@ class MeldcodeSection(SafetySection):
                 placeholder="Enter bewaart", id="answer-reason", compact=True, max_length=500
             )
         yield Static("", id="route-error", classes="form-error", markup=False)
+        yield Static("Veilig Thuis: wat is er gedaan?", classes="section-label")
+        yield FollowBox("", id="follow")
         yield Static(
             "Tekst voor het dossier (feitelijk; pas aan; Ctrl+S bewaart, Ctrl+N nieuw concept)",
             classes="section-label",
@@ -94,6 +137,8 @@ class MeldcodeSection(SafetySection):
     def show(self, context: SafetyContext) -> None:
         self.context = context
         steps = current(context.entries, STEP)
+        follow = follow_through(context.entries, context.guide)
+        decided = follow.step_state()
         listing = self.query_one("#steps", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()
@@ -101,7 +146,10 @@ class MeldcodeSection(SafetySection):
             entry = steps.get(str(step.number))
             state = entry.value if entry else "open"
             when = f" {entry.at.astimezone():%d-%m}" if entry and state != "open" else ""
-            listing.add_option(Option(Content(f"{step.number}. {step.titel} — {state}{when}")))
+            if step.number == len(context.guide.meldcode) and decided is not None:
+                state, when = decided, ""  # step 5: the decision and what was done
+            prompt = Content(visible(f"{step.number}. {step.titel} — {state}{when}"))
+            listing.add_option(Option(prompt))
         listing.highlighted = 0 if highlighted is None else highlighted
         consults = sorted(current(context.entries, CONSULT).values(), key=lambda e: e.at)
         self.query_one("#consults", Static).update(
@@ -110,6 +158,7 @@ class MeldcodeSection(SafetySection):
             else Content("(nog geen)")
         )
         self._show_route(context)
+        self._show_follow(follow)
         dossier = current(context.entries, DOSSIER).get("")
         area = self.query_one("#dossier", NoteArea)
         if not area.has_focus:
@@ -125,16 +174,42 @@ class MeldcodeSection(SafetySection):
             lines.append(f"Uitkomst: {OUTCOME_TEXT[route.outcome]}")
         self.query_one("#route", Static).update("\n".join(lines) or "Nog niet begonnen.")
         question = self.query_one("#question", AnswerBox)
-        if route.question is None:
-            question.update("")
-            question.display = False
+        target = self._target(route)
+        if target is None:
+            done = "De route is klaar." if route.outcome else ""
+            hint = " C = een antwoord corrigeren." if route.path else ""
+            question.update(Content(done + hint).stylize("italic"))
+            question.display = bool(route.path)
             return
         question.display = True
-        text = [Content.styled(f"Vraag {route.question.number}: {route.question.vraag}", "bold")]
-        if route.question.toelichting:
-            text.append(Content.styled(route.question.toelichting, "italic"))
-        text.append(Content("J = ja · N = nee (kies eerst dit vak met Tab)"))
+        if self.correcting is not None:
+            was = next(("ja" if yes else "nee") for q, yes, _ in route.path if q is target)
+            title = f"Correctie van vraag {target.number} (nu: {was}): {target.vraag}"
+        else:
+            title = f"Vraag {target.number}: {target.vraag}"
+        text = [Content.styled(title, "bold")]
+        if target.toelichting:
+            text.append(Content.styled(target.toelichting, "italic"))
+        keys = "J = ja · N = nee" + (" · C = corrigeren" if route.path else "")
+        text.append(Content(keys + " (kies eerst dit vak met Tab)"))
         question.update(Content("\n").join(text))
+
+    def _target(self, route: Assessment) -> AssessmentQuestion | None:
+        """The question a J or N answers: the one being corrected, or the next one."""
+        if self.correcting is not None:
+            for question, _yes, _reason in route.path:
+                if question.number == self.correcting:
+                    return question
+            self.correcting = None  # no longer on the route
+        return route.question
+
+    def _show_follow(self, follow: FollowThrough) -> None:
+        lines = follow.lines()[1:] if follow.outcome else follow.lines()
+        if not lines:
+            lines = ["Nog niets vastgelegd."]
+        hint = "Enter: advies, melding of 'nog niet gemeld' vastleggen."
+        text = Content("\n").join([Content(visible(line)) for line in lines])
+        self.query_one("#follow", FollowBox).update(Content.assemble(text, "\n", (hint, "italic")))
 
     def _draft(self) -> str:
         assert self.context is not None
@@ -151,42 +226,88 @@ class MeldcodeSection(SafetySection):
     def _step(self, event: OptionList.OptionSelected) -> None:
         assert self.context is not None
         step = self.context.guide.meldcode[event.option_index]
+        last = step.number == len(self.context.guide.meldcode)
+        if last and follow_through(self.context.entries, self.context.guide).outcome == "melden":
+            self.record_contact()  # step 5 after "melden": what was done
+            return
         entry = current(self.context.entries, STEP).get(str(step.number))
         state = entry.value if entry else "open"
         following = STEP_STATES[(STEP_STATES.index(state) + 1) % len(STEP_STATES)]
         self.record(STEP, str(step.number), following)
 
-    @on(Input.Submitted, "#consult-role")
-    def _to_advice(self) -> None:
-        self.query_one("#consult-advice", Input).focus()
-
-    @on(Input.Submitted, "#consult-advice")
-    def _consult(self, event: Input.Submitted) -> None:
+    def _consult(self, advice: Input) -> None:
         role = self.query_one("#consult-role", Input)
-        if role.value.strip() and event.value.strip():
-            self.record(CONSULT, "", role.value.strip(), event.value.strip())
-            role.value = event.input.value = ""
-            role.focus()
+        if role.value.strip() and advice.value.strip():
+            self.record(CONSULT, "", role.value.strip(), advice.value.strip())
+            role.value = advice.value = ""
+            self.screen.set_focus(role)
+
+    def choose_correction(self) -> None:
+        """C: choose an answered question of the afwegingskader to answer again."""
+        from wijkgesprek.screens.choice import ChoiceScreen
+
+        assert self.context is not None
+        route = assessment_from(self.context.entries, self.context.guide)
+        if not route.path:
+            return
+        answers = [
+            (str(q.number), one_line(f"{q.number}. {q.vraag} — {'ja' if yes else 'nee'}", 70))
+            for q, yes, _reason in route.path
+        ]
+
+        def chosen(number: str | None) -> None:
+            if number is None or self.context is None:
+                return
+            self.correcting = int(number)
+            self._show_route(self.context)
+            self.screen.set_focus(self.query_one("#question", AnswerBox))
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "Welk antwoord corrigeren?",
+                "Het oude antwoord blijft in het spoor bewaard; de route wordt opnieuw gevolgd.",
+                [*answers, ("", "Niets corrigeren")],
+            ),
+            lambda answer: chosen(answer or None),
+        )
+
+    def record_contact(self) -> None:
+        """Advice asked, a melding made, or not reported yet (with the reason)."""
+        from wijkgesprek.screens.vt_contact import VtContactScreen
+
+        def recorded(contact: Contact | None) -> None:
+            if contact is not None:
+                self.record(VT_CONTACT, "", contact.kind, contact.note())
+            if self.is_attached:
+                self.screen.set_focus(self.query_one("#follow", FollowBox))
+
+        self.app.push_screen(VtContactScreen(), recorded)
 
     def answer(self, answer: str) -> None:
+        assert self.context is not None
+        if self._target(assessment_from(self.context.entries, self.context.guide)) is None:
+            return  # the route has ended: C corrects an answer
         self.answering = answer
         self.query_one("#answer-label", Label).update(f"Waarom {answer}?")
         self.query_one("#answer-field").display = True
-        self.query_one("#answer-reason", Input).focus()
+        self.screen.set_focus(self.query_one("#answer-reason", Input))
 
-    @on(Input.Submitted, "#answer-reason")
-    def _answer(self, event: Input.Submitted) -> None:
+    def _answer(self, field: Input) -> None:
         assert self.context is not None
         route = assessment_from(self.context.entries, self.context.guide)
-        problem = answer_problem(event.value)
+        target = self._target(route)
+        problem = answer_problem(field.value)
         self.query_one("#route-error", Static).update(problem or "")
-        if problem or route.question is None or not self.answering:
+        if problem or target is None or not self.answering:
             return
-        self.record(ASSESS, str(route.question.number), self.answering, event.value.strip())
-        event.input.value = ""
+        answering = self.answering
         self.answering = ""
+        self.correcting = None
+        reason = field.value.strip()
+        field.value = ""
+        self.record(ASSESS, str(target.number), answering, reason)
         self.query_one("#answer-field").display = False
-        self.query_one("#question", AnswerBox).focus()
+        self.screen.set_focus(self.query_one("#question", AnswerBox))
 
     def action_save_dossier(self) -> None:
         self.record(DOSSIER, "", "", self.query_one("#dossier", TextArea).text)

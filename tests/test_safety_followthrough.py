@@ -1,0 +1,295 @@
+"""The safety check followed through, by keyboard at 80×24: what was done with Veilig
+Thuis, closing a visit whose route says "melden", correcting an answer, the kindcheck's
+outcomes, and the next visit starting from the last safety state."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from helpers import SIZE, burst, frame, start_visit, wait_until
+from textual.widgets import Input, OptionList, Static
+
+from wijkgesprek.app import WijkgesprekApp
+from wijkgesprek.content.questions import load_guide
+from wijkgesprek.domain.household import parse_children
+from wijkgesprek.domain.meldcode import REPORT, Contact
+from wijkgesprek.domain.safety import ASSESS, COLUMN, KINDCHECK, SCALE, VT_CONTACT, WHEN
+from wijkgesprek.paths import shipped_questions
+from wijkgesprek.screens.choice import ChoiceScreen
+from wijkgesprek.screens.home import HomeScreen
+from wijkgesprek.screens.new_visit import NewVisitScreen
+from wijkgesprek.screens.safety import SafetyScreen
+from wijkgesprek.screens.summary import SummaryScreen
+from wijkgesprek.screens.visit import VisitScreen
+from wijkgesprek.screens.vt_contact import VtContactScreen
+from wijkgesprek.store import repo
+from wijkgesprek.store.engine import Store
+from wijkgesprek.store.schema import prepare_database
+from wijkgesprek.widgets.safety.meldcode import AnswerBox, FollowBox
+
+MELDEN = [("1", "ja", "signalen en verhaal"), ("2", "ja", "het kind vertelt over geweld")]
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> WijkgesprekApp:
+    database = tmp_path / "data" / "wijkgesprek.db"
+    prepare_database(database)
+    return WijkgesprekApp(guide=load_guide(shipped_questions()), database=database)
+
+
+def trail(app: WijkgesprekApp, kind: str | None = None) -> list[tuple[str, str, str, str, int]]:
+    with sqlite3.connect(app.database) as connection:
+        rows = connection.execute(
+            "SELECT kind, key, value, note, corrects_id IS NOT NULL FROM safety_entry ORDER BY id"
+        ).fetchall()
+    return [row for row in rows if kind is None or row[0] == kind]
+
+
+def seed(app: WijkgesprekApp, entries: list[tuple[str, str, str, str]], *, code: str = "GZ-001",
+         days_ago: int = 0, end: bool = False) -> int:  # fmt: skip
+    """A visit with a safety trail, written as the app writes it."""
+    store = Store(app.database)
+    started = datetime.now(UTC) - timedelta(days=days_ago, hours=1)  # its trail in the past
+    visit_id = store.run(
+        repo.start_visit, code=code, wijk="Noord", children=parse_children("2020"), now=started
+    )
+    for n, (kind, key, value, note) in enumerate(entries):
+        store.run(
+            repo.add_safety_entry,
+            visit_id=visit_id,
+            kind=kind,
+            key=key,
+            value=value,
+            note=note,
+            now=started + timedelta(minutes=n + 1),
+        )
+    if end:
+        store.run(repo.end_visit, visit_id=visit_id, now=started + timedelta(hours=1))
+    return visit_id
+
+
+async def open_meldcode(pilot, code: str = "GZ-001") -> SafetyScreen:  # type: ignore[no-untyped-def]
+    """Resume the household's open visit and open the Meldcode section."""
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+    await pilot.press("f10")
+    await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+    await pilot.press("escape") if app.focused and app.focused.id == "kc-outcome" else None
+    screen = app.screen
+    screen.action_section(5)
+    await pilot.pause()
+    return screen  # type: ignore[return-value]
+
+
+def assessments() -> list[tuple[str, str, str, str]]:
+    return [(ASSESS, key, value, note) for key, value, note in MELDEN]
+
+
+async def test_a_melding_is_recorded_and_step_five_shows_it(app: WijkgesprekApp) -> None:
+    seed(app, [(KINDCHECK, "", "zorgen", ""), *assessments()])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meldcode(pilot)
+        steps = screen.query_one("#steps", OptionList)
+        assert "melden: nog vastleggen" in str(steps.get_option_at_index(4).prompt)
+        screen.set_focus(screen.query_one(FollowBox))
+        # A fast typist: the dialog is not open yet when the keys after Enter arrive.
+        await burst(pilot, "<enter>", "2", "<ctrl+a>", "<ctrl+k>", "vandaag", "<enter>")
+        await wait_until(pilot, lambda: isinstance(app.screen, VtContactScreen))
+        await burst(pilot, "medewerker Veilig Thuis", "<enter>", "VT-0001", "<enter>")
+        await burst(pilot, "VT belt moeder binnen 5 dagen", "<enter>")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        assert app.focused is screen.query_one(FollowBox)
+        today = date.today().strftime("%d-%m-%Y")
+        assert f"gemeld op {today}" in str(steps.get_option_at_index(4).prompt)
+        assert "kenmerk VT-0001" in str(screen.query_one(FollowBox).render())
+    ((kind, key, value, note, _),) = trail(app, VT_CONTACT)
+    assert (kind, key, value) == (VT_CONTACT, "1", REPORT)
+    assert json.loads(note) == {
+        "datum": date.today().isoformat(),
+        "met": "medewerker Veilig Thuis",
+        "kenmerk": "VT-0001",
+        "afspraak": "VT belt moeder binnen 5 dagen",
+    }
+
+
+async def test_the_contact_dialog_refuses_a_future_day_and_escape_asks(
+    app: WijkgesprekApp,
+) -> None:
+    seed(app, [(KINDCHECK, "", "zorgen", ""), *assessments()])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meldcode(pilot)
+        screen.set_focus(screen.query_one(FollowBox))
+        await pilot.press("v")
+        await wait_until(pilot, lambda: isinstance(app.screen, VtContactScreen))
+        dialog = app.screen
+        tomorrow = (date.today() + timedelta(days=1)).strftime("%d-%m-%Y")
+        await pilot.press("2", "ctrl+a", "ctrl+k", *tomorrow, "enter", *"collega VT", "ctrl+s")
+        assert "toekomst" in str(dialog.query_one("#vt-error", Static).render())
+        assert app.focused is dialog.query_one("#vt-day", Input)
+        await pilot.press("escape")  # typed words: asked first
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("3")  # niet vastleggen
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+    assert trail(app, VT_CONTACT) == []
+
+
+async def test_melden_closes_only_with_a_choice_and_its_reason(app: WijkgesprekApp) -> None:
+    visit_id = seed(app, [(KINDCHECK, "", "zorgen", ""), *assessments()])
+    Store(app.database).run(
+        repo.set_next_contact, visit_id=visit_id, when=date.today() + timedelta(days=7)
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meldcode(pilot)
+        await pilot.press("escape")  # back to the visit (Escape goes one level up)
+        while isinstance(app.screen, SafetyScreen):
+            await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        todo = str(app.screen.query_one("#summary-todo", Static).render())
+        assert "melden bij Veilig Thuis" in todo and "nog niet gemeld" in todo
+        assert "Nog niet vastgelegd wat er met de melding is gedaan." in str(
+            app.screen.query_one("#summary-safety", Static).render()
+        )
+        await pilot.press("ctrl+e")  # refused
+        assert isinstance(app.screen, SummaryScreen)
+        assert Store(app.database).run(repo.get_visit, visit_id=visit_id).is_open
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        screen = app.screen
+        screen.action_section(5)
+        screen.set_focus(screen.query_one(FollowBox))
+        await pilot.press("enter", "3", "enter")  # "nog niet gemeld" without a reason
+        dialog = app.screen
+        assert isinstance(dialog, VtContactScreen)
+        assert "waarom" in str(dialog.query_one("#vt-error", Static).render())
+        await pilot.press(*"eerst gesprek met beide ouders op maandag", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        assert "nog niet gemeld" in str(
+            screen.query_one("#steps", OptionList).get_option_at_index(4).prompt
+        )
+        while not isinstance(app.screen, VisitScreen):
+            await pilot.press("escape")
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        (closing,) = [n.message for n in app._notifications if "afgesloten" in n.message]
+        assert "Het huisbezoek is afgesloten" in closing
+        assert "Uitkomst afwegingskader: Melden bij Veilig Thuis" in closing
+        assert "Nog niet gemeld, omdat eerst gesprek met beide ouders op maandag." in closing
+        assert not Store(app.database).run(repo.get_visit, visit_id=visit_id).is_open
+        home = app.screen
+        await wait_until(pilot, lambda: bool(home.rows))
+        assert "meldcode: melden" in frame(app)  # still on top: not reported
+
+
+async def test_an_answer_is_corrected_after_the_route_ended(app: WijkgesprekApp) -> None:
+    seed(app, [(KINDCHECK, "", "zorgen", ""), *assessments()])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meldcode(pilot)
+        box = screen.query_one(AnswerBox)
+        assert box.display and "De route is klaar" in str(box.render())
+        screen.set_focus(box)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("2")  # question 2
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        assert "Correctie van vraag 2 (nu: ja)" in str(box.render())
+        await pilot.press("n", *"geen acuut gevaar, na overleg", "enter")
+        route = str(screen.query_one("#route", Static).render())
+        assert "2. " in route and "nee: geen acuut gevaar, na overleg" in route
+        assert "Uitkomst" not in route  # re-derived: question 3 is next
+        assert "Vraag 3" in str(box.render())
+    rows = trail(app, ASSESS)
+    assert rows[-1] == (ASSESS, "2", "nee", "geen acuut gevaar, na overleg", 1)
+    assert (ASSESS, "2", "ja", "het kind vertelt over geweld", 0) in rows  # kept
+
+
+async def test_a_kindcheck_outcome_is_recorded_by_choosing_it(app: WijkgesprekApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        screen = app.screen
+        assert app.focused is screen.query_one("#kc-outcome")
+        await pilot.press("enter")  # geen zorgen: recorded at once
+        assert trail(app) == [(KINDCHECK, "", "geen-zorgen", "", 0)]
+        assert "Vastgelegd: geen zorgen" in str(screen.query_one("#kc-current", Static).render())
+        await pilot.press("enter")  # the same again: nothing new
+        assert len(trail(app)) == 1
+        await pilot.press("down", "enter")  # aandachtspunt: what to watch, and when
+        assert app.focused is screen.query_one("#kc-reason", Input)
+        assert len(trail(app)) == 1
+        await pilot.press(*"slaapt slecht sinds de verhuizing", "enter")
+        assert app.focused is screen.query_one("#kc-when", Input)
+        await pilot.press(*"volgend bezoek", "enter")
+        assert trail(app)[1:] == [
+            (KINDCHECK, "", "aandachtspunt", "slaapt slecht sinds de verhuizing", 1),
+            (KINDCHECK, WHEN, "volgend bezoek", "", 0),
+        ]
+        assert "aandachtspunt: slaapt slecht sinds de verhuizing (kijken: volgend bezoek)" in (
+            str(screen.query_one("#kc-current", Static).render())
+        )
+        status = str(screen.query_one("#sections", OptionList).get_option_at_index(0).prompt)
+        assert "aandachtspunt" in status
+
+
+async def test_the_next_visit_shows_the_last_safety_state(app: WijkgesprekApp) -> None:
+    report = Contact(REPORT, day=date.today(), met="medewerker Veilig Thuis", kenmerk="VT-0002")
+    seed(
+        app,
+        [
+            (KINDCHECK, "", "zorgen", ""),
+            (SCALE, "ouder", "4", "het gaat net"),
+            (SCALE, "kind", "3", ""),
+            (COLUMN, "goed", "", "oma haalt de kinderen op"),
+            *assessments(),
+            (VT_CONTACT, "", REPORT, report.note()),
+        ],
+        days_ago=14,
+        end=True,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("enter")  # no open visit: a new one at this household
+        await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
+        await pilot.press("enter")  # the household as it is
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        shown = str(app.screen.query_one("#kc-previous", Static).render())
+        assert "Vorige keer" in shown
+        assert "Kindcheck: zorgen → meldcode" in shown
+        assert "Meldcode: melden — gemeld op" in shown and "kenmerk VT-0002" in shown
+        assert "ouder 4" in shown and "kind 3" in shown
+        assert "Wat gaat goed? oma haalt de kinderen op" in shown
+        # Read-only: nothing of it is in this visit's trail, and nothing can be typed into it.
+        assert not app.screen.query_one("#kc-previous").can_focus
+        assert trail(app, KINDCHECK)[-1][2] == "zorgen" and len(trail(app, KINDCHECK)) == 1
+        await pilot.press("ctrl+g")  # discreet: gone with every other detail
+        assert "VT-0002" not in frame(app) and "Vorige keer" not in frame(app)
+
+
+async def test_home_lists_an_unreported_melding_first_and_calmly_when_discreet(
+    app: WijkgesprekApp,
+) -> None:
+    seed(app, [], code="GZ-100", days_ago=0, end=True)
+    seed(app, [(KINDCHECK, "", "zorgen", ""), *assessments()], code="GZ-200", days_ago=20, end=True)
+    seed(app, [], code="GZ-300", days_ago=1, end=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        home = app.screen
+        assert home.rows[0].code == "GZ-200"
+        assert "meldcode: melden" in frame(app)
+        await pilot.press("ctrl+g")
+        shown = frame(app)
+        assert "meldcode" not in shown and "actie nodig" in shown
