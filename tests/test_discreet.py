@@ -3,6 +3,7 @@ screen, whether it was open before, opened while discreet, or returned to."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -37,9 +38,22 @@ SECRETS = {
     "scale words": "Lantaarnpaal",
     "dossier text": "Regenboogtrap",
     "consultation": "Pepernotenpot",
+    "melding": "Zwaluwstaart",
+    "aandachtspunt": "Kikkerkoning",
 }
 # What the safety check concluded, in the app's own words.
-FINDINGS = ("zorgen → meldcode", "Er zijn zorgen", "Veilig Thuis", "Kindcheck", "Schaalvraag")
+FINDINGS = (
+    "zorgen → meldcode",
+    "Er zijn zorgen",
+    "Veilig Thuis",
+    "Kindcheck",
+    "Schaalvraag",
+    "aandachtspunt",
+    "Vorige keer",
+    "gemeld",
+    "Melden",
+    "meldcode",
+)
 
 
 def build(database: Path) -> None:
@@ -64,6 +78,14 @@ def build(database: Path) -> None:
         (s.SIGNAL, "gezin-en-omgeving/schulden-en-armoede", "aan", SECRETS["signal words"]),
         (s.SCALE, "ouder", "4", SECRETS["scale words"]),
         (s.CONSULT, "", "aandachtsfunctionaris", SECRETS["consultation"]),
+        (s.ASSESS, "1", "ja", "signalen"),
+        (s.ASSESS, "2", "ja", "acuut"),
+        (
+            s.VT_CONTACT,
+            "",
+            "melding",
+            json.dumps({"datum": "2026-01-05", "met": "VT", "kenmerk": SECRETS["melding"]}),
+        ),
         (s.DOSSIER, "", "", SECRETS["dossier text"]),
     )
     for minute, (kind, key, value, note) in enumerate(trail, start=1):
@@ -106,11 +128,19 @@ def build(database: Path) -> None:
         repo.add_safety_entry,
         visit_id=second,
         kind=s.KINDCHECK,
-        value="zorgen",
-        note=SECRETS["kindcheck reason"],
+        value="aandachtspunt",
+        note=SECRETS["aandachtspunt"],
         now=NOW,
     )
     store.run(repo.add_safety_entry, visit_id=second, kind=s.SCALE, key="ouder", value="5", now=NOW)
+    store.run(  # a concern, and no next contact yet: the visit cannot be closed
+        repo.add_safety_entry,
+        visit_id=second,
+        kind=s.SIGNAL,
+        key="kind/gedrag",
+        value="aan",
+        now=NOW,
+    )
     store.engine.dispose()
 
 
@@ -237,6 +267,34 @@ async def test_discreet_turned_on_inside_the_safety_check_holds_after_it(
         await pilot.press("ctrl+g")  # and back: everything shows again
         await pilot.pause()
         assert app.screen.query_one("#summary-safety").display
+    assert frames.leaks() == []
+
+
+async def test_the_veilig_thuis_dialog_hides_what_was_typed_in_it(app: WijkgesprekApp) -> None:
+    """Typing a melding's details, the family comes to look: Ctrl+G hides the dialog too."""
+    from wijkgesprek.screens.vt_contact import VtContactScreen
+    from wijkgesprek.widgets.safety.meldcode import FollowBox
+
+    frames = Frames(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        safety = app.screen
+        await pilot.press("5")
+        safety.set_focus(safety.query_one(FollowBox))
+        await pilot.press("enter", "2", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, VtContactScreen))
+        await type_text(pilot, "VT")
+        await pilot.press("enter")
+        await type_text(pilot, SECRETS["melding"])
+        assert SECRETS["melding"] in frame(app)
+        await pilot.press("ctrl+g")
+        await frames.take(pilot, "veilig thuis dialog")
+        await pilot.press("escape")  # asks first (typed words): the question names nothing
+        await frames.take(pilot, "veilig thuis dialog, asked")
     assert frames.leaks() == []
 
 

@@ -179,7 +179,7 @@ class VtContactScreen(Dialog[Contact | None]):
         self.app.push_screen(
             ChoiceScreen(
                 "Nog niet vastgelegd",
-                "U typte iets over het contact met Veilig Thuis dat nog niet is vastgelegd.",
+                "U typte iets dat nog niet is vastgelegd.",  # names nothing: discreet too
                 [("bewaren", "Vastleggen"), ("terug", "Verder typen"), ("weg", "Niet vastleggen")],
             ),
             answered,
