@@ -44,6 +44,11 @@ class AnswerBox(Static, can_focus=True):
         Binding("c", "correct", "Corrigeren", id="afweging-corrigeren"),
     ]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "answer":  # J and N only while a question waits for its answer
+            return self.query_ancestor(MeldcodeSection).waiting() is not None
+        return True
+
     def action_answer(self, answer: str) -> None:
         self.query_ancestor(MeldcodeSection).answer(answer)
 
@@ -159,6 +164,7 @@ class MeldcodeSection(SafetySection):
         )
         self._show_route(context)
         self._show_follow(follow)
+        self.query_one("#question", AnswerBox).refresh_bindings()
         dossier = current(context.entries, DOSSIER).get("")
         area = self.query_one("#dossier", NoteArea)
         if not area.has_focus:
@@ -216,11 +222,14 @@ class MeldcodeSection(SafetySection):
         return draft_dossier(self.context.guide, self.context.entries, visit_date=self.visit_date)
 
     def status(self, context: SafetyContext) -> str:
-        route = assessment_from(context.entries, context.guide)
-        if route.outcome:
-            return route.outcome
-        started = any(e.value != "open" for e in current(context.entries, STEP).values())
-        return "bezig" if started or route.path else ""
+        follow = follow_through(context.entries, context.guide)
+        if follow.outcome == "melden":
+            return follow.step_state() or ""  # gemeld op …, nog niet gemeld, …
+        if follow.outcome:
+            return follow.outcome
+        steps = current(context.entries, STEP).values()
+        started = any(e.value != "open" for e in steps) or follow.contacts
+        return "bezig" if started or assessment_from(context.entries, context.guide).path else ""
 
     @on(OptionList.OptionSelected, "#steps")
     def _step(self, event: OptionList.OptionSelected) -> None:
@@ -260,6 +269,7 @@ class MeldcodeSection(SafetySection):
                 return
             self.correcting = int(number)
             self._show_route(self.context)
+            self.query_one("#question", AnswerBox).refresh_bindings()
             self.screen.set_focus(self.query_one("#question", AnswerBox))
 
         self.app.push_screen(
@@ -283,9 +293,14 @@ class MeldcodeSection(SafetySection):
 
         self.app.push_screen(VtContactScreen(), recorded)
 
+    def waiting(self) -> AssessmentQuestion | None:
+        """The question a J or N answers now (None: the route has ended)."""
+        if self.context is None:
+            return None
+        return self._target(assessment_from(self.context.entries, self.context.guide))
+
     def answer(self, answer: str) -> None:
-        assert self.context is not None
-        if self._target(assessment_from(self.context.entries, self.context.guide)) is None:
+        if self.waiting() is None:
             return  # the route has ended: C corrects an answer
         self.answering = answer
         self.query_one("#answer-label", Label).update(f"Waarom {answer}?")
