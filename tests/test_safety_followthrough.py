@@ -293,3 +293,28 @@ async def test_home_lists_an_unreported_melding_first_and_calmly_when_discreet(
         await pilot.press("ctrl+g")
         shown = frame(app)
         assert "meldcode" not in shown and "actie nodig" in shown
+
+
+async def test_history_and_dossier_tell_the_route_and_what_was_done(app: WijkgesprekApp) -> None:
+    from wijkgesprek.export.markdown import dossier
+    from wijkgesprek.screens.history import HistoryScreen
+
+    report = Contact(REPORT, day=date(2026, 11, 30), met="medewerker VT", kenmerk="VT-0003")
+    seed(
+        app,
+        [(KINDCHECK, "", "zorgen", ""), *assessments(), (VT_CONTACT, "", REPORT, report.note())],
+        end=True,
+    )
+    told = "Melding gedaan bij Veilig Thuis op 30-11-2026, met medewerker VT, kenmerk VT-0003."
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await pilot.pause()
+        shown = str(app.screen.query_one("#visit-safety", Static).render())
+        assert "Uitkomst afwegingskader: Melden bij Veilig Thuis (0800-2000)." in shown
+        assert told in shown
+    history = Store(app.database).run(repo.get_household, code="GZ-001")
+    text = dossier(history, app.guide)
+    assert "- Besluit: Melden bij Veilig Thuis (0800-2000)." in text
+    assert f"- Veilig Thuis: {told}" in text
