@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -532,4 +532,43 @@ def test_a_waiting_list_goes_through_a_round_trip(seeded: Store, tmp_path: Path)
     assert export(other) == original
     (waiting,) = other.run(repo.get_household, code=CODE).referrals
     assert (waiting.state, waiting.since) == ("wachtlijst", T1 + timedelta(minutes=20))
+    other.engine.dispose()
+
+
+def test_what_was_done_with_veilig_thuis_travels_in_the_hand_over(
+    seeded: Store, tmp_path: Path
+) -> None:
+    from wijkgesprek.domain.meldcode import REPORT, Contact, contacts
+    from wijkgesprek.domain.safety import KINDCHECK, VT_CONTACT, WHEN
+
+    made = Contact(REPORT, day=date(2026, 3, 10), met="medewerker VT", kenmerk="VT-0004")
+    visit_id = seeded.run(repo.get_household, code=CODE).visits[1].record.id
+    for minute, (kind, key, value, note) in enumerate(
+        (
+            (KINDCHECK, "", "aandachtspunt", "slaapt slecht"),
+            (KINDCHECK, WHEN, "volgend bezoek", ""),
+            (VT_CONTACT, "", REPORT, made.note()),
+        ),
+        start=10,
+    ):
+        seeded.run(
+            repo.add_safety_entry,
+            visit_id=visit_id,
+            kind=kind,
+            key=key,
+            value=value,
+            note=note,
+            now=T1 + timedelta(minutes=minute),
+        )
+    original = export(seeded)
+    other = other_store(tmp_path)
+    handover = parse_handover(json.dumps(original), source=tmp_path / "x.json")
+    other.run(
+        apply_import, plan=other.run(plan_import, handover=handover), take_over=False, now=NOW
+    )
+    assert export(other) == original
+    trail = other.run(repo.get_household, code=CODE).visits[1].safety
+    assert [(c.kind, c.kenmerk, c.day) for c in contacts(trail)] == [
+        (REPORT, "VT-0004", date(2026, 3, 10))
+    ]
     other.engine.dispose()
