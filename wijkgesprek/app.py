@@ -98,6 +98,7 @@ class WijkgesprekApp(InOrderKeys):
             id="vergrendelen",
             show=False,
             tooltip="Vergrendel wijkgesprek tot het wachtwoord is getypt (versleutelde database)",
+            priority=True,  # over every screen and dialog, handled the moment it arrives
         ),
         Binding(
             "ctrl+t",

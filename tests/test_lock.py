@@ -1,0 +1,121 @@
+"""The lock works from every screen and dialog, and a passphrase typed to unlock never
+lands anywhere but in the lock screen (issue 18, point 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from helpers import SIZE, burst, frame, start_visit, wait_until
+from test_encryption import PASSPHRASE, SECRET, encrypted, keyboard, locked_app  # noqa: F401
+from textual.pilot import Pilot
+
+from wijkgesprek.screens.history import HistoryScreen
+from wijkgesprek.screens.home import HomeScreen
+from wijkgesprek.screens.lock import LockScreen
+from wijkgesprek.screens.visit import VisitScreen
+from wijkgesprek.store import repo
+from wijkgesprek.store.engine import Store
+
+pytest.importorskip("sqlcipher3", reason="SQLCipher (wijkgesprek[versleuteling]) is not installed")
+
+Opener = Callable[[Pilot[None]], Awaitable[None]]
+
+
+async def in_visit(pilot: Pilot[None], *keys: str) -> None:
+    await start_visit(pilot, code="GZ-003")
+    await pilot.press(*"Kwartel-notitie")
+    await pilot.press(*keys)
+
+
+async def on_home(pilot: Pilot[None], *keys: str) -> None:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+    await wait_until(pilot, lambda: bool(pilot.app.screen.rows))
+    await pilot.press(*keys)
+
+
+async def in_history(pilot: Pilot[None], *keys: str) -> None:
+    await on_home(pilot, "g")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen))
+    await pilot.press(*keys)
+
+
+OPEN: dict[str, Opener] = {
+    "new visit": lambda pilot: on_home(pilot, "n"),
+    "themes (F3)": lambda pilot: in_visit(pilot, "f3"),
+    "agreements (F4)": lambda pilot: in_visit(pilot, "f4"),
+    "help (F1)": lambda pilot: in_visit(pilot, "f1"),
+    "veilig thuis (Ctrl+O)": lambda pilot: in_visit(pilot, "ctrl+o"),
+    "palette (Ctrl+P)": lambda pilot: in_visit(pilot, "ctrl+p"),
+    "safety check (F10)": lambda pilot: in_visit(pilot, "f10"),
+    "summary (F8)": lambda pilot: in_visit(pilot, "f8"),
+    "export": lambda pilot: in_history(pilot, "e"),
+    "search": lambda pilot: on_home(pilot, "slash"),
+}
+
+
+@pytest.mark.parametrize("where", list(OPEN))
+async def test_ctrl_l_locks_over_every_screen_and_dialog(encrypted: Path, where: str) -> None:
+    app = locked_app(encrypted, minutes=0)
+    async with app.run_test(size=SIZE) as pilot:
+        home = app.screen
+        await OPEN[where](pilot)
+        await pilot.pause()
+        below = app.screen
+        assert below is not home or where == "search"  # something is open over the list
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        shown = frame(app)
+        for secret in ("GZ-001", "GZ-003", SECRET, "Kwartel"):
+            assert secret not in shown, f"{where}: {secret} on the lock screen"
+        field = app.screen.query_one("#lock-passphrase")
+        assert app.focused is field
+        field.value = PASSPHRASE  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not app.locked)
+        assert app.screen is below  # back where the user was
+
+
+@pytest.mark.parametrize("where", ["agreements (F4)", "new visit", "palette (Ctrl+P)"])
+async def test_the_idle_lock_comes_over_a_dialog(encrypted: Path, where: str) -> None:
+    app = locked_app(encrypted, minutes=5)
+    async with app.run_test(size=SIZE) as pilot:
+        await OPEN[where](pilot)
+        await pilot.pause()
+        dialog = app.screen
+        app._last_input -= 5 * 60  # five minutes without a key, as the idle timer sees it
+        app.call_next(app._lock_when_idle)  # what the timer calls, from the app itself
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        assert "GZ-001" not in frame(app) and "Kwartel" not in frame(app)
+        assert dialog in app.screen_stack
+
+
+async def test_a_passphrase_typed_right_after_ctrl_l_goes_to_the_lock_only(
+    encrypted: Path,
+) -> None:
+    """Ctrl+L and the passphrase typed in one go, before the lock screen is drawn: the
+    passphrase unlocks, and no key of it is in the note, the dialog or the search."""
+    app = locked_app(encrypted, minutes=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await in_visit(pilot, "f4")
+        dialog = app.screen
+        await burst(pilot, "<ctrl+l>", PASSPHRASE, "<enter>")
+        await wait_until(pilot, lambda: app.screen is dialog, seconds=20)
+        assert not app.locked
+        typed = [getattr(w, "value", "") for w in dialog.query("Input")]
+        assert all("geheim" not in value for value in typed)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        visit = app.screen
+        assert "geheim" not in visit.note.text
+        visit._save(refresh=False)
+    store = Store(encrypted)
+    try:
+        rows = store.run(repo.list_households)
+        (row,) = [r for r in rows if r.code == "GZ-003"]
+        assert row.open_visit_id is not None
+        notes = store.run(repo.get_visit, visit_id=row.open_visit_id).notes
+        assert all("geheim" not in note.text for note in notes.values())
+    finally:
+        store.engine.dispose()
