@@ -3,12 +3,13 @@ lands anywhere but in the lock screen (issue 18, point 2)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 from helpers import SIZE, burst, frame, start_visit, wait_until
-from test_encryption import PASSPHRASE, SECRET, encrypted, keyboard, locked_app  # noqa: F401
+from test_encryption import PASSPHRASE, SECRET, fill, locked_app
 from textual.pilot import Pilot
 
 from wijkgesprek.screens.history import HistoryScreen
@@ -21,6 +22,21 @@ from wijkgesprek.store.engine import Store
 pytest.importorskip("sqlcipher3", reason="SQLCipher (wijkgesprek[versleuteling]) is not installed")
 
 Opener = Callable[[Pilot[None]], Awaitable[None]]
+
+
+@pytest.fixture
+def encrypted(database: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An encrypted database with one household (GZ-001), as after a restart."""
+    from wijkgesprek.cli.main import main
+    from wijkgesprek.store import crypto
+
+    fill(database)
+    typed = [PASSPHRASE, PASSPHRASE]
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt: typed.pop(0))
+    assert main(["versleutel"]) == 0
+    crypto.forget()
+    return database
 
 
 async def in_visit(pilot: Pilot[None], *keys: str) -> None:
