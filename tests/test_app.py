@@ -112,7 +112,7 @@ async def test_whole_visit_from_new_to_summary(db_path: Path) -> None:
         await pilot.press("escape", "f10")
         await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
         await pilot.press("1", "enter", "enter")  # Kindcheck → "geen zorgen" → save
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # the outcomes → the sections → the visit
         await wait_until(pilot, lambda: app.screen is screen)
         assert topic_markers(app)[4].startswith("5 ●")  # the safety check counts as touched
         await pilot.press("f8")
@@ -369,7 +369,7 @@ async def test_ctrl_d_closes_and_exports_dossier_and_family_version(
         await type_text(pilot, "Vraag over school.")
         await pilot.press("f10")  # opens on the kindcheck's answers: Enter records one
         await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
-        await pilot.press("enter", "escape", "f8")
+        await pilot.press("enter", "escape", "escape", "f8")  # outcome, sections, visit
         await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
         await pilot.press("ctrl+d")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))

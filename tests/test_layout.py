@@ -164,7 +164,7 @@ async def test_the_balance_question_under_the_cursor_stays_visible(app: Wijkgesp
         questions = app.screen.query_one("#balance-questions", OptionList)
         assert app.focused is questions
         for index, question in enumerate(app.guide.safety.balance):
-            await pilot.press("enter")  # "ja": the columns under the questions grow
+            await pilot.press("j")  # "ja": the columns under the questions grow
             await pilot.pause()
             assert questions.highlighted == index
             assert " ".join(question.vraag.split()[:4]) in right_pane(app)

@@ -217,7 +217,7 @@ async def test_a_whole_practice_run(guide: Guide, cases: Cases, isolated_home: P
         assert "U, aan kind:" in guide_text(app)
         await pilot.press("f10")
         await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
-        await pilot.press("1", "enter", "enter", "escape")  # kindcheck: geen zorgen
+        await pilot.press("1", "enter", "enter", "escape", "escape")  # kindcheck: geen zorgen
         await wait_until(pilot, lambda: app.screen is visit)
 
         await pilot.press("f8")

@@ -318,3 +318,47 @@ async def test_history_and_dossier_tell_the_route_and_what_was_done(app: Wijkges
     text = dossier(history, app.guide)
     assert "- Besluit: Melden bij Veilig Thuis (0800-2000)." in text
     assert f"- Veilig Thuis: {told}" in text
+
+
+async def test_kindcheck_words_typed_fast_land_in_their_fields_and_escape_cancels(
+    app: WijkgesprekApp,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        screen = app.screen
+        await burst(pilot, "<down>", "<enter>", "eet weinig", "<enter>", "over 2 weken", "<enter>")
+        await wait_until(pilot, lambda: len(trail(app)) == 2)
+        assert trail(app) == [
+            (KINDCHECK, "", "aandachtspunt", "eet weinig", 0),
+            (KINDCHECK, WHEN, "over 2 weken", "", 0),
+        ]
+        # "niet gedaan", words typed, then Escape: asked; not kept; nothing recorded.
+        await pilot.press("down", "down", "enter", *"moeder had haast")
+        reason = screen.query_one("#kc-reason", Input)
+        assert app.focused is reason and reason.value == "moeder had haast"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("2")  # niet bewaren
+        await wait_until(pilot, lambda: app.screen is screen)
+        assert app.focused is screen.query_one("#kc-outcome")
+        assert not screen.query_one("#kc-reason-field").display
+        assert len(trail(app)) == 2
+        assert isinstance(app.screen, SafetyScreen)  # the safety check stays open
+
+
+async def test_escape_in_an_answer_reason_goes_back_to_the_question(app: WijkgesprekApp) -> None:
+    seed(app, [(KINDCHECK, "", "zorgen", "")])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meldcode(pilot)
+        box = screen.query_one(AnswerBox)
+        screen.set_focus(box)
+        await pilot.press("j")
+        assert app.focused is screen.query_one("#answer-reason", Input)
+        await pilot.press("escape")  # nothing typed: no question, back to the box
+        assert app.focused is box
+        assert not screen.query_one("#answer-field").display
+        await burst(pilot, "n", "geen vermoeden", "<enter>")
+        await wait_until(pilot, lambda: len(trail(app, ASSESS)) == 1)
+    assert trail(app, ASSESS) == [(ASSESS, "1", "nee", "geen vermoeden", 0)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from helpers import SIZE, frame, start_visit, type_text, wait_until
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.content.questions import load_guide
@@ -148,13 +148,18 @@ async def test_escape_with_typed_words_asks_before_they_are_dropped(app: Wijkges
         await type_text(pilot, " Extra: oma betrekken.")
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
-        await pilot.press("2")  # not kept, back to the visit
+        await pilot.press("2")  # not kept: only this field, back to the list of sections
+        await wait_until(pilot, lambda: app.focused is screen.query_one("#sections"))
+        assert "Extra: oma" not in screen.query_one("#dossier", TextArea).text
+        await pilot.press("escape")  # nothing typed is left: back to the visit
         await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
         assert not [row for row in trail(app) if row[0] == "dossier"]
 
 
-async def test_escape_without_typed_text_goes_straight_back(app: WijkgesprekApp) -> None:
+async def test_escape_without_typed_text_goes_back_one_level_at_a_time(app: WijkgesprekApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await open_safety(pilot)
-        await pilot.press("1", "enter", "5", "escape")
+        screen = await open_safety(pilot)
+        await pilot.press("1", "enter", "5", "escape")  # from the steps: the sections
+        assert app.screen is screen and app.focused is screen.query_one("#sections")
+        await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))

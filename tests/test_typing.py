@@ -97,14 +97,16 @@ async def test_a_digit_and_enter_arriving_together_type_nothing(app: Wijkgesprek
 async def test_after_a_whole_screen_a_digit_chooses_the_next_topic(
     app: WijkgesprekApp, key: str
 ) -> None:
-    """F8 and F10 are screens of their own: Escape from either comes back to the topics,
-    the same way, so the next digit chooses a topic (and Enter writes on)."""
+    """F8 and F10 are screens of their own: leaving either comes back to the topics,
+    the same way, so the next digit chooses a topic (and Enter writes on). F10 opens on
+    the kindcheck's outcomes here: Escape goes up one level, to the list of sections,
+    then back to the visit."""
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_visit(pilot)
         await type_text(pilot, "Over school.")
         await pilot.press(key)
         await wait_until(pilot, lambda: app.screen is not screen)
-        await pilot.press("escape")
+        await pilot.press(*["escape"] * (2 if key == "f10" else 1))
         await wait_until(pilot, lambda: app.screen is screen)
         assert app.focused is screen.query_one(TopicList)
         await pilot.press("6")
@@ -235,7 +237,7 @@ async def test_typing_as_a_second_visit_opens_goes_into_the_note(app: Wijkgespre
         await burst(pilot, "Formulier toeslag", "<enter>", "moeder", "<enter>", "na de vakantie")
         await burst(pilot, "<enter>", "<ctrl+s>", "<f10>")
         await wait_until(pilot, lambda: not isinstance(app.screen, AgreementsScreen))
-        await burst(pilot, "<enter>", "<escape>", "<f8>", "<ctrl+e>")
+        await burst(pilot, "<enter>", "<escape>", "<escape>", "<f8>", "<ctrl+e>")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
         await burst(pilot, "<enter>", "<enter>", "Goed gesprek gehad, vader was er ook.")
         await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))

@@ -6,8 +6,10 @@ what was seen and decided with the reasons, as an append-only trail.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,15 +17,21 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wijkgesprek.domain.safety import kindcheck_outcome, kindcheck_required
+from wijkgesprek.domain.safety import (
+    CONSULT,
+    SafetyEntry,
+    kindcheck_outcome,
+    kindcheck_required,
+)
 from wijkgesprek.domain.visit import tagged_themes
 from wijkgesprek.store import repo
 from wijkgesprek.widgets.numbered_list import NumberedList
 from wijkgesprek.widgets.safety.balance import BalanceSection
-from wijkgesprek.widgets.safety.base import SafetyContext, SafetySection
+from wijkgesprek.widgets.safety.base import Field, SafetyContext, SafetySection
 from wijkgesprek.widgets.safety.kindcheck import KindcheckSection
 from wijkgesprek.widgets.safety.meldcode import MeldcodeSection
 from wijkgesprek.widgets.safety.scaling import ScalingSection
@@ -49,12 +57,24 @@ wijziging is een nieuwe regel met datum en tijd.
 5. **Meldcode**: de vijf stappen, overleg, het afwegingskader (J/N, met reden)
    en een tekst voor het dossier.
 
-Kies een onderdeel met de pijltjes en **Enter**, of met het cijfer ervoor; **Tab**
-gaat door de velden. **Ctrl+O** toont het nummer van Veilig Thuis (0800-2000, gratis, dag
-en nacht). **Ctrl+G** verbergt alle details als het gezin meekijkt.
-**Escape** gaat terug naar het gesprek; staat er getypte tekst die nog niet is
-vastgelegd (woorden bij een signaal, een reden, de dossiertekst), dan vraagt
-wijkgesprek eerst wat ermee moet.
+Kies een onderdeel met de pijltjes en **Enter**, of met het cijfer ervoor (niet
+terwijl u in een veld typt: daar is een cijfer gewoon tekst); **Tab** gaat door de
+velden. **F2** gaat meteen naar de lijst van onderdelen; wat u typte, blijft staan.
+
+**Escape** gaat één stap terug: uit een veld naar de lijst van het onderdeel of naar
+de onderdelen, en vanuit de onderdelen terug naar het gesprek. Staat er in het veld
+getypte tekst die nog niet is vastgelegd, dan vraagt wijkgesprek eerst of die weg
+mag: dan vervalt alleen dat veld, nooit de hele check. Gaat u terug naar het gesprek
+terwijl er ergens nog getypte tekst staat, dan vraagt wijkgesprek dat ook.
+
+Niets komt per ongeluk in het verslag. Een Enter in een leeg of onveranderd veld legt
+niets vast, en dezelfde waarde twee keer achter elkaar wordt één keer bewaard.
+Balans: **j** ja, **n** nee, **o** onbekend (Enter legt niets vast). De drie kolommen
+van de schaalvraag: Enter toont wat er wordt vastgelegd, **Enter nog eens** legt het
+vast, Escape niet.
+
+**Ctrl+O** toont het nummer van Veilig Thuis (0800-2000, gratis, dag en nacht).
+**Ctrl+G** verbergt alle details als het gezin meekijkt.
 """
 
 SECTIONS: tuple[type[SafetySection], ...] = (
@@ -68,8 +88,14 @@ SECTIONS: tuple[type[SafetySection], ...] = (
 
 class SafetyScreen(Screen[None]):
     HELP = HELP
+    # The focus is always set on purpose: Textual's auto focus would give a hidden list
+    # the focus when a dialog closes in discreet mode (hidden widgets count as focusable).
+    AUTO_FOCUS = ""
     BINDINGS = [
+        # Escape goes up one level (a field, the section, the list of sections, the
+        # visit); F2 goes to the list of sections at once. Both move the focus: priority.
         Binding("escape", "back", "Terug", id="veiligheid-terug", priority=True),
+        Binding("f2", "sections", "Onderdelen", id="veiligheid-onderdelen", priority=True),
         # A digit opens that section wherever the focus is (not while typing in a field),
         # at once, so keys typed right after it land in the section.
         *[
@@ -88,6 +114,10 @@ class SafetyScreen(Screen[None]):
         super().__init__()
         self.visit_id = visit_id
         self.code = ""
+        self.shown: SafetyContext | None = None
+        """What the sections show: read once, then kept up to date with every entry."""
+        self.started = datetime.now(UTC)
+        """The start of this visit (the scaling figures over the visits)."""
 
     def _title(self) -> None:
         """The title names the safety check only when the family may see it."""
@@ -152,6 +182,7 @@ class SafetyScreen(Screen[None]):
             return None
         record, entries, history = read
         self.code = record.household_code
+        self.started = record.started_at
         self._title()
         return SafetyContext(
             guide=self.app.guide.safety,
@@ -165,21 +196,26 @@ class SafetyScreen(Screen[None]):
         )
 
     def refresh_sections(self) -> SafetyContext | None:
+        """Read the trail from the database and redraw every section."""
         context = self.context()
         if context is None:  # locked, or the team database not answering: back
             self.app.call_later(self.dismiss)
             return None
+        self.redraw(context)
+        return context
+
+    def redraw(self, context: SafetyContext) -> None:
+        """Every section and the list of sections from ``context`` (nothing is read)."""
+        self.shown = context
         listing = self.query_one("#sections", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()
         for number, section in enumerate(self.query(SafetySection), start=1):
-            section.show(context)
+            section.redraw(context)  # typed text that is not kept stays as typed
             status = section.status(context)
             label = f"{number} {section.title}" + (f"\n  {status}" if status else "")
             listing.add_option(Option(Content(label), id=f"section-{number}"))
-            section.remember_fields()
         listing.highlighted = highlighted
-        return context
 
     @on(OptionList.OptionSelected, "#sections")
     def _clicked(self, event: OptionList.OptionSelected) -> None:
@@ -189,10 +225,25 @@ class SafetyScreen(Screen[None]):
     def _preview(self, event: OptionList.OptionHighlighted) -> None:
         self.query_one(ContentSwitcher).current = event.option.id
 
-    def record_entry(self, kind: str, key: str, value: str, note: str) -> None:
-        """Append to the safety trail (a section asks), and redraw the sections."""
-        self.app.write(
-            repo.add_safety_entry,
+    def record_entry(self, kind: str, key: str, value: str, note: str) -> bool:
+        """Append to the safety trail (a section asks) and show it at once; True when it
+        is in the trail. The same value as the last one for this key is not appended
+        again (a quick second Enter, or a screen that seemed slow)."""
+        context = self.shown
+        if context is None:
+            return False
+        last = _last(context.entries, kind, key)
+        if last is not None and (last.value, last.note) == (value, note):
+            return True
+        saved: list[SafetyEntry] = []
+
+        def add(**kwargs: Any) -> SafetyEntry:
+            entry = repo.add_safety_entry(**kwargs)
+            saved.append(entry)
+            return entry
+
+        written = self.app.write(
+            add,
             visit_id=self.visit_id,
             kind=kind,
             key=key,
@@ -200,10 +251,77 @@ class SafetyScreen(Screen[None]):
             note=note,
             now=datetime.now(UTC),
         )
-        self.refresh_sections()
+        if not written or not saved:
+            return False
+        entry = saved[0]
+        # Shown from what was written, not read again: the value is there at once.
+        self.redraw(
+            replace(
+                context,
+                entries=(*context.entries, entry),
+                history=(*context.history, (self.started, entry)),
+            )
+        )
+        return True
+
+    def action_sections(self) -> None:
+        """F2: to the list of sections; what was typed in a field stays there."""
+        if not self.app.discreet:
+            self.set_focus(self.query_one("#sections", OptionList))
+
+    def _section_of(self, widget: object) -> SafetySection | None:
+        if not isinstance(widget, Widget):
+            return None
+        return next(
+            (node for node in widget.ancestors_with_self if isinstance(node, SafetySection)),
+            None,
+        )
+
+    def _up_from(self, section: SafetySection, field: Field) -> None:
+        """One level up from ``field``: its section's list, or the list of sections."""
+        target = section.leave_field(field)
+        if self.app.discreet:
+            self.set_focus(None)  # everything is hidden
+        else:
+            self.set_focus(target or self.query_one("#sections", OptionList))
 
     def action_back(self) -> None:
-        """Escape: back to the visit; asks first when something typed is not kept."""
+        """Escape, one level up: a field is cancelled (asking first when typed text would
+        be lost), a list in a section goes to the list of sections, and that one (or
+        nothing focused, in discreet mode) goes back to the visit."""
+        from wijkgesprek.screens.choice import ChoiceScreen
+
+        focused = self.focused
+        section = self._section_of(focused)
+        if section is None:
+            self.leave()
+        elif not isinstance(focused, Field):
+            self.set_focus(self.query_one("#sections", OptionList))
+        elif section.withdraw(focused):
+            pass  # a confirmation taken back; the field stays as typed
+        elif not section.typed(focused):
+            self._up_from(section, focused)
+        else:
+            field = focused
+
+            def answered(answer: str | None) -> None:
+                if answer == "weg":
+                    self._up_from(section, field)
+                elif not self.app.discreet:  # back to finish it
+                    self.set_focus(field)
+
+            # No detail in the question: the family may see it (Ctrl+G does not hide it).
+            self.app.push_screen(
+                ChoiceScreen(
+                    "Nog niet vastgelegd",
+                    "In dit veld staat getypte tekst die nog niet is vastgelegd.",
+                    [("terug", "Terug om het af te maken"), ("weg", "Niet bewaren")],
+                ),
+                answered,
+            )
+
+    def leave(self) -> None:
+        """Back to the visit; asks first when something typed is not kept."""
         from wijkgesprek.screens.choice import ChoiceScreen
 
         unsaved = [section for section in self.query(SafetySection) if section.unsaved()]
@@ -229,3 +347,14 @@ class SafetyScreen(Screen[None]):
             ),
             answered,
         )
+
+
+def _last(entries: Sequence[SafetyEntry], kind: str, key: str) -> SafetyEntry | None:
+    """The latest entry for ``kind`` and ``key`` (a consultation gets its key when it is
+    written: the latest consultation)."""
+    matching = [
+        entry
+        for entry in entries
+        if entry.kind == kind and (entry.key == key or (kind == CONSULT and not key))
+    ]
+    return max(matching, key=lambda entry: (entry.at, entry.id), default=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import OptionList, Static
@@ -12,7 +13,21 @@ from textual.widgets.option_list import Option
 from wijkgesprek.domain.safety import BALANCE, balance, current
 from wijkgesprek.widgets.safety.base import SafetyContext, SafetySection
 
-_NEXT = {"onbekend": "ja", "ja": "nee", "nee": "onbekend"}
+KEYS = "j = ja, n = nee, o = onbekend"
+
+
+class BalanceQuestions(OptionList):
+    """Each question is answered with its own key, never by going round the answers (a
+    first "nee" would otherwise pass "ja" into the trail)."""
+
+    BINDINGS = [
+        Binding("j", "answer('ja')", "Ja", id="balans-ja"),
+        Binding("n", "answer('nee')", "Nee", id="balans-nee"),
+        Binding("o", "answer('onbekend')", "Onbekend", id="balans-onbekend"),
+    ]
+
+    def action_answer(self, answer: str) -> None:
+        self.query_ancestor(BalanceSection).answer(answer)
 
 
 def _column(title: str, items: tuple[str, ...]) -> Content:
@@ -36,8 +51,9 @@ class BalanceSection(SafetySection):
         )
         # The questions first, so the one under the cursor is always on the screen
         # (also at 80×24, however much the two columns below hold).
-        yield Static("Vragen (Enter: ja → nee → onbekend):", classes="section-label")
-        yield OptionList(id="balance-questions")
+        yield Static(f"Vragen ({KEYS}):", classes="section-label")
+        yield BalanceQuestions(id="balance-questions")
+        yield Static("", id="balance-hint", classes="hint")
         with Horizontal(id="balance-view"):
             yield Static("", id="balance-load")
             yield Static("", id="balance-capacity")
@@ -62,6 +78,18 @@ class BalanceSection(SafetySection):
         listing.highlighted = 0 if highlighted is None else highlighted
 
     @on(OptionList.OptionSelected, "#balance-questions")
-    def _answer(self, event: OptionList.OptionSelected) -> None:
-        key = self.ids[event.option_index]
-        self.record(BALANCE, key, _NEXT[self.answers.get(key, "onbekend")])
+    def _enter(self) -> None:
+        """Enter records nothing: it says which keys answer."""
+        self.query_one("#balance-hint", Static).update(
+            f"Antwoord met een letter: {KEYS}. Enter legt niets vast."
+        )
+
+    def answer(self, answer: str) -> None:
+        """The highlighted question answered; the same answer again writes nothing."""
+        highlighted = self.query_one("#balance-questions", OptionList).highlighted
+        if highlighted is None or highlighted >= len(self.ids):
+            return
+        self.query_one("#balance-hint", Static).update("")
+        key = self.ids[highlighted]
+        if self.answers.get(key, "onbekend") != answer:
+            self.record(BALANCE, key, answer)

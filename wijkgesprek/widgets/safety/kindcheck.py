@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -29,7 +30,7 @@ from wijkgesprek.domain.safety import (
 )
 from wijkgesprek.text import visible
 from wijkgesprek.widgets.field import field
-from wijkgesprek.widgets.safety.base import SafetyContext, SafetySection
+from wijkgesprek.widgets.safety.base import Field, SafetyContext, SafetyInput, SafetySection
 
 _REASON_LABEL = {"niet-gedaan": "Waarom niet?", "aandachtspunt": "Waar let u op?"}
 
@@ -45,21 +46,20 @@ class Outcomes(OptionList):
 
 class KindcheckSection(SafetySection):
     title = "Kindcheck"
-    # Enter in a field is handled the moment it arrives (Input.Submitted comes later):
-    # what is typed after it lands in the next field.
-    BINDINGS = [Binding("enter", "field_enter", show=False, priority=True)]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "field_enter":
-            return self.screen.focused in list(self.query(Input))
-        return True
-
-    def action_field_enter(self) -> None:
-        focused = self.screen.focused
-        if focused is not None and focused.id == "kc-when":
+    def entered(self, field: SafetyInput) -> None:
+        """Enter in the words of an outcome (handled at once, see SafetyInput)."""
+        if field.id == "kc-when":
             self._submit()
         else:
             self._reason_entered()
+
+    def leave_field(self, field: Field) -> Widget | None:
+        """Escape in the words: the outcome is not recorded; back to the outcomes."""
+        self._ask(None)
+        self.query_one("#kc-error", Static).update("")
+        super().leave_field(field)
+        return self.query_one("#kc-outcome", OptionList)
 
     def __init__(self, **kwargs: str) -> None:
         super().__init__(**kwargs)
@@ -78,23 +78,23 @@ class KindcheckSection(SafetySection):
         yield Static("", id="kc-explain", markup=False)
         yield field(
             "Waarom niet?",
-            Input(id="kc-reason", compact=True, max_length=300, select_on_focus=False),
+            SafetyInput(id="kc-reason", compact=True, max_length=300),
             id="kc-reason-field",
         )
         yield field(
             "Wanneer kijken?",
-            Input(
+            SafetyInput(
                 placeholder="bijv. volgend bezoek, of 15-01",
                 id="kc-when",
                 compact=True,
                 max_length=80,
-                select_on_focus=False,
             ),
             id="kc-when-field",
         )
         yield Static("", id="kc-error", classes="form-error", markup=False)
 
     def on_mount(self) -> None:
+        super().on_mount()
         self._ask(None)
 
     def focus_first(self) -> None:
@@ -207,12 +207,6 @@ class KindcheckSection(SafetySection):
         outcome = self.pending
         self._ask(None)
         self._keep(outcome, reason, when if outcome == "aandachtspunt" else "")
-
-    def cancel_words(self) -> None:
-        """Leave the words of an outcome unrecorded (Escape in its fields)."""
-        self._ask(None)
-        self.query_one("#kc-error", Static).update("")
-        self.focus_first()
 
     def _keep(self, outcome: str, reason: str, when: str) -> None:
         """Record, unless it is exactly what is recorded now (never twice the same)."""

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -31,7 +32,7 @@ from wijkgesprek.domain.safety import (
 from wijkgesprek.text import one_line, visible
 from wijkgesprek.widgets.field import field
 from wijkgesprek.widgets.note_area import NoteArea
-from wijkgesprek.widgets.safety.base import SafetyContext, SafetySection
+from wijkgesprek.widgets.safety.base import Field, SafetyContext, SafetyInput, SafetySection
 
 
 class AnswerBox(Static, can_focus=True):
@@ -73,25 +74,26 @@ class MeldcodeSection(SafetySection):
     BINDINGS = [
         Binding("ctrl+s", "save_dossier", "Tekst bewaren", id="dossier-bewaren", show=False),
         Binding("ctrl+n", "new_draft", "Nieuw concept", id="dossier-concept", show=False),
-        # Enter in a field is handled the moment it arrives (Input.Submitted comes later):
-        # what is typed after it lands where Enter moved the focus.
-        Binding("enter", "field_enter", show=False, priority=True),
     ]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "field_enter":
-            return self.screen.focused in list(self.query(Input))
-        return True
-
-    def action_field_enter(self) -> None:
-        field = self.screen.focused
-        assert isinstance(field, Input)
+    def entered(self, field: SafetyInput) -> None:
+        """Enter in a field, handled at once (see SafetyInput)."""
         if field.id == "consult-role":
             self.screen.set_focus(self.query_one("#consult-advice", Input))
         elif field.id == "consult-advice":
             self._consult(field)
         elif field.id == "answer-reason":
             self._answer(field)
+
+    def leave_field(self, field: Field) -> Widget | None:
+        """Escape in the reason of an answer: no answer; back to the question."""
+        super().leave_field(field)
+        if field.id != "answer-reason":
+            return None
+        self.answering = ""
+        self.query_one("#answer-field").display = False
+        self.query_one("#route-error", Static).update("")
+        return self.query_one("#question", AnswerBox)
 
     def __init__(self, **kwargs: str) -> None:
         super().__init__(**kwargs)
@@ -108,7 +110,7 @@ class MeldcodeSection(SafetySection):
         yield Static("", id="consults")
         yield field(
             "Met wie (rol)",
-            Input(
+            SafetyInput(
                 placeholder="bijv. aandachtsfunctionaris",
                 id="consult-role",
                 compact=True,
@@ -117,14 +119,16 @@ class MeldcodeSection(SafetySection):
         )
         yield field(
             "Advies",
-            Input(placeholder="Enter bewaart", id="consult-advice", compact=True, max_length=500),
+            SafetyInput(
+                placeholder="Enter bewaart", id="consult-advice", compact=True, max_length=500
+            ),
         )
         yield Static("Afwegingskader", classes="section-label")
         yield Static("", id="route", markup=False)
         yield AnswerBox("", id="question")
         with Horizontal(classes="field", id="answer-field"):
             yield Label("Waarom?", classes="field-label", id="answer-label")
-            yield Input(
+            yield SafetyInput(
                 placeholder="Enter bewaart", id="answer-reason", compact=True, max_length=500
             )
         yield Static("", id="route-error", classes="form-error", markup=False)
@@ -137,6 +141,7 @@ class MeldcodeSection(SafetySection):
         yield NoteArea(id="dossier", soft_wrap=True)
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.query_one("#answer-field").display = False
 
     def show(self, context: SafetyContext) -> None:

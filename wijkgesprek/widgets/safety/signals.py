@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkgesprek.domain.safety import SIGNAL, current
-from wijkgesprek.widgets.safety.base import SafetyContext, SafetySection
+from wijkgesprek.text import quoted, visible
+from wijkgesprek.widgets.safety.base import Field, SafetyContext, SafetyInput, SafetySection
+
+
+class SignalList(OptionList):
+    """Enter ticks or unticks the highlighted signal at once (a priority binding that
+    calls the section): the words typed straight after it land in the field it opens."""
+
+    BINDINGS = [Binding("enter", "toggle", "Aan/uit", show=False, priority=True)]
+
+    def action_toggle(self) -> None:
+        if self.highlighted is not None:
+            self.query_ancestor(SignalsSection).toggle(self.highlighted)
 
 
 class SignalsSection(SafetySection):
@@ -26,8 +40,8 @@ class SignalsSection(SafetySection):
             "Een hulpmiddel om te objectiveren, geen score die beslist. Enter vinkt aan of uit.",
             classes="section-label",
         )
-        yield OptionList(id="signal-list")
-        yield Input(
+        yield SignalList(id="signal-list")
+        yield SafetyInput(
             placeholder="In de woorden van het gezin (mag leeg); Enter bewaart",
             id="signal-note",
             compact=True,
@@ -56,7 +70,7 @@ class SignalsSection(SafetySection):
                 note = self.ticked.get(key, "")
                 prompt = Content(f"{mark} {signal.tekst}")
                 if note:
-                    prompt = Content.assemble(prompt, ("\n   “" + note + "”", "italic"))
+                    prompt = Content.assemble(prompt, ("\n   " + quoted(visible(note)), "italic"))
                 listing.add_option(Option(prompt))
                 self.keys.append(key)
         listing.highlighted = 1 if highlighted is None else highlighted
@@ -66,8 +80,12 @@ class SignalsSection(SafetySection):
         return f"{count} aangevinkt" if count else ""
 
     @on(OptionList.OptionSelected, "#signal-list")
-    def _toggle(self, event: OptionList.OptionSelected) -> None:
-        key = self.keys[event.option_index]
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        self.toggle(event.option_index)
+
+    def toggle(self, index: int) -> None:
+        """Untick a ticked signal; tick another one after its words (Enter)."""
+        key = self.keys[index]
         if key is None:
             return
         if key in self.ticked:
@@ -77,12 +95,25 @@ class SignalsSection(SafetySection):
         note = self.query_one("#signal-note", Input)
         note.display = True
         note.value = ""
-        note.focus()
+        self.screen.set_focus(note)
 
-    @on(Input.Submitted, "#signal-note")
-    def _note(self, event: Input.Submitted) -> None:
-        if self.pending:
-            self.record(SIGNAL, self.pending, "aan", event.value.strip())
+    def entered(self, field: SafetyInput) -> None:
+        """Enter ticks the signal with the words typed (they may be empty: the signal was
+        chosen with Enter on the list)."""
+        if self.pending and not self.record(
+            SIGNAL, self.pending, "aan", field.value.strip(), kept=()
+        ):
+            return  # not written (said once): the words stay
+        self.leave_field(field)
+
+    def leave_field(self, field: Field) -> Widget | None:
+        """The words field belongs to the signal chosen: Escape (or Enter) closes it and
+        goes back to the signals, nothing ticked."""
+        if field.id != "signal-note":
+            return super().leave_field(field)
         self.pending = ""
-        event.input.display = False
-        self.query_one("#signal-list", OptionList).focus()
+        field.clear()
+        field.display = False
+        listing = self.query_one("#signal-list", OptionList)
+        self.screen.set_focus(listing)
+        return listing
