@@ -48,14 +48,21 @@ een volwassene gaat. U beslist; wijkgesprek helpt dat de vragen gesteld zijn en
 bewaart wat u zag en besloot, met de redenen. Niets wordt overschreven: een
 wijziging is een nieuwe regel met datum en tijd.
 
-1. **Kindcheck**: stel de vragen en leg de uitkomst vast. Bij kinderen, een
-   zwangerschap of kinderen elders kan het bezoek niet worden afgesloten zonder
-   uitkomst (of de reden waarom de check niet gedaan is).
+1. **Kindcheck**: stel de vragen en kies de uitkomst; kiezen legt haar vast. Bij
+   **aandachtspunt** (een lichte zorg) schrijft u op waar u op let en wanneer u er
+   weer naar kijkt; bij **niet gedaan** waarom. Bij kinderen, een zwangerschap of
+   kinderen elders kan het bezoek niet worden afgesloten zonder uitkomst. Bij een
+   volgend bezoek staat hier ook **vorige keer**: de uitkomst, de meldcode en wat
+   ermee gedaan is, de laatste schaalcijfers en de drie kolommen. Vraag: hoe is het nu?
 2. **Signalen**: vink aan wat u ziet of hoort, in de woorden van het gezin.
 3. **Balans**: draaglast tegenover draagkracht, om samen naar te kijken.
 4. **Schaalvraag**: 0–10, aan ieder apart, en de drie kolommen.
-5. **Meldcode**: de vijf stappen, overleg, het afwegingskader (J/N, met reden)
-   en een tekst voor het dossier.
+5. **Meldcode**: de vijf stappen, overleg, het afwegingskader (**j**/**n**, met
+   reden; **c** corrigeert een eerder antwoord, ook als de route klaar is) en een
+   tekst voor het dossier. Bij **Veilig Thuis: wat is er gedaan?** legt **Enter** (of
+   **v**) vast: advies gevraagd, melding gedaan (datum, met wie, kenmerk, afspraak)
+   of nog niet gemeld (met de reden). Zegt de route *melden*, dan sluit het bezoek
+   pas af als dat is vastgelegd.
 
 Kies een onderdeel met de pijltjes en **Enter**, of met het cijfer ervoor (niet
 terwijl u in een veld typt: daar is een cijfer gewoon tekst); **Tab** gaat door de
