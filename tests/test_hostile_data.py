@@ -23,7 +23,7 @@ from wijkgesprek.content.cases import load_cases
 from wijkgesprek.content.network import load_network
 from wijkgesprek.content.questions import load_guide
 from wijkgesprek.errors import ContentError
-from wijkgesprek.export.handover import parse_handover, to_handover
+from wijkgesprek.export.handover import dumps, parse_handover, to_handover
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.handover import referral_extras
@@ -242,3 +242,115 @@ def test_import_refuses_a_hostile_referral_name(
     out, err = capsys.readouterr()
     assert "verwijzingen[1].naam: bevat een stuurteken" in err and "in orde" not in out
     assert no_control(out + err)
+
+
+# --- what the command line writes ---------------------------------------------------------
+
+
+def no_escape(text: str) -> bool:
+    """No byte that steers a terminal: ESC, BEL, DEL or a C1 code (line ends may be CRLF)."""
+    return not {"\x1b", "\x07", "\x7f", *map(chr, range(0x80, 0xA0))} & set(text)
+
+
+HOSTILE_NAME = "Budget\x1b]52;c;cm0gLXJmIH4K\x07\x1b]0;gekaapt\x07[@click=app.quit]klik[/]"
+
+
+@pytest.fixture
+def hostile_household(store: Store) -> Store:
+    """The invented household with a referral whose name came in before names were checked
+    (an old hand-over or sociale kaart), and a note kept from an old version: escapes and
+    markup in the database."""
+    from household_data import T1
+
+    _, second = build(store)
+    store.run(repo.save_note, visit_id=second, topic="dromen", text=HOSTILE_NAME, now=T1)
+    store.run(
+        repo.add_referral,
+        visit_id=second,
+        naam=HOSTILE_NAME,
+        soort="dienst\x1b[31m",
+        wijk="Noord",
+        themes=["geldzorgen"],
+        contact="06-12345678\x9b31m",
+        now=T1,
+    )
+    return store
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", CODE],
+        ["export", CODE, "--soort", "gezin"],
+        ["export", CODE, "--soort", "overdracht"],
+        ["vervolg", "--formaat", "ics", "--alles"],
+        ["vervolg", "--alles"],
+    ],
+    ids=["dossier", "gezin", "overdracht", "ics", "vervolg"],
+)
+def test_exports_never_write_an_escape(
+    hostile_household: Store, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    assert no_escape(out + err)
+    if args[-1] in (CODE, "gezin"):
+        assert "@click=app.quit" in out  # shown, as text
+
+
+def test_an_exported_hand_over_is_read_again(
+    hostile_household: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the app writes is never refused by the app: old escapes leave as symbols."""
+    file = tmp_path / "overdracht.json"
+    assert main(["export", CODE, "--soort", "overdracht", "--uitvoer", str(file)]) == 0
+    assert main(["controleer", str(file)]) == 0
+    assert main(["--data-dir", str(tmp_path / "ander"), "import", str(file)]) == 0
+    out, err = capsys.readouterr()
+    assert no_escape(out + err)
+
+
+def test_import_differences_never_write_an_escape(
+    hostile_household: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = hostile_household.run(repo.get_household, code=CODE)
+    data = json.loads(
+        dumps(to_handover(history, extras=hostile_household.run(referral_extras, code=CODE)))
+    )
+    for referral in data["verwijzingen"]:
+        referral["contact"] = "0800-0000000"
+    for visit in data["bezoeken"]:
+        visit["notities"] = {topic: text + " Anders." for topic, text in visit["notities"].items()}
+    file = tmp_path / "overdracht.json"
+    file.write_text(json.dumps(data, indent=2), "utf-8")
+    assert main(["import", str(file)]) == 1  # differences: nothing taken over
+    out, err = capsys.readouterr()
+    assert "bezoeken[2].notities.dromen" in out, err
+    assert no_escape(out + err)
+
+
+def test_suggesties_writes_names_literally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Even a sociale kaart that was never checked (a cache from before the check) is
+    written as text: every field of an offer, in the table and in --json."""
+    import dataclasses
+
+    from wijkgesprek.content import network as network_module
+
+    themes = [theme.id for theme in load_guide(paths.shipped_questions()).themes]
+    real, _ = load_network([paths.shipped_network()], themes=themes, today=date(2026, 11, 25))
+
+    def hostile(entry: Any) -> Any:
+        return dataclasses.replace(
+            entry, naam=entry.naam + HOSTILE_NAME + "\x9b1m", soort=entry.soort + "\x1b[31m"
+        )
+
+    spoiled = dataclasses.replace(real, entries=tuple(map(hostile, real.entries)))
+    monkeypatch.setattr(network_module, "load_network", lambda *a, **k: (spoiled, []))
+    for extra in ([], ["--json"]):
+        args = ["suggesties", "--thema", "geldzorgen", "--wijk", "Noord", *extra]
+        assert main(args) == 0
+        out, err = capsys.readouterr()
+        assert "[@click=app.quit]klik[/]" in out
+        assert no_escape(out + err)

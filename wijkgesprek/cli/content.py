@@ -87,35 +87,38 @@ def suggestions(args: argparse.Namespace) -> int:
         import json
 
         print(
-            json.dumps(
-                {
-                    "suggesties": [
-                        {
-                            "naam": s.entry.naam,
-                            "soort": s.entry.soort,
-                            "wijk": s.entry.wijk,
-                            "reden": s.reason,
-                            "score": s.score,
-                            "verouderd": s.stale,
-                            "bestand": str(s.entry.source),
-                            "regel": s.entry.line,
-                        }
-                        for s in found
-                    ],
-                    "geen_aanbod": list(missing),
-                },
-                ensure_ascii=False,
-                indent=2,
+            visible(
+                json.dumps(
+                    {
+                        "suggesties": [
+                            {
+                                "naam": s.entry.naam,
+                                "soort": s.entry.soort,
+                                "wijk": s.entry.wijk,
+                                "reden": s.reason,
+                                "score": s.score,
+                                "verouderd": s.stale,
+                                "bestand": str(s.entry.source),
+                                "regel": s.entry.line,
+                            }
+                            for s in found
+                        ],
+                        "geen_aanbod": list(missing),
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
             )
         )
         return 0
     for theme in missing:
-        print(f"Geen aanbod voor '{names[theme]}' in {visible(wijk)}.")
+        print(visible(f"Geen aanbod voor '{names[theme]}' in {wijk}."))
     if not found:
         print("Niets gevonden.")
-    width = max((len(s.entry.naam) for s in found), default=0)
-    for number, s in enumerate(found, start=1):
-        print(f"{number:>3}. {s.entry.naam:<{width}}  {s.entry.soort:<10}  {s.reason}")
+    rows = [(visible(s.entry.naam), visible(s.entry.soort), visible(s.reason)) for s in found]
+    width = max((len(naam) for naam, _, _ in rows), default=0)
+    for number, (naam, soort, reason) in enumerate(rows, start=1):
+        print(f"{number:>3}. {naam:<{width}}  {soort:<10}  {reason}")
     return 0
 
 

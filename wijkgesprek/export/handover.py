@@ -48,6 +48,7 @@ from wijkgesprek.export.jsonread import (
     path_to,
     problems_error,
 )
+from wijkgesprek.text import visible
 
 SCHEMA_VERSION = 2
 """2: the children as birth years (``kinderen``) and the household's changes; files of
@@ -287,7 +288,20 @@ def to_handover(
 
 
 def dumps(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """The file's text. A control character that reached the database before texts were
+    checked (an old hand-over or sociale kaart) leaves as a visible symbol, so a hand-over
+    never carries one and is always read again."""
+    return json.dumps(_literal(data), ensure_ascii=False, indent=2) + "\n"
+
+
+def _literal(value: Any) -> Any:
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list):
+        return [_literal(item) for item in value]
+    if isinstance(value, dict):
+        return {visible(key): _literal(item) for key, item in value.items()}
+    return value
 
 
 # -- reading a file back ------------------------------------------------------------------
