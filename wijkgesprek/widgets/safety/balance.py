@@ -37,7 +37,7 @@ class BalanceSection(SafetySection):
         # The questions first, so the one under the cursor is always on the screen
         # (also at 80×24, however much the two columns below hold).
         yield Static("Vragen (Enter: ja → nee → onbekend):", classes="section-label")
-        yield OptionList(id="balance-questions")
+        yield OptionList(id="balance-questions", markup=False)
         with Horizontal(id="balance-view"):
             yield Static("", id="balance-load")
             yield Static("", id="balance-capacity")

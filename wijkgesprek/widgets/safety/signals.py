@@ -26,7 +26,7 @@ class SignalsSection(SafetySection):
             "Een hulpmiddel om te objectiveren, geen score die beslist. Enter vinkt aan of uit.",
             classes="section-label",
         )
-        yield OptionList(id="signal-list")
+        yield OptionList(id="signal-list", markup=False)
         yield Input(
             placeholder="In de woorden van het gezin (mag leeg); Enter bewaart",
             id="signal-note",
