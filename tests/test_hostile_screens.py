@@ -193,3 +193,28 @@ async def test_practice_screens_show_markup_literally_and_a_click_does_nothing(
         assert "@click=app.quit" in shown
         assert no_escape(shown)
         assert app.return_code is None
+
+
+async def test_history_and_addition_show_markup_literally(tmp_path: Path) -> None:
+    from household_data import build
+
+    from wijkgesprek.screens.addition import AdditionScreen
+    from wijkgesprek.screens.history import HistoryScreen
+
+    guide = load_guide(hostile_guide(tmp_path))
+    database = tmp_path / "data" / "wijkgesprek.db"
+    prepare_database(database)
+    store = Store(database)
+    build(store)
+    store.engine.dispose()
+    app = WijkgesprekApp(guide=guide, database=database)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await wait_until(pilot, lambda: CODE in frame(app))
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await pilot.pause()
+        literal(frame(app))  # topic titles over the notes
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, AdditionScreen))
+        literal(frame(app))  # the topics to choose from
