@@ -22,7 +22,7 @@ from wijkgesprek.connection import Connection
 from wijkgesprek.errors import ContentError, Unreachable, WijkError
 from wijkgesprek.keys import InOrderKeys
 from wijkgesprek.screens.home import HomeScreen
-from wijkgesprek.text import clean_typed
+from wijkgesprek.text import clean_typed, visible
 from wijkgesprek.widgets.palette import CommandPalette
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ class WijkgesprekApp(InOrderKeys):
         try:
             self.guide  # noqa: B018  (load it now, off the path to the first frame)
         except WijkError as error:  # the file changed since it was checked
-            self.exit(return_code=error.exit_code, message=str(error))
+            self.exit(return_code=error.exit_code, message=Text(visible(str(error))))
             return
         self._load_network()
         self.connection.send_left_over()

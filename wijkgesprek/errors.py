@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from wijkgesprek.text import visible
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -24,7 +26,8 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "waarschuwing: " if self.warning else ""
-        return f"{self.file}:{self.line}:{self.column}: {prefix}{self.message}"
+        # A message may quote a value from the file: never a control character from it.
+        return visible(f"{self.file}:{self.line}:{self.column}: {prefix}{self.message}")
 
 
 class WijkError(Exception):

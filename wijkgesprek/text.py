@@ -7,12 +7,33 @@ steer the terminal) are shown as visible symbols instead of being sent on.
 
 from __future__ import annotations
 
+import re
+
 _KEEP = {"\n", "\t"}
 _VISIBLE = (
     {code: chr(0x2400 + code) for code in range(0x20) if chr(code) not in _KEEP}
     | {0x7F: "\u2421"}
     | {code: "\ufffd" for code in range(0x80, 0xA0)}
 )
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_NAMES = {0x1B: "ESC", 0x07: "BEL", 0x08: "BS", 0x0D: "CR", 0x00: "NUL", 0x7F: "DEL", 0x9B: "CSI"}
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in ``text`` (C0 but newline and tab, DEL, C1), named
+    for a message (``"ESC, U+001B"``), or None. Data files may not hold them: they
+    could steer the terminal."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    name = _NAMES.get(code)
+    return f"{name}, U+{code:04X}" if name else f"U+{code:04X}"
+
+
+CONTROL_HINT = "zulke tekens kunnen de terminal besturen en zijn niet toegestaan"
 
 
 def visible(text: str) -> str:

@@ -14,16 +14,17 @@ from wijkgesprek.cli.common import (
     guide_file,
     network_files,
 )
-from wijkgesprek.errors import ContentError, UsageError
+from wijkgesprek.errors import ContentError, UsageError, WijkError
 from wijkgesprek.text import visible
 
 
 def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
-    """Check guides and practice cases one by one, and network files together (as the
-    app reads them)."""
+    """Check guides, practice cases and hand-overs one by one, and network files together
+    (as the app reads them)."""
     from wijkgesprek.content.cases import cases_to_json, is_cases_file, load_cases
     from wijkgesprek.content.network import is_network_file, load_network, network_to_json
     from wijkgesprek.content.questions import guide_to_json, load_guide
+    from wijkgesprek.export.handover import handover_json, is_handover_file, read_handover
 
     networks = [file for file in files if is_network_file(file)]
     problems: list[str] = []
@@ -32,12 +33,14 @@ def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
         if file in networks:
             continue
         try:
-            if is_cases_file(file):
+            if is_handover_file(file):
+                read.append(handover_json(read_handover(file)))
+            elif is_cases_file(file):
                 topic_ids = tuple(topic.id for topic in load_guide(guide_file).topics)
                 read.append(cases_to_json(load_cases(file, topic_ids=topic_ids)))
             else:
                 read.append(guide_to_json(load_guide(file)))
-        except ContentError as error:
+        except WijkError as error:
             problems.append(str(error))
     if networks:
         try:
@@ -49,16 +52,17 @@ def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
         except ContentError as error:
             problems.append(str(error))
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(visible(problem), file=sys.stderr)
     if problems:
         return 1
     if as_json:
         import json
 
-        print(json.dumps(read[0] if len(read) == 1 else read, ensure_ascii=False, indent=2))
+        text = json.dumps(read[0] if len(read) == 1 else read, ensure_ascii=False, indent=2)
+        print(visible(text))
     else:
         for file in files:
-            print(f"{file}: in orde")
+            print(visible(f"{file}: in orde"))
     return 0
 
 
@@ -83,35 +87,38 @@ def suggestions(args: argparse.Namespace) -> int:
         import json
 
         print(
-            json.dumps(
-                {
-                    "suggesties": [
-                        {
-                            "naam": s.entry.naam,
-                            "soort": s.entry.soort,
-                            "wijk": s.entry.wijk,
-                            "reden": s.reason,
-                            "score": s.score,
-                            "verouderd": s.stale,
-                            "bestand": str(s.entry.source),
-                            "regel": s.entry.line,
-                        }
-                        for s in found
-                    ],
-                    "geen_aanbod": list(missing),
-                },
-                ensure_ascii=False,
-                indent=2,
+            visible(
+                json.dumps(
+                    {
+                        "suggesties": [
+                            {
+                                "naam": s.entry.naam,
+                                "soort": s.entry.soort,
+                                "wijk": s.entry.wijk,
+                                "reden": s.reason,
+                                "score": s.score,
+                                "verouderd": s.stale,
+                                "bestand": str(s.entry.source),
+                                "regel": s.entry.line,
+                            }
+                            for s in found
+                        ],
+                        "geen_aanbod": list(missing),
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
             )
         )
         return 0
     for theme in missing:
-        print(f"Geen aanbod voor '{names[theme]}' in {visible(wijk)}.")
+        print(visible(f"Geen aanbod voor '{names[theme]}' in {wijk}."))
     if not found:
         print("Niets gevonden.")
-    width = max((len(s.entry.naam) for s in found), default=0)
-    for number, s in enumerate(found, start=1):
-        print(f"{number:>3}. {s.entry.naam:<{width}}  {s.entry.soort:<10}  {s.reason}")
+    rows = [(visible(s.entry.naam), visible(s.entry.soort), visible(s.reason)) for s in found]
+    width = max((len(naam) for naam, _, _ in rows), default=0)
+    for number, (naam, soort, reason) in enumerate(rows, start=1):
+        print(f"{number:>3}. {naam:<{width}}  {soort:<10}  {reason}")
     return 0
 
 

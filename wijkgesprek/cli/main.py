@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from wijkgesprek import __version__, paths
 from wijkgesprek.errors import Unreachable, WijkError
+from wijkgesprek.text import visible
 
 if TYPE_CHECKING:
     from wijkgesprek.content.model import Guide
@@ -84,9 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", parser_class=Parser)
     check = sub.add_parser(
         "controleer",
-        help="controleer YAML-bestanden (gespreksleidraad of sociale kaart)",
-        description="Controleer YAML-bestanden: een gespreksleidraad of een sociale kaart. "
-        "Meerdere kaarten worden samen gelezen, zoals de app dat doet.",
+        help="controleer bestanden (gespreksleidraad, sociale kaart, casussen, overdracht)",
+        description="Controleer een gespreksleidraad, sociale kaart, oefencasussen of een "
+        "overdracht (JSON). Meerdere kaarten worden samen gelezen, zoals de app dat doet.",
     )
     check.add_argument("files", nargs="+", metavar="BESTAND", type=Path)
     check.add_argument("--json", action="store_true", help="toon wat er gelezen is als JSON")
@@ -214,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(plain)
         return run(build_parser().parse_args(arguments))
     except WijkError as error:
-        print(str(error), file=sys.stderr)
+        print(visible(str(error)), file=sys.stderr)
         return error.exit_code
     except EOFError:  # Ctrl+D at a question that is not asked through common.ask
         print("Er is niets veranderd.", file=sys.stderr)

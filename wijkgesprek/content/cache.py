@@ -24,6 +24,10 @@ from wijkgesprek import __version__
 
 T = TypeVar("T")
 
+CHECKS = 2
+"""Raised when the checks of content files become stricter (2: control characters), so
+a result cached before is checked again, also between releases."""
+
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
@@ -46,7 +50,7 @@ def _locate(source: Path, kind: str, cache_dir: Path, extra: str) -> tuple[Path,
         data = source.read_bytes()
     except OSError:
         return None
-    digest = hashlib.sha256(f"{__version__}\0{kind}\0{source}\0{extra}\0".encode())
+    digest = hashlib.sha256(f"{__version__}\0{CHECKS}\0{kind}\0{source}\0{extra}\0".encode())
     digest.update(data)
     name = hashlib.sha256(str(source.absolute()).encode()).hexdigest()[:32]
     return cache_dir / f"{kind}-{name}.pickle", digest.hexdigest().encode()

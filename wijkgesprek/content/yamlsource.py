@@ -10,8 +10,10 @@ addressed by its path of keys and list indexes, e.g. ``("onderwerpen", "stress",
 "vragen", 2)``. :class:`Reader` uses these positions to check a document's shape and
 collects *all* problems before raising one :class:`ContentError`.
 
-Refused: explicit tags (``!!python/...``, ``!eigen``), anchors/aliases (``&``, ``*``),
-duplicate keys and keys that are not text. These do not stop reading; they are
+Refused: control characters in any text or key (C0 but newline and tab, DEL, C1; written
+as ``"\\e"`` or ``"\\x9b"``, they could steer the terminal the text is shown in), explicit
+tags (``!!python/...``, ``!eigen``), anchors/aliases (``&``, ``*``), duplicate keys and
+keys that are not text. These do not stop reading; they are
 reported together with the problems the :class:`Reader` finds.
 """
 
@@ -32,6 +34,7 @@ except ImportError:  # PyYAML built without libyaml
 
 from wijkgesprek.content.cache import collector_paused
 from wijkgesprek.errors import ContentError, Problem
+from wijkgesprek.text import CONTROL_HINT, control_character
 
 Data: TypeAlias = "str | list[Data] | dict[str, Data]"
 """A value read from YAML: text, a list or a mapping with text keys."""
@@ -81,6 +84,9 @@ _SYNTAX_HINTS = (
     ("another document", "het bestand bevat meer dan één document ('---'); gebruik er één"),
     ("nesting depth", "het bestand is te diep genest"),
 )
+
+
+_CONTROL_HINT = f"{CONTROL_HINT}; haal de \\-code weg"
 
 
 @dataclass
@@ -193,6 +199,13 @@ class _Builder:
     def _problem(self, position: Position, message: str) -> None:
         self.problems.append(Problem(self.file, position[0], position[1], message))
 
+    def _control(self, text: str, position: Position, label: str) -> None:
+        """A control character (ESC, BEL, a C1 code) could steer the terminal it is shown
+        in: never allowed in a text, whatever the key."""
+        found = control_character(text)
+        if found is not None:
+            self._problem(position, f"{label} bevat een stuurteken ({found}); {_CONTROL_HINT}")
+
     def convert(self, node: yaml.Node, path: DataPath) -> Data:
         position = (node.start_mark.line + 1, node.start_mark.column + 1)
         self.values[path] = position
@@ -208,6 +221,7 @@ class _Builder:
             self._problem(position, f"de tag '{tag}' is niet toegestaan; schrijf gewone tekst")
         if isinstance(node, yaml.ScalarNode):
             value: str = node.value
+            self._control(value, position, _label(path) if path else "de waarde")
             return value
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
@@ -218,6 +232,7 @@ class _Builder:
                 self._problem(key_position, "een sleutel moet een tekst zijn, geen lijst of blok")
                 continue
             key: str = key_node.value
+            self._control(key, key_position, "de sleutel")
             key_path = (*path, key)
             if key in mapping:
                 first = self.keys[key_path][0]

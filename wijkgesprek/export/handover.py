@@ -40,7 +40,15 @@ from wijkgesprek.domain.meldcode import CONTACT_KINDS, note_is_valid
 from wijkgesprek.domain.referral import STATES, WAITING, fits_waiting_list
 from wijkgesprek.domain.visit import AGREEMENT_STATES, HouseholdHistory
 from wijkgesprek.errors import ContentError, Problem, WijkError
-from wijkgesprek.export.jsonread import Reader, describe, load_json, path_to, problems_error
+from wijkgesprek.export.jsonread import (
+    Reader,
+    control_problems,
+    describe,
+    load_json,
+    path_to,
+    problems_error,
+)
+from wijkgesprek.text import visible
 
 SCHEMA_VERSION = 2
 """2: the children as birth years (``kinderen``) and the household's changes; files of
@@ -280,7 +288,20 @@ def to_handover(
 
 
 def dumps(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """The file's text. A control character that reached the database before texts were
+    checked (an old hand-over or sociale kaart) leaves as a visible symbol, so a hand-over
+    never carries one and is always read again."""
+    return json.dumps(_literal(data), ensure_ascii=False, indent=2) + "\n"
+
+
+def _literal(value: Any) -> Any:
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list):
+        return [_literal(item) for item in value]
+    if isinstance(value, dict):
+        return {visible(key): _literal(item) for key, item in value.items()}
+    return value
 
 
 # -- reading a file back ------------------------------------------------------------------
@@ -321,14 +342,26 @@ class _Stop(Exception):
 def parse_handover(text: str, *, source: Path) -> Handover:
     """Read and check a hand-over file; raises ContentError with every problem."""
     data = load_json(text, source)
+    control = control_problems(text, data, source)
     reader = Reader()
     try:
         handover = _read(reader, data)
     except _Stop:
         handover = None
-    if reader.problems or handover is None:
-        raise problems_error(source, reader.problems)
+    if control or reader.problems or handover is None:
+        raise problems_error(source, reader.problems, control)
     return replace(handover, source=source)
+
+
+def is_handover_file(path: Path) -> bool:
+    """Whether ``path`` looks like a hand-over (JSON: an object ``{`` first), without
+    reading it all. An unreadable file gives False."""
+    try:
+        with path.open("rb") as stream:
+            start = stream.read(64)
+    except OSError:
+        return False
+    return start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
 def read_handover(path: Path) -> Handover:

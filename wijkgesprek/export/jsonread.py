@@ -10,12 +10,14 @@ types, never values, so no note text ends up in an error message.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from wijkgesprek.errors import ContentError, Problem
+from wijkgesprek.text import CONTROL_HINT, control_character
 
 MAX_PROBLEMS = 25
 
@@ -177,14 +179,64 @@ def load_json(text: str, source: Path) -> object:
     return data
 
 
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+def _texts(value: object, path: str) -> Iterator[tuple[str, str, bool]]:
+    """Every field name and text in ``value`` as (path, text, is a field name), in the
+    order they stand in the file."""
+    if isinstance(value, str):
+        yield path, value, False
+    elif isinstance(value, list):
+        for number, item in enumerate(value, 1):
+            yield from _texts(item, path_to(path, number))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield path_to(path, key), key, True
+            yield from _texts(item, path_to(path, key))
+
+
+def control_problems(text: str, data: object, source: Path) -> list[Problem]:
+    """A problem, at its place in the file, for every text or field name in ``data`` (read
+    from ``text``) that holds a control character: such text could steer a terminal.
+
+    In valid JSON the quoted strings of ``text`` are exactly the field names and texts of
+    ``data`` in the same order, so the n-th string found in the text is the n-th one here."""
+    found = [
+        (index, path, what, is_key)
+        for index, (path, value, is_key) in enumerate(_texts(data, ""))
+        if (what := control_character(value)) is not None
+    ]
+    if not found:
+        return []
+    offsets: list[int] = []
+    for match in _STRING.finditer(text):
+        offsets.append(match.start())
+        if len(offsets) > found[-1][0]:
+            break
+    problems = []
+    for index, path, what, is_key in found:
+        offset = offsets[index] if index < len(offsets) else 0
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        subject = "de veldnaam bevat" if is_key else "bevat"
+        message = f"{path}: {subject} een stuurteken ({what}); {CONTROL_HINT}"
+        problems.append(Problem(source, line, column, message))
+    return problems
+
+
 def describe(value: object) -> str:
     """The Dutch name of a JSON value's type, e.g. 'een lijst ([…])'."""
     return TYPE_NAMES.get(type(value), "iets anders")
 
 
-def problems_error(source: Path, messages: Sequence[str]) -> ContentError:
-    """One ContentError with every message (at most MAX_PROBLEMS, then a count)."""
-    shown = [Problem(source, 1, 1, message) for message in messages[:MAX_PROBLEMS]]
-    if len(messages) > MAX_PROBLEMS:
-        shown.append(Problem(source, 1, 1, f"… en nog {len(messages) - MAX_PROBLEMS} problemen"))
+def problems_error(
+    source: Path, messages: Sequence[str], placed: Sequence[Problem] = ()
+) -> ContentError:
+    """One ContentError with the problems ``placed`` in the file and every message (at
+    most MAX_PROBLEMS in all, then a count)."""
+    every = [*placed, *(Problem(source, 1, 1, message) for message in messages)]
+    shown = every[:MAX_PROBLEMS]
+    if len(every) > MAX_PROBLEMS:
+        shown.append(Problem(source, 1, 1, f"… en nog {len(every) - MAX_PROBLEMS} problemen"))
     return ContentError(shown)

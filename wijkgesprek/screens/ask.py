@@ -65,7 +65,9 @@ class AskScreen(Dialog[Question | None]):
                 suggester=SuggestFromList(self.suggestions, case_sensitive=False),
             )
             yield Static("Aan wie? (↑ ↓)", classes="hint")
-            voices = OptionList(*[Option(visible(v), id=v) for v in self.voices], id="voices")
+            voices = OptionList(
+                *[Option(visible(v), id=v) for v in self.voices], id="voices", markup=False
+            )
             voices.can_focus = False  # typing stays in the question; ↑ ↓ choose here
             voices.highlighted = 0
             yield voices

@@ -63,7 +63,7 @@ class CarryOverScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="carry-over", classes="dialog"):
             yield Static("Nog open van vorige keer", classes="dialog-title")
-            yield OptionList(id="open-items")
+            yield OptionList(id="open-items", markup=False)
             yield Static(
                 "g gedaan · o nog open · v vervallen · Enter verwijzing bijwerken · "
                 "Escape naar het gesprek",

@@ -135,7 +135,7 @@ class HistoryScreen(Screen[None]):
         yield Static("", id="history-head", markup=False)
         yield Static("", id="history-scaling", classes="safety-detail", markup=False)
         with Horizontal(id="history"):
-            yield OptionList(id="visits")
+            yield OptionList(id="visits", markup=False)
             with VerticalScroll(id="visit-detail"):
                 yield Static("", id="visit-text")
                 # The safety topic's note, its additions and the kindcheck (discreet: hidden).

@@ -68,6 +68,7 @@ class PracticeHomeScreen(Screen[None]):
                 for case in self.cases.cases
             ],
             id="cases",
+            markup=False,
         )
         with VerticalScroll(id="case-detail"):
             yield Static("", id="case-intake")

@@ -70,7 +70,9 @@ class ReferralStateScreen(Dialog[StateChange | None]):
             )
             yield Static(f"Nu: {state_text(self.referral)}", markup=False)
             if self.states:
-                yield OptionList(*[Option(state, id=state) for state in self.states], id="states")
+                yield OptionList(
+                    *[Option(state, id=state) for state in self.states], id="states", markup=False
+                )
             else:
                 yield Static("Deze verwijzing is afgerond; de stand verandert niet meer.")
             yield field(

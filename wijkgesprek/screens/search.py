@@ -89,7 +89,7 @@ class SearchScreen(Screen[SearchHit | None]):
             id="search-input",
         )
         yield Static("Typ om te zoeken.", id="search-status", markup=False)
-        yield OptionList(id="search-results")
+        yield OptionList(id="search-results", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

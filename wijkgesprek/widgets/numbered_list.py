@@ -25,6 +25,7 @@ class NumberedList(OptionList):
     def __init__(
         self, *args: object, on_choose: Callable[[int], None] | None = None, **kwargs: object
     ) -> None:
+        kwargs.setdefault("markup", False)  # options are text (titles from the guide), as written
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.on_choose = on_choose
 

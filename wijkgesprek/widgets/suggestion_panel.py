@@ -57,10 +57,10 @@ class SuggestionPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="aanbod-heading", markup=False)
         yield Input(placeholder="Typ om te filteren…", id="aanbod-filter", compact=True)
-        yield OptionList(id="aanbod-list")
+        yield OptionList(id="aanbod-list", markup=False)
         yield Static("", id="aanbod-detail", markup=False)
         yield Static("Verwijzingen van dit huishouden", id="referral-heading")
-        yield OptionList(id="referral-list")
+        yield OptionList(id="referral-list", markup=False)
 
     def show_for(self, visit_id: int, record: VisitRecord) -> None:
         """Suggest for the themes tagged so far, the wijk and the children's ages; record

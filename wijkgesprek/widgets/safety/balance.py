@@ -52,7 +52,7 @@ class BalanceSection(SafetySection):
         # The questions first, so the one under the cursor is always on the screen
         # (also at 80×24, however much the two columns below hold).
         yield Static(f"Vragen ({KEYS}):", classes="section-label")
-        yield BalanceQuestions(id="balance-questions")
+        yield BalanceQuestions(id="balance-questions", markup=False)
         yield Static("", id="balance-hint", classes="hint")
         with Horizontal(id="balance-view"):
             yield Static("", id="balance-load")

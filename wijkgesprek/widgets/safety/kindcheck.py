@@ -74,7 +74,7 @@ class KindcheckSection(SafetySection):
         yield Static("", id="kc-questions")
         yield Static("", id="kc-current", markup=False)
         yield Static("Uitkomst (pijltjes en Enter):", classes="section-label")
-        yield Outcomes(id="kc-outcome")
+        yield Outcomes(id="kc-outcome", markup=False)
         yield Static("", id="kc-explain", markup=False)
         yield field(
             "Waarom niet?",

@@ -105,7 +105,7 @@ class MeldcodeSection(SafetySection):
 
     def compose(self) -> ComposeResult:
         yield Static("Stappen (Enter: open → bezig → gedaan)", classes="section-label")
-        yield OptionList(id="steps")
+        yield OptionList(id="steps", markup=False)
         yield Static("Overleg (met wie, welk advies)", classes="section-label")
         yield Static("", id="consults")
         yield field(

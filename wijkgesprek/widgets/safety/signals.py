@@ -40,7 +40,7 @@ class SignalsSection(SafetySection):
             "Een hulpmiddel om te objectiveren, geen score die beslist. Enter vinkt aan of uit.",
             classes="section-label",
         )
-        yield SignalList(id="signal-list")
+        yield SignalList(id="signal-list", markup=False)
         yield SafetyInput(
             placeholder="In de woorden van het gezin (mag leeg); Enter bewaart",
             id="signal-note",
