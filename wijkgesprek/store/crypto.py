@@ -43,16 +43,44 @@ class _State:
 _state = _State()
 
 
+PAGE = 4096
+"""SQLCipher's page size (and SQLite's): a plain file's first page holds its header."""
+SAMPLE = 4 * PAGE
+"""How much of the file :func:`is_encrypted` looks at after the first page."""
+RANDOM_LIMIT = 512.0
+"""Chi-square of the byte counts below which a sample counts as random (encrypted).
+Random bytes give 255 ± 23 (255 degrees of freedom), so an encrypted file is far below;
+the pages of a plain SQLite file (small numbers, zeros, text) give thousands or more."""
+
+
 def is_encrypted(path: Path) -> bool:
-    """Whether ``path`` looks like an SQLCipher file: no plain SQLite header, and whole
-    pages (a damaged or foreign file rarely is; opening it then tells for sure)."""
+    """Whether ``path`` looks like an SQLCipher file: no plain SQLite header, whole pages,
+    and pages that look random. A plain database whose first page is damaged keeps
+    plain pages after it, so it is called damaged, never asked for a passphrase that was
+    never set. Only a file without a plain header is read further."""
     try:
         with path.open("rb") as handle:
             header = handle.read(len(PLAIN_HEADER))
-        size = path.stat().st_size
+            if header == PLAIN_HEADER:
+                return False
+            size = path.stat().st_size
+            if size < 1024 or size % 1024:
+                return False
+            # The pages after the first (that one may be what is damaged); a file of one
+            # page: the rest of it after the salt.
+            handle.seek(PAGE if size > PAGE else SALT_SIZE)
+            sample = handle.read(SAMPLE)
     except OSError:
         return False
-    return header != PLAIN_HEADER and size >= 1024 and size % 1024 == 0
+    return _looks_random(sample)
+
+
+def _looks_random(data: bytes) -> bool:
+    if not data:
+        return False
+    expected = len(data) / 256
+    spread = sum((data.count(value) - expected) ** 2 for value in range(256)) / expected
+    return spread < RANDOM_LIMIT
 
 
 def is_unlocked() -> bool:
