@@ -117,6 +117,32 @@ def _place(
         raise
 
 
+def partial_copies(database: Path) -> list[Path]:
+    """Copies that a process stopped halfway (a kill, a power cut) left in the data folder
+    or the backup folder: :func:`_place`'s temporary files of a process that no longer
+    runs, with their journals."""
+    found: list[Path] = []
+    for folder in (database.parent, backup_folder(database)):
+        if folder.is_dir():
+            for path in folder.glob("*.tmp*"):  # NAME.PID.tmp, and its -journal or -wal
+                pid = path.name.rsplit(".tmp", 1)[0].rsplit(".", 1)[-1]
+                if pid.isdigit() and not _running(int(pid)):
+                    found.append(path)
+    return sorted(found)
+
+
+def _running(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # cannot tell: leave it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
 def _remove(path: Path) -> None:
     for file in (path, *(path.with_name(path.name + end) for end in ("-journal", "-wal"))):
         with contextlib.suppress(OSError):

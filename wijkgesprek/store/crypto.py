@@ -214,9 +214,10 @@ ASIDE = ".onversleuteld"
 """The plain file's second name while ``encrypt_file`` swaps it for the encrypted one."""
 
 
-def encrypt_file(path: Path, passphrase: str) -> None:
+def encrypt_file(path: Path, passphrase: str | None) -> None:
     """Encrypt the plain database (or backup) at ``path`` in place, with a new salt the
-    first time and the folder's salt after that. The plain bytes are overwritten.
+    first time and the folder's salt after that (``passphrase`` None: the key unlocked in
+    this process). The plain bytes are overwritten.
 
     Safe against a crash at any moment: the encrypted copy is written and synced first,
     then takes the plain file's place in one step (the plain file is kept under a second
@@ -224,6 +225,7 @@ def encrypt_file(path: Path, passphrase: str) -> None:
     Dutch :class:`StoreError`, nothing changed, while another program (a window of
     wijkgesprek) has the file open."""
     if _state.salt is None:
+        assert passphrase is not None
         _state.salt = os.urandom(SALT_SIZE)
         _state.key = derive(passphrase, _state.salt)
     assert _state.key is not None
@@ -326,17 +328,32 @@ def _swap(path: Path, encrypted: Path) -> None:
         sync_folder(path.parent)
 
 
-def remove_leftovers(path: Path) -> None:
+def remove_leftovers(path: Path) -> bool:
     """Finish an ``encrypt_file`` that was interrupted: overwrite and remove the plain
     copy kept aside (only a second name of ``path`` itself when it stopped before the
-    swap) and a half-made encrypted copy."""
+    swap: its WAL and SHM files go back) and a half-made encrypted copy. Whether there
+    was anything to do."""
     aside = path.with_name(path.name + ASIDE)
+    found = False
     if aside.exists():
-        if path.exists() and os.path.samefile(aside, path):
-            aside.unlink()  # stopped before the swap: ``path`` is still the plain file
-        else:
-            overwrite(aside)
-    path.with_name(path.name + ".versleuteld").unlink(missing_ok=True)
+        found = True
+        before_swap = not path.exists() or os.path.samefile(aside, path)
+        if before_swap:  # ``path`` is (or, without hard links, was) the plain file
+            for end in ("-wal", "-shm"):
+                moved, log = (name.with_name(name.name + end) for name in (aside, path))
+                if moved.exists() and not log.exists():
+                    os.replace(moved, log)
+            if path.exists():
+                aside.unlink()
+            else:
+                os.replace(aside, path)
+        overwrite(aside)  # whatever is still under that name
+    for end in (".versleuteld", ".versleuteld-journal"):  # encrypted, but half made
+        half = path.with_name(path.name + end)
+        if half.exists():
+            found = True
+            half.unlink()
+    return found
 
 
 def export_encrypted(source: Path, target: Path) -> None:
