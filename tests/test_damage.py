@@ -234,3 +234,27 @@ def test_the_check_at_the_start_is_bounded_in_time(
     monkeypatch.undo()
     assert backups.check_database(database) is True
     assert list_backups(database)
+
+
+def test_a_check_that_cannot_read_gives_no_verdict_and_no_traceback(
+    with_backup: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = backups.connect
+
+    def disk_error(path: Path, **options: object) -> object:
+        connection = real(path, **options)
+
+        class Failing:
+            def set_progress_handler(self, *args: object) -> None:
+                pass
+
+            def execute(self, sql: str) -> object:
+                raise sqlite3.OperationalError("disk I/O error")
+
+            def close(self) -> None:
+                connection.close()
+
+        return Failing()
+
+    monkeypatch.setattr(backups, "connect", disk_error)
+    assert backups.check_database(with_backup) is None
