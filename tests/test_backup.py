@@ -16,10 +16,16 @@ from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.cli import main
 from wijkgesprek.content.questions import load_guide
 from wijkgesprek.domain.household import Children
-from wijkgesprek.errors import StoreError
+from wijkgesprek.errors import DamagedDatabase, StoreError
 from wijkgesprek.paths import shipped_questions
 from wijkgesprek.store import repo
-from wijkgesprek.store.backup import check_backup, daily_backup, list_backups, restore
+from wijkgesprek.store.backup import (
+    backup_folder,
+    check_backup,
+    daily_backup,
+    list_backups,
+    restore,
+)
 from wijkgesprek.store.engine import Store
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -207,3 +213,130 @@ def test_restore_makes_the_private_backup_folder_for_the_kept_database(
     if sys.platform != "win32":
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
         assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+
+
+# -- issue 18, point 4: a damaged database never pushes the last good backup out ------
+
+
+def damage_page(path: Path, page: int) -> None:
+    """Overwrite one whole page (4096 bytes, counted from 1) of a database file."""
+    for suffix in ("-wal", "-shm"):
+        assert not path.with_name(path.name + suffix).exists()
+    with path.open("r+b") as handle:
+        handle.seek((page - 1) * 4096)
+        handle.write(b"\xa5" * 4096)
+
+
+def note_page(path: Path) -> int:
+    """The page of the note table (its root: with a few notes, where they are)."""
+    connection = sqlite3.connect(path)
+    try:
+        return int(
+            connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'note'").fetchone()[
+                0
+            ]
+        )
+    finally:
+        connection.close()
+
+
+def backups_of_days(store: Store, database: Path, days: range, *, keep: int = 7) -> None:
+    """One backup per day, each after a new household (so each holds one more)."""
+    for day in days:
+        add(store, f"GZ-{day:03d}")
+        daily_backup(database, today=date(2026, 11, day), keep=keep)
+    store.engine.dispose()
+
+
+def names(database: Path) -> list[str]:
+    return [path.name for path in list_backups(database)]
+
+
+def test_a_damaged_database_is_not_backed_up_and_no_good_backup_is_rotated_out(
+    store: Store, database: Path
+) -> None:
+    backups_of_days(store, database, range(1, 4), keep=3)
+    damage_page(database, note_page(database))
+    before = {path: path.read_bytes() for path in list_backups(database)}
+    for day in range(4, 8):  # a week of starts with the damaged database
+        with pytest.raises(DamagedDatabase, match="beschadigd") as caught:
+            daily_backup(database, today=date(2026, 11, day), keep=3)
+        assert "wijkgesprek herstel" in str(caught.value)
+        assert "wijkgesprek-2026-11-03.db" in str(caught.value)  # the newest good one
+    assert {path: path.read_bytes() for path in list_backups(database)} == before
+    for backup in list_backups(database):
+        check_backup(backup)
+
+
+def test_rotation_keeps_the_last_good_backup_when_the_newer_ones_are_damaged(
+    store: Store, database: Path
+) -> None:
+    backups_of_days(store, database, range(1, 5), keep=7)
+    for day in (2, 3, 4):  # damaged on disk (or made by an older version from bad data)
+        backup = backup_folder(database) / f"wijkgesprek-2026-11-0{day}.db"
+        damage_page(backup, note_page(backup))
+    daily_backup(database, today=date(2026, 11, 4), keep=3)  # today's is there already
+    assert names(database) == [
+        "wijkgesprek-2026-11-04.db",
+        "wijkgesprek-2026-11-03.db",
+        "wijkgesprek-2026-11-02.db",
+        "wijkgesprek-2026-11-01.db",  # the last good one stays
+    ]
+    daily_backup(database, today=date(2026, 11, 5), keep=3)  # a good one again
+    assert names(database) == [
+        "wijkgesprek-2026-11-05.db",
+        "wijkgesprek-2026-11-04.db",
+        "wijkgesprek-2026-11-03.db",
+    ]
+
+
+@pytest.fixture
+def damaged_newest_backup(store: Store, database: Path) -> Path:
+    """Backups of 1–4 November, each with one more household; the newest is damaged."""
+    backups_of_days(store, database, range(1, 5))
+    newest = list_backups(database)[0]
+    damage_page(newest, note_page(newest))
+    return newest
+
+
+def test_herstel_takes_the_newest_intact_backup_and_says_it_skipped_one(
+    damaged_newest_backup: Path, database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["herstel", "--ja"]) == 0
+    captured = capsys.readouterr()
+    assert "wijkgesprek-2026-11-04.db is beschadigd" in captured.err
+    assert "Teruggezet: " in captured.out and "wijkgesprek-2026-11-03.db" in captured.out
+    assert codes(database) == ["GZ-003", "GZ-002", "GZ-001"]
+    assert "Traceback" not in captured.err
+
+
+def test_herstel_without_an_intact_backup_changes_nothing(
+    store: Store, database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    backups_of_days(store, database, range(1, 3))
+    for backup in list_backups(database):
+        damage_page(backup, note_page(backup))
+    before = database.read_bytes()
+    assert main(["herstel", "--ja"]) == 1
+    err = capsys.readouterr().err
+    assert "wijkgesprek-2026-11-02.db is beschadigd" in err
+    assert "geen gave reservekopie" in err and "niets veranderd" in err
+    assert database.read_bytes() == before
+
+
+def test_the_start_offers_the_newest_intact_backup(
+    damaged_newest_backup: Path,
+    database: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    damage(database)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    asked: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "ja")
+    monkeypatch.setattr(WijkgesprekApp, "run", lambda app: None)
+    assert main([]) == 0
+    captured = capsys.readouterr()
+    assert "wijkgesprek-2026-11-04.db is beschadigd" in captured.err
+    assert "wijkgesprek-2026-11-03.db" in asked[0]
+    assert codes(database) == ["GZ-003", "GZ-002", "GZ-001"]

@@ -412,10 +412,13 @@ def test_a_failing_swap_leaves_the_plain_database_whole(
         store.engine.dispose()
 
 
-def test_versleutel_overwrites_the_plain_copy_an_interruption_left(encrypted: Path) -> None:
+def test_versleutel_overwrites_the_plain_copy_an_interruption_left(
+    encrypted: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     aside = encrypted.with_name(encrypted.name + crypto.ASIDE)
     aside.write_bytes(b"SQLite format 3\0" + SECRET.encode() * 100)  # as after a crash
-    assert main(["versleutel"]) == 1  # already encrypted: nothing else to do
+    assert main(["versleutel"]) == 0  # already encrypted: only the leftover to remove
+    assert "overschreven en verwijderd" in capsys.readouterr().out
     assert not aside.exists()
     assert SECRET.encode() not in raw_bytes(encrypted.parent)
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel, select
 
 from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.visit import AgreementData, TopicNote
-from wijkgesprek.errors import StoreError
+from wijkgesprek.errors import DamagedDatabase, StoreError
 from wijkgesprek.store import models, repo
 from wijkgesprek.store.engine import Store, make_engine
 from wijkgesprek.store.schema import (
@@ -391,14 +391,14 @@ def test_prepare_database_twice_changes_nothing(database: Path) -> None:
         store.engine.dispose()
 
 
-def test_an_empty_file_is_migrated(tmp_path: Path) -> None:
+def test_an_empty_file_is_damage_not_a_new_database(tmp_path: Path) -> None:
+    """Data lost (issue 18): never migrated into a new, empty database (tests/test_damage.py)."""
     path = tmp_path / "data" / "wijkgesprek.db"
     path.parent.mkdir()
     path.touch()
-    assert read_version(path) == 0
-    assert prepare_database(path) == SCHEMA_VERSION
-    assert pragma(path, "user_version") == SCHEMA_VERSION
-    assert pragma(path, "application_id") == APPLICATION_ID
+    with pytest.raises(DamagedDatabase, match="is leeg"):
+        prepare_database(path)
+    assert path.read_bytes() == b""
 
 
 # --- repo behaviour ------------------------------------------------------------------------

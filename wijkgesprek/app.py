@@ -19,7 +19,7 @@ from textual.screen import Screen
 
 from wijkgesprek.config import THEMES, Config, theme_for
 from wijkgesprek.connection import Connection
-from wijkgesprek.errors import ContentError, Unreachable, WijkError
+from wijkgesprek.errors import ContentError, DamagedDatabase, Unreachable, WijkError
 from wijkgesprek.keys import InOrderKeys
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.text import clean_typed, visible
@@ -35,6 +35,8 @@ T = TypeVar("T")
 
 QUIT_AGAIN = 10.0
 """Seconds in which a second Ctrl+Q stops even with text that could not be saved."""
+DAMAGE_SHOWN = 600.0
+"""Seconds a damaged database found after the start stays told (Textual's notification)."""
 
 
 class WijkgesprekApp(InOrderKeys):
@@ -190,8 +192,12 @@ class WijkgesprekApp(InOrderKeys):
         from wijkgesprek.store.backup import daily_backup
 
         assert isinstance(self.database, Path)
-        try:
+        try:  # checks the whole file first: damage anywhere is found at every start
             daily_backup(self.database, today=date.today(), keep=self.config.backups)
+        except DamagedDatabase as damage:  # told, and stays until it is read
+            self.call_from_thread(
+                self.notify, str(damage), severity="error", timeout=DAMAGE_SHOWN, markup=False
+            )
         except (OSError, WijkError):  # a missed backup must never stop a visit
             self.call_from_thread(
                 self.notify,

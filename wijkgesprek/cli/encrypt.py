@@ -66,14 +66,12 @@ def _opens_newest_backup(database: Path, passphrase: str) -> bool:
 
 def encrypt(args: argparse.Namespace) -> int:
     from wijkgesprek.store import crypto
-    from wijkgesprek.store.backup import backup_folder
     from wijkgesprek.store.schema import prepare_database
 
     database = local_only(database_target(args), "versleutel")
-    for path in (database, *sorted(backup_folder(database).glob("*.db"))):
-        crypto.remove_leftovers(path)  # of a versleutel that was interrupted
+    cleaned = _remove_leftovers(database)  # of a versleutel (or a copy) that was interrupted
     if crypto.is_encrypted(database):
-        raise WijkError("De database is al versleuteld; er is niets veranderd.")
+        return _finish(database, cleaned=cleaned)
     crypto.require_sqlcipher()
     if not sys.stdin.isatty():
         raise UsageError("wijkgesprek versleutel: typ het wachtwoord in een terminal.")
@@ -83,16 +81,66 @@ def encrypt(args: argparse.Namespace) -> int:
     if ask("Typ het wachtwoord nog eens: ", secret=True) != passphrase:
         raise WijkError("De wachtwoorden zijn niet gelijk; er is niets veranderd.")
     prepare_database(database)
+    # The database first: it holds the salt, so a run that is interrupted after it is
+    # finished with the same passphrase (see _finish).
     crypto.encrypt_file(database, passphrase)
-    backups = [
-        path
-        for path in sorted(backup_folder(database).glob("*.db"))
-        if not crypto.is_encrypted(path)
-    ]
+    backups = _encrypt_backups(database, passphrase)
+    print(
+        f"De database en {backups} reservekopie(ën) zijn versleuteld. Bewaar het "
+        "wachtwoord goed: zonder wachtwoord zijn de gegevens niet terug te halen."
+    )
+    return 0
+
+
+def _remove_leftovers(database: Path) -> bool:
+    """Overwrite and remove what an interrupted versleutel or copy left; whether any."""
+    from wijkgesprek.store import crypto
+    from wijkgesprek.store.backup import backup_folder, partial_copies
+
+    cleaned = False
+    for path in (database, *sorted(backup_folder(database).glob("*.db"))):
+        cleaned = crypto.remove_leftovers(path) or cleaned
+    for partial in partial_copies(database):
+        crypto.overwrite(partial)
+        cleaned = True
+    return cleaned
+
+
+def _plain_backups(database: Path) -> list[Path]:
+    from wijkgesprek.store import crypto
+    from wijkgesprek.store.backup import backup_folder
+
+    return [p for p in sorted(backup_folder(database).glob("*.db")) if not crypto.is_encrypted(p)]
+
+
+def _encrypt_backups(database: Path, passphrase: str | None) -> int:
+    from wijkgesprek.store import crypto
+
+    backups = _plain_backups(database)
     for backup in backups:
         crypto.encrypt_file(backup, passphrase)
+    return len(backups)
+
+
+def _finish(database: Path, *, cleaned: bool) -> int:
+    """The database is encrypted already: encrypt the backups a versleutel that was
+    interrupted left plain, with the database's passphrase."""
+    from wijkgesprek.store import crypto
+
+    if not _plain_backups(database):
+        if cleaned:
+            print(
+                "De database was al versleuteld; wat een onderbroken versleuteling "
+                "onversleuteld achterliet is overschreven en verwijderd."
+            )
+            return 0
+        raise WijkError("De database is al versleuteld; er is niets veranderd.")
+    crypto.require_sqlcipher()
+    unlock_database(database)
+    crypto.refuse_if_open(database)  # as for the first run: close every window first
+    backups = _encrypt_backups(database, None)  # with the database's key, unlocked
     print(
-        f"De database en {len(backups)} reservekopie(ën) zijn versleuteld. Bewaar het "
-        "wachtwoord goed: zonder wachtwoord zijn de gegevens niet terug te halen."
+        f"De database was al versleuteld; nu zijn ook {backups} reservekopie(ën) "
+        "versleuteld die een onderbroken versleuteling onversleuteld liet."
     )
     return 0

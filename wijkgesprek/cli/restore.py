@@ -41,15 +41,16 @@ def restore(args: argparse.Namespace) -> int:
         if not backups:
             print("Er zijn nog geen reservekopieën.")
         return 0
-    chosen = args.bestand or (backups[0] if backups else None)
-    if chosen is None:
+    if not (args.bestand or backups):
         raise WijkError("Er zijn nog geen reservekopieën om terug te zetten.")
     # The passphrase is checked against the backup when that is encrypted: the database
     # may be missing or damaged. A plain backup into an encrypted setup: the database's.
     from wijkgesprek.cli.encrypt import unlock_database
     from wijkgesprek.store.crypto import is_encrypted
 
-    unlock_database(chosen if is_encrypted(chosen) else database)
+    first = args.bestand or backups[0]
+    unlock_database(first if is_encrypted(first) else database)
+    chosen = args.bestand or newest_intact_told(database)
     if not args.ja:
         if not sys.stdin.isatty():
             raise UsageError("wijkgesprek herstel: bevestig met --ja (er is geen toetsenbord).")
@@ -65,23 +66,25 @@ def restore(args: argparse.Namespace) -> int:
 
 
 def offer_latest_backup(database: Path, problem: WijkError) -> bool:
-    """The database is damaged: offer to put the newest backup back (on a terminal).
-    True when it was put back; otherwise the problem is raised with the backup named."""
+    """The database is damaged: offer to put the newest intact backup back (on a
+    terminal; damaged ones are skipped, and named). True when it was put back; otherwise
+    the problem is raised with the backup named."""
     from wijkgesprek.store.backup import list_backups
     from wijkgesprek.store.backup import restore as put_back
 
-    backups = list_backups(database)
-    if not backups:
+    if not list_backups(database):
         raise problem
-    newest = backups[0]
-    if not sys.stdin.isatty():
+    keyboard = sys.stdin.isatty()
+    if keyboard:
+        print(problem, file=sys.stderr)
+    newest = newest_intact_told(database, None if keyboard else problem)
+    if not keyboard:
         raise type(problem)(
-            f"{problem} De nieuwste reservekopie is {newest.name}; zet die terug met "
+            f"{problem} De nieuwste gave reservekopie is {newest.name}; zet die terug met "
             "'wijkgesprek herstel'."
         )
-    print(problem, file=sys.stderr)
     answer = ask(
-        f"De nieuwste reservekopie is {newest.name}. Terugzetten en verdergaan? De "
+        f"De nieuwste gave reservekopie is {newest.name}. Terugzetten en verdergaan? De "
         "beschadigde database wordt eerst bewaard. Typ ja: "
     )
     if answer.strip().casefold() != "ja":
@@ -90,3 +93,20 @@ def offer_latest_backup(database: Path, problem: WijkError) -> bool:
     kept = put_back(database, newest, now=datetime.now())
     print(f"Teruggezet: {newest.name}. De beschadigde database is bewaard als {kept}.")
     return True
+
+
+def newest_intact_told(database: Path, problem: WijkError | None = None) -> Path:
+    """The newest intact daily backup; each newer, damaged one is named on stderr as it
+    is skipped. None intact: a WijkError (after ``problem``, when given)."""
+    from wijkgesprek.store.backup import newest_intact
+
+    chosen, damaged = newest_intact(database)
+    for backup in damaged:
+        print(f"{backup.name} is beschadigd en wordt overgeslagen.", file=sys.stderr)
+    if chosen is None:
+        before = f"{problem} " if problem is not None else ""
+        raise WijkError(
+            f"{before}Er is geen gave reservekopie om terug te zetten; er is niets "
+            "veranderd. Vraag hulp aan de beheerder."
+        )
+    return chosen

@@ -43,16 +43,44 @@ class _State:
 _state = _State()
 
 
+PAGE = 4096
+"""SQLCipher's page size (and SQLite's): a plain file's first page holds its header."""
+SAMPLE = 4 * PAGE
+"""How much of the file :func:`is_encrypted` looks at after the first page."""
+RANDOM_LIMIT = 512.0
+"""Chi-square of the byte counts below which a sample counts as random (encrypted).
+Random bytes give 255 ± 23 (255 degrees of freedom), so an encrypted file is far below;
+the pages of a plain SQLite file (small numbers, zeros, text) give thousands or more."""
+
+
 def is_encrypted(path: Path) -> bool:
-    """Whether ``path`` looks like an SQLCipher file: no plain SQLite header, and whole
-    pages (a damaged or foreign file rarely is; opening it then tells for sure)."""
+    """Whether ``path`` looks like an SQLCipher file: no plain SQLite header, whole pages,
+    and pages that look random. A plain database whose first page is damaged keeps
+    plain pages after it, so it is called damaged, never asked for a passphrase that was
+    never set. Only a file without a plain header is read further."""
     try:
         with path.open("rb") as handle:
             header = handle.read(len(PLAIN_HEADER))
-        size = path.stat().st_size
+            if header == PLAIN_HEADER:
+                return False
+            size = path.stat().st_size
+            if size < 1024 or size % 1024:
+                return False
+            # The pages after the first (that one may be what is damaged); a file of one
+            # page: the rest of it after the salt.
+            handle.seek(PAGE if size > PAGE else SALT_SIZE)
+            sample = handle.read(SAMPLE)
     except OSError:
         return False
-    return header != PLAIN_HEADER and size >= 1024 and size % 1024 == 0
+    return _looks_random(sample)
+
+
+def _looks_random(data: bytes) -> bool:
+    if not data:
+        return False
+    expected = len(data) / 256
+    spread = sum((data.count(value) - expected) ** 2 for value in range(256)) / expected
+    return spread < RANDOM_LIMIT
 
 
 def is_unlocked() -> bool:
@@ -186,9 +214,10 @@ ASIDE = ".onversleuteld"
 """The plain file's second name while ``encrypt_file`` swaps it for the encrypted one."""
 
 
-def encrypt_file(path: Path, passphrase: str) -> None:
+def encrypt_file(path: Path, passphrase: str | None) -> None:
     """Encrypt the plain database (or backup) at ``path`` in place, with a new salt the
-    first time and the folder's salt after that. The plain bytes are overwritten.
+    first time and the folder's salt after that (``passphrase`` None: the key unlocked in
+    this process). The plain bytes are overwritten.
 
     Safe against a crash at any moment: the encrypted copy is written and synced first,
     then takes the plain file's place in one step (the plain file is kept under a second
@@ -196,6 +225,7 @@ def encrypt_file(path: Path, passphrase: str) -> None:
     Dutch :class:`StoreError`, nothing changed, while another program (a window of
     wijkgesprek) has the file open."""
     if _state.salt is None:
+        assert passphrase is not None
         _state.salt = os.urandom(SALT_SIZE)
         _state.key = derive(passphrase, _state.salt)
     assert _state.key is not None
@@ -298,17 +328,32 @@ def _swap(path: Path, encrypted: Path) -> None:
         sync_folder(path.parent)
 
 
-def remove_leftovers(path: Path) -> None:
+def remove_leftovers(path: Path) -> bool:
     """Finish an ``encrypt_file`` that was interrupted: overwrite and remove the plain
     copy kept aside (only a second name of ``path`` itself when it stopped before the
-    swap) and a half-made encrypted copy."""
+    swap: its WAL and SHM files go back) and a half-made encrypted copy. Whether there
+    was anything to do."""
     aside = path.with_name(path.name + ASIDE)
+    found = False
     if aside.exists():
-        if path.exists() and os.path.samefile(aside, path):
-            aside.unlink()  # stopped before the swap: ``path`` is still the plain file
-        else:
-            overwrite(aside)
-    path.with_name(path.name + ".versleuteld").unlink(missing_ok=True)
+        found = True
+        before_swap = not path.exists() or os.path.samefile(aside, path)
+        if before_swap:  # ``path`` is (or, without hard links, was) the plain file
+            for end in ("-wal", "-shm"):
+                moved, log = (name.with_name(name.name + end) for name in (aside, path))
+                if moved.exists() and not log.exists():
+                    os.replace(moved, log)
+            if path.exists():
+                aside.unlink()
+            else:
+                os.replace(aside, path)
+        overwrite(aside)  # whatever is still under that name
+    for end in (".versleuteld", ".versleuteld-journal"):  # encrypted, but half made
+        half = path.with_name(path.name + end)
+        if half.exists():
+            found = True
+            half.unlink()
+    return found
 
 
 def export_encrypted(source: Path, target: Path) -> None:

@@ -313,24 +313,31 @@ def read_version(path: Path, *, practice: bool = False) -> int:
     return version
 
 
+TABLE_PAGES = (0x05, 0x0D)
+"""The kinds of b-tree page a table's page is (interior, leaf); page 1 is one of them."""
+
+
 def is_ready(path: Path, *, practice: bool = False) -> bool:
     """Whether the database is certainly ours and current, read from its header alone.
 
     This keeps the sqlite3 module off the start of the app when nothing needs doing.
     Anything unusual (no file, a WAL file with content, another version, another
-    application) answers False, and :func:`prepare_database` then looks properly.
+    application, a first page that is no table page) answers False, and
+    :func:`prepare_database` then looks properly. Damage further on is found by the
+    check after the first frame (:func:`wijkgesprek.store.backup.daily_backup`).
     """
     try:
         wal = path.with_name(path.name + "-wal")
         if wal.exists() and wal.stat().st_size > 0:
             return False
         with path.open("rb") as handle:
-            header = handle.read(72)
+            header = handle.read(101)
     except OSError:
         return False
     return (
-        len(header) == 72
+        len(header) == 101
         and header.startswith(b"SQLite format 3\0")
+        and header[100] in TABLE_PAGES  # page 1 holds the schema table, after the header
         and int.from_bytes(header[60:64], "big") == SCHEMA_VERSION
         and int.from_bytes(header[68:72], "big") == _application_id(practice)
         and os.access(path, os.R_OK | os.W_OK)
@@ -348,6 +355,8 @@ def prepare_database(path: Path, *, practice: bool = False) -> int:
     from wijkgesprek.store.crypto import database_errors
 
     ensure_data_dir(path.parent)
+    if _is_empty(path):
+        raise DamagedDatabase(_empty_message(path))
     try:
         version = read_version(path, practice=practice) if path.exists() else 0
         if version > SCHEMA_VERSION:
@@ -392,6 +401,39 @@ def prepare_database(path: Path, *, practice: bool = False) -> int:
             "of kies een andere map met --data-dir."
         ) from None
     return SCHEMA_VERSION
+
+
+def _is_empty(path: Path) -> bool:
+    """Whether ``path`` is an empty file (without a WAL that holds its pages). A new
+    database gets its first page the moment WAL is switched on, so an empty file means
+    lost data (only a kill in that instant of a very first start leaves one; with no
+    backups the message says to remove it)."""
+    try:
+        if path.stat().st_size:
+            return False
+        wal = path.with_name(path.name + "-wal")
+        return not (wal.exists() and wal.stat().st_size)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return False  # opening it says what is wrong
+
+
+def _empty_message(path: Path) -> str:
+    from wijkgesprek.store.backup import list_backups
+
+    if list_backups(path):
+        what = "Zet een reservekopie terug met 'wijkgesprek herstel'"
+    else:
+        what = (
+            "Er zijn geen reservekopieën: verwijder het lege bestand om met een nieuwe "
+            "database te beginnen, of kies een andere map met --data-dir"
+        )
+    return (
+        f"De database {path} is leeg (0 bytes): de gegevens zijn verloren gegaan, "
+        f"bijvoorbeeld bij een schijffout of een kopie die niet af is. Er is niets "
+        f"overschreven. {what}."
+    )
 
 
 CHECKPOINT_TRIES = 5
