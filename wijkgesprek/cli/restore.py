@@ -44,6 +44,8 @@ def restore(args: argparse.Namespace) -> int:
     chosen = args.bestand or (backups[0] if backups else None)
     if chosen is None:
         raise WijkError("Er zijn nog geen reservekopieën om terug te zetten.")
+    if chosen.exists() and not chosen.is_file():  # a FIFO would make every read wait
+        raise WijkError(f"{chosen} is geen gewoon bestand; er is niets veranderd.")
     # The passphrase is checked against the backup when that is encrypted: the database
     # may be missing or damaged. A plain backup into an encrypted setup: the database's.
     from wijkgesprek.cli.encrypt import unlock_database

@@ -32,6 +32,7 @@ except ImportError:  # PyYAML built without libyaml
 
 from wijkgesprek.content.cache import collector_paused
 from wijkgesprek.errors import ContentError, Problem
+from wijkgesprek.reading import read_regular
 
 Data: TypeAlias = "str | list[Data] | dict[str, Data]"
 """A value read from YAML: text, a list or a mapping with text keys."""
@@ -134,7 +135,7 @@ def _read_text(path: Path) -> str:
         return ContentError([Problem(path, 1, 1, message)])
 
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         raise fail("bestand niet gevonden; controleer de naam en de map") from None
     except IsADirectoryError:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from wijkgesprek.domain import safety as s
+from wijkgesprek.domain.dates import LAST_YEAR
 from wijkgesprek.domain.household import (
     CHILDREN,
     ELSEWHERE,
@@ -41,6 +42,7 @@ from wijkgesprek.domain.referral import STATES, WAITING, fits_waiting_list
 from wijkgesprek.domain.visit import AGREEMENT_STATES, HouseholdHistory
 from wijkgesprek.errors import ContentError, Problem, WijkError
 from wijkgesprek.export.jsonread import Reader, describe, load_json, path_to, problems_error
+from wijkgesprek.reading import NotRegular, TooLarge, read_regular
 
 SCHEMA_VERSION = 2
 """2: the children as birth years (``kinderen``) and the household's changes; files of
@@ -334,13 +336,15 @@ def parse_handover(text: str, *, source: Path) -> Handover:
 def read_handover(path: Path) -> Handover:
     """Read a hand-over file from disk (UTF-8) and check it."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         raise WijkError(f"{path} bestaat niet.") from None
     except IsADirectoryError:
         raise WijkError(f"{path} is een map; geef het overdrachtsbestand.") from None
     except PermissionError:
         raise WijkError(f"Geen toestemming om {path} te lezen.") from None
+    except (NotRegular, TooLarge) as error:
+        raise WijkError(f"Kan {path} niet lezen: {error.strerror}.") from None
     except OSError:
         raise WijkError(f"Kan {path} niet lezen.") from None
     try:
@@ -447,6 +451,12 @@ def _children(
     )
     for n, token in enumerate(tokens, 1):
         year = not legacy and token.isdigit() and len(token) == 4
+        if year and not 1900 <= int(token) <= LAST_YEAR:  # an adult child: before 2000
+            reader.problem(
+                path_to(path_to("huishouden", key), n),
+                f"geboortejaar ligt niet tussen 1900 en {LAST_YEAR}",
+            )
+            continue
         if not (year or token in LEGACY_AGE_GROUPS or token in _FLAGS):
             reader.problem(path_to(path_to("huishouden", key), n), wanted)
     return tokens
