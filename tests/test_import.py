@@ -446,6 +446,31 @@ BAD: dict[str, tuple[Mutation, str]] = {
         "velden staan er dubbel in: schema",
     ),
     "NaN": (lambda d: json.dumps(d).replace('"schema": 2', '"schema": NaN'), "NaN"),
+    # Dates at the ends of the calendar: local time or a day later would overflow.
+    "visit in year 1": (
+        _set("bezoeken/1/begonnen", "0001-01-01T00:00:00+00:00"),
+        "bezoeken[2].begonnen: de datum ligt niet tussen 2000 en 2100",
+    ),
+    "visit ended in year 9999": (
+        _set("bezoeken/0/afgerond", "9999-12-31T23:59:59-12:00"),
+        "bezoeken[1].afgerond: de datum ligt niet tussen 2000 en 2100",
+    ),
+    "follow-up in year 9999": (
+        _set("bezoeken/0/volgend_contact", "9999-12-31"),
+        "bezoeken[1].volgend_contact: de datum ligt niet tussen 2000 en 2100",
+    ),
+    "referral step in year 1": (
+        _set("verwijzingen/0/geschiedenis/0/op", "0001-01-01T00:00:00+14:00"),
+        "verwijzingen[1].geschiedenis[1].op: de datum ligt niet tussen 2000 en 2100",
+    ),
+    "household change in 9999": (
+        _set("huishouden/wijzigingen/0/op", "9999-12-31T00:00:00+00:00"),
+        "huishouden.wijzigingen[1].op: de datum ligt niet tussen 2000 en 2100",
+    ),
+    "born in 9999": (
+        _set("huishouden/kinderen/0", "9999"),
+        "huishouden.kinderen[1]: geboortejaar ligt niet tussen 1900 en 2100",
+    ),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 import traceback
@@ -14,12 +15,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from rich.text import Text
 from textual import events, work
 from textual.app import SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
 
 from wijkgesprek.config import THEMES, Config, theme_for
 from wijkgesprek.connection import Connection
-from wijkgesprek.errors import ContentError, DamagedDatabase, Unreachable, WijkError
+from wijkgesprek.errors import ContentError, DamagedDatabase, Gone, Unreachable, WijkError
 from wijkgesprek.keys import InOrderKeys
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.text import clean_typed, visible
@@ -141,6 +143,7 @@ class WijkgesprekApp(InOrderKeys):
         """The team database's state: offline, and the notes waiting on the laptop."""
         self._last_input = time.monotonic()
         self._quit_warned = -QUIT_AGAIN
+        self._going_home = False
 
     @property
     def guide(self) -> Guide:
@@ -320,14 +323,41 @@ class WijkgesprekApp(InOrderKeys):
 
     def cannot_use(self, error: WijkError) -> None:
         """Say why the database cannot be used; an unreachable team database makes the
-        app go offline (notes are then kept on the laptop)."""
-        if isinstance(error, Unreachable) and self.connection.outbox is not None:
+        app go offline (notes are then kept on the laptop); a household erased meanwhile
+        sends the app back to the list of households."""
+        if isinstance(error, Gone):
+            self.household_gone()
+        elif isinstance(error, Unreachable) and self.connection.outbox is not None:
             if self.connection.offline:
                 self.connection.tell()
             else:
                 self.connection.lost()
         else:
             self.notify(str(error), severity="error", timeout=20, markup=False)
+
+    def household_gone(self) -> None:
+        """The household on screen was erased (another window, ``wijkgesprek wis``): say
+        so once, calmly, and go back to the list, after the screens that noticed it have
+        gone back themselves."""
+        if self._going_home:
+            return
+        self._going_home = True
+        self.notify(f"{Gone()} U bent terug bij de huishoudens.", timeout=15, markup=False)
+        self.call_after_refresh(self._back_home)
+
+    def _back_home(self) -> None:
+        self._going_home = False
+        if self.locked:  # never past the lock; the next key after unlocking comes here again
+            return
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def pop_screen(self) -> AwaitComplete:
+        """Go back a screen; a screen that goes back after ``_back_home`` already took
+        every screen away (it noticed the erased household too) has nothing to pop."""
+        if len(self.screen_stack) <= 1:
+            return AwaitComplete(asyncio.sleep(0)).call_next(self)
+        return super().pop_screen()
 
     def update_title(self) -> None:
         marks = [("offline", self.connection.offline), ("discreet", self.discreet)]

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wijkgesprek.errors import ConfigError
+from wijkgesprek.reading import read_regular
 
 THEMES = {"licht": "textual-light", "donker": "textual-dark"}
 """The colour settings in words (``kleuren``, ``--kleur``, Ctrl+T) and their Textual themes."""
@@ -97,7 +98,7 @@ def theme_for(setting: str, available: Iterable[str] | None = None) -> str:
 def load_config(path: Path) -> Config:
     """Read ``path``; a missing file gives the defaults."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         return Config(file=path)
     except OSError as error:

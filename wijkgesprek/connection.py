@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.timer import Timer
 
-from wijkgesprek.errors import StoreError, Unreachable
+from wijkgesprek.errors import Gone, StoreError, Unreachable
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -106,7 +106,13 @@ class Connection:
                 item = self.outbox.keep(
                     visit_id=visit_id, topic=topic, text=text, base=base, now=now, trying=True
                 )
-        written = self._bounded(lambda: write_one(item, self.app.store), SAVE_TIMEOUT)
+        try:
+            written = self._bounded(lambda: write_one(item, self.app.store), SAVE_TIMEOUT)
+        except Gone:  # the visit was erased meanwhile: nothing is left to save it in
+            if self.outbox is not None:
+                with suppress(*OUTBOX_PROBLEMS):
+                    self.outbox.done(item, None)
+            raise
         if self.outbox is not None:
             with suppress(*OUTBOX_PROBLEMS):  # it is on the server; a stale row is harmless
                 self.outbox.done(item, written.version, merged=written.merged)

@@ -61,6 +61,18 @@ class DamagedDatabase(StoreError):
     """The database file is damaged (or not SQLite); a backup may be put back."""
 
 
+class Gone(StoreError, LookupError):
+    """The household or visit a screen or command asked for is not in the database (any
+    more): erased in another window or with ``wijkgesprek wis``. Still a ``LookupError``,
+    so code that asks for an unknown code keeps working."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or GONE)
+
+
+GONE = "Dit huishouden is intussen gewist (in een ander venster of met 'wijkgesprek wis')."
+
+
 class SaveConflict(WijkError):
     """Someone else saved the same note since this text was begun (optimistic locking).
 

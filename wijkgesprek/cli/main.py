@@ -203,6 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.umask(0o077)  # everything this process writes is private to the user
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
+        _refuse_undecodable(arguments)
         if not arguments:  # the common start: no need to build the whole parser
             plain = argparse.Namespace(
                 command=None,
@@ -226,6 +227,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `wijkgesprek vervolg | head`: the reader left early
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _refuse_undecodable(arguments: Sequence[str]) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates, which no file, database
+    or terminal can take: refuse them here, naming the argument by its position."""
+    from wijkgesprek.errors import UsageError
+
+    for number, argument in enumerate(arguments, 1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(
+                f"Argument {number} bevat tekens die geen geldige tekst (UTF-8) zijn; typ "
+                "het opnieuw, of hernoem het bestand."
+            ) from None
 
 
 NO_DATABASE = ("controleer", "suggesties", "waar", "oefenen", "versleutel")

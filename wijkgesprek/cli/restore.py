@@ -43,6 +43,9 @@ def restore(args: argparse.Namespace) -> int:
         return 0
     if not (args.bestand or backups):
         raise WijkError("Er zijn nog geen reservekopieën om terug te zetten.")
+    named = args.bestand
+    if named is not None and named.exists() and not named.is_file():  # a FIFO would hang
+        raise WijkError(f"{named} is geen gewoon bestand; er is niets veranderd.")
     # The passphrase is checked against the backup when that is encrypted: the database
     # may be missing or damaged. A plain backup into an encrypted setup: the database's.
     from wijkgesprek.cli.encrypt import unlock_database

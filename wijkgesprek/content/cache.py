@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from wijkgesprek import __version__
+from wijkgesprek.reading import read_regular
 
 T = TypeVar("T")
 
@@ -47,7 +48,7 @@ def collector_paused() -> Iterator[None]:
 def _locate(source: Path, kind: str, cache_dir: Path, extra: str) -> tuple[Path, bytes] | None:
     """The cache file for ``source`` and the key its contents must carry (None: unreadable)."""
     try:
-        data = source.read_bytes()
+        data = read_regular(source)
     except OSError:
         return None
     digest = hashlib.sha256(f"{__version__}\0{CHECKS}\0{kind}\0{source}\0{extra}\0".encode())

@@ -51,6 +51,7 @@ from wijkgesprek.domain.household import (
     parse_ages,
     wijk_problem,
 )
+from wijkgesprek.reading import read_regular
 
 CASES_VERSION = "1"
 SOORTEN = (
@@ -178,7 +179,7 @@ def load_cases(path: Path, *, topic_ids: Sequence[str] = REQUIRED_TOPICS) -> Cas
 def is_cases_file(path: Path) -> bool:
     """Whether ``path`` looks like a cases file (a top-level ``casussen:``), without parsing."""
     try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        text = read_regular(path).decode("utf-8-sig", errors="replace")
     except OSError:
         return False
     return re.search(r"^[\"']?casussen[\"']?\s*:", text, re.MULTILINE) is not None

@@ -61,6 +61,7 @@ from wijkgesprek.content.yamlsource import (
     read_document,
 )
 from wijkgesprek.errors import ContentError, Problem
+from wijkgesprek.reading import read_regular
 
 NETWORK_VERSION = "1"
 STALE_AFTER_DAYS = 365
@@ -125,7 +126,7 @@ def is_network_file(path: Path) -> bool:
     A guide has ``onderwerpen:`` instead. An unreadable file gives False.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        text = read_regular(path).decode("utf-8-sig", errors="replace")
     except OSError:
         return False
     return re.search(r"^[\"']?aanbod[\"']?\s*:", text, re.MULTILINE) is not None

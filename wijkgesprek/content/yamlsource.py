@@ -34,6 +34,7 @@ except ImportError:  # PyYAML built without libyaml
 
 from wijkgesprek.content.cache import collector_paused
 from wijkgesprek.errors import ContentError, Problem
+from wijkgesprek.reading import read_regular
 from wijkgesprek.text import CONTROL_HINT, control_character
 
 Data: TypeAlias = "str | list[Data] | dict[str, Data]"
@@ -140,7 +141,7 @@ def _read_text(path: Path) -> str:
         return ContentError([Problem(path, 1, 1, message)])
 
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         raise fail("bestand niet gevonden; controleer de naam en de map") from None
     except IsADirectoryError:

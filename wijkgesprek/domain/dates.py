@@ -9,6 +9,19 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+"""The years a visit, an event or a trends period may lie in. Sociale wijkteams date from
+2015 and the longest usual retention is 20 years, so nothing real lies before 2000; a
+follow-up is planned months ahead, not a century. A date outside (year 1 or 9999, a typo)
+is refused where it comes in, so no stored date comes near the ends of the calendar."""
+
+
+def sensible_year(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
+OUTSIDE = f"ligt niet tussen {FIRST_YEAR} en {LAST_YEAR}"
+
 MONTH_NAMES = (
     "januari",
     "februari",

@@ -26,6 +26,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from wijkgesprek.domain.dates import OUTSIDE, sensible_year
+
 MIN_COUNT = 5
 SUPPRESSED = "<5"
 """A count from 0 to 4."""
@@ -123,6 +125,8 @@ def parse_span(text: str) -> Span:
         if last.last < first.first:
             raise ValueError(f"'{text}': het einde ligt vóór het begin.")
         return Span(first.first, last.last, f"{first.label} t/m {last.label}")
+    if (match := _YEAR.match(text)) and not sensible_year(int(match[1])):
+        raise ValueError(f"'{text}': het jaar {OUTSIDE}.")
     if match := _YEAR.fullmatch(text):
         year = int(match[1])
         return Span(month_key(year, 1), month_key(year, 12), text)

@@ -17,8 +17,11 @@ def write_private(
 ) -> None:
     """Write ``payload`` to a file only the user can read (0600)."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)  # a FIFO: no wait
+    if overwrite and path.exists() and not path.is_file():  # /dev/zero, a FIFO, a socket
+        raise WijkError(f"{path} is geen gewoon bestand; kies een andere naam.")
     try:
-        descriptor = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        descriptor = os.open(path, flags, 0o600)
     except FileExistsError:
         raise WijkError(f"{path} bestaat al. {exists_hint}") from None
     except IsADirectoryError:
@@ -30,6 +33,8 @@ def write_private(
     except OSError:
         raise WijkError(f"Kan {path} niet schrijven.") from None
     try:
+        if hasattr(os, "O_NONBLOCK"):
+            os.set_blocking(descriptor, True)
         with os.fdopen(descriptor, "wb") as file:
             if hasattr(os, "fchmod"):  # an overwritten file may have been readable
                 os.fchmod(file.fileno(), 0o600)

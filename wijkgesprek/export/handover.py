@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from wijkgesprek.domain import safety as s
+from wijkgesprek.domain.dates import LAST_YEAR
 from wijkgesprek.domain.household import (
     CHILDREN,
     ELSEWHERE,
@@ -48,6 +49,7 @@ from wijkgesprek.export.jsonread import (
     path_to,
     problems_error,
 )
+from wijkgesprek.reading import NotRegular, TooLarge, read_regular
 from wijkgesprek.text import visible
 
 SCHEMA_VERSION = 2
@@ -353,13 +355,15 @@ def parse_handover(text: str, *, source: Path) -> Handover:
     return replace(handover, source=source)
 
 
+MAX_HANDOVER_PEEK = 64
+
+
 def is_handover_file(path: Path) -> bool:
     """Whether ``path`` looks like a hand-over (JSON: an object ``{`` first), without
     reading it all. An unreadable file gives False."""
     try:
-        with path.open("rb") as stream:
-            start = stream.read(64)
-    except OSError:
+        start = read_regular(path, limit=MAX_HANDOVER_PEEK, partial=True)
+    except (OSError, TooLarge):  # a FIFO or device is not read: it could wait forever
         return False
     return start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
@@ -367,13 +371,15 @@ def is_handover_file(path: Path) -> bool:
 def read_handover(path: Path) -> Handover:
     """Read a hand-over file from disk (UTF-8) and check it."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         raise WijkError(f"{path} bestaat niet.") from None
     except IsADirectoryError:
         raise WijkError(f"{path} is een map; geef het overdrachtsbestand.") from None
     except PermissionError:
         raise WijkError(f"Geen toestemming om {path} te lezen.") from None
+    except (NotRegular, TooLarge) as error:
+        raise WijkError(f"Kan {path} niet lezen: {error.strerror}.") from None
     except OSError:
         raise WijkError(f"Kan {path} niet lezen.") from None
     try:
@@ -480,6 +486,12 @@ def _children(
     )
     for n, token in enumerate(tokens, 1):
         year = not legacy and token.isdigit() and len(token) == 4
+        if year and not 1900 <= int(token) <= LAST_YEAR:  # an adult child: before 2000
+            reader.problem(
+                path_to(path_to("huishouden", key), n),
+                f"geboortejaar ligt niet tussen 1900 en {LAST_YEAR}",
+            )
+            continue
         if not (year or token in LEGACY_AGE_GROUPS or token in _FLAGS):
             reader.problem(path_to(path_to("huishouden", key), n), wanted)
     return tokens

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from wijkgesprek.domain.dates import OUTSIDE, sensible_year
 from wijkgesprek.errors import ContentError, Problem
 from wijkgesprek.text import CONTROL_HINT, control_character
 
@@ -125,6 +126,9 @@ class Reader:
         if parsed.tzinfo is None:
             self.problem(where, "de tijdzone ontbreekt (zoals +01:00 achter de tijd)")
             return None
+        if not sensible_year(parsed.year):
+            self.problem(where, f"de datum {OUTSIDE}")
+            return None
         return parsed
 
     def day(self, data: Mapping[str, Any], key: str, path: str) -> date | None:
@@ -133,10 +137,14 @@ class Reader:
             return None
         text = self.typed(data[key], where, str)
         try:
-            return date.fromisoformat(text) if text is not None else None
+            day = date.fromisoformat(text) if text is not None else None
         except ValueError:
             self.problem(where, "geen geldige datum (zoals 2026-03-16) en ook niet leeg (null)")
             return None
+        if day is not None and not sensible_year(day.year):
+            self.problem(where, f"de datum {OUTSIDE}")
+            return None
+        return day
 
 
 def _json_problem(source: Path, error: json.JSONDecodeError) -> Problem:

@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wijkgesprek.errors import WijkError
+from wijkgesprek.errors import Gone, WijkError
 from wijkgesprek.export.files import write_private
 from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.widgets.field import field
@@ -147,6 +147,9 @@ class ExportScreen(Dialog[Path | None]):
             path = write_export(
                 self.app, code=self.code, visit_id=self.visit_id, choice=choice, folder=folder
             )
+        except Gone:  # erased meanwhile, in another window
+            self.app.household_gone()
+            return
         except WijkError as error:
             self.query_one("#form-error", Static).update(str(error))
             return

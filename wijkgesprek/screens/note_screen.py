@@ -22,7 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched
-from wijkgesprek.errors import Unreachable, WijkError
+from wijkgesprek.errors import Gone, Unreachable, WijkError
 from wijkgesprek.store import repo
 
 if TYPE_CHECKING:
@@ -111,6 +111,10 @@ class NoteScreen(Screen[None]):
         if not connection.offline:
             try:
                 text, version = self._write(text, note)
+            except Gone:  # erased meanwhile: there is nothing left to save the note in
+                self._dirty, self.record = False, None
+                self.app.household_gone()
+                return None
             except (WijkError, SQLAlchemyError, OSError, sqlite3.Error) as error:
                 problem = error
         if isinstance(problem, Unreachable):

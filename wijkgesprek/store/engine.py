@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, event
 from sqlmodel import create_engine
 
-from wijkgesprek.errors import DamagedDatabase, StoreError, Unreachable
+from wijkgesprek.errors import DamagedDatabase, Gone, StoreError, Unreachable
 from wijkgesprek.store import crypto
 from wijkgesprek.store.schema import explain, is_damage
 
@@ -69,7 +69,8 @@ class Store:
 
     def run(self, function: Callable[..., T], /, **kwargs: Any) -> T:
         """Run ``function(session=..., **kwargs)``; a database that cannot be used (disk
-        full, read-only, locked too long, damaged) becomes a Dutch ``StoreError``."""
+        full, read-only, locked too long, damaged) becomes a Dutch ``StoreError``, and a
+        household or visit that is not there (any more: erased meanwhile) ``Gone``."""
         from sqlalchemy.exc import DatabaseError, IntegrityError
         from sqlalchemy.exc import TimeoutError as PoolTimeout
         from sqlmodel import Session
@@ -77,8 +78,14 @@ class Store:
         try:
             with Session(self.engine) as session:
                 return function(session=session, **kwargs)
-        except IntegrityError:
+        except IntegrityError as error:
+            if _is_missing_parent(error.orig):  # its household was erased meanwhile
+                raise Gone() from None
             raise  # a mistake in wijkgesprek itself, not something the user met
+        except LookupError as error:
+            if type(error) is LookupError:  # repo's "no such household or visit"
+                raise Gone() from None
+            raise
         except PoolTimeout:  # every connection is stuck on a network that stopped
             raise Unreachable("De teamdatabase antwoordt niet.") from None
         except DatabaseError as error:  # full, read-only, locked, damaged, unreachable
@@ -93,3 +100,11 @@ class Store:
             raise (DamagedDatabase if damaged else StoreError)(
                 explain(self.path, error.orig)
             ) from None
+
+
+def _is_missing_parent(error: BaseException | None) -> bool:
+    """Whether a constraint failed because the row it belongs to is gone (a foreign key:
+    SQLite's message, PostgreSQL's SQLSTATE 23503)."""
+    return "FOREIGN KEY constraint failed" in str(error) or (
+        getattr(error, "sqlstate", None) == "23503"
+    )

@@ -4,9 +4,51 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Index
+from sqlalchemy import Date, Dialect, Index, TypeDecorator
 from sqlmodel import Field, SQLModel, UniqueConstraint
+from sqlmodel.sql.sqltypes import UTCDateTime
+
+FIRST_DAY, LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
+"""Dates read back are kept a day inside the calendar, so turning one into local time or
+adding a day never overflows, whatever a database holds (a hand-edited or imported row
+from before the import checked its dates)."""
+
+
+def safe_moment(value: datetime) -> datetime:
+    """``value`` kept within ``FIRST_DAY`` .. ``LAST_DAY`` (its own time zone)."""
+    if 1 < value.year < 9999:
+        return value
+    low = datetime.combine(FIRST_DAY, datetime.min.time(), value.tzinfo)
+    high = datetime.combine(LAST_DAY, datetime.max.time(), value.tzinfo)
+    return min(max(value, low), high)
+
+
+def safe_day(value: date) -> date:
+    """``value`` kept within ``FIRST_DAY`` .. ``LAST_DAY``."""
+    return value if 1 < value.year < 9999 else min(max(value, FIRST_DAY), LAST_DAY)
+
+
+class Moment(UTCDateTime):
+    """A stored date and time (aware, UTC, as SQLModel's own), read back within
+    ``FIRST_DAY`` .. ``LAST_DAY``."""
+
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        moment = super().process_result_value(value, dialect)
+        return None if moment is None else safe_moment(moment)
+
+
+class Day(TypeDecorator[date]):
+    """A stored date, read back within ``FIRST_DAY`` .. ``LAST_DAY``."""
+
+    impl = Date
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> date | None:
+        return None if value is None else safe_day(value)
 
 
 class Household(SQLModel, table=True):
@@ -18,8 +60,8 @@ class Household(SQLModel, table=True):
     children: str = ""
     """Comma-separated birth years and ``zwanger``/``elders``; from before schema version 8
     the old age groups (``domain.household.parse_children``). Empty: no children."""
-    created_at: datetime
-    children_at: datetime | None = None
+    created_at: datetime = Field(sa_type=Moment)
+    children_at: datetime | None = Field(default=None, sa_type=Moment)
     """When the children were last recorded."""
 
 
@@ -34,7 +76,7 @@ class HouseholdChangeRecord(SQLModel, table=True):
     kind: str
     old: str = ""
     new: str = ""
-    at: datetime
+    at: datetime = Field(sa_type=Moment)
     author: str = ""
     """On a team database: the login role, set by the server."""
 
@@ -44,9 +86,9 @@ class Visit(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     household_id: int = Field(foreign_key="household.id", index=True, ondelete="CASCADE")
-    started_at: datetime
-    ended_at: datetime | None = None
-    next_contact: date | None = None
+    started_at: datetime = Field(sa_type=Moment)
+    ended_at: datetime | None = Field(default=None, sa_type=Moment)
+    next_contact: date | None = Field(default=None, sa_type=Day)
     author: str = ""
     """Who started the visit: the login role on a team database (set by the server)."""
 
@@ -64,7 +106,7 @@ class Note(SQLModel, table=True):
     text: str = ""
     themes: str = ""
     """Comma-separated theme ids tagged on this note."""
-    updated_at: datetime
+    updated_at: datetime = Field(sa_type=Moment)
     version: int = 0
     """Raised by every save; a save based on an older version is a conflict."""
     updated_by: str = ""
@@ -79,11 +121,11 @@ class Agreement(SQLModel, table=True):
     wat: str
     wie: str = ""
     wanneer: str = ""
-    created_at: datetime
+    created_at: datetime = Field(sa_type=Moment)
     status: str = "open"
     """``open``, ``gedaan`` or ``vervallen``; set on a later visit."""
     status_visit_id: int | None = Field(default=None, foreign_key="visit.id")
-    status_at: datetime | None = None
+    status_at: datetime | None = Field(default=None, sa_type=Moment)
 
 
 class Referral(SQLModel, table=True):
@@ -102,8 +144,8 @@ class Referral(SQLModel, table=True):
     """The entry's contact data at the time, for exports and the family version."""
     state: str
     reason: str = ""
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = Field(sa_type=Moment)
+    updated_at: datetime = Field(sa_type=Moment)
 
 
 class ReferralEvent(SQLModel, table=True):
@@ -116,7 +158,7 @@ class ReferralEvent(SQLModel, table=True):
     visit_id: int = Field(foreign_key="visit.id", ondelete="CASCADE")
     state: str
     reason: str = ""
-    at: datetime
+    at: datetime = Field(sa_type=Moment)
 
 
 class Gap(SQLModel, table=True):
@@ -129,7 +171,7 @@ class Gap(SQLModel, table=True):
     visit_id: int = Field(foreign_key="visit.id", ondelete="CASCADE")
     wijk: str
     theme: str
-    created_at: datetime
+    created_at: datetime = Field(sa_type=Moment)
 
 
 class SafetyRecord(SQLModel, table=True):
@@ -144,7 +186,7 @@ class SafetyRecord(SQLModel, table=True):
     key: str = ""
     value: str = ""
     note: str = ""
-    at: datetime
+    at: datetime = Field(sa_type=Moment)
     corrects_id: int | None = Field(default=None, foreign_key="safety_entry.id")
 
 
@@ -157,7 +199,7 @@ class Correction(SQLModel, table=True):
     visit_id: int = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
     topic: str
     text: str
-    created_at: datetime
+    created_at: datetime = Field(sa_type=Moment)
 
 
 class PracticeTurn(SQLModel, table=True):
@@ -173,4 +215,4 @@ class PracticeTurn(SQLModel, table=True):
     answer: str
     kind: str
     number: int = 0
-    at: datetime
+    at: datetime = Field(sa_type=Moment)

@@ -25,10 +25,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
-
 from wijkgesprek.domain.visit import merge_versions
-from wijkgesprek.errors import SaveConflict, StoreError, Unreachable
+from wijkgesprek.errors import Gone, SaveConflict, StoreError, Unreachable
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 
@@ -280,7 +278,7 @@ def send(
             continue
         try:
             written = _write_soon(item, store, now)
-        except IntegrityError:  # the visit was erased on the server meanwhile
+        except Gone:  # the visit was erased on the server meanwhile
             result.dropped += 1
             outbox.done(item, None)
             continue

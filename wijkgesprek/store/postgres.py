@@ -259,19 +259,32 @@ def is_postgres(target: object) -> bool:
 def check_url(url: str) -> None:
     """A team database URL must be PostgreSQL's and must not hold a password: a password
     on the command line or in a config file can be read by others."""
+    import re
+
     from wijkgesprek.errors import UsageError
 
-    if not is_postgres(url):
+    if not is_postgres(url) or "://" not in url:
         raise UsageError(
-            f"'{url}' is geen adres van een teamdatabase; gebruik postgresql://gebruiker@server/naam."
+            f"'{describe_safely(url)}' is geen adres van een teamdatabase; gebruik "
+            "postgresql://gebruiker@server/naam."
         )
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
+    invalid = UsageError(
+        f"'{describe_safely(url)}' is geen geldig databaseadres; gebruik "
+        "postgresql://gebruiker@server:poort/naam (de poort is een getal)."
+    )
+    # libpq refuses a stray '%' only when it connects; a control character is never right.
+    if re.search("%(?![0-9A-Fa-f]{2})", url) or not url.isprintable():
+        raise invalid
     try:
-        password = make_url(sqlalchemy_url(url)).password
-    except ArgumentError:
-        raise UsageError(f"'{describe_safely(url)}' is geen geldig databaseadres.") from None
+        parsed = make_url(sqlalchemy_url(url))
+        password, port = parsed.password, parsed.port
+    except (ArgumentError, ValueError):
+        raise invalid from None
+    if port is not None and not 0 < port < 65536:
+        raise invalid
     if password:
         raise UsageError(
             "Zet het wachtwoord van de teamdatabase niet in het adres: gebruik PGPASSWORD "
@@ -281,7 +294,9 @@ def check_url(url: str) -> None:
 
 
 def describe_safely(url: str) -> str:
-    """The URL with anything between ':' and '@' hidden, without parsing it."""
+    """The URL with anything between ':' and '@' hidden, without parsing it (and control
+    characters shown as '?')."""
+    url = "".join(ch if ch.isprintable() else "?" for ch in url)
     head, at, tail = url.rpartition("@")
     if not at:
         return url

@@ -59,6 +59,7 @@ from wijkgesprek.store.models import (
     ReferralEvent,
     SafetyRecord,
     Visit,
+    safe_day,
 )
 
 
@@ -152,9 +153,9 @@ def _agreements_due(session: Session) -> dict[int, date]:
 
 def _as_date(value: object) -> date | None:
     """A DATE from a scalar subquery arrives as text in SQLite."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
+    if value is None:
+        return None
+    return safe_day(value if isinstance(value, date) else date.fromisoformat(str(value)))
 
 
 def household_wijken(*, session: Session) -> list[str]:

@@ -27,6 +27,7 @@ from wijkgesprek.domain.search import (
     snippet_parts,
     ts_terms,
 )
+from wijkgesprek.store.models import safe_moment
 
 SNIPPET_TOKENS = 12
 """Words around the hits in a snippet (FTS5 allows at most 64)."""
@@ -151,7 +152,7 @@ def _snippets(
 def _datetime(value: object) -> datetime:
     """A stored DATETIME (text in SQLite, UTC) as an aware datetime."""
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return safe_moment(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def _negated(value: object) -> float:

@@ -31,6 +31,7 @@ from sqlmodel import Session
 from wijkgesprek.domain.safety import ASSESS, KINDCHECK, SIGNAL, STEP, VT_CONTACT
 from wijkgesprek.domain.trends import VisitRow, shift_months
 from wijkgesprek.domain.wijk import shared_spellings
+from wijkgesprek.store.models import safe_moment
 
 _UNIT = "\x1f"  # between soort and state of one referral
 _RECORD = "\x1e"  # between referrals
@@ -162,7 +163,7 @@ def data_months(*, session: Session) -> tuple[str, str] | None:
 
 
 def _aware(stored: str) -> datetime:
-    return datetime.fromisoformat(stored).replace(tzinfo=UTC)
+    return safe_moment(datetime.fromisoformat(stored).replace(tzinfo=UTC))
 
 
 def _month(moment: datetime) -> str:
