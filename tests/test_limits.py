@@ -10,10 +10,16 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from helpers import SIZE, paste, start_visit, type_text, wait_until
 from sqlalchemy import event
 
+from wijkgesprek import limits, paths
+from wijkgesprek.app import WijkgesprekApp
+from wijkgesprek.cli import main
+from wijkgesprek.content.questions import load_guide
 from wijkgesprek.domain import search as domain_search
 from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.search import (
@@ -28,6 +34,7 @@ from wijkgesprek.limits import MAX_NOTE_CHARS
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.search import SNIPPET_TOKENS, search
+from wijkgesprek.widgets.note_area import NoteArea
 
 T0 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 SENTENCE = "Moeder vertelt dat er geen geld meer is voor boodschappen in het café. "
@@ -159,3 +166,169 @@ def test_folding_keeps_every_position() -> None:
     text = "Zoë, İstanbul ß ﬁets\u0301 x\x00y"
     assert len(fold_tokens(text)) == len(text)
     assert fold_tokens("Zoë's café") == "zoe s cafe"
+
+
+# -- a note is bounded, and never loses typed text silently -----------------------------
+
+
+def app_for(database: Path) -> WijkgesprekApp:
+    return WijkgesprekApp(guide=load_guide(paths.shipped_questions()), database=database)
+
+
+async def test_a_paste_beyond_the_limit_keeps_what_fits_and_says_so_at_once(
+    database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_NOTE_CHARS", 2_000)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        visit = await start_visit(pilot)
+        await type_text(pilot, "Begin. ")
+        await paste(pilot, "x" * 2_500)
+        await wait_until(pilot, lambda: len(visit.note.text) == 2_000)
+        assert visit.note.text.startswith("Begin. x")
+        (said,) = told(app)  # at once, with what was not added
+        assert "De aantekening is vol (hoogstens 2.000 tekens)" in said
+        assert "507 tekens zijn niet toegevoegd" in said
+        await type_text(pilot, "yz")  # refused while the notice still shows: no new one
+        assert len(visit.note.text) == 2_000 and "y" not in visit.note.text
+        assert len(told(app)) == 1
+        app.clear_notifications()
+        visit.note._told_at -= NoteArea.TOLD_AGAIN_AFTER  # as if that time had passed
+        await type_text(pilot, "y")
+        (said,) = told(app)
+        assert "1 teken is niet toegevoegd" in said and "y" not in visit.note.text
+        await pilot.press("backspace")  # room again: typing goes on
+        await type_text(pilot, "q")
+        assert visit.note.text.endswith("q") and len(visit.note.text) == 2_000
+        await wait_until(pilot, lambda: not visit._dirty)
+    with sqlite3.connect(database) as connection:
+        (text,) = connection.execute("SELECT text FROM note").fetchone()
+    assert len(text) == 2_000 and text.endswith("q")
+
+
+async def test_a_selection_replaced_by_a_paste_counts_what_it_removes(
+    database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_NOTE_CHARS", 100)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        visit = await start_visit(pilot)
+        await paste(pilot, "a" * 100)
+        await wait_until(pilot, lambda: len(visit.note.text) == 100)
+        visit.note.select_all()
+        await paste(pilot, "b" * 100)  # replaces all: fits exactly
+        await wait_until(pilot, lambda: visit.note.text == "b" * 100)
+        assert not told(app)
+
+
+def told(app: WijkgesprekApp) -> list[str]:
+    return [str(notice.message) for notice in app._notifications]
+
+
+# -- files: refused above their limit, naming the file and the limit ---------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "option"),
+    [
+        ("vragen.yaml", "onderwerpen:\n", None),
+        ("kaart.yaml", "aanbod:\n", None),
+        ("casussen.yaml", "casussen:\n", None),
+        ("vragen.yaml", "onderwerpen:\n", "--questions"),  # the app's start
+        ("kaart.yaml", "aanbod:\n", "--network"),
+    ],
+)
+def test_a_data_file_above_its_limit_is_refused(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    head: str,
+    option: str | None,
+) -> None:
+    shipped = (paths.shipped_questions(), paths.shipped_network(), paths.shipped_cases())
+    limit = max(path.stat().st_size for path in shipped) + 1_000  # the shipped files fit
+    monkeypatch.setattr(limits, "MAX_DATA_FILE_BYTES", limit)
+    file = tmp_path / name
+    file.write_text(head + "# opvulling\n" * (limit // 12 + 1), encoding="utf-8")
+    args = {
+        None: ["controleer", str(file)],
+        "--questions": ["--questions", str(file)],
+        "--network": [
+            "--network",
+            str(file),
+            "suggesties",
+            "--thema",
+            "geldzorgen",
+            "--wijk",
+            "Noord",
+        ],
+    }[option]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert f"{file}:1:1: " in err
+    assert "te groot" in err and limits.size_text(limit) in err
+    assert "Traceback" not in err
+
+
+def test_a_config_file_above_its_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(limits, "MAX_CONFIG_BYTES", 1_000)
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir(exist_ok=True)
+    config.write_text('kleuren = "licht"\n' + "# opvulling\n" * 200, encoding="utf-8")
+    assert main(["waar"]) == 1
+    err = capsys.readouterr().err
+    assert f"{config}: " in err and "te groot" in err and "1 kB" in err
+
+
+def test_a_handover_above_its_limit_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(limits, "MAX_HANDOVER_BYTES", 5_000)
+    file = tmp_path / "overdracht.json"
+    file.write_text('{"soort": "wijkgesprek-overdracht", "x": "' + "a" * 6_000 + '"}')
+    assert main(["import", str(file)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{file} ") and "te groot" in err and "5 kB" in err
+    assert not (paths.data_dir() / paths.DATABASE_NAME).exists()
+
+
+def test_a_note_above_the_limit_in_a_handover_is_refused(
+    store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    visit = store.run(repo.start_visit, code="GZ-001", wijk="Noord", children=Children(), now=T0)
+    store.run(repo.save_note, visit_id=visit, topic="stress", text="x" * 300, now=T0)
+    file = tmp_path / "overdracht.json"
+    assert main(["export", "GZ-001", "--soort", "overdracht", "--uitvoer", str(file)]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(limits, "MAX_NOTE_CHARS", 200)
+    assert main(["import", str(file)]) == 1
+    err = capsys.readouterr().err
+    assert f"{file}:" in err and "bezoeken[1].notities.stress" in err
+    assert "200 tekens" in err
+
+
+@pytest.mark.parametrize(
+    "needle",
+    [
+        "1.000.000 tekens",  # a note
+        "16 MB",  # guide, sociale kaart, casussen
+        "1 MB",  # config.toml
+        "64 MB",  # a hand-over
+    ],
+)
+def test_the_limits_are_documented(needle: str) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert needle in readme
+
+
+def test_the_documented_limits_are_the_real_ones() -> None:
+    assert limits.MAX_NOTE_CHARS == 1_000_000
+    assert limits.MAX_DATA_FILE_BYTES == 16 * 2**20
+    assert limits.MAX_CONFIG_BYTES == 2**20
+    assert limits.MAX_HANDOVER_BYTES == 64 * 2**20

@@ -96,8 +96,15 @@ def theme_for(setting: str, available: Iterable[str] | None = None) -> str:
 
 def load_config(path: Path) -> Config:
     """Read ``path``; a missing file gives the defaults."""
+    from wijkgesprek import limits
+
     try:
-        raw = path.read_bytes()
+        raw = limits.read_limited(path, limits.MAX_CONFIG_BYTES)
+    except limits.TooLarge as error:
+        raise ConfigError(
+            f"{path}: het instellingenbestand is te groot "
+            f"(meer dan {limits.size_text(error.limit)})."
+        ) from None
     except FileNotFoundError:
         return Config(file=path)
     except OSError as error:

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from wijkgesprek import limits
 from wijkgesprek.content.questions import REQUIRED_TOPICS
 from wijkgesprek.content.yamlsource import DataPath, Reader, did_you_mean, read_document
 from wijkgesprek.domain.household import (
@@ -178,9 +179,10 @@ def load_cases(path: Path, *, topic_ids: Sequence[str] = REQUIRED_TOPICS) -> Cas
 def is_cases_file(path: Path) -> bool:
     """Whether ``path`` looks like a cases file (a top-level ``casussen:``), without parsing."""
     try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
-        return False
+        raw = limits.read_limited(path, limits.MAX_DATA_FILE_BYTES)
+    except (OSError, limits.TooLarge):
+        return False  # the reader tells why
+    text = raw.decode("utf-8-sig", errors="replace")
     return re.search(r"^[\"']?casussen[\"']?\s*:", text, re.MULTILINE) is not None
 
 

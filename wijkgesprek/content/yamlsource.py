@@ -30,6 +30,7 @@ try:
 except ImportError:  # PyYAML built without libyaml
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
+from wijkgesprek import limits
 from wijkgesprek.content.cache import collector_paused
 from wijkgesprek.errors import ContentError, Problem
 
@@ -134,7 +135,12 @@ def _read_text(path: Path) -> str:
         return ContentError([Problem(path, 1, 1, message)])
 
     try:
-        raw = path.read_bytes()
+        raw = limits.read_limited(path, limits.MAX_DATA_FILE_BYTES)
+    except limits.TooLarge as error:
+        raise fail(
+            f"het bestand is te groot: meer dan {limits.size_text(error.limit)}, de grens "
+            "voor een leidraad, sociale kaart of casussen"
+        ) from None
     except FileNotFoundError:
         raise fail("bestand niet gevonden; controleer de naam en de map") from None
     except IsADirectoryError:
