@@ -219,6 +219,11 @@ async def test_a_selection_replaced_by_a_paste_counts_what_it_removes(
         await paste(pilot, "b" * 100)  # replaces all: fits exactly
         await wait_until(pilot, lambda: visit.note.text == "b" * 100)
         assert not told(app)
+        visit.note.load_text("c" * 95)  # text loaded otherwise is counted afresh
+        visit.note.move_cursor(visit.note.document.end)
+        await paste(pilot, "d" * 10)
+        await wait_until(pilot, lambda: visit.note.text == "c" * 95 + "d" * 5)
+        assert "5 tekens zijn niet toegevoegd" in told(app)[0]
 
 
 def told(app: WijkgesprekApp) -> list[str]:

@@ -65,6 +65,10 @@ class NoteArea(TextArea):
         self._length = length - len(result.replaced_text) + len(edit.text)
         return result
 
+    def load_text(self, text: str) -> None:
+        self._length = None
+        super().load_text(text)
+
     def undo(self) -> None:
         self._length = None
         super().undo()
@@ -102,5 +106,4 @@ class NoteArea(TextArea):
         """Show ``text``, with the cursor at its end: what is typed next goes on after it."""
         with self.prevent(TextArea.Changed):
             self.load_text(clean_typed(text))
-        self._length = None
         self.move_cursor(self.document.end)
