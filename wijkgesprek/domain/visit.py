@@ -98,6 +98,9 @@ class HouseholdRow:
     """The earliest day named by an agreement that is still open (see ``AgreementData.due``)."""
     report_open: bool = False
     """The Meldcode route says "melden" and no melding is recorded (``meldcode.open_report``)."""
+    follow_up: int = 1
+    """Which follow-up of the household ``next_contact`` is (``pending_follow_up``): the
+    same number when it is rescheduled, so its calendar event is replaced."""
 
 
 def is_touched(topic_id: str, record: VisitRecord) -> bool:
