@@ -19,6 +19,7 @@ import encryption
 import history
 import keystroke
 import keystrokes
+import long_note
 import network
 import search
 import startup
@@ -33,6 +34,7 @@ BENCHMARKS: dict[str, Callable[[Options], list[Result]]] = {
     "network": network.bench,
     "ranking": network.bench_ranking,
     "search": search.bench,
+    "long_note": long_note.bench,
     "history": history.bench,
     "trends": trends.bench,
     "encryption": encryption.bench,

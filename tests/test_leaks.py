@@ -23,6 +23,7 @@ from wijkgesprek import paths
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.content.questions import load_guide
 from wijkgesprek.domain.household import Children
+from wijkgesprek.limits import MAX_NOTE_CHARS
 from wijkgesprek.screens.history import HistoryScreen
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.screens.visit import VisitScreen
@@ -141,8 +142,9 @@ def test_no_window_title_and_no_stray_files(tmp_path: Path) -> None:
 # -- big input -----------------------------------------------------------------------------
 
 
-async def test_a_one_megabyte_note_through_the_app(database: Path) -> None:
-    big = ("Regel met ë, € en [bold]opmaak[/bold]\tgetabt.\n" * 25_000)[:1_000_000]
+async def test_a_note_of_the_largest_size_through_the_app(database: Path) -> None:
+    """A note of the largest size allowed (1,000,000 characters, about 1 MB)."""
+    big = ("Regel met ë, € en [bold]opmaak[/bold]\tgetabt.\n" * 25_000)[: MAX_NOTE_CHARS - 1]
     app = WijkgesprekApp(guide=load_guide(paths.shipped_questions()), database=database)
     async with app.run_test(size=SIZE) as pilot:
         await start_visit(pilot)

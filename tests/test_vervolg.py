@@ -351,3 +351,76 @@ def test_ics_through_the_real_stdout(households: Store) -> None:
     assert result.stdout.startswith(b"BEGIN:VCALENDAR\r\n")
     assert len(events(result.stdout)) == 6
     secrets_absent(result.stdout)
+
+
+# --- a rescheduled follow-up, an empty calendar (issue 18, point 12) ---------------------
+
+
+def uids_by_code(data: bytes) -> dict[str, str]:
+    return {str(e["SUMMARY"]).split()[-1]: str(e["UID"]) for e in events(data)}
+
+
+def test_a_rescheduled_follow_up_keeps_its_uid(
+    store: Store, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """Moving the date replaces the calendar event (same UID, new date): khal and other
+    calendars then show only the new date, not both."""
+    started = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    visit = store.run(repo.start_visit, code="GZ-401", wijk=WIJK, children=Children(), now=started)
+    store.run(repo.set_next_contact, visit_id=visit, when=TODAY + timedelta(days=3))
+    assert main(["vervolg", "--formaat", "ics"]) == 0
+    before = capsysbinary.readouterr().out
+    store.run(repo.set_next_contact, visit_id=visit, when=TODAY + timedelta(days=10))
+    assert main(["vervolg", "--formaat", "ics"]) == 0
+    after = capsysbinary.readouterr().out
+    assert uids_by_code(after) == uids_by_code(before)
+    (event,) = events(after)
+    assert event.decoded("DTSTART") == TODAY + timedelta(days=10)
+
+
+def test_a_follow_up_moved_in_a_later_visit_keeps_its_uid_and_the_next_one_gets_its_own(
+    store: Store,
+) -> None:
+    """Rescheduled in a visit before the day: the same follow-up. After a visit on or
+    after the day, the next one agreed is a new follow-up (the old event stays)."""
+    first = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def visit_on(moment: datetime, when: date) -> None:
+        visit = store.run(
+            repo.start_visit, code="GZ-402", wijk=WIJK, children=Children(), now=moment
+        )
+        store.run(repo.set_next_contact, visit_id=visit, when=when)
+        store.run(repo.end_visit, visit_id=visit, now=moment + timedelta(hours=1))
+
+    def uid() -> str:
+        rows = store.run(repo.list_households)
+        return uids_by_code(follow_ups_to_ics(rows, today=TODAY))["GZ-402"]
+
+    visit_on(first, date(2026, 3, 20))
+    planned = uid()
+    visit_on(first + timedelta(days=7), date(2026, 3, 27))  # moved before the day came
+    assert uid() == planned
+    visit_on(datetime(2026, 3, 27, 9, 0, tzinfo=UTC), date(2026, 4, 10))  # it took place
+    assert uid() != planned
+
+
+def test_the_uid_differs_per_household() -> None:
+    rows = [
+        HouseholdRow("GZ-501", WIJK, (), None, None, date(2026, 4, 1)),
+        HouseholdRow("GZ-502", WIJK, (), None, None, date(2026, 4, 1)),
+    ]
+    assert len(set(uids_by_code(follow_ups_to_ics(rows, today=TODAY)).values())) == 2
+
+
+def test_an_empty_calendar_is_valid_icalendar(
+    store: Store, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """RFC 5545, 3.4 and 3.6: VERSION and PRODID, and at least one component."""
+    assert main(["vervolg", "--formaat", "ics"]) == 0
+    data = capsysbinary.readouterr().out
+    calendar = Calendar.from_ical(data)
+    assert str(calendar["VERSION"]) == "2.0" and str(calendar["PRODID"])
+    assert calendar.subcomponents and not events(data)
+    for zone in calendar.walk("VTIMEZONE"):
+        assert zone["TZID"] and zone.walk("STANDARD")
+    assert data.endswith(b"END:VCALENDAR\r\n")

@@ -375,7 +375,7 @@ class WijkgesprekApp(InOrderKeys):
         self._exit_renderables.append(
             Text(
                 f"wijkgesprek moest stoppen door een onverwachte fout ({name}{where}). "
-                "Wat u typte is tot een halve seconde voor de fout opgeslagen. Geef deze "
+                "Wat u typte is tot hoogstens een seconde voor de fout opgeslagen. Geef deze "
                 "regel door aan de beheerder; er staan geen gegevens van gezinnen in."
             )
         )

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wijkgesprek.errors import ConfigError
-from wijkgesprek.reading import read_regular
 
 THEMES = {"licht": "textual-light", "donker": "textual-dark"}
 """The colour settings in words (``kleuren``, ``--kleur``, Ctrl+T) and their Textual themes."""
@@ -97,8 +96,15 @@ def theme_for(setting: str, available: Iterable[str] | None = None) -> str:
 
 def load_config(path: Path) -> Config:
     """Read ``path``; a missing file gives the defaults."""
+    from wijkgesprek import limits
+
     try:
-        raw = read_regular(path)
+        raw = limits.read_limited(path, limits.MAX_CONFIG_BYTES)
+    except limits.TooLarge as error:
+        raise ConfigError(
+            f"{path}: het instellingenbestand is te groot "
+            f"(meer dan {limits.size_text(error.limit)})."
+        ) from None
     except FileNotFoundError:
         return Config(file=path)
     except OSError as error:

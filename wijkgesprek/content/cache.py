@@ -20,8 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from wijkgesprek import __version__
-from wijkgesprek.reading import read_regular
+from wijkgesprek import __version__, limits
 
 T = TypeVar("T")
 
@@ -48,9 +47,9 @@ def collector_paused() -> Iterator[None]:
 def _locate(source: Path, kind: str, cache_dir: Path, extra: str) -> tuple[Path, bytes] | None:
     """The cache file for ``source`` and the key its contents must carry (None: unreadable)."""
     try:
-        data = read_regular(source)
-    except OSError:
-        return None
+        data = limits.read_limited(source, limits.MAX_DATA_FILE_BYTES)
+    except (OSError, limits.TooLarge):
+        return None  # the reader tells why
     digest = hashlib.sha256(f"{__version__}\0{CHECKS}\0{kind}\0{source}\0{extra}\0".encode())
     digest.update(data)
     name = hashlib.sha256(str(source.absolute()).encode()).hexdigest()[:32]

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from wijkgesprek import limits
 from wijkgesprek.content.questions import REQUIRED_TOPICS
 from wijkgesprek.content.yamlsource import DataPath, Reader, did_you_mean, read_document
 from wijkgesprek.domain.household import (
@@ -51,7 +52,6 @@ from wijkgesprek.domain.household import (
     parse_ages,
     wijk_problem,
 )
-from wijkgesprek.reading import read_regular
 
 CASES_VERSION = "1"
 SOORTEN = (
@@ -179,9 +179,10 @@ def load_cases(path: Path, *, topic_ids: Sequence[str] = REQUIRED_TOPICS) -> Cas
 def is_cases_file(path: Path) -> bool:
     """Whether ``path`` looks like a cases file (a top-level ``casussen:``), without parsing."""
     try:
-        text = read_regular(path).decode("utf-8-sig", errors="replace")
-    except OSError:
-        return False
+        raw = limits.read_limited(path, limits.MAX_DATA_FILE_BYTES)
+    except (OSError, limits.TooLarge):
+        return False  # the reader tells why
+    text = raw.decode("utf-8-sig", errors="replace")
     return re.search(r"^[\"']?casussen[\"']?\s*:", text, re.MULTILINE) is not None
 
 

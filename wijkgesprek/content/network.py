@@ -48,6 +48,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 
+from wijkgesprek import limits
 from wijkgesprek.content.cache import cached, collector_paused
 from wijkgesprek.content.model import ALL_WIJKEN, KINDS, Contact, Entry, Network, Override
 from wijkgesprek.content.yamlsource import (
@@ -61,7 +62,6 @@ from wijkgesprek.content.yamlsource import (
     read_document,
 )
 from wijkgesprek.errors import ContentError, Problem
-from wijkgesprek.reading import read_regular
 
 NETWORK_VERSION = "1"
 STALE_AFTER_DAYS = 365
@@ -126,9 +126,10 @@ def is_network_file(path: Path) -> bool:
     A guide has ``onderwerpen:`` instead. An unreadable file gives False.
     """
     try:
-        text = read_regular(path).decode("utf-8-sig", errors="replace")
-    except OSError:
-        return False
+        raw = limits.read_limited(path, limits.MAX_DATA_FILE_BYTES)
+    except (OSError, limits.TooLarge):
+        return False  # the reader tells why
+    text = raw.decode("utf-8-sig", errors="replace")
     return re.search(r"^[\"']?aanbod[\"']?\s*:", text, re.MULTILINE) is not None
 
 

@@ -32,9 +32,9 @@ try:
 except ImportError:  # PyYAML built without libyaml
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
+from wijkgesprek import limits
 from wijkgesprek.content.cache import collector_paused
 from wijkgesprek.errors import ContentError, Problem
-from wijkgesprek.reading import read_regular
 from wijkgesprek.text import CONTROL_HINT, control_character
 
 Data: TypeAlias = "str | list[Data] | dict[str, Data]"
@@ -141,7 +141,12 @@ def _read_text(path: Path) -> str:
         return ContentError([Problem(path, 1, 1, message)])
 
     try:
-        raw = read_regular(path)
+        raw = limits.read_limited(path, limits.MAX_DATA_FILE_BYTES)
+    except limits.TooLarge as error:
+        raise fail(
+            f"het bestand is te groot: meer dan {limits.size_text(error.limit)}, de grens "
+            "voor een leidraad, sociale kaart of casussen"
+        ) from None
     except FileNotFoundError:
         raise fail("bestand niet gevonden; controleer de naam en de map") from None
     except IsADirectoryError:

@@ -56,10 +56,21 @@ def pending_contact(visits: Sequence[tuple[date, date | None]]) -> date | None:
     next contact agreed), in any order: the one agreed most recently, unless a later
     visit took place on or after that day. A visit that agreed none (or is still open)
     does not undo an earlier agreement: the family stays in sight."""
+    pending = pending_follow_up(visits)
+    return pending[1] if pending else None
+
+
+def pending_follow_up(visits: Sequence[tuple[date, date | None]]) -> tuple[int, date] | None:
+    """The pending contact (see :func:`pending_contact`) with its number in the household:
+    1 for the first follow-up, one more after each that took place (a visit on or after
+    its day). Moving the day before it came keeps the number: it is the same follow-up,
+    rescheduled (the calendar event keeps its UID)."""
     pending: tuple[date, date] | None = None
+    number = 1
     for started, agreed in sorted(visits, key=lambda visit: visit[0]):
         if pending is not None and started >= pending[1]:
             pending = None  # seen on or after the agreed day
+            number += 1
         if agreed is not None:
             pending = (started, agreed)
-    return pending[1] if pending else None
+    return (number, pending[1]) if pending else None

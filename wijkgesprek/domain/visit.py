@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -98,6 +98,22 @@ class HouseholdRow:
     """The earliest day named by an agreement that is still open (see ``AgreementData.due``)."""
     report_open: bool = False
     """The Meldcode route says "melden" and no melding is recorded (``meldcode.open_report``)."""
+    follow_up: int = 1
+    """Which follow-up of the household ``next_contact`` is (``pending_follow_up``): the
+    same number when it is rescheduled, so its calendar event is replaced."""
+
+
+OTHER_NOTES = "Overige aantekeningen"
+"""The heading of notes under topics the guide does not know."""
+
+
+def other_topics(record: VisitRecord, known: Iterable[str], also: Iterable[str] = ()) -> list[str]:
+    """Topics with written text that the guide (``known`` topic ids) does not know: a
+    colleague with another guide, or an imported hand-over. ``also``: the topics of
+    additions. In the order first written; never hidden, shown as "Overige aantekeningen"."""
+    skip = set(known)
+    written = [topic for topic, note in record.notes.items() if note.text.strip()]
+    return [topic for topic in dict.fromkeys([*written, *also]) if topic not in skip]
 
 
 def is_touched(topic_id: str, record: VisitRecord) -> bool:

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from wijkgesprek import limits
 from wijkgesprek.domain import safety as s
 from wijkgesprek.domain.dates import LAST_YEAR
 from wijkgesprek.domain.household import (
@@ -371,7 +372,12 @@ def is_handover_file(path: Path) -> bool:
 def read_handover(path: Path) -> Handover:
     """Read a hand-over file from disk (UTF-8) and check it."""
     try:
-        raw = read_regular(path)
+        raw = limits.read_limited(path, limits.MAX_HANDOVER_BYTES)
+    except limits.TooLarge as error:
+        raise WijkError(
+            f"{path} is te groot voor een overdracht: meer dan "
+            f"{limits.size_text(error.limit)}. Het bestand is niet ingelezen."
+        ) from None
     except FileNotFoundError:
         raise WijkError(f"{path} bestaat niet.") from None
     except IsADirectoryError:
@@ -536,8 +542,11 @@ def _visit(reader: Reader, value: object, path: str) -> HandoverVisit | None:
     for topic, text in raw_notes.items():
         if not topic.strip():
             reader.problem(path_to(path, "notities"), "een onderwerp zonder naam")
-        checked = reader.typed(text, path_to(path_to(path, "notities"), topic), str)
-        if checked:
+        where = path_to(path_to(path, "notities"), topic)
+        checked = reader.typed(text, where, str)
+        if checked and len(checked) > limits.MAX_NOTE_CHARS:
+            reader.problem(where, _too_long())
+        elif checked:
             notes[topic] = checked
     themes: dict[str, tuple[str, ...]] = {}
     raw_themes = reader.typed(data["themas"], path_to(path, "themas"), dict) or {}
@@ -568,7 +577,9 @@ def _visit(reader: Reader, value: object, path: str) -> HandoverVisit | None:
             at = reader.moment(addition, "op", where)
             topic = reader.text(addition, "onderwerp", where)
             text = reader.text(addition, "tekst", where)
-            if at is not None:
+            if len(text) > limits.MAX_NOTE_CHARS:
+                reader.problem(path_to(where, "tekst"), _too_long())
+            elif at is not None:
                 additions.append(HandoverAddition(topic, text, at))
     entries = [
         entry
@@ -680,3 +691,8 @@ def _referral(reader: Reader, value: object, path: str, count: int) -> HandoverR
         steps=tuple(steps),
     )
     return result
+
+
+def _too_long() -> str:
+    limit = limits.count_text(limits.MAX_NOTE_CHARS)
+    return f"de tekst is te lang: een aantekening heeft hoogstens {limit} tekens"

@@ -32,12 +32,14 @@ from wijkgesprek.domain.referral import (
 )
 from wijkgesprek.domain.visit import (
     AGREEMENTS_TOPIC,
+    OTHER_NOTES,
     SAFETY_TOPIC,
     AgreementData,
     HouseholdHistory,
     VisitHistory,
     format_date,
     marked_text,
+    other_topics,
     tagged_themes,
     visit_day,
     visit_events,
@@ -141,13 +143,16 @@ def _visit(number: int, visit: VisitHistory, history: HouseholdHistory, guide: G
         "",
         f"Begonnen {_time(record.started_at)}, {ended}.",
     ]
+    for topic in guide.topics:
+        written = _written(visit, topic.id)
+        if written and topic.id not in _SECTIONS:
+            out += ["", f"### {inline(topic.titel)}", *written]
     known = [topic.id for topic in guide.topics]
-    others = [t for t in [*record.notes, *(c.topic for c in visit.corrections)] if t not in known]
-    titles = {topic.id: topic.titel for topic in guide.topics}
-    for topic in [*known, *dict.fromkeys(others)]:
-        written = _written(visit, topic)
-        if written and topic not in _SECTIONS:
-            out += ["", f"### {inline(titles.get(topic, topic))}", *written]
+    others = other_topics(record, known, (c.topic for c in visit.corrections))
+    if others:  # a colleague's other guide, a hand-over: shown, never left out
+        out += ["", f"### {OTHER_NOTES}"]
+        for topic in others:
+            out += ["", f"#### {inline(topic)}", *_written(visit, topic)]
     themes = ", ".join(inline(guide.theme_name(t)) for t in tagged_themes(record))
     out += ["", f"**Thema's:** {themes or 'geen'}"]
     events = visit_events(history, record.id)

@@ -23,11 +23,13 @@ from wijkgesprek.domain.meldcode import follow_through
 from wijkgesprek.domain.referral import steps_text
 from wijkgesprek.domain.safety import SCALE, current, kindcheck_text
 from wijkgesprek.domain.visit import (
+    OTHER_NOTES,
     SAFETY_TOPIC,
     HouseholdHistory,
     VisitHistory,
     is_touched,
     marked_text,
+    other_topics,
     tagged_themes,
     visit_day,
     visit_events,
@@ -202,6 +204,12 @@ class HistoryScreen(Screen[None]):
         for topic in guide.topics:
             if topic.id != SAFETY_TOPIC and is_touched(topic.id, record):
                 parts += _topic(visit, topic.id, topic.titel)
+        known = [topic.id for topic in guide.topics]
+        others = other_topics(record, known, (c.topic for c in visit.corrections))
+        if others:  # another guide's topics: shown, never hidden
+            parts.append(Content.styled(f"\n{OTHER_NOTES}", "bold underline"))
+            for topic in others:
+                parts += _topic(visit, topic, visible(topic))
         themes = ", ".join(guide.theme_name(t) for t in tagged_themes(record))
         parts.append(Content(f"\nThema's: {themes or 'geen'}"))
         events = visit_events(history, record.id)  # each under the visit it happened in

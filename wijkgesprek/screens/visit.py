@@ -24,12 +24,14 @@ from wijkgesprek.domain.household import describe_children
 from wijkgesprek.domain.referral import ReferralData
 from wijkgesprek.domain.safety import kindcheck_text
 from wijkgesprek.domain.visit import (
+    OTHER_NOTES,
     SAFETY_TOPIC,
     AgreementData,
     TopicNote,
     VisitRecord,
     is_touched,
     open_agreements,
+    other_topics,
     tagged_themes,
 )
 from wijkgesprek.screens.note_screen import NoteScreen
@@ -67,6 +69,9 @@ onderwerp.
 - **F4** opent de afspraken: wat, wie, wanneer, en het volgende contact.
 - **F7**: wat nog open staat van vorige keer (afspraken, verwijzingen). Onder de
   onderwerpen staat hoeveel; het venster opent alleen met F7.
+- **F12**: aantekeningen bij onderwerpen die deze leidraad niet kent (van een
+  collega met een andere leidraad, of uit een overdracht), om te lezen. Onder de
+  onderwerpen staat hoeveel.
 - **F9** toont het aanbod uit de sociale kaart voor de gekoppelde thema's, de
   wijk en de leeftijden van de kinderen. Typ om te filteren, **Enter** legt een
   verwijzing vast. Onder het aanbod staan de verwijzingen van dit huishouden:
@@ -124,6 +129,14 @@ class VisitScreen(NoteScreen):
             id="nog-open",
             show=False,  # the line under the topics says it; the footer must fit 80 columns
             tooltip="Afspraken en verwijzingen die nog open staan van vorige keer",
+        ),
+        Binding(
+            "f12",
+            "other_notes",
+            "Overige",
+            id="overige",
+            show=False,  # the line under the topics says it when there are any
+            tooltip="Aantekeningen bij onderwerpen die deze leidraad niet kent (lezen)",
         ),
         Binding(
             "f6",
@@ -206,6 +219,7 @@ class VisitScreen(NoteScreen):
                 yield TopicList(self.topics, id="topics", on_choose=self._choose_index)
                 yield Static("", id="themes-line", markup=False)
                 yield Static("", id="open-line", markup=False)
+                yield Static("", id="other-line", markup=False)
             with Column(id="main"):
                 yield Static(
                     "Discrete weergave: dit onderwerp is verborgen. Ctrl+G toont het weer.",
@@ -306,6 +320,28 @@ class VisitScreen(NoteScreen):
         self.query_one("#themes-line", Static).update(
             "Thema's: " + (", ".join(names) if names else "nog geen")
         )
+        others = self._other_notes()
+        line = self.query_one("#other-line", Static)
+        line.update(f"{OTHER_NOTES}: {len(others)} (F12)" if others else "")
+        line.display = bool(others)
+
+    def _other_notes(self) -> list[tuple[str, str]]:
+        """Notes under topics this guide does not know, as (topic, text)."""
+        assert self.record is not None
+        known = [topic.id for topic in self.topics]
+        return [
+            (topic, self.record.notes[topic].text) for topic in other_topics(self.record, known)
+        ]
+
+    def action_other_notes(self) -> None:
+        """F12: read the notes under topics this guide does not know."""
+        from wijkgesprek.screens.other_notes import OtherNotesScreen
+
+        others = self._other_notes() if self.record is not None else []
+        if not others:
+            self.notify("Dit bezoek heeft geen aantekeningen bij onderwerpen buiten deze leidraad.")
+            return
+        self.open_dialog(OtherNotesScreen(others), lambda _: None)
 
     def _show_topic(self, topic_id: str) -> None:
         assert self.record is not None

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from wijkgesprek.content.model import SafetyGuide
 
 from wijkgesprek.domain.dates import due_date
-from wijkgesprek.domain.follow_up import pending_contact
+from wijkgesprek.domain.follow_up import pending_follow_up
 from wijkgesprek.domain.household import (
     CHILDREN,
     WIJK,
@@ -98,19 +98,22 @@ def list_households(
         visits.setdefault(household_id, []).append((started.astimezone().date(), _as_date(agreed)))
     due = _agreements_due(session) if agreements else {}
     reports = _reports_open(session, safety) if safety is not None else set()
-    rows = [
-        HouseholdRow(
-            code=household.code,
-            wijk=household.wijk,
-            children=children_of(household),
-            last_visit=last_visit,
-            open_visit_id=open_id,
-            next_contact=pending_contact(visits.get(household.id or 0, [])),
-            agreement_due=due.get(household.id or 0),
-            report_open=household.id in reports,
+    rows = []
+    for household, last_visit, open_id in session.exec(statement):
+        follow_up = pending_follow_up(visits.get(household.id or 0, []))
+        rows.append(
+            HouseholdRow(
+                code=household.code,
+                wijk=household.wijk,
+                children=children_of(household),
+                last_visit=last_visit,
+                open_visit_id=open_id,
+                next_contact=follow_up[1] if follow_up else None,
+                agreement_due=due.get(household.id or 0),
+                report_open=household.id in reports,
+                follow_up=follow_up[0] if follow_up else 1,
+            )
         )
-        for household, last_visit, open_id in session.exec(statement)
-    ]
     # Stored datetimes come back aware (UTC): the fallback must be aware too, or a
     # household without visits makes the comparison raise TypeError.
     never = datetime.min.replace(tzinfo=UTC)

@@ -20,9 +20,11 @@ from sqlmodel import Session
 
 from wijkgesprek.domain.search import (
     ADDITION,
+    LONG_NOTE,
     NOTE,
     SearchHit,
     fts_query,
+    long_snippet,
     markers_for,
     snippet_parts,
     ts_terms,
@@ -73,7 +75,11 @@ def search(*, session: Session, text: str, limit: int = 20) -> list[SearchHit]:
     snippets: dict[tuple[str, int], str] = {}
     for source in _TABLES:
         rows = {m.row_id: details[m.source, m.row_id][6] for m in chosen if m.source == source}
+        long = {row_id: rows.pop(row_id) for row_id in list(rows) if len(rows[row_id]) > LONG_NOTE}
         snippets.update(_snippets(connection, source, query, rows))
+        for row_id, note_text in long.items():
+            start, end = markers_for(note_text)
+            snippets[source, row_id] = long_snippet(note_text, text, start, end, SNIPPET_TOKENS)
     hits: list[SearchHit] = []
     for match in chosen:
         _, visit_id, started, ended, code, topic, note_text, number = details[
@@ -130,7 +136,8 @@ def _details(connection: Any, source: str, ids: Sequence[int]) -> list[Any]:
 def _snippets(
     connection: Any, source: str, query: str, texts: dict[int, str]
 ) -> dict[tuple[str, int], str]:
-    """FTS5 snippets for the chosen rows, with markers that do not occur in each text."""
+    """FTS5 snippets for the chosen rows, with markers that do not occur in each text.
+    Only for notes up to ``LONG_NOTE`` characters: ``snippet()`` is quadratic in hits."""
     fts = _TABLES[source][0]
     groups: dict[tuple[str, str], list[int]] = {}
     for row_id, text in texts.items():
