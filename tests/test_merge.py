@@ -11,7 +11,7 @@ from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.merge import follow, marker, merge_notes, words
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
-from wijkgesprek.store.outbox import Pending, write_one
+from wijkgesprek.store.outbox import Pending, Written, write_one
 
 WHEN = datetime(2026, 11, 26, 9, 42, tzinfo=UTC)
 LINE = marker("anna", WHEN)
@@ -65,6 +65,14 @@ def merge(base: str, mine: str, theirs: str) -> tuple[str, int]:
             "Huur te hoog. Schulden. Ook bij de bank.",
             0,
             id="one-typed-on-after-the-same-words",
+        ),
+        pytest.param(
+            "Kennismaking. Zin 0 van",
+            "Kennismaking. Zin 0 van A.",
+            f"Kennismaking. Zin 0 van B.\n{LINE}\nZin 0 van",
+            f"Kennismaking. Zin 0 van B.\n{LINE}\nZin 0 van A.",
+            0,
+            id="typing-on-below-a-marker",
         ),
         pytest.param(
             "Huur te hoog.",
@@ -165,13 +173,14 @@ def test_two_writers_taking_turns_grow_only_by_what_they_typed(seed: int) -> Non
     conflicts = 0
     for turn in range(300):
         side = rng.randrange(2)
-        sentence = f"Zin {turn} van {'AB'[side]}. "
+        sentence = f"{'AB'[side]}{turn}: zin. "
         typed.append(sentence.strip())
         text[side] = text[side][: cursor[side]] + sentence + text[side][cursor[side] :]
         cursor[side] += len(sentence)
-        merged = merge_notes(base[side], text[side], saved, who="", when=WHEN)
+        merged = merge_notes(base[side], text[side], saved, who="", when=WHEN, cursor=cursor[side])
         conflicts += merged.conflicts
-        cursor[side] = follow(text[side], merged.text, cursor[side])
+        assert merged.cursor is not None
+        cursor[side] = merged.cursor
         saved = text[side] = base[side] = merged.text
     for sentence in typed:
         assert saved.count(sentence) == 1, sentence
@@ -214,13 +223,13 @@ def test_two_windows_saving_in_turns_keep_each_sentence_once(either: Store) -> N
     conflicts = 0
     for turn in range(120):
         window = windows[turn % 3 % 2]  # A, B, A, A, B, A, …: sometimes twice in a row
-        sentence = f"Zin {turn} van {'AB'[windows.index(window)]}."
+        sentence = f"{'AB'[windows.index(window)]}{turn}: zin."
         typed.append(sentence)
         window.type(sentence + " ")
         item = Pending(visit, "stress", window.text, window.version, now, base_text=window.base)
-        written = write_one(item, either, now=lambda: now)
+        written = write_one(item, either, now=lambda: now, cursor=window.cursor)
         conflicts += written.conflicts
-        window.saved(written.text, written.version)
+        window.saved(written)
     saved = either.run(repo.get_visit, visit_id=visit).notes["stress"].text
     for sentence in typed:
         assert saved.count(sentence) == 1, sentence
@@ -239,7 +248,8 @@ class Window:
         self.text = self.text[: self.cursor] + words + self.text[self.cursor :]
         self.cursor += len(words)
 
-    def saved(self, text: str, version: int) -> None:
-        self.cursor = follow(self.text, text, self.cursor)
-        self.text = self.base = text
-        self.version = version
+    def saved(self, written: Written) -> None:
+        if written.cursor is not None:
+            self.cursor = written.cursor
+        self.text = self.base = written.text
+        self.version = written.version

@@ -92,12 +92,21 @@ class Connection:
             raise Unreachable("De teamdatabase antwoordt niet op tijd.") from None
 
     def save_note(
-        self, *, visit_id: int, topic: str, text: str, base: int, base_text: str, now: datetime
+        self,
+        *,
+        visit_id: int,
+        topic: str,
+        text: str,
+        base: int,
+        base_text: str,
+        now: datetime,
+        cursor: int | None = None,
     ) -> Written:
         """Save a note on the version ``base`` (with the text ``base_text``) it was typed
         on; a newer version saved meanwhile is merged three-way with it
-        (``Written.merged``). On a team database the note goes into the outbox first, and
-        a note already waiting there decides the version it continues from."""
+        (``Written.merged``; ``Written.cursor`` is where ``cursor`` went). On a team
+        database the note goes into the outbox first, and a note already waiting there
+        decides the version it continues from."""
         from wijkgesprek.store.outbox import Pending, write_one
 
         item = Pending(visit_id, topic, text, base, now, base_text=base_text)
@@ -112,7 +121,11 @@ class Connection:
                     now=now,
                     trying=True,
                 )
-        written = self._bounded(lambda: write_one(item, self.app.store), SAVE_TIMEOUT)
+        if item.text != text:  # a waiting text decided otherwise: no place to follow
+            cursor = None
+        written = self._bounded(
+            lambda: write_one(item, self.app.store, cursor=cursor), SAVE_TIMEOUT
+        )
         if self.outbox is not None:
             with suppress(*OUTBOX_PROBLEMS):  # it is on the server; a stale row is harmless
                 self.outbox.done(item, written.version, merged=written.merged)

@@ -169,10 +169,11 @@ class NoteScreen(Screen[None]):
             base=note.version,
             base_text=note.saved,
             now=_now(),
+            cursor=self._cursor(),
         )
         if not written.merged:
             return written.text, written.version, ""
-        self._show_merged(text, written.text)
+        self._show_merged(text, written.text, written.cursor)
         where = f"door {written.by}" if written.by else "in een ander venster"
         if written.conflicts:  # both wrote at the same place: worth a look
             self.notify(
@@ -185,21 +186,24 @@ class NoteScreen(Screen[None]):
             )
         return written.text, written.version, f" · aangevuld {where}"
 
-    def _show_merged(self, mine: str, merged: str) -> None:
-        """Show a merged note, the cursor where it was in ``mine`` (typing goes on there)."""
-        if not self.is_attached:
+    def _cursor(self) -> int | None:
+        """Where the cursor is in the note's text (None when not shown)."""
+        if not self.is_attached or not isinstance(self.note.document, Document):
+            return None
+        return self.note.document.get_index_from_location(self.note.cursor_location)
+
+    def _show_merged(self, mine: str, merged: str, cursor: int | None = None) -> None:
+        """Show a merged note, the cursor where it was in ``mine`` (typing goes on there):
+        at ``cursor`` when the merge followed it."""
+        at = self._cursor()
+        if at is None:
             return
-        area = self.note
-        document = area.document
-        at = (
-            document.get_index_from_location(area.cursor_location)
-            if isinstance(document, Document)
-            else len(mine)
-        )
-        area.load_note(merged)
-        document = area.document
+        self.note.load_note(merged)
+        if cursor is None or self.note.text != merged:
+            cursor = follow(mine, self.note.text, at)
+        document = self.note.document
         if isinstance(document, Document):
-            area.move_cursor(document.get_location_from_index(follow(mine, area.text, at)))
+            self.note.move_cursor(document.get_location_from_index(cursor))
 
     def _failed(self, refresh: bool, problem: Exception | None, *, kept: bool) -> None:
         if not self._failing:  # one message, not one per retry: calm at the table

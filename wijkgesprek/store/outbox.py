@@ -80,6 +80,8 @@ class Written:
     """Who had saved the note meanwhile, when ``merged`` ('' when unknown)."""
     conflicts: int = 0
     """Places where both had written something else: both kept, with a marker line."""
+    cursor: int | None = None
+    """After a merge, where the place ``write_one`` was given is in ``text``."""
 
 
 @dataclass
@@ -256,12 +258,16 @@ def _pending(row: tuple[int, str, str, int, str, str, str]) -> Pending:
 
 
 def write_one(
-    item: Pending, store: Store, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    item: Pending,
+    store: Store,
+    *,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    cursor: int | None = None,
 ) -> Written:
     """Write one waiting note on the version it continues from. A colleague's newer
-    version is merged three-way with it, on the text of that version (``merge_notes``);
-    this laptop's own save that landed after all (``item.tried``, one version on) is
-    simply followed."""
+    version is merged three-way with it, on the text of that version (``merge_notes``,
+    following ``cursor``, the screen's place in ``item.text``); this laptop's own save
+    that landed after all (``item.tried``, one version on) is simply followed."""
     at = now()
     save = {"visit_id": item.visit_id, "topic": item.topic, "now": at}
     try:
@@ -277,6 +283,7 @@ def write_one(
             conflict.theirs,
             who=conflict.by,
             when=conflict.at or at,
+            cursor=cursor,
         )
         version = store.run(repo.save_note, text=merged.text, base=conflict.version, **save)
         return Written(
@@ -287,6 +294,7 @@ def write_one(
             merged=True,
             by=conflict.by,
             conflicts=merged.conflicts,
+            cursor=merged.cursor,
         )
 
 
