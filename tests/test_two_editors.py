@@ -114,10 +114,16 @@ def test_two_windows_typing_in_one_note_keep_it_small(database: Path, tmp_path: 
         for name in ("A", "B")
     ]
     reports = []
-    for window in windows:
-        out, err = window.communicate(timeout=120)
-        assert window.returncode == 0, err[-3000:]
-        reports.append(json.loads(out.strip().splitlines()[-1]))
+    try:
+        for window in windows:
+            out, err = window.communicate(timeout=120)
+            assert window.returncode == 0, err[-3000:]
+            reports.append(json.loads(out.strip().splitlines()[-1]))
+    finally:  # a window that stopped answering (as before the fix) is not left running
+        for window in windows:
+            if window.poll() is None:
+                window.kill()
+                window.communicate(timeout=10)
     assert {report["topic"] for report in reports} == {"kennismaking"}
 
     note = store.run(repo.get_visit, visit_id=visit).notes["kennismaking"]
