@@ -21,6 +21,7 @@ from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.cli.main import main
 from wijkgesprek.content.questions import load_guide
 from wijkgesprek.domain.household import Children
+from wijkgesprek.domain.merge import marker
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, send, write_one
@@ -45,11 +46,13 @@ def test_the_outbox_keeps_the_newest_text_on_the_first_version(outbox: Outbox) -
     assert Outbox(outbox.path, "postgresql://team@ander/wijk").pending() == []
 
 
-@pytest.mark.parametrize(("merged", "base"), [(False, 2), (True, 1)])
+@pytest.mark.parametrize(("merged", "base", "base_text"), [(False, 2, "Huur"), (True, 1, "Hu")])
 def test_a_note_typed_on_while_sending_stays_in_the_outbox(
-    outbox: Outbox, merged: bool, base: int
+    outbox: Outbox, merged: bool, base: int, base_text: str
 ) -> None:
-    outbox.keep(visit_id=7, topic="stress", text="Huur", base=1, now=NOW, trying=True)
+    outbox.keep(
+        visit_id=7, topic="stress", text="Huur", base=1, base_text="Hu", now=NOW, trying=True
+    )
     (sent,) = outbox.pending()
     outbox.keep(visit_id=7, topic="stress", text="Huur en meer", base=1, now=NOW)
     outbox.done(sent, 2, merged=merged)  # the older text was written as version 2
@@ -57,7 +60,7 @@ def test_a_note_typed_on_while_sending_stays_in_the_outbox(
     assert waiting.text == "Huur en meer"
     # It continues from what was written, unless that held a colleague's version too:
     # then it stays on the old one, and the next send merges again (nothing is lost).
-    assert waiting.base == base
+    assert (waiting.base, waiting.base_text) == (base, base_text)
 
 
 def test_keeping_reads_and_writes_the_row_in_one_go(outbox: Outbox) -> None:
@@ -110,12 +113,16 @@ def test_sending_writes_merges_and_drops_what_was_erased(outbox: Outbox, either:
     mine = either.run(repo.start_visit, code="GZ-401", **start)
     theirs = either.run(repo.start_visit, code="GZ-402", **start)
     erased = either.run(repo.start_visit, code="GZ-403", **start)
-    either.run(repo.save_note, visit_id=theirs, topic="stress", text="Oud", now=NOW, base=0)
+    either.run(repo.save_note, visit_id=theirs, topic="stress", text="Oud.", now=NOW, base=0)
     # Offline, on version 1, I wrote on; meanwhile a colleague saved version 2.
     outbox.keep(visit_id=mine, topic="stress", text="Alleen van mij", base=0, now=NOW)
-    outbox.keep(visit_id=theirs, topic="stress", text="Oud en mijn deel", base=1, now=NOW)
+    outbox.keep(
+        visit_id=theirs, topic="stress", text="Oud. Mijn deel.", base=1, base_text="Oud.", now=NOW
+    )
     outbox.keep(visit_id=erased, topic="stress", text="Weg", base=0, now=NOW)
-    either.run(repo.save_note, visit_id=theirs, topic="stress", text="Collega", now=NOW, base=1)
+    either.run(
+        repo.save_note, visit_id=theirs, topic="stress", text="Oud. Collega.", now=NOW, base=1
+    )
     either.run(repo.erase_household, code="GZ-403")
 
     result = send(outbox, either, now=lambda: NOW)
@@ -123,8 +130,10 @@ def test_sending_writes_merges_and_drops_what_was_erased(outbox: Outbox, either:
     assert (len(result.written), len(result.merged), result.dropped) == (2, 1, 1)
     assert either.run(repo.get_visit, visit_id=mine).notes["stress"].text == "Alleen van mij"
     merged = either.run(repo.get_visit, visit_id=theirs).notes["stress"].text
-    assert merged.startswith("Collega\n\n— Mijn versie (")
-    assert merged.endswith("—\nOud en mijn deel")
+    # Three-way, on the text I started from: "Oud." once, both additions, a marker
+    # naming the colleague (the login role; on SQLite another window) and the time.
+    who = "postgres" if isinstance(either.target, str) else ""
+    assert merged == f"Oud. Mijn deel.\n{marker(who, NOW)}\nCollega."
     assert outbox.pending() == []
 
 
@@ -271,3 +280,27 @@ async def test_a_network_that_stops_answering_never_holds_up_typing(
         assert not any("Beide versies" in n.message for n in app._notifications)
     note = team.run(repo.get_visit, visit_id=screen.visit_id).notes["kennismaking"]
     assert note.text == "Een twee drie"
+
+
+def test_an_outbox_of_an_earlier_version_is_read(outbox: Outbox) -> None:
+    """An outbox written before notes kept the text they started from: its rows are
+    read (merged on an empty start when a colleague saved meanwhile, nothing lost)."""
+    import sqlite3
+
+    outbox.path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(outbox.path) as old:
+        old.execute(
+            "CREATE TABLE pending (database TEXT NOT NULL, visit_id INTEGER NOT NULL, "
+            "topic TEXT NOT NULL, text TEXT NOT NULL, base INTEGER NOT NULL, "
+            "tried TEXT NOT NULL DEFAULT '[]', kept_at TEXT NOT NULL, "
+            "PRIMARY KEY (database, visit_id, topic))"
+        )
+        old.execute(
+            "INSERT INTO pending VALUES (?, 7, 'stress', 'Huur', 2, '[]', ?)",
+            (outbox.database, NOW.isoformat()),
+        )
+    old.close()
+    (waiting,) = outbox.pending()
+    assert (waiting.text, waiting.base, waiting.base_text) == ("Huur", 2, "")
+    outbox.keep(visit_id=7, topic="stress", text="Huur te hoog", base=2, base_text="x", now=NOW)
+    assert [(p.text, p.base_text) for p in outbox.pending()] == [("Huur te hoog", "")]

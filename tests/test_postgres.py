@@ -242,12 +242,13 @@ def test_the_server_records_who_wrote_a_visit_and_a_note(team: Store, team_url: 
     assert writer == ("postgres",)
 
 
-async def test_a_colleagues_save_meanwhile_keeps_both_versions_in_the_app(either: Store) -> None:
+async def test_a_colleagues_save_meanwhile_is_merged_in_the_app(either: Store) -> None:
     from helpers import SIZE, start_visit, type_text, wait_until
     from textual.widgets import TextArea
 
     from wijkgesprek.app import WijkgesprekApp
     from wijkgesprek.content.questions import load_guide
+    from wijkgesprek.domain.merge import marker
     from wijkgesprek.paths import shipped_questions
     from wijkgesprek.screens.visit import VisitScreen
 
@@ -256,7 +257,7 @@ async def test_a_colleagues_save_meanwhile_keeps_both_versions_in_the_app(either
         await start_visit(pilot, code="GZ-303")
         screen = app.screen
         assert isinstance(screen, VisitScreen)
-        await type_text(pilot, "Eerste")
+        await type_text(pilot, "Eerste.")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not screen._dirty)
         # The autosave may have saved part of the word first: whatever the version is,
@@ -270,14 +271,21 @@ async def test_a_colleagues_save_meanwhile_keeps_both_versions_in_the_app(either
             now=NOW,
             base=loaded,
         )
-        await type_text(pilot, " en mijn zin")
+        await type_text(pilot, " Mijn zin.")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: screen.record.notes["kennismaking"].version > loaded + 1)
         await wait_until(pilot, lambda: not screen._dirty)
-        shown = app.screen.query_one("#note", TextArea).text
-        assert shown.startswith("Eerste. Collega vult aan.\n\n— Mijn versie (")
-        assert shown.endswith("Eerste en mijn zin")
+        # Both wrote at the end: "Eerste." once, then mine, the marker, the colleague's.
+        who = "postgres" if isinstance(either.target, str) else ""
+        merged = f"Eerste. Mijn zin.\n{marker(who, NOW)}\nCollega vult aan."
+        assert app.screen.query_one("#note", TextArea).text == merged
         assert any("intussen" in n.message for n in app._notifications)
+        # Typing goes on where it was, and the next save merges nothing again.
+        await type_text(pilot, " Verder.")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not screen._dirty)
+        shown = app.screen.query_one("#note", TextArea).text
+        assert shown == merged.replace("Mijn zin.", "Mijn zin. Verder.")
     record = either.run(repo.get_visit, visit_id=screen.visit_id)
     assert record.notes["kennismaking"].text == shown
 

@@ -8,7 +8,7 @@ so a refusal, a timeout or a crash never loses it.
 When the server does not answer, the app goes *offline*: the title says so, notes are
 only kept in the outbox, calls that need the server say so at once, and every
 ``PROBE_DELAY`` seconds a thread tries the server and sends the outbox (with the version
-check: a colleague's save meanwhile is merged, never overwritten). Then the app is back,
+check: a colleague's save meanwhile is merged three-way, never overwritten). Then the app is back,
 and screens that show notes learn the versions written (``reconnected``). At the start,
 notes left from last time (offline, or a crash) are sent the same way.
 
@@ -92,22 +92,41 @@ class Connection:
             raise Unreachable("De teamdatabase antwoordt niet op tijd.") from None
 
     def save_note(
-        self, *, visit_id: int, topic: str, text: str, base: int, now: datetime
+        self,
+        *,
+        visit_id: int,
+        topic: str,
+        text: str,
+        base: int,
+        base_text: str,
+        now: datetime,
+        cursor: int | None = None,
     ) -> Written:
-        """Save a note on the version ``base`` it was typed on; a colleague's newer
-        version gets both, one under the other (``Written.merged``). On a team database the
-        note goes into the outbox first, and a note already waiting there decides the
-        version it continues from."""
+        """Save a note on the version ``base`` (with the text ``base_text``) it was typed
+        on; a newer version saved meanwhile is merged three-way with it
+        (``Written.merged``; ``Written.cursor`` is where ``cursor`` went). On a team
+        database the note goes into the outbox first, and a note already waiting there
+        decides the version it continues from."""
         from wijkgesprek.store.outbox import Pending, write_one
 
-        item = Pending(visit_id, topic, text, base, now)
+        item = Pending(visit_id, topic, text, base, now, base_text=base_text)
         if self.outbox is not None:
             with suppress(*OUTBOX_PROBLEMS):  # a failing laptop disk must not stop the save
                 item = self.outbox.keep(
-                    visit_id=visit_id, topic=topic, text=text, base=base, now=now, trying=True
+                    visit_id=visit_id,
+                    topic=topic,
+                    text=text,
+                    base=base,
+                    base_text=base_text,
+                    now=now,
+                    trying=True,
                 )
+        if item.text != text:  # a waiting text decided otherwise: no place to follow
+            cursor = None
         try:
-            written = self._bounded(lambda: write_one(item, self.app.store), SAVE_TIMEOUT)
+            written = self._bounded(
+                lambda: write_one(item, self.app.store, cursor=cursor), SAVE_TIMEOUT
+            )
         except Gone:  # the visit was erased meanwhile: nothing is left to save it in
             if self.outbox is not None:
                 with suppress(*OUTBOX_PROBLEMS):
@@ -118,10 +137,14 @@ class Connection:
                 self.outbox.done(item, written.version, merged=written.merged)
         return written
 
-    def keep(self, *, visit_id: int, topic: str, text: str, base: int, now: datetime) -> None:
+    def keep(
+        self, *, visit_id: int, topic: str, text: str, base: int, base_text: str, now: datetime
+    ) -> None:
         """Offline: keep the note in the outbox only."""
         assert self.outbox is not None
-        self.outbox.keep(visit_id=visit_id, topic=topic, text=text, base=base, now=now)
+        self.outbox.keep(
+            visit_id=visit_id, topic=topic, text=text, base=base, base_text=base_text, now=now
+        )
 
     def with_waiting(self, record: VisitRecord) -> VisitRecord:
         """The visit with the notes still waiting in the outbox, as they were typed."""
@@ -135,7 +158,12 @@ class Connection:
             return record
         notes = dict(record.notes)
         for topic, item in waiting.items():
-            notes[topic] = replace(notes.get(topic, TopicNote()), text=item.text, version=item.base)
+            notes[topic] = replace(
+                notes.get(topic, TopicNote()),
+                text=item.text,
+                version=item.base,
+                base=item.base_text,
+            )
         return replace(record, notes=notes)
 
     # -- offline and back ----------------------------------------------------------
@@ -259,7 +287,9 @@ class Connection:
         if sent.merged:
             self._warn(
                 f"In {len(sent.merged)} aantekening(en) had iemand anders intussen ook "
-                "geschreven. Beide versies staan nu onder elkaar; kijk ze samen na."
+                "geschreven. Beide versies zijn samengevoegd: wat u allebei schreef staat er "
+                "één keer in; waar u op dezelfde plek schreef, staan beide stukken met een "
+                "regel „tegelijk geschreven”. Kijk ze samen na."
             )
         if sent.dropped:
             self._warn(

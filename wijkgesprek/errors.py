@@ -9,6 +9,7 @@ Messages never contain note text or household data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from wijkgesprek.text import visible
@@ -79,10 +80,12 @@ class SaveConflict(WijkError):
     Carries the other version, so both can be shown; the message itself holds no text.
     """
 
-    def __init__(self, *, theirs: str, by: str, version: int) -> None:
+    def __init__(self, *, theirs: str, by: str, version: int, at: datetime | None = None) -> None:
         self.theirs = theirs
         self.by = by
         self.version = version
+        self.at = at
+        """When their version was saved (None: not known)."""
         who = f"{by} " if by else "iemand anders "
         super().__init__(
             f"Deze aantekening is intussen door {who}bewaard. Er is niets overschreven."

@@ -22,6 +22,14 @@ class TopicNote:
     themes: tuple[str, ...] = ()
     version: int = 0
     """The saved version this text belongs to (0: never saved); see ``repo.save_note``."""
+    base: str | None = None
+    """The text of ``version`` when ``text`` holds more that is not saved there yet
+    (waiting on the laptop); None: ``text`` is that version's text."""
+
+    @property
+    def saved(self) -> str:
+        """The text of ``version``: where a merge with a newer version starts from."""
+        return self.text if self.base is None else self.base
 
 
 @dataclass(frozen=True)
@@ -238,12 +246,6 @@ def open_agreements(history: HouseholdHistory, *, before_visit: int) -> tuple[Ag
         for agreement in visit.record.agreements
         if agreement.status == "open"
     )
-
-
-def merge_versions(theirs: str, mine: str, when: datetime) -> str:
-    """Two versions of one note saved at the same time, kept both: the colleague's
-    version first, then this screen's under a line that says so."""
-    return f"{theirs}\n\n— Mijn versie ({when:%H:%M}) —\n{mine}"
 
 
 def visit_day(history: HouseholdHistory, record: VisitRecord) -> str:

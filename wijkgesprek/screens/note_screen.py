@@ -4,8 +4,11 @@ A note is saved at most ``SAVE_DELAY`` after a keystroke (a throttle, so continu
 is saved too). On the team database the save is given up after ``connection.SAVE_TIMEOUT``
 and the app goes offline: the note is then kept in the outbox on the laptop. A save that
 fails otherwise (a full disk) keeps the text on screen and is retried every
-``RETRY_DELAY`` without a keystroke. When a colleague saved the same note meanwhile, both
-versions are kept, one under the other.
+``RETRY_DELAY`` without a keystroke. When a colleague (or another window) saved the same
+note meanwhile, the two are merged three-way on the version this screen started from
+(``domain.merge``): each piece once, both pieces with a marker line where both wrote at
+the same place. The merged text becomes this screen's new start, and the cursor stays
+where it was typing.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
+from textual.widgets.text_area import Document
 
+from wijkgesprek.domain.merge import follow
 from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched
 from wijkgesprek.errors import Gone, Unreachable, WijkError
 from wijkgesprek.store import repo
@@ -104,13 +109,15 @@ class NoteScreen(Screen[None]):
         connection = self.app.connection
         text = self.note.text
         note = self.record.notes.get(self.topic_id, TopicNote())
-        version = note.version
+        version, base = note.version, note.saved
         at = f"{datetime.now():%H:%M}"
         state = f"opgeslagen {at}"
         problem: Exception | None = None
         if not connection.offline:
             try:
-                text, version = self._write(text, note)
+                text, version, merged = self._write(text, note)
+                state += merged
+                base = text
             except Gone:  # erased meanwhile: there is nothing left to save the note in
                 self._dirty, self.record = False, None
                 self.app.household_gone()
@@ -120,7 +127,7 @@ class NoteScreen(Screen[None]):
         if isinstance(problem, Unreachable):
             connection.lost()  # a team database only: the note waits in the outbox
         if problem is not None or connection.offline:
-            kept = self._keep_locally(text, version)
+            kept = self._keep_locally(text, version, base)
             if connection.offline and kept:
                 state = f"offline bewaard {at}"
             else:  # refused (read-only server, full disk): tried again
@@ -133,45 +140,74 @@ class NoteScreen(Screen[None]):
             self._failing = False
         self._dirty = False
         was_touched = is_touched(self.topic_id, self.record)
-        self.record = replace(
-            self.record,
-            notes={**self.record.notes, self.topic_id: replace(note, text=text, version=version)},
-        )
+        saved = replace(note, text=text, version=version, base=None if base == text else base)
+        self.record = replace(self.record, notes={**self.record.notes, self.topic_id: saved})
         if refresh and was_touched != is_touched(self.topic_id, self.record):
             self.post_message(self.NotesChanged())
         return state
 
-    def _keep_locally(self, text: str, version: int) -> bool:
+    def _keep_locally(self, text: str, version: int, base: str) -> bool:
         """Keep the note in the outbox (a team database); False when that is not possible."""
         if self.app.connection.outbox is None:
             return False
         try:
             self.app.connection.keep(
-                visit_id=self.visit_id, topic=self.topic_id, text=text, base=version, now=_now()
+                visit_id=self.visit_id,
+                topic=self.topic_id,
+                text=text,
+                base=version,
+                base_text=base,
+                now=_now(),
             )
         except (WijkError, OSError, sqlite3.Error):
             return False
         return True
 
-    def _write(self, text: str, note: TopicNote) -> tuple[str, int]:
-        """Save on top of the version that was shown; when a colleague saved meanwhile,
-        both versions are kept, one under the other. The text saved and its version."""
+    def _write(self, text: str, note: TopicNote) -> tuple[str, int, str]:
+        """Save on top of the version this text started from; a version saved meanwhile
+        is merged with it. The text saved, its version, and what the state line adds."""
         written = self.app.connection.save_note(
-            visit_id=self.visit_id, topic=self.topic_id, text=text, base=note.version, now=_now()
+            visit_id=self.visit_id,
+            topic=self.topic_id,
+            text=text,
+            base=note.version,
+            base_text=note.saved,
+            now=_now(),
+            cursor=self._cursor(),
         )
-        if written.merged:
-            if self.is_attached:  # typing goes on at the end, below both
-                self.note.load_note(written.text)
-                self.note.move_cursor(self.note.document.end)
-            who = f"{written.by} " if written.by else "iemand anders "
+        if not written.merged:
+            return written.text, written.version, ""
+        self._show_merged(text, written.text, written.cursor)
+        where = f"door {written.by}" if written.by else "in een ander venster"
+        if written.conflicts:  # both wrote at the same place: worth a look
             self.notify(
-                f"Deze aantekening is intussen door {who}bewaard. Er is niets overschreven: "
-                "beide versies staan nu onder elkaar in de aantekening; kijk ze samen na.",
+                f"Deze aantekening is intussen ook {where} bewaard. Er is niets overschreven: "
+                "beide versies zijn samengevoegd. Waar u op dezelfde plek schreef, staan "
+                "beide stukken, met een regel „tegelijk geschreven”; kijk die samen na.",
                 severity="warning",
                 timeout=30,
                 markup=False,
             )
-        return written.text, written.version
+        return written.text, written.version, f" · aangevuld {where}"
+
+    def _cursor(self) -> int | None:
+        """Where the cursor is in the note's text (None when not shown)."""
+        if not self.is_attached or not isinstance(self.note.document, Document):
+            return None
+        return self.note.document.get_index_from_location(self.note.cursor_location)
+
+    def _show_merged(self, mine: str, merged: str, cursor: int | None = None) -> None:
+        """Show a merged note, the cursor where it was in ``mine`` (typing goes on there):
+        at ``cursor`` when the merge followed it."""
+        at = self._cursor()
+        if at is None:
+            return
+        self.note.load_note(merged)
+        if cursor is None or self.note.text != merged:
+            cursor = follow(mine, self.note.text, at)
+        document = self.note.document
+        if isinstance(document, Document):
+            self.note.move_cursor(document.get_location_from_index(cursor))
 
     def _failed(self, refresh: bool, problem: Exception | None, *, kept: bool) -> None:
         if not self._failing:  # one message, not one per retry: calm at the table
@@ -206,12 +242,15 @@ class NoteScreen(Screen[None]):
             shown = note.topic == self.topic_id
             if note.merged and shown and (self._dirty or self.note.text != known.text):
                 continue  # the old version stays: the next save merges, nothing is lost
+            text = note.text if note.merged else known.text
             notes[note.topic] = replace(
-                known, text=note.text if note.merged else known.text, version=note.version
+                known,
+                text=text,
+                version=note.version,
+                base=None if text == note.text else note.text,
             )
             if note.merged and shown:
-                self.note.load_note(note.text)
-                self.note.move_cursor(self.note.document.end)
+                self._show_merged(known.text, note.text)
         self.record = replace(self.record, notes=notes)
         self.post_message(self.NotesChanged())
         if not self._dirty and not self._failing:

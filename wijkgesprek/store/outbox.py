@@ -5,8 +5,8 @@ On a team database every save of a note is written here before it goes to the se
 once the server has it. So what was typed survives a crash, a closed laptop, a server
 that refuses the write, and a network that stops answering. While the app is offline the
 notes simply stay; :func:`send` writes them when the server answers again, or at the next
-start, each with the version it was typed on: a colleague's save meanwhile is merged (both
-versions under each other), never overwritten. A save of this laptop that was not waited
+start, each with the version (and its text) it was typed on: a colleague's save meanwhile
+is merged three-way (``domain.merge``), never overwritten. A save of this laptop that was not waited
 for but landed after all (``tried``) is recognised as its own, not as a colleague's.
 
 While a note waits here its row is the authority for the version the text continues
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wijkgesprek.domain.visit import merge_versions
+from wijkgesprek.domain.merge import merge_notes
 from wijkgesprek.errors import Gone, SaveConflict, StoreError, Unreachable
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
@@ -42,8 +42,10 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS pending (
     base INTEGER NOT NULL,
     tried TEXT NOT NULL DEFAULT '[]',
     kept_at TEXT NOT NULL,
+    base_text TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (database, visit_id, topic)
 )"""
+_COLUMNS = "visit_id, topic, text, base, kept_at, tried, base_text"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class Pending:
     kept_at: datetime
     tried: tuple[str, ...] = ()
     """Texts sent to the server on ``base`` whose outcome is not known (one may be there)."""
+    base_text: str = ""
+    """The text of version ``base``: what a merge takes as the common start. ('' for a
+    row kept by a version of wijkgesprek before this was kept.)"""
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,10 @@ class Written:
     merged: bool
     by: str = ""
     """Who had saved the note meanwhile, when ``merged`` ('' when unknown)."""
+    conflicts: int = 0
+    """Places where both had written something else: both kept, with a marker line."""
+    cursor: int | None = None
+    """After a merge, where the place ``write_one`` was given is in ``text``."""
 
 
 @dataclass
@@ -109,6 +118,11 @@ class Outbox:
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA secure_delete = ON")
             connection.execute(_SCHEMA)
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(pending)")}
+            if "base_text" not in columns:  # an outbox of an earlier version
+                connection.execute(
+                    "ALTER TABLE pending ADD COLUMN base_text TEXT NOT NULL DEFAULT ''"
+                )
             # One transaction, taken for writing at once: what is read is what is changed
             # (the screen and the sending thread use the outbox at the same time).
             connection.execute("BEGIN IMMEDIATE")
@@ -121,8 +135,7 @@ class Outbox:
 
     def _row(self, connection: sqlite3.Connection, visit_id: int, topic: str) -> Pending | None:
         row = connection.execute(
-            "SELECT visit_id, topic, text, base, kept_at, tried FROM pending "
-            "WHERE database = ? AND visit_id = ? AND topic = ?",
+            f"SELECT {_COLUMNS} FROM pending WHERE database = ? AND visit_id = ? AND topic = ?",
             (self.database, visit_id, topic),
         ).fetchone()
         return _pending(row) if row else None
@@ -135,18 +148,20 @@ class Outbox:
         text: str,
         base: int,
         now: datetime,
+        base_text: str = "",
         trying: bool = False,
     ) -> Pending:
         """Keep the newest text of a note and return its row. A note already waiting
-        keeps its version (the text was typed on top of the waiting one); ``base`` counts
-        only for a new row. ``trying``: this text is about to be sent to the server."""
+        keeps its version (the text was typed on top of the waiting one); ``base`` and
+        its text ``base_text`` count only for a new row. ``trying``: this text is about to
+        be sent to the server."""
         with self._connection() as connection:
             row = self._row(connection, visit_id, topic)
             tried = list(row.tried) if row else list(self._written.get((visit_id, topic), []))
             if trying:
                 tried = _remember(tried, text)
             connection.execute(
-                "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     self.database,
                     visit_id,
@@ -155,6 +170,7 @@ class Outbox:
                     row.base if row else base,
                     json.dumps(tried),
                     now.isoformat(),
+                    row.base_text if row else base_text,
                 ),
             )
             kept = self._row(connection, visit_id, topic)
@@ -180,8 +196,7 @@ class Outbox:
             return []
         with self._connection() as connection:
             rows = connection.execute(
-                "SELECT visit_id, topic, text, base, kept_at, tried FROM pending "
-                "WHERE database = ? ORDER BY kept_at",
+                f"SELECT {_COLUMNS} FROM pending WHERE database = ? ORDER BY kept_at",
                 (self.database,),
             ).fetchall()
         return [_pending(row) for row in rows]
@@ -202,8 +217,9 @@ class Outbox:
 
     def done(self, item: Pending, version: int | None, *, merged: bool = False) -> None:
         """``item`` is on the server as ``version`` (None: dropped). Its row goes, unless
-        a newer text was kept meanwhile: that one then continues from ``version`` — not
-        after a merge, whose colleague's part it does not hold (it will merge again)."""
+        a newer text was kept meanwhile: that one then continues from ``version`` (whose
+        text is ``item.text``) — not after a merge, whose colleague's part it does not
+        hold: it stays on its own base and merges again, taking what both hold once."""
         if version is not None and not merged:
             key = (item.visit_id, item.topic)
             self._written[key] = _remember(self._written.get(key, []), item.text)
@@ -215,9 +231,9 @@ class Outbox:
             )
             if version is not None and not merged:
                 connection.execute(
-                    "UPDATE pending SET base = ?, tried = '[]' WHERE database = ? "
-                    "AND visit_id = ? AND topic = ? AND base = ?",
-                    (version, self.database, item.visit_id, item.topic, item.base),
+                    "UPDATE pending SET base = ?, base_text = ?, tried = '[]' "
+                    "WHERE database = ? AND visit_id = ? AND topic = ? AND base = ?",
+                    (version, item.text, self.database, item.visit_id, item.topic, item.base),
                 )
 
 
@@ -226,20 +242,32 @@ def _remember(texts: Iterable[str], text: str) -> list[str]:
     return [*(t for t in texts if t != text), text][-TRIED_KEPT:]
 
 
-def _pending(row: tuple[int, str, str, int, str, str]) -> Pending:
-    visit_id, topic, text, base, kept, tried = row
+def _pending(row: tuple[int, str, str, int, str, str, str]) -> Pending:
+    visit_id, topic, text, base, kept, tried, base_text = row
     return Pending(
-        visit_id, topic, text, base, datetime.fromisoformat(kept), tuple(json.loads(tried))
+        visit_id,
+        topic,
+        text,
+        base,
+        datetime.fromisoformat(kept),
+        tuple(json.loads(tried)),
+        base_text,
     )
 
 
 def write_one(
-    item: Pending, store: Store, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    item: Pending,
+    store: Store,
+    *,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    cursor: int | None = None,
 ) -> Written:
     """Write one waiting note on the version it continues from. A colleague's newer
-    version gets both (``merge_versions``); this laptop's own save that landed after all
-    (``item.tried``, one version on) is simply followed."""
-    save = {"visit_id": item.visit_id, "topic": item.topic, "now": now()}
+    version is merged three-way with it, on the text of that version (``merge_notes``,
+    following ``cursor``, the screen's place in ``item.text``); this laptop's own save
+    that landed after all (``item.tried``, one version on) is simply followed."""
+    at = now()
+    save = {"visit_id": item.visit_id, "topic": item.topic, "now": at}
     try:
         version = store.run(repo.save_note, text=item.text, base=item.base, **save)
         return Written(item.visit_id, item.topic, item.text, version, merged=False)
@@ -247,9 +275,25 @@ def write_one(
         if conflict.theirs in item.tried:  # ours: it holds nothing we have not
             version = store.run(repo.save_note, text=item.text, base=conflict.version, **save)
             return Written(item.visit_id, item.topic, item.text, version, merged=False)
-        text = merge_versions(conflict.theirs, item.text, item.kept_at.astimezone())
-        version = store.run(repo.save_note, text=text, base=conflict.version, **save)
-        return Written(item.visit_id, item.topic, text, version, merged=True, by=conflict.by)
+        merged = merge_notes(
+            item.base_text,
+            item.text,
+            conflict.theirs,
+            who=conflict.by,
+            when=conflict.at or at,
+            cursor=cursor,
+        )
+        version = store.run(repo.save_note, text=merged.text, base=conflict.version, **save)
+        return Written(
+            item.visit_id,
+            item.topic,
+            merged.text,
+            version,
+            merged=True,
+            by=conflict.by,
+            conflicts=merged.conflicts,
+            cursor=merged.cursor,
+        )
 
 
 def _write_soon(item: Pending, store: Store, now: Callable[[], datetime]) -> Written:

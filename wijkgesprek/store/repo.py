@@ -336,7 +336,9 @@ def save_note(
     """
     note = _note(session, visit_id, topic, now)
     if base is not None and note.version != base and note.text != text:
-        raise SaveConflict(theirs=note.text, by=note.updated_by, version=note.version)
+        raise SaveConflict(
+            theirs=note.text, by=note.updated_by, version=note.version, at=note.updated_at
+        )
     if note.id is not None and note.text == text:
         return note.version
     if note.id is None:

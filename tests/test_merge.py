@@ -1,0 +1,255 @@
+"""Three-way merge of a note two windows (or two colleagues) saved at the same time."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+
+import pytest
+
+from wijkgesprek.domain.household import Children
+from wijkgesprek.domain.merge import follow, marker, merge_notes, words
+from wijkgesprek.store import repo
+from wijkgesprek.store.engine import Store
+from wijkgesprek.store.outbox import Pending, Written, write_one
+
+WHEN = datetime(2026, 11, 26, 9, 42, tzinfo=UTC)
+LINE = marker("anna", WHEN)
+
+
+def merge(base: str, mine: str, theirs: str) -> tuple[str, int]:
+    merged = merge_notes(base, mine, theirs, who="anna", when=WHEN)
+    return merged.text, merged.conflicts
+
+
+@pytest.mark.parametrize(
+    ("base", "mine", "theirs", "expected", "conflicts"),
+    [
+        pytest.param(
+            "Huur te hoog.", "Huur te hoog.", "Huur te hoog.", "Huur te hoog.", 0, id="identical"
+        ),
+        pytest.param(
+            "Oma helpt.", "Oma helpt.", "Oma helpt soms.", "Oma helpt soms.", 0, id="only-theirs"
+        ),
+        pytest.param(
+            "Oma helpt.", "Oma helpt vaak.", "Oma helpt.", "Oma helpt vaak.", 0, id="only-mine"
+        ),
+        pytest.param(
+            "Oma helpt.",
+            "Oma helpt vaak.",
+            "Oma helpt vaak.",
+            "Oma helpt vaak.",
+            0,
+            id="identical-changes",
+        ),
+        pytest.param(
+            "Huur te hoog. Oma helpt.",
+            "Huur veel te hoog. Oma helpt.",
+            "Huur te hoog. Oma helpt elke week.",
+            "Huur veel te hoog. Oma helpt elke week.",
+            0,
+            id="disjoint",
+        ),
+        pytest.param(
+            "Huur te hoog.",
+            "Huur te hoog. Schulden bij de zorgverzekeraar.",
+            "Huur te hoog. Schulden bij de zorgverzekeraar.",
+            "Huur te hoog. Schulden bij de zorgverzekeraar.",
+            0,
+            id="same-insertion-twice",
+        ),
+        pytest.param(
+            "Huur te hoog.",
+            "Huur te hoog. Schulden.",
+            "Huur te hoog. Schulden. Ook bij de bank.",
+            "Huur te hoog. Schulden. Ook bij de bank.",
+            0,
+            id="one-typed-on-after-the-same-words",
+        ),
+        pytest.param(
+            "Kennismaking. Zin 0 van",
+            "Kennismaking. Zin 0 van A.",
+            f"Kennismaking. Zin 0 van B.\n{LINE}\nZin 0 van",
+            f"Kennismaking. Zin 0 van B.\n{LINE}\nZin 0 van A.",
+            0,
+            id="typing-on-below-a-marker",
+        ),
+        pytest.param(
+            "Huur te hoog.",
+            "Huur te hoog. Vader werkt nachten.",
+            "Huur te hoog. Oma helpt.",
+            f"Huur te hoog. Vader werkt nachten.\n{LINE}\nOma helpt.",
+            1,
+            id="both-append-at-the-end",
+        ),
+        pytest.param(
+            "Huur te hoog. Vader werkt. Oma helpt.",
+            "Huur te hoog. Oma helpt.",
+            "Huur te hoog. Vader werkt nachten. Oma helpt.",
+            "Huur te hoog. Vader werkt nachten. Oma helpt.",
+            0,
+            id="one-deletes-what-the-other-edits",
+        ),
+        pytest.param(
+            "Huur te hoog. Vader werkt. Oma helpt.",
+            "Huur te hoog. Vader werkt overdag. Oma helpt.",
+            "Huur te hoog. Oma helpt.",
+            "Huur te hoog. Vader werkt overdag. Oma helpt.",
+            0,
+            id="one-edits-what-the-other-deletes",
+        ),
+        pytest.param(
+            "Huur te hoog. Oma helpt.",
+            "Huur te hoog. Oma helpt.",
+            "Oma helpt.",
+            "Oma helpt.",
+            0,
+            id="theirs-deletes",
+        ),
+        pytest.param(
+            "",
+            "Vader werkt.",
+            "Oma helpt.",
+            f"Vader werkt.\n{LINE}\nOma helpt.",
+            1,
+            id="empty-base",
+        ),
+        pytest.param("", "Oma helpt.", "Oma helpt.", "Oma helpt.", 0, id="empty-base-same-text"),
+        pytest.param(
+            "Moeder belt de school.",
+            "Moeder mailt de school.",
+            "Moeder bezoekt de school.",
+            f"Moeder mailt\n{LINE}\nbezoekt de school.",
+            1,
+            id="same-word-changed-differently",
+        ),
+        pytest.param(
+            "Een.\nTwee.\nDrie.",
+            "Een!\nTwee.\nDrie.",
+            "Een.\nTwee.\nDrie?",
+            "Een!\nTwee.\nDrie?",
+            0,
+            id="lines",
+        ),
+        pytest.param(
+            "Een twee",
+            "Een tweede zin",
+            "Een twee. Drie",
+            f"Een tweede zin\n{LINE}\ntwee. Drie",
+            1,
+            id="both-type-on-in-the-last-word",
+        ),
+    ],
+)
+def test_merge(base: str, mine: str, theirs: str, expected: str, conflicts: int) -> None:
+    assert merge(base, mine, theirs) == (expected, conflicts)
+
+
+def test_the_marker_names_who_and_when() -> None:
+    local = WHEN.astimezone()
+    assert marker("anna", WHEN) == f"— tegelijk geschreven door anna ({local:%H:%M}) —"
+    assert marker("", WHEN) == f"— tegelijk geschreven in een ander venster ({local:%H:%M}) —"
+
+
+def test_merging_the_merge_again_adds_nothing() -> None:
+    base = "Huur te hoog."
+    once, _ = merge(base, base + " Vader.", base + " Oma.")
+    # The other side saves what it had again, on the old base: everything is there once.
+    assert merge(base, base + " Oma.", once) == (once, 0)
+    assert merge(once, once, once) == (once, 0)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_two_writers_taking_turns_grow_only_by_what_they_typed(seed: int) -> None:
+    """Two sides type sentences in turns where their cursor is, each saving on its own
+    last base, as the screens do: after a merge the merged text is the new base and the
+    cursor follows (``follow``)."""
+    rng = random.Random(seed)
+    saved = ""
+    base = ["", ""]
+    text = ["", ""]
+    cursor = [0, 0]
+    typed: list[str] = []
+    conflicts = 0
+    for turn in range(300):
+        side = rng.randrange(2)
+        sentence = f"{'AB'[side]}{turn}: zin. "
+        typed.append(sentence.strip())
+        text[side] = text[side][: cursor[side]] + sentence + text[side][cursor[side] :]
+        cursor[side] += len(sentence)
+        merged = merge_notes(base[side], text[side], saved, who="", when=WHEN, cursor=cursor[side])
+        conflicts += merged.conflicts
+        assert merged.cursor is not None
+        cursor[side] = merged.cursor
+        saved = text[side] = base[side] = merged.text
+    for sentence in typed:
+        assert saved.count(sentence) == 1, sentence
+    # Once the two went apart, each types in its own place: no marker after the first.
+    assert saved.count("tegelijk geschreven") == conflicts <= 1
+    assert len(saved) <= sum(len(s) + 1 for s in typed) + len(marker("", WHEN)) + 2
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "offset", "expected"),
+    [
+        ("abc def", "abc def", 3, 3),
+        ("Een twee", "Nul. Een twee", 8, 13),  # text inserted before: moves on
+        ("Een twee", "Een twee drie", 8, 8),  # inserted right at it: comes after it
+        ("Een twee drie", "Een 2 drie", 6, 5),  # in a replaced word: its end
+        ("Een twee", "Een", 8, 3),  # its text removed: where it was
+        ("", "Oma", 0, 0),
+    ],
+)
+def test_follow_a_cursor(old: str, new: str, offset: int, expected: int) -> None:
+    assert follow(old, new, offset) == expected
+
+
+def test_words_give_the_text_back() -> None:
+    text = "  Twee  regels,\n\tmet  tabs en € tekens.\n"
+    assert "".join(words(text)) == text
+
+
+# -- on the store: what the screens and the outbox do (``outbox.write_one``) ---------
+
+
+def test_two_windows_saving_in_turns_keep_each_sentence_once(either: Store) -> None:
+    """Two windows (or two colleagues) type in one note and save in turns, each on the
+    version and text it last had: the note holds every sentence once and grows only by
+    what was typed. (Before: both whole texts again at every save, without end.)"""
+    now = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+    visit = either.run(repo.start_visit, code="GZ-018", wijk="Noord", children=Children(), now=now)
+    windows = [Window(), Window()]
+    typed: list[str] = []
+    conflicts = 0
+    for turn in range(120):
+        window = windows[turn % 3 % 2]  # A, B, A, A, B, A, …: sometimes twice in a row
+        sentence = f"{'AB'[windows.index(window)]}{turn}: zin."
+        typed.append(sentence)
+        window.type(sentence + " ")
+        item = Pending(visit, "stress", window.text, window.version, now, base_text=window.base)
+        written = write_one(item, either, now=lambda: now, cursor=window.cursor)
+        conflicts += written.conflicts
+        window.saved(written)
+    saved = either.run(repo.get_visit, visit_id=visit).notes["stress"].text
+    for sentence in typed:
+        assert saved.count(sentence) == 1, sentence
+    assert saved.count("— tegelijk geschreven") == conflicts <= 2
+    assert len(saved) <= sum(len(s) + 1 for s in typed) + conflicts * 80
+
+
+class Window:
+    """A note screen: its text, the version and text it started from, its cursor."""
+
+    def __init__(self) -> None:
+        self.text = self.base = ""
+        self.version = self.cursor = 0
+
+    def type(self, words: str) -> None:
+        self.text = self.text[: self.cursor] + words + self.text[self.cursor :]
+        self.cursor += len(words)
+
+    def saved(self, written: Written) -> None:
+        if written.cursor is not None:
+            self.cursor = written.cursor
+        self.text = self.base = written.text
+        self.version = written.version
