@@ -393,16 +393,18 @@ async def test_household_details_change_from_the_history_with_a_trail(tmp_path: 
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
         await wait_until(pilot, lambda: app.network is not None)
-        assert "0–4,4–12" in frame(app)  # the home list is short: old groups as recorded
+        # The home list is short: old groups as recorded (waited for: drawn after the rows).
+        await wait_until(pilot, lambda: "0–4,4–12" in frame(app))
         await pilot.press("g")
         await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
-        await pilot.pause()
-        assert "0–4 jaar, 4–12 jaar (vastgelegd op 02-03-2026)" in frame(app)
+        await wait_until(
+            pilot, lambda: "0–4 jaar, 4–12 jaar (vastgelegd op 02-03-2026)" in frame(app)
+        )
         await pilot.press("h")
         await wait_until(pilot, lambda: isinstance(app.screen, HouseholdEditScreen))
         edit = app.screen
-        shown = frame(app)
-        assert "Huishouden GZ-001 wijzigen" in shown and "Opslaan" in shown
+        await wait_until(pilot, lambda: "Huishouden GZ-001 wijzigen" in frame(app))
+        assert "Opslaan" in frame(app)
         assert edit.query_one("#wijk", Input).value == "noord"
         assert edit.query_one("#ages", Input).value == ""  # old groups: never guessed ages
         edit.query_one("#wijk", Input).value = "Rivierkw"

@@ -371,16 +371,24 @@ BAD_EDITS = [
 def test_bad_safety_section_reports_file_line_column_and_key(
     tmp_path: Path, old: str, new: str, line: int, column: int, fragments: list[str]
 ) -> None:
-    assert old in MINIMAL, "the edit must change the minimal guide"
-    path = write(tmp_path, MINIMAL.replace(old, new))
+    assert_reported(tmp_path, MINIMAL, old, new, (line, column), fragments)
+
+
+def assert_reported(
+    tmp_path: Path, text: str, old: str, new: str, at: tuple[int, int], fragments: list[str]
+) -> None:
+    """``text`` with ``old`` replaced by ``new`` is refused with a problem at ``at``
+    (line, column) whose message holds every fragment, named as file:line:column."""
+    assert old in text, "the edit must change the guide"
+    path = write(tmp_path, text.replace(old, new))
     with pytest.raises(ContentError) as caught:
         load_guide(path)
     matching = [p for p in caught.value.problems if all(f in p.message for f in fragments)]
     assert matching, str(caught.value)
     problem = matching[0]
     assert problem.file == path
-    assert (problem.line, problem.column) == (line, column), str(caught.value)
-    assert f"{path}:{line}:{column}: " in str(caught.value)
+    assert (problem.line, problem.column) == at, str(caught.value)
+    assert f"{path}:{at[0]}:{at[1]}: " in str(caught.value)
 
 
 OUTCOMES_BLOCK = (
@@ -443,14 +451,7 @@ def test_the_shipped_guide_has_the_middle_outcome_and_the_overload_signal() -> N
 def test_bad_kindcheck_outcomes_report_file_line_column_and_key(
     tmp_path: Path, old: str, new: str, line: int, column: int, fragments: list[str]
 ) -> None:
-    assert old in WITH_OUTCOMES, "the edit must change the guide"
-    path = write(tmp_path, WITH_OUTCOMES.replace(old, new))
-    with pytest.raises(ContentError) as caught:
-        load_guide(path)
-    matching = [p for p in caught.value.problems if all(f in p.message for f in fragments)]
-    assert matching, str(caught.value)
-    assert (matching[0].line, matching[0].column) == (line, column), str(caught.value)
-    assert f"{path}:{line}:{column}: " in str(caught.value)
+    assert_reported(tmp_path, WITH_OUTCOMES, old, new, (line, column), fragments)
 
 
 def test_a_misspelt_group_is_one_problem_not_two(tmp_path: Path) -> None:
