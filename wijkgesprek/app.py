@@ -28,8 +28,7 @@ from wijkgesprek.text import clean_typed, visible
 from wijkgesprek.widgets.palette import CommandPalette
 
 if TYPE_CHECKING:
-    from wijkgesprek.content.cases import Cases
-    from wijkgesprek.content.model import Guide, Network
+    from wijkgesprek.content.model import Cases, Guide, Network
     from wijkgesprek.store.engine import Store
     from wijkgesprek.store.outbox import Outbox
 

@@ -33,21 +33,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from wijkgesprek import limits
-from wijkgesprek.content.questions import REQUIRED_TOPICS
+from wijkgesprek.content.model import (
+    REQUIRED_TOPICS,
+    Cases,
+    HiddenFact,
+    PracticeCase,
+    PracticeHousehold,
+    TopicAnswers,
+    Words,
+)
 from wijkgesprek.content.yamlsource import DataPath, Reader, did_you_mean, read_document
 from wijkgesprek.domain.household import (
     ELSEWHERE,
     FLAGS,
     LEGACY_AGE_GROUPS,
     PREGNANT,
-    Children,
     code_problem,
-    from_ages,
     normalise_code,
     parse_ages,
     wijk_problem,
@@ -72,88 +76,6 @@ _CASE_KEYS = ("titel", "intake", "huishouden", "antwoorden", "verborgen", "stemm
 _FACT_KEYS = ("feit", "onderwerp", "sleutelwoorden")
 _CASES: DataPath = ("casussen",)
 _WORDS: DataPath = ("woorden",)
-
-
-@dataclass(frozen=True)
-class PracticeHousehold:
-    code: str
-    """A household code such as ``OEF-01`` (upper case)."""
-    wijk: str
-    ages: tuple[int, ...] = ()
-    """The children's ages in whole years, as the case tells them."""
-    pregnant: bool = False
-    elsewhere: bool = False
-    """Children cared for elsewhere."""
-
-    @property
-    def children(self) -> Children:
-        """As if told today: a case's children keep the ages the case gives them."""
-        return from_ages(
-            self.ages, year=date.today().year, pregnant=self.pregnant, elsewhere=self.elsewhere
-        )
-
-
-@dataclass(frozen=True)
-class TopicAnswers:
-    """What the family says when a topic is asked about, revealed line by line."""
-
-    topic: str
-    lines: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class HiddenFact:
-    """A fact that only surfaces when its topic is touched with one of its key words."""
-
-    feit: str
-    onderwerp: str
-    """The topic id under which it can surface."""
-    sleutelwoorden: tuple[str, ...]
-    """Words in the trainee's note (whole word or prefix) that reveal it."""
-    soort: str = ""
-    """Optional kind, one of :data:`SOORTEN` (``veiligheid`` marks a safety signal)."""
-
-
-@dataclass(frozen=True)
-class PracticeCase:
-    id: str
-    titel: str
-    intake: str
-    huishouden: PracticeHousehold
-    antwoorden: tuple[TopicAnswers, ...]
-    verborgen: tuple[HiddenFact, ...]
-    stemmen: tuple[str, ...]
-    """Whose voices could be heard, e.g. ``moeder``, ``vader``, ``kind``."""
-    goed_gesprek: tuple[str, ...]
-    """Topic ids a good conversation would touch."""
-
-    def answers(self, topic_id: str) -> tuple[str, ...]:
-        """The family's lines for a topic; ``()`` when the case has none."""
-        for answers in self.antwoorden:
-            if answers.topic == topic_id:
-                return answers.lines
-        return ()
-
-
-@dataclass(frozen=True)
-class Words:
-    """Words counted in the trainee's notes."""
-
-    moeten: tuple[str, ...] = ()
-    labels: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Cases:
-    source: Path
-    words: Words
-    cases: tuple[PracticeCase, ...]
-
-    def case(self, case_id: str) -> PracticeCase:
-        for case in self.cases:
-            if case.id == case_id:
-                return case
-        raise KeyError(case_id)
 
 
 def load_cases(path: Path, *, topic_ids: Sequence[str] = REQUIRED_TOPICS) -> Cases:

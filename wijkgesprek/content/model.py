@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from wijkgesprek.domain.household import Children, from_ages
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -33,6 +35,9 @@ class Topic:
 
 
 # -- the safety check (section ``veiligheid`` of the guide) ----------------------
+
+REQUIRED_TOPICS = ("kennismaking", "stress", "netwerk", "dromen", "veiligheid", "afspraken")
+"""The six topics every guide has (a team may add its own)."""
 
 OUTCOMES = ("volgende", "afsluiten", "melden", "hulp")
 """What an answer in the afwegingskader leads to: the next question, closing (with a
@@ -206,3 +211,88 @@ class Network:
 
     def wijken(self) -> tuple[str, ...]:
         return tuple(sorted({e.wijk for e in self.entries if e.wijk != ALL_WIJKEN}))
+
+
+# -- practice cases (read by content/cases.py) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class PracticeHousehold:
+    code: str
+    """A household code such as ``OEF-01`` (upper case)."""
+    wijk: str
+    ages: tuple[int, ...] = ()
+    """The children's ages in whole years, as the case tells them."""
+    pregnant: bool = False
+    elsewhere: bool = False
+    """Children cared for elsewhere."""
+
+    @property
+    def children(self) -> Children:
+        """As if told today: a case's children keep the ages the case gives them."""
+        return from_ages(
+            self.ages, year=date.today().year, pregnant=self.pregnant, elsewhere=self.elsewhere
+        )
+
+
+@dataclass(frozen=True)
+class TopicAnswers:
+    """What the family says when a topic is asked about, revealed line by line."""
+
+    topic: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HiddenFact:
+    """A fact that only surfaces when its topic is touched with one of its key words."""
+
+    feit: str
+    onderwerp: str
+    """The topic id under which it can surface."""
+    sleutelwoorden: tuple[str, ...]
+    """Words in the trainee's note (whole word or prefix) that reveal it."""
+    soort: str = ""
+    """Optional kind, one of :data:`SOORTEN` (``veiligheid`` marks a safety signal)."""
+
+
+@dataclass(frozen=True)
+class PracticeCase:
+    id: str
+    titel: str
+    intake: str
+    huishouden: PracticeHousehold
+    antwoorden: tuple[TopicAnswers, ...]
+    verborgen: tuple[HiddenFact, ...]
+    stemmen: tuple[str, ...]
+    """Whose voices could be heard, e.g. ``moeder``, ``vader``, ``kind``."""
+    goed_gesprek: tuple[str, ...]
+    """Topic ids a good conversation would touch."""
+
+    def answers(self, topic_id: str) -> tuple[str, ...]:
+        """The family's lines for a topic; ``()`` when the case has none."""
+        for answers in self.antwoorden:
+            if answers.topic == topic_id:
+                return answers.lines
+        return ()
+
+
+@dataclass(frozen=True)
+class Words:
+    """Words counted in the trainee's notes."""
+
+    moeten: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cases:
+    source: Path
+    words: Words
+    cases: tuple[PracticeCase, ...]
+
+    def case(self, case_id: str) -> PracticeCase:
+        for case in self.cases:
+            if case.id == case_id:
+                return case
+        raise KeyError(case_id)

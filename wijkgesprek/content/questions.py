@@ -33,12 +33,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from wijkgesprek.content.model import Guide, Theme, Topic
+from wijkgesprek.content.model import REQUIRED_TOPICS, Guide, Theme, Topic
 from wijkgesprek.content.safety import read_safety, safety_to_json
 from wijkgesprek.content.yamlsource import Reader, closest, read_document
 
 GUIDE_VERSION = "1"
-REQUIRED_TOPICS = ("kennismaking", "stress", "netwerk", "dromen", "veiligheid", "afspraken")
 _ID = re.compile(r"[a-z0-9-]+")
 _TOPICS = ("onderwerpen",)
 _THEMES = ("thema's",)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from wijkgesprek.content.cases import PracticeCase, Words
+from wijkgesprek.content.model import PracticeCase, Words
 from wijkgesprek.domain.reflection import Reflection, fact_found, reflect
 from wijkgesprek.domain.safety import SafetyEntry, kindcheck_outcome
 from wijkgesprek.domain.visit import AGREEMENTS_TOPIC, SAFETY_TOPIC, VisitRecord, is_touched

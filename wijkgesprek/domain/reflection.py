@@ -17,8 +17,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from wijkgesprek.content.cases import HiddenFact, PracticeCase, Words
-from wijkgesprek.content.questions import REQUIRED_TOPICS
+from wijkgesprek.content.model import REQUIRED_TOPICS, HiddenFact, PracticeCase, Words
 from wijkgesprek.domain.household import describe_children
 from wijkgesprek.text import fold
 

@@ -21,7 +21,7 @@ from wijkgesprek.text import visible
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
-    from wijkgesprek.content.cases import Cases, PracticeCase
+    from wijkgesprek.content.model import Cases, PracticeCase
 
 HELP = """\
 # Oefenen

@@ -25,8 +25,7 @@ from wijkgesprek.store import practice
 from wijkgesprek.text import visible
 
 if TYPE_CHECKING:
-    from wijkgesprek.content.cases import PracticeCase, Words
-    from wijkgesprek.content.model import Topic
+    from wijkgesprek.content.model import PracticeCase, Topic, Words
     from wijkgesprek.screens.ask import Question
 
 HELP = (

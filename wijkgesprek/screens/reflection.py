@@ -21,7 +21,7 @@ from wijkgesprek.text import visible
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
-    from wijkgesprek.content.cases import PracticeCase, Words
+    from wijkgesprek.content.model import PracticeCase, Words
 
 PRACTICE_FOLDER = "oefenen"
 """Where reflections are saved: a folder of their own beside the exports."""

@@ -6,7 +6,7 @@ what was seen and decided with the reasons, as an append-only trail.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wijkgesprek.domain.meldcode import Contact
 from wijkgesprek.domain.safety import (
     CONSULT,
     SafetyEntry,
@@ -270,6 +271,24 @@ class SafetyScreen(Screen[None]):
             )
         )
         return True
+
+    def ask_choice(
+        self,
+        title: str,
+        text: str,
+        answers: list[tuple[str, str]],
+        done: Callable[[str | None], None],
+    ) -> None:
+        """A question a section asks (its answer goes to ``done``)."""
+        from wijkgesprek.screens.choice import ChoiceScreen
+
+        self.app.push_screen(ChoiceScreen(title, text, answers), done)
+
+    def ask_contact(self, done: Callable[[Contact | None], None]) -> None:
+        """What was done with Veilig Thuis (Meldcode), for ``done``; None: nothing."""
+        from wijkgesprek.screens.vt_contact import VtContactScreen
+
+        self.app.push_screen(VtContactScreen(), done)
 
     def action_sections(self) -> None:
         """F2: to the list of sections; what was typed in a field stays there."""

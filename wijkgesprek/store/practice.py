@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from wijkgesprek.content.cases import PracticeCase, Words
+from wijkgesprek.content.model import PracticeCase, Words
 from wijkgesprek.domain.practice import Score, Turn, reflect_attempt, score
 from wijkgesprek.domain.safety import SafetyEntry
 from wijkgesprek.domain.visit import VisitRecord

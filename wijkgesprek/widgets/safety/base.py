@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -14,6 +14,7 @@ from textual.widgets import Input, TextArea
 
 from wijkgesprek.content.model import SafetyGuide
 from wijkgesprek.domain.household import Children
+from wijkgesprek.domain.meldcode import Contact
 from wijkgesprek.domain.safety import SafetyEntry
 from wijkgesprek.widgets.note_area import NoteArea
 
@@ -36,9 +37,20 @@ class SafetyContext:
 
 
 class Recorder(Protocol):
-    """The screen the sections are on: it appends to the trail and redraws them."""
+    """The screen the sections are on: it appends to the trail and redraws them, and
+    opens the dialogs a section asks for (a widget is a view: it opens no screens)."""
 
     def record_entry(self, kind: str, key: str, value: str, note: str) -> bool: ...
+
+    def ask_choice(
+        self,
+        title: str,
+        text: str,
+        answers: list[tuple[str, str]],
+        done: Callable[[str | None], None],
+    ) -> None: ...
+
+    def ask_contact(self, done: Callable[[Contact | None], None]) -> None: ...
 
 
 Field = Input | TextArea
@@ -80,6 +92,11 @@ class SafetySection(VerticalScroll, can_focus=False):
 
     def entered(self, field: SafetyInput) -> None:
         """Enter in ``field``, handled at once; sections override this."""
+
+    def asker(self) -> Recorder:
+        """The screen, for the dialogs a section needs."""
+        screen: Recorder = self.screen  # type: ignore[assignment]
+        return screen
 
     def show(self, context: SafetyContext) -> None:
         """Redraw from the context (called after every change to the trail); each

@@ -258,8 +258,6 @@ class MeldcodeSection(SafetySection):
 
     def choose_correction(self) -> None:
         """C: choose an answered question of the afwegingskader to answer again."""
-        from wijkgesprek.screens.choice import ChoiceScreen
-
         assert self.context is not None
         route = assessment_from(self.context.entries, self.context.guide)
         if not route.path:
@@ -270,25 +268,22 @@ class MeldcodeSection(SafetySection):
         ]
 
         def chosen(number: str | None) -> None:
-            if number is None or self.context is None:
+            if not number or self.context is None:
                 return
             self.correcting = int(number)
             self._show_route(self.context)
             self.query_one("#question", AnswerBox).refresh_bindings()
             self.screen.set_focus(self.query_one("#question", AnswerBox))
 
-        self.app.push_screen(
-            ChoiceScreen(
-                "Welk antwoord corrigeren?",
-                "Het oude antwoord blijft in het spoor bewaard; de route wordt opnieuw gevolgd.",
-                [*answers, ("", "Niets corrigeren")],
-            ),
-            lambda answer: chosen(answer or None),
+        self.asker().ask_choice(
+            "Welk antwoord corrigeren?",
+            "Het oude antwoord blijft in het spoor bewaard; de route wordt opnieuw gevolgd.",
+            [*answers, ("", "Niets corrigeren")],
+            chosen,
         )
 
     def record_contact(self) -> None:
         """Advice asked, a melding made, or not reported yet (with the reason)."""
-        from wijkgesprek.screens.vt_contact import VtContactScreen
 
         def recorded(contact: Contact | None) -> None:
             if contact is not None:
@@ -296,7 +291,7 @@ class MeldcodeSection(SafetySection):
             if self.is_attached:
                 self.screen.set_focus(self.query_one("#follow", FollowBox))
 
-        self.app.push_screen(VtContactScreen(), recorded)
+        self.asker().ask_contact(recorded)
 
     def waiting(self) -> AssessmentQuestion | None:
         """The question a J or N answers now (None: the route has ended)."""

@@ -1,0 +1,36 @@
+"""The layers hold: the import contracts in pyproject.toml, and a start that does not
+load the database or YAML libraries before the first frame (issue 20, point 8)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_import_contracts_are_kept() -> None:
+    linter = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    result = subprocess.run(
+        [linter], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.parametrize("module", ["wijkgesprek.app", "wijkgesprek.domain.safety"])
+def test_importing_loads_no_database_or_yaml_library(module: str) -> None:
+    """The first frame waits for these imports: SQLAlchemy, SQLModel and PyYAML are loaded
+    after it (docs/architecture.md, start-up)."""
+    probe = (
+        f"import sys, {module}; "
+        "print(','.join(m for m in ('sqlalchemy', 'sqlmodel', 'yaml') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == ""
