@@ -69,7 +69,7 @@ def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
 def suggestions(args: argparse.Namespace) -> int:
     from wijkgesprek.content.network import load_network
     from wijkgesprek.content.questions import load_guide
-    from wijkgesprek.domain.suggest import gaps, suggest
+    from wijkgesprek.domain.suggest import offer
 
     guide = load_guide(guide_file(args))
     names = {theme.id: theme.naam for theme in guide.themes}
@@ -79,10 +79,10 @@ def suggestions(args: argparse.Namespace) -> int:
     )
     wijk = known_wijk(args.wijk, network.wijken())
     ages = None if args.leeftijd is None else tuple((age, age) for age in args.leeftijd)
-    found = suggest(
+    offered = offer(
         network, themes=themes, wijk=wijk, ages=ages, today=date.today(), theme_names=names
     )
-    missing = gaps(network, themes=themes, wijk=wijk, ages=ages)
+    found, missing = offered.suggestions, offered.gaps
     if args.json:
         import json
 

@@ -163,3 +163,37 @@ def matches_filter(suggestion: Suggestion, text: str) -> bool:
         typed in name or any(word.startswith(typed) for word in words)
         for typed in fold(text).split()
     )
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the sociale kaart has for a household: suggestions, and the themes it has
+    nothing for (gaps)."""
+
+    suggestions: tuple[Suggestion, ...]
+    gaps: tuple[str, ...]
+
+
+def offer(
+    network: Network,
+    *,
+    themes: Sequence[str],
+    wijk: str,
+    ages: Sequence[tuple[int, int]] | None,
+    today: date,
+    theme_names: Mapping[str, str],
+) -> Offer:
+    """Suggestions and gaps at once: the F9 panel and ``wijkgesprek suggesties`` alike."""
+    return Offer(
+        suggestions=tuple(
+            suggest(
+                network,
+                themes=themes,
+                wijk=wijk,
+                ages=ages,
+                today=today,
+                theme_names=theme_names,
+            )
+        ),
+        gaps=gaps(network, themes=themes, wijk=wijk, ages=ages),
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
@@ -23,6 +23,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from wijkgesprek.domain.household import describe_children
 from wijkgesprek.domain.referral import ReferralData
 from wijkgesprek.domain.safety import kindcheck_text
+from wijkgesprek.domain.suggest import ages_of, offer
 from wijkgesprek.domain.visit import (
     OTHER_NOTES,
     SAFETY_TOPIC,
@@ -39,7 +40,7 @@ from wijkgesprek.store import repo
 from wijkgesprek.text import visible
 from wijkgesprek.widgets.note_area import ALT_DIGIT_KEYS, NoteArea
 from wijkgesprek.widgets.pane import Column, Row
-from wijkgesprek.widgets.suggestion_panel import SuggestionPanel
+from wijkgesprek.widgets.suggestion_panel import SuggestionPanel, contact_line, offer_heading
 from wijkgesprek.widgets.topic_list import TopicList
 
 if TYPE_CHECKING:
@@ -536,9 +537,8 @@ class VisitScreen(NoteScreen):
             self.record, notes={**self.record.notes, self.topic_id: replace(note, themes=themes)}
         )
         self._refresh_topics()
-        panel = self.query_one(SuggestionPanel)
-        if panel.display:
-            panel.show_for(self.visit_id, self.record)
+        if self.query_one(SuggestionPanel).display:
+            self._show_offers()
 
     def action_agreements(self) -> None:
         from wijkgesprek.screens.agreements import AgreementsScreen
@@ -571,8 +571,7 @@ class VisitScreen(NoteScreen):
         if not self._online():
             return
         self.flush()
-        assert self.record is not None
-        panel.show_for(self.visit_id, self.record)
+        self._show_offers()
         panel.display = True
         self.query_one("#guide").display = False
         self.query_one("#main").add_class("-offers")
@@ -584,7 +583,73 @@ class VisitScreen(NoteScreen):
         self.query_one("#main").remove_class("-offers")
         self.focus_note()
 
-    @on(SuggestionPanel.Changed)
+    def _show_offers(self) -> None:
+        """Suggest for the themes tagged so far, the wijk and the children's ages, and
+        record the themes the sociale kaart has nothing for as gaps."""
+        network, guide, record = self.app.network, self.app.guide, self.record
+        assert network is not None and record is not None
+        themes = tagged_themes(record)
+        found = offer(
+            network,
+            themes=themes,
+            wijk=record.wijk,
+            ages=ages_of(record.children, date.today()),
+            today=date.today(),
+            theme_names={theme.id: theme.naam for theme in guide.themes},
+        )
+        if found.gaps and network.entries:
+            self.app.write(
+                repo.record_gaps,
+                visit_id=self.visit_id,
+                wijk=record.wijk,
+                themes=found.gaps,
+                now=datetime.now(UTC),
+            )
+        heading = offer_heading(
+            guide.theme_name,
+            wijk=record.wijk,
+            themes=themes,
+            gaps=found.gaps,
+            problem=self.app.network_problem,
+        )
+        panel = self.query_one(SuggestionPanel)
+        panel.show(heading=heading, suggestions=found.suggestions, referrals=record.referrals)
+
+    @on(SuggestionPanel.Refer)
+    def _refer(self, event: SuggestionPanel.Refer) -> None:
+        entry = event.suggestion.entry
+        if self.app.write(
+            repo.add_referral,
+            visit_id=self.visit_id,
+            naam=entry.naam,
+            soort=entry.soort,
+            wijk=entry.wijk,
+            themes=event.suggestion.matched,
+            contact=contact_line(entry),
+            now=datetime.now(UTC),
+        ):
+            self._referrals_changed()
+            self.notify(f"Verwijzing vastgelegd: {entry.naam} (besproken).", markup=False)
+
+    @on(SuggestionPanel.ChangeReferral)
+    def _change_referral(self, event: SuggestionPanel.ChangeReferral) -> None:
+        from wijkgesprek.screens.referral_state import ReferralStateScreen, StateChange
+
+        referral = event.referral
+
+        def done(change: StateChange | None) -> None:
+            if change is not None and self.app.write(
+                repo.update_referral,
+                referral_id=referral.id,
+                visit_id=self.visit_id,
+                state=change.state,
+                reason=change.reason,
+                now=datetime.now(UTC),
+            ):
+                self._referrals_changed()
+
+        self.app.push_screen(ReferralStateScreen(referral), done)
+
     def _referrals_changed(self) -> None:
         self._reload()
         assert self.record is not None

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -17,13 +16,31 @@ from textual.widgets.option_list import Option
 
 from wijkgesprek.content.model import Entry
 from wijkgesprek.domain.referral import ReferralData, state_text
-from wijkgesprek.domain.suggest import Suggestion, ages_of, gaps, matches_filter, suggest
-from wijkgesprek.domain.visit import VisitRecord, tagged_themes
-from wijkgesprek.store import repo
+from wijkgesprek.domain.suggest import Suggestion, matches_filter
 from wijkgesprek.text import visible
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
+
+
+def offer_heading(
+    theme_name: Callable[[str], str],
+    *,
+    wijk: str,
+    themes: Sequence[str],
+    gaps: Sequence[str],
+    problem: str | None,
+) -> str:
+    """The lines above the offers: for which themes, where nothing was found."""
+    place = visible(wijk)
+    if themes:
+        lines = [f"Aanbod in {place} voor " + ", ".join(map(theme_name, themes))]
+    else:
+        lines = [f"Alle aanbod in {place}. Koppel thema's (F3) voor gerichte suggesties."]
+    lines += [f"Geen aanbod voor '{theme_name(t)}' in {place}." for t in gaps]
+    if problem:
+        lines.append(problem)
+    return "\n".join(lines)
 
 
 def contact_line(entry: Entry) -> str:
@@ -32,10 +49,11 @@ def contact_line(entry: Entry) -> str:
 
 
 class SuggestionPanel(Vertical):
-    """Typing filters; Enter on an offer records a referral; Enter on a referral changes it.
+    """Typing filters; Enter on an offer asks for a referral; Enter on a referral asks to
+    change it.
 
-    The panel reads the sociale kaart, records gaps and referrals itself, and tells the
-    screen with :class:`Changed` when the visit's referrals changed.
+    A view: the screen gives it what to show (:meth:`show`) and acts on its messages
+    (:class:`Refer`, :class:`ChangeReferral`): it writes nothing and opens no screen.
     """
 
     app: WijkgesprekApp
@@ -44,15 +62,25 @@ class SuggestionPanel(Vertical):
         Binding("down", "to_list", "Naar de lijst", show=False),
     ]
 
-    class Changed(Message):
-        """A referral was made or updated."""
+    class Refer(Message):
+        """Enter on an offer: make a referral to it."""
+
+        def __init__(self, suggestion: Suggestion) -> None:
+            super().__init__()
+            self.suggestion = suggestion
+
+    class ChangeReferral(Message):
+        """Enter on a referral of the household: change its state."""
+
+        def __init__(self, referral: ReferralData) -> None:
+            super().__init__()
+            self.referral = referral
 
     def __init__(self, **kwargs: str) -> None:
         super().__init__(**kwargs)
         self.suggestions: list[Suggestion] = []
         self.shown: list[Suggestion] = []
         self.referrals: list[ReferralData] = []
-        self.visit_id = 0
 
     def compose(self) -> ComposeResult:
         yield Static("", id="aanbod-heading", markup=False)
@@ -61,42 +89,6 @@ class SuggestionPanel(Vertical):
         yield Static("", id="aanbod-detail", markup=False)
         yield Static("Verwijzingen van dit huishouden", id="referral-heading")
         yield OptionList(id="referral-list", markup=False)
-
-    def show_for(self, visit_id: int, record: VisitRecord) -> None:
-        """Suggest for the themes tagged so far, the wijk and the children's ages; record
-        the themes for which the network has nothing as gaps."""
-        network, guide = self.app.network, self.app.guide
-        assert network is not None
-        self.visit_id = visit_id
-        themes = tagged_themes(record)
-        ages = ages_of(record.children, date.today())
-        names = {theme.id: theme.naam for theme in guide.themes}
-        found = suggest(
-            network,
-            themes=themes,
-            wijk=record.wijk,
-            ages=ages,
-            today=date.today(),
-            theme_names=names,
-        )
-        missing = gaps(network, themes=themes, wijk=record.wijk, ages=ages)
-        if missing and network.entries:
-            self.app.write(
-                repo.record_gaps,
-                visit_id=visit_id,
-                wijk=record.wijk,
-                themes=missing,
-                now=datetime.now(UTC),
-            )
-        wijk = visible(record.wijk)
-        if themes:
-            lines = [f"Aanbod in {wijk} voor " + ", ".join(map(guide.theme_name, themes))]
-        else:
-            lines = [f"Alle aanbod in {wijk}. Koppel thema's (F3) voor gerichte suggesties."]
-        lines += [f"Geen aanbod voor '{guide.theme_name(t)}' in {wijk}." for t in missing]
-        if self.app.network_problem:
-            lines.append(self.app.network_problem)
-        self.show(heading="\n".join(lines), suggestions=found, referrals=record.referrals)
 
     def show(
         self,
@@ -168,40 +160,11 @@ class SuggestionPanel(Vertical):
         self._refer(self.shown[event.option_index])
 
     def _refer(self, suggestion: Suggestion) -> None:
-        entry = suggestion.entry
-        if not self.app.write(
-            repo.add_referral,
-            visit_id=self.visit_id,
-            naam=entry.naam,
-            soort=entry.soort,
-            wijk=entry.wijk,
-            themes=suggestion.matched,
-            contact=contact_line(entry),
-            now=datetime.now(UTC),
-        ):
-            return
-        self.post_message(self.Changed())
-        self.notify(f"Verwijzing vastgelegd: {entry.naam} (besproken).", markup=False)
+        self.post_message(self.Refer(suggestion))
 
     @on(OptionList.OptionSelected, "#referral-list")
     def _referral_selected(self, event: OptionList.OptionSelected) -> None:
-        from wijkgesprek.screens.referral_state import ReferralStateScreen, StateChange
-
-        referral = self.referrals[event.option_index]
-
-        def done(change: StateChange | None) -> None:
-            if change is not None:
-                self.app.write(
-                    repo.update_referral,
-                    referral_id=referral.id,
-                    visit_id=self.visit_id,
-                    state=change.state,
-                    reason=change.reason,
-                    now=datetime.now(UTC),
-                )
-                self.post_message(self.Changed())
-
-        self.app.push_screen(ReferralStateScreen(referral), done)
+        self.post_message(self.ChangeReferral(self.referrals[event.option_index]))
 
     def action_to_list(self) -> None:
         if self.query_one("#aanbod-filter", Input).has_focus and self.shown:
