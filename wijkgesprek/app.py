@@ -365,20 +365,21 @@ class WijkgesprekApp(InOrderKeys):
     def _fatal_error(self) -> None:
         # Textual would print a traceback with local variables, which can hold note
         # text. Say what happened in one Dutch sentence, with the place but no values.
+        # (The one private hook left: Textual calls it for an unhandled error; the app
+        # ends through the public ``panic``.)
         error = self._exception
         where = ""
         if error is not None and error.__traceback__ is not None:
             frame = traceback.extract_tb(error.__traceback__)[-1]
             where = f" in {Path(frame.filename).name}:{frame.lineno}"
         name = type(error).__name__ if error is not None else "onbekend"
-        self._exit_renderables.append(
+        self.panic(
             Text(
                 f"wijkgesprek moest stoppen door een onverwachte fout ({name}{where}). "
                 "Wat u typte is tot hoogstens een seconde voor de fout opgeslagen. Geef deze "
                 "regel door aan de beheerder; er staan geen gegevens van gezinnen in."
             )
         )
-        self._close_messages_no_wait()
 
     def action_focus_next(self) -> None:
         """Tab: a field that can complete what was typed (a known wijk) does so first."""
