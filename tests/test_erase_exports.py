@@ -379,9 +379,10 @@ async def test_w_in_the_history_offers_the_exports(
         await wait_until(pilot, lambda: isinstance(app.screen, EraseScreen))
         await type_text(pilot, "GZ-001")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_until(pilot, lambda: "Ook de exports wissen?" in frame(app))
+        assert isinstance(app.screen, ChoiceScreen)
         shown = frame(app)
-        assert written.name in shown.replace("\n", "")  # a long path wraps, never cut off
+        assert f"• {written.name} (dossier van een bezoek," in shown
         assert "1 Ja, deze export ook wissen" in shown and "2 Nee" in shown
         assert store.run(repo.list_households) != []  # nothing erased at the question
         await pilot.press(answer)
@@ -430,7 +431,7 @@ async def test_the_retention_erasure_offers_the_exports_of_each_household(
         await wait_until(pilot, lambda: isinstance(app.screen, EraseScreen))
         await type_text(pilot, "WISSEN")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await wait_until(pilot, lambda: "Ook de exports wissen?" in frame(app))
         shown = frame(app).replace("\n", "")
         assert "GZ-001.md" in shown and "GZ-003.md" in shown and "GZ-002.md" not in shown
         await pilot.press("1")
@@ -453,3 +454,25 @@ def test_the_app_records_in_the_data_folder_also_for_a_team_database(tmp_path: P
         guide=load_guide(paths.shipped_questions()), database=tmp_path / "elders" / "w.db"
     )
     assert local.data_folder == tmp_path / "elders"
+
+
+async def test_many_exports_in_long_folders_leave_the_answers_on_screen(
+    store: Store, database: Path, tmp_path: Path
+) -> None:
+    household(store, "GZ-001")
+    far = tmp_path / ("een-map-met-een-heel-lange-naam-" * 3) / "en-nog-dieper"
+    far.mkdir(parents=True)
+    for number in range(6):
+        export("GZ-001", far / f"GZ-001-dossier-{number}-met-een-lange-bestandsnaam.md")
+    app = app_for(database, tmp_path / "export")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        app.push_screen(EraseScreen(["GZ-001"], confirm_word="GZ-001", explanation="Eén."))
+        await wait_until(pilot, lambda: isinstance(app.screen, EraseScreen))
+        await type_text(pilot, "GZ-001")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Ook de exports wissen?" in frame(app))
+        shown = frame(app)
+        assert "1 Ja, deze exports ook wissen" in shown and "2 Nee, laten staan" in shown
+        assert "… en nog 3" in shown and "dossier-0-met-een-lange-bestandsnaam.md" in shown
+        assert "en-nog-dieper" in shown.replace("\n", "")  # the folder, wrapped

@@ -69,9 +69,11 @@ class Written:
     size: int
     sha256: str
 
-    def label(self, erasing: Sequence[str]) -> str:
-        """The path, the kind and the day; and how many other households it names."""
-        line = f"{self.path} ({KINDS.get(self.kind, self.kind)}, {self.at:%d-%m-%Y})"
+    def label(self, erasing: Sequence[str], *, name_only: bool = False) -> str:
+        """The path (or only the file's name), the kind and the day; and how many other
+        households it names."""
+        where = self.path.name if name_only else self.path
+        line = f"{where} ({KINDS.get(self.kind, self.kind)}, {self.at:%d-%m-%Y})"
         others = len(set(self.codes) - set(erasing))
         if others:
             line += f", ook van {others} ander{' huishouden' if others == 1 else 'e huishoudens'}"
@@ -198,7 +200,7 @@ def settle(folder: Path, codes: Sequence[str], files: Sequence[Written], *, eras
             if left != entries:
                 _write(folder, left)
     except RecordProblem as error:
-        problem = (
+        problem = visible(
             f"Let op: het overzicht van exports is niet bijgewerkt ({error}). Exports van "
             "deze huishoudens zijn daardoor misschien niet genoemd, en hun gezinscode kan er "
             "nog in staan: kijk het bestand na of verwijder het."
