@@ -139,6 +139,32 @@ def test_a_record_that_cannot_be_written_never_loses_the_export(
         assert record_file().read_text("utf-8") == "{kapot"
 
 
+def test_exports_written_at_once_are_all_recorded(tmp_path: Path) -> None:
+    """Two windows exporting at the same moment never lose each other's line."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wijkgesprek.export.record import note_export
+
+    folder = paths.data_dir()
+
+    def write(worker: int) -> list[str]:
+        return [
+            note_export(
+                folder, tmp_path / f"{worker}-{n}.md", b"x", codes=[f"GZ-{worker}"], kind="gezin"
+            )
+            for n in range(25)
+        ]
+
+    with ThreadPoolExecutor(4) as pool:
+        told = [line for lines in pool.map(write, range(4)) for line in lines]
+    assert told == [""] * 100
+    assert len(recorded()) == 100
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "wijkgesprek-exporten.json",
+        "wijkgesprek-exporten.lock",
+    ]
+
+
 # -- wis -----------------------------------------------------------------------------------
 
 
@@ -279,6 +305,14 @@ def test_an_erased_export_is_overwritten_before_it_goes(
     monkeypatch.setattr(os, "unlink", unlink)
     assert main(["wis", "GZ-001", "--bevestig", "GZ-001"]) == 0
     assert seen == [bytes(size)] and not out.exists()
+
+
+def test_a_record_left_half_written_by_a_crash_is_removed(store: Store, tmp_path: Path) -> None:
+    household(store, "GZ-001")
+    left = paths.data_dir() / "wijkgesprek-exporten-k3x9.tmp"
+    left.write_text('{"versie": 1, "exporten": [{"gezinscodes": ["GZ-001"]', encoding="utf-8")
+    export("GZ-001", tmp_path / "dossier.md")
+    assert not left.exists() and len(recorded()) == 1
 
 
 def test_a_damaged_record_does_not_stop_the_erasure(

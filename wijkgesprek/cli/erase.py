@@ -21,8 +21,9 @@ def add_erase_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "wis",
         help="een huishouden volledig wissen (met alle bezoeken en aantekeningen)",
         description="Wis een huishouden met alle bezoeken, aantekeningen, afspraken, "
-        "verwijzingen, veiligheidsgegevens en zoekgegevens, ook uit de reservekopieën. Dit "
-        "kan niet ongedaan worden.",
+        "verwijzingen, veiligheidsgegevens en zoekgegevens, ook uit de reservekopieën. "
+        "Exports die wijkgesprek van het huishouden schreef, worden genoemd en op verzoek "
+        "ook gewist (alleen als ze niet veranderd zijn). Dit kan niet ongedaan worden.",
     )
     erase.add_argument("code", metavar="CODE", help="de gezinscode")
     erase.add_argument(

@@ -38,6 +38,8 @@ from wijkgesprek.text import visible
 
 RECORD_NAME = "wijkgesprek-exporten.json"
 LOCK_NAME = "wijkgesprek-exporten.lock"
+TEMPORARY = "wijkgesprek-exporten-"
+"""The start of the name of a new record before it is renamed into place (0600)."""
 VERSION = 1
 MAX_RECORD_BYTES = 16 * 2**20
 """Some 60,000 exports; a larger record is refused, never read whole."""
@@ -331,10 +333,11 @@ def _write(folder: Path, entries: Sequence[Written]) -> None:
         for entry in entries
     ]
     data = json.dumps({"versie": VERSION, "exporten": items}, indent=1).encode("ascii")
+    for left in folder.glob(f"{TEMPORARY}*.tmp"):  # from a crash: it may hold codes
+        with suppress(OSError):
+            left.unlink()
     try:
-        descriptor, temporary = tempfile.mkstemp(  # 0600
-            dir=folder, prefix=".wijkgesprek-exporten-", suffix=".tmp"
-        )
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=TEMPORARY, suffix=".tmp")
     except OSError as error:
         raise RecordProblem(
             f"{record_file(folder)} kan niet worden geschreven: {error.strerror}"

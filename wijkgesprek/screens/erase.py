@@ -33,6 +33,12 @@ ongedaan worden.
 
 Typ het gevraagde woord en druk op **Enter**. **Escape** annuleert; er wordt dan
 niets gewist.
+
+Schreef wijkgesprek exports van deze huishoudens (dossier, gezinsversie, overdracht,
+vervolgcontacten), dan noemt het die bestanden en vraagt of ze ook weg moeten. Alleen
+een bestand dat sinds de export niet veranderd is, wordt gewist; een veranderd,
+verplaatst of verdwenen bestand wordt genoemd en niet aangeraakt. Kopieën elders (mail,
+een USB-stick) wist u zelf.
 """
 
 
