@@ -288,6 +288,17 @@ def test_a_changed_or_moved_export_is_named_and_not_erased(
     assert b"GZ-001" not in record_file().read_bytes()
 
 
+def test_a_hostile_file_name_is_shown_literally(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    household(store, "GZ-001")
+    export("GZ-001", tmp_path / "dossier-\x1b]52;c;ZWNobw==\x07-\x1b[31m.md")
+    assert main(["wis", "GZ-001", "--bevestig", "GZ-001", "--exporten", "bewaar"]) == 0
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.out + captured.err and "\x07" not in captured.out
+    assert "dossier-␛]52;c;ZWNobw==" in captured.out
+
+
 def test_an_erased_export_is_overwritten_before_it_goes(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

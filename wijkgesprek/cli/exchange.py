@@ -19,6 +19,7 @@ from wijkgesprek.cli.common import (
 )
 from wijkgesprek.errors import ContentError, UsageError, WijkError
 from wijkgesprek.export.files import write_recorded
+from wijkgesprek.text import visible
 
 
 def add_exchange_commands(sub: argparse._SubParsersAction[Parser]) -> None:
@@ -137,7 +138,7 @@ def export_household(args: argparse.Namespace) -> int:
         kind=kind,
         data_folder=paths.data_dir(args.data_dir),
     )
-    print(f"Geschreven: {args.uitvoer} ({what}).")
+    print(f"Geschreven: {visible(str(args.uitvoer))} ({what}).")
     if warning:
         print(warning, file=sys.stderr)
     return 0

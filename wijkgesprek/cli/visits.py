@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from wijkgesprek.errors import UsageError, WijkError
 from wijkgesprek.export.files import write_recorded
+from wijkgesprek.text import visible
 
 if TYPE_CHECKING:
     from wijkgesprek.domain.visit import HouseholdRow
@@ -27,8 +28,6 @@ from wijkgesprek.cli.common import (
 
 def search_notes(args: argparse.Namespace) -> int:
     """``wijkgesprek zoek``: notes and additions with the hits between « and »."""
-    from wijkgesprek.text import visible
-
     text = " ".join(args.tekst)
     from wijkgesprek.domain.search import fts_query
 
@@ -138,7 +137,7 @@ def follow_ups(args: argparse.Namespace) -> int:
         data_folder=paths.data_dir(args.data_dir),
     )
     count = f"{len(shown)} vervolgcontact{'' if len(shown) == 1 else 'en'}"
-    print(f"Geschreven: {args.uitvoer} ({count}).")
+    print(f"Geschreven: {visible(str(args.uitvoer))} ({count}).")
     if warning:
         print(warning, file=sys.stderr)
     return 0
