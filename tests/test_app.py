@@ -379,3 +379,6 @@ async def test_ctrl_d_closes_and_exports_dossier_and_family_version(
     assert "-dossier-bezoek-" in dossier.name and "Vraag over school." in dossier.read_text()
     assert "-gezin-" in family.name and "Vraag over school." not in family.read_text()
     assert {stat.S_IMODE(path.stat().st_mode) for path in (dossier, family)} == {0o600}
+    from wijkgesprek.export.record import exports_of
+
+    assert {written.path for written in exports_of(db_path.parent, ["GZ-001"])} == {dossier, family}

@@ -123,6 +123,7 @@ class WijkgesprekApp(InOrderKeys):
         network: tuple[Path, ...] = (),
         cases: Cases | None = None,
         outbox: Outbox | None = None,
+        data_folder: Path | None = None,
     ) -> None:
         super().__init__()
         self.cases = cases
@@ -132,6 +133,13 @@ class WijkgesprekApp(InOrderKeys):
         self.title = self.base_title
         self._guide = guide
         self.database = database
+        if data_folder is None:
+            from wijkgesprek.paths import data_dir
+
+            data_folder = database.parent if isinstance(database, Path) else data_dir()
+        self.data_folder = data_folder
+        """The data folder on this laptop (also with a team database): where the record of
+        exports is kept (``export.record``)."""
         self.config = config or Config()
         self.network_files = network
         self.network: Network | None = None

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from wijkgesprek import paths
-from wijkgesprek.cli.common import ask, database_target, has_data, opened_store
+from wijkgesprek.cli.common import ask, choice_of, database_target, has_data, opened_store
 from wijkgesprek.errors import UsageError, WijkError
-from wijkgesprek.text import confirms
+from wijkgesprek.text import confirms, visible
+
+if TYPE_CHECKING:
+    from wijkgesprek.export.record import Written
 
 
 def add_erase_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -16,14 +21,26 @@ def add_erase_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "wis",
         help="een huishouden volledig wissen (met alle bezoeken en aantekeningen)",
         description="Wis een huishouden met alle bezoeken, aantekeningen, afspraken, "
-        "verwijzingen, veiligheidsgegevens en zoekgegevens, ook uit de reservekopieën. Dit "
-        "kan niet ongedaan worden.",
+        "verwijzingen, veiligheidsgegevens en zoekgegevens, ook uit de reservekopieën. "
+        "Exports die wijkgesprek van het huishouden schreef, worden genoemd en op verzoek "
+        "ook gewist (alleen als ze niet veranderd zijn). Dit kan niet ongedaan worden.",
     )
     erase.add_argument("code", metavar="CODE", help="de gezinscode")
     erase.add_argument(
         "--bevestig",
         metavar="CODE",
-        help="typ de gezinscode nog eens (anders wordt erom gevraagd)",
+        help="typ de gezinscode nog eens (anders wordt erom gevraagd); exports die "
+        "wijkgesprek van het huishouden schreef, worden dan ook gewist",
+    )
+    add_exports_option(erase)
+
+
+def add_exports_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--exporten",
+        **choice_of("wis", "bewaar", what="keuze voor de exports"),
+        help="exports die wijkgesprek van deze huishoudens schreef: wis (ook wissen) of "
+        "bewaar (laten staan); anders wordt erom gevraagd",
     )
 
 
@@ -43,11 +60,14 @@ def erase(args: argparse.Namespace) -> int:
         confirmation = ask(f"Typ {code} om alles van dit huishouden te wissen: ")
     if not confirms(confirmation, code):
         raise WijkError("De code klopt niet; er is niets gewist.")
+    files, erase_files = offer_exports(
+        args, [code], answered=args.bevestig is not None, whose=f"huishouden {code}"
+    )
     from wijkgesprek.store.erase import erase_households
 
     with opened_store(target) as store:
         erased = erase_households(store, [code])
-    if not erased.codes and not erased.backups:
+    if not erased.codes and not erased.backups and not files:
         raise WijkError(f"Huishouden {code} bestaat niet; er is niets gewist.")
     if erased.codes:
         print(f"Huishouden {code} is gewist, met {erased.visits} bezoek(en).")
@@ -55,9 +75,54 @@ def erase(args: argparse.Namespace) -> int:
         print(f"Huishouden {code} stond niet (meer) in de database.")
     if erased.backups:
         print(f"Het is ook gewist uit {erased.backups} reservekopie(ën).")
+    tell_exports(args, [code], files, erase=erase_files)
     for warning in erased.warnings():
         print(warning, file=sys.stderr)
     return 0
+
+
+def offer_exports(
+    args: argparse.Namespace, codes: Sequence[str], *, answered: bool, whose: str
+) -> tuple[list[Written], bool]:
+    """The exports recorded for ``codes``, listed, and whether to erase them too: asked
+    after the confirmation, before anything is erased (Ctrl+D still changes nothing). A
+    confirmation given as an option (``--bevestig``, ``--ja``) answers yes, unless
+    ``--exporten bewaar``. A record that cannot be read lists nothing: ``tell_exports``
+    says so after the erasure."""
+    from wijkgesprek.export.record import RecordProblem, exports_of
+
+    try:
+        files = exports_of(paths.data_dir(args.data_dir), codes)
+    except RecordProblem:
+        return [], False
+    if not files:
+        return [], False
+    print(f"Exports die wijkgesprek van {whose} schreef (bestanden buiten de database):")
+    for written in files:
+        print(f"  {written.label(codes)}")
+    if args.exporten is not None:
+        return files, args.exporten == "wis"
+    if answered:
+        return files, True
+    which = "deze export" if len(files) == 1 else f"deze {len(files)} exports"
+    while True:
+        answer = ask(f"Ook {which} wissen? Typ ja of nee: ").strip().casefold()
+        if answer in ("ja", "j", "nee", "n"):
+            return files, answer.startswith("j")
+
+
+def tell_exports(
+    args: argparse.Namespace, codes: Sequence[str], files: Sequence[Written], *, erase: bool
+) -> None:
+    """Erase the listed exports when chosen, take ``codes`` out of the record, and say
+    what became of each file."""
+    from wijkgesprek.export.record import settle
+
+    settled = settle(paths.data_dir(args.data_dir), codes, files, erase=erase)
+    for line in settled.lines():
+        print(line)
+    if settled.problem:
+        print(visible(settled.problem), file=sys.stderr)
 
 
 def add_retention_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,8 +135,12 @@ def add_retention_command(sub: argparse._SubParsersAction[argparse.ArgumentParse
     )
     retention.add_argument("--wis", action="store_true", help="wis deze huishoudens")
     retention.add_argument(
-        "--ja", action="store_true", help="niet om bevestiging vragen (alleen met --wis)"
+        "--ja",
+        action="store_true",
+        help="niet om bevestiging vragen (alleen met --wis); exports die wijkgesprek van "
+        "deze huishoudens schreef, worden dan ook gewist",
     )
+    add_exports_option(retention)
 
 
 def retention(args: argparse.Namespace) -> int:
@@ -81,6 +150,8 @@ def retention(args: argparse.Namespace) -> int:
     from wijkgesprek.store import repo
     from wijkgesprek.store.erase import erase_households
 
+    if args.exporten is not None and not args.wis:
+        raise UsageError("wijkgesprek bewaartermijn: --exporten hoort bij --wis.")
     years = load_config(paths.config_file()).retention_years
     target = database_target(args)
     if not has_data(target):
@@ -107,10 +178,13 @@ def retention(args: argparse.Namespace) -> int:
             if not confirms(answer, "WISSEN"):
                 print("Er is niets gewist.")
                 return 1
-        erased = erase_households(store, [row.code for row in rows])
+        codes = [row.code for row in rows]
+        files, erase_files = offer_exports(args, codes, answered=args.ja, whose="deze huishoudens")
+        erased = erase_households(store, codes)
     print(f"{len(erased.codes)} huishouden(s) gewist, met {erased.visits} bezoek(en).")
     if erased.backups:
         print(f"Ze zijn ook gewist uit {erased.backups} reservekopie(ën).")
+    tell_exports(args, codes, files, erase=erase_files)
     for warning in erased.warnings():
         print(warning, file=sys.stderr)
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from wijkgesprek import paths
 from wijkgesprek.cli.common import (
     Parser,
     choice_of,
@@ -17,7 +18,8 @@ from wijkgesprek.cli.common import (
     visit_number,
 )
 from wijkgesprek.errors import ContentError, UsageError, WijkError
-from wijkgesprek.export.files import write_private
+from wijkgesprek.export.files import write_recorded
+from wijkgesprek.text import visible
 
 
 def add_exchange_commands(sub: argparse._SubParsersAction[Parser]) -> None:
@@ -124,8 +126,21 @@ def export_household(args: argparse.Namespace) -> int:
     if args.uitvoer is None:
         sys.stdout.write(text)
         return 0
-    write_private(args.uitvoer, text.encode("utf-8"), overwrite=args.overschrijven)
-    print(f"Geschreven: {args.uitvoer} ({what}).")
+    if args.soort == "gezin" and args.met_veiligheid:
+        kind = "gezin-veiligheid"
+    else:
+        kind = "dossier-bezoek" if args.soort == "dossier" and visit_id else args.soort
+    warning = write_recorded(
+        args.uitvoer,
+        text.encode("utf-8"),
+        overwrite=args.overschrijven,
+        codes=[code],
+        kind=kind,
+        data_folder=paths.data_dir(args.data_dir),
+    )
+    print(f"Geschreven: {visible(str(args.uitvoer))} ({what}).")
+    if warning:
+        print(warning, file=sys.stderr)
     return 0
 
 

@@ -384,6 +384,7 @@ def start_app(args: argparse.Namespace) -> int:
         network=network,
         cases=cases,
         outbox=outbox,
+        data_folder=paths.data_dir(args.data_dir),
     )
     app.run()
     return app.return_code or 0

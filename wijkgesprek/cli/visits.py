@@ -9,11 +9,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from wijkgesprek.errors import UsageError, WijkError
-from wijkgesprek.export.files import write_private
+from wijkgesprek.export.files import write_recorded
+from wijkgesprek.text import visible
 
 if TYPE_CHECKING:
     from wijkgesprek.domain.visit import HouseholdRow
 
+from wijkgesprek import paths
 from wijkgesprek.cli import common
 from wijkgesprek.cli.common import (
     database_target,
@@ -26,8 +28,6 @@ from wijkgesprek.cli.common import (
 
 def search_notes(args: argparse.Namespace) -> int:
     """``wijkgesprek zoek``: notes and additions with the hits between « and »."""
-    from wijkgesprek.text import visible
-
     text = " ".join(args.tekst)
     from wijkgesprek.domain.search import fts_query
 
@@ -128,9 +128,18 @@ def follow_ups(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(payload)
         sys.stdout.buffer.flush()
         return 0
-    write_private(args.uitvoer, payload, overwrite=args.overschrijven)
+    warning = write_recorded(  # for every household it names: each may be erased
+        args.uitvoer,
+        payload,
+        overwrite=args.overschrijven,
+        codes=[row.code for row in shown],
+        kind="vervolg",
+        data_folder=paths.data_dir(args.data_dir),
+    )
     count = f"{len(shown)} vervolgcontact{'' if len(shown) == 1 else 'en'}"
-    print(f"Geschreven: {args.uitvoer} ({count}).")
+    print(f"Geschreven: {visible(str(args.uitvoer))} ({count}).")
+    if warning:
+        print(warning, file=sys.stderr)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from wijkgesprek.errors import WijkError
@@ -41,3 +42,22 @@ def write_private(
             file.write(payload)
     except OSError:
         raise WijkError(f"Kan {path} niet (helemaal) schrijven.") from None
+
+
+def write_recorded(
+    path: Path,
+    payload: bytes,
+    *,
+    overwrite: bool,
+    codes: Sequence[str],
+    kind: str,
+    data_folder: Path,
+    exists_hint: str = "Kies een andere naam, of gebruik --overschrijven.",
+) -> str:
+    """``write_private`` for an export of households (``codes``), then record it in the
+    data folder (``export.record``), so erasing a household can offer to erase it too.
+    Returns "" or a Dutch sentence when the record could not be kept: the file is written."""
+    from wijkgesprek.export.record import note_export
+
+    write_private(path, payload, overwrite=overwrite, exists_hint=exists_hint)
+    return note_export(data_folder, path, payload, codes=codes, kind=kind)

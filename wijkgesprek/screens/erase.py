@@ -14,12 +14,14 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
 from wijkgesprek.errors import WijkError
+from wijkgesprek.screens.choice import ChoiceScreen
 from wijkgesprek.screens.dialog import Dialog
-from wijkgesprek.text import confirms
+from wijkgesprek.text import confirms, visible
 from wijkgesprek.widgets.field import field
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
+    from wijkgesprek.export.record import Written
 
 HELP = """\
 # Wissen
@@ -31,6 +33,12 @@ ongedaan worden.
 
 Typ het gevraagde woord en druk op **Enter**. **Escape** annuleert; er wordt dan
 niets gewist.
+
+Schreef wijkgesprek exports van deze huishoudens (dossier, gezinsversie, overdracht,
+vervolgcontacten), dan noemt het die bestanden en vraagt of ze ook weg moeten. Alleen
+een bestand dat sinds de export niet veranderd is, wordt gewist; een veranderd,
+verplaatst of verdwenen bestand wordt genoemd en niet aangeraakt. Kopieën elders (mail,
+een USB-stick) wist u zelf.
 """
 
 
@@ -67,6 +75,28 @@ class EraseScreen(Dialog[bool]):
                 f"Typ precies {self.confirm_word} om te wissen; er is niets gewist."
             )
             return
+        from wijkgesprek.export.record import RecordProblem, exports_of
+
+        try:
+            files = exports_of(self.app.data_folder, self.codes)
+        except RecordProblem:  # said after the erasure (``settle``)
+            files = []
+        if not files:
+            self._erase(files, erase_files=False)
+            return
+        self.app.push_screen(
+            exports_question(files, self.codes),
+            lambda answer: self._answered(files, answer),
+        )
+
+    def _answered(self, files: list[Written], answer: str | None) -> None:
+        if answer is None:  # Escape: back to this dialog, nothing erased
+            self.query_one("#form-error", Static).update("Er is niets gewist.")
+            return
+        self._erase(files, erase_files=answer == "wis")
+
+    def _erase(self, files: list[Written], *, erase_files: bool) -> None:
+        from wijkgesprek.export.record import settle
         from wijkgesprek.store.erase import erase_households
 
         try:
@@ -92,7 +122,11 @@ class EraseScreen(Dialog[bool]):
             said += f" {len(self.codes) - count} bestond(en) al niet meer."
         if erased.backups:
             said += f" Ook gewist uit {erased.backups} reservekopie(ën)."
-        if warnings := erased.warnings():
+        settled = settle(self.app.data_folder, self.codes, files, erase=erase_files)
+        if told := settled.sentence():
+            said += f" {told}"
+        warnings = erased.warnings() + ([settled.problem] if settled.problem else [])
+        if warnings or settled.warns:
             self.notify(" ".join([said, *warnings]), severity="warning", timeout=30, markup=False)
         else:
             self.notify(said, markup=False)
@@ -100,3 +134,39 @@ class EraseScreen(Dialog[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+SHOWN = 3
+"""Files listed by name in the question; more are counted (it fits 80×24)."""
+
+
+def exports_question(files: Sequence[Written], codes: Sequence[str]) -> ChoiceScreen:
+    """Whether to erase the exports recorded for ``codes`` as well: the files by name
+    under their folder, the first few of them, so that the answers stay on an 80×24
+    screen however long the paths are."""
+    one = len(files) == 1
+    whose = "dit huishouden" if len(codes) == 1 else "deze huishoudens"
+    lines: list[str] = []
+    folder = None
+    for written in files[:SHOWN]:
+        if written.path.parent != folder:
+            folder = written.path.parent
+            lines.append(f"In {visible(str(folder))}:")
+        lines.append(f"• {written.label(codes, name_only=True)}")
+    if len(files) > SHOWN:
+        lines.append(f"… en nog {len(files) - SHOWN}")
+    text = "\n".join(
+        [
+            f"wijkgesprek schreef {'deze export' if one else f'deze {len(files)} exports'} "
+            f"van {whose}, buiten de database.",
+            *lines,
+            "Alleen een bestand dat sinds de export niet veranderd is, wordt gewist. "
+            "Kopieën elders (mail, USB-stick) wist u zelf.",
+        ]
+    )
+    which = "deze export" if one else "deze exports"
+    return ChoiceScreen(
+        "Ook de exports wissen?",
+        text,
+        [("wis", f"Ja, {which} ook wissen"), ("bewaar", "Nee, laten staan")],
+    )

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkgesprek.errors import Gone, WijkError
-from wijkgesprek.export.files import write_private
+from wijkgesprek.export.files import write_recorded
 from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.widgets.field import field
 from wijkgesprek.widgets.numbered_list import NumberedList
@@ -63,7 +63,8 @@ def write_export(
     app: WijkgesprekApp, *, code: str, visit_id: int, choice: str, folder: Path
 ) -> Path:
     """Write one export (a key of ``CHOICES``) into ``folder`` (0600, never over an
-    existing file) and return its path; raises ``WijkError`` or ``OSError``."""
+    existing file), record it (``export.record``) and return its path; raises
+    ``WijkError`` or ``OSError``."""
     from wijkgesprek.export.markdown import dossier, family_version
     from wijkgesprek.store import repo
 
@@ -84,12 +85,17 @@ def write_export(
     stem = f"{code}-{choice}-{date.today():%Y-%m-%d}"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = _free_name(folder, stem, suffix)
-    write_private(
+    warning = write_recorded(
         path,
         content.encode("utf-8"),
         overwrite=False,
+        codes=[code],
+        kind=choice,
+        data_folder=app.data_folder,
         exists_hint="Verplaats of hernoem het eerst.",
     )
+    if warning:  # the export is written all the same
+        app.notify(warning, severity="warning", timeout=20, markup=False)
     return path
 
 
