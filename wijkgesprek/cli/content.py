@@ -24,7 +24,12 @@ def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
     from wijkgesprek.content.cases import cases_to_json, is_cases_file, load_cases
     from wijkgesprek.content.network import is_network_file, load_network, network_to_json
     from wijkgesprek.content.questions import guide_to_json, load_guide
-    from wijkgesprek.export.handover import handover_json, is_handover_file, read_handover
+    from wijkgesprek.export.handover import (
+        Vocabulary,
+        handover_json,
+        is_handover_file,
+        read_handover,
+    )
 
     networks = [file for file in files if is_network_file(file)]
     problems: list[str] = []
@@ -34,7 +39,11 @@ def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
             continue
         try:
             if is_handover_file(file):
-                read.append(handover_json(read_handover(file)))
+                ids = tuple(theme.id for theme in load_guide(guide_file).themes)
+                handover = read_handover(file, vocabulary=Vocabulary(themes=ids))
+                for warning in handover.warnings:
+                    print(str(warning), file=sys.stderr)
+                read.append(handover_json(handover))
             elif is_cases_file(file):
                 topic_ids = tuple(topic.id for topic in load_guide(guide_file).topics)
                 read.append(cases_to_json(load_cases(file, topic_ids=topic_ids)))

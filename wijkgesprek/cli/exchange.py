@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wijkgesprek import paths
 from wijkgesprek.cli.common import (
@@ -20,6 +23,10 @@ from wijkgesprek.cli.common import (
 from wijkgesprek.errors import ContentError, UsageError, WijkError
 from wijkgesprek.export.files import write_recorded
 from wijkgesprek.text import visible
+
+if TYPE_CHECKING:
+    from wijkgesprek.export.handover import Vocabulary
+    from wijkgesprek.store.engine import Store
 
 
 def add_exchange_commands(sub: argparse._SubParsersAction[Parser]) -> None:
@@ -57,18 +64,24 @@ def add_exchange_commands(sub: argparse._SubParsersAction[Parser]) -> None:
     )
     incoming = sub.add_parser(
         "import",
-        help="een overdracht (JSON) van een collega inlezen",
-        description="Lees een overdracht in. Een bestaand huishouden wordt nooit zomaar "
-        "overschreven: nieuwe bezoeken komen erbij; verschilt een bezoek, dan staan de "
-        "verschillen op het scherm en verandert er niets zonder --neem-over.",
+        help="overdrachten (JSON) van een collega inlezen",
+        description="Lees een of meer overdrachten in (bestanden, of een map: elk .json-bestand "
+        "erin, op naam). Elk bestand wordt apart ingelezen: een bestand dat wordt geweigerd "
+        "verandert niets, de andere worden wel ingelezen. Een bestaand huishouden wordt nooit "
+        "zomaar overschreven: nieuwe bezoeken komen erbij; verschilt een bezoek, dan staan de "
+        "verschillen op het scherm en verandert er voor dat bestand niets zonder --neem-over. "
+        "Thema's en 'geen aanbod' moeten in de gespreksleidraad staan; een onbekende soort "
+        "verwijzing wordt 'overig'.",
     )
-    incoming.add_argument("file", metavar="BESTAND", type=Path)
+    incoming.add_argument(
+        "files", metavar="BESTAND", type=Path, nargs="+", help="een overdracht of een map"
+    )
     incoming.add_argument(
         "--neem-over",
         action="store_true",
         dest="neem_over",
         help="neem bij verschillen de versie uit het bestand over (de eigen versie blijft "
-        "bewaard als aanvulling)",
+        "bewaard als aanvulling); geldt voor elk bestand",
     )
 
 
@@ -144,18 +157,93 @@ def export_household(args: argparse.Namespace) -> int:
     return 0
 
 
+def handover_vocabulary(guide: Path) -> Vocabulary:
+    """What a hand-over's themes, gaps and referral kinds may be: the guide's theme ids and
+    the sociale kaart's kinds."""
+    from wijkgesprek.export.handover import Vocabulary
+
+    return Vocabulary(themes=tuple(theme.id for theme in load_guide_cached(guide).themes))
+
+
+def handover_files(given: list[Path]) -> tuple[list[Path], list[str]]:
+    """The files to read, in order: a folder stands for every ``*.json`` in it, by name
+    (not hidden ones, such as macOS's ``._`` copies); and a message for each folder
+    without one."""
+    files: list[Path] = []
+    empty: list[str] = []
+    for path in given:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir() if p.suffix == ".json" and not p.name.startswith(".")
+            )
+            if not found:
+                empty.append(f"{path}: geen .json-bestanden in deze map.")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files, empty
+
+
 def import_handover(args: argparse.Namespace) -> int:
-    """``wijkgesprek import``: take a hand-over in; nothing changes while it conflicts."""
+    """``wijkgesprek import``: take hand-overs in, each file in its own transaction;
+    nothing of a file changes while it conflicts or is refused."""
+    vocabulary = handover_vocabulary(guide_file(args))
+    files, empty = handover_files(args.files)
+    for message in empty:
+        print(visible(message), file=sys.stderr)
+    if len(args.files) == 1 and not empty and files == args.files:
+        with ExitStack() as stack:
+            opener = _lazy_store(stack, args)
+            return 0 if _import_one(files[0], opener, args, vocabulary, many=False) else 1
+    refused: list[Path] = []
+    with ExitStack() as stack:
+        opener = _lazy_store(stack, args)
+        for file in files:
+            if not _import_one(file, opener, args, vocabulary, many=True):
+                refused.append(file)
+    count = len(files)
+    if not refused and not empty:
+        print(f"{count} {'bestand' if count == 1 else 'bestanden'} ingelezen.")
+        return 0
+    if files:
+        verb = "is" if len(refused) == 1 else "zijn"
+        print(
+            visible(
+                f"{len(refused)} van de {count} {'bestand' if count == 1 else 'bestanden'} "
+                f"{verb} niet ingelezen"
+                + (": " + ", ".join(str(f) for f in refused) if refused else "")
+                + f"; {count - len(refused)} wel."
+            ),
+            file=sys.stderr,
+        )
+    return 1
+
+
+def _lazy_store(stack: ExitStack, args: argparse.Namespace) -> Callable[[], Store]:
+    """Opens the database the first time a file needs it (a bad file creates none)."""
+    opened: list[Store] = []
+
+    def store() -> Store:
+        if not opened:
+            opened.append(stack.enter_context(opened_store(database_target(args))))
+        return opened[0]
+
+    return store
+
+
+def _import_one(
+    file: Path,
+    store: Callable[[], Store],
+    args: argparse.Namespace,
+    vocabulary: Vocabulary,
+    *,
+    many: bool,
+) -> bool:
+    """Read ``file`` and import it in one transaction; prints what was done or why not
+    (with ``many``, under the file's name). True when it was imported."""
     from datetime import UTC, datetime
 
     from wijkgesprek.export.handover import read_handover
-
-    try:
-        handover = read_handover(args.file)
-    except ContentError as error:
-        print(str(error), file=sys.stderr)
-        print("Het bestand is niet ingelezen; er is niets veranderd.", file=sys.stderr)
-        return 1
     from wijkgesprek.store.handover import (
         NOTHING_CHANGED,
         apply_import,
@@ -164,16 +252,52 @@ def import_handover(args: argparse.Namespace) -> int:
         plan_import,
     )
 
-    with opened_store(database_target(args)) as store:
-        plan = store.run(plan_import, handover=handover)
-        for line in describe_conflicts(plan):
-            print(line)
-        if plan.conflicts and not args.neem_over:
-            for line in describe_plan(plan):
-                print(line)
-            print(NOTHING_CHANGED, file=sys.stderr)
-            return 1
-        done = store.run(apply_import, plan=plan, take_over=args.neem_over, now=datetime.now(UTC))
-    for line in done:
+    refused = f"{file}: niet ingelezen; er is niets veranderd."
+    try:
+        handover = read_handover(file, vocabulary=vocabulary)
+    except ContentError as error:
+        print(visible(str(error)), file=sys.stderr)
+        print(
+            visible(refused) if many else "Het bestand is niet ingelezen; er is niets veranderd.",
+            file=sys.stderr,
+        )
+        return False
+    except WijkError as error:  # not there, not readable, too large
+        if not many:
+            raise
+        print(visible(str(error)), file=sys.stderr)
+        print(visible(refused), file=sys.stderr)
+        return False
+    for warning in handover.warnings:
+        print(visible(str(warning)), file=sys.stderr)
+    database = store()
+    plan = database.run(plan_import, handover=handover)
+    for line in describe_conflicts(plan):
         print(line)
-    return 0
+    if plan.conflicts and not args.neem_over:
+        for line in describe_plan(plan):
+            print(line)
+        if many:
+            print(
+                visible(f"{file}: niet ingelezen: het verschilt van wat hier staat. ")
+                + NOTHING_CHANGED,
+                file=sys.stderr,
+            )
+        else:
+            print(NOTHING_CHANGED, file=sys.stderr)
+        return False
+    try:
+        done = database.run(
+            apply_import, plan=plan, take_over=args.neem_over, now=datetime.now(UTC)
+        )
+    except WijkError as error:  # locked, full, changed meanwhile: this file changed nothing
+        if not many:
+            raise
+        print(visible(str(error)), file=sys.stderr)
+        print(visible(refused), file=sys.stderr)
+        return False
+    if many:
+        print(visible(f"{file}: ingelezen"))
+    for line in done:
+        print(f"  {line}" if many else line)
+    return True

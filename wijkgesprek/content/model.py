@@ -143,6 +143,10 @@ class Guide:
 KINDS = ("activiteit", "dienst", "regeling")
 """The allowed values of ``soort``."""
 
+OTHER_KIND = "overig"
+"""The kind a referral from a hand-over gets when its ``soort`` is none of KINDS (it was
+typed or edited by hand): such text never reaches the trends or an export."""
+
 ALL_WIJKEN = "alle"
 """``wijk: alle`` means the entry is for every wijk of the municipality."""
 

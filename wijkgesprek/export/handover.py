@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from wijkgesprek import limits
+from wijkgesprek.choices import did_you_mean
+from wijkgesprek.content.model import KINDS, OTHER_KIND
 from wijkgesprek.domain import safety as s
 from wijkgesprek.domain.dates import LAST_YEAR
 from wijkgesprek.domain.household import (
@@ -48,6 +50,7 @@ from wijkgesprek.export.jsonread import (
     describe,
     load_json,
     path_to,
+    placed,
     problems_error,
 )
 from wijkgesprek.reading import NotRegular, TooLarge, read_regular
@@ -134,6 +137,18 @@ class Handover:
     referrals: tuple[HandoverReferral, ...] = ()
     changes: tuple[HouseholdChange, ...] = ()
     source: Path | None = field(default=None, compare=False)
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
+    """What was read differently from what the file says (a referral kind the sociale
+    kaart does not know became OTHER_KIND), at its place in the file."""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the guide and the sociale kaart allow in the fields that are counted in the
+    trends: theme ids (a note's themes, gaps, a referral's themes) and referral kinds."""
+
+    themes: tuple[str, ...]
+    kinds: tuple[str, ...] = KINDS
 
 
 @dataclass(frozen=True)
@@ -342,18 +357,63 @@ class _Stop(Exception):
     """The rest of the file cannot be read meaningfully (wrong kind or version)."""
 
 
-def parse_handover(text: str, *, source: Path) -> Handover:
-    """Read and check a hand-over file; raises ContentError with every problem."""
+class _Reader(Reader):
+    """A Reader that also knows what themes and kinds the guide and the kaart allow."""
+
+    def __init__(self, vocabulary: Vocabulary | None) -> None:
+        super().__init__()
+        self.vocabulary = vocabulary
+
+    def themes(self, data: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
+        """Theme ids; each must be one of the guide's (its text is never repeated)."""
+        found = self.texts(data, key, path)
+        if self.vocabulary is not None:
+            known = self.vocabulary.themes
+            for n, theme in enumerate(found, 1):
+                if theme not in known:
+                    near = did_you_mean(theme, known)
+                    self.problem(
+                        path_to(path_to(path, key), n),
+                        "onbekend thema: de gespreksleidraad kent het niet"
+                        + (f"; {near}" if near else "")
+                        + ". Gebruik dezelfde leidraad als de collega (--questions) of pas "
+                        "het bestand aan",
+                    )
+        return found
+
+    def kind(self, data: Mapping[str, Any], key: str, path: str) -> str:
+        """A referral kind as the sociale kaart writes it; any other text becomes
+        OTHER_KIND, with a warning (a file the app wrote is never refused for it)."""
+        value = self.text(data, key, path)
+        if self.vocabulary is None:
+            return value
+        kinds = self.vocabulary.kinds
+        if value.strip().casefold() in kinds:
+            return value.strip().casefold()
+        self.warning(
+            path_to(path, key),
+            f"onbekende soort; opgeslagen als '{OTHER_KIND}' (de sociale kaart kent "
+            + ", ".join(kinds[:-1])
+            + f" en {kinds[-1]})",
+        )
+        return OTHER_KIND
+
+
+def parse_handover(text: str, *, source: Path, vocabulary: Vocabulary | None = None) -> Handover:
+    """Read and check a hand-over file; raises ContentError with every problem, each at
+    its place in the file. With ``vocabulary`` (the import and ``controleer`` always give
+    it) themes and gaps must be the guide's, and referral kinds the kaart's."""
     data = load_json(text, source)
     control = control_problems(text, data, source)
-    reader = Reader()
+    reader = _Reader(vocabulary)
     try:
         handover = _read(reader, data)
     except _Stop:
         handover = None
     if control or reader.problems or handover is None:
-        raise problems_error(source, reader.problems, control)
-    return replace(handover, source=source)
+        raise problems_error(source, (), [*control, *placed(source, text, reader.found)])
+    warnings = tuple(placed(source, text, reader.warnings, warning=True))
+    return replace(handover, source=source, warnings=warnings)
 
 
 MAX_HANDOVER_PEEK = 64
@@ -369,8 +429,8 @@ def is_handover_file(path: Path) -> bool:
     return start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
-def read_handover(path: Path) -> Handover:
-    """Read a hand-over file from disk (UTF-8) and check it."""
+def read_handover(path: Path, *, vocabulary: Vocabulary | None = None) -> Handover:
+    """Read a hand-over file from disk (UTF-8) and check it (see parse_handover)."""
     try:
         raw = limits.read_limited(path, limits.MAX_HANDOVER_BYTES)
     except limits.TooLarge as error:
@@ -396,10 +456,10 @@ def read_handover(path: Path) -> Handover:
         raise ContentError(
             [Problem(path, line, column, "geen UTF-8-tekst: dit is geen overdrachtsbestand.")]
         ) from None
-    return parse_handover(text, source=path)
+    return parse_handover(text, source=path, vocabulary=vocabulary)
 
 
-def _read(reader: Reader, data: object) -> Handover | None:
+def _read(reader: _Reader, data: object) -> Handover | None:
     if not isinstance(data, dict):
         reader.problem("", f"het bestand moet een JSON-object ({{…}}) zijn, niet {describe(data)}")
         raise _Stop
@@ -530,7 +590,7 @@ _VISIT_KEYS = (
 )
 
 
-def _visit(reader: Reader, value: object, path: str) -> HandoverVisit | None:
+def _visit(reader: _Reader, value: object, path: str) -> HandoverVisit | None:
     data = reader.fields(value, path, _VISIT_KEYS)
     if data is None:
         return None
@@ -553,7 +613,7 @@ def _visit(reader: Reader, value: object, path: str) -> HandoverVisit | None:
     for topic in raw_themes:
         if not topic.strip():
             reader.problem(path_to(path, "themas"), "een onderwerp zonder naam")
-        tagged = reader.texts(raw_themes, topic, path_to(path, "themas"))
+        tagged = reader.themes(raw_themes, topic, path_to(path, "themas"))
         if tagged:
             themes[topic] = tagged
     agreements = []
@@ -586,7 +646,7 @@ def _visit(reader: Reader, value: object, path: str) -> HandoverVisit | None:
         for n, item in enumerate(reader.items(data, "veiligheid", path), 1)
         if (entry := _safety(reader, item, path_to(path_to(path, "veiligheid"), n))) is not None
     ]
-    gaps = reader.texts(data, "geen_aanbod", path)
+    gaps = reader.themes(data, "geen_aanbod", path)
     if started is None:
         return None
     return HandoverVisit(
@@ -658,7 +718,7 @@ def _reason(reader: Reader, data: Mapping[str, Any], path: str, state: str) -> s
     return reason
 
 
-def _referral(reader: Reader, value: object, path: str, count: int) -> HandoverReferral | None:
+def _referral(reader: _Reader, value: object, path: str, count: int) -> HandoverReferral | None:
     data = reader.fields(value, path, _REFERRAL_KEYS)
     if data is None:
         return None
@@ -679,9 +739,9 @@ def _referral(reader: Reader, value: object, path: str, count: int) -> HandoverR
     state = reader.choice(data, "status", path, STATES)
     result = HandoverReferral(
         naam=naam,
-        soort=reader.text(data, "soort", path),
+        soort=reader.kind(data, "soort", path),
         wijk=reader.text(data, "wijk", path),
-        themes=reader.texts(data, "themas", path),
+        themes=reader.themes(data, "themas", path),
         contact=reader.text(data, "contact", path),
         state=state,
         reason=_reason(reader, data, path, state),

@@ -9,6 +9,7 @@ types, never values, so no note text ends up in an error message.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -60,9 +61,17 @@ class Reader:
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.found: list[tuple[str, str]] = []
+        """(path, message) of each problem, to find its place in the file."""
+        self.warnings: list[tuple[str, str]] = []
+        """(path, message): what was read differently from what the file says."""
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}" if path else message)
+        self.found.append((path, message))
+
+    def warning(self, path: str, message: str) -> None:
+        self.warnings.append((path, message))
 
     def wrong_type(self, path: str, wanted: type, value: object) -> None:
         found = TYPE_NAMES.get(type(value), "iets anders")
@@ -230,6 +239,74 @@ def control_problems(text: str, data: object, source: Path) -> list[Problem]:
         subject = "de veldnaam bevat" if is_key else "bevat"
         message = f"{path}: {subject} een stuurteken ({what}); {CONTROL_HINT}"
         problems.append(Problem(source, line, column, message))
+    return problems
+
+
+_SPACE = re.compile(r"[ \t\r\n]*")
+_SCALAR = re.compile(r"-?[0-9][0-9.eE+-]*|true|false|null")
+
+
+def value_offsets(text: str) -> dict[str, int]:
+    """The offset in ``text`` (valid JSON, duplicate fields refused) of every value, by
+    its path as :class:`Reader` writes it (``bezoeken[2].themas.stress[1]``)."""
+    offsets: dict[str, int] = {}
+
+    def skip(at: int) -> int:
+        space = _SPACE.match(text, at)
+        return space.end() if space else at
+
+    def value(at: int, path: str) -> int:
+        at = skip(at)
+        offsets.setdefault(path, at)
+        opening = text[at]
+        if opening not in "{[":
+            found = (_STRING if opening == '"' else _SCALAR).match(text, at)
+            if found is None:
+                raise ValueError(at)
+            return found.end()
+        closing, number = ("}" if opening == "{" else "]"), 0
+        at = skip(at + 1)
+        while text[at] != closing:
+            number += 1
+            if opening == "{":
+                key = _STRING.match(text, at)
+                if key is None:
+                    raise ValueError(at)
+                at = value(skip(key.end()) + 1, path_to(path, json.loads(key.group())))
+            else:
+                at = value(at, path_to(path, number))
+            at = skip(at)
+            if text[at] == ",":
+                at = skip(at + 1)
+        return at + 1
+
+    with contextlib.suppress(ValueError, IndexError, RecursionError):  # a help, never a must
+        value(0, "")
+    return offsets
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def placed(
+    source: Path, text: str, items: Sequence[tuple[str, str]], *, warning: bool = False
+) -> list[Problem]:
+    """A problem for each (path, message), at the value the path names in ``text`` (or
+    the nearest enclosing one that is there: a missing field at its object)."""
+    if not items:
+        return []
+    offsets = value_offsets(text)
+    problems = []
+    for path, message in items:
+        where = path
+        while where not in offsets and where:
+            cut = max(where.rfind("."), where.rfind("["))
+            where = where[:cut] if cut > 0 else ""
+        line, column = line_and_column(text, offsets.get(where, 0))
+        message = f"{path}: {message}" if path else message
+        problems.append(Problem(source, line, column, message, warning=warning))
     return problems
 
 
