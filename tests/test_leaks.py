@@ -97,6 +97,7 @@ class Terminal:
         os.close(self.master)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_no_window_title_and_no_stray_files(tmp_path: Path) -> None:
     database = paths.data_dir() / paths.DATABASE_NAME
