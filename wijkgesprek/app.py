@@ -445,7 +445,7 @@ class WijkgesprekApp(InOrderKeys):
             self.notify(f"De kleuren zijn gewisseld, maar niet onthouden: {problem}", markup=False)
 
     def action_command_palette(self) -> None:
-        if not CommandPalette.is_open(self):
+        if not CommandPalette.is_open(self):  # type: ignore[arg-type]  # App[None] is fine
             self.push_screen(
                 CommandPalette(placeholder="Zoek een opdracht…", id="--command-palette")
             )

@@ -7,13 +7,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from wijkgesprek.cli.common import ask, database_target, local_only
+from wijkgesprek.cli.common import Parser, ask, database_target, local_only
 from wijkgesprek.errors import StoreError, UsageError, WijkError
 
 TRIES = 3
 
 
-def add_encrypt_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_encrypt_command(sub: argparse._SubParsersAction[Parser]) -> None:
     sub.add_parser(
         "versleutel",
         help="versleutel de database en de reservekopieën met een wachtwoord",

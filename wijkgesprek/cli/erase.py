@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from wijkgesprek import paths
-from wijkgesprek.cli.common import ask, choice_of, database_target, has_data, opened_store
+from wijkgesprek.cli.common import Parser, ask, choice_of, database_target, has_data, opened_store
 from wijkgesprek.errors import UsageError, WijkError
 from wijkgesprek.text import confirms, visible
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from wijkgesprek.export.record import Written
 
 
-def add_erase_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_erase_command(sub: argparse._SubParsersAction[Parser]) -> None:
     erase = sub.add_parser(
         "wis",
         help="een huishouden volledig wissen (met alle bezoeken en aantekeningen)",
@@ -125,7 +125,7 @@ def tell_exports(
         print(visible(settled.problem), file=sys.stderr)
 
 
-def add_retention_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_retention_command(sub: argparse._SubParsersAction[Parser]) -> None:
     retention = sub.add_parser(
         "bewaartermijn",
         help="huishoudens die langer dan de bewaartermijn niet bezocht zijn (en wissen)",

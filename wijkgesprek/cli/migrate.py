@@ -8,10 +8,10 @@ import argparse
 import sys
 
 from wijkgesprek import paths
-from wijkgesprek.cli.common import opened_store
+from wijkgesprek.cli.common import Parser, opened_store
 
 
-def add_migrate_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_migrate_command(sub: argparse._SubParsersAction[Parser]) -> None:
     migrate = sub.add_parser(
         "migreer",
         help="de huishoudens van deze laptop naar de teamdatabase overzetten",

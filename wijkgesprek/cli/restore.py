@@ -7,11 +7,11 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from wijkgesprek.cli.common import ask, database_target, local_only
+from wijkgesprek.cli.common import Parser, ask, database_target, local_only
 from wijkgesprek.errors import UsageError, WijkError
 
 
-def add_restore_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_restore_command(sub: argparse._SubParsersAction[Parser]) -> None:
     restore = sub.add_parser(
         "herstel",
         help="een reservekopie terugzetten (na bevestiging)",

@@ -151,8 +151,8 @@ def _visit(number: int, visit: VisitHistory, history: HouseholdHistory, guide: G
     others = other_topics(record, known, (c.topic for c in visit.corrections))
     if others:  # a colleague's other guide, a hand-over: shown, never left out
         out += ["", f"### {OTHER_NOTES}"]
-        for topic in others:
-            out += ["", f"#### {inline(topic)}", *_written(visit, topic)]
+        for other in others:
+            out += ["", f"#### {inline(other)}", *_written(visit, other)]
     themes = ", ".join(inline(guide.theme_name(t)) for t in tagged_themes(record))
     out += ["", f"**Thema's:** {themes or 'geen'}"]
     events = visit_events(history, record.id)

@@ -208,8 +208,8 @@ class HistoryScreen(Screen[None]):
         others = other_topics(record, known, (c.topic for c in visit.corrections))
         if others:  # another guide's topics: shown, never hidden
             parts.append(Content.styled(f"\n{OTHER_NOTES}", "bold underline"))
-            for topic in others:
-                parts += _topic(visit, topic, visible(topic))
+            for other in others:
+                parts += _topic(visit, other, visible(other))
         themes = ", ".join(guide.theme_name(t) for t in tagged_themes(record))
         parts.append(Content(f"\nThema's: {themes or 'geen'}"))
         events = visit_events(history, record.id)  # each under the visit it happened in

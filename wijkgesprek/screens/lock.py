@@ -56,7 +56,8 @@ class LockScreen(Screen[None]):
     def _check(self, passphrase: str) -> None:
         from wijkgesprek.store.crypto import check_passphrase
 
-        self.app.call_from_thread(self._checked, check_passphrase(passphrase))
+        # call_from_thread awaits a coroutine function too; its type says otherwise.
+        self.app.call_from_thread(self._checked, check_passphrase(passphrase))  # type: ignore[arg-type]
 
     async def _checked(self, correct: bool) -> None:
         field = self.query_one(Input)

@@ -158,9 +158,7 @@ class SummaryScreen(Screen[bool]):
             lines += [
                 Content(""),
                 Content.styled("Geen aanbod gevonden voor", "bold"),
-                Content(
-                    ", ".join(guide.theme(t).naam if guide.theme(t) else t for t in summary.gaps)
-                ),  # type: ignore[union-attr]
+                Content(visible(", ".join(guide.theme_name(t) for t in summary.gaps))),
             ]
         lines += [
             Content(""),

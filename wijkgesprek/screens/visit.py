@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -96,7 +96,7 @@ onderwerp.
 """
 
 
-def _priority(*bindings: Binding) -> list[Binding]:
+def _priority(*bindings: Binding) -> list[BindingType]:
     return [replace(binding, priority=True) for binding in bindings]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -76,7 +76,7 @@ class SuggestionPanel(Vertical):
             super().__init__()
             self.referral = referral
 
-    def __init__(self, **kwargs: str) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.suggestions: list[Suggestion] = []
         self.shown: list[Suggestion] = []

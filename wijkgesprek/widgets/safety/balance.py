@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,7 +41,7 @@ def _column(title: str, items: tuple[str, ...]) -> Content:
 class BalanceSection(SafetySection):
     title = "Balans"
 
-    def __init__(self, **kwargs: str) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ids: list[str] = []
         self.answers: dict[str, str] = {}

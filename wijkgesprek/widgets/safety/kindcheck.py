@@ -7,6 +7,8 @@ recorded with them. Nothing is recorded twice in a row.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -61,7 +63,7 @@ class KindcheckSection(SafetySection):
         super().leave_field(field)
         return self.query_one("#kc-outcome", OptionList)
 
-    def __init__(self, **kwargs: str) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ids: list[str] = []
         self.texts: dict[str, str] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -95,7 +96,7 @@ class MeldcodeSection(SafetySection):
         self.query_one("#route-error", Static).update("")
         return self.query_one("#question", AnswerBox)
 
-    def __init__(self, **kwargs: str) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.context: SafetyContext | None = None
         self.answering = ""

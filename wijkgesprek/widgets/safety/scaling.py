@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -24,7 +25,7 @@ class ScalingSection(SafetySection):
 
     title = "Schaalvraag"
 
-    def __init__(self, **kwargs: str) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.kept: dict[str, str] = {}
         """The text of each column in the trail."""

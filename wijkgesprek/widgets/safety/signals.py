@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,9 +21,9 @@ class SignalList(OptionList):
     """Enter ticks or unticks the highlighted signal at once (a priority binding that
     calls the section): the words typed straight after it land in the field it opens."""
 
-    BINDINGS = [Binding("enter", "toggle", "Aan/uit", show=False, priority=True)]
+    BINDINGS = [Binding("enter", "tick", "Aan/uit", show=False, priority=True)]
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         if self.highlighted is not None:
             self.query_ancestor(SignalsSection).toggle(self.highlighted)
 
@@ -29,7 +31,7 @@ class SignalList(OptionList):
 class SignalsSection(SafetySection):
     title = "Signalen"
 
-    def __init__(self, **kwargs: str) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.keys: list[str | None] = []
         self.ticked: dict[str, str] = {}
