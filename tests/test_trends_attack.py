@@ -1,0 +1,261 @@
+"""Issue 19: try the trends as an attacker would, with every option the command allows.
+
+A realistic invented data set (70 households in four wijken of different sizes, 18
+months, small cells) is fed to ``wijkgesprek trends`` (the database is replaced by the
+rows; everything after reading them is the real command). Every published number is
+collected with the cell it describes; then no hidden count may be derivable:
+- one cell is shown the same in every output (so differencing two outputs gives only
+  what a single relation of cells gives);
+- no additive relation (months and quarters in a year, months in a quarter, wijken in
+  "alle wijken") pins a hidden cell to one value, for someone who knows "<5" is 0–4 and
+  "x" 5 or more;
+- every measure is listed for every group and period (a missing row never means 0);
+- a change in percent is only given where both counts are shown.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+
+from wijkgesprek.cli import common as cli_common
+from wijkgesprek.cli import main
+from wijkgesprek.cli import trends as cli_trends
+from wijkgesprek.domain import trends as t
+from wijkgesprek.store import trends as store_trends
+
+WIJKEN = {"Noord": 34, "Zuid": 20, "Oost": 12, "Haven": 4}
+THEMES = ("geldzorgen", "wonen", "opvoeding", "eenzaamheid", "gezondheid")
+SOORTEN = ("activiteit", "dienst", "regeling")
+FIRST = "2024-10"
+MONTHS = [t.shift_months(FIRST, n) for n in range(18)]  # 2024-10 .. 2026-03
+TODAY = date(2026, 4, 20)
+SECRET = "Mevrouw Jansen Kerkstraat 12"
+
+
+def invented_rows(seed: int = 19) -> list[t.VisitRow]:
+    rng = random.Random(seed)
+    rows: list[t.VisitRow] = []
+    household = 0
+    for wijk, size in WIJKEN.items():
+        for _ in range(size):
+            household += 1
+            every = rng.choice([1, 2, 2, 3, 4])
+            start = rng.randrange(0, 6)
+            for month in MONTHS[start::every]:
+                if rng.random() < 0.2:
+                    continue
+                themes = rng.sample(THEMES, rng.choice([0, 1, 1, 2]))
+                refs = [(rng.choice(SOORTEN), rng.choice(["gestart", "aangemeld", "niet gelukt"]))]
+                rows.append(
+                    t.visit_row(
+                        wijk=wijk if rng.random() < 0.9 else wijk.lower(),
+                        month=month,
+                        household=household,
+                        themes=(*themes, SECRET) if rng.random() < 0.02 else themes,
+                        concerns=rng.random() < 0.15,
+                        referrals=refs if rng.random() < 0.25 else [],
+                        gaps=rng.sample(THEMES, 1) if rng.random() < 0.08 else [],
+                    )
+                )
+    return rows
+
+
+class FakeStore:
+    def __init__(self, rows: list[t.VisitRow]) -> None:
+        self.rows = rows
+
+    def run(self, function: object, **kwargs: object) -> object:
+        if function is store_trends.data_months:
+            return (min(r[1] for r in self.rows), max(r[1] for r in self.rows))
+        first, last = kwargs["first"], kwargs["last"]
+        assert isinstance(first, str) and isinstance(last, str)
+        return [r for r in self.rows if first <= r[1] <= last]
+
+
+@pytest.fixture
+def invented(monkeypatch: pytest.MonkeyPatch) -> list[t.VisitRow]:
+    from wijkgesprek.domain.wijk import shared_spellings
+
+    raw = invented_rows()
+    spelled = shared_spellings({r[0] for r in raw})  # as store.trends.visit_rows does
+    rows = [(spelled[r[0]], *r[1:]) for r in raw]
+
+    @contextmanager
+    def opened(_target: object) -> Iterator[FakeStore]:
+        yield FakeStore(rows)
+
+    monkeypatch.setattr(cli_trends, "has_data", lambda _target: True)
+    monkeypatch.setattr(cli_trends, "opened_store", opened)
+    monkeypatch.setattr(cli_common, "today", lambda: TODAY)
+    return rows
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["trends", *args]) == 0, args
+    out, err = capsys.readouterr()
+    assert err == ""
+    return out
+
+
+def option_sets() -> list[list[str]]:
+    """Every kind of option the command takes, in csv."""
+    ranges: list[list[str]] = [
+        [],
+        ["--van", "2024-10", "--tot", "2026-03"],
+        ["--van", "2025-02", "--tot", "2025-11"],  # widened to whole periods
+        ["--van", "2024", "--tot", "2026"],
+    ]
+    wijken: list[list[str]] = [[], ["--wijk", "Noord"], ["--wijk", t.OTHERS, "--wijk", "haven"]]
+    found = [
+        ["--per", per, *r, *w]
+        for per in t.PERIOD_KINDS
+        for r in ranges
+        for w in wijken
+    ]  # fmt: skip
+    cells = [*MONTHS[::3], "2025-K1", "2025-K2", "2025-K4", "2026-K1", "2024", "2025", "2026"]
+    for before, after in itertools.combinations(cells, 2):
+        if before[:4] == after[:4] or len(before) == len(after):
+            found.append(["--vergelijk", before, after])
+    return found
+
+
+def collect(outputs: list[str]) -> tuple[dict[tuple[str, str, str], set[str]], list[tuple]]:
+    cells: dict[tuple[str, str, str], set[str]] = {}
+    changes: list[tuple] = []
+    for out in outputs:
+        table = list(csv.reader(io.StringIO(out)))
+        assert table[0][:4] == ["wijk", "periode", "maat", "waarde"]
+        per_table: dict[tuple[str, str], set[str]] = {}
+        for wijk, period, measure, value, *_ in table[1:]:
+            if measure.startswith("verandering_pct:"):
+                changes.append((wijk, period, measure.removeprefix("verandering_pct:"), value))
+                continue
+            cells.setdefault((period, wijk, measure), set()).add(value)
+            per_table.setdefault((wijk, period), set()).add(measure)
+        # Row presence: every group and period of one output lists the same measures.
+        assert len({frozenset(m) for m in per_table.values()}) <= 1
+    return cells, changes
+
+
+def bounds(value: str) -> tuple[int, int]:
+    if value == t.SUPPRESSED:
+        return 0, 4
+    if value == t.HIDDEN:
+        return 5, 10**9
+    return int(value), int(value)
+
+
+def assert_not_pinned(line: list[str]) -> None:
+    """``line[0] = sum(line[1:])``: every hidden cell keeps at least two possible values."""
+    ranges = [bounds(v) for v in line]
+    for index, value in enumerate(line):
+        if value not in (t.SUPPRESSED, t.HIDDEN):
+            continue
+        low, high = ranges[index]
+        others = [r for i, r in enumerate(ranges[1:], start=1) if i != index]
+        if index == 0:
+            low = max(low, sum(r[0] for r in others))
+            high = min(high, sum(r[1] for r in others))
+        else:
+            low = max(low, ranges[0][0] - sum(r[1] for r in others))
+            high = min(high, ranges[0][1] - sum(r[0] for r in others))
+        assert low < high, f"{line}: cell {index} is pinned to {low}"
+
+
+def test_no_hidden_count_can_be_derived_from_all_outputs(
+    invented: list[t.VisitRow], capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = [run([*options, "--formaat", "csv"], capsys) for options in option_sets()]
+    cells, changes = collect(outputs)
+
+    # 1. One value per cell, whatever the output.
+    differing = {cell: values for cell, values in cells.items() if len(values) > 1}
+    assert not differing, list(differing.items())[:5]
+    value = {cell: next(iter(values)) for cell, values in cells.items()}
+
+    # 2. Every grid relation over what was published.
+    groups = sorted({g for _, g, _ in value if g != t.ALL})
+    measures = sorted({m for _, _, m in value if m != t.CONCERN_SHARE})
+    years = sorted({int(p[:4]) for p, _, _ in value})
+    checked = 0
+    for line in t.relations(years, groups):
+        for measure in measures:
+            shown = [value.get((p, g, measure)) for p, g in line]
+            if any(v is None for v in shown):
+                continue  # a cell never published is an unknown: the line holds 2+
+            assert_not_pinned([v for v in shown if v is not None])
+            checked += 1
+    assert checked > 1000
+
+    # 3. A change only between two shown counts, and the share only from shown counts.
+    for group, period, measure, _change in changes:
+        before, after = period.split("→")
+        assert value[before, group, measure] not in (t.SUPPRESSED, t.HIDDEN)
+        assert value[after, group, measure] not in (t.SUPPRESSED, t.HIDDEN)
+    for (period, group, measure), shown in value.items():
+        if measure == t.CONCERN_SHARE and shown not in (t.HIDDEN,):
+            assert value[period, group, t.CONCERNS] not in (t.SUPPRESSED, t.HIDDEN)
+            assert value[period, group, t.VISITS] not in (t.SUPPRESSED, t.HIDDEN)
+
+    # 4. Every theme, gap and referral kind in every table; no free text anywhere.
+    assert {f"thema:{x}" for x in THEMES} <= set(measures)
+    assert {f"gat:{x}" for x in THEMES} <= set(measures)
+    assert {f"verwijzing:{s}:{o}" for s in SOORTEN for o in t.OUTCOMES} <= set(measures)
+    assert all(SECRET not in out for out in outputs)
+
+
+def test_every_format_shows_the_same_cells(
+    invented: list[t.VisitRow], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The table and the report show what the csv shows, cell for cell."""
+    options = ["--per", "maand", "--van", "2025-K1", "--tot", "2025-K2", "--wijk", "Noord"]
+    rows = list(csv.reader(io.StringIO(run([*options, "--formaat", "csv"], capsys))))
+    report = run([*options, "--formaat", "md"], capsys)
+    table = run(options, capsys)
+    visits = [v for w, p, m, v, *_ in rows[1:] if m == t.VISITS]
+    assert "| bezoeken | " + " | ".join(visits) + " |" in report
+    assert "bezoeken  " in table and all(v in table for v in visits)
+
+
+def test_a_range_is_refused_and_whole_periods_are_said(
+    invented: list[t.VisitRow], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["trends", "--vergelijk", "2025-06..2025-09", "2025-K4"]) == 2
+    assert "kies één maand" in capsys.readouterr().err
+    out = run(["--per", "kwartaal", "--van", "2025-02", "--tot", "2025-11"], capsys)
+    assert "Hele perioden per kwartaal: 2025-K1 t/m 2025-K4 (2025-01 t/m 2025-12)." in out
+
+
+def test_incomplete_periods_are_marked_and_not_compared(
+    invented: list[t.VisitRow], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run(["--vergelijk", "2025-K2", "2026-K2", "--formaat", "csv"], capsys)
+    assert "verandering_pct" not in out
+    assert out.splitlines()[1].endswith(",nee") or ",nee" in out
+    table = run(["--vergelijk", "2025-K2", "2026-K2"], capsys)
+    assert "2026-K2*" in table
+    assert "niet te vergelijken" in table
+
+
+def test_others_are_listed_and_a_merged_wijk_is_explained(
+    invented: list[t.VisitRow], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run(["--wijk", "haven", "--wijk", t.OTHERS], capsys)
+    assert "Haven staat niet apart: de wijk telt mee bij overige wijken" in out
+    assert "Overige wijken: Haven, Oost" in out
+    out = run(["--wijk", "Noord"], capsys)
+    assert "minder dan 5" not in out.split("\n\n")[1]  # Noord is shown: no such sentence
+
+
+def test_wijk_names_compare_without_case(invented: list[t.VisitRow]) -> None:
+    groups = t.publish(invented).groups
+    assert "noord" not in groups and "Noord" in groups
+    assert t.publish([(w.lower(), *r) for w, *r in invented]).groups  # all small: still one
