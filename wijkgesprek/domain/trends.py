@@ -12,10 +12,10 @@ Plain data and rules, no SQL and no Textual. Three steps, each a pure function:
    Themes, gaps and referral kinds are those of the guide and the network, always all of
    them (anything else is "overig").
 3. :func:`protect` — suppression over the whole grid at once: every count below
-   ``MIN_COUNT`` (0 too) becomes ``"<5"``; then, for every additive relation of the grid
-   (:func:`relations`: months and quarters in a year, months in a quarter, groups in
-   "alle wijken"), more cells are hidden (``"x"``) until no relation pins a hidden cell
-   to one value (:func:`pinned`).
+   ``MIN_COUNT`` (0 too) becomes ``"<5"``; then more cells are hidden (``"x"``) until
+   the additive relations of the grid (:func:`relations`: months and quarters in a
+   year, months in a quarter, groups in "alle wijken"), ALL of them together, pin no
+   hidden cell to one value (:func:`intervals`, :func:`pinned_cells`).
 
 Every output (table, csv, md, the screen) is a selection of the cells of one
 :class:`Publication`, so two outputs never show one cell in two ways, and no choice of
@@ -26,7 +26,7 @@ periods, only where both counts are shown and both periods are over.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -301,27 +301,40 @@ def is_grid_period(span: Span) -> bool:
     return span.label in {span.first, span.first[:4]} or bool(_QUARTER.fullmatch(span.label))
 
 
+Cell = tuple[str, str]
+"""(period label, group)."""
+Line = tuple[Cell, ...]
+"""A relation of the grid: (total, *parts)."""
+
+
 def relations(
-    years: Iterable[int], groups: Sequence[str], until: str = "9999-12"
-) -> list[tuple[tuple[str, str], ...]]:
+    years: Iterable[int], groups: Sequence[str], until: str = "9999-12", since: str = "0000-01"
+) -> list[Line]:
     """Every additive relation the grid holds, as (total, *parts) of (period, group).
 
     In time: a year is its quarters and its months, a quarter its months (for each group
     and for "alle wijken"); among wijken: "alle wijken" is the shown groups ("overige
-    wijken" included) in every period. Counts of distinct households are not exactly
-    additive in time (a household can come back), but a hidden count that cannot be
-    pinned with the equality cannot be pinned with the inequality either. Periods that
-    start after the month ``until`` have not happened (known zeros) and are left out.
+    wijken" included) in every period (a household counts in one wijk). Counts of
+    distinct households are not additive in time (a household can come back): there the
+    relation only says ``max(parts) <= total <= sum(parts)`` (:func:`distinct`). Periods
+    that start after the month ``until`` have not happened, and those that end before
+    ``since`` (the first month with a visit: when the team started is no secret) are
+    empty: known zeros, left out.
     """
-    found: list[tuple[tuple[str, str], ...]] = []
+    found: list[Line] = []
     for year in sorted(set(years)):
-        quarters = [f"{year}-K{q}" for q in range(1, 5) if month_key(year, q * 3 - 2) <= until]
-        months = [month_key(year, m) for m in range(1, 13) if month_key(year, m) <= until]
+        quarters = [
+            f"{year}-K{q}"
+            for q in range(1, 5)
+            if month_key(year, q * 3 - 2) <= until and month_key(year, q * 3) >= since
+        ]
+        months = [month_key(year, m) for m in range(1, 13) if since <= month_key(year, m) <= until]
         for group in (*groups, ALL):
             found.append(((str(year), group), *((q, group) for q in quarters)))
             found.append(((str(year), group), *((m, group) for m in months)))
-            for q, quarter in enumerate(quarters):
-                found.append(((quarter, group), *((m, group) for m in months[q * 3 : q * 3 + 3])))
+            for quarter in quarters:
+                inside = [m for m in months if period_of(m, QUARTER).label == quarter]
+                found.append(((quarter, group), *((m, group) for m in inside)))
         if groups:
             for period in (str(year), *quarters, *months):
                 found.append(((period, ALL), *((period, g) for g in groups)))
@@ -330,7 +343,18 @@ def relations(
 
 # -- step 3: suppression over the whole grid --------------------------------------------------
 
-_MANY = 10**9  # the upper bound of an "x"
+_MANY = 10**9  # the upper bound of an "x" before anything tightens it
+
+
+def distinct(measure: str) -> bool:
+    """Counts of distinct households (households, per theme, per gap): a household that
+    comes back counts in every month, so in time a total is at most its parts' sum."""
+    return measure == HOUSEHOLDS or measure.startswith(("thema:", "gat:"))
+
+
+def in_time(line: Line) -> bool:
+    """A relation of periods within one group (not of groups within one period)."""
+    return line[0][1] == line[1][1]
 
 
 def _bounds(value: int, hidden: bool) -> tuple[int, int]:
@@ -339,48 +363,125 @@ def _bounds(value: int, hidden: bool) -> tuple[int, int]:
     return (0, MIN_COUNT - 1) if value < MIN_COUNT else (MIN_COUNT, _MANY)
 
 
-def pinned(values: Sequence[int], hidden: Sequence[bool]) -> bool:
-    """Whether ``values[0] = sum(values[1:])`` pins a hidden cell to one value, for
-    someone who sees the shown cells and knows a "<5" is 0–4 and an "x" 5 or more."""
-    if not any(hidden):
-        return False
-    bounds = [_bounds(v, h) for v, h in zip(values, hidden, strict=True)]
-    low_parts = sum(b[0] for b in bounds[1:])
-    high_parts = sum(b[1] for b in bounds[1:])
-    for index, is_hidden in enumerate(hidden):
-        if not is_hidden:
-            continue
-        low, high = bounds[index]
-        if index == 0:
-            low, high = max(low, low_parts), min(high, high_parts)
-        else:
-            total_low, total_high = bounds[0]
-            low = max(low, total_low - (high_parts - bounds[index][1]))
-            high = min(high, total_high - (low_parts - bounds[index][0]))
-        if low >= high:
-            return True
-    return False
+def _tighten(line: Line, bounds: dict[Cell, list[int]], *, at_most: bool) -> list[Cell]:
+    """Narrow the bounds of the cells of ``line`` by ``total = sum(parts)`` (``at_most``:
+    ``max(parts) <= total <= sum(parts)``); the cells that changed."""
+    total, parts = bounds[line[0]], [bounds[cell] for cell in line[1:]]
+    sum_low = sum(b[0] for b in parts)
+    sum_high = sum(b[1] for b in parts)
+    changed: list[Cell] = []
+    low = max(max(b[0] for b in parts), total[0]) if at_most else max(sum_low, total[0])
+    high = min(sum_high, total[1])
+    if (low, high) != (total[0], total[1]):
+        total[0], total[1] = low, high
+        changed.append(line[0])
+    for cell, part in zip(line[1:], parts, strict=True):
+        low = max(part[0], total[0] - (sum_high - part[1]))
+        high = min(part[1], total[1] if at_most else total[1] - (sum_low - part[0]))
+        if (low, high) != (part[0], part[1]):
+            part[0], part[1] = low, high
+            changed.append(cell)
+    return changed
+
+
+def intervals(
+    values: Mapping[Cell, int],
+    hidden: Collection[Cell],
+    lines: Sequence[Line],
+    *,
+    at_most_in_time: bool = False,
+) -> dict[Cell, tuple[int, int]]:
+    """What someone who sees every shown cell learns of every cell, from ALL relations
+    together: a "<5" starts as 0–4 and an "x" as 5 or more, and every relation narrows
+    the bounds of its cells, again and again until none changes (interval propagation).
+    ``at_most_in_time``: for distinct households, where a relation in time only gives
+    ``max(parts) <= total <= sum(parts)``."""
+    bounds: dict[Cell, list[int]] = {}
+    lines_of: dict[Cell, list[int]] = {}
+    for index, line in enumerate(lines):
+        for cell in line:
+            if cell not in bounds:
+                bounds[cell] = list(_bounds(values.get(cell, 0), cell in hidden))
+            lines_of.setdefault(cell, []).append(index)
+    queue = deque(index for index, line in enumerate(lines) if any(c in hidden for c in line))
+    queued = set(queue)
+    while queue:
+        index = queue.popleft()
+        queued.discard(index)
+        line = lines[index]
+        for cell in _tighten(line, bounds, at_most=at_most_in_time and in_time(line)):
+            for other in lines_of[cell]:
+                if other not in queued:
+                    queued.add(other)
+                    queue.append(other)
+    return {cell: (b[0], b[1]) for cell, b in bounds.items()}
+
+
+def pinned_cells(
+    values: Mapping[Cell, int],
+    hidden: Collection[Cell],
+    lines: Sequence[Line],
+    *,
+    at_most_in_time: bool = False,
+) -> list[Cell]:
+    """Hidden cells that :func:`intervals` narrows to one value (or none: never for true
+    counts, but then too it is not safe)."""
+    found = intervals(values, hidden, lines, at_most_in_time=at_most_in_time)
+    return sorted(cell for cell in hidden if cell in found and found[cell][0] >= found[cell][1])
+
+
+def _one_more(
+    cell: Cell,
+    hidden: Collection[Cell],
+    values: Mapping[Cell, int],
+    lines_of: Mapping[Cell, list[Line]],
+) -> Cell | None:
+    """The shown cell to hide so that ``cell`` is no longer pinned: in a relation of
+    ``cell`` the smallest shown part (else a shown total); when its relations show
+    nothing, the same one step further out."""
+    frontier, seen = [cell], {cell}
+    while frontier:
+        candidates: list[tuple[bool, int, Cell]] = []
+        further: list[Cell] = []
+        for current in frontier:
+            for line in lines_of.get(current, ()):
+                for position, other in enumerate(line):
+                    if other in hidden:
+                        if other not in seen:
+                            seen.add(other)
+                            further.append(other)
+                    else:
+                        candidates.append((position == 0, values.get(other, 0), other))
+        if candidates:
+            return min(candidates)[2]
+        frontier = further
+    return None
 
 
 def protect(
-    values: Mapping[tuple[str, str], int], lines: Sequence[tuple[tuple[str, str], ...]]
-) -> set[tuple[str, str]]:
-    """The cells to hide for one measure: every count below MIN_COUNT (0 too), then, until
-    no relation pins a hidden cell, the smallest shown part of such a relation (the total
-    when all parts are hidden)."""
+    values: Mapping[Cell, int], lines: Sequence[Line], *, at_most_in_time: bool = False
+) -> set[Cell]:
+    """The cells to hide for one measure: every count below MIN_COUNT (0 too); then, as
+    long as :func:`intervals` pins a hidden cell (from all relations together), one more
+    cell for each pinned cell (:func:`_one_more`) — in one round only for pinned cells
+    that share no relation with a cell just hidden."""
     hidden = {cell for cell, v in values.items() if v < MIN_COUNT}
     hidden.update(cell for line in lines for cell in line if values.get(cell, 0) < MIN_COUNT)
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            numbers = [values.get(cell, 0) for cell in line]
-            flags = [cell in hidden for cell in line]
-            if not pinned(numbers, flags):
+    lines_of: dict[Cell, list[Line]] = {}
+    for line in lines:
+        for cell in line:
+            lines_of.setdefault(cell, []).append(line)
+    while pinned := pinned_cells(values, hidden, lines, at_most_in_time=at_most_in_time):
+        touched: set[Cell] = set()
+        for cell in pinned:
+            if cell in touched:
                 continue
-            open_parts = [(numbers[i], cell) for i, cell in enumerate(line) if i and not flags[i]]
-            hidden.add(min(open_parts)[1] if open_parts else line[0])
-            changed = True
+            more = _one_more(cell, hidden, values, lines_of)
+            if more is None:  # nothing left to hide: never for true counts
+                return {cell for line in lines for cell in line} | set(values)
+            hidden.add(more)
+            touched.update(c for line in lines_of.get(more, ()) for c in line)
+            touched.update(c for line in lines_of.get(cell, ()) for c in line)
     return hidden
 
 
@@ -541,11 +642,13 @@ def publish(
         cell: _tally_values(_merge(found)) for cell, found in by_cell.items()
     }
     years = sorted({int(m[:4]) for m in months}) if enough else []
-    lines = relations(years, groups, now or (months[-1] if months else "9999-12"))
+    lines = relations(
+        years, groups, now or (months[-1] if months else "9999-12"), months[0] if months else ""
+    )
     cells: dict[tuple[str, str, str], Value] = {}
     for measure in measures:
         values = {cell: counts.get(measure, 0) for cell, counts in raw.items()}
-        hidden = protect(values, lines)
+        hidden = protect(values, lines, at_most_in_time=distinct(measure))
         for (period, group), number in values.items():
             if (period, group) in hidden:
                 cells[period, group, measure] = SUPPRESSED if number < MIN_COUNT else HIDDEN
