@@ -228,7 +228,12 @@ def propagate(bounds: dict[Cell, list[int]], lines: list[tuple[bool, list[Cell]]
 def test_no_hidden_count_can_be_derived_from_all_outputs(
     invented: list[t.VisitRow], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    outputs = [run([*options, "--formaat", "csv"], capsys) for options in option_sets()]
+    outputs = []
+    for options in option_sets():  # what the command refuses gives the attacker nothing
+        if main(["trends", *options, "--formaat", "csv"]) == 0:
+            outputs.append(capsys.readouterr().out)
+        capsys.readouterr()
+    assert len(outputs) > 60
     cells, changes = collect(outputs)
 
     # 1. One value per cell, whatever the output.
