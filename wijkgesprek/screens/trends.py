@@ -55,6 +55,12 @@ Voor een verslag aan de gemeente: `wijkgesprek trends --formaat md`.
 """
 
 
+def this_month() -> str:
+    """The month that is not over yet ("2026-04"): later months have not happened."""
+    today = date.today()
+    return t.month_key(today.year, today.month)
+
+
 class TrendsScreen(Screen[None]):
     HELP = HELP
     BINDINGS = [
@@ -133,9 +139,7 @@ class TrendsScreen(Screen[None]):
 
         themes = tuple(theme.id for theme in self.app.guide.themes)
         # One publication for all data, as the command line makes it: the same cells.
-        today = date.today()
-        now = t.month_key(today.year, today.month)
-        self.publication = t.publish(rows, themes=themes, soorten=KINDS, now=now)
+        self.publication = t.publish(rows, themes=themes, soorten=KINDS, now=this_month())
         shown = [g for g in self.publication.groups if g != t.ALL]
         self.groups = [t.ALL, *shown]
         self._set_periods()
@@ -194,10 +198,7 @@ class TrendsScreen(Screen[None]):
         current = self.spans[self.index]
         previous = t.period_of(t.shift_months(current.first, -1), self.per)
         assert self.publication is not None
-        today = date.today()
-        result = self.publication.trends(
-            [previous, current], now=t.month_key(today.year, today.month)
-        )
+        result = self.publication.trends([previous, current], now=this_month())
         before, after = result.figures
         group = self.group
         where = visible(group)
