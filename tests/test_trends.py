@@ -766,3 +766,34 @@ def test_a_waiting_list_is_counted_as_its_own_outcome() -> None:
     assert figures.get(t.ALL, "verwijzing:dienst:wachtlijst") == 12
     assert figures.get(t.ALL, "verwijzing:dienst:lopend") == L  # the one still registered
     assert measure_label("verwijzing:dienst:wachtlijst", NAMES) == "dienst, wachtlijst"
+
+
+def test_a_safe_total_is_shown_when_the_wijk_cells_are_small() -> None:
+    """Issue 19 point 4: three wijken of 6 households, 2 with money worries each: every
+    wijk is a <5, and "alle wijken" shows 6 — the three <5 keep 0–4 each."""
+    rows = [
+        t.visit_row(wijk=wijk, month="2025-03", household=base + n,
+                    themes=("geldzorgen",) if n < 2 else ())
+        for base, wijk in ((0, "Noord"), (10, "Zuid"), (20, "Oost"))
+        for n in range(6)
+    ]  # fmt: skip
+    figures = t.publish(rows, themes=("geldzorgen",), now="2025-03").figures(t.parse_span("2025"))
+    assert figures.groups == ("Noord", "Oost", "Zuid", t.ALL)  # 6 households: shown apart
+    assert [figures.get(w, "thema:geldzorgen") for w in ("Noord", "Oost", "Zuid")] == [L, L, L]
+    assert figures.get(t.ALL, "thema:geldzorgen") == 6
+    assert figures.get(t.ALL, t.HOUSEHOLDS) == 18
+
+
+def test_a_wijk_of_five_or_six_households_is_not_called_small(
+    fixed: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Noord (10 households) and the merged group are explained right: no "minder dan 5"
+    for a wijk that is shown, the make-up of "overige wijken" listed."""
+    out = run(["--van", "2026-K1", "--tot", "2026-K1", "--wijk", "Noord"], capsys)
+    assert "minder dan 5" not in out
+    out = run(["--van", "2026-K1", "--tot", "2026-K1", "--wijk", t.OTHERS], capsys)
+    assert "Overige wijken: Dijkzicht, Haven (samen, in alle perioden" in out
+    out = run(["--vergelijk", "2026-K1", "2026-K2"], capsys)
+    assert "Nog niet om: 2026-K2 (*)" in out
+    assert "Geen verandering in procenten: een periode die nog niet om is" in out
+    assert "%" not in out.split("== alle wijken ==")[1].split("Thema's in")[0]
