@@ -384,31 +384,36 @@ def _tighten(line: Line, bounds: dict[Cell, list[int]], *, at_most: bool) -> lis
     return changed
 
 
+def _index(lines: Sequence[Line]) -> dict[Cell, list[int]]:
+    """Cell → the positions of the relations it is in."""
+    found: dict[Cell, list[int]] = {}
+    for index, line in enumerate(lines):
+        for cell in line:
+            found.setdefault(cell, []).append(index)
+    return found
+
+
 def intervals(
     values: Mapping[Cell, int],
     hidden: Collection[Cell],
     lines: Sequence[Line],
     *,
     at_most_in_time: bool = False,
+    index: Mapping[Cell, list[int]] | None = None,
 ) -> dict[Cell, tuple[int, int]]:
     """What someone who sees every shown cell learns of every cell, from ALL relations
     together: a "<5" starts as 0–4 and an "x" as 5 or more, and every relation narrows
     the bounds of its cells, again and again until none changes (interval propagation).
     ``at_most_in_time``: for distinct households, where a relation in time only gives
     ``max(parts) <= total <= sum(parts)``."""
-    bounds: dict[Cell, list[int]] = {}
-    lines_of: dict[Cell, list[int]] = {}
-    for index, line in enumerate(lines):
-        for cell in line:
-            if cell not in bounds:
-                bounds[cell] = list(_bounds(values.get(cell, 0), cell in hidden))
-            lines_of.setdefault(cell, []).append(index)
-    queue = deque(index for index, line in enumerate(lines) if any(c in hidden for c in line))
+    lines_of = _index(lines) if index is None else index
+    bounds = {cell: list(_bounds(values.get(cell, 0), cell in hidden)) for cell in lines_of}
+    queue = deque(sorted({at for cell in hidden for at in lines_of.get(cell, ())}))
     queued = set(queue)
     while queue:
-        index = queue.popleft()
-        queued.discard(index)
-        line = lines[index]
+        position = queue.popleft()
+        queued.discard(position)
+        line = lines[position]
         for cell in _tighten(line, bounds, at_most=at_most_in_time and in_time(line)):
             for other in lines_of[cell]:
                 if other not in queued:
@@ -423,10 +428,11 @@ def pinned_cells(
     lines: Sequence[Line],
     *,
     at_most_in_time: bool = False,
+    index: Mapping[Cell, list[int]] | None = None,
 ) -> list[Cell]:
     """Hidden cells that :func:`intervals` narrows to one value (or none: never for true
     counts, but then too it is not safe)."""
-    found = intervals(values, hidden, lines, at_most_in_time=at_most_in_time)
+    found = intervals(values, hidden, lines, at_most_in_time=at_most_in_time, index=index)
     return sorted(cell for cell in hidden if cell in found and found[cell][0] >= found[cell][1])
 
 
@@ -471,7 +477,10 @@ def protect(
     for line in lines:
         for cell in line:
             lines_of.setdefault(cell, []).append(line)
-    while pinned := pinned_cells(values, hidden, lines, at_most_in_time=at_most_in_time):
+    index = _index(lines)
+    while pinned := pinned_cells(
+        values, hidden, lines, at_most_in_time=at_most_in_time, index=index
+    ):
         touched: set[Cell] = set()
         for cell in pinned:
             if cell in touched:
