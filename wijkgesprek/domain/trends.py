@@ -465,7 +465,11 @@ def _one_more(
 
 
 def protect(
-    values: Mapping[Cell, int], lines: Sequence[Line], *, at_most_in_time: bool = False
+    values: Mapping[Cell, int],
+    lines: Sequence[Line],
+    *,
+    at_most_in_time: bool = False,
+    index: Mapping[Cell, list[int]] | None = None,
 ) -> set[Cell]:
     """The cells to hide for one measure: every count below MIN_COUNT (0 too); then, as
     long as :func:`intervals` pins a hidden cell (from all relations together), one more
@@ -473,11 +477,11 @@ def protect(
     that share no relation with a cell just hidden."""
     hidden = {cell for cell, v in values.items() if v < MIN_COUNT}
     hidden.update(cell for line in lines for cell in line if values.get(cell, 0) < MIN_COUNT)
+    index = _index(lines) if index is None else index
     lines_of: dict[Cell, list[Line]] = {}
     for line in lines:
         for cell in line:
             lines_of.setdefault(cell, []).append(line)
-    index = _index(lines)
     while pinned := pinned_cells(
         values, hidden, lines, at_most_in_time=at_most_in_time, index=index
     ):
@@ -654,10 +658,11 @@ def publish(
     lines = relations(
         years, groups, now or (months[-1] if months else "9999-12"), months[0] if months else ""
     )
+    index = _index(lines)
     cells: dict[tuple[str, str, str], Value] = {}
     for measure in measures:
         values = {cell: counts.get(measure, 0) for cell, counts in raw.items()}
-        hidden = protect(values, lines, at_most_in_time=distinct(measure))
+        hidden = protect(values, lines, at_most_in_time=distinct(measure), index=index)
         for (period, group), number in values.items():
             if (period, group) in hidden:
                 cells[period, group, measure] = SUPPRESSED if number < MIN_COUNT else HIDDEN
