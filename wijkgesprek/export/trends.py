@@ -357,9 +357,11 @@ def method(report: Report) -> list[str]:
         f"kwartaal van zijn maanden, *{t.ALL}* van de wijken. Waar zo'n som één weggelaten "
         f"aantal zou verraden, is ook een ander aantal weggelaten ({t.HIDDEN}): het kleinste "
         "dat de som weer onbepaald maakt, of anders de som zelf. Dat wordt herhaald tot geen "
-        "enkele som, met wat er staat en wat de tekens zeggen (0–4, 5 of meer), een "
+        "enkele som, en ook niet alle sommen samen, met wat er staat en wat de tekens zeggen "
+        "(0–4, 5 of meer; maanden voor het eerste bezoek en na deze maand zijn 0), een "
         "weggelaten aantal op één waarde vastlegt. (Huishoudens over maanden optellen geeft "
-        "hooguit te veel: wie terugkomt, telt in elke maand.)",
+        "hooguit te veel: wie terugkomt, telt in elke maand.) Een weggelaten aantal kan wel "
+        "binnen grenzen vallen, bijvoorbeeld 1 tot 4.",
         f"- **Alle rijen.** Elk thema van de leidraad, elk soort verwijzing en elk gat staat "
         f"in elke tabel, ook als het {t.SUPPRESSED} is; wat de leidraad of de sociale kaart "
         f"niet kent, telt als *{t.OTHER_KIND}*.",
