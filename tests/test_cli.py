@@ -218,7 +218,8 @@ def test_wheel_carries_the_data_and_finds_it_from_elsewhere(tmp_path: Path) -> N
          "Kies tabel of ics."),
         (["trends", "--formaat", "xlsx"], "bij --formaat: 'xlsx' is geen formaat; kies tabel, "
          "csv of md."),
-        (["trends", "--per", "jaar"], "bij --per: 'jaar' is geen periode; kies maand of kwartaal."),
+        (["trends", "--per", "week"], "bij --per: 'week' is geen periode; kies maand, kwartaal "
+         "of jaar."),
         (["export", "GZ-001", "--soort", "dosier"], "bij --soort: 'dosier' is geen soort export; "
          "bedoelde u dossier? Kies dossier, gezin of overdracht."),
     ],

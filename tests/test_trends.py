@@ -21,12 +21,14 @@ from wijkgesprek import paths
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.cli import common as cli_common
 from wijkgesprek.cli import main
-from wijkgesprek.content.model import Guide
+from wijkgesprek.content.model import KINDS, Guide
+from wijkgesprek.content.questions import load_guide
 from wijkgesprek.domain import trends as t
 from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.referral import FAILED, REGISTERED, STARTED
 from wijkgesprek.domain.safety import ASSESS, KINDCHECK, SIGNAL, STEP, has_concerns
-from wijkgesprek.export.trends import measure_label
+from wijkgesprek.export.trends import measure_label, section_of
+from wijkgesprek.screens import trends as screens_trends
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.screens.trends import TrendsScreen
 from wijkgesprek.store import repo
@@ -41,51 +43,59 @@ SECRET_REASON = "Moeder durfde niet te bellen"
 NAMES = {"geldzorgen": "Geldzorgen", "eenzaamheid": "Eenzaamheid"}
 L, X = t.SUPPRESSED, t.HIDDEN
 
-# 2026-K1 by hand. Noord 8 households (10 visits), Zuid 12, Dijkzicht 2 + Haven 3 together
-# "overige wijken". Lines (wijken → alle wijken) and what the rule leaves of them:
-#   zorgen       [4, 5, 0] → 9    a <5 next to a 5: the 5 goes (x), the total stays
-#   geldzorgen   [6, 7, 1] → 14   one <5: the 7 is not enough on its own, the 6 goes too
-#   eenzaamheid  [1, 9, 0] → 10   the 9 alone hides enough
-#   lopend, gat  [0, 6, 0] → 6, [1, 6, 0] → 7: nothing hides enough: the total goes
-EXPECTED: dict[str, dict[str, t.Value]] = {
+# 2026-K1 counted by hand from the fixture ``fixed`` below, before suppression. Noord 8
+# households (10 visits), Zuid 12, Dijkzicht 2 + Haven 3 together "overige wijken" (fewer
+# than 5 households each in all the data). Measures not listed are 0.
+RAW: dict[str, dict[str, int]] = {
     "Noord": {
-        t.VISITS: 10, t.HOUSEHOLDS: 8, t.CONCERNS: L, t.CONCERN_SHARE: X,
-        "thema:geldzorgen": X, "thema:eenzaamheid": L,
-        "verwijzing:activiteit:gestart": L, "verwijzing:activiteit:niet gelukt": L,
-        "verwijzing:activiteit:wachtlijst": L, "verwijzing:activiteit:lopend": L,
-        "verwijzing:dienst:gestart": L, "verwijzing:dienst:niet gelukt": L,
-        "verwijzing:dienst:wachtlijst": L, "verwijzing:dienst:lopend": L,
-        "gat:eenzaamheid": L,
+        t.VISITS: 10, t.HOUSEHOLDS: 8, t.CONCERNS: 4, "thema:geldzorgen": 6,
+        "thema:eenzaamheid": 1, "verwijzing:activiteit:gestart": 1,
+        "verwijzing:activiteit:niet gelukt": 1, "verwijzing:dienst:lopend": 1,
+        "gat:eenzaamheid": 1,
     },
     "Zuid": {
-        t.VISITS: 12, t.HOUSEHOLDS: 12, t.CONCERNS: X, t.CONCERN_SHARE: X,
-        "thema:geldzorgen": X, "thema:eenzaamheid": X,
-        "verwijzing:activiteit:gestart": L, "verwijzing:activiteit:niet gelukt": L,
-        "verwijzing:activiteit:wachtlijst": L, "verwijzing:activiteit:lopend": X,
-        "verwijzing:dienst:gestart": L, "verwijzing:dienst:niet gelukt": L,
-        "verwijzing:dienst:wachtlijst": L, "verwijzing:dienst:lopend": L,
-        "gat:eenzaamheid": X,
+        t.VISITS: 12, t.HOUSEHOLDS: 12, t.CONCERNS: 5, "thema:geldzorgen": 7,
+        "thema:eenzaamheid": 9, "verwijzing:activiteit:lopend": 6, "gat:eenzaamheid": 6,
     },
-    t.OTHERS: {
-        t.VISITS: 5, t.HOUSEHOLDS: 5, t.CONCERNS: L, t.CONCERN_SHARE: X,
-        "thema:geldzorgen": L, "thema:eenzaamheid": L,
-        "verwijzing:activiteit:gestart": L, "verwijzing:activiteit:niet gelukt": L,
-        "verwijzing:activiteit:wachtlijst": L, "verwijzing:activiteit:lopend": L,
-        "verwijzing:dienst:gestart": L, "verwijzing:dienst:niet gelukt": L,
-        "verwijzing:dienst:wachtlijst": L, "verwijzing:dienst:lopend": L,
-        "gat:eenzaamheid": L,
-    },
-    t.ALL: {
-        t.VISITS: 27, t.HOUSEHOLDS: 25, t.CONCERNS: 9, t.CONCERN_SHARE: 33.3,
-        "thema:geldzorgen": 14, "thema:eenzaamheid": 10,
-        "verwijzing:activiteit:gestart": L, "verwijzing:activiteit:niet gelukt": L,
-        "verwijzing:activiteit:wachtlijst": L, "verwijzing:activiteit:lopend": X,
-        "verwijzing:dienst:gestart": L, "verwijzing:dienst:niet gelukt": L,
-        "verwijzing:dienst:wachtlijst": L, "verwijzing:dienst:lopend": L,
-        "gat:eenzaamheid": X,
-    },
+    t.OTHERS: {t.VISITS: 5, t.HOUSEHOLDS: 5, "thema:geldzorgen": 1},
 }  # fmt: skip
-MEASURES = list(EXPECTED[t.ALL])
+RAW[t.ALL] = {m: sum(RAW[g].get(m, 0) for g in RAW) for m in RAW["Zuid"] | RAW["Noord"]}
+# Counts of 5 or more that the grid hides (x) in 2026-K1, because a sum would otherwise
+# pin a <5 somewhere in the grid:
+# - visits: 2026 for all wijken (28) is shown, and the one visit of 2026-04 is a <5 in
+#   2026-K2: 2026-K1 for all wijken goes, and then as many wijken as it takes;
+# - households and money worries of Noord: in 2026-01 Noord is all of "alle wijken" (the
+#   other wijken are 0 there), so Noord's month goes, and with it its quarter;
+# - concerns and running referrals: as visits (2026 is shown, 2026-K2 is a <5), so
+#   2026-K1 of alle wijken goes, and Zuid next to the <5 of the other wijken with it.
+SECONDARY = {
+    ("Noord", t.VISITS), (t.OTHERS, t.VISITS), (t.ALL, t.VISITS),
+    ("Noord", t.HOUSEHOLDS), (t.OTHERS, t.HOUSEHOLDS), ("Noord", "thema:geldzorgen"),
+    ("Zuid", t.CONCERNS), (t.ALL, t.CONCERNS),
+    ("Zuid", "verwijzing:activiteit:lopend"), (t.ALL, "verwijzing:activiteit:lopend"),
+}  # fmt: skip
+MEASURES = [
+    t.VISITS, t.HOUSEHOLDS, t.CONCERNS, t.CONCERN_SHARE, "thema:geldzorgen",
+    "thema:eenzaamheid", *(f"verwijzing:{s}:{o}" for s in ("activiteit", "dienst")
+                           for o in t.OUTCOMES), "gat:eenzaamheid",
+]  # fmt: skip
+
+
+def expected(group: str, measure: str, raw: dict[str, dict[str, int]] = RAW) -> t.Value:
+    """What 2026-K1 shows: <5 for 0–4, x for SECONDARY, else the count; the share of
+    visits with concerns only from two shown counts."""
+    if measure == t.CONCERN_SHARE:
+        concerns, visits = expected(group, t.CONCERNS), expected(group, t.VISITS)
+        if isinstance(concerns, int) and isinstance(visits, int):
+            return round(100 * concerns / visits, 1)
+        return X
+    count = raw[group].get(measure, 0)
+    if count < t.MIN_COUNT:
+        return L
+    return X if (group, measure) in SECONDARY else count
+
+
+EXPECTED = {g: {m: expected(g, m) for m in MEASURES} for g in ("Noord", "Zuid", t.OTHERS, t.ALL)}
 
 
 def at(day: date, minutes: int = 0) -> datetime:
@@ -203,9 +213,13 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli_common, "today", lambda: TODAY)
 
 
+NOW = f"{TODAY:%Y-%m}"
+
+
 def figures_of(store: Store, spans: Sequence[t.Span]) -> t.Trends:
-    first, last = min(s.first for s in spans), max(s.last for s in spans)
-    return t.trends(store.run(visit_rows, first=first, last=last), spans)
+    """``spans`` of the one publication of all the data, as the command makes it."""
+    first, last = store.run(data_months)
+    return t.trends(store.run(visit_rows, first=first, last=last), spans, now=NOW)
 
 
 # --- periods ---------------------------------------------------------------------------------
@@ -244,7 +258,7 @@ def test_periods_cover_whole_quarters_and_months() -> None:
 
 def feasible(shown: Sequence[t.Value], total: int) -> list[set[int]]:
     """Every value each hidden cell can have, given the shown cells and the total: a "<5"
-    is 0–4, an "x" is 5 or more, and all cells add up to the total."""
+    is 0–4, an "x" is 5 or more, and all cells add up to the total (by brute force)."""
     hidden = [i for i, v in enumerate(shown) if isinstance(v, str)]
     rest = total - sum(v for v in shown if isinstance(v, int))
     ranges = {i: range(5) if shown[i] == L else range(5, rest + 1) for i in hidden}
@@ -259,14 +273,27 @@ def feasible(shown: Sequence[t.Value], total: int) -> list[set[int]]:
 
 
 def assert_safe(shown: Sequence[t.Value], total: t.Value) -> None:
+    """No hidden cell of the line is pinned to one value (when the total is hidden too,
+    the line says nothing more than each cell's own sign)."""
     if not isinstance(total, int):
         return  # no sum to subtract from
     for value, options in zip([v for v in shown if isinstance(v, str)], feasible(shown, total),
                               strict=True):  # fmt: skip
-        if value == L:
-            assert options == {0, 1, 2, 3, 4}, (shown, total)
-        else:
-            assert len(options) >= 2, (shown, total)
+        assert len(options) >= 2, (shown, total, value, options)
+
+
+def protect_line(cells: Sequence[int], total: int) -> tuple[list[t.Value], t.Value]:
+    """One relation, ``total = sum(cells)``, through :func:`t.protect`, shown."""
+    names = [("2026", "alle"), *((("2026", f"w{i}")) for i in range(len(cells)))]
+    values = dict(zip(names, [total, *cells], strict=True))
+    hidden = t.protect(values, [tuple(names)])
+
+    def shown(cell: tuple[str, str]) -> t.Value:
+        if cell not in hidden:
+            return values[cell]
+        return L if values[cell] < t.MIN_COUNT else X
+
+    return [shown(c) for c in names[1:]], shown(names[0])
 
 
 def test_the_subtraction_case() -> None:
@@ -274,22 +301,22 @@ def test_the_subtraction_case() -> None:
     cells, total = [12, 3, 30], 45
     naive = [v if v >= 5 else L for v in cells]
     assert total - sum(v for v in naive if isinstance(v, int)) == 3  # the leak
-    shown, shown_total = t.protect_line(cells, total)
+    shown, shown_total = protect_line(cells, total)
     assert (shown, shown_total) == ([X, L, 30], 45)  # the smallest cell that hides enough
     assert_safe(shown, shown_total)
 
 
 def test_a_cell_of_exactly_five_is_not_enough_to_hide_a_zero() -> None:
-    """A <5 and an x of 5 that add up to 5 would give 0 and 5: a larger cell goes."""
-    shown, total = t.protect_line([0, 5, 20, 6], 31)
-    assert (shown, total) == ([L, 5, X, 6], 31)
+    """A <5 and an x of 5 that add up to 5 would give 0 and 5: one more cell goes."""
+    shown, total = protect_line([0, 5, 20, 6], 31)
+    assert (shown, total) == ([L, X, 20, X], 31)  # 0 + 5 = 5 pins both; 5 + 6 = 11 does not
     assert_safe(shown, total)
 
 
 def test_the_total_goes_when_nothing_else_hides_enough() -> None:
-    assert t.protect_line([1, 6, 0], 7) == ([L, X, L], X)
-    assert t.protect_line([1, 2], 3) == ([L, L], L)
-    assert t.protect_line([5, 9], 14) == ([5, 9], 14)
+    assert protect_line([0, 5], 5) == ([L, X], X)
+    assert protect_line([1, 2], 3) == ([L, L], L)
+    assert protect_line([5, 9], 14) == ([5, 9], 14)
 
 
 def test_no_small_count_can_be_worked_back_from_a_total() -> None:
@@ -298,9 +325,41 @@ def test_no_small_count_can_be_worked_back_from_a_total() -> None:
         cells = [
             rng.choice([0, 1, 2, 3, 4, 5, 5, 6, 7, 9, 12, 20]) for _ in range(rng.randint(1, 5))
         ]
-        shown, total = t.protect_line(cells, sum(cells))
+        shown, total = protect_line(cells, sum(cells))
         assert [L for v in cells if v < 5] == [v for v in shown if v == L]
         assert_safe(shown, total)
+
+
+def test_relations_together_pin_what_none_pins_alone() -> None:
+    """Two wijken in two quarters, every total shown: each sum alone leaves the hidden
+    cells open, all four together pin them (b ≤ 6, so d = 10 − b ≥ 4, so d = 4, c = 7,
+    a = 0); protect() hides until they no longer do."""
+    a, b = ("2026-K1", "A"), ("2026-K2", "A")
+    c, d = ("2026-K1", "B"), ("2026-K2", "B")
+    year_a, year_b = ("2026", "A"), ("2026", "B")
+    q1, q2 = ("2026-K1", t.ALL), ("2026-K2", t.ALL)
+    values = {a: 0, b: 6, c: 7, d: 4, year_a: 6, year_b: 11, q1: 7, q2: 10}
+    lines = [(year_a, a, b), (year_b, c, d), (q1, a, c), (q2, b, d)]
+    hidden = {a, b, c, d}
+    for line in lines:
+        assert t.pinned_cells(values, hidden, [line]) == []
+    assert t.pinned_cells(values, hidden, lines) == sorted(hidden)
+    protected = t.protect(values, lines)
+    assert hidden < protected
+    bounds = t.intervals(values, protected, lines)
+    assert all(bounds[cell][0] < bounds[cell][1] for cell in protected)
+
+
+def test_households_only_add_up_at_most_in_time() -> None:
+    """A household that comes back counts in both months: the quarter is at most their
+    sum, so a shown quarter and month pin nothing there."""
+    quarter, jan, feb = ("2026-K1", "A"), ("2026-01", "A"), ("2026-02", "A")
+    values = {quarter: 6, jan: 6, feb: 3}  # the three of February came in January too
+    lines = [(quarter, jan, feb)]
+    assert t.distinct(t.HOUSEHOLDS) and t.distinct("thema:wonen") and not t.distinct(t.VISITS)
+    assert t.intervals(values, {feb}, lines, at_most_in_time=True)[feb] == (0, 4)
+    assert t.protect(values, lines, at_most_in_time=True) == {feb}
+    assert t.pinned_cells(values, {feb}, lines) == [feb]  # added up, it would be 0
 
 
 @pytest.mark.parametrize(
@@ -343,6 +402,22 @@ def test_exact_counts_of_the_fixed_data_set(fixed: Store) -> None:
         if measure != t.CONCERN_SHARE:
             line = [figures.get(g, measure) for g in ("Noord", "Zuid", t.OTHERS)]
             assert_safe([v for v in line if v is not None], figures.get(t.ALL, measure) or 0)
+    # Every cell of the grid, not only this quarter: no relation, nor all of them
+    # together, pins a hidden count.
+    first, last = fixed.run(data_months)
+    publication = t.publish(fixed.run(visit_rows, first=first, last=last), now=NOW)
+    lines = t.relations([2025, 2026], publication.groups[:-1], NOW, first)
+    for measure in publication.measures:
+        if measure == t.CONCERN_SHARE:
+            continue
+        shown = {(p, g): v for (p, g, m), v in publication.cells.items() if m == measure}
+        # What the reader knows: the counts shown, <5 (also a cell without visits), x.
+        known = {cell: v if isinstance(v, int) else 5 * (v == X) for cell, v in shown.items()}
+        hidden = {cell for line in lines for cell in line if not isinstance(shown.get(cell), int)}
+        bounds = t.intervals(known, hidden, lines, at_most_in_time=t.distinct(measure))
+        for cell in hidden:
+            low, high = bounds[cell]
+            assert low < high, (measure, cell, low, high)
 
 
 def test_concerns_in_sql_agree_with_the_domain(fixed: Store) -> None:
@@ -371,24 +446,37 @@ def test_only_visits_in_the_period_count(fixed: Store) -> None:
     assert sum(1 for row in rows if row[1] in K1) == 27
 
 
+# 2025-K1: ten Noord households with money worries, one visit each, nobody else.
+BEFORE = {t.VISITS: 10, t.HOUSEHOLDS: 10, "thema:geldzorgen": 10}
+
+
 def test_comparison_shows_change_only_where_both_counts_are_shown(fixed: Store) -> None:
     result = figures_of(fixed, [t.parse_span("2025-K1"), K1])
     before, after = result.figures
-    assert before.groups == ("Noord", t.ALL)
+    assert before.groups == after.groups == ("Noord", "Zuid", t.OTHERS, t.ALL)  # fixed groups
+    # Noord is all of "alle wijken" in 2025-K1 (the others are 0): its counts are x.
+    assert [before.get("Noord", m) for m in BEFORE] == [X, X, X]
+    assert [before.get(t.ALL, m) for m in BEFORE] == list(BEFORE.values())
     found = t.changes(before, after, result.measures)
+    shown_after = {m: expected(t.ALL, m) for m in BEFORE}
     assert found == {
-        ("Noord", t.VISITS): 0.0,
-        ("Noord", t.HOUSEHOLDS): -20.0,  # "20% fewer households"
-        (t.ALL, t.VISITS): 170.0,
-        (t.ALL, t.HOUSEHOLDS): 150.0,
-        (t.ALL, "thema:geldzorgen"): 40.0,
-    }  # Noord's money worries went from 10 to x: no change shown
+        (t.ALL, m): round(100 * (shown_after[m] - n) / n, 1)
+        for m, n in BEFORE.items()
+        if isinstance(shown_after[m], int)
+    }
+    assert found == {(t.ALL, t.HOUSEHOLDS): 150.0, (t.ALL, "thema:geldzorgen"): 40.0}
     assert t.change(10, L) is None and t.change(X, 12) is None
 
 
-def test_overlapping_periods_are_refused() -> None:
-    with pytest.raises(ValueError, match="overlappen"):
-        t.trends([], [t.parse_span("2026"), K1])
+def test_overlapping_periods_are_cells_of_one_publication(fixed: Store) -> None:
+    """A year and its quarter side by side show what each shows alone: no new sum, and
+    no range of months (A..B) is ever counted."""
+    both = figures_of(fixed, [t.parse_span("2026"), K1]).figures
+    alone = figures_of(fixed, [K1]).figures[0]
+    assert both[1].cells == alone.cells
+    assert both[0].cells == figures_of(fixed, [t.parse_span("2026")]).figures[0].cells
+    with pytest.raises(ValueError, match="geen maand, kwartaal of jaar"):
+        t.trends([], [t.parse_span("2026-01..2026-02")])
 
 
 # --- the command line: every format parsed back --------------------------------------------------
@@ -404,6 +492,7 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
 def parse_table(text: str) -> dict[str, dict[str, list[str]]]:
     blocks: dict[str, dict[str, list[str]]] = {}
     rows: dict[str, list[str]] = {}
+    section = ""
     for line in text.splitlines():
         if match := re.fullmatch(r"== (.+) ==", line):
             rows = blocks.setdefault(match[1], {})
@@ -411,26 +500,54 @@ def parse_table(text: str) -> dict[str, dict[str, list[str]]]:
             rows = {}  # the bar chart
         elif line.strip() and rows is not None:
             parts = re.split(r" {2,}", line.strip())
-            rows[parts[0]] = parts[1:]
+            if len(parts) == 1 and not line.startswith(" "):
+                section = parts[0]
+            elif line.startswith("  "):
+                rows[f"{section}: {parts[0]}"] = parts[1:]
+            else:
+                rows[parts[0]] = parts[1:]
     return blocks
 
 
 def parse_md(text: str) -> dict[str, dict[str, list[str]]]:
     blocks: dict[str, dict[str, list[str]]] = {}
+    section = ""
     for line in text.splitlines():
         if line.startswith("### "):
             rows = blocks.setdefault(line[4:], {})
+        elif line.startswith("| **"):
+            section = line.split("**")[1]
         elif line.startswith("| ") and not line.startswith("| maat"):
             cells = [c.strip().replace("\\", "") for c in line.strip("|").split(" | ")]
-            rows[cells[0].removeprefix("– ")] = cells[1:]
+            if cells[0].startswith("– "):
+                rows[f"{section}: {cells[0].removeprefix('– ')}"] = cells[1:]
+            else:
+                rows[cells[0]] = cells[1:]
     return blocks
+
+
+GUIDE_NAMES = {theme.id: theme.naam for theme in load_guide(paths.shipped_questions()).themes}
+CLI_MEASURES = [
+    t.VISITS, t.HOUSEHOLDS, t.CONCERNS, t.CONCERN_SHARE,
+    *(f"thema:{x}" for x in [*GUIDE_NAMES, t.OTHER_KIND]),
+    *(f"verwijzing:{s}:{o}" for s in [*KINDS, t.OTHER_KIND] for o in t.OUTCOMES),
+    *(f"gat:{x}" for x in [*GUIDE_NAMES, t.OTHER_KIND]),
+]  # fmt: skip
+"""What the command lists: every theme of the guide and kind of referral, also when 0."""
+
+
+def row_key(measure: str) -> str:
+    """A row as parse_table and parse_md name it: its section, then its label."""
+    label = measure_label(measure, GUIDE_NAMES)
+    section = section_of(measure)
+    return f"{section}: {label}" if section else label
 
 
 def expected_rows(group: str) -> dict[str, str]:
     def text(value: t.Value) -> str:
         return f"{value:.1f}".replace(".", ",") + "%" if isinstance(value, float) else str(value)
 
-    return {measure_label(m, NAMES): text(v) for m, v in EXPECTED[group].items()}
+    return {row_key(m): text(expected(group, m)) for m in CLI_MEASURES}
 
 
 def test_tabel_parses_back_with_bars(fixed: Store, capsys: pytest.CaptureFixture[str]) -> None:
@@ -448,11 +565,11 @@ def test_tabel_parses_back_with_bars(fixed: Store, capsys: pytest.CaptureFixture
 def test_csv_is_one_tidy_table(fixed: Store, capsys: pytest.CaptureFixture[str]) -> None:
     out = run(["--van", "2026-01", "--tot", "2026-03", "--formaat", "csv"], capsys)
     table = list(csv.reader(io.StringIO(out)))
-    assert table[0] == ["wijk", "periode", "maat", "waarde"]
-    found = {(w, m): v for w, p, m, v in table[1:] if p == "2026-K1"}
+    assert table[0] == ["wijk", "periode", "maat", "waarde", "periode_om"]
+    found = {(w, m): v for w, p, m, v, done in table[1:] if p == "2026-K1" and done == "ja"}
     assert len(found) == len(table) - 1
     shown = {(g, m): (f"{v:.1f}" if isinstance(v, float) else str(v))
-             for g, values in EXPECTED.items() for m, v in values.items()}  # fmt: skip
+             for g in EXPECTED for m in CLI_MEASURES if (v := expected(g, m))}  # fmt: skip
     assert found == shown
 
 
@@ -466,7 +583,9 @@ def test_md_reads_as_a_report_and_parses_back(
     assert "Opgesteld op 20-04-2026" in out
     assert "2026-K1 (2026-01 t/m 2026-03)" in out
     assert "Elk aantal onder de 5 staat er als <5" in out
-    assert "minstens 4 meer dan 5 per x" in out
+    assert "Er zijn alleen hele maanden, kwartalen en jaren" in out
+    assert "geen enkele som" in out  # nor all of them together
+    assert "Elk thema van de leidraad" in out
     blocks = parse_md(out)
     assert list(blocks) == ["Noord", "Zuid", t.OTHERS, t.ALL]
     for group, rows in blocks.items():
@@ -476,22 +595,20 @@ def test_md_reads_as_a_report_and_parses_back(
 
 def test_comparison_in_every_format(fixed: Store, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["--vergelijk", "2025-K1", "2026-K1"]
+    money, households = row_key("thema:geldzorgen"), row_key(t.HOUSEHOLDS)
     table = parse_table(run(args, capsys))
-    assert table["Noord"]["huishoudens"] == ["10", "8", "-20,0%"]
-    assert table["Noord"]["bezoeken"] == ["10", "10", "0,0%"]
-    assert table["Noord"]["Geldzorgen"] == ["10", "x"]
-    assert "Zuid" in table and table["Zuid"]["bezoeken"] == ["—", "12"]
+    assert table["Noord"][households] == ["x", "x"]  # Noord is all of 2025-K1: no change
+    assert table[t.ALL][households] == ["10", "25", "+150,0%"]
+    assert table[t.ALL][money] == ["10", "14", "+40,0%"]
+    assert table["Zuid"]["bezoeken"] == ["<5", "12"]  # the same wijken in every period
     rows = list(csv.DictReader(io.StringIO(run([*args, "--formaat", "csv"], capsys))))
     changes = {(r["wijk"], r["maat"]): r["waarde"] for r in rows if "→" in r["periode"]}
     assert changes == {
-        ("Noord", "verandering_pct:bezoeken"): "0.0",
-        ("Noord", "verandering_pct:huishoudens"): "-20.0",
-        (t.ALL, "verandering_pct:bezoeken"): "170.0",
         (t.ALL, "verandering_pct:huishoudens"): "150.0",
         (t.ALL, "verandering_pct:thema:geldzorgen"): "40.0",
     }
     md = parse_md(run([*args, "--formaat", "md"], capsys))
-    assert md[t.ALL]["Geldzorgen"] == ["10", "14", "+40,0%"]
+    assert md[t.ALL][money] == ["10", "14", "+40,0%"]
     out = run([*args, "--wijk", "noord"], capsys)
     assert list(parse_table(out)) == ["Noord"]
     assert re.search(r"Geldzorgen\s+x\s+│", out)  # no bar for a hidden count
@@ -520,8 +637,8 @@ def test_wijk_filter_and_a_wijk_that_is_never_shown(
 ) -> None:
     out = run(["--van", "2026-K1", "--tot", "2026-K1", "--wijk", "Zuid", "--wijk", "Haven"], capsys)
     assert list(parse_table(out)) == ["Zuid"]
-    assert "Haven: in geen van deze perioden apart te tonen (minder dan 5 huishoudens, of geen " \
-        "bezoeken).\n" in out  # fmt: skip
+    assert "Haven staat niet apart: de wijk telt mee bij overige wijken en bij alle wijken.\n" \
+        in out  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -536,15 +653,15 @@ def test_a_wijk_never_shown_that_looks_like_one_shown_gets_a_hint(
     fixed: Store, capsys: pytest.CaptureFixture[str], asked: str, hint: str
 ) -> None:
     out = run(["--van", "2026-K1", "--tot", "2026-K1", "--wijk", asked], capsys)
-    assert f"{asked}: in geen van deze perioden apart te tonen (minder dan 5 huishoudens, of " \
-        f"geen bezoeken); {hint}\n" in out  # fmt: skip
+    assert f"{asked} staat niet apart (geen wijk met bezoeken van minstens 5 huishoudens); " \
+        f"{hint}\n" in out  # fmt: skip
 
 
 def test_no_database_yet_counts_nothing_and_creates_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = run(["--formaat", "csv"], capsys)
-    assert out == "wijk,periode,maat,waarde\r\n"
+    assert out == "wijk,periode,maat,waarde,periode_om\r\n"
     assert not (paths.data_dir() / paths.DATABASE_NAME).exists()
 
 
@@ -553,7 +670,7 @@ def test_no_database_yet_counts_nothing_and_creates_nothing(
     [
         (["--vergelijk", "2025", "2026", "--van", "2025"], "gaat niet samen met --van"),
         (["--van", "2026-K5"], "'2026-K5' is geen periode"),
-        (["--vergelijk", "2026", "2026-K2"], "overlappen"),
+        (["--vergelijk", "2026-01..2026-02", "2026-K2"], "kies één maand"),
         (["--van", "2026-K2", "--tot", "2026-K1"], "--tot ligt vóór --van"),
         (["--formaat", "xlsx"], "bij --formaat: 'xlsx' is geen formaat; kies tabel, csv of md."),
     ],
@@ -596,7 +713,10 @@ def row_of(screen: TrendsScreen, label: str) -> list[str]:
     raise AssertionError(label)
 
 
-async def test_trends_screen_periods_wijken_and_months(fixed: Store, guide: Guide) -> None:
+async def test_trends_screen_periods_wijken_and_months(
+    fixed: Store, guide: Guide, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(screens_trends, "this_month", lambda: NOW)
     app = WijkgesprekApp(guide=guide, database=paths.data_dir() / paths.DATABASE_NAME)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
@@ -605,27 +725,31 @@ async def test_trends_screen_periods_wijken_and_months(fixed: Store, guide: Guid
         screen = app.screen
         assert isinstance(screen, TrendsScreen)
         head = screen.query_one("#trends-head", Static)
-        assert str(head.render()).startswith("2026-K2 · alle wijken · per kwartaal")
-        assert "minder dan 5 huishoudens" in str(screen.query_one("#trends-bars").render())
+
+        def bars() -> str:
+            return str(screen.query_one("#trends-bars", Static).render())
+
+        assert str(head.render()).startswith("2026-K2 (nog niet om) · alle wijken · per kwartaal")
+        assert "Een periode die nog niet om is, wordt niet in procenten vergeleken." in bars()
         await pilot.press("right")  # already the last period: nothing happens
         await pilot.press("left")
         assert str(head.render()).startswith("2026-K1 · alle wijken")
-        assert row_of(screen, "huishoudens") == ["—", "25", ""]  # 2025-K4: one household
-        assert row_of(screen, "Geldzorgen") == ["—", "14", ""]
-        bars = str(screen.query_one("#trends-bars").render())
-        assert re.search(r"Geldzorgen\s+14  █{16}", bars)
+        assert row_of(screen, "huishoudens") == ["<5", "25", ""]  # 2025-K4: one household
+        assert row_of(screen, "Geldzorgen") == ["<5", "14", ""]
+        assert re.search(r"Geldzorgen\s+14  █{16}", bars())
+        assert "nog niet om" not in bars()
         await pilot.press("w")
-        assert str(head.render()).startswith("2026-K1 · Dijkzicht")
-        assert "Dijkzicht staat in 2026-K1 niet apart" in str(
-            screen.query_one("#trends-bars").render()
-        )
-        await pilot.press("w", "w")  # Haven, Noord
         assert str(head.render()).startswith("2026-K1 · Noord")
-        assert row_of(screen, "bezoeken") == ["—", "10", ""]
-        await pilot.press("p")  # the last month of the quarter
-        assert str(head.render()).startswith("2026-03 · Noord · per maand")
-        await pilot.press("right", "p")
-        assert str(head.render()).startswith("2026-K2 · Noord · per kwartaal")
+        assert row_of(screen, "bezoeken") == ["<5", "x", ""]
+        await pilot.press("w", "w")  # Zuid, overige wijken
+        assert str(head.render()).startswith("2026-K1 · overige wijken")
+        assert "Overige wijken: Dijkzicht, Haven" in bars()
+        await pilot.press("p")  # maand → kwartaal → jaar → maand
+        assert str(head.render()).startswith("2026 (nog niet om) · overige wijken · per jaar")
+        await pilot.press("p")  # the last month with a visit
+        assert str(head.render()).startswith("2026-04 (nog niet om) · overige wijken · per maand")
+        await pilot.press("p")
+        assert str(head.render()).startswith("2026-K2 (nog niet om) · overige wijken")
         for secret in SECRETS:
             assert secret.lower() not in screen_text(screen).lower()
         await pilot.press("escape")
@@ -634,9 +758,42 @@ async def test_trends_screen_periods_wijken_and_months(fixed: Store, guide: Guid
 
 def test_a_waiting_list_is_counted_as_its_own_outcome() -> None:
     rows = [
-        ("Noord", "2026-01", n, (), False, (("dienst", "wachtlijst"),), ()) for n in range(6)
+        ("Noord", month, n, (), False, (("dienst", "wachtlijst"),), ())
+        for month in ("2026-01", "2026-02")
+        for n in range(6)
     ] + [("Noord", "2026-02", 9, (), False, (("dienst", "aangemeld"),), ())]
     figures = t.trends(rows, [K1]).figures[0]
-    assert figures.get(t.ALL, "verwijzing:dienst:wachtlijst") == 6
+    assert figures.get(t.ALL, "verwijzing:dienst:wachtlijst") == 12
     assert figures.get(t.ALL, "verwijzing:dienst:lopend") == L  # the one still registered
     assert measure_label("verwijzing:dienst:wachtlijst", NAMES) == "dienst, wachtlijst"
+
+
+def test_a_safe_total_is_shown_when_the_wijk_cells_are_small() -> None:
+    """Issue 19 point 4: three wijken of 6 households, 2 with money worries each: every
+    wijk is a <5, and "alle wijken" shows 6 — the three <5 keep 0–4 each."""
+    rows = [
+        t.visit_row(wijk=wijk, month="2025-03", household=base + n,
+                    themes=("geldzorgen",) if n < 2 else ())
+        for base, wijk in ((0, "Noord"), (10, "Zuid"), (20, "Oost"))
+        for n in range(6)
+    ]  # fmt: skip
+    figures = t.publish(rows, themes=("geldzorgen",), now="2025-03").figures(t.parse_span("2025"))
+    assert figures.groups == ("Noord", "Oost", "Zuid", t.ALL)  # 6 households: shown apart
+    assert [figures.get(w, "thema:geldzorgen") for w in ("Noord", "Oost", "Zuid")] == [L, L, L]
+    assert figures.get(t.ALL, "thema:geldzorgen") == 6
+    assert figures.get(t.ALL, t.HOUSEHOLDS) == 18
+
+
+def test_a_wijk_of_five_or_six_households_is_not_called_small(
+    fixed: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Noord (10 households) and the merged group are explained right: no "minder dan 5"
+    for a wijk that is shown, the make-up of "overige wijken" listed."""
+    out = run(["--van", "2026-K1", "--tot", "2026-K1", "--wijk", "Noord"], capsys)
+    assert "minder dan 5" not in out
+    out = run(["--van", "2026-K1", "--tot", "2026-K1", "--wijk", t.OTHERS], capsys)
+    assert "Overige wijken: Dijkzicht, Haven (samen, in alle perioden" in out
+    out = run(["--vergelijk", "2026-K1", "2026-K2"], capsys)
+    assert "Nog niet om: 2026-K2 (*)" in out
+    assert "Geen verandering in procenten: een periode die nog niet om is" in out
+    assert "%" not in out.split("== alle wijken ==")[1].split("Thema's in")[0]

@@ -26,9 +26,9 @@ def add_trends_command(sub: argparse._SubParsersAction[Parser]) -> None:
         help="cijfers per wijk en periode, zonder herkenbare gezinnen",
         description="Tel per wijk en periode: bezoeken, huishoudens, thema's, zorgen over "
         "veiligheid, verwijzingen en gaten in het aanbod. Aantallen onder 5 staan er als <5; "
-        "een wijk met minder dan 5 huishoudens staat niet apart. Zonder --van en --tot: het "
-        "laatste jaar. Perioden schrijft u als 2026 (jaar), 2026-K1 (kwartaal), 2026-03 "
-        "(maand) of 2025-K1..2025-K4.",
+        "een wijk met minder dan 5 huishoudens staat niet apart. Alleen hele maanden, "
+        "kwartalen en jaren. Zonder --van en --tot: het laatste jaar. Perioden schrijft u als "
+        "2026 (jaar), 2026-K1 (kwartaal) of 2026-03 (maand).",
     )
     trends.add_argument(
         "--formaat",
@@ -45,9 +45,9 @@ def add_trends_command(sub: argparse._SubParsersAction[Parser]) -> None:
     )
     trends.add_argument(
         "--per",
-        **choice_of("maand", "kwartaal", what="periode"),
+        **choice_of("maand", "kwartaal", "jaar", what="periode"),
         default="kwartaal",
-        help="per maand of per kwartaal (standaard)",
+        help="per maand, kwartaal (standaard) of jaar",
     )
     trends.add_argument("--van", type=span, metavar="PERIODE", help="vanaf deze periode")
     trends.add_argument("--tot", type=span, metavar="PERIODE", help="tot en met deze periode")
@@ -71,58 +71,73 @@ def add_trends_command(sub: argparse._SubParsersAction[Parser]) -> None:
 
 
 def span(text: str) -> object:
-    from wijkgesprek.domain.trends import parse_span
+    from wijkgesprek.domain.trends import is_grid_period, parse_span
 
     try:
-        return parse_span(text)
+        found = parse_span(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+    if not is_grid_period(found):
+        raise argparse.ArgumentTypeError(
+            f"'{text}': kies één maand (2026-03), kwartaal (2026-K1) of jaar (2026); "
+            "een reeks van..tot wordt niet opgeteld, zodat geen weggelaten aantal terug te "
+            "rekenen is."
+        )
+    return found
 
 
 def trends(args: argparse.Namespace) -> int:
     """``wijkgesprek trends``: suppressed figures per wijk and period."""
+    from wijkgesprek.content.model import KINDS
     from wijkgesprek.domain import trends as t
     from wijkgesprek.export.trends import Report, format_report, spans_text
 
     if args.vergelijk and (args.van or args.tot):
         raise UsageError("wijkgesprek trends: --vergelijk gaat niet samen met --van of --tot.")
+    today = common.today()
+    now = t.month_key(today.year, today.month)
+    notes: list[str] = []
     if args.vergelijk:
         spans = tuple(args.vergelijk)
         title = f"{spans[0].label} vergeleken met {spans[1].label}"
     else:
-        today = common.today()
-        now = t.period_of(t.month_key(today.year, today.month), args.per)
-        last = args.tot.last if args.tot else now.last
+        last = args.tot.last if args.tot else t.period_of(now, args.per).last
         first = args.van.first if args.van else t.shift_months(last, -11)
         if last < first:
             raise UsageError("wijkgesprek trends: --tot ligt vóór --van.")
         spans = t.periods(first, last, args.per)
+        if (spans[0].first, spans[-1].last) != (first, last):
+            notes.append(
+                f"Hele perioden per {args.per}: {spans_text(spans)} "
+                f"({spans[0].first} t/m {spans[-1].last})."
+            )
         title = f"per {args.per}, {spans_text(spans)}"
     rows: list[t.VisitRow] = []
     target = database_target(args)
     if has_data(target):  # no database yet: nothing to count, and none is created
-        from wijkgesprek.store.trends import visit_rows
+        from wijkgesprek.store.trends import data_months, visit_rows
 
         with opened_store(target) as store:
-            first_month = min(span.first for span in spans)
-            last_month = max(span.last for span in spans)
-            rows = store.run(visit_rows, first=first_month, last=last_month)
+            # Always every visit: the grid is suppressed once for all data, so that each
+            # cell is shown the same in every output.
+            months = store.run(data_months)
+            if months is not None:
+                rows = store.run(visit_rows, first=months[0], last=months[1])
     try:
-        figures = t.trends(rows, spans)
-    except ValueError as error:  # overlapping periods
-        raise UsageError(f"wijkgesprek trends: {error}") from None
-    try:
-        names = {theme.id: theme.naam for theme in load_guide_cached(guide_file(args)).themes}
+        guide_themes = load_guide_cached(guide_file(args)).themes
+        names = {theme.id: theme.naam for theme in guide_themes}
     except WijkError:  # a broken guide does not stop the figures: show the theme ids
         names = {}
+    publication = t.publish(rows, themes=tuple(names), soorten=KINDS, now=now)
     report = Report(
-        figures,
+        publication.trends(spans, now=now),
         title,
         comparison=bool(args.vergelijk),
         wijken=tuple(args.wijk),
         theme_names=names,
+        notes=tuple(notes),
     )
-    text = format_report(report, args.formaat, today=common.today())
+    text = format_report(report, args.formaat, today=today)
     if args.uitvoer is None:
         sys.stdout.write(text)
         return 0

@@ -2,29 +2,33 @@
 
 Plain data and rules, no SQL and no Textual. Three steps, each a pure function:
 
-1. :func:`count` — per period and wijk, from one plain row per visit: visits, distinct
+1. :func:`count` — per month and wijk, from one plain row per visit: visits, distinct
    households, visits with safety concerns, households per theme, referrals per kind
    and outcome, households per gap in the network. Household ids are only used to
    count distinct households; they never leave this module.
-2. :func:`tabulate` — wijken with fewer than ``MIN_COUNT`` households in a period are
-   merged into "overige wijken" (and more, smallest first, until that group has
-   enough households), plus the "alle wijken" total. The result holds raw counts.
-3. :func:`suppress` — every count below ``MIN_COUNT`` becomes ``"<5"``; in every line
-   with a total (the wijken of one measure in one period, and "alle wijken"), more
-   cells are hidden (``"x"``) until no hidden count can be worked back from the total
-   (:func:`protect_line`). Only the result of this step is meant to be shown.
+2. :func:`publish` — the fixed publication grid: every calendar month, quarter and year
+   of the data, for every group (wijken with fewer than ``MIN_COUNT`` households in all
+   the data together form "overige wijken", the same in every period) and "alle wijken".
+   Themes, gaps and referral kinds are those of the guide and the network, always all of
+   them (anything else is "overig").
+3. :func:`protect` — suppression over the whole grid at once: every count below
+   ``MIN_COUNT`` (0 too) becomes ``"<5"``; then more cells are hidden (``"x"``) until
+   the additive relations of the grid (:func:`relations`: months and quarters in a
+   year, months in a quarter, groups in "alle wijken"), ALL of them together, pin no
+   hidden cell to one value (:func:`intervals`, :func:`pinned_cells`).
 
-:func:`trends` runs all three; :func:`changes` gives the change in percent between
-two periods, only where both counts are shown.
+Every output (table, csv, md, the screen) is a selection of the cells of one
+:class:`Publication`, so two outputs never show one cell in two ways, and no choice of
+options makes a new sum. :func:`changes` gives the change in percent between two
+periods, only where both counts are shown and both periods are over.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from wijkgesprek.domain.dates import OUTSIDE, sensible_year
 
@@ -38,7 +42,10 @@ ALL = "alle wijken"
 
 MONTH = "maand"
 QUARTER = "kwartaal"
-PERIOD_KINDS = (MONTH, QUARTER)
+YEAR = "jaar"
+PERIOD_KINDS = (MONTH, QUARTER, YEAR)
+OTHER_KIND = "overig"
+"""A theme, gap or referral kind that the guide or the network does not know."""
 
 STARTED = "gestart"
 FAILED = "niet gelukt"
@@ -143,9 +150,11 @@ def parse_span(text: str) -> Span:
 
 
 def period_of(month: str, per: str) -> Span:
-    """The whole month or quarter that ``month`` ("2026-02") falls in."""
+    """The whole month, quarter or year that ``month`` ("2026-02") falls in."""
     if per == MONTH:
         return Span(month, month, month)
+    if per == YEAR:
+        return parse_span(month[:4])
     year, number = int(month[:4]), int(month[5:7])
     return parse_span(f"{year}-K{(number - 1) // 3 + 1}")
 
@@ -253,20 +262,7 @@ def _tally_values(tally: _Tally) -> dict[str, int]:
     return values
 
 
-# -- step 2: wijken and totals -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RawTable:
-    """One period with raw counts: never show this, show :func:`suppress` of it."""
-
-    span: Span
-    groups: tuple[str, ...]
-    """Wijken shown separately (by name), then OTHERS when there is such a group."""
-    members: Mapping[str, tuple[str, ...]]
-    """The wijken in each group."""
-    values: Mapping[tuple[str, str], int]
-    """(group or ALL, measure) → count; a missing measure is 0."""
+# -- step 2: the publication grid ---------------------------------------------------------
 
 
 def group_wijken(households: Mapping[str, int]) -> tuple[list[str], list[str]]:
@@ -290,56 +286,216 @@ def group_name(wijk: str) -> str:
     return f"{wijk} (wijk)" if wijk.casefold() in (OTHERS, ALL) else wijk
 
 
-def tabulate(counts: Counts, span: Span) -> RawTable:
-    """The period ``span`` with small wijken merged and the "alle wijken" total."""
-    per_wijk = {
-        group_name(w): _tally_values(t) for (label, w), t in counts.items() if label == span.label
-    }
-    shown, others = group_wijken({w: v[HOUSEHOLDS] for w, v in per_wijk.items()})
-    members: dict[str, tuple[str, ...]] = {w: (w,) for w in shown}
-    if others and shown:  # all wijken in one group is the same as "alle wijken"
-        members[OTHERS] = tuple(others)
-    values: dict[tuple[str, str], int] = {}
-    for group, wijken in [*members.items(), (ALL, tuple(per_wijk))]:
-        for wijk in wijken:
-            for measure, number in per_wijk[wijk].items():
-                values[group, measure] = values.get((group, measure), 0) + number
-    if values.get((ALL, HOUSEHOLDS), 0) < MIN_COUNT:  # too few to show anything at all
-        return RawTable(span, (), {}, {})
-    return RawTable(span, tuple(members), members, values)
+def grid_periods(years: Iterable[int]) -> tuple[Span, ...]:
+    """Every month, quarter and year of ``years``: the cells that can ever be shown."""
+    spans: list[Span] = []
+    for year in sorted(set(years)):
+        spans.append(parse_span(str(year)))
+        spans += [parse_span(f"{year}-K{q}") for q in range(1, 5)]
+        spans += [parse_span(month_key(year, m)) for m in range(1, 13)]
+    return tuple(spans)
 
 
-# -- step 3: suppression ---------------------------------------------------------------------
+def is_grid_period(span: Span) -> bool:
+    """A calendar month, quarter or year (never a range of them)."""
+    return span.label in {span.first, span.first[:4]} or bool(_QUARTER.fullmatch(span.label))
 
 
-def protect_line(cells: Sequence[int], total: int) -> tuple[list[Value], Value]:
-    """Hide small counts in a line of cells whose total is shown.
+Cell = tuple[str, str]
+"""(period label, group)."""
+Line = tuple[Cell, ...]
+"""A relation of the grid: (total, *parts)."""
 
-    Every count below MIN_COUNT becomes SUPPRESSED. When the total is shown and the line
-    holds a SUPPRESSED cell, further cells are hidden (HIDDEN): the smallest one that is
-    large enough, else the largest and again, until at least one cell is HIDDEN and the
-    hidden cells add up to at least ``5 × (number of x) + 4``. Then each "<5" could still
-    be any of 0–4 and each "x" any of 5–9 or more: the total gives nothing away. When
-    that cannot be reached, the total is hidden instead.
+
+def relations(
+    years: Iterable[int], groups: Sequence[str], until: str = "9999-12", since: str = "0000-01"
+) -> list[Line]:
+    """Every additive relation the grid holds, as (total, *parts) of (period, group).
+
+    In time: a year is its quarters and its months, a quarter its months (for each group
+    and for "alle wijken"); among wijken: "alle wijken" is the shown groups ("overige
+    wijken" included) in every period (a household counts in one wijk). Counts of
+    distinct households are not additive in time (a household can come back): there the
+    relation only says ``max(parts) <= total <= sum(parts)`` (:func:`distinct`). Periods
+    that start after the month ``until`` have not happened, and those that end before
+    ``since`` (the first month with a visit: when the team started is no secret) are
+    empty: known zeros, left out.
     """
-    shown: list[Value] = [SUPPRESSED if v < MIN_COUNT else v for v in cells]
-    if total < MIN_COUNT:
-        return shown, SUPPRESSED
-    if SUPPRESSED not in shown:
-        return shown, total
-    hidden_sum = sum(v for v in cells if v < MIN_COUNT)
-    hidden_x = 0
-    while hidden_x == 0 or hidden_sum - MIN_COUNT * hidden_x < MIN_COUNT - 1:
-        need = (MIN_COUNT - 1) - (hidden_sum - MIN_COUNT * hidden_x)  # slack still missing
-        open_cells = [(v, i) for i, v in enumerate(cells) if shown[i] == v]
-        if not open_cells:
-            return shown, HIDDEN
-        enough = [(v, i) for v, i in open_cells if v - MIN_COUNT >= need]
-        value, index = min(enough) if enough else max(open_cells, key=lambda c: (c[0], -c[1]))
-        shown[index] = HIDDEN
-        hidden_sum += value
-        hidden_x += 1
-    return shown, total
+    found: list[Line] = []
+    for year in sorted(set(years)):
+        quarters = [
+            f"{year}-K{q}"
+            for q in range(1, 5)
+            if month_key(year, q * 3 - 2) <= until and month_key(year, q * 3) >= since
+        ]
+        months = [month_key(year, m) for m in range(1, 13) if since <= month_key(year, m) <= until]
+        for group in (*groups, ALL):
+            found.append(((str(year), group), *((q, group) for q in quarters)))
+            found.append(((str(year), group), *((m, group) for m in months)))
+            for quarter in quarters:
+                inside = [m for m in months if period_of(m, QUARTER).label == quarter]
+                found.append(((quarter, group), *((m, group) for m in inside)))
+        if groups:
+            for period in (str(year), *quarters, *months):
+                found.append(((period, ALL), *((period, g) for g in groups)))
+    return [line for line in found if len(line) > 1]
+
+
+# -- step 3: suppression over the whole grid --------------------------------------------------
+
+_MANY = 10**9  # the upper bound of an "x" before anything tightens it
+
+
+def distinct(measure: str) -> bool:
+    """Counts of distinct households (households, per theme, per gap): a household that
+    comes back counts in every month, so in time a total is at most its parts' sum."""
+    return measure == HOUSEHOLDS or measure.startswith(("thema:", "gat:"))
+
+
+def in_time(line: Line) -> bool:
+    """A relation of periods within one group (not of groups within one period)."""
+    return line[0][1] == line[1][1]
+
+
+def _bounds(value: int, hidden: bool) -> tuple[int, int]:
+    if not hidden:
+        return value, value
+    return (0, MIN_COUNT - 1) if value < MIN_COUNT else (MIN_COUNT, _MANY)
+
+
+def _tighten(line: Line, bounds: dict[Cell, list[int]], *, at_most: bool) -> list[Cell]:
+    """Narrow the bounds of the cells of ``line`` by ``total = sum(parts)`` (``at_most``:
+    ``max(parts) <= total <= sum(parts)``); the cells that changed."""
+    total, parts = bounds[line[0]], [bounds[cell] for cell in line[1:]]
+    sum_low = sum(b[0] for b in parts)
+    sum_high = sum(b[1] for b in parts)
+    changed: list[Cell] = []
+    low = max(max(b[0] for b in parts), total[0]) if at_most else max(sum_low, total[0])
+    high = min(sum_high, total[1])
+    if (low, high) != (total[0], total[1]):
+        total[0], total[1] = low, high
+        changed.append(line[0])
+    for cell, part in zip(line[1:], parts, strict=True):
+        low = max(part[0], total[0] - (sum_high - part[1]))
+        high = min(part[1], total[1] if at_most else total[1] - (sum_low - part[0]))
+        if (low, high) != (part[0], part[1]):
+            part[0], part[1] = low, high
+            changed.append(cell)
+    return changed
+
+
+def _index(lines: Sequence[Line]) -> dict[Cell, list[int]]:
+    """Cell → the positions of the relations it is in."""
+    found: dict[Cell, list[int]] = {}
+    for index, line in enumerate(lines):
+        for cell in line:
+            found.setdefault(cell, []).append(index)
+    return found
+
+
+def intervals(
+    values: Mapping[Cell, int],
+    hidden: Collection[Cell],
+    lines: Sequence[Line],
+    *,
+    at_most_in_time: bool = False,
+    index: Mapping[Cell, list[int]] | None = None,
+) -> dict[Cell, tuple[int, int]]:
+    """What someone who sees every shown cell learns of every cell, from ALL relations
+    together: a "<5" starts as 0–4 and an "x" as 5 or more, and every relation narrows
+    the bounds of its cells, again and again until none changes (interval propagation).
+    ``at_most_in_time``: for distinct households, where a relation in time only gives
+    ``max(parts) <= total <= sum(parts)``."""
+    lines_of = _index(lines) if index is None else index
+    bounds = {cell: list(_bounds(values.get(cell, 0), cell in hidden)) for cell in lines_of}
+    queue = deque(sorted({at for cell in hidden for at in lines_of.get(cell, ())}))
+    queued = set(queue)
+    while queue:
+        position = queue.popleft()
+        queued.discard(position)
+        line = lines[position]
+        for cell in _tighten(line, bounds, at_most=at_most_in_time and in_time(line)):
+            for other in lines_of[cell]:
+                if other not in queued:
+                    queued.add(other)
+                    queue.append(other)
+    return {cell: (b[0], b[1]) for cell, b in bounds.items()}
+
+
+def pinned_cells(
+    values: Mapping[Cell, int],
+    hidden: Collection[Cell],
+    lines: Sequence[Line],
+    *,
+    at_most_in_time: bool = False,
+    index: Mapping[Cell, list[int]] | None = None,
+) -> list[Cell]:
+    """Hidden cells that :func:`intervals` narrows to one value (or none: never for true
+    counts, but then too it is not safe)."""
+    found = intervals(values, hidden, lines, at_most_in_time=at_most_in_time, index=index)
+    return sorted(cell for cell in hidden if cell in found and found[cell][0] >= found[cell][1])
+
+
+def _one_more(
+    cell: Cell,
+    hidden: Collection[Cell],
+    values: Mapping[Cell, int],
+    lines_of: Mapping[Cell, list[Line]],
+) -> Cell | None:
+    """The shown cell to hide so that ``cell`` is no longer pinned: in a relation of
+    ``cell`` the smallest shown part (else a shown total); when its relations show
+    nothing, the same one step further out."""
+    frontier, seen = [cell], {cell}
+    while frontier:
+        candidates: list[tuple[bool, int, Cell]] = []
+        further: list[Cell] = []
+        for current in frontier:
+            for line in lines_of.get(current, ()):
+                for position, other in enumerate(line):
+                    if other in hidden:
+                        if other not in seen:
+                            seen.add(other)
+                            further.append(other)
+                    else:
+                        candidates.append((position == 0, values.get(other, 0), other))
+        if candidates:
+            return min(candidates)[2]
+        frontier = further
+    return None
+
+
+def protect(
+    values: Mapping[Cell, int],
+    lines: Sequence[Line],
+    *,
+    at_most_in_time: bool = False,
+    index: Mapping[Cell, list[int]] | None = None,
+) -> set[Cell]:
+    """The cells to hide for one measure: every count below MIN_COUNT (0 too); then, as
+    long as :func:`intervals` pins a hidden cell (from all relations together), one more
+    cell for each pinned cell (:func:`_one_more`) — in one round only for pinned cells
+    that share no relation with a cell just hidden."""
+    hidden = {cell for cell, v in values.items() if v < MIN_COUNT}
+    hidden.update(cell for line in lines for cell in line if values.get(cell, 0) < MIN_COUNT)
+    index = _index(lines) if index is None else index
+    lines_of: dict[Cell, list[Line]] = {}
+    for line in lines:
+        for cell in line:
+            lines_of.setdefault(cell, []).append(line)
+    while pinned := pinned_cells(
+        values, hidden, lines, at_most_in_time=at_most_in_time, index=index
+    ):
+        touched: set[Cell] = set()
+        for cell in pinned:
+            if cell in touched:
+                continue
+            more = _one_more(cell, hidden, values, lines_of)
+            if more is None:  # nothing left to hide: never for true counts
+                return {cell for line in lines for cell in line} | set(values)
+            hidden.add(more)
+            touched.update(c for line in lines_of.get(more, ()) for c in line)
+            touched.update(c for line in lines_of.get(cell, ()) for c in line)
+    return hidden
 
 
 @dataclass(frozen=True)
@@ -348,39 +504,17 @@ class Figures:
 
     span: Span
     groups: tuple[str, ...]
-    """Groups shown separately, then ALL (empty: too few households in the period)."""
+    """Groups shown separately, then ALL (empty: too few households to show anything)."""
     members: Mapping[str, tuple[str, ...]]
     cells: Mapping[tuple[str, str], Value]
+    complete: bool = True
+    """False for a period that is not over yet."""
 
     def get(self, group: str, measure: str) -> Value | None:
-        """The shown figure; None when ``group`` is not shown in this period."""
+        """The shown figure; None when ``group`` is not shown."""
         if group not in self.groups:
             return None
         return self.cells.get((group, measure), SUPPRESSED)
-
-
-def suppress(table: RawTable, measures: Iterable[str]) -> Figures:
-    """Apply the suppression rule to every line of ``table`` (see :func:`protect_line`)."""
-    if not table.values:
-        return Figures(table.span, (), {}, {})
-    groups = table.groups
-    cells: dict[tuple[str, str], Value] = {}
-    for measure in measures:
-        line = [table.values.get((g, measure), 0) for g in groups]
-        total = table.values.get((ALL, measure), 0)
-        shown, shown_total = protect_line(line, total)
-        cells.update({(g, measure): v for g, v in zip(groups, shown, strict=True)})
-        cells[ALL, measure] = shown_total
-    for group in (*groups, ALL):
-        concerns, visits = cells[group, CONCERNS], cells[group, VISITS]
-        if isinstance(concerns, int) and isinstance(visits, int) and visits:
-            cells[group, CONCERN_SHARE] = round(100 * concerns / visits, 1)
-        else:
-            cells[group, CONCERN_SHARE] = HIDDEN
-    return Figures(table.span, (*groups, ALL), dict(table.members), cells)
-
-
-# -- all steps, and comparing two periods ----------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -391,10 +525,179 @@ class Trends:
     measures: tuple[str, ...]
 
     def groups(self) -> tuple[str, ...]:
-        """Every group shown in some period: wijken by name, then OTHERS, then ALL."""
+        """Every group shown: wijken by name, then OTHERS, then ALL."""
         found = {g for f in self.figures for g in f.groups} - {OTHERS, ALL}
         tail = [g for g in (OTHERS, ALL) if any(g in f.groups for f in self.figures)]
         return (*sorted(found, key=str.casefold), *tail)
+
+    def members(self) -> Mapping[str, tuple[str, ...]]:
+        return self.figures[0].members if self.figures else {}
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Every cell of the grid, suppressed once for all data: every output is a selection
+    of these cells, so two outputs never show one cell differently."""
+
+    groups: tuple[str, ...]
+    """Groups shown separately (the same in every period), then ALL; empty: nothing."""
+    members: Mapping[str, tuple[str, ...]]
+    measures: tuple[str, ...]
+    cells: Mapping[tuple[str, str, str], Value]
+    """(period label, group, measure) → shown value; a missing cell is SUPPRESSED."""
+
+    def figures(self, span: Span, *, now: str | None = None) -> Figures:
+        """The cells of one grid period; ``now`` ("2026-04"): the month that is not over."""
+        if not is_grid_period(span):
+            raise ValueError(
+                f"{span.label} is geen maand, kwartaal of jaar: alleen die worden getoond."
+            )
+        cells = {
+            (group, measure): self.cells.get(
+                (span.label, group, measure), HIDDEN if measure == CONCERN_SHARE else SUPPRESSED
+            )
+            for group in self.groups
+            for measure in self.measures
+        }
+        complete = now is None or span.last < now
+        return Figures(span, self.groups, dict(self.members), cells, complete)
+
+    def trends(self, spans: Sequence[Span], *, now: str | None = None) -> Trends:
+        return Trends(tuple(self.figures(s, now=now) for s in spans), self.measures)
+
+
+def _merge(tallies: Iterable[_Tally]) -> _Tally:
+    merged = _Tally()
+    for tally in tallies:
+        merged.visits += tally.visits
+        merged.concerns += tally.concerns
+        merged.households |= tally.households
+        for source, target in ((tally.themes, merged.themes), (tally.gaps, merged.gaps)):
+            for key, found in source.items():
+                target.setdefault(key, set()).update(found)
+        merged.referrals.update(tally.referrals)
+    return merged
+
+
+def _known(keys: Iterable[str], allowed: Collection[str]) -> set[str]:
+    """Keys outside ``allowed`` (when given) count as OTHER_KIND: no free text is shown."""
+    return {k if not allowed or k in allowed else OTHER_KIND for k in keys if k}
+
+
+def publish(
+    rows: Iterable[VisitRow],
+    *,
+    themes: Sequence[str] = (),
+    soorten: Sequence[str] = (),
+    now: str | None = None,
+) -> Publication:
+    """Count every visit once, per month, quarter and year and per group, and suppress
+    over the whole grid (:func:`protect` on every relation of :func:`relations`).
+
+    ``themes`` (the guide's) and ``soorten`` (the network's) are always listed, also as
+    gaps; anything else in the data counts as "overig". Without them, what the data
+    holds is listed. ``now`` ("2026-04"): later months have not happened yet (default:
+    the last month with a visit)."""
+    rows = list(rows)
+    months = sorted({row[1] for row in rows})
+    theme_set, soort_set = set(themes), set(soorten)
+    normal: list[VisitRow] = [
+        (
+            group_name(wijk),
+            month,
+            household,
+            tuple(_known(row_themes, theme_set)),
+            concerns,
+            tuple((s if not soort_set or s in soort_set else OTHER_KIND, o) for s, o in refs),
+            tuple(_known(row_gaps, theme_set)),
+        )
+        for wijk, month, household, row_themes, concerns, refs, row_gaps in rows
+    ]
+    month_spans = [Span(m, m, m) for m in months]
+    per_month = count(normal, month_spans)
+    households: dict[str, set[int]] = {}
+    for (_, wijk), tally in per_month.items():
+        households.setdefault(wijk, set()).update(tally.households)
+    shown, others = group_wijken({w: len(h) for w, h in households.items()})
+    members: dict[str, tuple[str, ...]] = {w: (w,) for w in shown}
+    if others and shown:
+        members[OTHERS] = tuple(others)
+    enough = sum(len(h) for h in households.values()) >= MIN_COUNT
+    if not enough:
+        members = {}
+    groups = tuple(members)
+    wijk_group = {w: g for g, ws in members.items() for w in ws}
+
+    found_themes = set(themes) | {k for t in per_month.values() for k in t.themes}
+    found_gaps = set(themes) | {k for t in per_month.values() for k in t.gaps}
+    found_soorten = set(soorten) | {s for t in per_month.values() for s, _ in t.referrals}
+    if themes:
+        found_themes.add(OTHER_KIND)
+        found_gaps.add(OTHER_KIND)
+    if soorten:
+        found_soorten.add(OTHER_KIND)
+    measures = [VISITS, HOUSEHOLDS, CONCERNS]
+    measures += [theme_measure(x) for x in sorted(found_themes)]
+    measures += [referral_measure(s, o) for s in sorted(found_soorten) for o in OUTCOMES]
+    measures += [gap_measure(x) for x in sorted(found_gaps)]
+
+    # Raw counts per (period, group): months, then quarters and years from the months.
+    by_cell: dict[tuple[str, str], list[_Tally]] = {}
+    for (month, wijk), tally in per_month.items():
+        if not enough:
+            break
+        year, quarter = month[:4], period_of(month, QUARTER).label
+        for period in (month, quarter, year):
+            for group in (wijk_group.get(wijk), ALL):
+                if group is not None:
+                    by_cell.setdefault((period, group), []).append(tally)
+    raw: dict[tuple[str, str], dict[str, int]] = {
+        cell: _tally_values(_merge(found)) for cell, found in by_cell.items()
+    }
+    years = sorted({int(m[:4]) for m in months}) if enough else []
+    lines = relations(
+        years, groups, now or (months[-1] if months else "9999-12"), months[0] if months else ""
+    )
+    index = _index(lines)
+    cells: dict[tuple[str, str, str], Value] = {}
+    for measure in measures:
+        values = {cell: counts.get(measure, 0) for cell, counts in raw.items()}
+        hidden = protect(values, lines, at_most_in_time=distinct(measure), index=index)
+        for (period, group), number in values.items():
+            if (period, group) in hidden:
+                cells[period, group, measure] = SUPPRESSED if number < MIN_COUNT else HIDDEN
+            else:
+                cells[period, group, measure] = number
+    for period, group in raw:
+        concerns, visits = cells[period, group, CONCERNS], cells[period, group, VISITS]
+        share: Value = HIDDEN
+        if isinstance(concerns, int) and isinstance(visits, int) and visits:
+            share = round(100 * concerns / visits, 1)
+        cells[period, group, CONCERN_SHARE] = share
+
+    def shown_total(measure: str) -> int:
+        return sum(
+            v for (p, g, m), v in cells.items()
+            if m == measure and g == ALL and len(p) == 4 and isinstance(v, int)
+        )  # fmt: skip
+
+    def by_frequency(prefix: str) -> list[str]:
+        chosen = [m for m in measures if m.startswith(prefix)]
+        return sorted(chosen, key=lambda m: (m.endswith(f":{OTHER_KIND}"), -shown_total(m), m))
+
+    ordered = (
+        VISITS,
+        HOUSEHOLDS,
+        CONCERNS,
+        CONCERN_SHARE,
+        *by_frequency("thema:"),
+        *[m for m in measures if m.startswith("verwijzing:")],
+        *by_frequency("gat:"),
+    )
+    return Publication((*groups, ALL) if enough else (), members, ordered, cells)
+
+
+# -- all steps, and comparing two periods ----------------------------------------------------
 
 
 def trends(
@@ -403,44 +706,10 @@ def trends(
     *,
     themes: Sequence[str] = (),
     soorten: Sequence[str] = (),
+    now: str | None = None,
 ) -> Trends:
-    """Count, group and suppress. ``themes`` and ``soorten`` are always listed (from the
-    guide and the network); others are listed when they occur in the data."""
-    ordered = sorted(spans)
-    for earlier, later in pairwise(ordered):
-        if later.first <= earlier.last:
-            raise ValueError(f"De perioden {earlier.label} en {later.label} overlappen.")
-    counts = count(rows, spans)
-    found_themes, found_soorten = set(themes), set(soorten)
-    found_gaps: set[str] = set()
-    for tally in counts.values():
-        found_themes.update(tally.themes)
-        found_gaps.update(tally.gaps)
-        found_soorten.update(s for s, _ in tally.referrals)
-    measures = [VISITS, HOUSEHOLDS, CONCERNS]
-    measures += [theme_measure(t) for t in sorted(found_themes)]
-    measures += [referral_measure(s, o) for s in sorted(found_soorten) for o in OUTCOMES]
-    measures += [gap_measure(t) for t in sorted(found_gaps)]
-    figures = tuple(suppress(tabulate(counts, span), measures) for span in spans)
-
-    def shown_total(measure: str) -> int:
-        return sum(v for f in figures if isinstance(v := f.cells.get((ALL, measure)), int))
-
-    def by_frequency(prefix: str) -> list[str]:
-        chosen = [m for m in measures if m.startswith(prefix)]
-        return sorted(chosen, key=lambda m: (-shown_total(m), m))
-
-    referrals = [m for m in measures if m.startswith("verwijzing:")]
-    ordered_measures = (
-        VISITS,
-        HOUSEHOLDS,
-        CONCERNS,
-        CONCERN_SHARE,
-        *by_frequency("thema:"),
-        *referrals,
-        *by_frequency("gat:"),
-    )
-    return Trends(figures, ordered_measures)
+    """The grid periods ``spans`` of :func:`publish` (a range is refused: ValueError)."""
+    return publish(rows, themes=themes, soorten=soorten, now=now).trends(spans, now=now)
 
 
 def change(before: Value | None, after: Value | None) -> float | None:
@@ -451,9 +720,12 @@ def change(before: Value | None, after: Value | None) -> float | None:
 
 
 def comparable(before: Figures, after: Figures, group: str) -> bool:
-    """A group can be compared when it is shown in both and holds the same wijken."""
+    """A group can be compared when it is shown in both, holds the same wijken, and both
+    periods are over."""
     return (
-        group in before.groups
+        before.complete
+        and after.complete
+        and group in before.groups
         and group in after.groups
         and (group == ALL or before.members.get(group) == after.members.get(group))
     )

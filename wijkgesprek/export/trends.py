@@ -25,10 +25,10 @@ CHANGE_WIDTH = 12
 NOT_SHOWN = "—"
 CHANGE_PREFIX = "verandering_pct:"
 
+INCOMPLETE = "*"
 LEGEND = (
-    f"{t.SUPPRESSED} = 0 tot en met 4 · {t.HIDDEN} = weggelaten, zodat een {t.SUPPRESSED} niet "
-    f"terug te rekenen is · {NOT_SHOWN} = niet apart getoond (minder dan {t.MIN_COUNT} "
-    "huishoudens)"
+    f"{t.SUPPRESSED} = 0 tot en met 4 · {t.HIDDEN} = 5 of meer, weggelaten zodat een "
+    f"{t.SUPPRESSED} niet terug te rekenen is · {INCOMPLETE} = de periode is nog niet om"
 )
 SECTIONS = (
     ("thema:", "Thema's (huishoudens)"),
@@ -48,6 +48,8 @@ class Report:
     wijken: tuple[str, ...] = ()
     """Only these groups (by name, any case); empty: every group and "alle wijken"."""
     theme_names: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    """Said first, e.g. that --van/--tot became whole periods."""
 
     def groups(self) -> list[str]:
         shown = self.trends.groups()
@@ -59,15 +61,41 @@ class Report:
     def warnings(self) -> list[str]:
         """Notes for the reader: periods of unequal length, wijken that are never shown."""
         shown = self.trends.groups()
-        notes = []
+        notes = list(self.notes)
+        members = self.trends.members()
+        merged = {w.casefold(): w for w in members.get(t.OTHERS, ())}
         for wijk in self.missing():
+            if wijk.casefold() in merged:
+                notes.append(
+                    f"{visible(merged[wijk.casefold()])} staat niet apart: de wijk telt mee "
+                    f"bij {t.OTHERS} en bij {t.ALL}."
+                )
+                continue
             # Only groups that are shown anyway are offered: a hint never tells whether a
-            # small wijk had visits.
+            # wijk had visits.
             hint = did_you_mean(wijk, shown)
             notes.append(
-                f"{visible(wijk)}: in geen van deze perioden apart te tonen (minder dan "
-                f"{t.MIN_COUNT} huishoudens, of geen bezoeken){f'; {hint}' if hint else '.'}"
+                f"{visible(wijk)} staat niet apart (geen wijk met bezoeken van minstens "
+                f"{t.MIN_COUNT} huishoudens){f'; {hint}' if hint else '.'}"
             )
+        if t.OTHERS in members and (not self.wijken or t.OTHERS in self.groups()):
+            notes.append(
+                f"{t.OTHERS.capitalize()}: "
+                + ", ".join(visible(w) for w in members[t.OTHERS])
+                + f" (samen, in alle perioden; elk minder dan {t.MIN_COUNT} huishoudens, "
+                "of samen aangevuld tot genoeg)."
+            )
+        open_spans = [f.span.label for f in self.trends.figures if not f.complete]
+        if open_spans:
+            notes.append(
+                f"Nog niet om: {', '.join(open_spans)} ({INCOMPLETE}); de cijfers kunnen nog "
+                "stijgen."
+            )
+            if self.comparison:
+                notes.append(
+                    "Geen verandering in procenten: een periode die nog niet om is, is niet "
+                    "te vergelijken."
+                )
         if not self.trends.groups():
             notes.append(
                 f"Niets te tonen: in deze perioden zijn minder dan {t.MIN_COUNT} huishoudens "
@@ -149,7 +177,7 @@ def _rows(report: Report) -> list[tuple[str | None, str]]:
 
 
 def _columns(report: Report) -> list[str]:
-    labels = [f.span.label for f in report.trends.figures]
+    labels = [f.span.label + ("" if f.complete else INCOMPLETE) for f in report.trends.figures]
     return [*labels, "verandering"] if report.comparison else labels
 
 
@@ -266,7 +294,7 @@ def to_csv(report: Report) -> str:
     """One tidy table: wijk, periode, maat, waarde (a count, a percentage, <5 or x)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["wijk", "periode", "maat", "waarde"])
+    writer.writerow(["wijk", "periode", "maat", "waarde", "periode_om"])
     found = _changes(report)
     for group in report.groups():
         for figures in report.trends.figures:
@@ -276,14 +304,17 @@ def to_csv(report: Report) -> str:
                 value = figures.get(group, measure)
                 assert value is not None
                 row = [group, figures.span.label, measure, _csv_value(value)]
-                writer.writerow([_csv_text(c) for c in row[:3]] + row[3:])
+                done = "ja" if figures.complete else "nee"
+                writer.writerow([_csv_text(c) for c in row[:3]] + [*row[3:], done])
         if found:
             before, after = report.trends.figures
             period = f"{before.span.label}→{after.span.label}"
             for measure in report.trends.measures:
                 if (group, measure) in found:
                     row = [group, period, CHANGE_PREFIX + measure]
-                    writer.writerow([_csv_text(c) for c in row] + [f"{found[group, measure]:.1f}"])
+                    writer.writerow(
+                        [_csv_text(c) for c in row] + [f"{found[group, measure]:.1f}", "ja"]
+                    )
     return buffer.getvalue()
 
 
@@ -313,24 +344,30 @@ def method(report: Report) -> list[str]:
         "aangevinkt, of de route van de meldcode is begonnen.",
         "- *Verwijzingen*: gemaakt in een bezoek in de periode, naar hoe ze nu staan: "
         "gestart, niet gelukt, op de wachtlijst, of nog lopend (besproken of aangemeld).",
-        f"- **Kleine aantallen.** Elk aantal onder de {n} staat er als {t.SUPPRESSED} "
-        "(dat kan ook 0 zijn).",
-        f"- **Kleine wijken.** Een wijk met minder dan {n} huishoudens in de periode staat "
-        f"niet apart, maar telt mee in *{t.OTHERS}*. Heeft die groep zelf minder dan {n} "
-        "huishoudens, dan gaat ook de kleinste andere wijk erin, zodat *alle wijken* min "
-        "de getoonde wijken nooit de cijfers van één kleine wijk geeft.",
-        f"- **Niet terugrekenen.** Staat in een regel met een totaal (de wijken samen "
-        f"tegenover *{t.ALL}*) een {t.SUPPRESSED}, dan is ook een ander aantal "
-        f"weggelaten ({t.HIDDEN}): het kleinste dat groot genoeg is. De weggelaten aantallen "
-        f"zijn samen altijd minstens 4 meer dan {n} per {t.HIDDEN}; zo kan elke "
-        f"{t.SUPPRESSED} nog 0 tot en met 4 zijn en elke {t.HIDDEN} 5 tot en met 9 of "
-        "meer. Lukt dat niet, dan is het totaal weggelaten.",
-        f"- Een percentage staat er alleen als het aantal erachter er staat; een verandering "
-        f"alleen als beide aantallen er staan, en bij *{t.OTHERS}* alleen als het om "
-        "dezelfde wijken gaat.",
-        "- Elke tabel is op zichzelf beveiligd, niet tegen een andere indeling van dezelfde "
-        "tijd: geef de gemeente cijfers per kwartaal óf per maand, zodat een weggelaten "
-        "aantal niet uit het verschil tussen een kwartaal en zijn maanden te halen is.",
+        f"- **Kleine aantallen.** Elk aantal onder de {n} staat er als {t.SUPPRESSED}, "
+        "ook 0: of er niemand was of een paar huishoudens, is niet te zien.",
+        f"- **Vaste indeling.** Er zijn alleen hele maanden, kwartalen en jaren, en de "
+        f"wijken. Een wijk met minder dan {n} huishoudens in alle gegevens samen staat "
+        f"nooit apart, maar telt mee in *{t.OTHERS}* (heeft die groep zelf minder dan {n} "
+        "huishoudens, dan gaat ook de kleinste andere wijk erin); welke wijken dat zijn, "
+        "staat bij de cijfers. Elk getal komt uit één tabel voor alle gegevens: in elk "
+        "verslag, elk formaat en op het scherm staat voor dezelfde wijk en periode hetzelfde "
+        "getal of hetzelfde teken.",
+        f"- **Niet terugrekenen.** Een jaar is de som van zijn kwartalen en maanden, een "
+        f"kwartaal van zijn maanden, *{t.ALL}* van de wijken. Waar zo'n som één weggelaten "
+        f"aantal zou verraden, is ook een ander aantal weggelaten ({t.HIDDEN}): het kleinste "
+        "dat de som weer onbepaald maakt, of anders de som zelf. Dat wordt herhaald tot geen "
+        "enkele som, en ook niet alle sommen samen, met wat er staat en wat de tekens zeggen "
+        "(0–4, 5 of meer; maanden voor het eerste bezoek en na deze maand zijn 0), een "
+        "weggelaten aantal op één waarde vastlegt. (Huishoudens over maanden optellen geeft "
+        "hooguit te veel: wie terugkomt, telt in elke maand.) Een weggelaten aantal kan wel "
+        "binnen grenzen vallen, bijvoorbeeld 1 tot 4.",
+        f"- **Alle rijen.** Elk thema van de leidraad, elk soort verwijzing en elk gat staat "
+        f"in elke tabel, ook als het {t.SUPPRESSED} is; wat de leidraad of de sociale kaart "
+        f"niet kent, telt als *{t.OTHER_KIND}*.",
+        "- Een percentage staat er alleen als de aantallen erachter er staan; een verandering "
+        "alleen als beide aantallen er staan en beide perioden om zijn.",
+        f"- Een periode met {INCOMPLETE} is nog niet om: de cijfers kunnen nog stijgen.",
         "- Geen gezinscode, geen datum van een bezoek en geen tekst uit aantekeningen staat "
         "in dit verslag.",
     ]

@@ -6,6 +6,7 @@ only counts again. Everything shown has passed the suppression of ``domain.trend
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -41,15 +42,23 @@ periode staat de periode ervoor, met de verandering in procenten.
 
 - **←** en **→** kiezen de periode.
 - **w** kiest de wijk: alle wijken, een wijk, of de overige wijken samen.
-- **p** wisselt tussen maanden en kwartalen.
+- **p** wisselt tussen maanden, kwartalen en jaren.
 - **Escape** gaat terug naar de huishoudens.
 
-Geen gezin is herkenbaar: een aantal onder de {t.MIN_COUNT} staat er als
+Geen gezin is herkenbaar: een aantal onder de {t.MIN_COUNT} (ook 0) staat er als
 {t.SUPPRESSED}; een **x** is weggelaten zodat een {t.SUPPRESSED} niet terug te rekenen
-is uit het totaal; een wijk met minder dan {t.MIN_COUNT} huishoudens in de periode telt
-mee bij de overige wijken. Een verandering staat er alleen als beide aantallen er
-staan. Voor een verslag aan de gemeente: `wijkgesprek trends --formaat md`.
+is uit een som (een jaar, een kwartaal, alle wijken); een wijk met minder dan
+{t.MIN_COUNT} huishoudens in alle gegevens telt altijd mee bij de overige wijken. De
+cijfers zijn dezelfde als die van `wijkgesprek trends`. Een verandering staat er
+alleen als beide aantallen er staan en beide perioden om zijn.
+Voor een verslag aan de gemeente: `wijkgesprek trends --formaat md`.
 """
+
+
+def this_month() -> str:
+    """The month that is not over yet ("2026-04"): later months have not happened."""
+    today = date.today()
+    return t.month_key(today.year, today.month)
 
 
 class TrendsScreen(Screen[None]):
@@ -88,6 +97,7 @@ class TrendsScreen(Screen[None]):
         self.groups: list[str] = [t.ALL]
         self.group = t.ALL
         self.loaded = False
+        self.publication: t.Publication | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -125,8 +135,13 @@ class TrendsScreen(Screen[None]):
 
     def _loaded(self, months: tuple[str, str] | None, rows: list[t.VisitRow]) -> None:
         self.months, self.rows, self.loaded = months, rows, True
-        wijken = sorted({t.group_name(row[0]) for row in rows}, key=str.casefold)
-        self.groups = [t.ALL, *wijken, t.OTHERS]
+        from wijkgesprek.content.model import KINDS
+
+        themes = tuple(theme.id for theme in self.app.guide.themes)
+        # One publication for all data, as the command line makes it: the same cells.
+        self.publication = t.publish(rows, themes=themes, soorten=KINDS, now=this_month())
+        shown = [g for g in self.publication.groups if g != t.ALL]
+        self.groups = [t.ALL, *shown]
         self._set_periods()
 
     def _set_periods(self, keep: str | None = None) -> None:
@@ -162,7 +177,8 @@ class TrendsScreen(Screen[None]):
 
     def action_per(self) -> None:
         keep = self.spans[self.index].last if self.spans else None
-        self.per = t.MONTH if self.per == t.QUARTER else t.QUARTER
+        kinds = t.PERIOD_KINDS
+        self.per = kinds[(kinds.index(self.per) + 1) % len(kinds)]
         self._set_periods(keep)
 
     def action_back(self) -> None:
@@ -181,12 +197,15 @@ class TrendsScreen(Screen[None]):
             return
         current = self.spans[self.index]
         previous = t.period_of(t.shift_months(current.first, -1), self.per)
-        result = t.trends(self.rows, [previous, current])
+        assert self.publication is not None
+        result = self.publication.trends([previous, current], now=this_month())
         before, after = result.figures
         group = self.group
         where = visible(group)
+        mark = "" if after.complete else " (nog niet om)"
         head.update(
-            f"{current.label} · {where} · per {self.per}   (←/→ periode, w wijk, p maand/kwartaal)"
+            f"{current.label}{mark} · {where} · per {self.per}   "
+            "(←/→ periode, w wijk, p maand/kwartaal/jaar)"
         )
         if group not in after.groups:
             bars.update(self._not_shown(group, after))
@@ -215,7 +234,12 @@ class TrendsScreen(Screen[None]):
             )
         themes = [m for m in result.measures if m.startswith("thema:")]
         chart = theme_chart(before, after, themes, group, names, bar_width=16, change_width=8)
-        bars.update(Content("\n".join(chart)))
+        lines = list(chart)
+        if group == t.OTHERS:
+            lines += ["", f"{t.OTHERS.capitalize()}: " + ", ".join(after.members[t.OTHERS])]
+        if not after.complete or not before.complete:
+            lines += ["", "Een periode die nog niet om is, wordt niet in procenten vergeleken."]
+        bars.update(Content("\n".join(visible(line) for line in lines)))
 
     @staticmethod
     def _not_shown(group: str, figures: t.Figures) -> Content:
@@ -224,10 +248,4 @@ class TrendsScreen(Screen[None]):
                 f"In {figures.span.label} zijn er minder dan {t.MIN_COUNT} huishoudens bezocht "
                 "(of geen): er is niets te tonen."
             )
-        if group == t.OTHERS:
-            return Content(f"In {figures.span.label} staan alle wijken apart.")
-        return Content(
-            f"{visible(group)} staat in {figures.span.label} niet apart: minder dan "
-            f"{t.MIN_COUNT} huishoudens, of geen bezoeken. Die tellen mee bij de overige "
-            "wijken en bij alle wijken (w)."
-        )
+        return Content(f"{visible(group)} staat niet apart; kies een andere wijk (w).")

@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlmodel import Session
 
+from wijkgesprek.domain.dates import FIRST_YEAR, LAST_YEAR
 from wijkgesprek.domain.safety import ASSESS, KINDCHECK, SIGNAL, STEP, VT_CONTACT
 from wijkgesprek.domain.trends import VisitRow, shift_months
 from wijkgesprek.domain.wijk import shared_spellings
@@ -146,20 +147,27 @@ def visit_rows(*, session: Session, first: str, last: str) -> list[VisitRow]:
 
 
 def data_months(*, session: Session) -> tuple[str, str] | None:
-    """The first and last month (local time) with a visit; None without visits."""
+    """The first and last month (local time) with a visit, within the years the app takes
+    (``domain.dates``: a visit near the ends of the calendar is never counted); None
+    without such visits."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         first, last = connection.execute(
             text("SELECT min(started_at), max(started_at) FROM visit")
         ).one()
-        return None if first is None else (_month(first), _month(last))
-    row = connection.execute(
-        text(
-            "SELECT min(strftime('%Y-%m', started_at, 'localtime')), "
-            "max(strftime('%Y-%m', started_at, 'localtime')) FROM visit"
-        )
-    ).one()
-    return None if row[0] is None else (str(row[0]), str(row[1]))
+        found = None if first is None else (_month(first), _month(last))
+    else:
+        row = connection.execute(
+            text(
+                "SELECT min(strftime('%Y-%m', started_at, 'localtime')), "
+                "max(strftime('%Y-%m', started_at, 'localtime')) FROM visit"
+            )
+        ).one()
+        found = None if row[0] is None else (str(row[0]), str(row[1]))
+    if found is None:
+        return None
+    first, last = max(found[0], f"{FIRST_YEAR:04d}-01"), min(found[1], f"{LAST_YEAR:04d}-12")
+    return (first, last) if first <= last else None
 
 
 def _aware(stored: str) -> datetime:
