@@ -360,3 +360,28 @@ async def test_escape_in_an_answer_reason_goes_back_to_the_question(app: Wijkges
         await burst(pilot, "n", "geen vermoeden", "<enter>")
         await wait_until(pilot, lambda: len(trail(app, ASSESS)) == 1)
     assert trail(app, ASSESS) == [(ASSESS, "1", "nee", "geen vermoeden", 0)]
+
+
+async def test_an_aandachtspunt_chosen_again_keeps_its_when(app: WijkgesprekApp) -> None:
+    """aandachtspunt (when X) → geen zorgen → the same aandachtspunt again: the same "wanneer"
+    is written again after the new outcome, so it still belongs to it."""
+    async with app.run_test(size=SIZE) as pilot:
+        await start_visit(pilot)
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        screen = app.screen
+        words = ("<enter>", "eet weinig", "<enter>", "volgend bezoek", "<enter>")
+        await burst(pilot, "<down>", *words)
+        await wait_until(pilot, lambda: len(trail(app)) == 2)
+        await pilot.press("up", "enter")  # geen zorgen
+        await wait_until(pilot, lambda: len(trail(app)) == 3)
+        await burst(pilot, "<down>", *words)
+        await wait_until(pilot, lambda: len(trail(app)) >= 4)
+        await pilot.pause()
+        assert "aandachtspunt: eet weinig (kijken: volgend bezoek)" in str(
+            screen.query_one("#kc-current", Static).render()
+        )
+    assert trail(app)[-2:] == [
+        (KINDCHECK, "", "aandachtspunt", "eet weinig", 1),
+        (KINDCHECK, WHEN, "volgend bezoek", "", 1),
+    ]

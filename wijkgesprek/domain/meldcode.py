@@ -16,12 +16,18 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from wijkgesprek.domain.safety import (
+    COLUMN,
+    COLUMNS,
     OUTCOME_TEXT,
+    SCALE,
     VT_CONTACT,
     SafetyEntry,
     assessment_from,
     current,
+    kindcheck_outcome,
+    kindcheck_text,
 )
+from wijkgesprek.domain.visit import parse_date
 from wijkgesprek.text import sentence
 
 if TYPE_CHECKING:
@@ -242,8 +248,6 @@ class Previous:
     """The three columns as last filled in: (question, text)."""
 
     def lines(self) -> list[str]:
-        from wijkgesprek.domain.safety import COLUMNS
-
         out = [f"Kindcheck: {self.kindcheck}"]
         state = self.follow.step_state()
         if self.follow.outcome is not None:
@@ -268,8 +272,6 @@ def previous_state(
     """What the household's earlier visits (started before ``before``, other than
     ``visit_id``) left: the last kindcheck and route, each role's last figure, the last
     columns. None when there is nothing."""
-    from wijkgesprek.domain.safety import COLUMN, SCALE, kindcheck_outcome, kindcheck_text
-
     per_visit: dict[int, tuple[datetime, list[SafetyEntry]]] = {}
     for started, entry in history:
         if entry.visit_id != visit_id and started < before:
@@ -299,8 +301,6 @@ def previous_state(
 def contact_day(text: str, today: date) -> date | None:
     """The day of a contact as typed: vandaag, gisteren, 3-12-2026 or 3-12 (the last such
     day up to today). None when it is not a day, or lies after ``today``."""
-    from wijkgesprek.domain.visit import parse_date
-
     typed = text.strip().casefold()
     if typed == "vandaag":
         return today

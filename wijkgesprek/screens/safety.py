@@ -376,11 +376,15 @@ class SafetyScreen(Screen[None]):
 
 
 def _last(entries: Sequence[SafetyEntry], kind: str, key: str) -> SafetyEntry | None:
-    """The latest entry for ``kind`` and ``key`` (a consultation gets its key when it is
-    written: the latest consultation)."""
-    matching = [
-        entry
-        for entry in entries
-        if entry.kind == kind and (entry.key == key or (kind == CONSULT and not key))
-    ]
-    return max(matching, key=lambda entry: (entry.at, entry.id), default=None)
+    """The latest entry of ``kind``, when it is for ``key`` (a consultation gets its key
+    when it is written: the latest consultation); None otherwise. Only a repeat of that
+    one is left out: the same value again after another key of the kind was written
+    (a kindcheck "wanneer" after a new outcome) is a new entry."""
+    latest = max(
+        (entry for entry in entries if entry.kind == kind),
+        key=lambda entry: (entry.at, entry.id),
+        default=None,
+    )
+    if latest is None or not (latest.key == key or (kind == CONSULT and not key)):
+        return None
+    return latest

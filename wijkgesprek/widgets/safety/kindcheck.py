@@ -211,17 +211,10 @@ class KindcheckSection(SafetySection):
         self._keep(outcome, reason, when if outcome == "aandachtspunt" else "")
 
     def _keep(self, outcome: str, reason: str, when: str) -> None:
-        """Record, unless it is exactly what is recorded now (never twice the same)."""
-        kept = kindcheck_outcome(self.entries)
-        same = (
-            kept is not None
-            and (kept.value, kept.note) == (outcome, reason)
-            and kindcheck_when(self.entries) == when
-        )
-        if not same:
-            self.record(KINDCHECK, "", outcome, reason)
-            if when:  # after the outcome: a "wanneer" older than it is not its own
-                self.record(KINDCHECK, WHEN, when)
+        """Record (the screen leaves out a repeat of what was just recorded)."""
+        self.record(KINDCHECK, "", outcome, reason)
+        if when:  # after the outcome: a "wanneer" older than it is not its own
+            self.record(KINDCHECK, WHEN, when)
         for widget_id in ("#kc-reason", "#kc-when"):
             self.query_one(widget_id, Input).value = ""
         self.focus_first()
