@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -38,8 +39,14 @@ SECRETS = (
 )
 
 
-def add_trail(store: Store, visit_id: int, trail: tuple[tuple[str, str, str, str], ...]) -> None:
-    """Safety entries (kind, key, value, note), a minute apart from T0 on."""
+def add_trail(
+    store: Store,
+    visit_id: int,
+    trail: Sequence[tuple[str, str, str, str]],
+    *,
+    start: datetime = T0,
+) -> None:
+    """Safety entries (kind, key, value, note), a minute apart from ``start`` on."""
     for minute, (kind, key, value, note) in enumerate(trail, start=1):
         store.run(
             repo.add_safety_entry,
@@ -48,7 +55,7 @@ def add_trail(store: Store, visit_id: int, trail: tuple[tuple[str, str, str, str
             key=key,
             value=value,
             note=note,
-            now=T0 + timedelta(minutes=minute),
+            now=start + timedelta(minutes=minute),
         )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from household_data import CODE, NOTE_STRESS, SECRETS, T0, T1, build, dump
+from household_data import CODE, NOTE_STRESS, SECRETS, T0, T1, add_trail, build, dump
 
 from wijkgesprek import paths
 from wijkgesprek.cli import main
@@ -568,23 +568,12 @@ def test_what_was_done_with_veilig_thuis_travels_in_the_hand_over(
 
     made = Contact(REPORT, day=date(2026, 3, 10), met="medewerker VT", kenmerk="VT-0004")
     visit_id = seeded.run(repo.get_household, code=CODE).visits[1].record.id
-    for minute, (kind, key, value, note) in enumerate(
-        (
-            (KINDCHECK, "", "aandachtspunt", "slaapt slecht"),
-            (KINDCHECK, WHEN, "volgend bezoek", ""),
-            (VT_CONTACT, "", REPORT, made.note()),
-        ),
-        start=10,
-    ):
-        seeded.run(
-            repo.add_safety_entry,
-            visit_id=visit_id,
-            kind=kind,
-            key=key,
-            value=value,
-            note=note,
-            now=T1 + timedelta(minutes=minute),
-        )
+    trail = (
+        (KINDCHECK, "", "aandachtspunt", "slaapt slecht"),
+        (KINDCHECK, WHEN, "volgend bezoek", ""),
+        (VT_CONTACT, "", REPORT, made.note()),
+    )
+    add_trail(seeded, visit_id, trail, start=T1 + timedelta(minutes=9))
     original = export(seeded)
     other = other_store(tmp_path)
     handover = parse_handover(json.dumps(original), source=tmp_path / "x.json")

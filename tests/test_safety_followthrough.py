@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers import SIZE, burst, frame, start_visit, wait_until
+from household_data import add_trail
 from textual.widgets import Input, OptionList, Static
 
 from wijkgesprek.app import WijkgesprekApp
@@ -57,16 +58,7 @@ def seed(app: WijkgesprekApp, entries: list[tuple[str, str, str, str]], *, code:
     visit_id = store.run(
         repo.start_visit, code=code, wijk="Noord", children=parse_children("2020"), now=started
     )
-    for n, (kind, key, value, note) in enumerate(entries):
-        store.run(
-            repo.add_safety_entry,
-            visit_id=visit_id,
-            kind=kind,
-            key=key,
-            value=value,
-            note=note,
-            now=started + timedelta(minutes=n + 1),
-        )
+    add_trail(store, visit_id, entries, start=started)
     if end:
         store.run(repo.end_visit, visit_id=visit_id, now=started + timedelta(hours=1))
     return visit_id
