@@ -7,23 +7,21 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_encryption import SECRET, fill
 
 from wijkgesprek.cli import main
-from wijkgesprek.domain.household import Children
 from wijkgesprek.store import crypto, repo
 from wijkgesprek.store.backup import check_backup, daily_backup, list_backups
 from wijkgesprek.store.engine import Store
 
 pytest.importorskip("sqlcipher3", reason="SQLCipher (wijkgesprek[versleuteling]) is not installed")
 
-NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 PASSPHRASE = "een lang en geheim wachtwoord"
-SECRET = "Roerdomp-vertrouwelijk"
 
 
 @pytest.fixture(autouse=True)
@@ -43,14 +41,7 @@ def keyboard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture
 def plain(database: Path) -> Path:
     """A plain database with a secret note and two daily backups holding it."""
-    store = Store(database)
-    try:
-        visit = store.run(
-            repo.start_visit, code="GZ-001", wijk="Noord", children=Children(), now=NOW
-        )
-        store.run(repo.save_note, visit_id=visit, topic="stress", text=SECRET, now=NOW)
-    finally:
-        store.engine.dispose()
+    fill(database)
     daily_backup(database, today=date(2026, 11, 1))
     daily_backup(database, today=date(2026, 11, 2))
     return database
