@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,28 @@ async def test_a_guide_broken_since_the_check_ends_the_app_with_its_message(
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: not app.is_running, 5)
     assert app.return_code == 1
+
+
+def test_the_guide_is_loaded_once_when_a_worker_asks_at_the_same_time(tmp_path: Path) -> None:
+    """The home screen's worker thread reads the guide while the first frame loads it."""
+    inside, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def loader() -> Guide:
+        calls.append("geladen")
+        if len(calls) == 1:
+            inside.set()
+            release.wait(timeout=10)
+        return load_guide(shipped_questions())
+
+    app = WijkgesprekApp(guide=loader, database=tmp_path / "wijkgesprek.db")
+    first = threading.Thread(target=lambda: app.guide)
+    first.start()
+    assert inside.wait(timeout=10)
+    second = threading.Thread(target=lambda: app.guide)
+    second.start()
+    second.join(timeout=1)  # without a lock it loads a second time and is done by now
+    release.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+    assert calls == ["geladen"]

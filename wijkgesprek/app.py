@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -132,6 +133,7 @@ class WijkgesprekApp(InOrderKeys):
         self.base_title = "wijkgesprek · oefenen" if cases else "wijkgesprek"
         self.title = self.base_title
         self._guide = guide
+        self._guide_lock = threading.Lock()  # the home screen's worker may ask first
         self.database = database
         if data_folder is None:
             from wijkgesprek.paths import data_dir
@@ -158,9 +160,10 @@ class WijkgesprekApp(InOrderKeys):
         it from the cache after the first frame (it was checked before the start)."""
         from wijkgesprek.content.model import Guide
 
-        if not isinstance(self._guide, Guide):
-            self._guide = self._guide()
-        return self._guide
+        with self._guide_lock:
+            if not isinstance(self._guide, Guide):
+                self._guide = self._guide()
+            return self._guide
 
     @cached_property
     def store(self) -> Store:
