@@ -301,8 +301,8 @@ def is_grid_period(span: Span) -> bool:
     return span.label in {span.first, span.first[:4]} or bool(_QUARTER.fullmatch(span.label))
 
 
-Cell = tuple[str, str]
-"""(period label, group)."""
+Cell = tuple[str, ...]
+"""(period label, group), or (period label, group, measure) when measures are joined."""
 Line = tuple[Cell, ...]
 """A relation of the grid: (total, *parts)."""
 
@@ -345,6 +345,11 @@ def relations(
 
 _MANY = 10**9  # the upper bound of an "x" before anything tightens it
 
+SUM, SOME, SUBSET, VISITED = "som", "deels", "deel", "bezocht"
+"""Kinds of relation. SUM: ``total = sum(parts)``. SOME (distinct households in time):
+``max(parts) <= total <= sum(parts)``. SUBSET, a pair (larger, smaller): ``smaller <=
+larger``. VISITED, the pair (visits, households): SUBSET, and one is 0 when the other is."""
+
 
 def distinct(measure: str) -> bool:
     """Counts of distinct households (households, per theme, per gap): a household that
@@ -357,15 +362,61 @@ def in_time(line: Line) -> bool:
     return line[0][1] == line[1][1]
 
 
+def kinds_of(lines: Sequence[Line], measure: str) -> list[str]:
+    """The kind of each relation of the grid for ``measure``."""
+    some = distinct(measure)
+    return [SOME if some and in_time(line) else SUM for line in lines]
+
+
+def between_measures(cells: Iterable[Cell], measures: Collection[str]) -> list[tuple[str, Line]]:
+    """What one measure says of another in the same period and group: a visit with
+    concerns is a visit, a household counted had a visit, a household with a theme or a
+    gap is a household. As (kind, (larger, smaller)) of (period, group, measure) cells."""
+    pairs = [(VISITED, VISITS, HOUSEHOLDS), (SUBSET, VISITS, CONCERNS)]
+    pairs += [(SUBSET, HOUSEHOLDS, m) for m in measures if m.startswith(("thema:", "gat:"))]
+    wanted = [(kind, a, b) for kind, a, b in pairs if a in measures and b in measures]
+    return [
+        (kind, ((*cell, larger), (*cell, smaller)))
+        for cell in cells
+        for kind, larger, smaller in wanted
+    ]
+
+
+def linked(measure: str) -> bool:
+    """Measures tied to others by :func:`between_measures` (referrals are not: a visit
+    can have any number of them)."""
+    return measure in (VISITS, HOUSEHOLDS, CONCERNS) or measure.startswith(("thema:", "gat:"))
+
+
 def _bounds(value: int, hidden: bool) -> tuple[int, int]:
     if not hidden:
         return value, value
     return (0, MIN_COUNT - 1) if value < MIN_COUNT else (MIN_COUNT, _MANY)
 
 
-def _tighten(line: Line, bounds: dict[Cell, list[int]], *, at_most: bool) -> list[Cell]:
-    """Narrow the bounds of the cells of ``line`` by ``total = sum(parts)`` (``at_most``:
-    ``max(parts) <= total <= sum(parts)``); the cells that changed."""
+def _tighten_pair(line: Line, bounds: dict[Cell, list[int]], kind: str) -> list[Cell]:
+    larger, smaller = bounds[line[0]], bounds[line[1]]
+    big = [max(larger[0], smaller[0]), larger[1]]
+    small = [smaller[0], min(smaller[1], larger[1])]
+    if kind == VISITED:
+        if big[0] >= 1:
+            small[0] = max(small[0], 1)
+        if small[1] == 0:
+            big[1] = 0
+    changed: list[Cell] = []
+    for cell, old, now in ((line[0], larger, big), (line[1], smaller, small)):
+        if old != now:
+            old[:] = now
+            changed.append(cell)
+    return changed
+
+
+def _tighten(line: Line, bounds: dict[Cell, list[int]], kind: str = SUM) -> list[Cell]:
+    """Narrow the bounds of the cells of ``line`` by its relation (see :data:`SUM`);
+    the cells that changed."""
+    if kind in (SUBSET, VISITED):
+        return _tighten_pair(line, bounds, kind)
+    at_most = kind == SOME
     total, parts = bounds[line[0]], [bounds[cell] for cell in line[1:]]
     sum_low = sum(b[0] for b in parts)
     sum_high = sum(b[1] for b in parts)
@@ -399,13 +450,16 @@ def intervals(
     lines: Sequence[Line],
     *,
     at_most_in_time: bool = False,
+    kinds: Sequence[str] | None = None,
     index: Mapping[Cell, list[int]] | None = None,
 ) -> dict[Cell, tuple[int, int]]:
     """What someone who sees every shown cell learns of every cell, from ALL relations
     together: a "<5" starts as 0–4 and an "x" as 5 or more, and every relation narrows
     the bounds of its cells, again and again until none changes (interval propagation).
-    ``at_most_in_time``: for distinct households, where a relation in time only gives
-    ``max(parts) <= total <= sum(parts)``."""
+    ``kinds``: the kind of each line (default SUM; with ``at_most_in_time``, SOME for the
+    lines in time, as for distinct households)."""
+    if kinds is None:
+        kinds = [SOME if at_most_in_time and in_time(line) else SUM for line in lines]
     lines_of = _index(lines) if index is None else index
     bounds = {cell: list(_bounds(values.get(cell, 0), cell in hidden)) for cell in lines_of}
     queue = deque(sorted({at for cell in hidden for at in lines_of.get(cell, ())}))
@@ -413,8 +467,7 @@ def intervals(
     while queue:
         position = queue.popleft()
         queued.discard(position)
-        line = lines[position]
-        for cell in _tighten(line, bounds, at_most=at_most_in_time and in_time(line)):
+        for cell in _tighten(lines[position], bounds, kinds[position]):
             for other in lines_of[cell]:
                 if other not in queued:
                     queued.add(other)
@@ -428,11 +481,14 @@ def pinned_cells(
     lines: Sequence[Line],
     *,
     at_most_in_time: bool = False,
+    kinds: Sequence[str] | None = None,
     index: Mapping[Cell, list[int]] | None = None,
 ) -> list[Cell]:
     """Hidden cells that :func:`intervals` narrows to one value (or none: never for true
     counts, but then too it is not safe)."""
-    found = intervals(values, hidden, lines, at_most_in_time=at_most_in_time, index=index)
+    found = intervals(
+        values, hidden, lines, at_most_in_time=at_most_in_time, kinds=kinds, index=index
+    )
     return sorted(cell for cell in hidden if cell in found and found[cell][0] >= found[cell][1])
 
 
@@ -469,33 +525,35 @@ def protect(
     lines: Sequence[Line],
     *,
     at_most_in_time: bool = False,
+    kinds: Sequence[str] | None = None,
+    hidden: Collection[Cell] = (),
     index: Mapping[Cell, list[int]] | None = None,
 ) -> set[Cell]:
-    """The cells to hide for one measure: every count below MIN_COUNT (0 too); then, as
+    """The cells to hide: ``hidden`` and every count below MIN_COUNT (0 too); then, as
     long as :func:`intervals` pins a hidden cell (from all relations together), one more
     cell for each pinned cell (:func:`_one_more`) — in one round only for pinned cells
     that share no relation with a cell just hidden."""
-    hidden = {cell for cell, v in values.items() if v < MIN_COUNT}
-    hidden.update(cell for line in lines for cell in line if values.get(cell, 0) < MIN_COUNT)
+    if kinds is None:
+        kinds = [SOME if at_most_in_time and in_time(line) else SUM for line in lines]
+    hiding = set(hidden) | {cell for cell, v in values.items() if v < MIN_COUNT}
+    hiding.update(cell for line in lines for cell in line if values.get(cell, 0) < MIN_COUNT)
     index = _index(lines) if index is None else index
     lines_of: dict[Cell, list[Line]] = {}
     for line in lines:
         for cell in line:
             lines_of.setdefault(cell, []).append(line)
-    while pinned := pinned_cells(
-        values, hidden, lines, at_most_in_time=at_most_in_time, index=index
-    ):
+    while pinned := pinned_cells(values, hiding, lines, kinds=kinds, index=index):
         touched: set[Cell] = set()
         for cell in pinned:
             if cell in touched:
                 continue
-            more = _one_more(cell, hidden, values, lines_of)
+            more = _one_more(cell, hiding, values, lines_of)
             if more is None:  # nothing left to hide: never for true counts
                 return {cell for line in lines for cell in line} | set(values)
-            hidden.add(more)
+            hiding.add(more)
             touched.update(c for line in lines_of.get(more, ()) for c in line)
             touched.update(c for line in lines_of.get(cell, ()) for c in line)
-    return hidden
+    return hiding
 
 
 @dataclass(frozen=True)
@@ -584,6 +642,41 @@ def _known(keys: Iterable[str], allowed: Collection[str]) -> set[str]:
     return {k if not allowed or k in allowed else OTHER_KIND for k in keys if k}
 
 
+def _suppress(
+    raw: Mapping[Cell, Mapping[str, int]], lines: Sequence[Line], measures: Sequence[str]
+) -> set[Cell]:
+    """The (period, group, measure) cells to hide: each measure over its own grid first
+    (cheap, and most of the work); visits and households, mostly equal in a month, hidden
+    together where they are equal (showing one would give the other); then the measures
+    tied to each other (:func:`between_measures`) all together, hiding more where that
+    pins a cell."""
+    index = _index(lines)
+    values = {m: {cell: counts.get(m, 0) for cell, counts in raw.items()} for m in measures}
+
+    def alone(measure: str, start: Collection[Cell] = ()) -> set[Cell]:
+        kinds = kinds_of(lines, measure)
+        return protect(values[measure], lines, kinds=kinds, hidden=start, index=index)
+
+    found = {m: alone(m) for m in measures}
+    visits, households = values[VISITS], values[HOUSEHOLDS]
+    equal = {
+        c for c in found[VISITS] | found[HOUSEHOLDS] if visits.get(c, 0) == households.get(c, 0)
+    }
+    found[VISITS], found[HOUSEHOLDS] = alone(VISITS, equal), alone(HOUSEHOLDS, equal)
+
+    joined = [m for m in measures if linked(m)]
+    hidden = {(*cell, m) for m in measures if not linked(m) for cell in found[m]}
+    joint_values = {(*cell, m): v for m in joined for cell, v in values[m].items()}
+    joint_lines = [tuple((*cell, m) for cell in line) for m in joined for line in lines]
+    joint_kinds = [kind for m in joined for kind in kinds_of(lines, m)]
+    grid = {cell for line in lines for cell in line} | set(raw)
+    for kind, pair in between_measures(grid, joined):
+        joint_lines.append(pair)
+        joint_kinds.append(kind)
+    start = {(*cell, m) for m in joined for cell in found[m]}
+    return hidden | protect(joint_values, joint_lines, kinds=joint_kinds, hidden=start)
+
+
 def publish(
     rows: Iterable[VisitRow],
     *,
@@ -651,20 +744,19 @@ def publish(
             for group in (wijk_group.get(wijk), ALL):
                 if group is not None:
                     by_cell.setdefault((period, group), []).append(tally)
-    raw: dict[tuple[str, str], dict[str, int]] = {
+    raw: dict[Cell, dict[str, int]] = {
         cell: _tally_values(_merge(found)) for cell, found in by_cell.items()
     }
     years = sorted({int(m[:4]) for m in months}) if enough else []
     lines = relations(
         years, groups, now or (months[-1] if months else "9999-12"), months[0] if months else ""
     )
-    index = _index(lines)
+    hidden = _suppress(raw, lines, measures)
     cells: dict[tuple[str, str, str], Value] = {}
-    for measure in measures:
-        values = {cell: counts.get(measure, 0) for cell, counts in raw.items()}
-        hidden = protect(values, lines, at_most_in_time=distinct(measure), index=index)
-        for (period, group), number in values.items():
-            if (period, group) in hidden:
+    for (period, group), counts in raw.items():
+        for measure in measures:
+            number = counts.get(measure, 0)
+            if (period, group, measure) in hidden:
                 cells[period, group, measure] = SUPPRESSED if number < MIN_COUNT else HIDDEN
             else:
                 cells[period, group, measure] = number
