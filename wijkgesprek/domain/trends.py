@@ -29,8 +29,11 @@ import re
 from collections import Counter, deque
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from wijkgesprek.domain.dates import OUTSIDE, sensible_year
+
+T = TypeVar("T")
 
 MIN_COUNT = 5
 SUPPRESSED = "<5"
@@ -413,23 +416,28 @@ def _tighten_pair(line: Line, bounds: dict[Cell, list[int]], kind: str) -> list[
 
 def _tighten(line: Line, bounds: dict[Cell, list[int]], kind: str = SUM) -> list[Cell]:
     """Narrow the bounds of the cells of ``line`` by its relation (see :data:`SUM`);
-    the cells that changed."""
+    the cells that changed. (Plain loops: this runs some 100,000 times for a big wijk.)"""
     if kind in (SUBSET, VISITED):
         return _tighten_pair(line, bounds, kind)
     at_most = kind == SOME
-    total, parts = bounds[line[0]], [bounds[cell] for cell in line[1:]]
-    sum_low = sum(b[0] for b in parts)
-    sum_high = sum(b[1] for b in parts)
+    total = bounds[line[0]]
+    parts = [bounds[cell] for cell in line[1:]]
+    sum_low = sum_high = max_low = 0
+    for part in parts:
+        sum_low += part[0]
+        sum_high += part[1]
+        if part[0] > max_low:
+            max_low = part[0]
     changed: list[Cell] = []
-    low = max(max(b[0] for b in parts), total[0]) if at_most else max(sum_low, total[0])
+    low = max(max_low if at_most else sum_low, total[0])
     high = min(sum_high, total[1])
-    if (low, high) != (total[0], total[1]):
+    if low != total[0] or high != total[1]:
         total[0], total[1] = low, high
         changed.append(line[0])
     for cell, part in zip(line[1:], parts, strict=True):
         low = max(part[0], total[0] - (sum_high - part[1]))
         high = min(part[1], total[1] if at_most else total[1] - (sum_low - part[0]))
-        if (low, high) != (part[0], part[1]):
+        if low != part[0] or high != part[1]:
             part[0], part[1] = low, high
             changed.append(cell)
     return changed
@@ -444,24 +452,28 @@ def _index(lines: Sequence[Line]) -> dict[Cell, list[int]]:
     return found
 
 
-def intervals(
+class _Bounds(dict[Cell, list[int]]):
+    """Bounds made when a relation first reaches a cell (most cells are never reached)."""
+
+    def __init__(self, values: Mapping[Cell, int], hidden: Collection[Cell]) -> None:
+        super().__init__()
+        self.counts, self.hidden = values, hidden
+
+    def __missing__(self, cell: Cell) -> list[int]:
+        made = self[cell] = list(_bounds(self.counts.get(cell, 0), cell in self.hidden))
+        return made
+
+
+def _propagate(
     values: Mapping[Cell, int],
     hidden: Collection[Cell],
     lines: Sequence[Line],
-    *,
-    at_most_in_time: bool = False,
-    kinds: Sequence[str] | None = None,
-    index: Mapping[Cell, list[int]] | None = None,
-) -> dict[Cell, tuple[int, int]]:
-    """What someone who sees every shown cell learns of every cell, from ALL relations
-    together: a "<5" starts as 0–4 and an "x" as 5 or more, and every relation narrows
-    the bounds of its cells, again and again until none changes (interval propagation).
-    ``kinds``: the kind of each line (default SUM; with ``at_most_in_time``, SOME for the
-    lines in time, as for distinct households)."""
-    if kinds is None:
-        kinds = [SOME if at_most_in_time and in_time(line) else SUM for line in lines]
-    lines_of = _index(lines) if index is None else index
-    bounds = {cell: list(_bounds(values.get(cell, 0), cell in hidden)) for cell in lines_of}
+    kinds: Sequence[str],
+    lines_of: Mapping[Cell, list[int]],
+) -> _Bounds:
+    """Interval propagation from the relations of the hidden cells (see :func:`intervals`);
+    a cell left out was not narrowed."""
+    bounds = _Bounds(values, hidden)
     queue = deque(sorted({at for cell in hidden for at in lines_of.get(cell, ())}))
     queued = set(queue)
     while queue:
@@ -472,7 +484,30 @@ def intervals(
                 if other not in queued:
                     queued.add(other)
                     queue.append(other)
-    return {cell: (b[0], b[1]) for cell, b in bounds.items()}
+    return bounds
+
+
+def _kinds(lines: Sequence[Line], at_most_in_time: bool) -> list[str]:
+    return [SOME if at_most_in_time and in_time(line) else SUM for line in lines]
+
+
+def intervals(
+    values: Mapping[Cell, int],
+    hidden: Collection[Cell],
+    lines: Sequence[Line],
+    *,
+    at_most_in_time: bool = False,
+    kinds: Sequence[str] | None = None,
+) -> dict[Cell, tuple[int, int]]:
+    """What someone who sees every shown cell learns of every cell, from ALL relations
+    together: a "<5" starts as 0–4 and an "x" as 5 or more, and every relation narrows
+    the bounds of its cells, again and again until none changes (interval propagation).
+    ``kinds``: the kind of each line (default SUM; with ``at_most_in_time``, SOME for the
+    lines in time, as for distinct households)."""
+    kinds = _kinds(lines, at_most_in_time) if kinds is None else kinds
+    lines_of = _index(lines)
+    bounds = _propagate(values, hidden, lines, kinds, lines_of)
+    return {cell: (bounds[cell][0], bounds[cell][1]) for cell in lines_of}
 
 
 def pinned_cells(
@@ -486,17 +521,18 @@ def pinned_cells(
 ) -> list[Cell]:
     """Hidden cells that :func:`intervals` narrows to one value (or none: never for true
     counts, but then too it is not safe)."""
-    found = intervals(
-        values, hidden, lines, at_most_in_time=at_most_in_time, kinds=kinds, index=index
-    )
-    return sorted(cell for cell in hidden if cell in found and found[cell][0] >= found[cell][1])
+    kinds = _kinds(lines, at_most_in_time) if kinds is None else kinds
+    lines_of = _index(lines) if index is None else index
+    bounds = _propagate(values, hidden, lines, kinds, lines_of)
+    return sorted(cell for cell in hidden if cell in bounds and bounds[cell][0] >= bounds[cell][1])
 
 
 def _one_more(
     cell: Cell,
     hidden: Collection[Cell],
     values: Mapping[Cell, int],
-    lines_of: Mapping[Cell, list[Line]],
+    lines: Sequence[Line],
+    lines_of: Mapping[Cell, list[int]],
 ) -> Cell | None:
     """The shown cell to hide so that ``cell`` is no longer pinned: in a relation of
     ``cell`` the smallest shown part (else a shown total); when its relations show
@@ -506,8 +542,8 @@ def _one_more(
         candidates: list[tuple[bool, int, Cell]] = []
         further: list[Cell] = []
         for current in frontier:
-            for line in lines_of.get(current, ()):
-                for position, other in enumerate(line):
+            for at in lines_of.get(current, ()):
+                for position, other in enumerate(lines[at]):
                     if other in hidden:
                         if other not in seen:
                             seen.add(other)
@@ -533,26 +569,23 @@ def protect(
     long as :func:`intervals` pins a hidden cell (from all relations together), one more
     cell for each pinned cell (:func:`_one_more`) — in one round only for pinned cells
     that share no relation with a cell just hidden."""
-    if kinds is None:
-        kinds = [SOME if at_most_in_time and in_time(line) else SUM for line in lines]
+    kinds = _kinds(lines, at_most_in_time) if kinds is None else kinds
+    lines_of = _index(lines) if index is None else index
     hiding = set(hidden) | {cell for cell, v in values.items() if v < MIN_COUNT}
-    hiding.update(cell for line in lines for cell in line if values.get(cell, 0) < MIN_COUNT)
-    index = _index(lines) if index is None else index
-    lines_of: dict[Cell, list[Line]] = {}
-    for line in lines:
-        for cell in line:
-            lines_of.setdefault(cell, []).append(line)
-    while pinned := pinned_cells(values, hiding, lines, kinds=kinds, index=index):
+    hiding.update(cell for cell in lines_of if values.get(cell, 0) < MIN_COUNT)
+    if lines_of.keys() <= hiding and values.keys() <= hiding:
+        return hiding  # nothing shown: nothing to work back from
+    while pinned := pinned_cells(values, hiding, lines, kinds=kinds, index=lines_of):
         touched: set[Cell] = set()
         for cell in pinned:
             if cell in touched:
                 continue
-            more = _one_more(cell, hiding, values, lines_of)
+            more = _one_more(cell, hiding, values, lines, lines_of)
             if more is None:  # nothing left to hide: never for true counts
-                return {cell for line in lines for cell in line} | set(values)
+                return set(lines_of) | set(values)
             hiding.add(more)
-            touched.update(c for line in lines_of.get(more, ()) for c in line)
-            touched.update(c for line in lines_of.get(cell, ()) for c in line)
+            for at in (*lines_of.get(more, ()), *lines_of.get(cell, ())):
+                touched.update(lines[at])
     return hiding
 
 
@@ -637,6 +670,10 @@ def _merge(tallies: Iterable[_Tally]) -> _Tally:
     return merged
 
 
+def _tuple(values: Collection[T]) -> tuple[T, ...]:
+    return values if isinstance(values, tuple) else tuple(values)
+
+
 def _known(keys: Iterable[str], allowed: Collection[str]) -> set[str]:
     """Keys outside ``allowed`` (when given) count as OTHER_KIND: no free text is shown."""
     return {k if not allowed or k in allowed else OTHER_KIND for k in keys if k}
@@ -694,18 +731,24 @@ def publish(
     rows = list(rows)
     months = sorted({row[1] for row in rows})
     theme_set, soort_set = set(themes), set(soorten)
-    normal: list[VisitRow] = [
-        (
-            group_name(wijk),
-            month,
-            household,
-            tuple(_known(row_themes, theme_set)),
-            concerns,
-            tuple((s if not soort_set or s in soort_set else OTHER_KIND, o) for s, o in refs),
-            tuple(_known(row_gaps, theme_set)),
-        )
-        for wijk, month, household, row_themes, concerns, refs, row_gaps in rows
-    ]
+    # Rows repeat the same few values: each is normalised once (100,000 visits).
+    names: dict[str, str] = {}
+    keys: dict[tuple[str, ...], tuple[str, ...]] = {}
+    kinds: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+    normal: list[VisitRow] = []
+    for wijk, month, household, row_themes, worried, row_refs, row_gaps in rows:
+        themes_, gaps_, refs = _tuple(row_themes), _tuple(row_gaps), _tuple(row_refs)
+        if (name := names.get(wijk)) is None:
+            name = names[wijk] = group_name(wijk)
+        if (theme_keys := keys.get(themes_)) is None:
+            theme_keys = keys[themes_] = tuple(_known(themes_, theme_set))
+        if (gap_keys := keys.get(gaps_)) is None:
+            gap_keys = keys[gaps_] = tuple(_known(gaps_, theme_set))
+        if (pairs := kinds.get(refs)) is None:
+            pairs = kinds[refs] = tuple(
+                (s if not soort_set or s in soort_set else OTHER_KIND, o) for s, o in refs
+            )
+        normal.append((name, month, household, theme_keys, worried, pairs, gap_keys))
     month_spans = [Span(m, m, m) for m in months]
     per_month = count(normal, month_spans)
     households: dict[str, set[int]] = {}
