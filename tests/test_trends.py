@@ -598,6 +598,8 @@ def test_md_reads_as_a_report_and_parses_back(
     assert "Elk aantal onder de 5 staat er als <5" in out
     assert "Er zijn alleen hele maanden, kwartalen en jaren" in out
     assert "geen enkele som" in out  # nor all of them together
+    assert "nooit meer dan bezoeken" in out  # the relations between measures count too
+    assert "Deel daarom per periode één verslag" in out  # what the grid cannot keep
     assert "Elk thema van de leidraad" in out
     blocks = parse_md(out)
     assert list(blocks) == ["Noord", "Zuid", t.OTHERS, t.ALL]
