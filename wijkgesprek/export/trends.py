@@ -27,8 +27,8 @@ CHANGE_PREFIX = "verandering_pct:"
 
 INCOMPLETE = "*"
 LEGEND = (
-    f"{t.SUPPRESSED} = 0 tot en met 4 · {t.HIDDEN} = 5 of meer, weggelaten zodat een "
-    f"{t.SUPPRESSED} niet terug te rekenen is · {INCOMPLETE} = de periode is nog niet om"
+    f"{t.SUPPRESSED} = 0 tot en met 4 · {t.HIDDEN} = 5 of meer, weggelaten zodat geen "
+    f"weggelaten aantal terug te rekenen is · {INCOMPLETE} = de periode is nog niet om"
 )
 SECTIONS = (
     ("thema:", "Thema's (huishoudens)"),
