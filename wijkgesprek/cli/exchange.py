@@ -15,7 +15,6 @@ from wijkgesprek.cli.common import (
     choice_of,
     database_target,
     guide_file,
-    has_data,
     load_guide_cached,
     opened_store,
     visit_number,
@@ -97,7 +96,7 @@ def export_household(args: argparse.Namespace) -> int:
         )
     code = normalise_code(args.code)
     target = database_target(args)
-    if not has_data(target):
+    if not target.has_data():
         raise WijkError(f"Huishouden {code} bestaat niet: er zijn nog geen gegevens.")
     from wijkgesprek.store import repo
     from wijkgesprek.store.handover import referral_extras

@@ -1,5 +1,5 @@
 """The SQLAlchemy engine for a prepared database: a SQLite file (the default, perhaps
-encrypted) or a team database on PostgreSQL (a ``postgresql://`` URL)."""
+encrypted) or a team database on PostgreSQL (``store.target`` chooses)."""
 
 from __future__ import annotations
 
@@ -11,25 +11,24 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, event
 from sqlmodel import create_engine
 
-from wijkgesprek.errors import DamagedDatabase, Gone, StoreError, Unreachable
+from wijkgesprek.errors import Gone, Unreachable
 from wijkgesprek.store import crypto
-from wijkgesprek.store.schema import explain, is_damage
+from wijkgesprek.store.target import Target, as_target
 
 T = TypeVar("T")
 
 
-def make_engine(target: Path | str) -> Engine:
-    """An engine for the prepared database ``target`` (a file, or a PostgreSQL URL)."""
-    if isinstance(target, str):
-        from wijkgesprek.store.postgres import CONNECT_ARGS, sqlalchemy_url
+def postgres_engine(url: str) -> Engine:
+    """An engine for the prepared team database at ``url``."""
+    from wijkgesprek.store.postgres import CONNECT_ARGS, sqlalchemy_url
 
-        return create_engine(
-            sqlalchemy_url(target),
-            hide_parameters=True,
-            pool_pre_ping=True,
-            connect_args=CONNECT_ARGS,
-        )
-    path = target
+    return create_engine(
+        sqlalchemy_url(url), hide_parameters=True, pool_pre_ping=True, connect_args=CONNECT_ARGS
+    )
+
+
+def sqlite_engine(path: Path) -> Engine:
+    """An engine for the prepared database file ``path`` (perhaps encrypted)."""
     module = crypto.module_for(path)  # SQLCipher for an encrypted database
     # hide_parameters: SQL errors must never carry note text into logs or messages.
     engine = create_engine(
@@ -56,16 +55,16 @@ def make_engine(target: Path | str) -> Engine:
 class Store:
     """The open database: runs repo functions in a short session each."""
 
-    def __init__(self, target: Path | str) -> None:
-        self.target = target
-        self.engine = make_engine(target)
+    def __init__(self, target: Target | Path) -> None:
+        self.target = as_target(target)
+        self.engine = self.target.engine()
 
     @property
     def path(self) -> Path:
         """The SQLite file (only for a local database)."""
-        if isinstance(self.target, str):
+        if self.target.file is None:
             raise TypeError("a team database has no file")
-        return self.target
+        return self.target.file
 
     def run(self, function: Callable[..., T], /, **kwargs: Any) -> T:
         """Run ``function(session=..., **kwargs)``; a database that cannot be used (disk
@@ -89,17 +88,7 @@ class Store:
         except PoolTimeout:  # every connection is stuck on a network that stopped
             raise Unreachable("De teamdatabase antwoordt niet.") from None
         except DatabaseError as error:  # full, read-only, locked, damaged, unreachable
-            if isinstance(self.target, str):
-                from wijkgesprek.store import postgres
-
-                unreachable = postgres.is_unreachable(error.orig)
-                raise (Unreachable if unreachable else StoreError)(
-                    postgres.explain(self.target, error.orig)
-                ) from None
-            damaged = is_damage(error.orig)
-            raise (DamagedDatabase if damaged else StoreError)(
-                explain(self.path, error.orig)
-            ) from None
+            raise self.target.explain(error.orig) from None
 
 
 def _is_missing_parent(error: BaseException | None) -> bool:

@@ -252,10 +252,6 @@ GRANTS = (
 """Roles, enforced by the server: given after every migration, by the owner who runs it."""
 
 
-def is_postgres(target: object) -> bool:
-    return isinstance(target, str) and target.startswith(("postgresql:", "postgres:"))
-
-
 def check_url(url: str) -> None:
     """A team database URL must be PostgreSQL's and must not hold a password: a password
     on the command line or in a config file can be read by others."""
@@ -263,7 +259,7 @@ def check_url(url: str) -> None:
 
     from wijkgesprek.errors import UsageError
 
-    if not is_postgres(url) or "://" not in url:
+    if not url.startswith(("postgresql:", "postgres:")) or "://" not in url:
         raise UsageError(
             f"'{describe_safely(url)}' is geen adres van een teamdatabase; gebruik "
             "postgresql://gebruiker@server/naam."
