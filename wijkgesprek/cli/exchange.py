@@ -24,7 +24,7 @@ from wijkgesprek.export.files import write_recorded
 from wijkgesprek.text import visible
 
 if TYPE_CHECKING:
-    from wijkgesprek.export.handover import Vocabulary
+    from wijkgesprek.exchange.handover import Vocabulary
     from wijkgesprek.store.engine import Store
 
 
@@ -119,7 +119,7 @@ def export_household(args: argparse.Namespace) -> int:
             )
         visit_id = history.visits[args.bezoek - 1].record.id
     if args.soort == "overdracht":
-        from wijkgesprek.export.handover import dumps, to_handover
+        from wijkgesprek.exchange.handover import dumps, to_handover
 
         text = dumps(to_handover(history, extras=extras))
         what = f"overdracht van {code}"
@@ -159,7 +159,7 @@ def export_household(args: argparse.Namespace) -> int:
 def handover_vocabulary(guide: Path) -> Vocabulary:
     """What a hand-over's themes, gaps and referral kinds may be: the guide's theme ids and
     the sociale kaart's kinds."""
-    from wijkgesprek.export.handover import Vocabulary
+    from wijkgesprek.exchange.handover import Vocabulary
 
     return Vocabulary(themes=tuple(theme.id for theme in load_guide_cached(guide).themes))
 
@@ -242,7 +242,7 @@ def _import_one(
     (with ``many``, under the file's name). True when it was imported."""
     from datetime import UTC, datetime
 
-    from wijkgesprek.export.handover import read_handover
+    from wijkgesprek.exchange.handover import read_handover
     from wijkgesprek.store.handover import (
         NOTHING_CHANGED,
         apply_import,
