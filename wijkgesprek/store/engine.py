@@ -1,55 +1,16 @@
-"""The SQLAlchemy engine for a prepared database: a SQLite file (the default, perhaps
-encrypted) or a team database on PostgreSQL (``store.target`` chooses)."""
+"""The open database: a SQLite file (the default, perhaps encrypted) or a team database
+on PostgreSQL (``store.target`` makes the engine), used in one short session per call."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, event
-from sqlmodel import create_engine
-
 from wijkgesprek.errors import Gone, Unreachable
-from wijkgesprek.store import crypto
 from wijkgesprek.store.target import Target, as_target
 
 T = TypeVar("T")
-
-
-def postgres_engine(url: str) -> Engine:
-    """An engine for the prepared team database at ``url``."""
-    from wijkgesprek.store.postgres import CONNECT_ARGS, sqlalchemy_url
-
-    return create_engine(
-        sqlalchemy_url(url), hide_parameters=True, pool_pre_ping=True, connect_args=CONNECT_ARGS
-    )
-
-
-def sqlite_engine(path: Path) -> Engine:
-    """An engine for the prepared database file ``path`` (perhaps encrypted)."""
-    module = crypto.module_for(path)  # SQLCipher for an encrypted database
-    # hide_parameters: SQL errors must never carry note text into logs or messages.
-    engine = create_engine(
-        f"sqlite:///{path}", module=module, connect_args={"timeout": 10}, hide_parameters=True
-    )
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(connection: Any, _record: Any) -> None:
-        cursor = connection.cursor()
-        if module is not sqlite3:
-            cursor.execute("PRAGMA cipher_log_level = NONE")  # no log lines on stderr
-            cursor.execute(crypto.current_key_pragma())
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 10000")
-        # Deleted text is overwritten with zeros, so an erased family cannot be read back.
-        cursor.execute("PRAGMA secure_delete = ON")
-        cursor.close()
-
-    return engine
 
 
 class Store:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -61,7 +61,7 @@ class Target(Protocol):
         database; None when they are written directly."""
 
     def engine(self) -> Engine:
-        """A SQLAlchemy engine for the prepared database."""
+        """A SQLAlchemy engine for the prepared database (``engine.Store`` uses it)."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class LocalFile:
 
     def explain(self, error: BaseException | None) -> StoreError:
         from wijkgesprek.errors import DamagedDatabase, StoreError
-        from wijkgesprek.store.schema import explain, is_damage
+        from wijkgesprek.store.sqlitefile import explain, is_damage
 
         kind = DamagedDatabase if is_damage(error) else StoreError
         return kind(explain(self.path, error))
@@ -107,9 +107,37 @@ class LocalFile:
         return None
 
     def engine(self) -> Engine:
-        from wijkgesprek.store.engine import sqlite_engine
+        import sqlite3
 
-        return sqlite_engine(self.path)
+        from sqlalchemy import event
+        from sqlmodel import create_engine
+
+        from wijkgesprek.store import crypto
+
+        module = crypto.module_for(self.path)  # SQLCipher for an encrypted database
+        # hide_parameters: SQL errors must never carry note text into logs or messages.
+        engine = create_engine(
+            f"sqlite:///{self.path}",
+            module=module,
+            connect_args={"timeout": 10},
+            hide_parameters=True,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            if module is not sqlite3:
+                cursor.execute("PRAGMA cipher_log_level = NONE")  # no log lines on stderr
+                cursor.execute(crypto.current_key_pragma())
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA busy_timeout = 10000")
+            # Deleted text is overwritten with zeros, so an erased family cannot be read back.
+            cursor.execute("PRAGMA secure_delete = ON")
+            cursor.close()
+
+        return engine
 
 
 @dataclass(frozen=True)
@@ -167,9 +195,16 @@ class TeamServer:
         return Outbox(folder / OUTBOX_NAME, self.address)
 
     def engine(self) -> Engine:
-        from wijkgesprek.store.engine import postgres_engine
+        from sqlmodel import create_engine
 
-        return postgres_engine(self.url)
+        from wijkgesprek.store.postgres import CONNECT_ARGS, sqlalchemy_url
+
+        return create_engine(
+            sqlalchemy_url(self.url),
+            hide_parameters=True,  # SQL errors never carry note text
+            pool_pre_ping=True,
+            connect_args=CONNECT_ARGS,
+        )
 
 
 def as_target(value: Target | Path, *, practice: bool = False) -> Target:
