@@ -19,14 +19,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wijkgesprek.errors import DamagedDatabase, StoreError
+from wijkgesprek.store.backup import copy_before_migration, list_backups
+from wijkgesprek.store.sqlitefile import (
+    APPLICATION_ID,
+    PRACTICE_APPLICATION_ID,
+    explain,
+    is_damage,
+)
 
 if TYPE_CHECKING:
     import sqlite3
 
-APPLICATION_ID = 0x574B4753  # "WKGS": marks a file as a wijkgesprek database
-PRACTICE_APPLICATION_ID = 0x574B4F45  # "WKOE": a practice database (wijkgesprek oefenen)
-"""Practice data lives in its own file with its own mark: a practice database is never
-opened as the real one, nor the other way round (see :func:`read_version`)."""
 
 _V1 = (
     """CREATE TABLE household (
@@ -368,8 +371,6 @@ def prepare_database(path: Path, *, practice: bool = False) -> int:
         if 0 < version < SCHEMA_VERSION:  # an upgrade: keep the old file first
             from datetime import datetime
 
-            from wijkgesprek.store.backup import copy_before_migration
-
             copy_before_migration(path, version=version, now=datetime.now())
         connection = _connect(path)
         try:
@@ -420,8 +421,6 @@ def _is_empty(path: Path) -> bool:
 
 
 def _empty_message(path: Path) -> str:
-    from wijkgesprek.store.backup import list_backups
-
     if list_backups(path):
         what = "Zet een reservekopie terug met 'wijkgesprek herstel'"
     else:
@@ -470,28 +469,3 @@ def _private(path: Path) -> None:
     """Make a file readable by its owner only (a no-op where it does not exist)."""
     if path.exists():
         os.chmod(path, 0o600)
-
-
-def is_damage(error: BaseException | None) -> bool:
-    text = str(error).lower()
-    return "not a database" in text or "malformed" in text or "corrupt" in text
-
-
-def explain(path: Path, error: BaseException | None) -> str:
-    text = str(error).lower()
-    if is_damage(error):
-        return (
-            f"De database {path} is beschadigd of geen SQLite-bestand. Er is niets "
-            "overschreven. Zet een reservekopie terug met 'wijkgesprek herstel' of kies "
-            "een andere map met --data-dir."
-        )
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return (
-            f"De database {path} kan niet worden geschreven. Controleer de rechten of kies "
-            "een andere map met --data-dir."
-        )
-    if "full" in text:
-        return f"De schijf is vol: de database {path} kan niet worden bijgewerkt. Maak ruimte vrij."
-    if "locked" in text:
-        return f"De database {path} is bezet door een ander programma. Probeer het zo opnieuw."
-    return f"De database {path} kan niet worden gebruikt ({error}). Er is niets overschreven."
