@@ -360,8 +360,15 @@ def method(report: Report) -> list[str]:
         "enkele som, en ook niet alle sommen samen, met wat er staat en wat de tekens zeggen "
         "(0–4, 5 of meer; maanden voor het eerste bezoek en na deze maand zijn 0), een "
         "weggelaten aantal op één waarde vastlegt. (Huishoudens over maanden optellen geeft "
-        "hooguit te veel: wie terugkomt, telt in elke maand.) Een weggelaten aantal kan wel "
-        "binnen grenzen vallen, bijvoorbeeld 1 tot 4.",
+        "hooguit te veel: wie terugkomt, telt in elke maand.) Ook wat de maten over elkaar "
+        "zeggen telt mee: bezoeken met zorgen en huishoudens zijn er nooit meer dan bezoeken, "
+        "huishoudens met een thema of een gat nooit meer dan huishoudens; waar bezoeken en "
+        "huishoudens even groot zijn, staan ze er allebei of geen van beide. Een weggelaten "
+        "aantal kan wel binnen grenzen vallen, bijvoorbeeld 1 tot 4.",
+        "- **Eén verslag per periode.** Een verslag van later telt ook de bezoeken die "
+        "sindsdien zijn ingevoerd, ook die van eerdere maanden; wie twee verslagen van "
+        "verschillende dagen naast elkaar legt, ziet die bezoeken. Deel daarom per periode "
+        "één verslag, als de periode om is.",
         f"- **Alle rijen.** Elk thema van de leidraad, elk soort verwijzing en elk gat staat "
         f"in elke tabel, ook als het {t.SUPPRESSED} is; wat de leidraad of de sociale kaart "
         f"niet kent, telt als *{t.OTHER_KIND}*.",
