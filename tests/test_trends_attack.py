@@ -31,6 +31,7 @@ from wijkgesprek.cli import main
 from wijkgesprek.cli import trends as cli_trends
 from wijkgesprek.domain import trends as t
 from wijkgesprek.store import trends as store_trends
+from wijkgesprek.store.target import TeamServer
 
 WIJKEN = {"Noord": 34, "Zuid": 20, "Oost": 12, "Haven": 4}
 THEMES = ("geldzorgen", "wonen", "opvoeding", "eenzaamheid", "gezondheid")
@@ -93,7 +94,8 @@ def invented(monkeypatch: pytest.MonkeyPatch) -> list[t.VisitRow]:
     def opened(_target: object) -> Iterator[FakeStore]:
         yield FakeStore(rows)
 
-    monkeypatch.setattr(cli_trends, "has_data", lambda _target: True)
+    team = TeamServer("postgresql://coordinator@server/wijk")  # has data, never opened
+    monkeypatch.setattr(cli_trends, "database_target", lambda _args: team)
     monkeypatch.setattr(cli_trends, "opened_store", opened)
     monkeypatch.setattr(cli_common, "today", lambda: TODAY)
     return rows

@@ -24,7 +24,7 @@ def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
     from wijkgesprek.content.cases import cases_to_json, is_cases_file, load_cases
     from wijkgesprek.content.network import is_network_file, load_network, network_to_json
     from wijkgesprek.content.questions import guide_to_json, load_guide
-    from wijkgesprek.export.handover import (
+    from wijkgesprek.exchange.handover import (
         Vocabulary,
         handover_json,
         is_handover_file,
