@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from wijkgesprek.app import WijkgesprekApp
     from wijkgesprek.domain.visit import VisitRecord
+    from wijkgesprek.store.engine import Store
     from wijkgesprek.store.outbox import Outbox, Sent, Written
 
 T = TypeVar("T")
@@ -66,16 +67,25 @@ class Connection:
     def run(
         self, function: Callable[..., T], /, *, timeout: float = ANSWER_TIMEOUT, **kwargs: Any
     ) -> T:
-        """``store.run``; on a team database in its own thread, waited for at most
-        ``timeout`` (then :class:`Unreachable`; the call may still land), and refused at
-        once while offline."""
+        """``store.run``: the one way screens reach the database (``App.read`` and
+        ``App.write`` tell its problems). On a team database it runs in its own thread,
+        waited for at most ``timeout`` (then :class:`Unreachable`; the call may still
+        land), and is refused at once while offline. Called from a worker thread it runs
+        there: the screen goes on meanwhile."""
         return self._bounded(lambda: self.app.store.run(function, **kwargs), timeout)
+
+    def use(self, function: Callable[[Store], T], /, *, timeout: float = ANSWER_TIMEOUT) -> T:
+        """``function(store)``, for work of more than one transaction (erasing): bounded
+        and refused like :meth:`run`."""
+        return self._bounded(lambda: function(self.app.store), timeout)
 
     def _bounded(self, call: Callable[[], T], timeout: float) -> T:
         if self.outbox is None:  # the laptop's own file: no network to wait for
             return call()
         if self.offline:
             raise Unreachable("De teamdatabase is niet bereikbaar (offline).")
+        if threading.current_thread() is not threading.main_thread():
+            return call()  # a worker's: nothing waits on it (libpq's timeouts bound it)
         future: Future[T] = Future()
 
         def run() -> None:
