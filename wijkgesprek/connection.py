@@ -13,7 +13,9 @@ and screens that show notes learn the versions written (``reconnected``). At the
 notes left from last time (offline, or a crash) are sent the same way.
 
 Without a team database (a laptop's SQLite file, practice) calls run directly and the app
-is never offline.
+is never offline. Either way this is the screens' one way to the database: ``App.read`` and
+``App.write`` call :meth:`Connection.run`, a screen that shows a problem in its own place
+calls it itself, and no screen touches ``App.store`` (docs/architecture.md).
 """
 
 from __future__ import annotations
