@@ -81,7 +81,7 @@ class PracticeVisitScreen(VisitScreen):
 
     def on_mount(self) -> None:
         try:
-            self.turns = self.app.store.run(practice.turns, visit_id=self.visit_id)
+            self.turns = self.app.connection.run(practice.turns, visit_id=self.visit_id)
         except WijkError as error:  # e.g. the database is locked: the notes still work
             self.notify(
                 f"{error} Wat het gezin eerder antwoordde, staat er nu niet bij.",
