@@ -297,7 +297,7 @@ class Connection:
             return False
 
     def _tell_sent(self, sent: Sent, back: bool) -> None:
-        count = len(sent.written)
+        count = sum(1 for w in sent.written if not w.finished)
         if back:
             written = f" {count} aantekening(en) van deze laptop zijn erin gezet." if count else ""
             self.app.notify(f"De verbinding met de teamdatabase is terug.{written}", markup=False)
@@ -313,6 +313,14 @@ class Connection:
                 "geschreven. Beide versies zijn samengevoegd: wat u allebei schreef staat er "
                 "één keer in; waar u op dezelfde plek schreef, staan beide stukken met een "
                 "regel „tegelijk geschreven”. Kijk ze samen na."
+            )
+        finished = [w for w in sent.written if w.finished]
+        if finished:
+            kept = sum(1 for w in finished if w.kept)
+            self._warn(
+                f"{len(finished)} aantekening(en) hoorden bij een bezoek dat intussen is "
+                f"afgerond; de aantekeningen zelf liggen vast. {kept} daarvan bevatte(n) nieuwe "
+                "tekst: die is bewaard als aanvulling bij dat bezoek."
             )
         if sent.dropped:
             self._warn(

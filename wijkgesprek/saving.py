@@ -49,6 +49,9 @@ class Kept(Enum):
     """Nowhere but on the screen: tried again; quitting asks twice."""
     GONE = "gone"
     """The visit was erased meanwhile: there is nothing left to keep the note in."""
+    FINISHED = "finished"
+    """The visit was finished meanwhile (a colleague, another window): its note stays as
+    it was, and what was typed on is kept as an addition (aanvulling)."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,33 @@ def save_note(
     )
 
 
+def _finished(written: Written, at: str) -> Outcome:
+    when = f" om {written.ended.astimezone():%H:%M}" if written.ended is not None else ""
+    kept = (
+        "Wat u daarna typte, is bewaard als aanvulling bij dit bezoek"
+        if written.kept
+        else "U had daarna niets nieuws getypt"
+    )
+    told = Notice(
+        f"Dit bezoek is intussen afgerond{when}, door een collega of in een ander venster. "
+        f"{kept}; de aantekeningen zelf liggen vast en hier typen kan niet meer. Escape gaat "
+        "terug; in de geschiedenis (g) staat het bezoek met zijn aanvullingen.",
+        severity="warning",
+        timeout=60,
+    )
+    return Outcome(
+        Kept.FINISHED,
+        written.text,
+        written.version,
+        written.text,
+        state=f"afgerond · als aanvulling bewaard {at}" if written.kept else "afgerond",
+        notices=(told,),
+    )
+
+
 def _saved(written: Written, at: str, failing: bool) -> Outcome:
+    if written.finished:
+        return _finished(written, at)
     notices: list[Notice] = []
     state = f"opgeslagen {at}"
     if written.merged:

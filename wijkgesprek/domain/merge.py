@@ -250,6 +250,23 @@ def _merge(
     return Merged("".join(output.parts), conflicts, output.found)
 
 
+def added(saved: str, mine: str) -> str:
+    """What ``mine`` adds to ``saved``, to keep it elsewhere (a note typed on after its
+    visit was finished becomes an addition): the one piece typed into it; all of mine
+    when it changed in more places or replaced words; '' when it adds nothing."""
+    old, new = words(saved), words(mine)
+    changes = [
+        (i1, i2, j1, j2)
+        for i1, i2, j1, j2 in _changes(old, new, end_first=False)
+        if "".join(new[j1:j2]).strip()  # white space alone adds nothing
+    ]
+    if not changes:
+        return ""
+    if len(changes) == 1 and changes[0][0] == changes[0][1]:  # one piece inserted
+        return "".join(new[changes[0][2] : changes[0][3]]).strip()
+    return mine.strip()
+
+
 def follow(old: str, new: str, offset: int) -> int:
     """Where the place ``offset`` in ``old`` is in ``new`` (a cursor after a merge). Text
     inserted right at it comes after it; in a replaced piece it goes to the piece's end."""

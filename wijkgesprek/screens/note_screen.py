@@ -23,7 +23,7 @@ from textual.widgets.text_area import Document
 
 from wijkgesprek.domain.merge import follow
 from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched
-from wijkgesprek.saving import Kept, save_note
+from wijkgesprek.saving import Kept, Notice, save_note
 from wijkgesprek.store import repo
 
 if TYPE_CHECKING:
@@ -57,6 +57,8 @@ class NoteScreen(Screen[None]):
         self._failing = False
         self._retrying = False
         self._timer: Timer | None = None
+        self.finished = False
+        """The visit was finished meanwhile elsewhere: its notes can no longer change."""
 
     class NotesChanged(Message):
         """A note became written or empty, or got newer versions: lists of the topics
@@ -118,6 +120,9 @@ class NoteScreen(Screen[None]):
             self._dirty, self.record = False, None
             self.app.household_gone()
             return None
+        if outcome.kept is Kept.FINISHED:
+            self._visit_finished(outcome.notices)
+            return outcome.state
         if outcome.merged:
             self._show_merged(mine, outcome.text, outcome.cursor)
         for notice in outcome.notices:
@@ -138,6 +143,15 @@ class NoteScreen(Screen[None]):
         if refresh and was_touched != is_touched(self.topic_id, self.record):
             self.post_message(self.NotesChanged())
         return outcome.state
+
+    def _visit_finished(self, notices: tuple[Notice, ...]) -> None:
+        """The visit was finished meanwhile (a colleague, another window): what was typed
+        on is an addition now. The text stays in view, and nothing more can be typed."""
+        self._dirty = False
+        self.finished = True
+        self.note.read_only = True
+        for notice in notices:
+            self.notify(notice.text, severity=notice.severity, timeout=notice.timeout, markup=False)
 
     def _cursor(self) -> int | None:
         """Where the cursor is in the note's text (None when not shown)."""
@@ -169,6 +183,11 @@ class NoteScreen(Screen[None]):
             if note.visit_id != self.visit_id:
                 continue
             known = notes.get(note.topic, TopicNote())
+            if note.finished:  # told by the connection; this screen stops writing
+                if self._dirty:
+                    self.flush()  # typed since: an addition too
+                self._visit_finished(())
+                continue
             if note.version <= known.version:
                 continue  # this screen saved a newer version meanwhile
             shown = note.topic == self.topic_id

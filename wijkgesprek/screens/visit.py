@@ -492,7 +492,14 @@ class VisitScreen(NoteScreen):
         self.query_one("#guide", VerticalScroll).scroll_home(animate=False)
 
     def _online(self) -> bool:
-        """Whether more than notes can be saved now; offline, says that this must wait."""
+        """Whether more than notes can be saved now; offline, says that this must wait
+        (and a visit finished meanwhile elsewhere, that it is finished)."""
+        if self.finished:
+            self.notify(
+                "Dit bezoek is afgerond. Een aanvulling maakt u in de geschiedenis (g, dan a).",
+                markup=False,
+            )
+            return False
         if self.app.connection.offline:
             self.app.connection.tell()
         return not self.app.connection.offline

@@ -7,10 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from wijkgesprek.errors import Gone, Unreachable
+from wijkgesprek.errors import Finished, Gone, Unreachable
 from wijkgesprek.store.target import Target, as_target
 
 T = TypeVar("T")
+
+FINISHED = "WK001"
+"""The team database's own error code: a note of a finished visit (``store.ladder``, v9)."""
 
 
 class Store:
@@ -30,7 +33,8 @@ class Store:
     def run(self, function: Callable[..., T], /, **kwargs: Any) -> T:
         """Run ``function(session=..., **kwargs)``; a database that cannot be used (disk
         full, read-only, locked too long, damaged) becomes a Dutch ``StoreError``, and a
-        household or visit that is not there (any more: erased meanwhile) ``Gone``."""
+        household or visit that is not there (any more: erased meanwhile) ``Gone``, and a
+        note of a visit finished meanwhile ``Finished``."""
         from sqlalchemy.exc import DatabaseError, IntegrityError
         from sqlalchemy.exc import TimeoutError as PoolTimeout
         from sqlmodel import Session
@@ -49,6 +53,8 @@ class Store:
         except PoolTimeout:  # every connection is stuck on a network that stopped
             raise Unreachable("De teamdatabase antwoordt niet.") from None
         except DatabaseError as error:  # full, read-only, locked, damaged, unreachable
+            if getattr(error.orig, "sqlstate", None) == FINISHED:
+                raise Finished() from None  # the server's rule (store.ladder, v9)
             raise self.target.explain(error.orig) from None
 
 

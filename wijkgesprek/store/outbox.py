@@ -26,8 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wijkgesprek.domain.merge import merge_notes
-from wijkgesprek.errors import Gone, SaveConflict, StoreError, Unreachable
+from wijkgesprek.domain.merge import added, merge_notes
+from wijkgesprek.errors import Finished, Gone, SaveConflict, StoreError, Unreachable
 from wijkgesprek.store import repo
 
 if TYPE_CHECKING:
@@ -83,6 +83,13 @@ class Written:
     """Places where both had written something else: both kept, with a marker line."""
     cursor: int | None = None
     """After a merge, where the place ``write_one`` was given is in ``text``."""
+    finished: bool = False
+    """The visit was finished meanwhile: ``text`` is its note as it stays, and what was
+    typed on is an addition (``kept``)."""
+    ended: datetime | None = None
+    """When it was finished (None: not known)."""
+    kept: str = ""
+    """What was kept as an addition ('' when the note held nothing new)."""
 
 
 @dataclass
@@ -268,8 +275,29 @@ def write_one(
     """Write one waiting note on the version it continues from. A colleague's newer
     version is merged three-way with it, on the text of that version (``merge_notes``,
     following ``cursor``, the screen's place in ``item.text``); this laptop's own save
-    that landed after all (``item.tried``, one version on) is simply followed."""
+    that landed after all (``item.tried``, one version on) is simply followed. A visit
+    finished meanwhile keeps its note; what ``item`` adds to it becomes an addition
+    (``Written.finished``)."""
     at = now()
+    try:
+        return _write(item, store, at, cursor)
+    except Finished as finished:  # what was typed on becomes an addition
+        note = store.run(
+            repo.keep_after_end, visit_id=item.visit_id, topic=item.topic, text=item.text, now=at
+        )
+        return Written(
+            item.visit_id,
+            item.topic,
+            note.text,
+            note.version,
+            merged=False,
+            finished=True,
+            ended=finished.at,
+            kept=added(note.text, item.text),
+        )
+
+
+def _write(item: Pending, store: Store, at: datetime, cursor: int | None) -> Written:
     save = {"visit_id": item.visit_id, "topic": item.topic, "now": at}
     try:
         version = store.run(repo.save_note, text=item.text, base=item.base, **save)
@@ -334,8 +362,11 @@ def send(
         except (SaveConflict, StoreError) as error:  # read-only, no rights: it waits
             result.refused.append(str(error))
             continue
+        result.written.append(written)
+        if written.finished:  # kept as an addition: nothing more to send
+            outbox.done(item, None)
+            continue
         if written.merged:
             result.merged.append(written.by)
-        result.written.append(written)
         outbox.done(item, written.version, merged=written.merged)
     return result

@@ -28,6 +28,7 @@ from wijkgesprek.domain.household import (
     parse_children,
 )
 from wijkgesprek.domain.meldcode import open_report
+from wijkgesprek.domain.merge import added
 from wijkgesprek.domain.referral import (
     DISCUSSED,
     FINAL,
@@ -47,7 +48,7 @@ from wijkgesprek.domain.visit import (
     VisitRecord,
 )
 from wijkgesprek.domain.wijk import wijk_key
-from wijkgesprek.errors import SaveConflict
+from wijkgesprek.errors import Finished, SaveConflict
 from wijkgesprek.store.models import (
     Agreement,
     Correction,
@@ -332,9 +333,20 @@ def save_note(
     ``base`` is the version the text was written on (0: the note did not exist yet).
     When someone saved the note since, nothing is written and :class:`SaveConflict`
     carries their version. The check is part of the UPDATE itself, so it also holds when
-    two saves race on a team database. ``base=None`` saves without checking.
+    two saves race on a team database. ``base=None`` saves without checking. A visit
+    that was finished meanwhile raises :class:`Finished`: its notes stay as they were.
     """
-    note = _note(session, visit_id, topic, now)
+    row = session.exec(
+        select(Visit.ended_at, Note)
+        .outerjoin(Note, (col(Note.visit_id) == col(Visit.id)) & (col(Note.topic) == topic))
+        .where(Visit.id == visit_id)
+    ).first()
+    if row is None:
+        raise LookupError(visit_id)  # erased meanwhile
+    ended, found = row
+    if ended is not None:  # finished meanwhile (the team database's server refuses too)
+        raise Finished(ended)
+    note = found or Note(visit_id=visit_id, topic=topic, updated_at=now)
     if base is not None and note.version != base and note.text != text:
         raise SaveConflict(
             theirs=note.text, by=note.updated_by, version=note.version, at=note.updated_at
@@ -745,6 +757,32 @@ def add_correction(*, session: Session, visit_id: int, topic: str, text: str, no
     session.commit()
     assert correction.id is not None
     return correction.id
+
+
+def keep_after_end(
+    *, session: Session, visit_id: int, topic: str, text: str, now: datetime
+) -> TopicNote:
+    """A note typed on after its visit was finished (by a colleague, or in another
+    window): what it adds to the note as it stays is kept as an addition, once (a save
+    tried again adds nothing twice). Returns the note as it stays."""
+    note = session.exec(select(Note).where(Note.visit_id == visit_id, Note.topic == topic)).first()
+    if session.get(Visit, visit_id) is None:
+        raise LookupError(visit_id)
+    current = note.text if note is not None else ""
+    extra = added(current, text)
+    if extra:
+        kept = f"{AFTER_END}\n{extra}"
+        same = select(Correction).where(
+            Correction.visit_id == visit_id, Correction.topic == topic, Correction.text == kept
+        )
+        if session.exec(same).first() is None:
+            session.add(Correction(visit_id=visit_id, topic=topic, text=kept, created_at=now))
+            session.commit()
+    return TopicNote(text=current, version=note.version if note is not None else 0)
+
+
+AFTER_END = "Geschreven nadat het bezoek was afgerond:"
+"""The first line of an addition that holds what was typed after the visit was finished."""
 
 
 def erase_household(*, session: Session, code: str) -> int:
