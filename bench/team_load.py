@@ -57,7 +57,7 @@ def _save_for(url: str, code: str, seconds: float, out: list[float], last: dict)
             visit_id=visit, topic="stress", text=text, base=version, now=now, trying=True
         )
         written = write_one(item, store)
-        outbox.done(item, written.version, merged=written.merged)
+        outbox.done(item, written)
         version = written.version
         out.append((time.perf_counter() - started) * 1000)
         time.sleep(max(0.0, CADENCE - (time.perf_counter() - started)))

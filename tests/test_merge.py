@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from wijkgesprek.domain.household import Children
-from wijkgesprek.domain.merge import follow, marker, merge_notes, words
+from wijkgesprek.domain.merge import added, follow, marker, merge_notes, rebase, words
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.outbox import Pending, Written, write_one
@@ -253,3 +253,48 @@ class Window:
             self.cursor = written.cursor
         self.text = self.base = written.text
         self.version = written.version
+
+
+@pytest.mark.parametrize(
+    ("sent", "mine", "merged", "expected"),
+    [
+        pytest.param(  # typed on at the end of the own piece: before the marker, no second
+            "Start. A1",
+            "Start. A1 A2",
+            f"Start. A1\n{LINE}\nB1",
+            f"Start. A1 A2\n{LINE}\nB1",
+            id="typed-on-at-the-collision",
+        ),
+        pytest.param(  # the colleague's piece elsewhere: mine's new words where typed
+            "Start. Midden. Eind.",
+            "Start. Midden. Eind. Verder.",
+            "Start. Collega. Midden. Eind.",
+            "Start. Collega. Midden. Eind. Verder.",
+            id="apart",
+        ),
+        pytest.param("Start. A1", "Start. A1", f"Start. A1\n{LINE}\nB1", None, id="nothing-new"),
+    ],
+)
+def test_text_typed_on_while_a_merge_landed_is_rebased_on_it(
+    sent: str, mine: str, merged: str, expected: str | None
+) -> None:
+    rebased = rebase(sent, mine, merged, who="anna", when=WHEN)
+    assert rebased.text == (expected or merged)
+    assert rebased.conflicts == 0
+
+
+@pytest.mark.parametrize(
+    ("saved", "mine", "expected"),
+    [
+        pytest.param("Eerste.", "Eerste. Daarna nog.", "Daarna nog.", id="typed-on"),
+        pytest.param("Eerste. Laatste.", "Eerste. Tussen. Laatste.", "Tussen.", id="inserted"),
+        pytest.param("Eerste.", "Eerste.", "", id="nothing"),
+        pytest.param("Eerste. Tweede.", "Eerste.", "", id="only-deleted"),
+        pytest.param("Eerste.", "Eerste.  \n", "", id="white-space"),
+        pytest.param(  # changed in two places: all of it, so nothing loses its context
+            "Een twee drie.", "Een 2 drie vier.", "Een 2 drie vier.", id="changed"
+        ),
+    ],
+)
+def test_what_a_note_adds_for_an_addition(saved: str, mine: str, expected: str) -> None:
+    assert added(saved, mine) == expected

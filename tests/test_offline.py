@@ -24,7 +24,7 @@ from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.merge import marker
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
-from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, send, write_one
+from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, Written, send, write_one
 from wijkgesprek.store.target import TeamServer
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -47,21 +47,31 @@ def test_the_outbox_keeps_the_newest_text_on_the_first_version(outbox: Outbox) -
     assert Outbox(outbox.path, "postgresql://team@ander/wijk").pending() == []
 
 
-@pytest.mark.parametrize(("merged", "base", "base_text"), [(False, 2, "Huur"), (True, 1, "Hu")])
+@pytest.mark.parametrize(
+    ("written", "waits"),
+    [
+        (Written(7, "stress", "Huur", 2, merged=False), "Huur en meer"),
+        # Merged with a colleague's version: the newer text goes on from the merged one.
+        (
+            Written(7, "stress", "Huur\n— tegelijk —\nCollega.", 2, merged=True, by="bert"),
+            "Huur en meer\n— tegelijk —\nCollega.",
+        ),
+    ],
+    ids=["geschreven", "samengevoegd"],
+)
 def test_a_note_typed_on_while_sending_stays_in_the_outbox(
-    outbox: Outbox, merged: bool, base: int, base_text: str
+    outbox: Outbox, written: Written, waits: str
 ) -> None:
     outbox.keep(
         visit_id=7, topic="stress", text="Huur", base=1, base_text="Hu", now=NOW, trying=True
     )
     (sent,) = outbox.pending()
     outbox.keep(visit_id=7, topic="stress", text="Huur en meer", base=1, now=NOW)
-    outbox.done(sent, 2, merged=merged)  # the older text was written as version 2
+    outbox.done(sent, written)  # the older text was written as version 2
     (waiting,) = outbox.pending()
-    assert waiting.text == "Huur en meer"
-    # It continues from what was written, unless that held a colleague's version too:
-    # then it stays on the old one, and the next send merges again (nothing is lost).
-    assert (waiting.base, waiting.base_text) == (base, base_text)
+    # It continues from what was written; after a merge, with the colleague's part in it,
+    # so the next send merges nothing again.
+    assert (waiting.text, waiting.base, waiting.base_text) == (waits, 2, written.text)
 
 
 def test_keeping_reads_and_writes_the_row_in_one_go(outbox: Outbox) -> None:
@@ -154,6 +164,41 @@ def test_a_save_that_landed_after_all_is_not_taken_for_a_colleagues(
 
     assert (len(result.written), result.merged) == (1, [])
     assert either.run(repo.get_visit, visit_id=visit).notes["stress"].text == "Een twee drie"
+
+
+@pytest.mark.parametrize("told", [True, False], ids=["gehoord", "niet-gehoord"])
+def test_text_typed_on_while_a_merge_landed_is_not_merged_twice(
+    outbox: Outbox, either: Store, told: bool
+) -> None:
+    """A save merged with a colleague's version while more was typed on this laptop: the
+    newer text continues from the merged version (it is not merged again on the old one,
+    which put the first piece in twice with a marker naming the writer herself: issue 21).
+    Also when the merged save landed after the app stopped waiting for it (``told``
+    False: nobody marked it done)."""
+    visit = either.run(repo.start_visit, code="GZ-406", wijk="Noord", children=Children(), now=NOW)
+    either.run(repo.save_note, visit_id=visit, topic="stress", text="Start.", now=NOW, base=0)
+    item = outbox.keep(
+        visit_id=visit,
+        topic="stress",
+        text="Start. A1",
+        base=1,
+        base_text="Start.",
+        now=NOW,
+        trying=True,
+    )
+    either.run(repo.save_note, visit_id=visit, topic="stress", text="Start. B1", now=NOW, base=1)
+    written = write_one(item, either, now=lambda: NOW, outbox=outbox)
+    assert written.merged and written.conflicts == 1
+    outbox.keep(visit_id=visit, topic="stress", text="Start. A1 A2", base=1, now=NOW)
+    if told:
+        outbox.done(item, written)
+
+    send(outbox, either, now=lambda: NOW)
+
+    note = either.run(repo.get_visit, visit_id=visit).notes["stress"].text
+    assert [note.count(piece) for piece in ("Start.", "A1", "A2", "B1")] == [1, 1, 1, 1], note
+    assert note.count("tegelijk geschreven") == 1, note
+    assert outbox.pending() == []
 
 
 @pytest.fixture

@@ -138,7 +138,8 @@ class Connection:
             cursor = None
         try:
             written = self._bounded(
-                lambda: write_one(item, self.app.store, cursor=cursor), SAVE_TIMEOUT
+                lambda: write_one(item, self.app.store, cursor=cursor, outbox=self.outbox),
+                SAVE_TIMEOUT,
             )
         except Gone:  # the visit was erased meanwhile: nothing is left to save it in
             if self.outbox is not None:
@@ -147,7 +148,7 @@ class Connection:
             raise
         if self.outbox is not None:
             with suppress(*OUTBOX_PROBLEMS):  # it is on the server; a stale row is harmless
-                self.outbox.done(item, written.version, merged=written.merged)
+                self.outbox.done(item, None if written.finished else written)
         return written
 
     def keep(

@@ -167,12 +167,21 @@ class _Output:
 
 
 def merge_notes(
-    base: str, mine: str, theirs: str, *, who: str, when: datetime, cursor: int | None = None
+    base: str,
+    mine: str,
+    theirs: str,
+    *,
+    who: str,
+    when: datetime,
+    cursor: int | None = None,
+    mine_first: bool = False,
 ) -> Merged:
     """Merge ``mine`` and ``theirs``, both written on ``base``. ``who`` wrote theirs
     ('' when unknown: another window on this laptop), saved at ``when``. ``cursor``, a
     place in mine, is followed into the merged text (``Merged.cursor``): when mine is
-    base with one piece typed before the cursor, that piece is the change, exactly."""
+    base with one piece typed before the cursor, that piece is the change, exactly.
+    ``mine_first`` (see :func:`rebase`): where both only inserted at one place, mine goes
+    first and theirs after it, without a marker."""
     if mine == theirs or theirs == base:
         return Merged(mine, 0, cursor)
     if mine == base:
@@ -181,7 +190,18 @@ def merge_notes(
     line = marker(who, when)
     typed = _typed(old, base, mine, cursor)
     edits = _edits(old, own, 0) if typed is None else typed
-    return _merge(old, edits, _edits(old, other, 1), line, cursor)
+    return _merge(old, edits, _edits(old, other, 1), line, cursor, mine_first)
+
+
+def rebase(
+    sent: str, mine: str, merged: str, *, who: str, when: datetime, cursor: int | None = None
+) -> Merged:
+    """``mine``, typed on ``sent`` while the server merged ``sent`` with a colleague's
+    version into ``merged``: mine's new words on top of the merged text. In ``merged``
+    each piece of ``sent`` comes before the colleague's piece at the same place (and its
+    marker), so what was typed on at such a place goes there too: before it, never with
+    a second marker, and nothing of ``sent`` twice."""
+    return merge_notes(sent, mine, merged, who=who, when=when, cursor=cursor, mine_first=True)
 
 
 def _joins(left: str, right: str) -> bool:
@@ -215,7 +235,12 @@ def _typed(old: list[str], base: str, mine: str, cursor: int | None) -> list[Edi
 
 
 def _merge(
-    old: list[str], mine: list[Edit], theirs: list[Edit], line: str, cursor: int | None
+    old: list[str],
+    mine: list[Edit],
+    theirs: list[Edit],
+    line: str,
+    cursor: int | None,
+    mine_first: bool = False,
 ) -> Merged:
     edits = sorted(mine + theirs, key=lambda edit: (edit[0], edit[1], edit[3]))
     output = _Output(cursor)
@@ -241,7 +266,10 @@ def _merge(
             output.add("".join(_apply(old, start, end, group)), mine_length, begins_with_mine=False)
         else:
             their_part = _apply(old, start, end, [e for e in group if e[3] == 1])
-            text, marked, with_mine = _both(mine_part, their_part, line)
+            if mine_first and start == end:  # both inserted here: mine, then theirs
+                text, marked, with_mine = "".join(mine_part + their_part), False, True
+            else:
+                text, marked, with_mine = _both(mine_part, their_part, line)
             output.add(text, mine_length, begins_with_mine=with_mine)
             conflicts += marked
         at = end

@@ -24,9 +24,9 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from wijkgesprek.domain.merge import added, merge_notes
+from wijkgesprek.domain.merge import added, merge_notes, rebase
 from wijkgesprek.errors import Finished, Gone, SaveConflict, StoreError, Unreachable
 from wijkgesprek.store import repo
 
@@ -51,6 +51,20 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS pending (
 _COLUMNS = "visit_id, topic, text, base, kept_at, tried, base_text"
 
 
+class Merge(NamedTuple):
+    """A text of this laptop that the server holds merged with a colleague's version:
+    ``mine`` became ``merged`` (with ``by``'s part). Text typed on ``mine`` continues from
+    ``merged`` (merged once more on ``mine``), never merged again on an older version."""
+
+    mine: str
+    merged: str
+    by: str
+
+
+Tried = str | Merge
+"""A text sent to the server whose outcome is not known, or one that landed merged."""
+
+
 @dataclass(frozen=True)
 class Pending:
     """One note waiting for the team database."""
@@ -61,8 +75,9 @@ class Pending:
     base: int
     """The version of the note the text continues from."""
     kept_at: datetime
-    tried: tuple[str, ...] = ()
-    """Texts sent to the server on ``base`` whose outcome is not known (one may be there)."""
+    tried: tuple[Tried, ...] = ()
+    """Texts sent to the server on ``base`` whose outcome is not known (one may be there),
+    and merges of them with a colleague's version (:class:`Merge`)."""
     base_text: str = ""
     """The text of version ``base``: what a merge takes as the common start. ('' for a
     row kept by a version of wijkgesprek before this was kept.)"""
@@ -90,6 +105,8 @@ class Written:
     """When it was finished (None: not known)."""
     kept: str = ""
     """What was kept as an addition ('' when the note held nothing new)."""
+    sent: str = ""
+    """The text that was sent (``text`` unless merged): what ``text`` continues from."""
 
 
 @dataclass
@@ -111,9 +128,10 @@ class Outbox:
     def __init__(self, path: Path, database: str) -> None:
         self.path = path
         self.database = database
-        self._written: dict[tuple[int, str], list[str]] = {}
-        """Texts this laptop wrote lately, per note: a screen that has not heard yet saves
-        on the version before them, and must follow them, not merge them."""
+        self._written: dict[tuple[int, str], list[Tried]] = {}
+        """Texts this laptop wrote lately (and merges of them), per note: a screen that has
+        not heard yet saves on the version before them, and must follow them, not merge
+        them again."""
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -178,7 +196,7 @@ class Outbox:
                     topic,
                     text,
                     row.base if row else base,
-                    json.dumps(tried),
+                    _dumps(tried),
                     now.isoformat(),
                     row.base_text if row else base_text,
                 ),
@@ -196,7 +214,7 @@ class Outbox:
             tried = _remember(row.tried, row.text)
             connection.execute(
                 "UPDATE pending SET tried = ? WHERE database = ? AND visit_id = ? AND topic = ?",
-                (json.dumps(tried), self.database, visit_id, topic),
+                (_dumps(tried), self.database, visit_id, topic),
             )
         return replace(row, tried=tuple(tried))
 
@@ -225,43 +243,68 @@ class Outbox:
             ).fetchone()
         return int(row[0])
 
-    def done(self, item: Pending, version: int | None, *, merged: bool = False) -> None:
-        """``item`` is on the server as ``version`` (None: dropped). Its row goes, unless
-        a newer text was kept meanwhile: that one then continues from ``version`` (whose
-        text is ``item.text``) — not after a merge, whose colleague's part it does not
-        hold: it stays on its own base and merges again, taking what both hold once."""
-        if version is not None and not merged:
-            key = (item.visit_id, item.topic)
-            self._written[key] = _remember(self._written.get(key, []), item.text)
+    def merging(self, item: Pending, merge: Merge) -> None:
+        """``item``'s text is about to be saved merged (``merge``): remembered first, so
+        that text typed on it is rebased on the merge even when the save lands unseen."""
+        with self._connection() as connection:
+            row = self._row(connection, item.visit_id, item.topic)
+            if row is not None:
+                connection.execute(
+                    "UPDATE pending SET tried = ? "
+                    "WHERE database = ? AND visit_id = ? AND topic = ?",
+                    (_dumps(_remember(row.tried, merge)), self.database, item.visit_id, item.topic),
+                )
+
+    def done(self, item: Pending, written: Written | None) -> None:
+        """``item`` is on the server as ``written`` (None: dropped, or kept as an
+        addition). Its row goes, unless a newer text was kept meanwhile: that one then
+        continues from the written version — after a merge, rebased on it (the newer text
+        merged three-way on ``item.text`` with the merged one), so the colleague's part is
+        in it and nothing is merged twice."""
+        key = (item.visit_id, item.topic)
+        if written is not None:
+            done: Tried = (
+                Merge(item.text, written.text, written.by) if written.merged else item.text
+            )
+            self._written[key] = _remember(self._written.get(key, []), done)
         with self._connection() as connection:
             connection.execute(
                 "DELETE FROM pending WHERE database = ? AND visit_id = ? AND topic = ? "
                 "AND text = ?",
                 (self.database, item.visit_id, item.topic, item.text),
             )
-            if version is not None and not merged:
-                connection.execute(
-                    "UPDATE pending SET base = ?, base_text = ?, tried = '[]' "
-                    "WHERE database = ? AND visit_id = ? AND topic = ? AND base = ?",
-                    (version, item.text, self.database, item.visit_id, item.topic, item.base),
-                )
+            row = self._row(connection, item.visit_id, item.topic)
+            if written is None or row is None or row.base != item.base:
+                return
+            text = row.text
+            if written.merged:  # typed on item.text: on top of the merged text now
+                text = rebase(
+                    item.text, row.text, written.text, who=written.by, when=item.kept_at
+                ).text
+            connection.execute(
+                "UPDATE pending SET text = ?, base = ?, base_text = ?, tried = '[]' "
+                "WHERE database = ? AND visit_id = ? AND topic = ?",
+                (text, written.version, written.text, self.database, item.visit_id, item.topic),
+            )
 
 
-def _remember(texts: Iterable[str], text: str) -> list[str]:
+def _remember(texts: Iterable[Tried], text: Tried) -> list[Tried]:
     """``texts`` with ``text`` as the newest, at most ``TRIED_KEPT`` of them."""
     return [*(t for t in texts if t != text), text][-TRIED_KEPT:]
+
+
+def _dumps(tried: Iterable[Tried]) -> str:
+    return json.dumps(list(tried))  # a Merge is a list of three
+
+
+def _loads(tried: str) -> tuple[Tried, ...]:
+    return tuple(t if isinstance(t, str) else Merge(*t) for t in json.loads(tried))
 
 
 def _pending(row: tuple[int, str, str, int, str, str, str]) -> Pending:
     visit_id, topic, text, base, kept, tried, base_text = row
     return Pending(
-        visit_id,
-        topic,
-        text,
-        base,
-        datetime.fromisoformat(kept),
-        tuple(json.loads(tried)),
-        base_text,
+        visit_id, topic, text, base, datetime.fromisoformat(kept), _loads(tried), base_text
     )
 
 
@@ -271,16 +314,18 @@ def write_one(
     *,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     cursor: int | None = None,
+    outbox: Outbox | None = None,
 ) -> Written:
     """Write one waiting note on the version it continues from. A colleague's newer
     version is merged three-way with it, on the text of that version (``merge_notes``,
-    following ``cursor``, the screen's place in ``item.text``); this laptop's own save
-    that landed after all (``item.tried``, one version on) is simply followed. A visit
-    finished meanwhile keeps its note; what ``item`` adds to it becomes an addition
-    (``Written.finished``)."""
+    following ``cursor``, the screen's place in ``item.text``; the merge is remembered in
+    ``outbox`` before it is saved); this laptop's own save that landed after all
+    (``item.tried``, one version on) is simply followed, and one that landed merged is
+    built on. A visit finished meanwhile keeps its note; what ``item`` adds to it becomes
+    an addition (``Written.finished``)."""
     at = now()
     try:
-        return _write(item, store, at, cursor)
+        return _write(item, store, at, cursor, outbox)
     except Finished as finished:  # what was typed on becomes an addition
         note = store.run(
             repo.keep_after_end, visit_id=item.visit_id, topic=item.topic, text=item.text, now=at
@@ -294,47 +339,57 @@ def write_one(
             finished=True,
             ended=finished.at,
             kept=added(note.text, item.text),
+            sent=item.text,
         )
 
 
-def _write(item: Pending, store: Store, at: datetime, cursor: int | None) -> Written:
+def _write(
+    item: Pending, store: Store, at: datetime, cursor: int | None, outbox: Outbox | None
+) -> Written:
     save = {"visit_id": item.visit_id, "topic": item.topic, "now": at}
     try:
         version = store.run(repo.save_note, text=item.text, base=item.base, **save)
-        return Written(item.visit_id, item.topic, item.text, version, merged=False)
+        return Written(item.visit_id, item.topic, item.text, version, False, sent=item.text)
     except SaveConflict as conflict:
-        if conflict.theirs in item.tried:  # ours: it holds nothing we have not
+        theirs = conflict.theirs
+        if theirs in item.tried:  # ours: it holds nothing we have not
             version = store.run(repo.save_note, text=item.text, base=conflict.version, **save)
-            return Written(item.visit_id, item.topic, item.text, version, merged=False)
-        merged = merge_notes(
-            item.base_text,
-            item.text,
-            conflict.theirs,
-            who=conflict.by,
-            when=conflict.at or at,
-            cursor=cursor,
-        )
+            return Written(item.visit_id, item.topic, item.text, version, False, sent=item.text)
+        landed = next((t for t in item.tried if isinstance(t, Merge) and t.merged == theirs), None)
+        if landed is not None:  # ours merged with a colleague's: go on from that
+            by = landed.by
+            merged = rebase(landed.mine, item.text, theirs, who=by, when=at, cursor=cursor)
+        else:
+            by = conflict.by
+            merged = merge_notes(
+                item.base_text, item.text, theirs, who=by, when=conflict.at or at, cursor=cursor
+            )
+            if outbox is not None:
+                outbox.merging(item, Merge(item.text, merged.text, by))
         version = store.run(repo.save_note, text=merged.text, base=conflict.version, **save)
         return Written(
             item.visit_id,
             item.topic,
             merged.text,
             version,
-            merged=True,
-            by=conflict.by,
+            merged=merged.text != item.text,
+            by=by,
             conflicts=merged.conflicts,
             cursor=merged.cursor,
+            sent=item.text,
         )
 
 
-def _write_soon(item: Pending, store: Store, now: Callable[[], datetime]) -> Written:
+def _write_soon(
+    item: Pending, store: Store, now: Callable[[], datetime], outbox: Outbox
+) -> Written:
     """``write_one``, again when a colleague saved between its two steps (a busy note)."""
     for _ in range(2):
         try:
-            return write_one(item, store, now=now)
+            return write_one(item, store, now=now, outbox=outbox)
         except SaveConflict:
-            continue
-    return write_one(item, store, now=now)
+            item = outbox.trying(item.visit_id, item.topic) or item  # with the merge kept
+    return write_one(item, store, now=now, outbox=outbox)
 
 
 def send(
@@ -352,7 +407,7 @@ def send(
         if item is None:
             continue
         try:
-            written = _write_soon(item, store, now)
+            written = _write_soon(item, store, now, outbox)
         except Gone:  # the visit was erased on the server meanwhile
             result.dropped += 1
             outbox.done(item, None)
@@ -368,5 +423,5 @@ def send(
             continue
         if written.merged:
             result.merged.append(written.by)
-        outbox.done(item, written.version, merged=written.merged)
+        outbox.done(item, written)
     return result
