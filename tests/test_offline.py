@@ -138,7 +138,7 @@ def test_sending_writes_merges_and_drops_what_was_erased(outbox: Outbox, either:
 
     result = send(outbox, either, now=lambda: NOW)
 
-    assert (len(result.written), len(result.merged), result.dropped) == (2, 1, 1)
+    assert (len(result.written), len(result.merged), len(result.dropped)) == (2, 1, 1)
     assert either.run(repo.get_visit, visit_id=mine).notes["stress"].text == "Alleen van mij"
     merged = either.run(repo.get_visit, visit_id=theirs).notes["stress"].text
     # Three-way, on the text I started from: "Oud." once, both additions, a marker
@@ -198,6 +198,28 @@ def test_text_typed_on_while_a_merge_landed_is_not_merged_twice(
     note = either.run(repo.get_visit, visit_id=visit).notes["stress"].text
     assert [note.count(piece) for piece in ("Start.", "A1", "A2", "B1")] == [1, 1, 1, 1], note
     assert note.count("tegelijk geschreven") == 1, note
+    assert outbox.pending() == []
+
+
+def test_a_sender_given_up_that_lands_late_does_not_write_over_a_newer_text(
+    outbox: Outbox, either: Store
+) -> None:
+    """A sender given up (it waited on a colleague's lock) while the next one went on:
+    when the lock goes, the older text arrives after the newer one. It is recognised as
+    older, not merged as a colleague's (before: a marker naming the writer herself)."""
+    visit = either.run(repo.start_visit, code="GZ-407", wijk="Noord", children=Children(), now=NOW)
+    either.run(repo.save_note, visit_id=visit, topic="stress", text="Een", now=NOW, base=0)
+    keep = {"visit_id": visit, "topic": "stress", "base": 1, "base_text": "Een", "now": NOW}
+    older = outbox.keep(text="Een twee en me", trying=True, **keep)
+    newer = outbox.keep(text="Een twee en mee", trying=True, **keep)
+    outbox.done(newer, write_one(newer, either, now=lambda: NOW, outbox=outbox))
+
+    late = write_one(older, either, now=lambda: NOW, outbox=outbox)
+    outbox.done(older, late)
+
+    assert not late.merged
+    note = either.run(repo.get_visit, visit_id=visit).notes["stress"]
+    assert (note.text, note.version) == ("Een twee en mee", 2)
     assert outbox.pending() == []
 
 
@@ -285,18 +307,90 @@ async def test_quitting_offline_keeps_the_note_for_the_next_start(
     assert note.text == "Net voor het stoppen"
 
 
-def test_a_start_without_server_says_that_notes_wait_on_the_laptop(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[WijkgesprekApp]:
+    """The apps the command line would run (not run: no terminal in the tests)."""
+    apps: list[WijkgesprekApp] = []
+    monkeypatch.setattr(WijkgesprekApp, "run", lambda self, *a, **k: apps.append(self))
+    return apps
+
+
+def test_a_start_without_server_opens_offline(
+    started: list[WijkgesprekApp], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    """Notes wait on the laptop, or the professional only wants to write: the app opens
+    offline (before: one sentence and an exit, after a blank screen for 12 s)."""
     url = f"postgresql://postgres@/wijk?host={tmp_path}"  # no server listens there
     Outbox(paths.data_dir() / OUTBOX_NAME, url).keep(
         visit_id=1, topic="stress", text="Geheime zin", base=0, now=NOW
     )
-    assert main(["--database", url]) == 1
-    error = capsys.readouterr().err
-    assert "niet bereikbaar" in error
-    assert "1 aantekening(en) van de vorige keer staan veilig op deze laptop" in error
-    assert "Geheime zin" not in error
+    assert main(["--database", url]) == 0
+    (app,) = started
+    assert app._start_offline and app.connection.outbox is not None
+    assert "Geheime zin" not in capsys.readouterr().err
+
+
+def test_a_start_on_a_hanging_network_does_not_wait(
+    started: list[WijkgesprekApp], team_url: str, team: Store, proxy: FreezingProxy
+) -> None:
+    import time
+
+    proxy.freeze()  # the server is there, the network passes nothing
+    begun = time.monotonic()
+    assert main(["--database", proxy.url(team_url.split("@/")[1].split("?")[0])]) == 0
+    assert time.monotonic() - begun < 6  # START_WAIT and the rest of the start
+    assert started[0]._start_offline
+    proxy.thaw()
+
+
+async def test_started_offline_a_new_visit_is_written_and_sent_when_the_server_answers(
+    team: Store, server: pgserver.Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Static
+
+    from wijkgesprek.screens.home import HomeScreen
+
+    monkeypatch.setattr(connection, "PROBE_DELAY", 0.3)
+    assert isinstance(team.target, TeamServer)
+    outbox = Outbox(paths.data_dir() / OUTBOX_NAME, team.target.address)
+    outbox.keep(visit_id=999, topic="stress", text="Van de vorige keer", base=0, now=NOW)
+    team.engine.dispose()
+    with server.stopped():
+        app = WijkgesprekApp(
+            guide=load_guide(paths.shipped_questions()),
+            database=team.target,
+            outbox=outbox,
+            offline=True,
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: app.title == "wijkgesprek · offline")
+            home = app.screen
+            assert isinstance(home, HomeScreen)
+            status = home.query_one("#home-status", Static)
+            await wait_until(pilot, lambda: "Offline" in str(status.render()))
+            messages = [n.message for n in app._notifications]
+            assert any("werkt offline" in m and "1 aantekening(en)" in m for m in messages)
+            screen = await start_visit(pilot, code="GZ-430")
+            assert screen.visit_id < 0  # on this laptop until the server starts it
+            await type_text(pilot, "Offline begonnen")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: not screen._dirty)
+            assert str(screen.query_one("#note-state", Static).render()).startswith(
+                "offline bewaard"
+            )
+            server.resume()  # the server is back: prepared, the visit started, notes sent
+            try:
+                await wait_until(pilot, lambda: not app.connection.offline, 30)
+                await wait_until(
+                    pilot, lambda: screen.visit_id > 0 and not app.connection.waiting()
+                )
+                await type_text(pilot, " en verder")
+                await pilot.press("ctrl+s")
+                await wait_until(pilot, lambda: not screen._dirty and not app.connection.waiting())
+            finally:
+                server.pause()  # as the block expects
+    history = team.run(repo.get_household, code="GZ-430")
+    assert history.visits[0].record.notes["kennismaking"].text == "Offline begonnen en verder"
 
 
 async def test_a_network_that_stops_answering_never_holds_up_typing(

@@ -123,7 +123,7 @@ def login(team_url: str, name: str, through: str) -> str:
     return through.replace("postgresql://postgres@", f"postgresql://{name}@")
 
 
-@pytest.mark.parametrize("delay", [0.0], ids=["lokaal"])
+@pytest.mark.parametrize("delay", [0.0, 0.125], ids=["lokaal", "250ms"])
 def test_colleagues_taking_turns_never_snowball_a_note(
     team: Store,
     team_url: str,

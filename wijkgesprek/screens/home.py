@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from wijkgesprek.connection import OUTBOX_PROBLEMS
 from wijkgesprek.domain.follow_up import first_due, follow_up_order, short_label
 from wijkgesprek.domain.household import children_short
 from wijkgesprek.errors import WijkError
@@ -130,7 +131,7 @@ class HomeScreen(Screen[None]):
         if self.is_mounted and not self.app.connection.offline:  # offline: the list stays
             self.reload()
 
-    def reconnected(self, _written: object = None) -> None:
+    def reconnected(self) -> None:
         """The team database answers again: show what colleagues changed meanwhile."""
         self.reload()
 
@@ -138,6 +139,9 @@ class HomeScreen(Screen[None]):
     def reload(self) -> None:
         from wijkgesprek.store import repo
 
+        if self.app.connection.offline and not self.rows:  # started without the server
+            self.app.call_from_thread(self._offline)
+            return
         try:
             rows = self.app.connection.run(
                 repo.list_households, agreements=True, safety=self.app.guide.safety
@@ -146,6 +150,12 @@ class HomeScreen(Screen[None]):
             self.app.call_from_thread(self.app.cannot_use, error)
             return
         self.app.call_from_thread(self._show, rows)
+
+    def _offline(self) -> None:
+        self.query_one("#home-status", Static).update(
+            "Offline: de huishoudens verschijnen zodra de teamdatabase bereikbaar is. Druk "
+            "op n voor een nieuw huisbezoek; het wordt op deze laptop bewaard."
+        )
 
     def _show(self, rows: list[HouseholdRow]) -> None:
         today = date.today()
@@ -295,16 +305,25 @@ class HomeScreen(Screen[None]):
 
         from wijkgesprek.store import repo
 
+        connection = self.app.connection
+        code, wijk, children, now = request.code, request.wijk, request.children, datetime.now(UTC)
         try:
-            visit_id = self.app.connection.run(
-                repo.start_visit,
-                code=request.code,
-                wijk=request.wijk,
-                children=request.children,
-                now=datetime.now(UTC),
-            )
+            if connection.offline and connection.outbox is not None:  # on this laptop first
+                visit_id = connection.start_visit(code=code, wijk=wijk, children=children, now=now)
+            else:
+                visit_id = connection.run(
+                    repo.start_visit, code=code, wijk=wijk, children=children, now=now
+                )
         except WijkError as error:
             self.notify(str(error), severity="error", timeout=20, markup=False)
+            return
+        except OUTBOX_PROBLEMS:  # the laptop's disk
+            self.notify(
+                "Het bezoek kan niet op deze laptop worden bewaard (de schijf). Probeer het "
+                "opnieuw als de teamdatabase bereikbaar is.",
+                severity="error",
+                timeout=20,
+            )
             return
         self._open_visit(visit_id)
 

@@ -264,6 +264,8 @@ class VisitScreen(NoteScreen):
         under the topics, and gone through with F7. Never a dialog that opens by itself:
         what the professional types as the visit opens belongs in the note, not in a
         list where letters mark agreements."""
+        if record.id < 0:  # begun offline: what is still open is on the server
+            return
         agreements, referrals = self._still_open(record)
         self._show_open_line(agreements, referrals)
         if (agreements or referrals) and not (record.notes or record.agreements):
@@ -676,6 +678,9 @@ class VisitScreen(NoteScreen):
         if not self._online():
             return
         self.flush()
+        self.app.connection.settle()  # the notes on the server first: the summary shows them
+        if not self._online():
+            return
         self.open_screen(SummaryScreen(self.visit_id), self._finished)
 
     def _finished(self, ended: bool | None) -> None:

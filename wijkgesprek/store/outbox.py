@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from wijkgesprek.domain.household import Children, format_children, parse_children
 from wijkgesprek.domain.merge import added, merge_notes, rebase
 from wijkgesprek.errors import Finished, Gone, SaveConflict, StoreError, Unreachable
 from wijkgesprek.store import repo
@@ -49,6 +50,33 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS pending (
     PRIMARY KEY (database, visit_id, topic)
 )"""
 _COLUMNS = "visit_id, topic, text, base, kept_at, tried, base_text"
+_VISITS = """CREATE TABLE IF NOT EXISTS visit_waiting (
+    database TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    wijk TEXT NOT NULL,
+    children TEXT NOT NULL,
+    children_at TEXT,
+    started_at TEXT NOT NULL,
+    PRIMARY KEY (database, number)
+)"""
+
+
+@dataclass(frozen=True)
+class WaitingVisit:
+    """A visit begun while the team database could not be reached: it is started there
+    (or the household's open visit resumed) before its notes are sent. Until then its
+    notes wait under the visit id ``-number``."""
+
+    number: int
+    code: str
+    wijk: str
+    children: Children
+    started_at: datetime
+
+    @property
+    def visit_id(self) -> int:
+        return -self.number
 
 
 class Merge(NamedTuple):
@@ -116,10 +144,16 @@ class Sent:
     written: list[Written] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     """Who saved a note meanwhile, once per merged note ('' when unknown)."""
-    dropped: int = 0
+    dropped: list[Pending] = field(default_factory=list)
     """Notes of visits that no longer exist on the server (erased meanwhile)."""
-    refused: list[str] = field(default_factory=list)
-    """Why the server refused notes that therefore still wait (read-only, no rights)."""
+    stop: str = ""
+    """The server answered but this app may not use it (a newer schema, a coordinator's
+    account): why, in Dutch. Only after a start without the server."""
+    started: dict[int, int] = field(default_factory=dict)
+    """Visits begun offline that the server started now: their waiting id → theirs."""
+    refused: list[tuple[Pending | None, str]] = field(default_factory=list)
+    """Notes the server refused, which therefore still wait (read-only, no rights), with
+    why (None: the outbox itself could not be read)."""
 
 
 class Outbox:
@@ -128,6 +162,9 @@ class Outbox:
     def __init__(self, path: Path, database: str) -> None:
         self.path = path
         self.database = database
+        self._moved: dict[int, int] = {}
+        """Visits begun offline that the server started: their waiting id → theirs (a
+        screen that has not heard yet still keeps notes under the waiting id)."""
         self._written: dict[tuple[int, str], list[Tried]] = {}
         """Texts this laptop wrote lately (and merges of them), per note: a screen that has
         not heard yet saves on the version before them, and must follow them, not merge
@@ -146,6 +183,7 @@ class Outbox:
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA secure_delete = ON")
             connection.execute(_SCHEMA)
+            connection.execute(_VISITS)
             columns = {row[1] for row in connection.execute("PRAGMA table_info(pending)")}
             if "base_text" not in columns:  # an outbox of an earlier version
                 connection.execute(
@@ -183,6 +221,7 @@ class Outbox:
         keeps its version (the text was typed on top of the waiting one); ``base`` and
         its text ``base_text`` count only for a new row. ``trying``: this text is about to
         be sent to the server."""
+        visit_id = self.moved(visit_id)
         with self._connection() as connection:
             row = self._row(connection, visit_id, topic)
             tried = list(row.tried) if row else list(self._written.get((visit_id, topic), []))
@@ -229,8 +268,70 @@ class Outbox:
             ).fetchall()
         return [_pending(row) for row in rows]
 
+    def start_visit(self, *, code: str, wijk: str, children: Children, now: datetime) -> int:
+        """A visit begun offline: kept here until the server can start it; returns the
+        (negative) visit id its notes wait under."""
+        recorded = children.recorded.isoformat() if children.recorded else None
+        with self._connection() as connection:
+            (last,) = connection.execute("SELECT max(number) FROM visit_waiting").fetchone()
+            number = (last or 0) + 1
+            connection.execute(
+                "INSERT INTO visit_waiting VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self.database,
+                    number,
+                    code,
+                    wijk,
+                    format_children(children),
+                    recorded,
+                    now.isoformat(),
+                ),
+            )
+        return -number
+
+    def visits(self) -> list[WaitingVisit]:
+        """The visits begun offline that the server has not started yet, oldest first."""
+        if not self.path.exists():
+            return []
+        with self._connection() as connection:
+            rows = connection.execute(
+                "SELECT number, code, wijk, children, children_at, started_at FROM "
+                "visit_waiting WHERE database = ? ORDER BY number",
+                (self.database,),
+            ).fetchall()
+        return [
+            WaitingVisit(
+                number,
+                code,
+                wijk,
+                parse_children(children, recorded=datetime.fromisoformat(at) if at else None),
+                datetime.fromisoformat(started),
+            )
+            for number, code, wijk, children, at, started in rows
+        ]
+
+    def moved(self, visit_id: int) -> int:
+        """The id a visit's notes wait under: the server's once it started a visit begun
+        offline."""
+        return self._moved.get(visit_id, visit_id)
+
+    def started(self, visit: WaitingVisit, visit_id: int) -> None:
+        """The server started ``visit`` (or resumed the household's open visit) as
+        ``visit_id``: its notes wait under that id now."""
+        self._moved[visit.visit_id] = visit_id
+        with self._connection() as connection:
+            connection.execute(
+                "UPDATE pending SET visit_id = ? WHERE database = ? AND visit_id = ?",
+                (visit_id, self.database, visit.visit_id),
+            )
+            connection.execute(
+                "DELETE FROM visit_waiting WHERE database = ? AND number = ?",
+                (self.database, visit.number),
+            )
+
     def waiting_for(self, visit_id: int) -> dict[str, Pending]:
         """The waiting notes of one visit, by topic."""
+        visit_id = self.moved(visit_id)
         return {item.topic: item for item in self.pending() if item.visit_id == visit_id}
 
     def others(self) -> int:
@@ -254,6 +355,15 @@ class Outbox:
                     "WHERE database = ? AND visit_id = ? AND topic = ?",
                     (_dumps(_remember(row.tried, merge)), self.database, item.visit_id, item.topic),
                 )
+
+    def superseded(self, item: Pending, theirs: str) -> bool:
+        """Whether ``theirs`` is a text this laptop wrote after ``item`` was taken (a
+        sender that was given up while another went on, both waiting on a lock): then
+        ``item`` is older and must not be written over it."""
+        if theirs in item.tried:
+            return False
+        written = self._written.get((item.visit_id, item.topic), [])
+        return any(t == theirs or (isinstance(t, Merge) and t.merged == theirs) for t in written)
 
     def done(self, item: Pending, written: Written | None) -> None:
         """``item`` is on the server as ``written`` (None: dropped, or kept as an
@@ -352,6 +462,8 @@ def _write(
         return Written(item.visit_id, item.topic, item.text, version, False, sent=item.text)
     except SaveConflict as conflict:
         theirs = conflict.theirs
+        if outbox is not None and outbox.superseded(item, theirs):  # a newer one of ours
+            return Written(item.visit_id, item.topic, theirs, conflict.version, False, sent=theirs)
         if theirs in item.tried:  # ours: it holds nothing we have not
             version = store.run(repo.save_note, text=item.text, base=conflict.version, **save)
             return Written(item.visit_id, item.topic, item.text, version, False, sent=item.text)
@@ -401,6 +513,16 @@ def send(
     halfway; a note the server refuses otherwise stays waiting (``Sent.refused``).
     """
     result = Sent()
+    for visit in outbox.visits():  # first the visits their notes belong to
+        started = store.run(
+            repo.start_visit,
+            code=visit.code,
+            wijk=visit.wijk,
+            children=visit.children,
+            now=visit.started_at,
+        )
+        outbox.started(visit, started)
+        result.started[visit.visit_id] = started
     for waiting in outbox.pending():
         # The row as it is now (typing may go on meanwhile), its text marked as tried.
         item = outbox.trying(waiting.visit_id, waiting.topic)
@@ -409,13 +531,13 @@ def send(
         try:
             written = _write_soon(item, store, now, outbox)
         except Gone:  # the visit was erased on the server meanwhile
-            result.dropped += 1
+            result.dropped.append(item)
             outbox.done(item, None)
             continue
         except Unreachable:
             raise
         except (SaveConflict, StoreError) as error:  # read-only, no rights: it waits
-            result.refused.append(str(error))
+            result.refused.append((item, str(error)))
             continue
         result.written.append(written)
         if written.finished:  # kept as an addition: nothing more to send
