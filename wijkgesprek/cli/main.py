@@ -184,7 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--casussen",
         metavar="BESTAND",
         type=Path,
-        help="eigen oefencasussen (YAML) in plaats van de meegeleverde",
+        action="append",
+        help="eigen oefencasussen (YAML), naast de meegeleverde; herhaalbaar",
     )
     sub.add_parser(
         "waar",
@@ -324,13 +325,11 @@ def start_app(args: argparse.Namespace) -> int:
     practice = args.command == "oefenen"
     cases = None
     if practice:  # the cases are checked against the guide's topics before the UI
-        from wijkgesprek.content.cases import load_cases
+        from wijkgesprek.cli.practice import practice_cases
 
         if callable(guide):
             guide = guide()
-        cases = load_cases(
-            args.casussen or paths.shipped_cases(), topic_ids=[t.id for t in guide.topics]
-        )
+        cases = practice_cases(args.casussen or (), topic_ids=[t.id for t in guide.topics])
     database: Path | str
     if practice:  # practice data stays on this laptop, also in a team
         database = paths.data_dir(args.data_dir) / paths.PRACTICE_DATABASE_NAME

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkgesprek.domain.household import describe_children
-from wijkgesprek.domain.practice import PROGRESS_HEADER, Score, progress_row
+from wijkgesprek.domain.progress import PROGRESS_HEADER, Score, progress_row
 from wijkgesprek.errors import WijkError
 from wijkgesprek.text import visible
 

@@ -12,7 +12,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from wijkgesprek.content.model import PracticeCase, Words
-from wijkgesprek.domain.practice import Score, Turn, reflect_attempt, score
+from wijkgesprek.domain.practice import Turn
+from wijkgesprek.domain.progress import Score, score
+from wijkgesprek.domain.reflection import reflect_attempt
 from wijkgesprek.domain.safety import SafetyEntry
 from wijkgesprek.domain.visit import VisitRecord
 from wijkgesprek.store import repo

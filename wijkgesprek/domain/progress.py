@@ -1,0 +1,96 @@
+"""Progress over practice attempts (pure): :func:`score` condenses a reflection into one
+row, so attempts at the same case can be compared."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from wijkgesprek.content.model import PracticeCase
+from wijkgesprek.domain.asking import OPEN
+from wijkgesprek.domain.reflection import Reflection
+
+
+@dataclass(frozen=True)
+class Score:
+    """One attempt in a line, to see progress over attempts."""
+
+    number: int
+    """1 for the first attempt at the case."""
+    started_at: datetime
+    ended: bool
+    topics: int
+    """Topics of the case's good conversation that were touched."""
+    topics_total: int
+    facts: int
+    facts_total: int
+    kindcheck: bool
+    voices: int
+    voices_total: int
+    moeten: int
+    labels: int
+    open: int = 0
+    """Open questions asked."""
+    asked: int = 0
+    """Questions asked."""
+
+
+def score(
+    case: PracticeCase, reflection: Reflection, *, number: int, started_at: datetime, ended: bool
+) -> Score:
+    good = case.goed_gesprek
+    touched = set(reflection.touched)
+    return Score(
+        number=number,
+        started_at=started_at,
+        ended=ended,
+        topics=sum(1 for topic in good if topic in touched),
+        topics_total=len(good),
+        facts=len(reflection.facts_found),
+        facts_total=len(case.verborgen),
+        kindcheck=reflection.kindcheck_done,
+        voices=len(reflection.voices_heard),
+        voices_total=len(case.stemmen),
+        moeten=reflection.moeten_total,
+        labels=reflection.labels_total,
+        open=reflection.forms.get(OPEN, 0),
+        asked=reflection.asked,
+    )
+
+
+PROGRESS_HEADER = (
+    "Nr",
+    "Datum",
+    "Onderwerpen",
+    "Feiten",
+    "Open",
+    "Kindcheck",
+    "Stemmen",
+    "Moeten",
+    "Labels",
+)
+
+
+def progress_row(item: Score) -> tuple[str, ...]:
+    """A score as the cells of a progress table (Dutch), matching :data:`PROGRESS_HEADER`."""
+    return (
+        f"{item.number}" + ("" if item.ended else " (open)"),
+        f"{item.started_at.astimezone():%d-%m-%Y}",  # the day where the user is
+        f"{item.topics}/{item.topics_total}",
+        f"{item.facts}/{item.facts_total}",
+        f"{item.open}/{item.asked}",
+        "ja" if item.kindcheck else "nee",
+        f"{item.voices}/{item.voices_total}",
+        str(item.moeten),
+        str(item.labels),
+    )
+
+
+def progress_markdown(scores: Sequence[Score]) -> str:
+    """The attempts as a Markdown table ("" without attempts)."""
+    if not scores:
+        return ""
+    lines = ["| " + " | ".join(PROGRESS_HEADER) + " |", "|" + "---|" * len(PROGRESS_HEADER)]
+    lines += ["| " + " | ".join(progress_row(item)) + " |" for item in scores]
+    return "\n".join(lines) + "\n"
