@@ -306,3 +306,74 @@ async def test_the_familys_answer_is_on_the_screen_at_80x24(
             answer = case.personen[0].answers("kennismaking")[number]
             lines = [line.split("▕", 1)[-1] for line in frame(app).splitlines()]
             assert " ".join(answer.split()[:4]) in " ".join(" ".join(lines).split())
+
+
+# -- a trainer's overview of a group ---------------------------------------------------------
+
+
+def practised(path: Path, cases: Cases, note: str) -> None:
+    """A practice database with one ended attempt at OEF-01: two questions and a note."""
+    from wijkgesprek.domain.practice import answer
+    from wijkgesprek.store import practice, repo
+    from wijkgesprek.store.engine import Store
+
+    prepare_database(path, practice=True)
+    store = Store(path)
+    case = cases.case("moeder-twee-kinderen")
+    household = case.huishouden
+    visit = store.run(
+        repo.start_visit,
+        code=household.code,
+        wijk=household.wijk,
+        children=household.children,
+        now=NOW,
+    )
+    store.run(repo.save_note, visit_id=visit, topic="stress", text=note, now=NOW)
+    turns: list = []
+    for question in ("Hoe gaat het met u?", "Hoe slaapt u 's nachts?"):
+        turn = answer(
+            case, cases.words, topic="stress", question=question, voice="moeder", turns=turns
+        )
+        turns.append(turn)
+        store.run(practice.add_turn, visit_id=visit, turn=turn, now=NOW)
+    store.run(repo.end_visit, visit_id=visit, now=NOW)
+    store.engine.dispose()
+
+
+def test_oefen_overzicht_shows_a_groups_attempts_without_notes(
+    tmp_path: Path, cases: Cases, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "anna.db", tmp_path / "bram.db"
+    practised(first, cases, "Geheime aantekening van Anna")
+    practised(second, cases, "Geheime aantekening van Bram")
+    before = first.read_bytes()
+    assert main(["oefen-overzicht", str(first), str(second)]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("# Oefenoverzicht")
+    assert "## OEF-01 Moeder met twee jonge kinderen" in text
+    assert "| anna | 1 | 25-11-2026 | 1/6 | 1/3 | 2/2 | nee | 1/3 | 0 | 0 |" in text
+    assert "| bram | 1 |" in text
+    for private in ("Geheime", "slaapt", "Moeder slaapt al weken"):
+        assert private not in text
+    assert first.read_bytes() == before  # the trainee's file is read, never changed
+    out = tmp_path / "overzicht.md"
+    assert main(["oefen-overzicht", str(first), "--uitvoer", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("# Oefenoverzicht")
+    assert out.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("kind", ["missing", "real", "garbage"])
+def test_oefen_overzicht_refuses_what_is_no_practice_database(
+    tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "deelnemer.db"
+    if kind == "real":
+        prepare_database(path)
+    elif kind == "garbage":
+        path.write_bytes(b"geen database" * 100)
+    assert main(["oefen-overzicht", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert str(path) in err and "Traceback" not in err
+    assert {"missing": "geen oefendatabase", "real": "echte gezinnen", "garbage": "niet"}[
+        kind
+    ] in err

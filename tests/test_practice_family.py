@@ -9,6 +9,7 @@ no kindcheck) that finds none and meets guarded answers.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -36,9 +37,10 @@ from wijkgesprek.domain.practice import (
     interpreter_turn,
     is_doorvraag,
 )
-from wijkgesprek.domain.progress import progress_markdown, score
+from wijkgesprek.domain.progress import TraineeAttempts, group_markdown, progress_markdown, score
 from wijkgesprek.domain.reflection import (
     WHY,
+    escape_markdown,
     reflect_attempt,
     reflection_markdown,
 )
@@ -579,3 +581,27 @@ def test_score_and_progress_table() -> None:
     table = progress_markdown([item])
     assert "| 1 (open) | 25-11-2026 | 6/6 | 3/3 | 12/13 | ja | 2/3 | 0 | 0 |" in table
     assert progress_markdown([]) == ""
+
+
+def test_the_group_overview_holds_counts_and_no_notes_or_questions() -> None:
+    case = CASES.case("moeder-twee-kinderen")
+    turns = play(case, GOOD_RUNS[case.id])
+    secret = "Geheime aantekening over het gezin"
+    reflection = reflect_attempt(
+        case, WORDS, record=record(case, {"stress": secret}), entries=[], turns=turns
+    )
+    item = score(case, reflection, number=1, started_at=NOW, ended=True)
+    other = CASES.case("vader-met-schulden")
+    text = group_markdown(
+        [
+            TraineeAttempts("deelnemer-a", ((case, (item,)), (other, ()))),
+            TraineeAttempts("deelnemer_b", ((case, (item, replace(item, number=2))),)),
+        ]
+    )
+    assert "## OEF-01 Moeder met twee jonge kinderen, nieuw in de wijk" in text
+    assert "| deelnemer-a | 1 | 25-11-2026 | 6/6 | 3/3 | 12/13 | nee | 2/3 | 0 | 0 |" in text
+    assert f"| {escape_markdown('deelnemer_b')} | 2 |" in text
+    assert "## OEF-02" in text and "Geen pogingen." in text
+    assert secret not in text
+    assert not any(question in text for _, _, question in GOOD_RUNS[case.id])
+    assert not any(turn.answer in text for turn in turns)

@@ -187,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="eigen oefencasussen (YAML), naast de meegeleverde; herhaalbaar",
     )
+    from wijkgesprek.cli.practice import add_overview_command
+
+    add_overview_command(sub)
     sub.add_parser(
         "waar",
         help="toon waar gegevens en instellingen staan",
@@ -245,7 +248,7 @@ def _refuse_undecodable(arguments: Sequence[str]) -> None:
             ) from None
 
 
-NO_DATABASE = ("controleer", "suggesties", "waar", "oefenen", "versleutel")
+NO_DATABASE = ("controleer", "suggesties", "waar", "oefenen", "oefen-overzicht", "versleutel")
 """Commands that never open the (real) database, so never ask its passphrase."""
 OWN_PASSPHRASE = ("herstel",)
 """Commands that ask the passphrase themselves (for a backup, say)."""
@@ -291,6 +294,10 @@ def run(args: argparse.Namespace) -> int:
         from wijkgesprek.cli.trends import trends
 
         return trends(args)
+    if args.command == "oefen-overzicht":
+        from wijkgesprek.cli.practice import overview
+
+        return overview(args)
     if args.command == "waar":
         print(f"gegevens:       {paths.data_dir(args.data_dir)}")
         print(f"oefenen:        {paths.data_dir(args.data_dir) / paths.PRACTICE_DATABASE_NAME}")

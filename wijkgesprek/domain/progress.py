@@ -1,5 +1,9 @@
-"""Progress over practice attempts (pure): :func:`score` condenses a reflection into one
-row, so attempts at the same case can be compared."""
+"""Progress over practice attempts (pure): one line per attempt, and a trainer's overview.
+
+:func:`score` condenses a reflection into one row, so attempts at the same case can be
+compared; :func:`group_markdown` puts the attempts of a group of trainees side by side
+for a trainer, with counts only: never a note, a question or an answer.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from datetime import datetime
 
 from wijkgesprek.content.model import PracticeCase
 from wijkgesprek.domain.asking import OPEN
-from wijkgesprek.domain.reflection import Reflection
+from wijkgesprek.domain.reflection import Reflection, escape_markdown
 
 
 @dataclass(frozen=True)
@@ -93,4 +97,49 @@ def progress_markdown(scores: Sequence[Score]) -> str:
         return ""
     lines = ["| " + " | ".join(PROGRESS_HEADER) + " |", "|" + "---|" * len(PROGRESS_HEADER)]
     lines += ["| " + " | ".join(progress_row(item)) + " |" for item in scores]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class TraineeAttempts:
+    """What one trainee's practice database holds, as scores per case."""
+
+    trainee: str
+    """How the trainee is named in the overview (the file's name, never a note)."""
+    scores: tuple[tuple[PracticeCase, tuple[Score, ...]], ...]
+
+
+def group_markdown(group: Sequence[TraineeAttempts], *, title: str = "") -> str:
+    """A trainer's overview of a group's attempts, per case then per trainee (Markdown).
+    Only counts: the trainees' notes, questions and the family's answers stay out."""
+    lines = [f"# Oefenoverzicht{': ' + escape_markdown(title) if title else ''}", ""]
+    lines.append(
+        "Per casus de pogingen van elke deelnemer: onderwerpen van een goed gesprek, "
+        "gevonden verborgen feiten, open vragen van het totaal, kindcheck, gehoorde "
+        "stemmen, en hoe vaak 'moeten' en een label werden gebruikt. Aantekeningen staan "
+        "er niet in."
+    )
+    cases: list[PracticeCase] = []
+    for trainee in group:
+        for case, _ in trainee.scores:
+            if case.id not in [known.id for known in cases]:
+                cases.append(case)
+    if not cases:
+        return "\n".join([*lines, "", "Nog geen pogingen."]) + "\n"
+    header = ("Deelnemer", *PROGRESS_HEADER)
+    for case in cases:
+        heading = f"{case.huishouden.code} {case.titel}"
+        lines += ["", f"## {escape_markdown(heading)}", ""]
+        rows = [
+            (escape_markdown(trainee.trainee), *progress_row(item))
+            for trainee in group
+            for known, scores in trainee.scores
+            if known.id == case.id
+            for item in scores
+        ]
+        if not rows:
+            lines.append("Geen pogingen.")
+            continue
+        lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
