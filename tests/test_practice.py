@@ -377,3 +377,33 @@ def test_oefen_overzicht_refuses_what_is_no_practice_database(
     assert {"missing": "geen oefendatabase", "real": "echte gezinnen", "garbage": "niet"}[
         kind
     ] in err
+
+
+async def test_the_language_barrier_case_with_an_interpreter(
+    guide: Guide, cases: Cases, isolated_home: Path
+) -> None:
+    database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
+    prepare_database(database, practice=True)
+    app = WijkgesprekApp(guide=guide, database=database, cases=cases)
+    case = cases.case("nieuw-zonder-netwerk")
+    mother = case.person("moeder")
+    assert mother is not None
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        assert "t: met een tolk" not in str(app.screen.query_one("#case-intake").render())
+        await pilot.press("t")  # the first case has no interpreter: nothing happens
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeHomeScreen)
+        index = [c.id for c in cases.cases].index(case.id)
+        await pilot.press(*["down"] * index)
+        assert "t: met een tolk" in str(app.screen.query_one("#case-intake").render())
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        assert "(Er is een tolk bij het gesprek" in guide_text(app)
+        await pilot.press("f2", "2", "enter")  # stress: ask the mother, through the interpreter
+        await put_question(pilot, "Hoe gaat het met u?", down=1)
+        assert f"Moeder (via de tolk): {mother.answers('stress')[0]}" in guide_text(app)
+    assert rows(database, "SELECT voice, kind FROM practice_turn ORDER BY id") == [
+        ("tolk", "tolk"),
+        ("moeder", LINE),
+    ]
