@@ -129,7 +129,9 @@ async def test_a_whole_practice_run(guide: Guide, cases: Cases, isolated_home: P
         assert "(gesloten vraag)\nVader: Ja, soms wel." in guide_text(app)
         await put_question(pilot, "Hoe gaat het met u?")
         await put_question(pilot, "Hoe ontspant u 's avonds?")  # an open doorvraag
-        assert "Vader: Hij drinkt elke avond" in guide_text(app)
+        assert "(open vraag, doorvraag)\nNu hoort u van vader: Hij drinkt elke avond" in (
+            guide_text(app)
+        )
         await pilot.press("f2", "5", "enter")  # veiligheid: ask the daughter, who is not there
         await put_question(pilot, "Is er genoeg eten als je bij papa bent?", down=1)
         assert "U, aan dochter (9):" in guide_text(app)
@@ -145,12 +147,12 @@ async def test_a_whole_practice_run(guide: Guide, cases: Cases, isolated_home: P
         assert "- Besproken: Kennismaking en vraag, Stress en zorgen, Veiligheid" in report
         assert "U heeft niet gevraagd naar dromen en hoop." in report
         assert "De kindcheck is gedaan: geen zorgen." in report
-        assert "- Gehoord: vader\n" in report
-        assert "- Niet gehoord: dochter (9), moeder van de kinderen" in report
+        assert "- Gehoord: vader\n- Niet gehoord: niemand\n" in report
+        assert "- Niet bij het gesprek: dochter (9), moeder van de kinderen;" in report
         assert "### Gevonden (1)" in report and "### Gemist (2)" in report
         assert "U stelde 5 vragen: 3 open (60%), 2 gesloten (40%)." in report
         assert "U gebruikte 1 keer een vorm van 'moeten' en 0 keer een label" in report
-        assert "| 1 (open) |" in report
+        assert "- Poging 1 (open), " in report
         assert app.screen.query_one(Markdown).source == report
         await pilot.press("e")
         exports = isolated_home / "Documents" / "wijkgesprek"
@@ -407,3 +409,34 @@ async def test_the_language_barrier_case_with_an_interpreter(
         ("tolk", "tolk"),
         ("moeder", LINE),
     ]
+
+
+async def test_the_progress_on_the_practice_home_fits_80_columns(
+    guide: Guide, cases: Cases
+) -> None:
+    from helpers import frame
+
+    from wijkgesprek.store import repo
+    from wijkgesprek.store.engine import Store
+
+    database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
+    practised(database, cases, "Aantekening")
+    store = Store(database)
+    household = cases.case("moeder-twee-kinderen").huishouden
+    store.run(  # a second attempt, still open
+        repo.start_visit,
+        code=household.code,
+        wijk=household.wijk,
+        children=household.children,
+        now=NOW,
+    )
+    store.engine.dispose()
+    app = WijkgesprekApp(guide=guide, database=database, cases=cases)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        app.screen.query_one("#case-detail").scroll_end(animate=False)
+        await pilot.pause()
+        shown = frame(app)
+    assert "Nr Datum      Onderwerpen Feiten Open Kindcheck Stemmen Moeten Labels" in shown
+    assert "1  25-11-2026 1/6         1/3    2/2  nee       1/3     0      0" in shown
+    assert "2* 25-11-2026 0/6" in shown and "* Deze poging staat nog open" in shown

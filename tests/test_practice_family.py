@@ -506,10 +506,10 @@ def test_the_reflection_of_the_good_run_matches_the_script() -> None:
     text = reflection_markdown(case, reflection, titles=TITLES)
     assert "U stelde 13 vragen: 12 open (92%), 0 gesloten (0%) en 1 niet open of gesloten." in text
     assert "Doorvragen per onderwerp: Kennismaking en vraag 0, Stress en zorgen 2," in text
-    assert "- Gehoord: moeder, zoon (6)" in text
     assert "- Niet bij het gesprek: vader van de kinderen; spreek af hoe u hen hoort." in text
-    assert "Gesteld; de cijfers: moeder 6, zoon (6) 8." in text
-    assert "Gevraagd naar de reden van het cijfer: moeder." in text
+    assert "- Gesteld; de cijfers: moeder 6, zoon (6) 8." in text
+    assert "- Gevraagd naar de reden van het cijfer: moeder." in text
+    assert "- Gehoord: moeder, zoon (6)\n- Niet gehoord: niemand\n" in text
     assert "De kindcheck is gedaan: zorgen." in text
     assert "Na 'zorgen' volgde u de meldcode: stap 1, stap 2." in text
     assert "Er is een volgend contact afgesproken." in text
@@ -579,7 +579,10 @@ def test_score_and_progress_table() -> None:
     item = score(case, reflection, number=1, started_at=NOW, ended=False)
     assert (item.facts, item.facts_total, item.open, item.asked) == (3, 3, 12, 13)
     table = progress_markdown([item])
-    assert "| 1 (open) | 25-11-2026 | 6/6 | 3/3 | 12/13 | ja | 2/3 | 0 | 0 |" in table
+    assert table == (
+        "- Poging 1 (open), 25-11-2026: onderwerpen 6/6, feiten 3/3, open vragen 12/13, "
+        "kindcheck ja, stemmen 2/3, 'moeten' 0, labels 0\n"
+    )
     assert progress_markdown([]) == ""
 
 

@@ -92,12 +92,17 @@ def progress_row(item: Score) -> tuple[str, ...]:
 
 
 def progress_markdown(scores: Sequence[Score]) -> str:
-    """The attempts as a Markdown table ("" without attempts)."""
-    if not scores:
-        return ""
-    lines = ["| " + " | ".join(PROGRESS_HEADER) + " |", "|" + "---|" * len(PROGRESS_HEADER)]
-    lines += ["| " + " | ".join(progress_row(item)) + " |" for item in scores]
-    return "\n".join(lines) + "\n"
+    """The attempts as a Markdown list, one line each ("" without attempts): a list, not a
+    table, so it fits a narrow screen."""
+    lines = []
+    for item in scores:
+        number, day, topics, facts, asked, kindcheck, voices, moeten, labels = progress_row(item)
+        lines.append(
+            f"- Poging {number}, {day}: onderwerpen {topics}, feiten {facts}, open vragen "
+            f"{asked}, kindcheck {kindcheck}, stemmen {voices}, 'moeten' {moeten}, "
+            f"labels {labels}"
+        )
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 @dataclass(frozen=True)

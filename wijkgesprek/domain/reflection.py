@@ -385,9 +385,10 @@ def reflection_markdown(
             )
     lines += _why("woorden")
     lines += ["", "## Stemmen", ""]
-    lines.append(f"- Gehoord: {_who(case, r.voices_heard)}")
-    lines.append(f"- Niet gehoord: {_who(case, r.voices_not_heard)}")
     absent = [p.id for p in case.personen if not p.aanwezig]
+    lines.append(f"- Gehoord: {_who(case, r.voices_heard)}")
+    not_heard = [person for person in r.voices_not_heard if person not in absent]
+    lines.append(f"- Niet gehoord: {_who(case, not_heard)}")
     if absent:
         lines.append(f"- Niet bij het gesprek: {_who(case, absent)}; spreek af hoe u hen hoort.")
     if r.not_understood:
@@ -403,16 +404,16 @@ def reflection_markdown(
     lines += ["", "## Schaalvraag", ""]
     if r.scaling:
         given = ", ".join(f"{_who(case, [p])} {n}" for p, n in r.scaling)
-        lines.append(f"Gesteld; de cijfers: {given}.")
+        lines.append(f"- Gesteld; de cijfers: {given}.")
         lines.append(
-            f"Gevraagd naar de reden van het cijfer: {_who(case, r.scale_reasons)}."
+            f"- Gevraagd naar de reden van het cijfer: {_who(case, r.scale_reasons)}."
             if r.scale_reasons
-            else "U vroeg niemand waarom het dat cijfer is en geen lager."
+            else "- U vroeg niemand waarom het dat cijfer is en geen lager."
         )
     else:
-        lines.append("U heeft de schaalvraag (0 tot 10) aan niemand gesteld.")
+        lines.append("- U heeft de schaalvraag (0 tot 10) aan niemand gesteld.")
     if r.scaling_recorded:
-        lines.append("De cijfers staan in de veiligheidscheck.")
+        lines.append("- De cijfers staan in de veiligheidscheck.")
     lines += _why("schaal")
     lines += ["", "## Kindcheck en meldcode", ""]
     if r.kindcheck is not None:

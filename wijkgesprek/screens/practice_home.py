@@ -163,18 +163,22 @@ class PracticeHomeScreen(Screen[None]):
 
 
 def progress_text(scores: list[Score]) -> str:
-    """The attempts as a small aligned table, or a first-time hint."""
+    """The attempts as a small aligned table that fits 80 columns (an open attempt is
+    marked with *), or a first-time hint."""
     if not scores:
         return "\nNog geen pogingen. Enter begint de eerste."
-    rows = [PROGRESS_HEADER, *(progress_row(item) for item in scores)]
+    rows = [PROGRESS_HEADER]
+    for item in scores:
+        number, *cells = progress_row(item)
+        rows.append((number.replace(" (open)", "*"), *cells))
     widths = [max(len(row[i]) for row in rows) for i in range(len(PROGRESS_HEADER))]
     lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        " ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         for row in rows
     ]
     hint = (
         "Enter begint een nieuwe poging."
         if scores[-1].ended
-        else "Enter gaat verder met de open poging."
+        else "* Deze poging staat nog open: Enter gaat ermee verder."
     )
     return "\nUw pogingen\n" + "\n".join(line.rstrip() for line in lines) + "\n\n" + hint

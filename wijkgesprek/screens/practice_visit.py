@@ -25,10 +25,12 @@ from wijkgesprek.domain.practice import (
     INTERPRETER,
     JUDGED,
     NOT_UNDERSTOOD,
+    SCALE_REASON,
     SILENT,
     Turn,
     answer,
     has_interpreter,
+    is_doorvraag,
     topics_asked,
 )
 from wijkgesprek.errors import WijkError
@@ -124,25 +126,33 @@ class PracticeVisitScreen(VisitScreen):
         if not [turn for turn in said if turn.kind != INTERPRETER]:
             parts.append(Content("Nog niets gevraagd over dit onderwerp.\n"))
         interpreter = has_interpreter(self.turns)
-        for turn in said:
-            parts += self._turn_content(turn, interpreter=interpreter)
+        for index, turn in enumerate(self.turns):
+            if turn.topic == topic.id:
+                parts += self._turn_content(index, interpreter=interpreter)
         return Content("").join(parts)
 
-    def _turn_content(self, turn: Turn, *, interpreter: bool) -> list[Content]:
+    def _turn_content(self, index: int, *, interpreter: bool) -> list[Content]:
         """A question, how it sounded, and the answer (all text from data or the user)."""
+        turn = self.turns[index]
         if turn.kind == INTERPRETER:
             return [Content.styled(visible(f"({turn.answer})") + "\n", "italic")]
         person = self.case.person(turn.voice)
         who = person.wie if person else turn.voice
-        tags = ", ".join(read_question(turn.question, self.words).tags())
+        heard = read_question(turn.question, self.words).tags()
+        if turn.kind == SCALE_REASON:
+            heard = ["vraag naar de reden van het cijfer"]
+        elif is_doorvraag(self.turns, index, self.words):
+            heard.append("doorvraag")
+        tags = ", ".join(heard)
         parts = [
             Content.styled(visible(f"U, aan {who}: "), "bold"),
             Content(visible(turn.question)),
             Content.styled(visible(f"  ({tags})") + "\n", "dim"),
         ]
         speaker = _speaker(person, who, interpreter=interpreter)
-        if turn.kind == FACT:
-            parts.append(Content.styled(visible(f"{speaker}: {turn.answer}") + "\n", "bold"))
+        if turn.kind == FACT:  # a hidden fact, as the case tells it
+            told = f"Nu hoort u van {who}: {turn.answer}"
+            parts.append(Content.styled(visible(told) + "\n", "bold"))
         elif turn.kind == ABSENT:
             parts.append(Content.styled(visible(f"({turn.answer})") + "\n", "dim italic"))
         elif turn.kind in (SILENT, JUDGED, GUARDED, NOT_UNDERSTOOD):
