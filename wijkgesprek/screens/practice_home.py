@@ -167,7 +167,7 @@ def progress_text(scores: list[Score]) -> str:
     marked with *), or a first-time hint."""
     if not scores:
         return "\nNog geen pogingen. Enter begint de eerste."
-    rows = [PROGRESS_HEADER]
+    rows: list[tuple[str, ...]] = [PROGRESS_HEADER]
     for item in scores:
         number, *cells = progress_row(item)
         rows.append((number.replace(" (open)", "*"), *cells))
