@@ -411,6 +411,33 @@ async def test_the_language_barrier_case_with_an_interpreter(
     ]
 
 
+async def test_an_interpreter_arranged_later_does_not_rewrite_earlier_answers(
+    guide: Guide, cases: Cases
+) -> None:
+    database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
+    prepare_database(database, practice=True)
+    app = WijkgesprekApp(guide=guide, database=database, cases=cases)
+    index = [c.id for c in cases.cases].index("nieuw-zonder-netwerk")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        await pilot.press(*["down"] * index, "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        await pilot.press("f2", "2", "enter")
+        await put_question(pilot, "Hoe gaat het met u?", down=1)  # the mother: not understood
+        assert "Moeder: (Kijkt u vragend aan" in guide_text(app)
+        await pilot.press("escape", "escape")  # back to the cases
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        await pilot.press("t")  # the same attempt, now with an interpreter
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        await pilot.press("f2", "2", "enter")
+        await put_question(pilot, "Hoe gaat het met u?")  # still to the mother
+        shown = guide_text(app)
+        assert "Moeder: (Kijkt u vragend aan" in shown
+        assert "Moeder (via de tolk): Ik ben de hele dag alleen in huis." in shown
+        said = [str(n.message) for n in app._notifications]
+        assert "Er is een tolk bij het gesprek." in said
+
+
 async def test_the_progress_on_the_practice_home_fits_80_columns(
     guide: Guide, cases: Cases
 ) -> None:

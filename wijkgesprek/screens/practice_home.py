@@ -154,6 +154,7 @@ class PracticeHomeScreen(Screen[None]):
                 self.app.store.run(
                     practice.add_interpreter, visit_id=visit_id, now=datetime.now(UTC)
                 )
+                self.notify("Er is een tolk bij het gesprek.", timeout=5)
         except WijkError as error:
             self.notify(str(error), severity="error", timeout=20, markup=False)
             return
@@ -173,8 +174,7 @@ def progress_text(scores: list[Score]) -> str:
         rows.append((number.replace(" (open)", "*"), *cells))
     widths = [max(len(row[i]) for row in rows) for i in range(len(PROGRESS_HEADER))]
     lines = [
-        " ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        for row in rows
+        " ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows
     ]
     hint = (
         "Enter begint een nieuwe poging."

@@ -125,9 +125,9 @@ class PracticeVisitScreen(VisitScreen):
         parts = [content, Content.styled("\n\nHet gesprek (F5: vraag stellen)\n", "italic")]
         if not [turn for turn in said if turn.kind != INTERPRETER]:
             parts.append(Content("Nog niets gevraagd over dit onderwerp.\n"))
-        interpreter = has_interpreter(self.turns)
         for index, turn in enumerate(self.turns):
-            if turn.topic == topic.id:
+            if turn.topic == topic.id:  # through the interpreter: only once one was there
+                interpreter = has_interpreter(self.turns[:index])
                 parts += self._turn_content(index, interpreter=interpreter)
         return Content("").join(parts)
 
