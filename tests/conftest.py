@@ -16,6 +16,7 @@ from wijkgesprek.content.questions import load_guide
 from wijkgesprek.store import crypto, postgres
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import prepare_database
+from wijkgesprek.store.target import TeamServer
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +82,7 @@ def team_url(server: pgserver.Server) -> str:
 @pytest.fixture
 def team(team_url: str) -> Iterator[Store]:
     postgres.prepare(team_url)
-    store = Store(team_url)
+    store = Store(TeamServer(team_url))
     yield store
     store.engine.dispose()
 

@@ -133,7 +133,7 @@ def test_start_offers_the_newest_backup_for_a_damaged_database(
     started: list[Path] = []
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt: "ja")
-    monkeypatch.setattr(WijkgesprekApp, "run", lambda app: started.append(app.database))
+    monkeypatch.setattr(WijkgesprekApp, "run", lambda app: started.append(app.database.path))
     assert main([]) == 0
     captured = capsys.readouterr()
     assert "beschadigd" in captured.err

@@ -307,7 +307,7 @@ def test_a_damaged_encrypted_database_is_called_damaged_and_the_backup_offered(
     keyboard += [PASSPHRASE] * 3
     monkeypatch.setattr("builtins.input", lambda prompt: "ja")
     started: list[Path] = []
-    monkeypatch.setattr(WijkgesprekApp, "run", lambda app: started.append(app.database))
+    monkeypatch.setattr(WijkgesprekApp, "run", lambda app: started.append(app.database.path))
     assert main([]) == 0
     captured = capsys.readouterr()
     assert "beschadigd" in captured.err and "klopt niet" not in captured.err

@@ -27,6 +27,7 @@ from wijkgesprek.screens.history import HistoryScreen
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
+from wijkgesprek.store.target import TeamServer
 
 OLD = datetime(2001, 3, 1, 10, 0, tzinfo=UTC)
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -492,7 +493,8 @@ async def test_the_retention_erasure_offers_the_exports_of_each_household(
 
 def test_the_app_records_in_the_data_folder_also_for_a_team_database(tmp_path: Path) -> None:
     app = WijkgesprekApp(
-        guide=load_guide(paths.shipped_questions()), database="postgresql://anna@server/wijk"
+        guide=load_guide(paths.shipped_questions()),
+        database=TeamServer("postgresql://anna@server/wijk"),
     )
     assert app.data_folder == paths.data_dir()
     local = WijkgesprekApp(

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from wijkgesprek.content.questions import load_guide
 from wijkgesprek.content.yamlsource import parse_document
 from wijkgesprek.errors import ContentError
-from wijkgesprek.export.handover import parse_handover
+from wijkgesprek.exchange.handover import parse_handover
 from wijkgesprek.paths import shipped_questions
 
 FILE = Path("fuzz.yaml")

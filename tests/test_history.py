@@ -67,7 +67,7 @@ def app(tmp_path: Path) -> WijkgesprekApp:
 
 
 def rows(app: WijkgesprekApp, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(app.database) as connection:
+    with sqlite3.connect(app.database.path) as connection:
         return connection.execute(sql).fetchall()
 
 

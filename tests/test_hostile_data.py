@@ -24,7 +24,7 @@ from wijkgesprek.content.network import load_network
 from wijkgesprek.content.questions import load_guide
 from wijkgesprek.content.words import load_words
 from wijkgesprek.errors import ContentError
-from wijkgesprek.export.handover import dumps, parse_handover, to_handover
+from wijkgesprek.exchange.handover import dumps, parse_handover, to_handover
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.handover import referral_extras

@@ -248,12 +248,12 @@ def seed(app: WijkgesprekApp, *, code: str, wijk: str, stored: str) -> None:
         store.run(repo.end_visit, visit_id=visit, now=NOW)
     finally:
         store.engine.dispose()
-    with sqlite3.connect(app.database) as connection:
+    with sqlite3.connect(app.database.path) as connection:
         connection.execute("UPDATE household SET children = ? WHERE code = ?", (stored, code))
 
 
 def rows(app: WijkgesprekApp, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(app.database) as connection:
+    with sqlite3.connect(app.database.path) as connection:
         return connection.execute(sql).fetchall()
 
 

@@ -16,7 +16,7 @@ from wijkgesprek import paths
 from wijkgesprek.cli import main
 from wijkgesprek.domain.household import Children
 from wijkgesprek.errors import ContentError, WijkError
-from wijkgesprek.export.handover import SCHEMA_VERSION, parse_handover, to_handover
+from wijkgesprek.exchange.handover import SCHEMA_VERSION, parse_handover, to_handover
 from wijkgesprek.store import handover as store_handover
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store

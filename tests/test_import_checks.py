@@ -15,7 +15,7 @@ from household_data import CODE, build, dump
 from wijkgesprek import paths
 from wijkgesprek.cli import main
 from wijkgesprek.content.model import OTHER_KIND
-from wijkgesprek.export.handover import to_handover
+from wijkgesprek.exchange.handover import to_handover
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.handover import referral_extras

@@ -34,3 +34,19 @@ def test_importing_loads_no_database_or_yaml_library(module: str) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_the_store_has_no_import_circles() -> None:
+    """Every module of the store imports only downwards (issue 20, point 5: the schema
+    and the backups imported each other); deferred imports count too."""
+    import grimp
+
+    graph = grimp.build_graph("wijkgesprek", exclude_type_checking_imports=True)
+    store = sorted(m for m in graph.modules if m.startswith("wijkgesprek.store."))
+    circles = [
+        f"{a} <-> {b}"
+        for i, a in enumerate(store)
+        for b in store[i + 1 :]
+        if graph.chain_exists(importer=a, imported=b) and graph.chain_exists(importer=b, imported=a)
+    ]
+    assert circles == []

@@ -120,7 +120,7 @@ async def test_suggest_refer_update_and_summarise(app: WijkgesprekApp) -> None:
         today = date.today().strftime("%d-%m-%Y")
         assert f"Bijzondere bijstand — niet gelukt op {today}, reden: inkomen net te hoog" in text
         assert "Geen aanbod gevonden voor\nEenzaamheid" in text
-    database = app.database
+    database = app.database.path
     assert rows(database, "SELECT wijk, theme FROM gap") == [("Noord", "eenzaamheid")]
     assert rows(database, "SELECT state, reason FROM referral_event ORDER BY id") == [
         ("besproken", ""),
@@ -183,7 +183,7 @@ async def test_a_waiting_list_with_an_expected_date(app: WijkgesprekApp) -> None
         await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
         text = str(app.screen.query_one("#summary-text", Static).render())
         assert f"Geldspreekuur Noord — {waiting}" in text
-    assert rows(app.database, "SELECT state, reason FROM referral_event ORDER BY id") == [
+    assert rows(app.database.path, "SELECT state, reason FROM referral_event ORDER BY id") == [
         ("besproken", ""),
         ("aangemeld", ""),
         ("wachtlijst", f"verwacht vanaf {expected:%d-%m-%Y}"),

@@ -25,6 +25,7 @@ from wijkgesprek.domain.merge import marker
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, send, write_one
+from wijkgesprek.store.target import TeamServer
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
@@ -132,7 +133,7 @@ def test_sending_writes_merges_and_drops_what_was_erased(outbox: Outbox, either:
     merged = either.run(repo.get_visit, visit_id=theirs).notes["stress"].text
     # Three-way, on the text I started from: "Oud." once, both additions, a marker
     # naming the colleague (the login role; on SQLite another window) and the time.
-    who = "postgres" if isinstance(either.target, str) else ""
+    who = "postgres" if isinstance(either.target, TeamServer) else ""
     assert merged == f"Oud. Mijn deel.\n{marker(who, NOW)}\nCollega."
     assert outbox.pending() == []
 
@@ -157,12 +158,12 @@ def test_a_save_that_landed_after_all_is_not_taken_for_a_colleagues(
 
 @pytest.fixture
 def team_app(team: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[WijkgesprekApp]:
-    assert isinstance(team.target, str)
+    assert isinstance(team.target, TeamServer)
     monkeypatch.setattr(connection, "PROBE_DELAY", 0.2)  # try again quickly in tests
     yield WijkgesprekApp(
         guide=load_guide(paths.shipped_questions()),
         database=team.target,
-        outbox=Outbox(paths.data_dir() / OUTBOX_NAME, team.target),
+        outbox=Outbox(paths.data_dir() / OUTBOX_NAME, team.target.url),
     )
 
 
@@ -260,7 +261,9 @@ async def test_a_network_that_stops_answering_never_holds_up_typing(
     monkeypatch.setattr(connection, "PROBE_DELAY", 0.2)
     url = proxy.url(team_url.split("@/")[1].split("?")[0])
     outbox = Outbox(paths.data_dir() / OUTBOX_NAME, url)
-    app = WijkgesprekApp(guide=load_guide(paths.shipped_questions()), database=url, outbox=outbox)
+    app = WijkgesprekApp(
+        guide=load_guide(paths.shipped_questions()), database=TeamServer(url), outbox=outbox
+    )
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_visit(pilot, code="GZ-412")
         await type_text(pilot, "Een")

@@ -24,6 +24,7 @@ from wijkgesprek.screens.visit import VisitScreen
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, Written
+from wijkgesprek.store.target import TeamServer
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
@@ -37,7 +38,7 @@ def quick(monkeypatch: pytest.MonkeyPatch) -> None:
 def app_for(url: str) -> WijkgesprekApp:
     return WijkgesprekApp(
         guide=load_guide(paths.shipped_questions()),
-        database=url,
+        database=TeamServer(url),
         outbox=Outbox(paths.data_dir() / OUTBOX_NAME, url),
     )
 
@@ -45,8 +46,8 @@ def app_for(url: str) -> WijkgesprekApp:
 @pytest.fixture
 def app(team: Store) -> WijkgesprekApp:
     """The app on the team database, with its outbox."""
-    assert isinstance(team.target, str)
-    return app_for(team.target)
+    assert isinstance(team.target, TeamServer)
+    return app_for(team.target.url)
 
 
 async def begin(pilot: Pilot[None], code: str) -> VisitScreen:
@@ -203,7 +204,7 @@ async def test_a_server_that_refuses_writes_keeps_the_note_on_the_laptop(
         finally:
             read_only(team_url, on=False)
     assert "1 aantekening(en) staan nog op deze laptop" in capsys.readouterr().err
-    again = app_for(team.target)  # the next start sends it
+    again = app_for(team.target.url)  # the next start sends it
     async with again.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: not outbox.pending())
     assert server_text(team, screen.visit_id) == "Eerste en nog wat"

@@ -24,6 +24,7 @@ from wijkgesprek.store import postgres, repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import MIGRATIONS, SCHEMA_VERSION, prepare_database
 from wijkgesprek.store.search import search
+from wijkgesprek.store.target import TeamServer
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 _numbers = itertools.count()
@@ -276,7 +277,7 @@ async def test_a_colleagues_save_meanwhile_is_merged_in_the_app(either: Store) -
         await wait_until(pilot, lambda: screen.record.notes["kennismaking"].version > loaded + 1)
         await wait_until(pilot, lambda: not screen._dirty)
         # Both wrote at the end: "Eerste." once, then mine, the marker, the colleague's.
-        who = "postgres" if isinstance(either.target, str) else ""
+        who = "postgres" if isinstance(either.target, TeamServer) else ""
         merged = f"Eerste. Mijn zin.\n{marker(who, NOW)}\nCollega vult aan."
         assert app.screen.query_one("#note", TextArea).text == merged
         assert any("intussen" in n.message for n in app._notifications)
@@ -308,7 +309,7 @@ def test_roles_are_enforced_by_the_server(team: Store, team_url: str) -> None:
     anna_url = login_role(team_url, postgres.PROFESSIONAL)
     cora_url = login_role(team_url, postgres.COORDINATOR)
     postgres.prepare(anna_url)  # a professional's start: the version is current, no change
-    anna, cora = Store(anna_url), Store(cora_url)
+    anna, cora = Store(TeamServer(anna_url)), Store(TeamServer(cora_url))
     try:
         visit_id = anna.run(
             repo.start_visit, code="GZ-304", wijk="Noord", children=Children(), now=NOW

@@ -43,7 +43,7 @@ def app(tmp_path: Path) -> WijkgesprekApp:
 
 
 def trail(app: WijkgesprekApp, kind: str | None = None) -> list[tuple[str, str, str, str, int]]:
-    with sqlite3.connect(app.database) as connection:
+    with sqlite3.connect(app.database.path) as connection:
         rows = connection.execute(
             "SELECT kind, key, value, note, corrects_id IS NOT NULL FROM safety_entry ORDER BY id"
         ).fetchall()

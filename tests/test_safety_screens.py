@@ -28,7 +28,7 @@ def app(tmp_path: Path) -> WijkgesprekApp:
 
 
 def trail(app: WijkgesprekApp) -> list[tuple[object, ...]]:
-    with sqlite3.connect(app.database) as connection:
+    with sqlite3.connect(app.database.path) as connection:
         return connection.execute(
             "SELECT kind, key, value, note, corrects_id IS NOT NULL FROM safety_entry ORDER BY id"
         ).fetchall()

@@ -19,7 +19,7 @@ from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.visit import AgreementData, TopicNote
 from wijkgesprek.errors import DamagedDatabase, Gone, StoreError
 from wijkgesprek.store import models, repo
-from wijkgesprek.store.engine import Store, make_engine
+from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -28,6 +28,7 @@ from wijkgesprek.store.schema import (
     prepare_database,
     read_version,
 )
+from wijkgesprek.store.target import LocalFile
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
@@ -227,7 +228,7 @@ def test_schema_comparison_notices_drift(database: Path) -> None:
 
 
 def test_engine_connections_are_durable_enough_and_enforce_foreign_keys(database: Path) -> None:
-    engine = make_engine(database)
+    engine = LocalFile(database).engine()
     try:
         with engine.connect() as connection:
             assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL

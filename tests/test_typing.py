@@ -30,7 +30,7 @@ def app(tmp_path: Path) -> WijkgesprekApp:
 
 
 def notes(app: WijkgesprekApp) -> dict[str, str]:
-    with sqlite3.connect(app.database) as connection:
+    with sqlite3.connect(app.database.path) as connection:
         return dict(connection.execute("SELECT topic, text FROM note").fetchall())
 
 
@@ -161,7 +161,7 @@ async def test_typing_on_while_themes_open_goes_to_the_themes(app: WijkgesprekAp
         await burst(pilot, "<space>", "<enter>", " Verder.")
         await wait_until(pilot, lambda: app.screen is screen)
         assert await saved(pilot, screen) == {"kennismaking": "Voetbal. Verder."}
-        with sqlite3.connect(app.database) as connection:
+        with sqlite3.connect(app.database.path) as connection:
             assert connection.execute("SELECT themes FROM note").fetchall() == [(theme.id,)]
 
 
@@ -244,7 +244,7 @@ async def test_typing_as_a_second_visit_opens_goes_into_the_note(app: Wijkgespre
         screen = app.screen
         assert isinstance(screen, VisitScreen)
         await pilot.pause()
-        with sqlite3.connect(app.database) as connection:
+        with sqlite3.connect(app.database.path) as connection:
             assert connection.execute("SELECT status FROM agreement").fetchall() == [("open",)]
         assert (await saved(pilot, screen))[
             "kennismaking"

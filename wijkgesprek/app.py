@@ -25,6 +25,7 @@ from wijkgesprek.connection import Connection
 from wijkgesprek.errors import ContentError, DamagedDatabase, Gone, Unreachable, WijkError
 from wijkgesprek.keys import InOrderKeys
 from wijkgesprek.screens.home import HomeScreen
+from wijkgesprek.store.target import Target, as_target
 from wijkgesprek.text import clean_typed, visible
 from wijkgesprek.widgets.palette import CommandPalette
 
@@ -119,7 +120,7 @@ class WijkgesprekApp(InOrderKeys):
         self,
         *,
         guide: Guide | Callable[[], Guide],
-        database: Path | str,
+        database: Target | Path,
         config: Config | None = None,
         network: tuple[Path, ...] = (),
         cases: Cases | None = None,
@@ -134,11 +135,13 @@ class WijkgesprekApp(InOrderKeys):
         self.title = self.base_title
         self._guide = guide
         self._guide_lock = threading.Lock()  # the home screen's worker may ask first
-        self.database = database
+        self.database = as_target(database, practice=cases is not None)
+        """Where the data is: the file on this laptop or the team database."""
         if data_folder is None:
             from wijkgesprek.paths import data_dir
 
-            data_folder = database.parent if isinstance(database, Path) else data_dir()
+            file = self.database.file
+            data_folder = file.parent if file is not None else data_dir()
         self.data_folder = data_folder
         """The data folder on this laptop (also with a team database): where the record of
         exports is kept (``export.record``)."""
@@ -194,8 +197,8 @@ class WijkgesprekApp(InOrderKeys):
             return
         self._load_network()
         self.connection.send_left_over()
-        if self.cases is None and isinstance(self.database, Path):
-            self._daily_backup()  # not of practice data, nor of a team database (the server's)
+        if self.database.daily_backups:  # not of practice data, nor of a team database
+            self._daily_backup()
         if self.encrypted and self.config.lock_minutes > 0:
             every = min(10.0, self.config.lock_minutes * 60 / 4)
             self.set_interval(every, self._lock_when_idle, name="vergrendelen")
@@ -204,9 +207,10 @@ class WijkgesprekApp(InOrderKeys):
     def _daily_backup(self) -> None:
         from wijkgesprek.store.backup import daily_backup
 
-        assert isinstance(self.database, Path)
+        file = self.database.file
+        assert file is not None
         try:  # checks the whole file first: damage anywhere is found at every start
-            daily_backup(self.database, today=date.today(), keep=self.config.backups)
+            daily_backup(file, today=date.today(), keep=self.config.backups)
         except DamagedDatabase as damage:  # told, and stays until it is read
             self.call_from_thread(
                 self.notify, str(damage), severity="error", timeout=DAMAGE_SHOWN, markup=False
@@ -505,7 +509,7 @@ class WijkgesprekApp(InOrderKeys):
             "Wissel tussen lichte en donkere kleuren (Ctrl+T)",
             self.action_toggle_colours,
         )
-        yield SystemCommand("Waar staan mijn gegevens?", "Toon de map met de database", self._where)
+        yield SystemCommand("Waar staan mijn gegevens?", "Toon waar de database staat", self._where)
         yield SystemCommand(
             "Stoppen", "Sla alles op en sluit wijkgesprek (Ctrl+Q)", self.action_quit
         )
@@ -514,10 +518,4 @@ class WijkgesprekApp(InOrderKeys):
             yield from commands()
 
     def _where(self) -> None:
-        if isinstance(self.database, Path):
-            self.notify(f"De gegevens staan in {self.database.parent}", timeout=10)
-        else:
-            from wijkgesprek.store.postgres import describe
-
-            where = describe(self.database)
-            self.notify(f"De gegevens staan in de teamdatabase {where}", timeout=10, markup=False)
+        self.notify(f"De gegevens staan in {self.database.describe()}.", timeout=10, markup=False)

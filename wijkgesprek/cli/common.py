@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from wijkgesprek import paths
 from wijkgesprek.choices import spelt_as, unknown
 from wijkgesprek.errors import Cancelled, UsageError
+from wijkgesprek.store.target import LocalFile, Target, TeamServer
 
 if TYPE_CHECKING:
     from wijkgesprek.content.model import Guide
@@ -158,7 +159,7 @@ def load_guide_cached(path: Path) -> Guide:
     return cached(path, kind=GUIDE_CACHE, build=build, cache_dir=paths.cache_dir(), expect=Guide)
 
 
-def database_target(args: argparse.Namespace) -> Path | str:
+def database_target(args: argparse.Namespace) -> Target:
     """The team database (``--database`` or ``database`` in the config: a PostgreSQL URL,
     never with a password in it) or else the database file on this laptop."""
     url = getattr(args, "database", None)
@@ -175,28 +176,16 @@ def database_target(args: argparse.Namespace) -> Path | str:
         from wijkgesprek.store.postgres import check_url
 
         check_url(url)
-        return url
-    return paths.data_dir(args.data_dir) / paths.DATABASE_NAME
-
-
-def has_data(target: Path | str) -> bool:
-    """Whether there is a database to read (a team database always is)."""
-    return isinstance(target, str) or target.exists()
+        return TeamServer(url)
+    return LocalFile(paths.data_dir(args.data_dir) / paths.DATABASE_NAME)
 
 
 @contextmanager
-def opened_store(target: Path | str) -> Iterator[Store]:
+def opened_store(target: Target) -> Iterator[Store]:
     """The database prepared (created or migrated) and open; closed afterwards."""
     from wijkgesprek.store.engine import Store
 
-    if isinstance(target, str):
-        from wijkgesprek.store.postgres import prepare
-
-        prepare(target)
-    else:
-        from wijkgesprek.store.schema import prepare_database
-
-        prepare_database(target)
+    target.prepare()
     store = Store(target)
     try:
         yield store
@@ -204,11 +193,12 @@ def opened_store(target: Path | str) -> Iterator[Store]:
         store.engine.dispose()
 
 
-def local_only(target: Path | str, what: str) -> Path:
-    """``target`` when it is the file on this laptop; a team database gets a message."""
-    if isinstance(target, str):
+def local_only(target: Target, what: str) -> Path:
+    """The file of ``target`` when it is the one on this laptop; a team database gets a
+    message."""
+    if target.file is None:
         raise UsageError(
             f"wijkgesprek {what} gaat over de database op deze laptop, niet over een "
             "teamdatabase; die beheert de beheerder van de server."
         )
-    return target
+    return target.file

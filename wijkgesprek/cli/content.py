@@ -28,7 +28,7 @@ def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
     from wijkgesprek.content.network import is_network_file, load_network, network_to_json
     from wijkgesprek.content.questions import guide_to_json, load_guide
     from wijkgesprek.content.words import is_words_file, load_words, words_to_json
-    from wijkgesprek.export.handover import (
+    from wijkgesprek.exchange.handover import (
         Vocabulary,
         handover_json,
         is_handover_file,

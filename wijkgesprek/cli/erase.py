@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from wijkgesprek import paths
-from wijkgesprek.cli.common import Parser, ask, choice_of, database_target, has_data, opened_store
+from wijkgesprek.cli.common import Parser, ask, choice_of, database_target, opened_store
 from wijkgesprek.errors import UsageError, WijkError
 from wijkgesprek.text import confirms, visible
 
@@ -49,7 +49,7 @@ def erase(args: argparse.Namespace) -> int:
 
     code = normalise_code(args.code)
     target = database_target(args)
-    if not has_data(target):
+    if not target.has_data():
         raise WijkError(f"Huishouden {code} bestaat niet: er zijn nog geen gegevens.")
     confirmation = args.bevestig
     if confirmation is None:
@@ -154,7 +154,7 @@ def retention(args: argparse.Namespace) -> int:
         raise UsageError("wijkgesprek bewaartermijn: --exporten hoort bij --wis.")
     years = load_config(paths.config_file()).retention_years
     target = database_target(args)
-    if not has_data(target):
+    if not target.has_data():
         print("Er zijn nog geen gegevens.")
         return 0
     with opened_store(target) as store:

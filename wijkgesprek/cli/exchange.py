@@ -15,7 +15,6 @@ from wijkgesprek.cli.common import (
     choice_of,
     database_target,
     guide_file,
-    has_data,
     load_guide_cached,
     opened_store,
     visit_number,
@@ -25,7 +24,7 @@ from wijkgesprek.export.files import write_recorded
 from wijkgesprek.text import visible
 
 if TYPE_CHECKING:
-    from wijkgesprek.export.handover import Vocabulary
+    from wijkgesprek.exchange.handover import Vocabulary
     from wijkgesprek.store.engine import Store
 
 
@@ -97,7 +96,7 @@ def export_household(args: argparse.Namespace) -> int:
         )
     code = normalise_code(args.code)
     target = database_target(args)
-    if not has_data(target):
+    if not target.has_data():
         raise WijkError(f"Huishouden {code} bestaat niet: er zijn nog geen gegevens.")
     from wijkgesprek.store import repo
     from wijkgesprek.store.handover import referral_extras
@@ -120,7 +119,7 @@ def export_household(args: argparse.Namespace) -> int:
             )
         visit_id = history.visits[args.bezoek - 1].record.id
     if args.soort == "overdracht":
-        from wijkgesprek.export.handover import dumps, to_handover
+        from wijkgesprek.exchange.handover import dumps, to_handover
 
         text = dumps(to_handover(history, extras=extras))
         what = f"overdracht van {code}"
@@ -160,7 +159,7 @@ def export_household(args: argparse.Namespace) -> int:
 def handover_vocabulary(guide: Path) -> Vocabulary:
     """What a hand-over's themes, gaps and referral kinds may be: the guide's theme ids and
     the sociale kaart's kinds."""
-    from wijkgesprek.export.handover import Vocabulary
+    from wijkgesprek.exchange.handover import Vocabulary
 
     return Vocabulary(themes=tuple(theme.id for theme in load_guide_cached(guide).themes))
 
@@ -243,7 +242,7 @@ def _import_one(
     (with ``many``, under the file's name). True when it was imported."""
     from datetime import UTC, datetime
 
-    from wijkgesprek.export.handover import read_handover
+    from wijkgesprek.exchange.handover import read_handover
     from wijkgesprek.store.handover import (
         NOTHING_CHANGED,
         apply_import,

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wijkgesprek import __version__, paths
-from wijkgesprek.errors import Unreachable, WijkError
+from wijkgesprek.errors import DamagedDatabase, Unreachable, WijkError
+from wijkgesprek.store.target import LocalFile, Target
 from wijkgesprek.text import visible
 
 if TYPE_CHECKING:
     from wijkgesprek.content.model import Guide
+    from wijkgesprek.store.outbox import Outbox
 
 from wijkgesprek.cli.common import (
     GUIDE_CACHE,
@@ -28,6 +30,7 @@ from wijkgesprek.cli.common import (
     choice_of,
     colours,
     count,
+    database_target,
     days,
     guide_file,
     load_guide_cached,
@@ -314,7 +317,6 @@ def start_app(args: argparse.Namespace) -> int:
 
     from wijkgesprek.config import load_config
     from wijkgesprek.content.cache import is_current
-    from wijkgesprek.store.schema import is_ready, prepare_database
 
     config = load_config(paths.config_file())
     if args.colours:  # for this run only; Ctrl+T is what is remembered
@@ -337,55 +339,33 @@ def start_app(args: argparse.Namespace) -> int:
         if callable(guide):
             guide = guide()
         cases = practice_cases(args.casussen or (), topic_ids=[t.id for t in guide.topics])
-    database: Path | str
+    target: Target
     if practice:  # practice data stays on this laptop, also in a team
-        database = paths.data_dir(args.data_dir) / paths.PRACTICE_DATABASE_NAME
+        folder = paths.data_dir(args.data_dir)
+        target = LocalFile(folder / paths.PRACTICE_DATABASE_NAME, practice=True)
     else:
-        from wijkgesprek.cli.common import database_target
-
-        database = database_target(args)
-    outbox = None
-    if isinstance(database, str):
-        from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox
-        from wijkgesprek.store.postgres import describe, prepare
-
-        # Keyed by the address as shown: the same server written differently still counts.
-        outbox = Outbox(paths.data_dir(args.data_dir) / OUTBOX_NAME, describe(database))
+        target = database_target(args)
+    outbox = target.outbox(paths.data_dir(args.data_dir))
+    if not target.is_ready():
         try:
-            prepare(database, shows_notes=True)
+            target.prepare(shows_notes=True)
         except Unreachable as error:
-            try:
-                waiting = len(outbox.pending())
-            except (OSError, sqlite3.Error, WijkError):
-                raise Unreachable(
-                    f"{error} Het bestand met wachtende aantekeningen ({outbox.path}) kan "
-                    "niet worden gelezen; laat het staan en vraag de beheerder om hulp."
-                ) from None
-            if not waiting:
+            if outbox is None:
                 raise
-            raise Unreachable(
-                f"{error} {waiting} aantekening(en) van de vorige keer staan veilig op deze "
-                "laptop; ze worden in de teamdatabase gezet zodra wijkgesprek weer start "
-                "met verbinding."
-            ) from None
-    elif not is_ready(database, practice=practice):
-        from wijkgesprek.errors import DamagedDatabase
-
-        try:
-            prepare_database(database, practice=practice)
+            raise _unreachable(error, outbox) from None
         except DamagedDatabase as problem:
             from wijkgesprek.cli.restore import offer_latest_backup
 
-            if practice or not offer_latest_backup(database, problem):
+            if target.file is None or practice or not offer_latest_backup(target.file, problem):
                 raise
-            prepare_database(database)
+            target.prepare()
     network = tuple(args.network or config.network or (paths.shipped_network(),))
 
     from wijkgesprek.app import WijkgesprekApp
 
     app = WijkgesprekApp(
         guide=guide,
-        database=database,
+        database=target,
         config=config,
         network=network,
         cases=cases,
@@ -394,3 +374,22 @@ def start_app(args: argparse.Namespace) -> int:
     )
     app.run()
     return app.return_code or 0
+
+
+def _unreachable(error: Unreachable, outbox: Outbox) -> Unreachable:
+    """The team database does not answer at the start: say whether notes of last time
+    still wait on this laptop."""
+    try:
+        waiting = len(outbox.pending())
+    except (OSError, sqlite3.Error, WijkError):
+        return Unreachable(
+            f"{error} Het bestand met wachtende aantekeningen ({outbox.path}) kan "
+            "niet worden gelezen; laat het staan en vraag de beheerder om hulp."
+        )
+    if not waiting:
+        return error
+    return Unreachable(
+        f"{error} {waiting} aantekening(en) van de vorige keer staan veilig op deze "
+        "laptop; ze worden in de teamdatabase gezet zodra wijkgesprek weer start "
+        "met verbinding."
+    )

@@ -9,6 +9,7 @@ import sys
 
 from wijkgesprek import paths
 from wijkgesprek.cli.common import Parser, opened_store
+from wijkgesprek.store.target import LocalFile, TeamServer
 
 
 def add_migrate_command(sub: argparse._SubParsersAction[Parser]) -> None:
@@ -45,12 +46,12 @@ def migrate(args: argparse.Namespace) -> int:
     from wijkgesprek.store.repo import list_households
 
     check_url(args.naar)
-    local = paths.data_dir(args.data_dir) / paths.DATABASE_NAME
-    if not local.exists():
-        print(f"Er is geen database op deze laptop ({local}); er is niets over te zetten.")
+    local = LocalFile(paths.data_dir(args.data_dir) / paths.DATABASE_NAME)
+    if not local.has_data():
+        print(f"Er is geen database op deze laptop ({local.path}); er is niets over te zetten.")
         return 0
     moved = skipped = held = 0
-    with opened_store(local) as source, opened_store(args.naar) as team:
+    with opened_store(local) as source, opened_store(TeamServer(args.naar)) as team:
         for row in source.run(list_households):
             handover = source.run(load_handover, code=row.code)
             plan = team.run(plan_import, handover=handover)

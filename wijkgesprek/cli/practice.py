@@ -108,7 +108,8 @@ def _attempts(file: Path, cases: Cases) -> tuple[tuple[PracticeCase, tuple[Score
     from wijkgesprek.errors import StoreError
     from wijkgesprek.store import practice
     from wijkgesprek.store.engine import Store
-    from wijkgesprek.store.schema import prepare_database, read_version
+    from wijkgesprek.store.schema import read_version
+    from wijkgesprek.store.target import LocalFile
 
     if not file.is_file():
         raise StoreError(f"{file}: geen oefendatabase gevonden; controleer de naam en de map.")
@@ -117,14 +118,15 @@ def _attempts(file: Path, cases: Cases) -> tuple[tuple[PracticeCase, tuple[Score
         with tempfile.TemporaryDirectory() as folder:
             copy = Path(folder) / paths.PRACTICE_DATABASE_NAME
             source = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
-            target = sqlite3.connect(copy)
+            written = sqlite3.connect(copy)
             try:
-                source.backup(target)
+                source.backup(written)
             finally:
                 source.close()
-                target.close()
-            prepare_database(copy, practice=True)
-            store = Store(copy)
+                written.close()
+            target = LocalFile(copy, practice=True)
+            target.prepare()
+            store = Store(target)
             try:
                 return tuple(
                     (case, tuple(store.run(practice.scores, case=case, words=cases.words)))

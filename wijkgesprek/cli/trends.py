@@ -12,7 +12,6 @@ from wijkgesprek.cli.common import (
     choice_of,
     database_target,
     guide_file,
-    has_data,
     load_guide_cached,
     opened_store,
 )
@@ -114,7 +113,7 @@ def trends(args: argparse.Namespace) -> int:
         title = f"per {args.per}, {spans_text(spans)}"
     rows: list[t.VisitRow] = []
     target = database_target(args)
-    if has_data(target):  # no database yet: nothing to count, and none is created
+    if target.has_data():  # no database yet: nothing to count, and none is created
         from wijkgesprek.store.trends import data_months, visit_rows
 
         with opened_store(target) as store:

@@ -20,7 +20,6 @@ from wijkgesprek.cli import common
 from wijkgesprek.cli.common import (
     database_target,
     guide_file,
-    has_data,
     load_guide_cached,
     opened_store,
 )
@@ -40,7 +39,7 @@ def search_notes(args: argparse.Namespace) -> int:
             "wijkgesprek zoek huur"
         )
     target = database_target(args)
-    if not has_data(target):  # say so, and do not create a database for that
+    if not target.has_data():  # say so, and do not create a database for that
         print("Nog geen gegevens.", file=sys.stderr if args.json else sys.stdout)
         if args.json:
             print("[]")
@@ -146,7 +145,7 @@ def follow_ups(args: argparse.Namespace) -> int:
 def household_rows(args: argparse.Namespace) -> list[HouseholdRow] | None:
     """Every household from the app's database; None when there is no database yet."""
     target = database_target(args)
-    if not has_data(target):
+    if not target.has_data():
         return None
     from wijkgesprek.store import repo
 

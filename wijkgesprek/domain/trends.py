@@ -29,8 +29,11 @@ import re
 from collections import Counter, deque
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from wijkgesprek.domain.dates import OUTSIDE, sensible_year
+
+T = TypeVar("T")
 
 MIN_COUNT = 5
 SUPPRESSED = "<5"
@@ -301,8 +304,8 @@ def is_grid_period(span: Span) -> bool:
     return span.label in {span.first, span.first[:4]} or bool(_QUARTER.fullmatch(span.label))
 
 
-Cell = tuple[str, str]
-"""(period label, group)."""
+Cell = tuple[str, ...]
+"""(period label, group), or (period label, group, measure) when measures are joined."""
 Line = tuple[Cell, ...]
 """A relation of the grid: (total, *parts)."""
 
@@ -345,6 +348,11 @@ def relations(
 
 _MANY = 10**9  # the upper bound of an "x" before anything tightens it
 
+SUM, SOME, SUBSET, VISITED = "som", "deels", "deel", "bezocht"
+"""Kinds of relation. SUM: ``total = sum(parts)``. SOME (distinct households in time):
+``max(parts) <= total <= sum(parts)``. SUBSET, a pair (larger, smaller): ``smaller <=
+larger``. VISITED, the pair (visits, households): SUBSET, and one is 0 when the other is."""
+
 
 def distinct(measure: str) -> bool:
     """Counts of distinct households (households, per theme, per gap): a household that
@@ -357,28 +365,79 @@ def in_time(line: Line) -> bool:
     return line[0][1] == line[1][1]
 
 
+def kinds_of(lines: Sequence[Line], measure: str) -> list[str]:
+    """The kind of each relation of the grid for ``measure``."""
+    some = distinct(measure)
+    return [SOME if some and in_time(line) else SUM for line in lines]
+
+
+def between_measures(cells: Iterable[Cell], measures: Collection[str]) -> list[tuple[str, Line]]:
+    """What one measure says of another in the same period and group: a visit with
+    concerns is a visit, a household counted had a visit, a household with a theme or a
+    gap is a household. As (kind, (larger, smaller)) of (period, group, measure) cells."""
+    pairs = [(VISITED, VISITS, HOUSEHOLDS), (SUBSET, VISITS, CONCERNS)]
+    pairs += [(SUBSET, HOUSEHOLDS, m) for m in measures if m.startswith(("thema:", "gat:"))]
+    wanted = [(kind, a, b) for kind, a, b in pairs if a in measures and b in measures]
+    return [
+        (kind, ((*cell, larger), (*cell, smaller)))
+        for cell in cells
+        for kind, larger, smaller in wanted
+    ]
+
+
+def linked(measure: str) -> bool:
+    """Measures tied to others by :func:`between_measures` (referrals are not: a visit
+    can have any number of them)."""
+    return measure in (VISITS, HOUSEHOLDS, CONCERNS) or measure.startswith(("thema:", "gat:"))
+
+
 def _bounds(value: int, hidden: bool) -> tuple[int, int]:
     if not hidden:
         return value, value
     return (0, MIN_COUNT - 1) if value < MIN_COUNT else (MIN_COUNT, _MANY)
 
 
-def _tighten(line: Line, bounds: dict[Cell, list[int]], *, at_most: bool) -> list[Cell]:
-    """Narrow the bounds of the cells of ``line`` by ``total = sum(parts)`` (``at_most``:
-    ``max(parts) <= total <= sum(parts)``); the cells that changed."""
-    total, parts = bounds[line[0]], [bounds[cell] for cell in line[1:]]
-    sum_low = sum(b[0] for b in parts)
-    sum_high = sum(b[1] for b in parts)
+def _tighten_pair(line: Line, bounds: dict[Cell, list[int]], kind: str) -> list[Cell]:
+    larger, smaller = bounds[line[0]], bounds[line[1]]
+    big = [max(larger[0], smaller[0]), larger[1]]
+    small = [smaller[0], min(smaller[1], larger[1])]
+    if kind == VISITED:
+        if big[0] >= 1:
+            small[0] = max(small[0], 1)
+        if small[1] == 0:
+            big[1] = 0
     changed: list[Cell] = []
-    low = max(max(b[0] for b in parts), total[0]) if at_most else max(sum_low, total[0])
+    for cell, old, now in ((line[0], larger, big), (line[1], smaller, small)):
+        if old != now:
+            old[:] = now
+            changed.append(cell)
+    return changed
+
+
+def _tighten(line: Line, bounds: dict[Cell, list[int]], kind: str = SUM) -> list[Cell]:
+    """Narrow the bounds of the cells of ``line`` by its relation (see :data:`SUM`);
+    the cells that changed. (Plain loops: this runs some 100,000 times for a big wijk.)"""
+    if kind in (SUBSET, VISITED):
+        return _tighten_pair(line, bounds, kind)
+    at_most = kind == SOME
+    total = bounds[line[0]]
+    parts = [bounds[cell] for cell in line[1:]]
+    sum_low = sum_high = max_low = 0
+    for part in parts:
+        sum_low += part[0]
+        sum_high += part[1]
+        if part[0] > max_low:
+            max_low = part[0]
+    changed: list[Cell] = []
+    low = max(max_low if at_most else sum_low, total[0])
     high = min(sum_high, total[1])
-    if (low, high) != (total[0], total[1]):
+    if low != total[0] or high != total[1]:
         total[0], total[1] = low, high
         changed.append(line[0])
     for cell, part in zip(line[1:], parts, strict=True):
         low = max(part[0], total[0] - (sum_high - part[1]))
         high = min(part[1], total[1] if at_most else total[1] - (sum_low - part[0]))
-        if (low, high) != (part[0], part[1]):
+        if low != part[0] or high != part[1]:
             part[0], part[1] = low, high
             changed.append(cell)
     return changed
@@ -393,33 +452,62 @@ def _index(lines: Sequence[Line]) -> dict[Cell, list[int]]:
     return found
 
 
+class _Bounds(dict[Cell, list[int]]):
+    """Bounds made when a relation first reaches a cell (most cells are never reached)."""
+
+    def __init__(self, values: Mapping[Cell, int], hidden: Collection[Cell]) -> None:
+        super().__init__()
+        self.counts, self.hidden = values, hidden
+
+    def __missing__(self, cell: Cell) -> list[int]:
+        made = self[cell] = list(_bounds(self.counts.get(cell, 0), cell in self.hidden))
+        return made
+
+
+def _propagate(
+    values: Mapping[Cell, int],
+    hidden: Collection[Cell],
+    lines: Sequence[Line],
+    kinds: Sequence[str],
+    lines_of: Mapping[Cell, list[int]],
+) -> _Bounds:
+    """Interval propagation from the relations of the hidden cells (see :func:`intervals`);
+    a cell left out was not narrowed."""
+    bounds = _Bounds(values, hidden)
+    queue = deque(sorted({at for cell in hidden for at in lines_of.get(cell, ())}))
+    queued = set(queue)
+    while queue:
+        position = queue.popleft()
+        queued.discard(position)
+        for cell in _tighten(lines[position], bounds, kinds[position]):
+            for other in lines_of[cell]:
+                if other not in queued:
+                    queued.add(other)
+                    queue.append(other)
+    return bounds
+
+
+def _kinds(lines: Sequence[Line], at_most_in_time: bool) -> list[str]:
+    return [SOME if at_most_in_time and in_time(line) else SUM for line in lines]
+
+
 def intervals(
     values: Mapping[Cell, int],
     hidden: Collection[Cell],
     lines: Sequence[Line],
     *,
     at_most_in_time: bool = False,
-    index: Mapping[Cell, list[int]] | None = None,
+    kinds: Sequence[str] | None = None,
 ) -> dict[Cell, tuple[int, int]]:
     """What someone who sees every shown cell learns of every cell, from ALL relations
     together: a "<5" starts as 0–4 and an "x" as 5 or more, and every relation narrows
     the bounds of its cells, again and again until none changes (interval propagation).
-    ``at_most_in_time``: for distinct households, where a relation in time only gives
-    ``max(parts) <= total <= sum(parts)``."""
-    lines_of = _index(lines) if index is None else index
-    bounds = {cell: list(_bounds(values.get(cell, 0), cell in hidden)) for cell in lines_of}
-    queue = deque(sorted({at for cell in hidden for at in lines_of.get(cell, ())}))
-    queued = set(queue)
-    while queue:
-        position = queue.popleft()
-        queued.discard(position)
-        line = lines[position]
-        for cell in _tighten(line, bounds, at_most=at_most_in_time and in_time(line)):
-            for other in lines_of[cell]:
-                if other not in queued:
-                    queued.add(other)
-                    queue.append(other)
-    return {cell: (b[0], b[1]) for cell, b in bounds.items()}
+    ``kinds``: the kind of each line (default SUM; with ``at_most_in_time``, SOME for the
+    lines in time, as for distinct households)."""
+    kinds = _kinds(lines, at_most_in_time) if kinds is None else kinds
+    lines_of = _index(lines)
+    bounds = _propagate(values, hidden, lines, kinds, lines_of)
+    return {cell: (bounds[cell][0], bounds[cell][1]) for cell in lines_of}
 
 
 def pinned_cells(
@@ -428,19 +516,23 @@ def pinned_cells(
     lines: Sequence[Line],
     *,
     at_most_in_time: bool = False,
+    kinds: Sequence[str] | None = None,
     index: Mapping[Cell, list[int]] | None = None,
 ) -> list[Cell]:
     """Hidden cells that :func:`intervals` narrows to one value (or none: never for true
     counts, but then too it is not safe)."""
-    found = intervals(values, hidden, lines, at_most_in_time=at_most_in_time, index=index)
-    return sorted(cell for cell in hidden if cell in found and found[cell][0] >= found[cell][1])
+    kinds = _kinds(lines, at_most_in_time) if kinds is None else kinds
+    lines_of = _index(lines) if index is None else index
+    bounds = _propagate(values, hidden, lines, kinds, lines_of)
+    return sorted(cell for cell in hidden if cell in bounds and bounds[cell][0] >= bounds[cell][1])
 
 
 def _one_more(
     cell: Cell,
     hidden: Collection[Cell],
     values: Mapping[Cell, int],
-    lines_of: Mapping[Cell, list[Line]],
+    lines: Sequence[Line],
+    lines_of: Mapping[Cell, list[int]],
 ) -> Cell | None:
     """The shown cell to hide so that ``cell`` is no longer pinned: in a relation of
     ``cell`` the smallest shown part (else a shown total); when its relations show
@@ -450,8 +542,8 @@ def _one_more(
         candidates: list[tuple[bool, int, Cell]] = []
         further: list[Cell] = []
         for current in frontier:
-            for line in lines_of.get(current, ()):
-                for position, other in enumerate(line):
+            for at in lines_of.get(current, ()):
+                for position, other in enumerate(lines[at]):
                     if other in hidden:
                         if other not in seen:
                             seen.add(other)
@@ -469,33 +561,32 @@ def protect(
     lines: Sequence[Line],
     *,
     at_most_in_time: bool = False,
+    kinds: Sequence[str] | None = None,
+    hidden: Collection[Cell] = (),
     index: Mapping[Cell, list[int]] | None = None,
 ) -> set[Cell]:
-    """The cells to hide for one measure: every count below MIN_COUNT (0 too); then, as
+    """The cells to hide: ``hidden`` and every count below MIN_COUNT (0 too); then, as
     long as :func:`intervals` pins a hidden cell (from all relations together), one more
     cell for each pinned cell (:func:`_one_more`) — in one round only for pinned cells
     that share no relation with a cell just hidden."""
-    hidden = {cell for cell, v in values.items() if v < MIN_COUNT}
-    hidden.update(cell for line in lines for cell in line if values.get(cell, 0) < MIN_COUNT)
-    index = _index(lines) if index is None else index
-    lines_of: dict[Cell, list[Line]] = {}
-    for line in lines:
-        for cell in line:
-            lines_of.setdefault(cell, []).append(line)
-    while pinned := pinned_cells(
-        values, hidden, lines, at_most_in_time=at_most_in_time, index=index
-    ):
+    kinds = _kinds(lines, at_most_in_time) if kinds is None else kinds
+    lines_of = _index(lines) if index is None else index
+    hiding = set(hidden) | {cell for cell, v in values.items() if v < MIN_COUNT}
+    hiding.update(cell for cell in lines_of if values.get(cell, 0) < MIN_COUNT)
+    if lines_of.keys() <= hiding and values.keys() <= hiding:
+        return hiding  # nothing shown: nothing to work back from
+    while pinned := pinned_cells(values, hiding, lines, kinds=kinds, index=lines_of):
         touched: set[Cell] = set()
         for cell in pinned:
             if cell in touched:
                 continue
-            more = _one_more(cell, hidden, values, lines_of)
+            more = _one_more(cell, hiding, values, lines, lines_of)
             if more is None:  # nothing left to hide: never for true counts
-                return {cell for line in lines for cell in line} | set(values)
-            hidden.add(more)
-            touched.update(c for line in lines_of.get(more, ()) for c in line)
-            touched.update(c for line in lines_of.get(cell, ()) for c in line)
-    return hidden
+                return set(lines_of) | set(values)
+            hiding.add(more)
+            for at in (*lines_of.get(more, ()), *lines_of.get(cell, ())):
+                touched.update(lines[at])
+    return hiding
 
 
 @dataclass(frozen=True)
@@ -579,9 +670,48 @@ def _merge(tallies: Iterable[_Tally]) -> _Tally:
     return merged
 
 
+def _tuple(values: Collection[T]) -> tuple[T, ...]:
+    return values if isinstance(values, tuple) else tuple(values)
+
+
 def _known(keys: Iterable[str], allowed: Collection[str]) -> set[str]:
     """Keys outside ``allowed`` (when given) count as OTHER_KIND: no free text is shown."""
     return {k if not allowed or k in allowed else OTHER_KIND for k in keys if k}
+
+
+def _suppress(
+    raw: Mapping[Cell, Mapping[str, int]], lines: Sequence[Line], measures: Sequence[str]
+) -> set[Cell]:
+    """The (period, group, measure) cells to hide: each measure over its own grid first
+    (cheap, and most of the work); visits and households, mostly equal in a month, hidden
+    together where they are equal (showing one would give the other); then the measures
+    tied to each other (:func:`between_measures`) all together, hiding more where that
+    pins a cell."""
+    index = _index(lines)
+    values = {m: {cell: counts.get(m, 0) for cell, counts in raw.items()} for m in measures}
+
+    def alone(measure: str, start: Collection[Cell] = ()) -> set[Cell]:
+        kinds = kinds_of(lines, measure)
+        return protect(values[measure], lines, kinds=kinds, hidden=start, index=index)
+
+    found = {m: alone(m) for m in measures}
+    visits, households = values[VISITS], values[HOUSEHOLDS]
+    equal = {
+        c for c in found[VISITS] | found[HOUSEHOLDS] if visits.get(c, 0) == households.get(c, 0)
+    }
+    found[VISITS], found[HOUSEHOLDS] = alone(VISITS, equal), alone(HOUSEHOLDS, equal)
+
+    joined = [m for m in measures if linked(m)]
+    hidden = {(*cell, m) for m in measures if not linked(m) for cell in found[m]}
+    joint_values = {(*cell, m): v for m in joined for cell, v in values[m].items()}
+    joint_lines = [tuple((*cell, m) for cell in line) for m in joined for line in lines]
+    joint_kinds = [kind for m in joined for kind in kinds_of(lines, m)]
+    grid = {cell for line in lines for cell in line} | set(raw)
+    for kind, pair in between_measures(grid, joined):
+        joint_lines.append(pair)
+        joint_kinds.append(kind)
+    start = {(*cell, m) for m in joined for cell in found[m]}
+    return hidden | protect(joint_values, joint_lines, kinds=joint_kinds, hidden=start)
 
 
 def publish(
@@ -601,18 +731,24 @@ def publish(
     rows = list(rows)
     months = sorted({row[1] for row in rows})
     theme_set, soort_set = set(themes), set(soorten)
-    normal: list[VisitRow] = [
-        (
-            group_name(wijk),
-            month,
-            household,
-            tuple(_known(row_themes, theme_set)),
-            concerns,
-            tuple((s if not soort_set or s in soort_set else OTHER_KIND, o) for s, o in refs),
-            tuple(_known(row_gaps, theme_set)),
-        )
-        for wijk, month, household, row_themes, concerns, refs, row_gaps in rows
-    ]
+    # Rows repeat the same few values: each is normalised once (100,000 visits).
+    names: dict[str, str] = {}
+    keys: dict[tuple[str, ...], tuple[str, ...]] = {}
+    kinds: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+    normal: list[VisitRow] = []
+    for wijk, month, household, row_themes, worried, row_refs, row_gaps in rows:
+        themes_, gaps_, refs = _tuple(row_themes), _tuple(row_gaps), _tuple(row_refs)
+        if (name := names.get(wijk)) is None:
+            name = names[wijk] = group_name(wijk)
+        if (theme_keys := keys.get(themes_)) is None:
+            theme_keys = keys[themes_] = tuple(_known(themes_, theme_set))
+        if (gap_keys := keys.get(gaps_)) is None:
+            gap_keys = keys[gaps_] = tuple(_known(gaps_, theme_set))
+        if (pairs := kinds.get(refs)) is None:
+            pairs = kinds[refs] = tuple(
+                (s if not soort_set or s in soort_set else OTHER_KIND, o) for s, o in refs
+            )
+        normal.append((name, month, household, theme_keys, worried, pairs, gap_keys))
     month_spans = [Span(m, m, m) for m in months]
     per_month = count(normal, month_spans)
     households: dict[str, set[int]] = {}
@@ -651,20 +787,19 @@ def publish(
             for group in (wijk_group.get(wijk), ALL):
                 if group is not None:
                     by_cell.setdefault((period, group), []).append(tally)
-    raw: dict[tuple[str, str], dict[str, int]] = {
+    raw: dict[Cell, dict[str, int]] = {
         cell: _tally_values(_merge(found)) for cell, found in by_cell.items()
     }
     years = sorted({int(m[:4]) for m in months}) if enough else []
     lines = relations(
         years, groups, now or (months[-1] if months else "9999-12"), months[0] if months else ""
     )
-    index = _index(lines)
+    hidden = _suppress(raw, lines, measures)
     cells: dict[tuple[str, str, str], Value] = {}
-    for measure in measures:
-        values = {cell: counts.get(measure, 0) for cell, counts in raw.items()}
-        hidden = protect(values, lines, at_most_in_time=distinct(measure), index=index)
-        for (period, group), number in values.items():
-            if (period, group) in hidden:
+    for (period, group), counts in raw.items():
+        for measure in measures:
+            number = counts.get(measure, 0)
+            if (period, group, measure) in hidden:
                 cells[period, group, measure] = SUPPRESSED if number < MIN_COUNT else HIDDEN
             else:
                 cells[period, group, measure] = number

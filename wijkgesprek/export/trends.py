@@ -27,8 +27,8 @@ CHANGE_PREFIX = "verandering_pct:"
 
 INCOMPLETE = "*"
 LEGEND = (
-    f"{t.SUPPRESSED} = 0 tot en met 4 · {t.HIDDEN} = 5 of meer, weggelaten zodat een "
-    f"{t.SUPPRESSED} niet terug te rekenen is · {INCOMPLETE} = de periode is nog niet om"
+    f"{t.SUPPRESSED} = 0 tot en met 4 · {t.HIDDEN} = 5 of meer, weggelaten zodat geen "
+    f"weggelaten aantal terug te rekenen is · {INCOMPLETE} = de periode is nog niet om"
 )
 SECTIONS = (
     ("thema:", "Thema's (huishoudens)"),
@@ -360,8 +360,15 @@ def method(report: Report) -> list[str]:
         "enkele som, en ook niet alle sommen samen, met wat er staat en wat de tekens zeggen "
         "(0–4, 5 of meer; maanden voor het eerste bezoek en na deze maand zijn 0), een "
         "weggelaten aantal op één waarde vastlegt. (Huishoudens over maanden optellen geeft "
-        "hooguit te veel: wie terugkomt, telt in elke maand.) Een weggelaten aantal kan wel "
-        "binnen grenzen vallen, bijvoorbeeld 1 tot 4.",
+        "hooguit te veel: wie terugkomt, telt in elke maand.) Ook wat de maten over elkaar "
+        "zeggen telt mee: bezoeken met zorgen en huishoudens zijn er nooit meer dan bezoeken, "
+        "huishoudens met een thema of een gat nooit meer dan huishoudens; waar bezoeken en "
+        "huishoudens even groot zijn, staan ze er allebei of geen van beide. Een weggelaten "
+        "aantal kan wel binnen grenzen vallen, bijvoorbeeld 1 tot 4.",
+        "- **Eén verslag per periode.** Een verslag van later telt ook de bezoeken die "
+        "sindsdien zijn ingevoerd, ook die van eerdere maanden; wie twee verslagen van "
+        "verschillende dagen naast elkaar legt, ziet die bezoeken. Deel daarom per periode "
+        "één verslag, als de periode om is.",
         f"- **Alle rijen.** Elk thema van de leidraad, elk soort verwijzing en elk gat staat "
         f"in elke tabel, ook als het {t.SUPPRESSED} is; wat de leidraad of de sociale kaart "
         f"niet kent, telt als *{t.OTHER_KIND}*.",

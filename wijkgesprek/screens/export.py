@@ -70,7 +70,7 @@ def write_export(
 
     history = app.store.run(repo.get_household, code=code)
     if choice == "overdracht":
-        from wijkgesprek.export.handover import dumps, to_handover
+        from wijkgesprek.exchange.handover import dumps, to_handover
         from wijkgesprek.store.handover import referral_extras
 
         content = dumps(to_handover(history, extras=app.store.run(referral_extras, code=code)))

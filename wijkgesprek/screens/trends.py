@@ -46,8 +46,9 @@ periode staat de periode ervoor, met de verandering in procenten.
 - **Escape** gaat terug naar de huishoudens.
 
 Geen gezin is herkenbaar: een aantal onder de {t.MIN_COUNT} (ook 0) staat er als
-{t.SUPPRESSED}; een **x** is weggelaten zodat een {t.SUPPRESSED} niet terug te rekenen
-is uit een som (een jaar, een kwartaal, alle wijken); een wijk met minder dan
+{t.SUPPRESSED}; een **x** is weggelaten zodat geen weggelaten aantal terug te rekenen
+is uit een som (een jaar, een kwartaal, alle wijken) of uit wat de maten over elkaar
+zeggen (huishoudens zijn er nooit meer dan bezoeken); een wijk met minder dan
 {t.MIN_COUNT} huishoudens in alle gegevens telt altijd mee bij de overige wijken. De
 cijfers zijn dezelfde als die van `wijkgesprek trends`. Een verandering staat er
 alleen als beide aantallen er staan en beide perioden om zijn.
@@ -81,7 +82,13 @@ class TrendsScreen(Screen[None]):
             tooltip="De periode erna",
         ),
         Binding("w", "wijk", "Wijk", id="trends-wijk", tooltip="Volgende wijk, of alle wijken"),
-        Binding("p", "per", "Maand/kwartaal", id="trends-per", tooltip="Per maand of per kwartaal"),
+        Binding(
+            "p",
+            "per",
+            "Maand/kwartaal/jaar",
+            id="trends-per",
+            tooltip="Per maand, kwartaal of jaar",
+        ),
         Binding("escape", "back", "Terug", id="trends-terug", tooltip="Terug naar de huishoudens"),
     ]
 

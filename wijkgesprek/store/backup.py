@@ -18,6 +18,7 @@ from pathlib import Path
 from wijkgesprek.errors import DamagedDatabase, StoreError
 from wijkgesprek.store import crypto
 from wijkgesprek.store.crypto import connect, database_errors
+from wijkgesprek.store.sqlitefile import APPLICATION_ID, explain, is_damage
 
 FOLDER = "reservekopieen"
 PREFIX = "wijkgesprek-"
@@ -103,8 +104,6 @@ def _place(
         os.replace(partial, target)
         crypto.sync_folder(target.parent)
     except problems as error:
-        from wijkgesprek.store.schema import explain, is_damage
-
         _remove(partial)
         if not isinstance(error, OSError) and is_damage(error):
             raise DamagedDatabase(explain(source, error)) from None
@@ -187,8 +186,6 @@ def check_database(
     try:
         rows = connection.execute("PRAGMA quick_check(1)").fetchall()
     except database_errors() as error:
-        from wijkgesprek.store.schema import is_damage
-
         # Interrupted, locked, a disk error: no verdict (the copy then says what is wrong).
         return False if is_damage(error) else None
     finally:
@@ -271,8 +268,6 @@ def copy_before_migration(database: Path, *, version: int, now: datetime) -> Pat
 
 def check_backup(path: Path) -> None:
     """Refuse a file that is not an intact wijkgesprek database (Dutch StoreError)."""
-    from wijkgesprek.store.schema import APPLICATION_ID
-
     try:
         connection = connect(path, read_only=True)
         try:

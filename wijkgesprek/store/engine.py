@@ -1,71 +1,31 @@
-"""The SQLAlchemy engine for a prepared database: a SQLite file (the default, perhaps
-encrypted) or a team database on PostgreSQL (a ``postgresql://`` URL)."""
+"""The open database: a SQLite file (the default, perhaps encrypted) or a team database
+on PostgreSQL (``store.target`` makes the engine), used in one short session per call."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, event
-from sqlmodel import create_engine
-
-from wijkgesprek.errors import DamagedDatabase, Gone, StoreError, Unreachable
-from wijkgesprek.store import crypto
-from wijkgesprek.store.schema import explain, is_damage
+from wijkgesprek.errors import Gone, Unreachable
+from wijkgesprek.store.target import Target, as_target
 
 T = TypeVar("T")
-
-
-def make_engine(target: Path | str) -> Engine:
-    """An engine for the prepared database ``target`` (a file, or a PostgreSQL URL)."""
-    if isinstance(target, str):
-        from wijkgesprek.store.postgres import CONNECT_ARGS, sqlalchemy_url
-
-        return create_engine(
-            sqlalchemy_url(target),
-            hide_parameters=True,
-            pool_pre_ping=True,
-            connect_args=CONNECT_ARGS,
-        )
-    path = target
-    module = crypto.module_for(path)  # SQLCipher for an encrypted database
-    # hide_parameters: SQL errors must never carry note text into logs or messages.
-    engine = create_engine(
-        f"sqlite:///{path}", module=module, connect_args={"timeout": 10}, hide_parameters=True
-    )
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(connection: Any, _record: Any) -> None:
-        cursor = connection.cursor()
-        if module is not sqlite3:
-            cursor.execute("PRAGMA cipher_log_level = NONE")  # no log lines on stderr
-            cursor.execute(crypto.current_key_pragma())
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 10000")
-        # Deleted text is overwritten with zeros, so an erased family cannot be read back.
-        cursor.execute("PRAGMA secure_delete = ON")
-        cursor.close()
-
-    return engine
 
 
 class Store:
     """The open database: runs repo functions in a short session each."""
 
-    def __init__(self, target: Path | str) -> None:
-        self.target = target
-        self.engine = make_engine(target)
+    def __init__(self, target: Target | Path) -> None:
+        self.target = as_target(target)
+        self.engine = self.target.engine()
 
     @property
     def path(self) -> Path:
         """The SQLite file (only for a local database)."""
-        if isinstance(self.target, str):
+        if self.target.file is None:
             raise TypeError("a team database has no file")
-        return self.target
+        return self.target.file
 
     def run(self, function: Callable[..., T], /, **kwargs: Any) -> T:
         """Run ``function(session=..., **kwargs)``; a database that cannot be used (disk
@@ -89,17 +49,7 @@ class Store:
         except PoolTimeout:  # every connection is stuck on a network that stopped
             raise Unreachable("De teamdatabase antwoordt niet.") from None
         except DatabaseError as error:  # full, read-only, locked, damaged, unreachable
-            if isinstance(self.target, str):
-                from wijkgesprek.store import postgres
-
-                unreachable = postgres.is_unreachable(error.orig)
-                raise (Unreachable if unreachable else StoreError)(
-                    postgres.explain(self.target, error.orig)
-                ) from None
-            damaged = is_damage(error.orig)
-            raise (DamagedDatabase if damaged else StoreError)(
-                explain(self.path, error.orig)
-            ) from None
+            raise self.target.explain(error.orig) from None
 
 
 def _is_missing_parent(error: BaseException | None) -> bool:

@@ -61,13 +61,14 @@ def erase_households(store: Store, codes: Sequence[str]) -> Erased:
         except LookupError:
             continue  # not there (any more): nothing to erase
         erased.append(code)
-    if isinstance(store.target, str):  # a team database: the server's (and its backups)
+    file = store.target.file
+    if file is None:  # a team database: the server's (and its backups)
         return Erased(codes=tuple(erased), visits=visits)
     emptied = True
     if erased:
         store.engine.dispose()  # scrub rebuilds the file: no pooled connection may hold it
-        emptied = scrub(store.path)
-    changed, failed = erase_in_backups(store.path, codes)
+        emptied = scrub(file)
+    changed, failed = erase_in_backups(file, codes)
     return Erased(
         codes=tuple(erased),
         visits=visits,

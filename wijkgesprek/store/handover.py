@@ -31,7 +31,7 @@ from wijkgesprek.domain.household import (
 from wijkgesprek.domain.visit import AGREEMENTS_TOPIC
 from wijkgesprek.domain.wijk import wijk_key
 from wijkgesprek.errors import StoreError, WijkError
-from wijkgesprek.export.compare import (
+from wijkgesprek.exchange.compare import (
     Difference,
     excerpts,
     referral_differences,
@@ -40,7 +40,7 @@ from wijkgesprek.export.compare import (
     visit_differences,
     when,
 )
-from wijkgesprek.export.handover import (
+from wijkgesprek.exchange.handover import (
     Handover,
     HandoverReferral,
     HandoverSafety,

@@ -1,5 +1,5 @@
 """SQLModel tables. The schema itself is created by the migration ladder in
-``store.schema``; ``tests/test_store.py`` checks that both agree."""
+``store.ladder``; ``tests/test_store.py`` checks that both agree."""
 
 from __future__ import annotations
 

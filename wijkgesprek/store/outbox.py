@@ -24,11 +24,14 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wijkgesprek.domain.merge import merge_notes
 from wijkgesprek.errors import Gone, SaveConflict, StoreError, Unreachable
 from wijkgesprek.store import repo
-from wijkgesprek.store.engine import Store
+
+if TYPE_CHECKING:
+    from wijkgesprek.store.engine import Store
 
 OUTBOX_NAME = "wijkgesprek-wachtrij.db"
 TRIED_KEPT = 5

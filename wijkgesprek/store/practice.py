@@ -1,6 +1,6 @@
 """The practice database: attempts (visits of a practice household) and their turns.
 
-Only ``wijkgesprek oefenen`` opens a practice database (``schema.PRACTICE_APPLICATION_ID``);
+Only ``wijkgesprek oefenen`` opens a practice database (``sqlitefile.PRACTICE_APPLICATION_ID``);
 the real database and everything that reads it (search, trends, exports) never see it.
 """
 

@@ -5,10 +5,11 @@ that a database from the future, a damaged file or an unwritable folder is
 reported as one clear sentence, and SQLAlchemy stays off the path to the
 first frame. The ORM (``store.models``) is only imported afterwards.
 
-The migration ladder starts at version 1. Each step runs in one transaction
-and raises ``PRAGMA user_version``; a database with a higher version than
-``SCHEMA_VERSION`` is refused, never touched. Before an existing database is
-upgraded, a copy is kept in ``reservekopieen/voor-migratie-*.db``.
+The migration ladder (``store.ladder``, shared with the team database) starts
+at version 1. Each step runs in one transaction and raises ``PRAGMA user_version``;
+a database with a higher version than ``SCHEMA_VERSION`` is refused, never touched.
+Before an existing database is upgraded, a copy is kept in
+``reservekopieen/voor-migratie-*.db``.
 """
 
 from __future__ import annotations
@@ -19,225 +20,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wijkgesprek.errors import DamagedDatabase, StoreError
+from wijkgesprek.store.backup import copy_before_migration, list_backups
+from wijkgesprek.store.ladder import SCHEMA_VERSION, SQLITE, STEPS, statements
+from wijkgesprek.store.sqlitefile import (
+    APPLICATION_ID,
+    PRACTICE_APPLICATION_ID,
+    explain,
+    is_damage,
+)
 
 if TYPE_CHECKING:
     import sqlite3
 
-APPLICATION_ID = 0x574B4753  # "WKGS": marks a file as a wijkgesprek database
-PRACTICE_APPLICATION_ID = 0x574B4F45  # "WKOE": a practice database (wijkgesprek oefenen)
-"""Practice data lives in its own file with its own mark: a practice database is never
-opened as the real one, nor the other way round (see :func:`read_version`)."""
 
-_V1 = (
-    """CREATE TABLE household (
-        id INTEGER PRIMARY KEY,
-        code TEXT NOT NULL UNIQUE,
-        wijk TEXT NOT NULL,
-        age_groups TEXT NOT NULL DEFAULT '',
-        created_at DATETIME NOT NULL
-    )""",
-    """CREATE TABLE visit (
-        id INTEGER PRIMARY KEY,
-        household_id INTEGER NOT NULL REFERENCES household (id) ON DELETE CASCADE,
-        started_at DATETIME NOT NULL,
-        ended_at DATETIME,
-        next_contact DATE
-    )""",
-    "CREATE INDEX ix_visit_household_id ON visit (household_id)",
-    """CREATE TABLE note (
-        id INTEGER PRIMARY KEY,
-        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
-        topic TEXT NOT NULL,
-        text TEXT NOT NULL DEFAULT '',
-        themes TEXT NOT NULL DEFAULT '',
-        updated_at DATETIME NOT NULL,
-        UNIQUE (visit_id, topic)
-    )""",
-    """CREATE TABLE agreement (
-        id INTEGER PRIMARY KEY,
-        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
-        wat TEXT NOT NULL,
-        wie TEXT NOT NULL DEFAULT '',
-        wanneer TEXT NOT NULL DEFAULT '',
-        created_at DATETIME NOT NULL
-    )""",
-    "CREATE INDEX ix_agreement_visit_id ON agreement (visit_id)",
-)
-
-
-_V2 = (
-    """CREATE TABLE referral (
-        id INTEGER PRIMARY KEY,
-        household_id INTEGER NOT NULL REFERENCES household (id) ON DELETE CASCADE,
-        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
-        naam TEXT NOT NULL,
-        soort TEXT NOT NULL,
-        wijk TEXT NOT NULL,
-        themes TEXT NOT NULL DEFAULT '',
-        contact TEXT NOT NULL DEFAULT '',
-        state TEXT NOT NULL,
-        reason TEXT NOT NULL DEFAULT '',
-        created_at DATETIME NOT NULL,
-        updated_at DATETIME NOT NULL
-    )""",
-    "CREATE INDEX ix_referral_household_id ON referral (household_id)",
-    """CREATE TABLE referral_event (
-        id INTEGER PRIMARY KEY,
-        referral_id INTEGER NOT NULL REFERENCES referral (id) ON DELETE CASCADE,
-        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
-        state TEXT NOT NULL,
-        reason TEXT NOT NULL DEFAULT '',
-        at DATETIME NOT NULL
-    )""",
-    "CREATE INDEX ix_referral_event_referral_id ON referral_event (referral_id)",
-    """CREATE TABLE gap (
-        id INTEGER PRIMARY KEY,
-        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
-        wijk TEXT NOT NULL,
-        theme TEXT NOT NULL,
-        created_at DATETIME NOT NULL,
-        UNIQUE (visit_id, theme)
-    )""",
-)
-
-
-_V3 = (
-    """CREATE TABLE safety_entry (
-        id INTEGER PRIMARY KEY,
-        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
-        kind TEXT NOT NULL,
-        key TEXT NOT NULL DEFAULT '',
-        value TEXT NOT NULL DEFAULT '',
-        note TEXT NOT NULL DEFAULT '',
-        at DATETIME NOT NULL,
-        corrects_id INTEGER REFERENCES safety_entry (id)
-    )""",
-    "CREATE INDEX ix_safety_entry_visit_id ON safety_entry (visit_id)",
-)
-
-
-_V4 = (
-    # Agreements carried over to later visits: done / still open / dropped.
-    "ALTER TABLE agreement ADD COLUMN status TEXT NOT NULL DEFAULT 'open'",
-    "ALTER TABLE agreement ADD COLUMN status_visit_id INTEGER REFERENCES visit (id)",
-    "ALTER TABLE agreement ADD COLUMN status_at DATETIME",
-    # A finished visit is never rewritten: an addition (aanvulling) has its own time.
-    """CREATE TABLE correction (
-        id INTEGER PRIMARY KEY,
-        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
-        topic TEXT NOT NULL,
-        text TEXT NOT NULL,
-        created_at DATETIME NOT NULL
-    )""",
-    "CREATE INDEX ix_correction_visit_id ON correction (visit_id)",
-    # Full-text search over notes and additions; diacritics are folded (ë finds e).
-    """CREATE VIRTUAL TABLE note_fts USING fts5(
-        text, content='note', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
-    )""",
-    "INSERT INTO note_fts (rowid, text) SELECT id, text FROM note",
-    """CREATE TRIGGER note_fts_insert AFTER INSERT ON note BEGIN
-        INSERT INTO note_fts (rowid, text) VALUES (new.id, new.text);
-    END""",
-    """CREATE TRIGGER note_fts_delete AFTER DELETE ON note BEGIN
-        INSERT INTO note_fts (note_fts, rowid, text) VALUES ('delete', old.id, old.text);
-    END""",
-    """CREATE TRIGGER note_fts_update AFTER UPDATE OF text ON note BEGIN
-        INSERT INTO note_fts (note_fts, rowid, text) VALUES ('delete', old.id, old.text);
-        INSERT INTO note_fts (rowid, text) VALUES (new.id, new.text);
-    END""",
-    """CREATE VIRTUAL TABLE correction_fts USING fts5(
-        text, content='correction', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2'
-    )""",
-    """CREATE TRIGGER correction_fts_insert AFTER INSERT ON correction BEGIN
-        INSERT INTO correction_fts (rowid, text) VALUES (new.id, new.text);
-    END""",
-    """CREATE TRIGGER correction_fts_delete AFTER DELETE ON correction BEGIN
-        INSERT INTO correction_fts (correction_fts, rowid, text)
-        VALUES ('delete', old.id, old.text);
-    END""",
-)
-
-
-_V5 = (
-    # Trends read the themes of every note of a period: a covering index saves ~20 %.
-    "CREATE INDEX ix_note_visit_themes ON note (visit_id, themes)",
-)
-
-
-_V6 = (
-    # Practice mode: what the trainee asked and what the invented family answered.
-    # Only a practice database (PRACTICE_APPLICATION_ID) ever has rows here.
-    """CREATE TABLE practice_turn (
-        id INTEGER PRIMARY KEY,
-        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
-        topic TEXT NOT NULL,
-        voice TEXT NOT NULL DEFAULT '',
-        question TEXT NOT NULL DEFAULT '',
-        answer TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        number INTEGER NOT NULL DEFAULT 0,
-        at DATETIME NOT NULL
-    )""",
-    "CREATE INDEX ix_practice_turn_visit_id ON practice_turn (visit_id)",
-)
-
-
-_V7 = (
-    # Team work: who started a visit, and a version per note so that two professionals
-    # saving the same note do not overwrite each other (optimistic locking).
-    "ALTER TABLE visit ADD COLUMN author TEXT NOT NULL DEFAULT ''",
-    "ALTER TABLE note ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
-    "ALTER TABLE note ADD COLUMN updated_by TEXT NOT NULL DEFAULT ''",
-)
-
-
-_V8 = (
-    # Children are asked as ages and kept as birth years (the year of recording minus the
-    # age), so that their age moves on. The old, overlapping age groups stay as they were
-    # in the same column until a professional updates them; until now they were recorded
-    # at the start of every visit, so the newest visit's start is when they were recorded.
-    "ALTER TABLE household RENAME COLUMN age_groups TO children",
-    "ALTER TABLE household ADD COLUMN children_at DATETIME",
-    """UPDATE household SET children_at = coalesce(
-        (SELECT max(started_at) FROM visit WHERE visit.household_id = household.id),
-        created_at
-    )""",
-    # The wijk and the children change only on purpose, and every change is kept.
-    """CREATE TABLE household_change (
-        id INTEGER PRIMARY KEY,
-        household_id INTEGER NOT NULL REFERENCES household (id) ON DELETE CASCADE,
-        kind TEXT NOT NULL,
-        old TEXT NOT NULL DEFAULT '',
-        new TEXT NOT NULL DEFAULT '',
-        at DATETIME NOT NULL,
-        author TEXT NOT NULL DEFAULT ''
-    )""",
-    "CREATE INDEX ix_household_change_household_id ON household_change (household_id)",
-)
-
-
-def _statements(*statements: str) -> Callable[[sqlite3.Connection], None]:
+def _run_all(sql: tuple[str, ...]) -> Callable[[sqlite3.Connection], None]:
     """A migration step made of SQL statements, run one by one in the step's transaction."""
 
     def step(connection: sqlite3.Connection) -> None:
-        for statement in statements:
+        for statement in sql:
             connection.execute(statement)
 
     return step
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _statements(*_V1),  # 0 -> 1: first release
-    _statements(*_V2),  # 1 -> 2: referrals (verwijzingen) and gaps in the network
-    _statements(*_V3),  # 2 -> 3: the safety trail (append-only)
-    _statements(*_V4),  # 3 -> 4: agreement status, additions, full-text search (FTS5)
-    _statements(*_V5),  # 4 -> 5: index for trends
-    _statements(*_V6),  # 5 -> 6: practice conversations (wijkgesprek oefenen)
-    _statements(*_V7),  # 6 -> 7: author of a visit, note versions (team database)
-    _statements(*_V8),  # 7 -> 8: children as birth years, the household's change trail
+    _run_all(statements(step, SQLITE)) for step in STEPS
 ]
-SCHEMA_VERSION = len(MIGRATIONS)
+"""Step N (0-based) takes the file from version N to N + 1 (``store.ladder``)."""
 
 
 def ensure_data_dir(folder: Path) -> None:
@@ -368,8 +177,6 @@ def prepare_database(path: Path, *, practice: bool = False) -> int:
         if 0 < version < SCHEMA_VERSION:  # an upgrade: keep the old file first
             from datetime import datetime
 
-            from wijkgesprek.store.backup import copy_before_migration
-
             copy_before_migration(path, version=version, now=datetime.now())
         connection = _connect(path)
         try:
@@ -420,8 +227,6 @@ def _is_empty(path: Path) -> bool:
 
 
 def _empty_message(path: Path) -> str:
-    from wijkgesprek.store.backup import list_backups
-
     if list_backups(path):
         what = "Zet een reservekopie terug met 'wijkgesprek herstel'"
     else:
@@ -470,28 +275,3 @@ def _private(path: Path) -> None:
     """Make a file readable by its owner only (a no-op where it does not exist)."""
     if path.exists():
         os.chmod(path, 0o600)
-
-
-def is_damage(error: BaseException | None) -> bool:
-    text = str(error).lower()
-    return "not a database" in text or "malformed" in text or "corrupt" in text
-
-
-def explain(path: Path, error: BaseException | None) -> str:
-    text = str(error).lower()
-    if is_damage(error):
-        return (
-            f"De database {path} is beschadigd of geen SQLite-bestand. Er is niets "
-            "overschreven. Zet een reservekopie terug met 'wijkgesprek herstel' of kies "
-            "een andere map met --data-dir."
-        )
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return (
-            f"De database {path} kan niet worden geschreven. Controleer de rechten of kies "
-            "een andere map met --data-dir."
-        )
-    if "full" in text:
-        return f"De schijf is vol: de database {path} kan niet worden bijgewerkt. Maak ruimte vrij."
-    if "locked" in text:
-        return f"De database {path} is bezet door een ander programma. Probeer het zo opnieuw."
-    return f"De database {path} kan niet worden gebruikt ({error}). Er is niets overschreven."

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from wijkgesprek.export.handover import (
+from wijkgesprek.exchange.handover import (
     Handover,
     HandoverReferral,
     HandoverSafety,

@@ -44,7 +44,7 @@ from wijkgesprek.domain.meldcode import CONTACT_KINDS, note_is_valid
 from wijkgesprek.domain.referral import STATES, WAITING, fits_waiting_list
 from wijkgesprek.domain.visit import AGREEMENT_STATES, HouseholdHistory
 from wijkgesprek.errors import ContentError, Problem, WijkError
-from wijkgesprek.export.jsonread import (
+from wijkgesprek.exchange.jsonread import (
     Reader,
     control_problems,
     describe,
