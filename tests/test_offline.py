@@ -194,7 +194,7 @@ async def test_a_dropped_connection_loses_nothing_and_says_offline(
             assert any("pas weer als" in n.message for n in app._notifications)
             await type_text(pilot, " verder")  # typing goes on, into the outbox
             await wait_until(pilot, lambda: not screen._dirty)
-        await wait_until(pilot, lambda: not app.connection.offline)
+        await wait_until(pilot, lambda: not app.connection.offline, seconds=30)  # a few probes
         assert app.title == "wijkgesprek"
         messages = [n.message for n in app._notifications]
         assert any("is terug" in m for m in messages)

@@ -221,7 +221,7 @@ async def test_a_server_back_but_read_only_does_not_keep_the_app_offline(
             await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
         read_only(team_url, on=True)
         try:
-            await wait_until(pilot, lambda: not app.connection.offline)
+            await wait_until(pilot, lambda: not app.connection.offline, seconds=30)  # a few probes
             messages = [n.message for n in app._notifications]
             assert any("staan nog op deze laptop" in m for m in messages)
             assert app.connection.waiting() == 1
@@ -266,7 +266,7 @@ async def test_a_laptop_disk_gone_read_only_does_not_keep_the_app_offline(
         await type_text(pilot, " drie")
         # The server answers: online again, though the outbox cannot be read; what is on
         # the screen then goes straight to the server.
-        await wait_until(pilot, lambda: not app.connection.offline)
+        await wait_until(pilot, lambda: not app.connection.offline, seconds=30)  # a few probes
         await wait_until(pilot, lambda: not screen.unsaved)
     assert server_text(team, screen.visit_id) == "Eerste twee drie"
 

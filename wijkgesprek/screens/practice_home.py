@@ -127,7 +127,7 @@ class PracticeHomeScreen(Screen[None]):
         from wijkgesprek.store.practice import scores
 
         try:
-            attempts = self.app.store.run(scores, case=case, words=self.cases.words)
+            attempts = self.app.connection.run(scores, case=case, words=self.cases.words)
         except WijkError as error:
             self.notify(str(error), severity="error", timeout=20, markup=False)
             attempts = []
@@ -143,7 +143,7 @@ class PracticeHomeScreen(Screen[None]):
 
         case = self.case
         try:
-            visit_id = self.app.store.run(
+            visit_id = self.app.connection.run(
                 repo.start_visit,  # resumes the open attempt, if there is one
                 code=case.huishouden.code,
                 wijk=case.huishouden.wijk,
@@ -151,7 +151,7 @@ class PracticeHomeScreen(Screen[None]):
                 now=datetime.now(UTC),
             )
             if interpreter and case.tolk:
-                self.app.store.run(
+                self.app.connection.run(
                     practice.add_interpreter, visit_id=visit_id, now=datetime.now(UTC)
                 )
                 self.notify("Er is een tolk bij het gesprek.", timeout=5)

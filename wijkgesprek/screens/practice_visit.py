@@ -104,7 +104,7 @@ class PracticeVisitScreen(VisitScreen):
 
     def on_mount(self) -> None:
         try:
-            self.turns = self.app.store.run(practice.turns, visit_id=self.visit_id)
+            self.turns = self.app.connection.run(practice.turns, visit_id=self.visit_id)
             asked = [t.voice for t in self.turns if self.case.person(t.voice) is not None]
             self.voice = asked[-1] if asked else self.voice
         except WijkError as error:  # e.g. the database is locked: the notes still work

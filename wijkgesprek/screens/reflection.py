@@ -75,11 +75,11 @@ class ReflectionScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         self.sub_title = "Reflectie"
-        store = self.app.store
+        run = self.app.connection.run
         try:
-            record, entries, turns = store.run(practice.attempt_data, visit_id=self.visit_id)
-            scores = store.run(practice.scores, case=self.case, words=self.words)
-            attempts = store.run(practice.attempts, code=self.case.huishouden.code)
+            record, entries, turns = run(practice.attempt_data, visit_id=self.visit_id)
+            scores = run(practice.scores, case=self.case, words=self.words)
+            attempts = run(practice.attempts, code=self.case.huishouden.code)
         except WijkError as error:  # e.g. the database is locked or damaged: say so, go on
             self.notify(str(error), severity="error", timeout=20, markup=False)
             self.query_one(Markdown).update(
