@@ -323,14 +323,13 @@ def start_app(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         config = replace(config, theme=args.colours)
-    questions = Path(args.questions) if args.questions else config.questions
-    guide_file = questions or paths.shipped_questions()
+    chosen = guide_file(args, config)
     guide: Guide | Callable[[], Guide]
-    if is_current(guide_file, kind=GUIDE_CACHE, cache_dir=paths.cache_dir()):
+    if is_current(chosen, kind=GUIDE_CACHE, cache_dir=paths.cache_dir()):
         # Checked before and unchanged: load it after the first frame.
-        guide = partial(load_guide_cached, guide_file)
+        guide = partial(load_guide_cached, chosen)
     else:
-        guide = load_guide_cached(guide_file)  # check it now: problems before the UI
+        guide = load_guide_cached(chosen)  # check it now: problems before the UI
     practice = args.command == "oefenen"
     cases = None
     if practice:  # the cases are checked against the guide's topics before the UI
@@ -359,7 +358,7 @@ def start_app(args: argparse.Namespace) -> int:
             if target.file is None or practice or not offer_latest_backup(target.file, problem):
                 raise
             target.prepare()
-    network = tuple(args.network or config.network or (paths.shipped_network(),))
+    network = network_files(args, config)
 
     from wijkgesprek.app import WijkgesprekApp
 
