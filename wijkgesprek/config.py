@@ -19,6 +19,7 @@ Example (all keys optional)::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,7 +196,6 @@ def load_config(path: Path) -> Config:
 
 
 def explain_toml(path: Path, error: ValueError) -> str:
-    import re
 
     match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
     where = f"{match.group(1)}:{match.group(2)}" if match else "1:1"

@@ -4,6 +4,8 @@ the guide and the sociale kaart are, and today."""
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -112,7 +114,6 @@ def visit_number(text: str) -> int:
 def ask(prompt: str, *, secret: bool = False) -> str:
     """A question on the terminal (``secret``: not shown while typed). Ctrl+D or Ctrl+C
     ends it with :class:`Cancelled`: nothing has been changed at a question."""
-    import sys
 
     try:
         if secret:
@@ -176,8 +177,6 @@ def database_target(args: argparse.Namespace) -> Target:
         config = load_config(paths.config_file())
         url = config.database
         if config.password_file is not None:
-            import os
-
             os.environ.setdefault("PGPASSFILE", str(config.password_file))
     if url:
         from wijkgesprek.store.postgres import check_url

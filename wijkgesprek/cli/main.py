@@ -11,6 +11,8 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -313,15 +315,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def start_app(args: argparse.Namespace) -> int:
-    from functools import partial
 
     from wijkgesprek.config import load_config
     from wijkgesprek.content.cache import is_current
 
     config = load_config(paths.config_file())
     if args.colours:  # for this run only; Ctrl+T is what is remembered
-        from dataclasses import replace
-
         config = replace(config, theme=args.colours)
     chosen = guide_file(args, config)
     guide: Guide | Callable[[], Guide]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 
 from wijkgesprek import paths
 from wijkgesprek.cli.common import Parser, opened_store
@@ -33,7 +34,6 @@ def add_migrate_command(sub: argparse._SubParsersAction[Parser]) -> None:
 
 
 def migrate(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
 
     from wijkgesprek.store.handover import (
         apply_import,

@@ -13,7 +13,9 @@ keeps two starting apps from migrating at the same time.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import unquote
 
 from wijkgesprek.errors import StoreError, Unreachable
 from wijkgesprek.store.ladder import POSTGRES, SCHEMA_VERSION, STEPS, statements
@@ -81,7 +83,6 @@ GRANTS = (
 def check_url(url: str) -> None:
     """A team database URL must be PostgreSQL's and must not hold a password: a password
     on the command line or in a config file can be read by others."""
-    import re
 
     from wijkgesprek.errors import UsageError
 
@@ -134,7 +135,6 @@ def sqlalchemy_url(url: str) -> str:
 
 def describe(url: str) -> str:
     """The URL as the user wrote it, without any password, for messages."""
-    from urllib.parse import unquote
 
     from sqlalchemy.engine import make_url
 
