@@ -225,7 +225,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(plain)
         return run(build_parser().parse_args(arguments))
     except WijkError as error:
-        print(visible(str(error)), file=sys.stderr)
+        from wijkgesprek.store.pgaddress import hide_passwords
+
+        # Also an argument echoed by argparse: a password typed in an address never shows.
+        print(visible(hide_passwords(str(error))), file=sys.stderr)
         return error.exit_code
     except EOFError:  # Ctrl+D at a question that is not asked through common.ask
         print("Er is niets veranderd.", file=sys.stderr)
