@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from wijkgesprek.domain.dates import due_date
 from wijkgesprek.domain.household import Children, HouseholdChange
+from wijkgesprek.domain.network_map import Person
 from wijkgesprek.domain.referral import ReferralData, ReferralStep
 from wijkgesprek.domain.safety import SafetyEntry
 from wijkgesprek.text import quoted
@@ -85,6 +86,8 @@ class VisitRecord:
     """Themes for which the network had nothing in the wijk during this visit."""
     safety_recorded: bool = False
     """Something of the safety check (kindcheck, signals, …) was recorded in this visit."""
+    network: tuple[Person, ...] | None = None
+    """The netwerkkaart of this visit; None when it has none."""
 
     @property
     def is_open(self) -> bool:

@@ -57,7 +57,8 @@ END $$"""
 
 _TABLES = (
     "household", "visit", "note", "agreement", "referral", "referral_event", "gap",
-    "safety_entry", "correction", "practice_turn", "household_change",
+    "safety_entry", "correction", "practice_turn", "household_change", "network_map",
+    "network_person",
 )  # fmt: skip
 
 GRANTS = (
@@ -74,6 +75,10 @@ GRANTS = (
     f"created_at, updated_at) ON referral TO {COORDINATOR}",
     f"GRANT SELECT (id, visit_id, kind, key, value, at, corrects_id) "
     f"ON safety_entry TO {COORDINATOR}",
+    # The netwerkkaart is counted (a thin informal network), never read: no role or name.
+    f"GRANT SELECT ON network_map TO {COORDINATOR}",
+    f"GRANT SELECT (id, visit_id, number, grouping, informal, helps, closeness, energy, "
+    f"wants_more, safety_network) ON network_person TO {COORDINATOR}",
 )
 """Roles, enforced by the server: given after every migration, by the owner who runs it."""
 
