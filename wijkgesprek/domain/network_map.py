@@ -147,10 +147,7 @@ def thin_reason(people: Iterable[Person]) -> str:
     if helpers >= THIN_BELOW:
         return ""
     who = "niemand" if helpers == 0 else "1 persoon"
-    return (
-        f"Dun informeel netwerk: {who} uit de eigen kring helpt (familie, vrienden, buren, "
-        "vrije tijd)."
-    )
+    return f"Dun informeel netwerk: {who} uit de eigen kring helpt."
 
 
 def uncovered_themes(
@@ -181,17 +178,21 @@ def _count(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
 
-def summary_line(people: Sequence[Person], guide: NetworkGuide) -> str:
-    """One line for the visit screen and the history: "3 mensen, 2 uit de eigen kring · …"."""
+def summary_line(
+    people: Sequence[Person], guide: NetworkGuide, *, safety: bool = True, thin: bool = True
+) -> str:
+    """One line for the visit screen and the history: "3 mensen, 2 uit de eigen kring · …";
+    the veiligheidsnetwerk only with ``safety`` (not while the family looks along), a thin
+    network only with ``thin`` (where :func:`thin_reason` is not shown beside it)."""
     if not people:
         return "nog niemand op de kaart"
     informal = sum(1 for person in people if person.informal)
     parts = [f"{_count(len(people), 'persoon', 'mensen')}, {informal} uit de eigen kring"]
     if more := would_do_more(people):
         parts.append(f"{len(more)} zou meer willen doen")
-    if safe := safety_network(people):
+    if safety and (safe := safety_network(people)):
         parts.append(f"veiligheidsnetwerk: {len(safe)}")
-    if is_thin(people):
+    if thin and is_thin(people):
         parts.append("dun informeel netwerk")
     return " · ".join(parts)
 

@@ -15,6 +15,7 @@ from wijkgesprek.text import quoted
 
 AGREEMENTS_TOPIC = "afspraken"
 SAFETY_TOPIC = "veiligheid"
+NETWORK_TOPIC = "netwerk"
 
 
 @dataclass(frozen=True)

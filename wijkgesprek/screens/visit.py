@@ -21,10 +21,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
 from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.network_map import summary_line
 from wijkgesprek.domain.referral import ReferralData
 from wijkgesprek.domain.safety import kindcheck_text
 from wijkgesprek.domain.suggest import ages_of, offer
 from wijkgesprek.domain.visit import (
+    NETWORK_TOPIC,
     OTHER_NOTES,
     SAFETY_TOPIC,
     AgreementData,
@@ -79,6 +81,9 @@ onderwerp.
   **Enter** daarop werkt de stand bij (aangemeld, wachtlijst, gestart, niet
   gelukt). **Escape** of nog eens **F9** brengt u terug in de aantekening.
 - Na **F3**, **F4** en **F9** typt u verder in de aantekening, aan het eind.
+- **Ctrl+N** opent de netwerkkaart: wie staat er om het gezin heen, waarmee
+  helpen ze, wie zou meer willen doen? Bij het onderwerp Netwerk en omgeving staat
+  wat er al op de kaart staat.
 - **F10** (of Ctrl+R) opent de veiligheidscheck: kindcheck, signalen, balans,
   schaalvraag en meldcode. **F8** rondt het bezoek af met een samenvatting.
   Na F10 en F8 staat u in de onderwerpen: een cijfer kiest het volgende
@@ -160,6 +165,14 @@ class VisitScreen(NoteScreen):
             "Veiligheid",
             id="veiligheid",
             tooltip="Kindcheck, signalen, balans, schaalvraag en meldcode",
+        ),
+        Binding(
+            "ctrl+n",
+            "network_map",
+            "Netwerkkaart",
+            id="netwerkkaart",
+            show=False,  # the network topic says it; the footer must fit 80 columns
+            tooltip="Wie staat er om het gezin heen: de netwerkkaart",
         ),
         Binding(
             "f8",
@@ -386,6 +399,16 @@ class VisitScreen(NoteScreen):
                 Content(visible(f"  – {a.wat} · {a.wie} · {a.when()}\n"))
                 for a in self.record.agreements
             ]
+        if topic.id == NETWORK_TOPIC and self.record is not None:
+            network = self.record.network
+            status = (
+                summary_line(network, self.app.guide.network, safety=False)
+                if network is not None
+                else "nog niet gemaakt"
+            )
+            parts.append(
+                Content.styled(f"\nNetwerkkaart: {status}. Ctrl+N opent de kaart.\n", "bold")
+            )
         if topic.id == SAFETY_TOPIC:
             entries = (
                 None
@@ -424,6 +447,9 @@ class VisitScreen(NoteScreen):
         )
         yield SystemCommand(
             "Afspraken", "Afspraken en volgend contact (F4)", self.action_agreements
+        )
+        yield SystemCommand(
+            "Netwerkkaart", "Wie staat er om het gezin heen (Ctrl+N)", self.action_network_map
         )
         yield SystemCommand("Afronden", "Samenvatting en bezoek afsluiten (F8)", self.action_finish)
 
@@ -662,6 +688,15 @@ class VisitScreen(NoteScreen):
             return
         self.flush()
         self.open_screen(SafetyScreen(self.visit_id), self._reload)
+
+    def action_network_map(self) -> None:
+        """Ctrl+N: the netwerkkaart of this visit, from anywhere in it."""
+        from wijkgesprek.screens.network_map import NetworkMapScreen
+
+        if not self._online():
+            return
+        self.flush()
+        self.open_screen(NetworkMapScreen(self.visit_id), self._reload)
 
     def action_finish(self) -> None:
         from wijkgesprek.screens.summary import SummaryScreen
