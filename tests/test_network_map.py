@@ -216,3 +216,15 @@ def test_placements_put_close_people_inside_spread_round_the_ring_grouped() -> N
     outer = [p for p in placed if p.ring == 2]
     assert [p.person.role for p in outer] == ["buurvrouw", "huisarts"]
     assert outer[0].angle != -90.0  # the outer ring turns a little: labels do not line up
+
+
+def test_discreet_changes_leave_out_the_safety_network() -> None:
+    lines = map_changes((OMA,), (OMA.replace(safety=True), VRIENDIN.replace(safety=True)), NETWORK)
+    assert lines == [
+        "+ vriendin Sanne (vrienden) helpt met een luisterend oor, in het veiligheidsnetwerk",
+        "· oma Ria: nu in het veiligheidsnetwerk",
+    ]
+    discreet = map_changes(
+        (OMA,), (OMA.replace(safety=True), VRIENDIN.replace(safety=True)), NETWORK, safety=False
+    )
+    assert discreet == ["+ vriendin Sanne (vrienden) helpt met een luisterend oor"]

@@ -233,7 +233,7 @@ def family_lines(people: Sequence[Person], guide: NetworkGuide) -> list[str]:
 # -- changes between two visits --------------------------------------------------------------
 
 
-def _added(person: Person, guide: NetworkGuide, names: bool) -> str:
+def _added(person: Person, guide: NetworkGuide, names: bool, safety: bool) -> str:
     line = f"+ {label(person, names=names)}"
     if person.group:
         line += f" ({_lower(guide.group_name(person.group))})"
@@ -241,12 +241,12 @@ def _added(person: Person, guide: NetworkGuide, names: bool) -> str:
         line += f" helpt met {helps_text(person, guide)}"
     if person.more:
         line += ", zou meer willen doen"
-    if person.safety:
+    if person.safety and safety:
         line += ", in het veiligheidsnetwerk"
     return line
 
 
-def _changed(old: Person, new: Person, guide: NetworkGuide, names: bool) -> list[str]:
+def _changed(old: Person, new: Person, guide: NetworkGuide, names: bool, safety: bool) -> list[str]:
     parts = []
     if label(old, names=names) != label(new, names=names):
         parts.append(f"nu {label(new, names=names)}")
@@ -267,7 +267,7 @@ def _changed(old: Person, new: Person, guide: NetworkGuide, names: bool) -> list
         parts.append("helpt niet meer met " + _and([_lower(guide.help_name(k)) for k in lost]))
     if old.more != new.more:
         parts.append("zou meer willen doen" if new.more else "wil niet meer doen dan nu")
-    if old.safety != new.safety:
+    if old.safety != new.safety and safety:
         parts.append(
             "nu in het veiligheidsnetwerk" if new.safety else "niet meer in het veiligheidsnetwerk"
         )
@@ -280,19 +280,22 @@ def map_changes(
     guide: NetworkGuide,
     *,
     names: bool = True,
+    safety: bool = True,
 ) -> list[str]:
     """How the map changed from one visit to the next, as Dutch lines: "+ buurvrouw (buurt)
     helpt met praktische hulp", "− vriendin", "· oma: nu verder weg". ``before`` None: the
-    first map (everyone is new); ``after`` None: no map in the later visit (no news)."""
+    first map (everyone is new); ``after`` None: no map in the later visit (no news).
+    Without ``names`` no first names, without ``safety`` nothing of the veiligheidsnetwerk
+    (discreet mode)."""
     if after is None:
         return []
     old = {person.number: person for person in before or ()}
     new = {person.number: person for person in after}
-    lines = [_added(p, guide, names) for p in after if p.number not in old]
+    lines = [_added(p, guide, names, safety) for p in after if p.number not in old]
     lines += [f"− {label(p, names=names)}" for p in before or () if p.number not in new]
     for person in after:
         previous = old.get(person.number)
-        if previous is not None and (parts := _changed(previous, person, guide, names)):
+        if previous is not None and (parts := _changed(previous, person, guide, names, safety)):
             lines.append(f"· {label(previous, names=names)}: " + ", ".join(parts))
     return lines
 

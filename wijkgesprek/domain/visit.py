@@ -305,3 +305,14 @@ def marked_text(number: int, agreement: AgreementData) -> str:
     if agreement.status_at is None:
         return text
     return text + agreement.status_at.astimezone().strftime(" (gemarkeerd op %d-%m-%Y)")
+
+
+def map_before(history: HouseholdHistory, visit_id: int) -> tuple[Person, ...] | None:
+    """The map of the last visit before ``visit_id`` that has one (None: none had)."""
+    found: tuple[Person, ...] | None = None
+    for visit in history.visits:
+        if visit.record.id == visit_id:
+            return found
+        if visit.record.network is not None:
+            found = visit.record.network
+    return found
