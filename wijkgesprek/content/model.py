@@ -265,6 +265,9 @@ class Entry:
     """``doelgroep.groep``, e.g. "ouders van jonge kinderen"."""
     wanneer: str = ""
     beschrijving: str = ""
+    informal: bool = False
+    """``informeel: ja``: run by neighbours and volunteers (a maatje, a buurtgezin, a place
+    to meet), preferred when the family's own network does not help (``domain.suggest``)."""
     source: Path = Path()
     line: int = 0
     """Where the entry starts, for messages."""

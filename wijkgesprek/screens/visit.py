@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
 from wijkgesprek.domain.household import describe_children
-from wijkgesprek.domain.network_map import summary_line
+from wijkgesprek.domain.network_map import label, summary_line
 from wijkgesprek.domain.referral import ReferralData
 from wijkgesprek.domain.safety import kindcheck_text
 from wijkgesprek.domain.suggest import ages_of, offer
@@ -572,7 +572,11 @@ class VisitScreen(NoteScreen):
         if not self._online():
             return
         self.flush()
-        self.open_dialog(AgreementsScreen(self.visit_id), self._reload)
+        people = sorted(
+            self.record.network or () if self.record else (), key=lambda p: not p.safety
+        )
+        names = [label(person, names=not self.app.discreet) for person in people]
+        self.open_dialog(AgreementsScreen(self.visit_id, people=names), self._reload)
 
     def _reload(self, _result: object = None) -> None:
         record = self._read_record()
@@ -622,6 +626,8 @@ class VisitScreen(NoteScreen):
             ages=ages_of(record.children, date.today()),
             today=date.today(),
             theme_names={theme.id: theme.naam for theme in guide.themes},
+            people=record.network,
+            network_guide=guide.network,
         )
         if found.gaps and network.entries:
             self.app.write(
@@ -637,6 +643,7 @@ class VisitScreen(NoteScreen):
             themes=themes,
             gaps=found.gaps,
             problem=self.app.network_problem,
+            why=found.why,
         )
         panel = self.query_one(SuggestionPanel)
         panel.show(heading=heading, suggestions=found.suggestions, referrals=record.referrals)
