@@ -203,5 +203,5 @@ async def test_the_network_topic_tells_what_is_on_the_map(app: WijkgesprekApp) -
         await pilot.press("3")  # Netwerk en omgeving
         await pilot.pause()
         guide = str(app.screen.query_one("#guide-text").render())
-        assert "Netwerkkaart: 1 persoon, 1 uit de eigen kring" in guide
+        assert "Netwerkkaart (Ctrl+N): 1 persoon, 1 uit de eigen kring" in guide
         assert "veiligheidsnetwerk" not in guide  # never where the family may look along

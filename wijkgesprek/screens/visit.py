@@ -392,6 +392,14 @@ class VisitScreen(NoteScreen):
 
     def _guide_content(self, topic: Topic) -> Content:
         parts = [Content.styled(topic.titel, "bold"), Content("\n")]
+        if topic.id == NETWORK_TOPIC and self.record is not None:  # first: seen at once
+            network = self.record.network
+            status = (
+                summary_line(network, self.app.guide.network, safety=False)
+                if network is not None
+                else "nog niet gemaakt"
+            )
+            parts.append(Content.styled(f"Netwerkkaart (Ctrl+N): {status}.\n", "bold"))
         parts += [Content(f"• {question}\n") for question in topic.vragen]
         if topic.id == "afspraken" and self.record and self.record.agreements:
             parts.append(Content.styled("\nAfspraken tot nu toe (F4)\n", "italic"))
@@ -399,16 +407,6 @@ class VisitScreen(NoteScreen):
                 Content(visible(f"  – {a.wat} · {a.wie} · {a.when()}\n"))
                 for a in self.record.agreements
             ]
-        if topic.id == NETWORK_TOPIC and self.record is not None:
-            network = self.record.network
-            status = (
-                summary_line(network, self.app.guide.network, safety=False)
-                if network is not None
-                else "nog niet gemaakt"
-            )
-            parts.append(
-                Content.styled(f"\nNetwerkkaart: {status}. Ctrl+N opent de kaart.\n", "bold")
-            )
         if topic.id == SAFETY_TOPIC:
             entries = (
                 None
