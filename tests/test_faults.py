@@ -165,3 +165,33 @@ async def test_a_visit_that_cannot_be_read_is_not_opened_and_the_app_goes_on(
         )
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert app.is_running
+
+
+async def test_a_mistake_while_sending_the_outbox_ends_the_app_and_is_not_taken_for_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The thread that sends the notes left on the laptop once took every error for a
+    server that is offline (and tried again for ever); a bug must surface as one is on
+    the screen: one sentence naming it, never a quiet "offline"."""
+    from datetime import UTC, datetime
+
+    from wijkgesprek.store import outbox as outbox_module
+    from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox
+
+    database = tmp_path / "data" / "wijkgesprek.db"
+    prepare_database(database)
+    outbox = Outbox(tmp_path / "data" / OUTBOX_NAME, "postgresql://team@server/wijk")
+    outbox.keep(visit_id=1, topic="stress", text="Wacht", base=0, now=datetime.now(UTC))
+
+    def broken(*_: object, **__: object) -> None:
+        raise TypeError("send() got an unexpected keyword argument")
+
+    monkeypatch.setattr(outbox_module, "send", broken)
+    app = WijkgesprekApp(guide=load_guide(shipped_questions()), database=database, outbox=outbox)
+    with pytest.raises(TypeError):
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: not app.is_running or app.connection.offline)
+    assert not app.connection.offline
+    printed = " ".join("".join(capsys.readouterr()).split())
+    assert "wijkgesprek moest stoppen door een onverwachte fout (TypeError" in printed
+    assert [p.text for p in outbox.pending()] == ["Wacht"]  # the note still waits

@@ -13,7 +13,9 @@ and screens that show notes learn the versions written (``reconnected``). At the
 notes left from last time (offline, or a crash) are sent the same way.
 
 Without a team database (a laptop's SQLite file, practice) calls run directly and the app
-is never offline.
+is never offline. Either way this is the screens' one way to the database: ``App.read`` and
+``App.write`` call :meth:`Connection.run`, a screen that shows a problem in its own place
+calls it itself, and no screen touches ``App.store`` (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 
     from wijkgesprek.app import WijkgesprekApp
     from wijkgesprek.domain.visit import VisitRecord
+    from wijkgesprek.store.engine import Store
     from wijkgesprek.store.outbox import Outbox, Sent, Written
 
 T = TypeVar("T")
@@ -66,16 +69,25 @@ class Connection:
     def run(
         self, function: Callable[..., T], /, *, timeout: float = ANSWER_TIMEOUT, **kwargs: Any
     ) -> T:
-        """``store.run``; on a team database in its own thread, waited for at most
-        ``timeout`` (then :class:`Unreachable`; the call may still land), and refused at
-        once while offline."""
+        """``store.run``: the one way screens reach the database (``App.read`` and
+        ``App.write`` tell its problems). On a team database it runs in its own thread,
+        waited for at most ``timeout`` (then :class:`Unreachable`; the call may still
+        land), and is refused at once while offline. Called from a worker thread it runs
+        there: the screen goes on meanwhile."""
         return self._bounded(lambda: self.app.store.run(function, **kwargs), timeout)
+
+    def use(self, function: Callable[[Store], T], /, *, timeout: float = ANSWER_TIMEOUT) -> T:
+        """``function(store)``, for work of more than one transaction (erasing): bounded
+        and refused like :meth:`run`."""
+        return self._bounded(lambda: function(self.app.store), timeout)
 
     def _bounded(self, call: Callable[[], T], timeout: float) -> T:
         if self.outbox is None:  # the laptop's own file: no network to wait for
             return call()
         if self.offline:
             raise Unreachable("De teamdatabase is niet bereikbaar (offline).")
+        if threading.current_thread() is not threading.main_thread():
+            return call()  # a worker's: nothing waits on it (libpq's timeouts bound it)
         future: Future[T] = Future()
 
         def run() -> None:
@@ -91,7 +103,7 @@ class Connection:
         except TimeoutError:
             raise Unreachable("De teamdatabase antwoordt niet op tijd.") from None
 
-    def save_note(
+    def write_note(
         self,
         *,
         visit_id: int,
@@ -102,11 +114,12 @@ class Connection:
         now: datetime,
         cursor: int | None = None,
     ) -> Written:
-        """Save a note on the version ``base`` (with the text ``base_text``) it was typed
+        """Write a note on the version ``base`` (with the text ``base_text``) it was typed
         on; a newer version saved meanwhile is merged three-way with it
         (``Written.merged``; ``Written.cursor`` is where ``cursor`` went). On a team
         database the note goes into the outbox first, and a note already waiting there
-        decides the version it continues from."""
+        decides the version it continues from. What to do when this fails is decided by
+        ``saving.save_note``, the one caller."""
         from wijkgesprek.store.outbox import Pending, write_one
 
         item = Pending(visit_id, topic, text, base, now, base_text=base_text)
@@ -227,24 +240,34 @@ class Connection:
         ).start()
 
     def _try_and_send(self) -> None:
+        try:
+            sent = self._send()
+        except Exception as mistake:  # a mistake in wijkgesprek, not an offline server:
+            self.app.call_later(_raise, mistake)  # it ends the app, as on the screen
+            return
+        with suppress(RuntimeError):  # the app stopped meanwhile; the outbox keeps the rest
+            self.app.call_from_thread(self._sent, sent)
+
+    def _send(self) -> Sent | None:
+        """Reach the server and send the outbox (in the sending thread); None when the
+        server does not answer (yet). Only the known problems are caught here."""
+        from sqlalchemy.exc import SQLAlchemyError
+
         from wijkgesprek.store.outbox import Sent, send
         from wijkgesprek.store.repo import ping
 
         assert self.outbox is not None
-        sent: Sent | None
         try:
             self.app.store.run(ping)
-            sent = send(self.outbox, self.app.store)
+            return send(self.outbox, self.app.store)
         except Unreachable:
-            sent = None
+            return None
         except (OSError, sqlite3.Error, StoreError):  # the laptop's outbox (a failing disk)
-            sent = Sent(
+            return Sent(
                 refused=["Het bestand met wachtende aantekeningen kan niet worden gelezen."]
             )
-        except Exception:  # not reachable (yet), or anything else: the outbox keeps it all
-            sent = None
-        with suppress(RuntimeError):  # the app stopped meanwhile; the outbox keeps the rest
-            self.app.call_from_thread(self._sent, sent)
+        except SQLAlchemyError:  # a driver problem the store did not name: not reachable yet
+            return None
 
     def _sent(self, sent: Sent | None) -> None:
         self._sending = False
@@ -313,3 +336,9 @@ class Connection:
             return len(self.outbox.pending()) if self.outbox is not None else 0
         except OUTBOX_PROBLEMS:
             return 0
+
+
+def _raise(error: Exception) -> None:
+    """Raise ``error`` on the UI thread, where an unexpected error ends the app with one
+    sentence (``App._fatal_error``)."""
+    raise error

@@ -42,6 +42,11 @@ een USB-stick) wist u zelf.
 """
 
 
+ERASE_TIMEOUT = 20.0
+"""Seconds erasing may take on a team database (one transaction per household, perhaps
+many past their retention) before it is told as not (wholly) done."""
+
+
 class EraseScreen(Dialog[bool]):
     """Returns True when the households were erased."""
 
@@ -100,7 +105,9 @@ class EraseScreen(Dialog[bool]):
         from wijkgesprek.store.erase import erase_households
 
         try:
-            erased = erase_households(self.app.store, self.codes)
+            erased = self.app.connection.use(
+                lambda store: erase_households(store, self.codes), timeout=ERASE_TIMEOUT
+            )
         except (WijkError, OSError):
             self.query_one("#form-error", Static).update(
                 "Wissen is niet (helemaal) gelukt. Probeer het opnieuw of gebruik "

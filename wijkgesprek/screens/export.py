@@ -68,12 +68,13 @@ def write_export(
     from wijkgesprek.export.markdown import dossier, family_version
     from wijkgesprek.store import repo
 
-    history = app.store.run(repo.get_household, code=code)
+    history = app.connection.run(repo.get_household, code=code)
     if choice == "overdracht":
         from wijkgesprek.exchange.handover import dumps, to_handover
         from wijkgesprek.store.handover import referral_extras
 
-        content = dumps(to_handover(history, extras=app.store.run(referral_extras, code=code)))
+        extras = app.connection.run(referral_extras, code=code)
+        content = dumps(to_handover(history, extras=extras))
     elif choice.startswith("gezin"):
         content = family_version(
             history, app.guide, visit_id=visit_id, include_safety=choice == "gezin-veiligheid"

@@ -139,7 +139,7 @@ class HomeScreen(Screen[None]):
         from wijkgesprek.store import repo
 
         try:
-            rows = self.app.store.run(
+            rows = self.app.connection.run(
                 repo.list_households, agreements=True, safety=self.app.guide.safety
             )
         except WijkError as error:  # the list stays as it was; said once
@@ -296,7 +296,7 @@ class HomeScreen(Screen[None]):
         from wijkgesprek.store import repo
 
         try:
-            visit_id = self.app.store.run(
+            visit_id = self.app.connection.run(
                 repo.start_visit,
                 code=request.code,
                 wijk=request.wijk,

@@ -1,24 +1,20 @@
-"""The base of the visit screen: a note that is saved as it is typed.
+"""The base of the visit screen (and of practice): a note that is saved as it is typed.
 
 A note is saved at most ``SAVE_DELAY`` after a keystroke (a throttle, so continuous typing
-is saved too). On the team database the save is given up after ``connection.SAVE_TIMEOUT``
-and the app goes offline: the note is then kept in the outbox on the laptop. A save that
-fails otherwise (a full disk) keeps the text on screen and is retried every
-``RETRY_DELAY`` without a keystroke. When a colleague (or another window) saved the same
-note meanwhile, the two are merged three-way on the version this screen started from
-(``domain.merge``): each piece once, both pieces with a marker line where both wrote at
-the same place. The merged text becomes this screen's new start, and the cursor stays
-where it was typing.
+is saved too). Where it is kept is decided by ``saving.save_note``, which answers with an
+outcome; this screen only shows it: the state line, what to tell, and a retry every
+``RETRY_DELAY`` without a keystroke when the outcome asks for one (a full disk, a refusing
+server). When a colleague (or another window) saved the same note meanwhile, the two were
+merged three-way on the version this screen started from (``domain.merge``): the merged
+text becomes this screen's new start, and the cursor stays where it was typing.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import SQLAlchemyError
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -27,7 +23,7 @@ from textual.widgets.text_area import Document
 
 from wijkgesprek.domain.merge import follow
 from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched
-from wijkgesprek.errors import Gone, Unreachable, WijkError
+from wijkgesprek.saving import Kept, save_note
 from wijkgesprek.store import repo
 
 if TYPE_CHECKING:
@@ -46,8 +42,9 @@ def _now() -> datetime:
 
 
 class NoteScreen(Screen[None]):
-    """A screen showing one note of a visit (``record``, ``topic_id``) in ``note``, with
-    its title in ``#note-label`` and whether it is saved in ``#note-state``."""
+    """The base of screens that show one note of a visit (``record``, ``topic_id``) in
+    ``note``, with its title in ``#note-label`` and whether it is saved in ``#note-state``
+    (the visit screen and the practice visit screen build on it; never shown itself)."""
 
     app: WijkgesprekApp
     visit_id: int
@@ -98,97 +95,50 @@ class NoteScreen(Screen[None]):
             self._update_note_label(state)
 
     def _save(self, *, refresh: bool = True) -> str | None:
-        """Write the note to the database (offline: to the outbox on the laptop only);
-        the state line to show when it was kept. ``refresh`` updates the topic list (not
-        while the screen is being taken down)."""
+        """Save the note (``saving.save_note`` decides where it is kept) and show the
+        outcome; the state line to show. ``refresh`` updates the topic list and starts a
+        retry (not while the screen is being taken down)."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         if not self._dirty or self.record is None:
             return None
-        connection = self.app.connection
-        text = self.note.text
         note = self.record.notes.get(self.topic_id, TopicNote())
-        version, base = note.version, note.saved
-        at = f"{datetime.now():%H:%M}"
-        state = f"opgeslagen {at}"
-        problem: Exception | None = None
-        if not connection.offline:
-            try:
-                text, version, merged = self._write(text, note)
-                state += merged
-                base = text
-            except Gone:  # erased meanwhile: there is nothing left to save the note in
-                self._dirty, self.record = False, None
-                self.app.household_gone()
-                return None
-            except (WijkError, SQLAlchemyError, OSError, sqlite3.Error) as error:
-                problem = error
-        if isinstance(problem, Unreachable):
-            connection.lost()  # a team database only: the note waits in the outbox
-        if problem is not None or connection.offline:
-            kept = self._keep_locally(text, version, base)
-            if connection.offline and kept:
-                state = f"offline bewaard {at}"
-            else:  # refused (read-only server, full disk): tried again
-                self._failed(refresh, problem, kept=kept)
-                if not kept:
-                    return None  # only on the screen: it stays "unsaved"
-                state = f"op deze laptop bewaard {at} · opnieuw proberen…"
-        elif self._failing:
-            self.notify("Opgeslagen: wat u typte staat weer in de database.")
-            self._failing = False
+        mine = self.note.text
+        outcome = save_note(
+            self.app.connection,
+            visit_id=self.visit_id,
+            topic=self.topic_id,
+            text=mine,
+            note=note,
+            now=_now(),
+            cursor=self._cursor(),
+            failing=self._failing,
+        )
+        if outcome.kept is Kept.GONE:  # erased meanwhile: there is nothing left to save in
+            self._dirty, self.record = False, None
+            self.app.household_gone()
+            return None
+        if outcome.merged:
+            self._show_merged(mine, outcome.text, outcome.cursor)
+        for notice in outcome.notices:
+            self.notify(notice.text, severity=notice.severity, timeout=notice.timeout, markup=False)
+        self._failing = outcome.failing
+        if outcome.retry and refresh and self.is_attached:
+            self._retrying = True
+            self._timer = self.set_timer(RETRY_DELAY, self.action_save)
+        if outcome.kept is Kept.SCREEN_ONLY:
+            return outcome.state  # it stays "unsaved"
         self._dirty = False
         was_touched = is_touched(self.topic_id, self.record)
-        saved = replace(note, text=text, version=version, base=None if base == text else base)
+        text, base = outcome.text, outcome.base
+        saved = replace(
+            note, text=text, version=outcome.version, base=None if base == text else base
+        )
         self.record = replace(self.record, notes={**self.record.notes, self.topic_id: saved})
         if refresh and was_touched != is_touched(self.topic_id, self.record):
             self.post_message(self.NotesChanged())
-        return state
-
-    def _keep_locally(self, text: str, version: int, base: str) -> bool:
-        """Keep the note in the outbox (a team database); False when that is not possible."""
-        if self.app.connection.outbox is None:
-            return False
-        try:
-            self.app.connection.keep(
-                visit_id=self.visit_id,
-                topic=self.topic_id,
-                text=text,
-                base=version,
-                base_text=base,
-                now=_now(),
-            )
-        except (WijkError, OSError, sqlite3.Error):
-            return False
-        return True
-
-    def _write(self, text: str, note: TopicNote) -> tuple[str, int, str]:
-        """Save on top of the version this text started from; a version saved meanwhile
-        is merged with it. The text saved, its version, and what the state line adds."""
-        written = self.app.connection.save_note(
-            visit_id=self.visit_id,
-            topic=self.topic_id,
-            text=text,
-            base=note.version,
-            base_text=note.saved,
-            now=_now(),
-            cursor=self._cursor(),
-        )
-        if not written.merged:
-            return written.text, written.version, ""
-        self._show_merged(text, written.text, written.cursor)
-        where = f"door {written.by}" if written.by else "in een ander venster"
-        if written.conflicts:  # both wrote at the same place: worth a look
-            self.notify(
-                f"Deze aantekening is intussen ook {where} bewaard. Er is niets overschreven: "
-                "beide versies zijn samengevoegd. Waar u op dezelfde plek schreef, staan "
-                "beide stukken, met een regel „tegelijk geschreven”; kijk die samen na.",
-                severity="warning",
-                timeout=30,
-                markup=False,
-            )
-        return written.text, written.version, f" · aangevuld {where}"
+        return outcome.state
 
     def _cursor(self) -> int | None:
         """Where the cursor is in the note's text (None when not shown)."""
@@ -208,23 +158,6 @@ class NoteScreen(Screen[None]):
         document = self.note.document
         if isinstance(document, Document):
             self.note.move_cursor(document.get_location_from_index(cursor))
-
-    def _failed(self, refresh: bool, problem: Exception | None, *, kept: bool) -> None:
-        if not self._failing:  # one message, not one per retry: calm at the table
-            reason = f"{problem} " if isinstance(problem, WijkError) else ""
-            where = "is op deze laptop bewaard" if kept else "staat nog op het scherm"
-            self.notify(
-                f"Opslaan lukt op dit moment niet. {reason}Uw tekst {where}; wijkgesprek "
-                "probeert het elke paar seconden opnieuw.",
-                severity="error",
-                markup=False,
-            )
-        self._failing = True
-        if refresh and self.is_attached:  # not while the screen is being taken down
-            if not kept:
-                self._update_note_label("nog niet opgeslagen · opnieuw proberen…")
-            self._retrying = True
-            self._timer = self.set_timer(RETRY_DELAY, self.action_save)
 
     def reconnected(self, written: list[Written]) -> None:
         """The team database answers again and the notes waiting on the laptop were

@@ -123,7 +123,7 @@ class SearchScreen(Screen[SearchHit | None]):
         from wijkgesprek.store.search import search
 
         try:
-            hits = self.app.store.run(search, text=text, limit=LIMIT) if text.strip() else []
+            hits = self.app.connection.run(search, text=text, limit=LIMIT) if text.strip() else []
         except WijkError as error:  # e.g. the database is locked or damaged: say so, go on
             self.app.call_from_thread(self._failed, str(error))
             return

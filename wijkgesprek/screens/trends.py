@@ -127,11 +127,11 @@ class TrendsScreen(Screen[None]):
         from wijkgesprek.store.trends import data_months, visit_rows
 
         try:
-            months = self.app.store.run(data_months)
+            months = self.app.connection.run(data_months)
             rows = (
                 []
                 if months is None
-                else self.app.store.run(visit_rows, first=months[0], last=months[1])
+                else self.app.connection.run(visit_rows, first=months[0], last=months[1])
             )
         except WijkError as error:  # e.g. the database is locked or damaged
             self.app.call_from_thread(

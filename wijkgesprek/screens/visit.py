@@ -640,7 +640,7 @@ class VisitScreen(NoteScreen):
             wijk=record.wijk,
             themes=themes,
             gaps=found.gaps,
-            problem=self.app.network_problem,
+            problem=self.app.resources.network_problem,
             why=found.why,
         )
         panel = self.query_one(SuggestionPanel)
