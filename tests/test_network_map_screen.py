@@ -11,7 +11,7 @@ from helpers import SIZE, frame, start_visit, type_text, wait_until
 from textual.widgets import Input, Select
 
 from wijkgesprek.app import WijkgesprekApp
-from wijkgesprek.content.model import CLOSE, FAR, GIVES
+from wijkgesprek.content.model import CLOSE, FAR, GIVES, Guide
 from wijkgesprek.content.questions import load_guide
 from wijkgesprek.domain.network_map import Person
 from wijkgesprek.paths import shipped_questions
@@ -205,3 +205,28 @@ async def test_the_network_topic_tells_what_is_on_the_map(app: WijkgesprekApp) -
         guide = str(app.screen.query_one("#guide-text").render())
         assert "Netwerkkaart (Ctrl+N): 1 persoon, 1 uit de eigen kring" in guide
         assert "veiligheidsnetwerk" not in guide  # never where the family may look along
+
+
+async def test_practice_has_no_map_to_carry_to_a_next_attempt(
+    guide: Guide, isolated_home: Path
+) -> None:
+    """Point 5 of issue 23 (a network in the practice cases) is not built yet: Ctrl+N says
+    so in a practice attempt, and no map is made that a next attempt would start from."""
+    from wijkgesprek import paths
+    from wijkgesprek.content.cases import load_cases
+    from wijkgesprek.screens.practice_home import PracticeHomeScreen
+    from wijkgesprek.screens.practice_visit import PracticeVisitScreen
+
+    database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
+    prepare_database(database, practice=True)
+    cases = load_cases(paths.shipped_cases(), topic_ids=[t.id for t in guide.topics])
+    app = WijkgesprekApp(guide=guide, database=database, cases=cases)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: app._notifications)
+        said = [str(n.message) for n in app._notifications]
+        assert said == ["Bij oefenen is er (nog) geen netwerkkaart."]
+        assert isinstance(app.screen, PracticeVisitScreen)
