@@ -218,7 +218,7 @@ class PracticeTurn(SQLModel, table=True):
     at: datetime = Field(sa_type=Moment)
 
 
-class NetworkMapRecord(SQLModel, table=True):
+class NetworkMap(SQLModel, table=True):
     """A visit has a netwerkkaart (also an empty one): made, changed or copied in it."""
 
     __tablename__ = "network_map"
@@ -228,7 +228,7 @@ class NetworkMapRecord(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=Moment)
 
 
-class NetworkPersonRecord(SQLModel, table=True):
+class NetworkPerson(SQLModel, table=True):
     """Someone on a visit's netwerkkaart (``domain.network_map.Person``)."""
 
     __tablename__ = "network_person"

@@ -23,7 +23,7 @@ from wijkgesprek.domain.network_map import (
     next_number,
     role_problem,
 )
-from wijkgesprek.store.models import NetworkMapRecord, NetworkPersonRecord, Visit
+from wijkgesprek.store.models import NetworkMap, NetworkPerson, Visit
 
 
 def person_problem(person: Person) -> str | None:
@@ -31,7 +31,7 @@ def person_problem(person: Person) -> str | None:
     return role_problem(person.role) or name_problem(person.name) or member_problem(person.member)
 
 
-def _person(record: NetworkPersonRecord) -> Person:
+def _person(record: NetworkPerson) -> Person:
     return Person(
         number=record.number,
         role=record.role,
@@ -47,8 +47,8 @@ def _person(record: NetworkPersonRecord) -> Person:
     )
 
 
-def _record(visit_id: int, person: Person) -> NetworkPersonRecord:
-    return NetworkPersonRecord(
+def _record(visit_id: int, person: Person) -> NetworkPerson:
+    return NetworkPerson(
         visit_id=visit_id,
         number=person.number,
         role=person.role.strip(),
@@ -69,13 +69,13 @@ def maps(*, session: Session, visit_ids: Sequence[int]) -> dict[int, tuple[Perso
     found: dict[int, list[Person]] = {
         visit_id: []
         for visit_id in session.exec(
-            select(NetworkMapRecord.visit_id).where(col(NetworkMapRecord.visit_id).in_(visit_ids))
+            select(NetworkMap.visit_id).where(col(NetworkMap.visit_id).in_(visit_ids))
         )
     }
     for record in session.exec(
-        select(NetworkPersonRecord)
-        .where(col(NetworkPersonRecord.visit_id).in_(visit_ids))
-        .order_by(col(NetworkPersonRecord.visit_id), col(NetworkPersonRecord.number))
+        select(NetworkPerson)
+        .where(col(NetworkPerson.visit_id).in_(visit_ids))
+        .order_by(col(NetworkPerson.visit_id), col(NetworkPerson.number))
     ):
         found.setdefault(record.visit_id, []).append(_person(record))
     return {visit_id: tuple(people) for visit_id, people in found.items()}
@@ -88,12 +88,12 @@ def get_map(*, session: Session, visit_id: int) -> tuple[Person, ...] | None:
 
 def _touch(session: Session, visit_id: int, now: datetime) -> None:
     record = session.exec(
-        select(NetworkMapRecord).where(NetworkMapRecord.visit_id == visit_id)
+        select(NetworkMap).where(NetworkMap.visit_id == visit_id)
     ).first()
     if record is None:
         if session.get(Visit, visit_id) is None:
             raise LookupError(visit_id)
-        record = NetworkMapRecord(visit_id=visit_id, updated_at=now)
+        record = NetworkMap(visit_id=visit_id, updated_at=now)
     record.updated_at = now
     session.add(record)
 
@@ -104,8 +104,8 @@ def _highest_number(session: Session, visit_id: int) -> int:
     if visit is None:
         raise LookupError(visit_id)
     highest = session.exec(
-        select(func.max(NetworkPersonRecord.number))
-        .join(Visit, col(Visit.id) == NetworkPersonRecord.visit_id)
+        select(func.max(NetworkPerson.number))
+        .join(Visit, col(Visit.id) == NetworkPerson.visit_id)
         .where(Visit.household_id == visit.household_id)
     ).one()
     return int(highest or 0)
@@ -137,8 +137,8 @@ def update_person(*, session: Session, visit_id: int, person: Person, now: datet
     if problem:
         raise ValueError(problem)
     record = session.exec(
-        select(NetworkPersonRecord).where(
-            NetworkPersonRecord.visit_id == visit_id, NetworkPersonRecord.number == person.number
+        select(NetworkPerson).where(
+            NetworkPerson.visit_id == visit_id, NetworkPerson.number == person.number
         )
     ).first()
     if record is None:
@@ -154,8 +154,8 @@ def update_person(*, session: Session, visit_id: int, person: Person, now: datet
 def remove_person(*, session: Session, visit_id: int, number: int, now: datetime) -> None:
     """Take the person off this visit's map (earlier maps keep it)."""
     record = session.exec(
-        select(NetworkPersonRecord).where(
-            NetworkPersonRecord.visit_id == visit_id, NetworkPersonRecord.number == number
+        select(NetworkPerson).where(
+            NetworkPerson.visit_id == visit_id, NetworkPerson.number == number
         )
     ).first()
     if record is not None:
@@ -169,7 +169,7 @@ def put_map(*, session: Session, visit_id: int, people: Iterable[Person], at: da
     commits."""
     _touch(session, visit_id, at)
     for record in session.exec(
-        select(NetworkPersonRecord).where(NetworkPersonRecord.visit_id == visit_id)
+        select(NetworkPerson).where(NetworkPerson.visit_id == visit_id)
     ):
         session.delete(record)
     session.flush()
@@ -182,8 +182,8 @@ def copy_last_map(*, session: Session, household_id: int, visit_id: int, now: da
     """A new visit starts from the household's last map (copied, to be edited); the
     caller commits. Nothing when the household has no map yet."""
     last = session.exec(
-        select(NetworkMapRecord.visit_id)
-        .join(Visit, col(Visit.id) == NetworkMapRecord.visit_id)
+        select(NetworkMap.visit_id)
+        .join(Visit, col(Visit.id) == NetworkMap.visit_id)
         .where(Visit.household_id == household_id, Visit.id != visit_id)
         .order_by(col(Visit.started_at).desc(), col(Visit.id).desc())
     ).first()
