@@ -4,6 +4,8 @@ the guide and the sociale kaart are, and today."""
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -16,6 +18,7 @@ from wijkgesprek.errors import Cancelled, UsageError
 from wijkgesprek.store.target import LocalFile, Target, TeamServer
 
 if TYPE_CHECKING:
+    from wijkgesprek.config import Config
     from wijkgesprek.content.model import Guide
     from wijkgesprek.store.engine import Store
 
@@ -111,7 +114,6 @@ def visit_number(text: str) -> int:
 def ask(prompt: str, *, secret: bool = False) -> str:
     """A question on the terminal (``secret``: not shown while typed). Ctrl+D or Ctrl+C
     ends it with :class:`Cancelled`: nothing has been changed at a question."""
-    import sys
 
     try:
         if secret:
@@ -129,20 +131,26 @@ def today() -> date:
     return date.today()
 
 
-def guide_file(args: argparse.Namespace) -> Path:
+def guide_file(args: argparse.Namespace, config: Config | None = None) -> Path:
+    """The guide: ``--vragen``, else the config file's, else the shipped one."""
     if args.questions:
         return Path(args.questions)
-    from wijkgesprek.config import load_config
+    config = config or _config()
+    return config.questions or paths.shipped_questions()
 
-    return load_config(paths.config_file()).questions or paths.shipped_questions()
 
-
-def network_files(args: argparse.Namespace) -> tuple[Path, ...]:
+def network_files(args: argparse.Namespace, config: Config | None = None) -> tuple[Path, ...]:
+    """The sociale kaart: ``--netwerk``, else the config file's, else the shipped one."""
     if args.network:
         return tuple(args.network)
+    config = config or _config()
+    return config.network or (paths.shipped_network(),)
+
+
+def _config() -> Config:
     from wijkgesprek.config import load_config
 
-    return load_config(paths.config_file()).network or (paths.shipped_network(),)
+    return load_config(paths.config_file())
 
 
 def load_guide_cached(path: Path) -> Guide:
@@ -166,18 +174,27 @@ def database_target(args: argparse.Namespace) -> Target:
     if url is None:
         from wijkgesprek.config import load_config
 
-        config = load_config(paths.config_file())
-        url = config.database
-        if config.password_file is not None:
-            import os
-
-            os.environ.setdefault("PGPASSFILE", str(config.password_file))
+        url = load_config(paths.config_file()).database
     if url:
-        from wijkgesprek.store.postgres import check_url
-
-        check_url(url)
-        return TeamServer(url)
+        return team_server(url)
     return LocalFile(paths.data_dir(args.data_dir) / paths.DATABASE_NAME)
+
+
+def team_server(url: str) -> TeamServer:
+    """The team database at ``url``, checked before anything connects (no password in
+    it, no less TLS than the config allows), with the password file and TLS settings of
+    ``config.toml``."""
+
+    from wijkgesprek.config import load_config
+    from wijkgesprek.store.pgaddress import Tls, check_tls, check_url
+
+    check_url(url)
+    config = load_config(paths.config_file())
+    if config.password_file is not None:
+        os.environ.setdefault("PGPASSFILE", str(config.password_file))
+    tls = Tls(config.tls, config.tls_root)
+    check_tls(url, tls)
+    return TeamServer(url, tls)
 
 
 @contextmanager

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -133,8 +134,22 @@ def export_household(args: argparse.Namespace) -> int:
             )
             what = f"gezinsversie van {code}"
         else:
-            text = dossier(history, guide, visit_id=visit_id)
-            what = f"dossier van {code}"
+            image, drawing_warning = None, ""
+            if args.uitvoer is not None:  # the map's drawing beside it (first: never a
+                from wijkgesprek.export.network import write_beside  # link without it)
+
+                image, drawing_warning = write_beside(
+                    args.uitvoer,
+                    history,
+                    guide,
+                    visit_id=visit_id,
+                    overwrite=args.overschrijven,
+                    data_folder=paths.data_dir(args.data_dir),
+                )
+            text = dossier(history, guide, visit_id=visit_id, image=image)
+            what = f"dossier van {code}" + (f", met {image}" if image else "")
+            if drawing_warning:
+                print(drawing_warning, file=sys.stderr)
     if args.uitvoer is None:
         sys.stdout.write(text)
         return 0
@@ -240,7 +255,6 @@ def _import_one(
 ) -> bool:
     """Read ``file`` and import it in one transaction; prints what was done or why not
     (with ``many``, under the file's name). True when it was imported."""
-    from datetime import UTC, datetime
 
     from wijkgesprek.exchange.handover import read_handover
     from wijkgesprek.store.handover import (

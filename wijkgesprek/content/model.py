@@ -111,6 +111,89 @@ class SafetyGuide:
     meldcode: tuple[MeldcodeStep, ...] = ()
 
 
+# -- the network map (section ``netwerkkaart`` of the guide) -------------------------
+
+CLOSE, FAR = "dichtbij", "verder-weg"
+CLOSENESS_TEXTS: dict[str, str] = {CLOSE: "Dichtbij", FAR: "Verder weg"}
+"""How close someone is (fixed ids: the drawing's inner and outer ring), with the text
+the guide's ``afstand`` gives them; these texts when the guide has none."""
+
+GIVES, COSTS = "geeft", "kost"
+ENERGY_TEXTS: dict[str, str] = {GIVES: "Geeft energie", COSTS: "Kost energie"}
+"""Whether a tie gives or costs energy (fixed ids; not knowing is no id)."""
+
+
+@dataclass(frozen=True)
+class NetworkGroup:
+    """Where someone belongs: familie, vrienden, buurt, school, vrije tijd, hulpverlening."""
+
+    id: str
+    naam: str
+    informal: bool
+    """The family's own circle (familie, vrienden, buren): counts for a thin network."""
+
+
+@dataclass(frozen=True)
+class HelpKind:
+    """What someone helps with (praktisch, emotioneel, ...), and the themes it covers."""
+
+    id: str
+    naam: str
+    themes: tuple[str, ...] = ()
+    """Theme ids of the guide this kind of help answers (for the sociale kaart)."""
+
+
+DEFAULT_GROUPS = (
+    NetworkGroup("familie", "Familie", True),
+    NetworkGroup("vrienden", "Vrienden", True),
+    NetworkGroup("buurt", "Buurt", True),
+    NetworkGroup("school", "School en opvang", False),
+    NetworkGroup("vrije-tijd", "Vrije tijd", True),
+    NetworkGroup("hulpverlening", "Hulpverlening", False),
+)
+DEFAULT_HELPS = (
+    HelpKind("praktisch", "Praktische hulp", ("kinderopvang", "wonen", "mantelzorg")),
+    HelpKind("emotioneel", "Een luisterend oor", ("psychische-klachten", "relatie", "opvoeding")),
+    HelpKind("informatie", "Informatie en advies", ("geldzorgen", "schulden", "werk", "taal")),
+    HelpKind("gezelschap", "Gezelschap", ("eenzaamheid",)),
+    HelpKind("veiligheid", "Veiligheid", ("buurt",)),
+)
+
+
+@dataclass(frozen=True)
+class NetworkGuide:
+    """The words of the netwerkkaart: groups, kinds of help, closeness, energy, and the
+    roles suggested while typing (each with the group it usually belongs to)."""
+
+    groups: tuple[NetworkGroup, ...] = DEFAULT_GROUPS
+    helps: tuple[HelpKind, ...] = DEFAULT_HELPS
+    closeness: tuple[tuple[str, str], ...] = tuple(CLOSENESS_TEXTS.items())
+    energy: tuple[tuple[str, str], ...] = tuple(ENERGY_TEXTS.items())
+    roles: tuple[tuple[str, str], ...] = ()
+    """(role, group id), e.g. ("oma", "familie")."""
+
+    def group(self, group_id: str) -> NetworkGroup | None:
+        return next((group for group in self.groups if group.id == group_id), None)
+
+    def group_name(self, group_id: str) -> str:
+        group = self.group(group_id)
+        return group.naam if group else group_id
+
+    def help_name(self, help_id: str) -> str:
+        return next((kind.naam for kind in self.helps if kind.id == help_id), help_id)
+
+    def closeness_text(self, closeness: str) -> str:
+        return dict(self.closeness).get(closeness, closeness)
+
+    def energy_text(self, energy: str) -> str:
+        return dict(self.energy).get(energy, "")
+
+    def role_group(self, role: str) -> str:
+        """The group a suggested role belongs to (any case), or ``""``."""
+        key = role.strip().casefold()
+        return next((group for name, group in self.roles if name.casefold() == key), "")
+
+
 @dataclass(frozen=True)
 class Guide:
     """The whole conversation guide."""
@@ -119,6 +202,7 @@ class Guide:
     topics: tuple[Topic, ...]
     themes: tuple[Theme, ...]
     safety: SafetyGuide = SafetyGuide()
+    network: NetworkGuide = NetworkGuide()
 
     def topic(self, topic_id: str) -> Topic:
         for topic in self.topics:
@@ -181,6 +265,9 @@ class Entry:
     """``doelgroep.groep``, e.g. "ouders van jonge kinderen"."""
     wanneer: str = ""
     beschrijving: str = ""
+    informal: bool = False
+    """``informeel: ja``: run by neighbours and volunteers (a maatje, a buurtgezin, a place
+    to meet), preferred when the family's own network does not help (``domain.suggest``)."""
     source: Path = Path()
     line: int = 0
     """Where the entry starts, for messages."""
@@ -241,23 +328,59 @@ class PracticeHousehold:
 
 @dataclass(frozen=True)
 class TopicAnswers:
-    """What the family says when a topic is asked about, revealed line by line."""
+    """What a person says when asked openly about a topic, revealed line by line."""
 
     topic: str
     lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)
+class Scale:
+    """A person's own answer to the scaling question (0–10)."""
+
+    cijfer: int
+    reden: str
+    """Why this number and not a lower one, in the person's own words."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone of the invented family (or around it) whom the trainee can ask."""
+
+    id: str
+    """The key in the case file, e.g. ``moeder``."""
+    wie: str
+    """How the person is shown, e.g. ``dochter (15)``."""
+    antwoorden: tuple[TopicAnswers, ...] = ()
+    aanwezig: bool = True
+    """An absent person cannot answer."""
+    kind: bool = False
+    """A child answers as a child (the children's reactions of the word list)."""
+    tolk: bool = False
+    """Understands the questions only through an interpreter."""
+    schaal: Scale | None = None
+
+    def answers(self, topic_id: str) -> tuple[str, ...]:
+        """The person's lines for a topic; ``()`` when there are none."""
+        for answers in self.antwoorden:
+            if answers.topic == topic_id:
+                return answers.lines
+        return ()
+
+
+@dataclass(frozen=True)
 class HiddenFact:
-    """A fact that only surfaces when its topic is touched with one of its key words."""
+    """A fact told only after an open follow-up on its topic with one of its key words."""
 
     feit: str
     onderwerp: str
     """The topic id under which it can surface."""
     sleutelwoorden: tuple[str, ...]
-    """Words in the trainee's note (whole word or prefix) that reveal it."""
+    """Words in the question (whole word or prefix) that lead to it."""
     soort: str = ""
     """Optional kind, one of :data:`SOORTEN` (``veiligheid`` marks a safety signal)."""
+    wie: tuple[str, ...] = ()
+    """Ids of the persons who can tell it; empty: anyone present."""
 
 
 @dataclass(frozen=True)
@@ -266,32 +389,98 @@ class PracticeCase:
     titel: str
     intake: str
     huishouden: PracticeHousehold
-    antwoorden: tuple[TopicAnswers, ...]
+    personen: tuple[Person, ...]
     verborgen: tuple[HiddenFact, ...]
-    stemmen: tuple[str, ...]
-    """Whose voices could be heard, e.g. ``moeder``, ``vader``, ``kind``."""
     goed_gesprek: tuple[str, ...]
     """Topic ids a good conversation would touch."""
+    tolk: bool = False
+    """The case can be practised with an interpreter."""
+    source: Path = Path()
+    line: int = 0
+    """Where the case starts, for messages about two files."""
 
-    def answers(self, topic_id: str) -> tuple[str, ...]:
-        """The family's lines for a topic; ``()`` when the case has none."""
-        for answers in self.antwoorden:
-            if answers.topic == topic_id:
-                return answers.lines
+    @property
+    def stemmen(self) -> tuple[str, ...]:
+        """Whose voices could be heard: every person's id."""
+        return tuple(person.id for person in self.personen)
+
+    def person(self, person_id: str) -> Person | None:
+        for person in self.personen:
+            if person.id == person_id:
+                return person
+        return None
+
+
+REACTIONS = (
+    "gesloten-ja",
+    "gesloten",
+    "label",
+    "moeten",
+    "waarom",
+    "sturend",
+    "bewaakt",
+    "uitgepraat",
+    "weet-niet",
+    "cijfer",
+    "geen-cijfer",
+    "geen-tolk",
+)
+"""The kinds of shared reaction lines (keys under ``reacties`` in the word list)."""
+
+
+@dataclass(frozen=True)
+class Reactions:
+    """Shared lines a person says depending on how a question was asked, by kind (one of
+    :data:`REACTIONS`). ``cijfer`` holds ``{cijfer}`` for the person's number."""
+
+    lines: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def of(self, kind: str) -> tuple[str, ...]:
+        for name, lines in self.lines:
+            if name == kind:
+                return lines
         return ()
 
 
 @dataclass(frozen=True)
+class QuestionWords:
+    """How a question is read (the word list's ``vraagvormen``); all folded, lower case."""
+
+    open: tuple[str, ...] = ()
+    """Words that start an open question (wat, hoe, vertel, …)."""
+    open_zinnen: tuple[str, ...] = ()
+    """Phrases that make a question open wherever they stand (meer over, vertellen)."""
+    aanloop: tuple[str, ...] = ()
+    """Words skipped at the start of a clause (en, maar, dus)."""
+    gesloten: tuple[str, ...] = ()
+    """Verbs that start a closed question (heeft, bent, is)."""
+    voornaamwoorden: tuple[str, ...] = ()
+    """A clause whose second word is one of these starts with a verb: closed."""
+    sturend: tuple[str, ...] = ()
+    waarom: tuple[str, ...] = ()
+    schaal: tuple[str, ...] = ()
+    schaal_reden: tuple[str, ...] = ()
+    dromen: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Words:
-    """Words counted in the trainee's notes."""
+    """The shared word list (``woorden.yaml``): how questions are read, the words counted
+    in the trainee's questions and notes, and the family's shared reactions."""
 
     moeten: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
+    vragen: QuestionWords = QuestionWords()
+    bewaakt_beurten: int = 3
+    """For how many of a person's answers a label or a "moet" keeps them guarded."""
+    volwassene: Reactions = Reactions()
+    kind: Reactions = Reactions()
+    source: Path = Path()
 
 
 @dataclass(frozen=True)
 class Cases:
-    source: Path
+    sources: tuple[Path, ...]
     words: Words
     cases: tuple[PracticeCase, ...]
 

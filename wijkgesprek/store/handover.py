@@ -35,6 +35,7 @@ from wijkgesprek.errors import StoreError, WijkError
 from wijkgesprek.exchange.compare import (
     Difference,
     excerpts,
+    network_text,
     referral_differences,
     referral_key,
     referral_steps,
@@ -49,7 +50,7 @@ from wijkgesprek.exchange.handover import (
     ReferralExtra,
     from_history,
 )
-from wijkgesprek.store import repo
+from wijkgesprek.store import network_map, repo
 from wijkgesprek.store.models import (
     Agreement,
     Correction,
@@ -58,7 +59,7 @@ from wijkgesprek.store.models import (
     Note,
     Referral,
     ReferralEvent,
-    SafetyRecord,
+    SafetyEntryTable,
     Visit,
 )
 from wijkgesprek.text import visible
@@ -449,6 +450,12 @@ class _Apply:
                     )
                 )
         self._safety(visit, [e for e in theirs.safety if e not in mine.safety])
+        if theirs.network is not None and theirs.network != mine.network:
+            if mine.network is not None:
+                earlier.append(f"netwerkkaart {network_text(mine.network)}")
+            network_map.put_map(
+                session=session, visit_id=visit.id, people=theirs.network, at=self.now
+            )
         for theme in dict.fromkeys(theirs.gaps):
             if theme not in mine.gaps:
                 session.add(
@@ -466,16 +473,16 @@ class _Apply:
         """Append to the trail; each entry corrects the latest earlier one of its kind and key."""
         trail = list(
             self.session.exec(
-                select(SafetyRecord)
-                .where(SafetyRecord.visit_id == visit.id)
-                .order_by(col(SafetyRecord.at), col(SafetyRecord.id))
+                select(SafetyEntryTable)
+                .where(SafetyEntryTable.visit_id == visit.id)
+                .order_by(col(SafetyEntryTable.at), col(SafetyEntryTable.id))
             )
         )
         for entry in sorted(entries, key=lambda e: e.at):
             previous = [
                 r for r in trail if (r.kind, r.key) == (entry.kind, entry.key) and r.at <= entry.at
             ]
-            record = SafetyRecord(
+            record = SafetyEntryTable(
                 visit_id=visit.id or 0,
                 kind=entry.kind,
                 key=entry.key,

@@ -65,7 +65,7 @@ class Household(SQLModel, table=True):
     """When the children were last recorded."""
 
 
-class HouseholdChangeRecord(SQLModel, table=True):
+class HouseholdChangeTable(SQLModel, table=True):
     """A deliberate change of a household's wijk or children (``domain.household``):
     never updated, removed only with the household."""
 
@@ -174,7 +174,7 @@ class Gap(SQLModel, table=True):
     created_at: datetime = Field(sa_type=Moment)
 
 
-class SafetyRecord(SQLModel, table=True):
+class SafetyEntryTable(SQLModel, table=True):
     """One entry of the safety trail. Never updated or deleted (except with the whole
     household): a change is a new row whose ``corrects_id`` points to the old one."""
 
@@ -216,3 +216,38 @@ class PracticeTurn(SQLModel, table=True):
     kind: str
     number: int = 0
     at: datetime = Field(sa_type=Moment)
+
+
+class NetworkMap(SQLModel, table=True):
+    """A visit has a netwerkkaart (also an empty one): made, changed or copied in it."""
+
+    __tablename__ = "network_map"
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", unique=True, ondelete="CASCADE")
+    updated_at: datetime = Field(sa_type=Moment)
+
+
+class NetworkPerson(SQLModel, table=True):
+    """Someone on a visit's netwerkkaart (``domain.network_map.Person``)."""
+
+    __tablename__ = "network_person"
+    __table_args__ = (UniqueConstraint("visit_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", ondelete="CASCADE")
+    number: int
+    """The person's number in the household: the same person on every visit's map."""
+    role: str
+    name: str = ""
+    grouping: str = ""
+    """The group id of the guide (familie, buurt, ...)."""
+    informal: bool
+    """Whether that group was informal when this was recorded (trends count with it)."""
+    member: str = ""
+    helps: str = ""
+    """Comma-separated kinds of help."""
+    closeness: str = "dichtbij"
+    energy: str = ""
+    wants_more: bool
+    safety_network: bool

@@ -14,8 +14,15 @@ Everything per visit is gathered by SQLite (themes, concerns, referrals, gaps), 
   checks it against the domain.
 - **Referrals**: (soort, state) of the referrals made in the visit.
 - **Gaps**: the themes for which the network had nothing, recorded in the visit.
+- **Thin**: the visit has a netwerkkaart, and fewer than ``THIN_BELOW`` people on it are
+  informal helpers (informal, helping with something, not costing energy): the rule of
+  ``domain.network_map.is_thin`` in SQL (``tests/test_trends.py`` checks it).
 
 Practice data never appears here: it lives in its own database (``wijkgesprek oefenen``).
+
+On a team database a coordinator may not read visits: ``publish_trends`` keeps the
+suppressed publication (every cell as ``trends`` shows it) for them, and
+``published_trends`` reads it back.
 
 The SQL is written for SQLite (``strftime``, ``group_concat``) and, for a team database,
 for PostgreSQL (``string_agg``; the month is then taken in Python, in local time).
@@ -23,14 +30,19 @@ for PostgreSQL (``string_agg``; the month is then taken in Python, in local time
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
+from wijkgesprek.content.model import COSTS
 from wijkgesprek.domain.dates import FIRST_YEAR, LAST_YEAR
+from wijkgesprek.domain.network_map import THIN_BELOW
 from wijkgesprek.domain.safety import ASSESS, KINDCHECK, SIGNAL, STEP, VT_CONTACT
-from wijkgesprek.domain.trends import VisitRow, shift_months
+from wijkgesprek.domain.trends import Publication, Value, VisitRow, shift_months
 from wijkgesprek.domain.wijk import shared_spellings
 from wijkgesprek.store.models import safe_moment
 
@@ -59,6 +71,14 @@ _CONCERNS = f"""EXISTS (
       )
 )"""
 
+# A thin informal network as ``domain.network_map.is_thin`` sees it, on the visit's map.
+_THIN = f"""(
+    EXISTS (SELECT 1 FROM network_map AS nm WHERE nm.visit_id = v.id)
+    AND (SELECT count(*) FROM network_person AS np
+         WHERE np.visit_id = v.id AND np.informal AND np.helps <> ''
+           AND np.energy <> '{COSTS}') < {THIN_BELOW}
+)"""
+
 _VISITS = f"""
 WITH made AS (
     SELECT visit_id, group_concat(soort || char(31) || state, char(30)) AS referrals
@@ -70,7 +90,8 @@ SELECT h.wijk, strftime('%Y-%m', v.started_at, 'localtime') AS month, v.househol
         WHERE n.visit_id = v.id AND n.themes <> '') AS themes,
        {_CONCERNS} AS concerns,
        m.referrals,
-       (SELECT group_concat(g.theme) FROM gap AS g WHERE g.visit_id = v.id) AS gaps
+       (SELECT group_concat(g.theme) FROM gap AS g WHERE g.visit_id = v.id) AS gaps,
+       {_THIN} AS thin
 FROM visit AS v
 JOIN household AS h ON h.id = v.household_id
 LEFT JOIN made AS m ON m.visit_id = v.id
@@ -88,7 +109,8 @@ SELECT h.wijk, v.started_at, v.household_id,
         WHERE n.visit_id = v.id AND n.themes <> '') AS themes,
        {_CONCERNS} AS concerns,
        m.referrals,
-       (SELECT string_agg(g.theme, ',') FROM gap AS g WHERE g.visit_id = v.id) AS gaps
+       (SELECT string_agg(g.theme, ',') FROM gap AS g WHERE g.visit_id = v.id) AS gaps,
+       {_THIN} AS thin
 FROM visit AS v
 JOIN household AS h ON h.id = v.household_id
 LEFT JOIN made AS m ON m.visit_id = v.id
@@ -120,6 +142,8 @@ def visit_rows(*, session: Session, first: str, last: str) -> list[VisitRow]:
         else:
             cursor.execute(_VISITS, (start, end))
         found = cursor.fetchall()
+    except connection.dialect.loaded_dbapi.Error as error:  # as SQLAlchemy would raise it
+        raise DatabaseError("visit_rows", None, error, hide_parameters=True) from None
     finally:
         cursor.close()
     if postgres:
@@ -127,7 +151,7 @@ def visit_rows(*, session: Session, first: str, last: str) -> list[VisitRow]:
     spelled = shared_spellings({row[0] for row in found})
     made: dict[str | None, tuple[tuple[str, str], ...]] = {None: ()}
     rows: list[VisitRow] = []
-    for wijk, month, household, themes, concerns, referrals, gaps in found:
+    for wijk, month, household, themes, concerns, referrals, gaps, thin in found:
         pairs = made.get(referrals)
         if pairs is None:
             pairs = made[referrals] = _referrals(referrals)
@@ -141,6 +165,7 @@ def visit_rows(*, session: Session, first: str, last: str) -> list[VisitRow]:
                 concerns == 1,
                 pairs,
                 tuple(gaps.split(",")) if gaps else (),
+                thin == 1,
             )
         )
     return rows
@@ -177,3 +202,83 @@ def _aware(stored: str) -> datetime:
 def _month(moment: datetime) -> str:
     """The month of a moment in local time, as SQLite's ``strftime('%Y-%m', …, 'localtime')``."""
     return moment.astimezone().strftime("%Y-%m")
+
+
+# -- published trends: what a coordinator of a team database reads -------------------------
+
+
+@dataclass(frozen=True)
+class Published:
+    """The trends as a professional or the owner last published them."""
+
+    publication: Publication
+    month: str
+    """The month they were counted in ("2026-04"): it and later months were not over."""
+    made_at: datetime
+    author: str
+
+
+def reads_visits(*, session: Session) -> bool:
+    """Whether this account may count visits itself; on a team database a coordinator
+    may not, and reads the published trends instead (the laptop's file: always)."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return True
+    return bool(connection.execute(text("SELECT has_table_privilege('visit', 'SELECT')")).scalar())
+
+
+def publish_trends(*, session: Session, publication: Publication, month: str) -> None:
+    """Keep ``publication`` (suppressed: every cell as ``trends`` shows it) in a team
+    database for its coordinators, in place of the one before: only the newest is kept,
+    so no two publications side by side show what was entered between them."""
+    body = json.dumps(
+        {
+            "groups": list(publication.groups),
+            "members": {group: list(wijken) for group, wijken in publication.members.items()},
+            "measures": list(publication.measures),
+            "cells": [[*cell, value] for cell, value in publication.cells.items()],
+        },
+        ensure_ascii=False,
+    )
+    session.connection().execute(text("DELETE FROM trend_publication"))
+    session.connection().execute(
+        text("INSERT INTO trend_publication (month, body) VALUES (:month, :body)"),
+        {"month": month, "body": body},
+    )
+    session.commit()
+
+
+def published_trends(*, session: Session) -> Published | None:
+    """The newest published trends of a team database; None when none were published.
+    ``ValueError`` when what is stored is not a publication."""
+    row = (
+        session.connection()
+        .execute(
+            text(
+                "SELECT month, made_at, author, body FROM trend_publication "
+                "ORDER BY made_at DESC, id DESC LIMIT 1"
+            )
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    month, made_at, author, body = row
+    try:
+        data = json.loads(body)
+        cells = {(str(p), str(g), str(m)): _value(v) for p, g, m, v in data["cells"]}
+        publication = Publication(
+            groups=tuple(str(group) for group in data["groups"]),
+            members={str(g): tuple(str(w) for w in ws) for g, ws in data["members"].items()},
+            measures=tuple(str(measure) for measure in data["measures"]),
+            cells=cells,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise ValueError("not a publication") from error
+    return Published(publication, str(month), made_at, str(author))
+
+
+def _value(value: object) -> Value:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError("not a shown value")
+    return value
