@@ -1,4 +1,6 @@
-"""Child of the keystroke benchmark: ``keystroke_child.py bare|app KEYS GAP [WxH]``.
+"""Child of the keystroke benchmarks: ``keystroke_child.py bare|app|team KEYS GAP [WxH]``
+(``team``: the app on the team database at ``BENCH_TEAM_URL``; it also reports how often
+the app went offline).
 
 Types KEYS keystrokes (after 10 unmeasured warm-up ones), waiting GAP seconds
 between a frame and the next keystroke, and prints JSON: ``latencies`` (ms per
@@ -89,12 +91,15 @@ def note_focused(app: App[Any]) -> bool:
 
 
 async def open_visit(pilot: Pilot[Any]) -> None:
-    """From the home screen: a new visit for GZ-001 in Noord, first age group."""
+    """From the home screen: a new visit for GZ-001 in Noord, a child of 4."""
     app = pilot.app
     await wait_until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
     await pilot.press("n")
     await wait_until(pilot, lambda: type(app.screen).__name__ == "NewVisitScreen")
-    await pilot.press(*"GZ-001", "tab", *"Noord", "tab", "space", "enter")
+    await pilot.press(*"GZ-001", "tab", *"Noord", "tab", "4", "enter")
+    await pilot.pause(0.2)
+    if type(app.screen).__name__ == "NewVisitScreen":  # Noord is no known wijk: confirm
+        await pilot.press("ctrl+n")
     await wait_until(
         pilot, lambda: type(app.screen).__name__ == "VisitScreen" and note_focused(app)
     )
@@ -128,7 +133,8 @@ async def type_keys(
 
 def main(kind: str, keys: int, gap: float, size: str) -> None:
     WATCH.install()
-    saves: list[float] = []  # how long each autosave took (it runs on the event loop)
+    saves: list[float] = []  # how long each save of a note took in the database
+    offline: list[float] = []  # when the app went offline (team database)
     if kind == "bare":
         app: App[Any] = BareApp(size)
 
@@ -145,22 +151,48 @@ def main(kind: str, keys: int, gap: float, size: str) -> None:
 
         save_note = repo.save_note
 
-        def timed_save(**kwargs: Any) -> None:
+        def timed_save(**kwargs: Any) -> int:
             start = time.perf_counter()
-            save_note(**kwargs)
+            version = save_note(**kwargs)
             saves.append((time.perf_counter() - start) * 1000)
+            return version
 
         repo.save_note = timed_save  # the screen looks it up at each save
 
         # What ``wijkgesprek.cli`` does before ``app.run()``.
         config = load_config(paths.config_file())
         guide = load_guide(config.questions or paths.shipped_questions())
-        database = paths.data_dir() / paths.DATABASE_NAME
-        prepare_database(database)
-        app = WijkgesprekApp(guide=guide, database=database, config=config)
+        if kind == "team":  # the team database at BENCH_TEAM_URL (through a slow line)
+            import os
+
+            from wijkgesprek.store.target import TeamServer
+
+            target = TeamServer(os.environ["BENCH_TEAM_URL"])
+            target.prepare(shows_notes=True)
+            app = WijkgesprekApp(
+                guide=guide,
+                database=target,
+                config=config,
+                outbox=target.outbox(paths.data_dir()),
+            )
+            real_lost = type(app.connection).lost
+
+            def lost(connection: Any) -> None:
+                if not connection.offline:
+                    offline.append(time.perf_counter())
+                real_lost(connection)
+
+            type(app.connection).lost = lost  # type: ignore[method-assign]
+        else:
+            database = paths.data_dir() / paths.DATABASE_NAME
+            prepare_database(database)
+            app = WijkgesprekApp(guide=guide, database=database, config=config)
         setup = open_visit
     latencies, note = asyncio.run(type_keys(app, setup, keys, gap))
-    print(json.dumps({"latencies": latencies, "saves": saves, "note": note}))
+    report = {"latencies": latencies, "saves": saves, "note": note}
+    if kind == "team":
+        report["offline"] = len(offline)
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":
