@@ -68,9 +68,13 @@ def _run(url: str, visits: list[int], seconds: float) -> list[dict]:
                 if child.stdout.readline().strip() != "klaar":
                     raise RuntimeError(child.communicate(timeout=30)[1][-3000:])
             start = time.time() + 1.0
+            for child in children:  # all at once
+                assert child.stdin is not None
+                child.stdin.write(f"{start}\n")
+                child.stdin.flush()
             reports = []
             for child in children:
-                out, err = child.communicate(f"{start}\n", timeout=seconds + 120)
+                out, err = child.communicate(timeout=seconds + 120)
                 if child.returncode != 0:
                     raise RuntimeError(err[-3000:])
                 reports.append(json.loads(out.strip().splitlines()[-1]))
@@ -188,6 +192,9 @@ def _measure(
             "offline under the old 1 s rule": sum(r["old_offline"] for r in team),
             "offline under the old 1 s rule, alone": sum(r["old_offline"] for r in alone),
             "merges": sum(r["merges"] for r in team),
+            "busy (a colleague saved during the merge 3 times), sent next time": sum(
+                r["refused"] for r in team
+            ),
             "marker lines": markers,
             "sentences lost": lost + alone_lost,
             "sentences doubled": doubled + alone_doubled,

@@ -298,3 +298,41 @@ def test_text_typed_on_while_a_merge_landed_is_rebased_on_it(
 )
 def test_what_a_note_adds_for_an_addition(saved: str, mine: str, expected: str) -> None:
     assert added(saved, mine) == expected
+
+
+def test_a_merge_is_saved_before_a_colleague_can_save_again(team: Store) -> None:
+    """A merge is written under the note's lock: a colleague who saves all the time
+    cannot slip in between the merge and its save (on a slow line one of two colleagues
+    typing at once could otherwise not get a save through for minutes)."""
+    import threading
+
+    from wijkgesprek.errors import SaveConflict
+
+    start = {"code": "GZ-019", "wijk": "Noord", "children": Children(), "now": WHEN}
+    visit = team.run(repo.start_visit, **start)
+    save = {"visit_id": visit, "topic": "stress", "now": WHEN}
+    team.run(repo.save_note, text="Start.", base=0, **save)
+    team.run(repo.save_note, text="Start. B1", base=1, **save)  # the colleague
+    colleague: list[object] = []
+
+    def again() -> None:
+        try:
+            colleague.append(team.run(repo.save_note, text="Start. B1 B2", base=2, **save))
+        except SaveConflict as conflict:
+            colleague.append(conflict)
+
+    def resolve(conflict: SaveConflict) -> str:
+        assert conflict.theirs == "Start. B1"
+        thread = threading.Thread(target=again)
+        thread.start()  # the colleague saves again while this merge is decided
+        thread.join(0.5)
+        assert thread.is_alive()  # it waits for the lock
+        threads.append(thread)
+        return "Start. A1 B1"
+
+    threads: list[threading.Thread] = []
+    assert team.run(repo.save_note, text="Start. A1", base=1, resolve=resolve, **save) == 3
+    threads[0].join(10)
+    assert isinstance(colleague[0], SaveConflict)  # merges in turn; nothing overwritten
+    note = team.run(repo.get_visit, visit_id=visit).notes["stress"]
+    assert (note.text, note.version) == ("Start. A1 B1", 3)

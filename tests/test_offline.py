@@ -223,6 +223,24 @@ def test_a_sender_given_up_that_lands_late_does_not_write_over_a_newer_text(
     assert outbox.pending() == []
 
 
+def test_a_note_colleagues_keep_saving_is_busy_not_refused(
+    outbox: Outbox, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A colleague saved again each time this note was merged with theirs: it waits and
+    the sender goes again, without telling the professional that saving fails."""
+    from wijkgesprek.errors import SaveConflict
+    from wijkgesprek.store import outbox as outbox_module
+
+    def always_again(*_: object, **__: object) -> Written:
+        raise SaveConflict(theirs="Collega", by="bert", version=9)
+
+    monkeypatch.setattr(outbox_module, "write_one", always_again)
+    outbox.keep(visit_id=7, topic="stress", text="Huur", base=1, now=NOW)
+    sent = send(outbox, store, now=lambda: NOW)
+    assert [item.text for item in sent.busy] == ["Huur"] and sent.refused == []
+    assert [p.text for p in outbox.pending()] == ["Huur"]
+
+
 @pytest.fixture
 def team_app(team: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[WijkgesprekApp]:
     assert isinstance(team.target, TeamServer)

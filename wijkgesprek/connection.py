@@ -340,6 +340,7 @@ class Connection:
             reconnected = getattr(screen, "reconnected", None)
             if back and callable(reconnected):
                 reconnected()
+        self._again = self._again or bool(sent.busy)  # a busy note goes again at once
         if current and not self.offline and (self._again or (back and self._still_waiting())):
             self.send_soon()  # typed while sending: that goes now too
 

@@ -50,6 +50,9 @@ Hier staan de huishoudens waar u op bezoek bent geweest, met hun **gezinscode**
 - Kinderen staan als leeftijden (2,5,9); +zw is een zwangerschap, +el kinderen
   elders.
 - Alles wat u typt wordt direct op deze laptop opgeslagen.
+- Met een teamdatabase die niet bereikbaar is, start wijkgesprek **offline**: de
+  huishoudens verschijnen zodra de verbinding er is, maar **n** begint al een nieuw
+  huisbezoek. Dat wordt op deze laptop bewaard en later op de server gezet.
 """
 
 

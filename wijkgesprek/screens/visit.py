@@ -96,6 +96,9 @@ onderwerp.
   gewoon door: aantekeningen worden op deze laptop bewaard en verstuurd zodra de
   verbinding terug is. Afspraken, veiligheidscheck, aanbod en afronden wachten
   tot dan.
+- Rondt een collega dit bezoek af terwijl u er nog in typt, dan wordt wat u
+  daarna typte een **aanvulling** bij het bezoek. Typen kan hier dan niet meer;
+  in de geschiedenis (g) ziet u het bezoek met de aanvulling.
 - **Escape** in de onderwerpen gaat terug naar de huishoudens; het bezoek blijft
   open en kan later worden hervat.
 """

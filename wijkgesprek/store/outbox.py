@@ -146,6 +146,9 @@ class Sent:
     """Who saved a note meanwhile, once per merged note ('' when unknown)."""
     dropped: list[Pending] = field(default_factory=list)
     """Notes of visits that no longer exist on the server (erased meanwhile)."""
+    busy: list[Pending] = field(default_factory=list)
+    """Notes a colleague saved again each time this one was merged with theirs: they
+    wait, and the sender goes again at once (not a failure)."""
     stop: str = ""
     """The server answered but this app may not use it (a newer schema, a coordinator's
     account): why, in Dutch. Only after a start without the server."""
@@ -456,17 +459,18 @@ def write_one(
 def _write(
     item: Pending, store: Store, at: datetime, cursor: int | None, outbox: Outbox | None
 ) -> Written:
-    save = {"visit_id": item.visit_id, "topic": item.topic, "now": at}
-    try:
-        version = store.run(repo.save_note, text=item.text, base=item.base, **save)
-        return Written(item.visit_id, item.topic, item.text, version, False, sent=item.text)
-    except SaveConflict as conflict:
+    written: list[Written] = []
+    """What was decided about a conflict, under the note's lock (the last decision)."""
+
+    def resolve(conflict: SaveConflict) -> str | None:
         theirs = conflict.theirs
+        visit, topic, version = item.visit_id, item.topic, conflict.version + 1
         if outbox is not None and outbox.superseded(item, theirs):  # a newer one of ours
-            return Written(item.visit_id, item.topic, theirs, conflict.version, False, sent=theirs)
+            written.append(Written(visit, topic, theirs, conflict.version, False, sent=theirs))
+            return None
         if theirs in item.tried:  # ours: it holds nothing we have not
-            version = store.run(repo.save_note, text=item.text, base=conflict.version, **save)
-            return Written(item.visit_id, item.topic, item.text, version, False, sent=item.text)
+            written.append(Written(visit, topic, item.text, version, False, sent=item.text))
+            return item.text
         landed = next((t for t in item.tried if isinstance(t, Merge) and t.merged == theirs), None)
         if landed is not None:  # ours merged with a colleague's: go on from that
             by = landed.by
@@ -478,18 +482,33 @@ def _write(
             )
             if outbox is not None:
                 outbox.merging(item, Merge(item.text, merged.text, by))
-        version = store.run(repo.save_note, text=merged.text, base=conflict.version, **save)
-        return Written(
-            item.visit_id,
-            item.topic,
-            merged.text,
-            version,
-            merged=merged.text != item.text,
-            by=by,
-            conflicts=merged.conflicts,
-            cursor=merged.cursor,
-            sent=item.text,
+        written.append(
+            Written(
+                visit,
+                topic,
+                merged.text,
+                version,
+                merged=merged.text != item.text,
+                by=by,
+                conflicts=merged.conflicts,
+                cursor=merged.cursor,
+                sent=item.text,
+            )
         )
+        return merged.text
+
+    version = store.run(
+        repo.save_note,
+        visit_id=item.visit_id,
+        topic=item.topic,
+        text=item.text,
+        base=item.base,
+        now=at,
+        resolve=resolve,
+    )
+    if not written:  # no conflict: written as it was
+        return Written(item.visit_id, item.topic, item.text, version, False, sent=item.text)
+    return replace(written[-1], version=version)
 
 
 def _write_soon(
@@ -536,7 +555,10 @@ def send(
             continue
         except Unreachable:
             raise
-        except (SaveConflict, StoreError) as error:  # read-only, no rights: it waits
+        except SaveConflict:  # colleagues saving all the time: it waits, and goes again
+            result.busy.append(item)
+            continue
+        except StoreError as error:  # read-only, no rights: it waits
             result.refused.append((item, str(error)))
             continue
         result.written.append(written)
