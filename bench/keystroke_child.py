@@ -55,8 +55,13 @@ class FrameWatch:
             done, area = self.done, self.area
             if done and not done.done() and area and area.text == self.expected:
                 done.set_result(time.perf_counter())
+            if area is not None and self.shown is not None:
+                self.shown(len(area.text), time.perf_counter())
 
         App._display = frame_hook  # type: ignore[method-assign,assignment]
+
+    shown: Callable[[int, float], None] | None = None
+    """For the typist in a thread: called at every frame with the note's length."""
 
 
 WATCH = FrameWatch()
@@ -131,6 +136,51 @@ async def type_keys(
     return latencies, note
 
 
+async def type_in_a_thread(
+    app: App[Any], setup: Callable[[Pilot[Any]], Awaitable[None]], keys: int, gap: float
+) -> tuple[list[float], list[int]]:
+    """A typist in a thread of its own, as a terminal's input thread: a key every ``gap``
+    seconds whatever the app is doing (keys that arrive while the event loop is busy wait
+    in its queue). A key's latency runs from when it was sent to the first frame that
+    shows it, so a key held up by the app counts fully (typing in the event loop, as
+    :func:`type_keys` does, cannot send a key while the loop is busy)."""
+    import threading
+
+    latencies: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await setup(pilot)
+        await wait_until(pilot, lambda: note_focused(app))
+        area = app.focused
+        assert isinstance(area, TextArea)
+        note = [area.outer_size.width, area.outer_size.height]
+        first = len(area.text)
+        sent: list[float] = []
+        seen = [first]
+
+        def shown(length: int, at: float) -> None:
+            while seen[0] < length and seen[0] - first < len(sent):
+                index = seen[0] - first
+                if index >= WARMUP:
+                    latencies.append((at - sent[index]) * 1000)
+                seen[0] += 1
+
+        WATCH.area, WATCH.shown = area, shown
+
+        def typist() -> None:
+            for index in range(WARMUP + keys):
+                char = TEXT[index % len(TEXT)]
+                key = char if char.isalnum() else _character_to_key(char)
+                sent.append(time.perf_counter())
+                app.post_message(Key(key, char))
+                time.sleep(gap)
+
+        thread = threading.Thread(target=typist, daemon=True)
+        thread.start()
+        await wait_until(pilot, lambda: seen[0] - first >= WARMUP + keys)
+        thread.join()
+    return latencies, note
+
+
 def main(kind: str, keys: int, gap: float, size: str) -> None:
     WATCH.install()
     saves: list[float] = []  # how long each save of a note took in the database
@@ -188,7 +238,10 @@ def main(kind: str, keys: int, gap: float, size: str) -> None:
             prepare_database(database)
             app = WijkgesprekApp(guide=guide, database=database, config=config)
         setup = open_visit
-    latencies, note = asyncio.run(type_keys(app, setup, keys, gap))
+    import os
+
+    typing = type_in_a_thread if os.environ.get("BENCH_TYPIST") == "thread" else type_keys
+    latencies, note = asyncio.run(typing(app, setup, keys, gap))
     report = {"latencies": latencies, "saves": saves, "note": note}
     if kind == "team":
         report["offline"] = len(offline)
