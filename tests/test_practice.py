@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, type_text, wait_until
+from helpers import SIZE, notifications, type_text, wait_until
 from textual.widgets import Markdown, Static
 
 from wijkgesprek import paths
@@ -161,7 +161,7 @@ async def test_a_whole_practice_run(guide: Guide, cases: Cases, isolated_home: P
         assert len(exported) == 1 and exported[0].read_text(encoding="utf-8") == report
         assert exported[0].stat().st_mode & 0o777 == 0o600
         assert (exports / "oefenen").stat().st_mode & 0o777 == 0o700
-        said = " ".join(str(n.message) for n in app._notifications)
+        said = " ".join(notifications(app))
         assert "in de map 'oefenen', apart van echte exports" in said
 
         await pilot.press("ctrl+e")
@@ -265,7 +265,7 @@ async def test_a_database_that_cannot_be_read_is_told_in_practice_too(
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is visit)
         assert app.is_running and visit.note.text == "Aantekening blijft"
-        messages = [str(n.message) for n in app._notifications]
+        messages = notifications(app)
     assert sum("is bezet door een ander programma" in m for m in messages) == 2
     assert "Er is geen reflectie om te bewaren." in messages
     assert not list(paths.data_dir().parent.rglob("oefenen-*.md"))
@@ -434,7 +434,7 @@ async def test_an_interpreter_arranged_later_does_not_rewrite_earlier_answers(
         shown = guide_text(app)
         assert "Moeder: (Kijkt u vragend aan" in shown
         assert "Moeder (via de tolk): Ik ben de hele dag alleen in huis." in shown
-        said = [str(n.message) for n in app._notifications]
+        said = notifications(app)
         assert "Er is een tolk bij het gesprek." in said
 
 

@@ -65,7 +65,7 @@ class Household(SQLModel, table=True):
     """When the children were last recorded."""
 
 
-class HouseholdChangeRecord(SQLModel, table=True):
+class HouseholdChangeTable(SQLModel, table=True):
     """A deliberate change of a household's wijk or children (``domain.household``):
     never updated, removed only with the household."""
 
@@ -174,7 +174,7 @@ class Gap(SQLModel, table=True):
     created_at: datetime = Field(sa_type=Moment)
 
 
-class SafetyRecord(SQLModel, table=True):
+class SafetyEntryTable(SQLModel, table=True):
     """One entry of the safety trail. Never updated or deleted (except with the whole
     household): a change is a new row whose ``corrects_id`` points to the old one."""
 

@@ -53,11 +53,11 @@ from wijkgesprek.store.models import (
     Correction,
     Gap,
     Household,
-    HouseholdChangeRecord,
+    HouseholdChangeTable,
     Note,
     Referral,
     ReferralEvent,
-    SafetyRecord,
+    SafetyEntryTable,
     Visit,
     safe_day,
 )
@@ -124,9 +124,9 @@ def list_households(
 def _reports_open(session: Session, guide: SafetyGuide) -> set[int]:
     """The households whose Meldcode route says "melden" without a recorded melding."""
     statement = (
-        select(Visit.household_id, Visit.started_at, SafetyRecord)
-        .join(Visit, col(Visit.id) == SafetyRecord.visit_id)
-        .where(col(SafetyRecord.kind).in_((ASSESS, VT_CONTACT)))
+        select(Visit.household_id, Visit.started_at, SafetyEntryTable)
+        .join(Visit, col(Visit.id) == SafetyEntryTable.visit_id)
+        .where(col(SafetyEntryTable.kind).in_((ASSESS, VT_CONTACT)))
     )
     trails: dict[int, dict[int, tuple[datetime, list[SafetyEntry]]]] = {}
     for household_id, started, record in session.exec(statement):
@@ -238,7 +238,7 @@ def add_changes(*, session: Session, household_id: int, changes: Sequence[Househ
     """Keep ``changes`` in the household's trail (the caller commits)."""
     for change in changes:
         session.add(
-            HouseholdChangeRecord(
+            HouseholdChangeTable(
                 household_id=household_id,
                 kind=change.kind,
                 old=change.old,
@@ -252,9 +252,9 @@ def add_changes(*, session: Session, household_id: int, changes: Sequence[Househ
 def household_changes(*, session: Session, household_id: int) -> list[HouseholdChange]:
     """The household's trail of changes, oldest first."""
     statement = (
-        select(HouseholdChangeRecord)
-        .where(HouseholdChangeRecord.household_id == household_id)
-        .order_by(col(HouseholdChangeRecord.at), col(HouseholdChangeRecord.id))
+        select(HouseholdChangeTable)
+        .where(HouseholdChangeTable.household_id == household_id)
+        .order_by(col(HouseholdChangeTable.at), col(HouseholdChangeTable.id))
     )
     return [
         HouseholdChange(at=r.at, kind=r.kind, old=r.old, new=r.new, author=r.author)
@@ -273,7 +273,7 @@ def get_visit(*, session: Session, visit_id: int) -> VisitRecord:
         select(Agreement).where(Agreement.visit_id == visit_id).order_by(col(Agreement.id))
     ).all()
     recorded = session.exec(
-        select(SafetyRecord.id).where(SafetyRecord.visit_id == visit_id).limit(1)
+        select(SafetyEntryTable.id).where(SafetyEntryTable.visit_id == visit_id).limit(1)
     ).first()
     return VisitRecord(
         safety_recorded=recorded is not None,
@@ -547,7 +547,7 @@ def record_gaps(
 # -- the safety trail --------------------------------------------------------------------
 
 
-def _entry(record: SafetyRecord) -> SafetyEntry:
+def _entry(record: SafetyEntryTable) -> SafetyEntry:
     assert record.id is not None
     return SafetyEntry(
         id=record.id,
@@ -577,20 +577,20 @@ def add_safety_entry(
     if kind in (CONSULT, VT_CONTACT) and not key:
         count = session.exec(
             select(func.count())
-            .select_from(SafetyRecord)
-            .where(SafetyRecord.visit_id == visit_id, SafetyRecord.kind == kind)
+            .select_from(SafetyEntryTable)
+            .where(SafetyEntryTable.visit_id == visit_id, SafetyEntryTable.kind == kind)
         ).one()
         key = str(count + 1)
     previous = session.exec(
-        select(SafetyRecord)
+        select(SafetyEntryTable)
         .where(
-            SafetyRecord.visit_id == visit_id,
-            SafetyRecord.kind == kind,
-            SafetyRecord.key == key,
+            SafetyEntryTable.visit_id == visit_id,
+            SafetyEntryTable.kind == kind,
+            SafetyEntryTable.key == key,
         )
-        .order_by(col(SafetyRecord.id).desc())
+        .order_by(col(SafetyEntryTable.id).desc())
     ).first()
-    record = SafetyRecord(
+    record = SafetyEntryTable(
         visit_id=visit_id,
         kind=kind,
         key=key,
@@ -607,9 +607,9 @@ def add_safety_entry(
 def safety_entries(*, session: Session, visit_id: int) -> list[SafetyEntry]:
     """The whole trail of one visit, oldest first."""
     statement = (
-        select(SafetyRecord)
-        .where(SafetyRecord.visit_id == visit_id)
-        .order_by(col(SafetyRecord.at), col(SafetyRecord.id))
+        select(SafetyEntryTable)
+        .where(SafetyEntryTable.visit_id == visit_id)
+        .order_by(col(SafetyEntryTable.at), col(SafetyEntryTable.id))
     )
     return [_entry(record) for record in session.exec(statement)]
 
@@ -632,10 +632,10 @@ def household_safety(*, session: Session, visit_id: int) -> list[tuple[datetime,
     if visit is None:
         raise LookupError(visit_id)
     statement = (
-        select(Visit.started_at, SafetyRecord)
-        .join(Visit, col(Visit.id) == SafetyRecord.visit_id)
+        select(Visit.started_at, SafetyEntryTable)
+        .join(Visit, col(Visit.id) == SafetyEntryTable.visit_id)
         .where(Visit.household_id == visit.household_id)
-        .order_by(col(Visit.started_at), col(SafetyRecord.id))
+        .order_by(col(Visit.started_at), col(SafetyEntryTable.id))
     )
     return [(started, _entry(record)) for started, record in session.exec(statement)]
 
@@ -674,9 +674,9 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
         )
     safety: dict[int, list[SafetyEntry]] = {}
     for record in session.exec(
-        select(SafetyRecord)
-        .where(col(SafetyRecord.visit_id).in_(ids))
-        .order_by(col(SafetyRecord.at), col(SafetyRecord.id))
+        select(SafetyEntryTable)
+        .where(col(SafetyEntryTable.visit_id).in_(ids))
+        .order_by(col(SafetyEntryTable.at), col(SafetyEntryTable.id))
     ):
         safety.setdefault(record.visit_id, []).append(_entry(record))
     gaps: dict[int, list[str]] = {}
@@ -753,8 +753,21 @@ def erase_household(*, session: Session, code: str) -> int:
 
     Deleted pages are overwritten (``secure_delete``, set on every connection); the
     caller then runs :func:`wijkgesprek.store.schema.scrub`, so that nothing stays
-    behind in the search index, free pages or the WAL either.
+    behind in the search index, free pages or the WAL either. On a team database the
+    server erases (``wijkgesprek_erase_household``) and refuses anyone but the
+    household's owner, a team lead and the owner of the database.
     """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy import text as sql
+
+        visits = connection.execute(
+            sql("SELECT wijkgesprek_erase_household(:code)"), {"code": code}
+        ).scalar()
+        if visits is None:
+            raise LookupError(code)
+        session.commit()
+        return int(visits)
     household = find_household(session=session, code=code)
     if household is None:
         raise LookupError(code)
@@ -764,3 +777,16 @@ def erase_household(*, session: Session, code: str) -> int:
     session.delete(household)  # ON DELETE CASCADE removes the rest; triggers the index
     session.commit()
     return int(visits)
+
+
+def may_erase(*, session: Session, code: str) -> bool:
+    """Whether this account may erase the household (the laptop's file: always; a team
+    database: its owner, a team lead, the owner of the database, as the server decides)."""
+    from sqlalchemy import text as sql
+
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return True
+    return bool(
+        connection.execute(sql("SELECT wijkgesprek_may_erase(:code)"), {"code": code}).scalar()
+    )
