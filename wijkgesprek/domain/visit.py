@@ -8,12 +8,14 @@ from datetime import date, datetime
 
 from wijkgesprek.domain.dates import due_date
 from wijkgesprek.domain.household import Children, HouseholdChange
+from wijkgesprek.domain.network_map import Person
 from wijkgesprek.domain.referral import ReferralData, ReferralStep
 from wijkgesprek.domain.safety import SafetyEntry
 from wijkgesprek.text import quoted
 
 AGREEMENTS_TOPIC = "afspraken"
 SAFETY_TOPIC = "veiligheid"
+NETWORK_TOPIC = "netwerk"
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ class VisitRecord:
     """Themes for which the network had nothing in the wijk during this visit."""
     safety_recorded: bool = False
     """Something of the safety check (kindcheck, signals, …) was recorded in this visit."""
+    network: tuple[Person, ...] | None = None
+    """The netwerkkaart of this visit; None when it has none."""
 
     @property
     def is_open(self) -> bool:
@@ -301,3 +305,14 @@ def marked_text(number: int, agreement: AgreementData) -> str:
     if agreement.status_at is None:
         return text
     return text + agreement.status_at.astimezone().strftime(" (gemarkeerd op %d-%m-%Y)")
+
+
+def map_before(history: HouseholdHistory, visit_id: int) -> tuple[Person, ...] | None:
+    """The map of the last visit before ``visit_id`` that has one (None: none had)."""
+    found: tuple[Person, ...] | None = None
+    for visit in history.visits:
+        if visit.record.id == visit_id:
+            return found
+        if visit.record.network is not None:
+            found = visit.record.network
+    return found

@@ -417,6 +417,35 @@ _V9: tuple[Statement, ...] = (
 )
 
 
+_V10: tuple[Statement, ...] = (
+    # The netwerkkaart: who is around a household, per visit (a new visit starts from a
+    # copy of the last map). A visit has a map, also an empty one, when it has a row in
+    # network_map; a person keeps its number in the household from map to map, so the
+    # history can tell what changed. First names only, never in the search index.
+    """CREATE TABLE network_map (
+        id {key},
+        visit_id INTEGER NOT NULL UNIQUE REFERENCES visit (id) ON DELETE CASCADE,
+        updated_at {moment} NOT NULL
+    )""",
+    """CREATE TABLE network_person (
+        id {key},
+        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        grouping TEXT NOT NULL DEFAULT '',
+        informal BOOLEAN NOT NULL,
+        member TEXT NOT NULL DEFAULT '',
+        helps TEXT NOT NULL DEFAULT '',
+        closeness TEXT NOT NULL DEFAULT 'dichtbij',
+        energy TEXT NOT NULL DEFAULT '',
+        wants_more BOOLEAN NOT NULL,
+        safety_network BOOLEAN NOT NULL,
+        UNIQUE (visit_id, number)
+    )""",
+)
+
+
 STEPS: tuple[tuple[Statement, ...], ...] = (
     _V1,  # 0 -> 1: first release
     _V2,  # 1 -> 2: referrals (verwijzingen) and gaps in the network
@@ -427,6 +456,7 @@ STEPS: tuple[tuple[Statement, ...], ...] = (
     _V7,  # 6 -> 7: author of a visit, note versions (team database)
     _V8,  # 7 -> 8: children as birth years, the household's change trail
     _V9,  # 8 -> 9: the same search on both; team database: published trends, erasure rights
+    _V10,  # 9 -> 10: the netwerkkaart per visit
 )
 SERVER_ONLY = ("trend_publication",)
 """Tables only a team database has (``tests/test_ladders.py`` leaves them out)."""
