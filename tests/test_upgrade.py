@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from wijkgesprek.domain.household import Children
-from wijkgesprek.store import repo
+from wijkgesprek.store import access, repo
 from wijkgesprek.store.backup import backup_folder
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import SCHEMA_VERSION, prepare_database
@@ -117,6 +117,14 @@ def test_every_version_upgrades_with_all_its_data(upgraded: tuple[int, Path]) ->
             now=first.record.started_at,
         )
         assert [change.kind for change in changes] == ["kinderen"]
+        if version >= 9:
+            agreement = first.record.agreements[0]
+            assert (agreement.author, agreement.status_by) == ("medewerker-a", "medewerker-b")
+            assert [c.author for c in first.corrections] == ["medewerker-b"]
+            assert {e.author for e in first.safety} == {"medewerker-a"}
+        # The access log works from the upgrade on (older databases start it empty).
+        logged = {(e.action, e.detail) for e in store.run(access.read_log, code="GZ-101")}
+        assert {("gewijzigd", "aantekening"), ("gewijzigd", "huishouden")} <= logged
     finally:
         store.engine.dispose()
 
@@ -130,7 +138,7 @@ def test_version_7_becomes_8_with_the_old_groups_dated_and_an_empty_trail(tmp_pa
             "INSERT INTO visit (id, household_id, started_at) VALUES (9, 1, '2025-05-01 08:00:00')"
         )
     connection.close()
-    assert prepare_database(database) == SCHEMA_VERSION == 8
+    assert prepare_database(database) == SCHEMA_VERSION
     with sqlite3.connect(database) as connection:
         rows = connection.execute(
             "SELECT code, children, children_at FROM household ORDER BY id"

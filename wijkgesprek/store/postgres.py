@@ -42,6 +42,7 @@ MIGRATIONS: list[tuple[str, ...]] = [statements(step, POSTGRES) for step in STEP
 
 PROFESSIONAL = "wijkgesprek_professional"
 COORDINATOR = "wijkgesprek_coordinator"
+AUDITOR = "wijkgesprek_auditor"
 
 _ROLES = f"""DO $$
 BEGIN
@@ -54,6 +55,23 @@ BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO {PROFESSIONAL}, {COORDINATOR}',
                    current_schema());
 END $$"""
+
+AUDIT_GRANTS = (
+    f"""DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{AUDITOR}') THEN
+        CREATE ROLE {AUDITOR} NOLOGIN;
+    END IF;
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO {AUDITOR}', current_schema());
+END $$""",
+    # The access log: an auditor reads all of it (and nothing else); a professional adds
+    # through the server's function and reads through another (their households, their
+    # own rows). Nobody but the owner's functions and triggers writes it.
+    f"GRANT SELECT ON wijkgesprek_schema, access_log TO {AUDITOR}",
+    f"GRANT EXECUTE ON FUNCTION wijkgesprek_log(text, text[], text) TO {PROFESSIONAL}",
+    f"GRANT EXECUTE ON FUNCTION wijkgesprek_access_log(text) TO {PROFESSIONAL}, {AUDITOR}",
+)
+"""The auditor role and the rights on the access log (``store.ladder``, version 9)."""
 
 _TABLES = (
     "household", "visit", "note", "agreement", "referral", "referral_event", "gap",
@@ -74,6 +92,7 @@ GRANTS = (
     f"created_at, updated_at) ON referral TO {COORDINATOR}",
     f"GRANT SELECT (id, visit_id, kind, key, value, at, corrects_id) "
     f"ON safety_entry TO {COORDINATOR}",
+    *AUDIT_GRANTS,
 )
 """Roles, enforced by the server: given after every migration, by the owner who runs it."""
 
@@ -239,3 +258,49 @@ def explain(url: str, error: BaseException | None) -> str:
         f"De teamdatabase {where} is niet bereikbaar. Controleer de verbinding en probeer "
         "het opnieuw."
     )
+
+
+def upgrade(url: str) -> tuple[int, int]:
+    """``wijkgesprek beheer migreer``: bring the team database to this version of
+    wijkgesprek as its owner, and give the roles their rights again (also when it was
+    current: after a restore into a new cluster, say). Returns the schema version before
+    and after; a Dutch StoreError when the account is not the owner or may not do it."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url, connect_timeout=10) as connection:
+            me, owner, before = connection.execute(
+                """SELECT session_user, o.owner,
+                       CASE WHEN to_regclass('wijkgesprek_schema') IS NULL THEN 0 END
+                   FROM (SELECT coalesce(
+                       (SELECT tableowner FROM pg_tables WHERE schemaname = current_schema()
+                        AND tablename = 'wijkgesprek_schema'),
+                       (SELECT pg_get_userbyid(datdba) FROM pg_database
+                        WHERE datname = current_database())) AS owner) AS o"""
+            ).fetchone()  # type: ignore[misc]
+            if before is None:
+                row = connection.execute("SELECT version FROM wijkgesprek_schema").fetchone()
+                before = int(row[0]) if row else 0
+            allowed = connection.execute(
+                "SELECT pg_has_role(session_user, %s::name, 'USAGE')", (owner,)
+            ).fetchone()[0]  # type: ignore[index]
+    except psycopg.OperationalError as error:
+        raise (Unreachable if is_unreachable(error) else StoreError)(explain(url, error)) from None
+    if not allowed:
+        raise StoreError(
+            f"Alleen de eigenaar van de teamdatabase {describe(url)} ({owner}) kan hem "
+            f"bijwerken; u bent aangemeld als {me}. Vraag de beheerder."
+        )
+    try:
+        after = prepare(url)
+        if before == after:
+            with psycopg.connect(url, connect_timeout=10) as connection, connection.transaction():
+                for statement in GRANTS:
+                    connection.execute(statement)
+    except psycopg.errors.InsufficientPrivilege:
+        raise StoreError(
+            f"Het bijwerken van de teamdatabase {describe(url)} lukt niet: het account "
+            f"{me} mag geen rollen maken. Geef de eigenaar CREATEROLE (zie "
+            "docs/team-beheer.md) en probeer het opnieuw."
+        ) from None
+    return before, after
