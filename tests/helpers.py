@@ -55,6 +55,13 @@ def run_cli(
     )
 
 
+def notifications(app: App[None]) -> list[str]:
+    """The messages on screen now, oldest first. Textual 8 keeps them in the private
+    ``App._notifications`` and has no public reader: this is the one place that reads it
+    (docs/textual.md, "Upgrading Textual")."""
+    return [str(notice.message) for notice in app._notifications]
+
+
 async def wait_until(
     pilot: Pilot[None], condition: Callable[[], object], seconds: float = 10.0
 ) -> None:

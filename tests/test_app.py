@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, start_visit, type_text, wait_until
+from helpers import SIZE, notifications, start_visit, type_text, wait_until
 from textual import events
 from textual.command import CommandList
 from textual.widgets import DataTable, Input, Static, TextArea
@@ -252,7 +252,7 @@ async def test_ctrl_t_is_remembered_in_the_config_file_for_the_next_start(db_pat
         await pilot.press("ctrl+t")
         assert not app.current_theme.dark
     assert file.read_text() == '# verzonnen\nkleuren = "licht"  # mijn keus\nreservekopieen = 3\n'
-    assert not app._notifications
+    assert not notifications(app)
     again = make_app(db_path, load_config(file))
     async with again.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(again.screen, HomeScreen))
@@ -272,7 +272,7 @@ async def test_ctrl_t_with_a_config_file_that_cannot_be_written(
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
         await pilot.press("ctrl+t")
         assert not app.current_theme.dark
-        (said,) = [str(n.message) for n in app._notifications]
+        (said,) = notifications(app)
         assert said.startswith(f"De kleuren zijn gewisseld, maar niet onthouden: {file} kan niet ")
         await pilot.press("ctrl+t")
         assert app.current_theme.dark
@@ -285,8 +285,8 @@ async def test_an_unknown_colour_setting_is_told_with_what_is_allowed(
     file = tmp_path / "config.toml"
     app = make_app(db_path, Config(theme="rood", file=file))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app._notifications)
-        (said,) = [str(n.message) for n in app._notifications]
+        await wait_until(pilot, lambda: notifications(app))
+        (said,) = notifications(app)
         assert said.startswith(f"{file}, bij 'kleuren': 'rood' is geen kleurinstelling; kies ")
         assert "licht of donker (of een Textual-thema: " in said
         assert "De donkere kleuren worden gebruikt." in said

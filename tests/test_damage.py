@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, wait_until
+from helpers import SIZE, notifications, wait_until
 
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.cli import main
@@ -174,8 +174,8 @@ async def test_damage_further_on_is_found_at_the_start_and_told(with_backup: Pat
     before = {path: path.read_bytes() for path in list_backups(with_backup)}
     app = WijkgesprekApp(guide=load_guide(shipped_questions()), database=with_backup)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app._notifications)
-        (said,) = [str(n.message) for n in app._notifications]
+        await wait_until(pilot, lambda: notifications(app))
+        (said,) = notifications(app)
     assert said.startswith(f"De database {with_backup} is beschadigd")
     assert "wijkgesprek herstel" in said and BACKUP in said
     assert {path: path.read_bytes() for path in list_backups(with_backup)} == before

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, frame, type_text, wait_until
+from helpers import SIZE, frame, notifications, type_text, wait_until
 
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.content.questions import load_guide
@@ -162,7 +162,7 @@ class Frames:
     async def take(self, pilot, where: str) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause()
         assert self.app.discreet
-        told = " ".join(notice.message for notice in self.app._notifications)
+        told = " ".join(notifications(self.app))
         self.seen[where] = f"{frame(self.app)}\n{told}"
 
     def leaks(self, *, findings: bool = True) -> list[str]:
@@ -328,7 +328,7 @@ async def test_a_message_shown_just_before_discreet_goes_away(app: WijkgesprekAp
         await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
         await pilot.press("ctrl+e")  # refused: "Er zijn zorgen …" (no next contact)
         await pilot.pause()
-        assert "Er zijn zorgen" in " ".join(n.message for n in app._notifications)
+        assert "Er zijn zorgen" in " ".join(notifications(app))
         await pilot.press("ctrl+g")
         await frames.take(pilot, "summary, just discreet")
     assert frames.leaks() == []

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, start_visit, wait_until
+from helpers import SIZE, notifications, start_visit, wait_until
 from textual.widgets import Input, Static
 
 from wijkgesprek import paths
@@ -228,7 +228,7 @@ async def test_without_encryption_ctrl_l_explains(database: Path) -> None:
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert not isinstance(app.screen, LockScreen)
-        assert any("versleutel" in str(n.message) for n in app._notifications)
+        assert any("versleutel" in said for said in notifications(app))
 
 
 def test_a_plain_backup_restores_into_an_encrypted_setup_encrypted(

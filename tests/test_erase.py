@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, type_text, wait_until
+from helpers import SIZE, notifications, type_text, wait_until
 from textual.command import CommandList
 from textual.widgets import Input, Static
 
@@ -287,7 +287,7 @@ async def test_the_erase_screen_reports_what_was_really_erased(
         await type_text(pilot, "WISSEN")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
-        said = [str(n.message) for n in app._notifications]
+        said = notifications(app)
     assert (
         "Huishouden GZ-001 is gewist. 1 bestond(en) al niet meer. Ook gewist uit 1 "
         "reservekopie(ën)." in said

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, frame, type_text, wait_until
+from helpers import SIZE, frame, notifications, type_text, wait_until
 
 from wijkgesprek import paths
 from wijkgesprek.app import WijkgesprekApp
@@ -438,7 +438,7 @@ async def test_w_in_the_history_offers_the_exports(
             assert written.exists() and store.run(repo.list_households) != []
             return
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
-        said = " ".join(str(n.message) for n in app._notifications)
+        said = " ".join(notifications(app))
     assert store.run(repo.list_households) == []
     assert written.exists() is (answer == "2")
     assert ("1 export gewist" if answer == "1" else "blijft staan") in said
@@ -482,7 +482,7 @@ async def test_the_retention_erasure_offers_the_exports_of_each_household(
         assert "GZ-001.md" in shown and "GZ-003.md" in shown and "GZ-002.md" not in shown
         await pilot.press("1")
         await wait_until(pilot, lambda: app.screen is home and len(home.rows) == 1)
-        said = " ".join(str(n.message) for n in app._notifications)
+        said = " ".join(notifications(app))
     assert not outs[0].exists() and changed.read_text("utf-8") == "Eigen tekst.\n"
     assert outs[2].exists()
     assert "1 export gewist" in said and f"Niet aangeraakt: {changed}" in said

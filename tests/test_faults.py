@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy.exc
-from helpers import SIZE, start_visit, type_text, wait_until
+from helpers import SIZE, notifications, start_visit, type_text, wait_until
 
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.content.questions import load_guide
@@ -43,7 +43,7 @@ async def test_a_full_disk_is_told_in_dutch_and_the_app_goes_on(
         await pilot.press("enter", "enter", "enter")
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, AgreementsScreen)
-        messages = [n.message for n in app._notifications]
+        messages = notifications(app)
         assert any("De schijf is vol" in m for m in messages)
         assert not any(SECRET in m for m in messages)
         assert app.screen.query_one("#wat").value == SECRET  # nothing typed is lost
@@ -59,7 +59,7 @@ async def test_a_failing_note_save_keeps_the_text_and_says_so(
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, VisitScreen)
         assert app.screen.note.text == "Tekst die blijft"
-        assert any("Opslaan lukt op dit moment niet" in n.message for n in app._notifications)
+        assert any("Opslaan lukt op dit moment niet" in said for said in notifications(app))
 
 
 async def test_a_failing_note_save_is_retried_without_a_keystroke_and_told_once(
@@ -85,12 +85,12 @@ async def test_a_failing_note_save_is_retried_without_a_keystroke_and_told_once(
         await wait_until(pilot, lambda: len(tries) >= 3)  # no key pressed meanwhile
         state = str(screen.query_one("#note-state").render())
         assert "nog niet opgeslagen" in state
-        errors = [n for n in app._notifications if "Opslaan lukt" in n.message]
+        errors = [said for said in notifications(app) if "Opslaan lukt" in said]
         assert len(errors) == 1
         monkeypatch.setattr(repo, "save_note", real_save)  # the disk has room again
-        await wait_until(pilot, lambda: not screen._dirty)
+        await wait_until(pilot, lambda: not screen.unsaved)
         assert screen.record.notes["kennismaking"].text == "Blijft staan"
-        assert any("Opgeslagen" in n.message for n in app._notifications)
+        assert any("Opgeslagen" in said for said in notifications(app))
 
 
 async def test_quitting_with_text_that_could_not_be_saved_asks_twice(
@@ -104,7 +104,7 @@ async def test_quitting_with_text_that_could_not_be_saved_asks_twice(
         await wait_until(pilot, lambda: screen._failing)
         await pilot.press("ctrl+q")
         assert app.is_running  # the first Ctrl+Q says what would be lost
-        assert any("nog eens Ctrl+Q" in n.message for n in app._notifications)
+        assert any("nog eens Ctrl+Q" in said for said in notifications(app))
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: not app.is_running)
 
@@ -161,7 +161,7 @@ async def test_a_visit_that_cannot_be_read_is_not_opened_and_the_app_goes_on(
         monkeypatch.setattr(repo, "get_visit", unreadable)
         await pilot.press("enter")  # resume the open visit
         await wait_until(
-            pilot, lambda: any("niet bereikbaar" in n.message for n in app._notifications)
+            pilot, lambda: any("niet bereikbaar" in said for said in notifications(app))
         )
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert app.is_running

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, burst, start_visit, type_text, wait_until
+from helpers import SIZE, burst, notifications, start_visit, type_text, wait_until
 
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.config import Config
@@ -27,7 +27,7 @@ def app_for(database: Path) -> WijkgesprekApp:
 
 
 def said(app: WijkgesprekApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    return notifications(app)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, wait_until
+from helpers import SIZE, notifications, wait_until
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -221,7 +221,7 @@ async def test_a_folder_that_cannot_be_remembered_still_exports(
         (await open_export(pilot)).value = str(folder)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
-        said = [str(n.message) for n in app._notifications]
+        said = notifications(app)
         assert said[0].startswith("Bewaard, maar de map wordt niet onthouden: ")
         assert said[1].startswith(f"Bewaard in {folder}")
     assert len(list(folder.iterdir())) == 1

@@ -22,6 +22,7 @@ from wijkgesprek.cli import main
 from wijkgesprek.content.cases import load_cases
 from wijkgesprek.content.network import load_network
 from wijkgesprek.content.questions import load_guide
+from wijkgesprek.content.words import load_words
 from wijkgesprek.errors import ContentError
 from wijkgesprek.exchange.handover import dumps, parse_handover, to_handover
 from wijkgesprek.store import repo
@@ -74,7 +75,7 @@ def _fields(file: str) -> list[tuple[str, tuple]]:
     return list(seen.values())
 
 
-FILES = ("questions.yaml", "network.yaml", "cases.yaml")
+FILES = ("questions.yaml", "network.yaml", "cases.yaml", "woorden.yaml")
 FIELDS = [field for file in FILES for field in _fields(file)]
 
 
@@ -96,6 +97,8 @@ def load(file: str, target: Path) -> None:
     elif file == "network.yaml":
         themes = [theme.id for theme in load_guide(paths.shipped_questions()).themes]
         load_network([target], themes=themes, today=date(2026, 11, 25))
+    elif file == "woorden.yaml":
+        load_words(target)
     else:
         load_cases(target)
 
@@ -124,7 +127,7 @@ def test_a_control_character_in_any_yaml_text_is_a_problem(
     assert no_control(str(raised.value))
 
 
-@pytest.mark.parametrize("file", ["questions.yaml", "network.yaml", "cases.yaml"])
+@pytest.mark.parametrize("file", FILES)
 def test_a_control_character_in_a_key_is_a_problem(file: str, tmp_path: Path) -> None:
     text = (paths.shipped_questions().parent / file).read_text("utf-8")
     target = tmp_path / file

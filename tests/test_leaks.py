@@ -154,7 +154,7 @@ async def test_a_note_of_the_largest_size_through_the_app(database: Path) -> Non
         assert isinstance(visit, VisitScreen)
         await wait_until(pilot, lambda: len(visit.note.text) == len(big), seconds=60)
         await pilot.press("end", *"!")  # still answers to a key
-        await wait_until(pilot, lambda: not visit._dirty, seconds=30)
+        await wait_until(pilot, lambda: not visit.unsaved, seconds=30)
         await pilot.press("f2", "2", "f2", "1")  # away and back (a digit chooses)
         await wait_until(pilot, lambda: visit.note.text.endswith("!"), seconds=30)
     with sqlite3.connect(database) as connection:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, paste, start_visit, type_text, wait_until
+from helpers import SIZE, notifications, paste, start_visit, type_text, wait_until
 from sqlalchemy import event
 
 from wijkgesprek import limits, paths
@@ -200,7 +200,7 @@ async def test_a_paste_beyond_the_limit_keeps_what_fits_and_says_so_at_once(
         await pilot.press("backspace")  # room again: typing goes on
         await type_text(pilot, "q")
         assert visit.note.text.endswith("q") and len(visit.note.text) == 2_000
-        await wait_until(pilot, lambda: not visit._dirty)
+        await wait_until(pilot, lambda: not visit.unsaved)
     with sqlite3.connect(database) as connection:
         (text,) = connection.execute("SELECT text FROM note").fetchone()
     assert len(text) == 2_000 and text.endswith("q")
@@ -227,7 +227,7 @@ async def test_a_selection_replaced_by_a_paste_counts_what_it_removes(
 
 
 def told(app: WijkgesprekApp) -> list[str]:
-    return [str(notice.message) for notice in app._notifications]
+    return notifications(app)
 
 
 # -- files: refused above their limit, naming the file and the limit ---------------------

@@ -100,8 +100,8 @@ async def test_the_idle_lock_comes_over_a_dialog(encrypted: Path, where: str) ->
         await OPEN[where](pilot)
         await pilot.pause()
         dialog = app.screen
-        app._last_input -= 5 * 60  # five minutes without a key, as the idle timer sees it
-        app.call_next(app._lock_when_idle)  # what the timer calls, from the app itself
+        app.locker.last_input -= 5 * 60  # five minutes without a key, as the idle timer sees it
+        app.call_next(app.locker._when_idle)  # what the timer calls, from the app itself
         await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
         assert "GZ-001" not in frame(app) and "Kwartel" not in frame(app)
         assert dialog in app.screen_stack

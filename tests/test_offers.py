@@ -139,8 +139,8 @@ async def test_broken_network_file_is_reported_in_dutch(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.network is not None)
         assert app.network.entries == ()
-        assert str(broken) in app.network_problem
-        assert "wijkgesprek controleer" in app.network_problem
+        assert str(broken) in app.resources.network_problem
+        assert "wijkgesprek controleer" in app.resources.network_problem
 
 
 def option_texts(listing: OptionList) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pgserver
 import pytest
-from helpers import SIZE, start_visit, type_text, wait_until
+from helpers import SIZE, notifications, start_visit, type_text, wait_until
 from netproxy import FreezingProxy
 
 from wijkgesprek import connection, paths
@@ -180,23 +180,23 @@ async def test_a_dropped_connection_loses_nothing_and_says_offline(
         screen = await start_visit(pilot, code="GZ-410")
         await type_text(pilot, "Eerste")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: not screen._dirty)
+        await wait_until(pilot, lambda: not screen.unsaved)
         with server.stopped():
             await type_text(pilot, " en offline")
             await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
+            await wait_until(pilot, lambda: app.connection.offline and not screen.unsaved)
             assert app.title == "wijkgesprek · offline"
             state = str(screen.query_one("#note-state", Static).render())
             assert state.startswith("offline bewaard")
             assert [p.text for p in outbox.pending()] == ["Eerste en offline"]
             await pilot.press("f4")  # agreements need the server: said, not opened
             assert isinstance(app.screen, VisitScreen)
-            assert any("pas weer als" in n.message for n in app._notifications)
+            assert any("pas weer als" in said for said in notifications(app))
             await type_text(pilot, " verder")  # typing goes on, into the outbox
-            await wait_until(pilot, lambda: not screen._dirty)
+            await wait_until(pilot, lambda: not screen.unsaved)
         await wait_until(pilot, lambda: not app.connection.offline, seconds=30)  # a few probes
         assert app.title == "wijkgesprek"
-        messages = [n.message for n in app._notifications]
+        messages = notifications(app)
         assert any("is terug" in m for m in messages)
         assert not any("niet bereikbaar" in m for m in messages)  # no longer true: gone
         assert outbox.pending() == []
@@ -233,7 +233,7 @@ async def test_quitting_offline_keeps_the_note_for_the_next_start(
     async with again.run_test(size=SIZE) as pilot:
         await wait_until(  # sent in a thread; then said on the screen
             pilot,
-            lambda: any("nu in de teamdatabase gezet" in n.message for n in again._notifications),
+            lambda: any("nu in de teamdatabase gezet" in said for said in notifications(again)),
         )
         assert not outbox.pending()
     note = team.run(repo.get_visit, visit_id=screen.visit_id).notes["kennismaking"]
@@ -268,19 +268,19 @@ async def test_a_network_that_stops_answering_never_holds_up_typing(
         screen = await start_visit(pilot, code="GZ-412")
         await type_text(pilot, "Een")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: not screen._dirty)
+        await wait_until(pilot, lambda: not screen.unsaved)
         proxy.freeze()  # no error, no answer: the save is given up after SAVE_TIMEOUT
         try:
             await type_text(pilot, " twee")
             await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
+            await wait_until(pilot, lambda: app.connection.offline and not screen.unsaved)
             assert [p.text for p in outbox.pending()] == ["Een twee"]
             await type_text(pilot, " drie")
             await wait_until(pilot, lambda: outbox.pending()[0].text == "Een twee drie")
         finally:
             proxy.thaw()  # the given-up save lands now, and the outbox follows it
         await wait_until(pilot, lambda: not app.connection.offline and not outbox.pending())
-        assert not any("Beide versies" in n.message for n in app._notifications)
+        assert not any("Beide versies" in said for said in notifications(app))
     note = team.run(repo.get_visit, visit_id=screen.visit_id).notes["kennismaking"]
     assert note.text == "Een twee drie"
 

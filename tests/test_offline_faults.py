@@ -11,7 +11,7 @@ from pathlib import Path
 import pgserver
 import psycopg
 import pytest
-from helpers import SIZE, start_visit, type_text, wait_until
+from helpers import SIZE, notifications, start_visit, type_text, wait_until
 from netproxy import FreezingProxy
 from textual.pilot import Pilot
 
@@ -55,7 +55,7 @@ async def begin(pilot: Pilot[None], code: str) -> VisitScreen:
     screen = await start_visit(pilot, code=code)
     await type_text(pilot, "Eerste")
     await pilot.press("ctrl+s")
-    await wait_until(pilot, lambda: not screen._dirty)
+    await wait_until(pilot, lambda: not screen.unsaved)
     return screen
 
 
@@ -91,7 +91,7 @@ async def test_a_visit_opened_again_shows_what_still_waits(
         with server.stopped():
             await type_text(pilot, " en offline")
             await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
+            await wait_until(pilot, lambda: app.connection.offline and not screen.unsaved)
         await pilot.press("escape", "escape")  # back to the households, and in again
         await wait_until(pilot, lambda: not app.connection.offline and not outbox.pending())
         app.push_screen(VisitScreen(screen.visit_id))
@@ -163,7 +163,7 @@ async def test_typing_goes_on_while_the_server_holds_the_note(
             holder.close()
         await wait_until(pilot, lambda: not app.connection.offline and not outbox.pending(), 20)
         # The given-up save may have landed when the lock went; it is not a colleague's.
-        assert not any("Beide versies" in n.message for n in app._notifications)
+        assert not any("Beide versies" in said for said in notifications(app))
     assert server_text(team, screen.visit_id) == "Eerste tweede en meer"
 
 
@@ -178,7 +178,7 @@ async def test_a_screen_that_reads_on_a_hanging_network_gives_up(
             await pilot.press("f4")
             await wait_until(pilot, lambda: app.connection.offline and app.screen is screen)
             await type_text(pilot, "Door")  # and the note goes on
-            await wait_until(pilot, lambda: not screen._dirty)
+            await wait_until(pilot, lambda: not screen.unsaved)
         finally:
             proxy.thaw()
         await wait_until(pilot, lambda: not app.connection.offline, 20)
@@ -218,11 +218,11 @@ async def test_a_server_back_but_read_only_does_not_keep_the_app_offline(
         with server.stopped():
             await type_text(pilot, "Offline")
             await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
+            await wait_until(pilot, lambda: app.connection.offline and not screen.unsaved)
         read_only(team_url, on=True)
         try:
             await wait_until(pilot, lambda: not app.connection.offline, seconds=30)  # a few probes
-            messages = [n.message for n in app._notifications]
+            messages = notifications(app)
             assert any("staan nog op deze laptop" in m for m in messages)
             assert app.connection.waiting() == 1
         finally:
@@ -236,14 +236,14 @@ async def test_news_of_an_older_send_does_not_turn_the_note_back(
         screen = await begin(pilot, "GZ-427")
         await type_text(pilot, " twee")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: not screen._dirty)
+        await wait_until(pilot, lambda: not screen.unsaved)
         assert screen.record is not None
         version = screen.record.notes["kennismaking"].version
         # The sending thread's news of an older text arrives after the screen's own save.
         screen.reconnected([Written(screen.visit_id, "kennismaking", "Eerste", version - 1, False)])
         await type_text(pilot, " drie")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: not screen._dirty)
+        await wait_until(pilot, lambda: not screen.unsaved)
     assert server_text(team, screen.visit_id) == "Eerste twee drie"
 
 
@@ -261,7 +261,7 @@ async def test_a_laptop_disk_gone_read_only_does_not_keep_the_app_offline(
         with server.stopped():
             await type_text(pilot, " twee")
             await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: app.connection.offline and not screen._dirty)
+            await wait_until(pilot, lambda: app.connection.offline and not screen.unsaved)
             monkeypatch.setattr(schema, "ensure_data_dir", read_only)  # remounted read-only
         await type_text(pilot, " drie")
         # The server answers: online again, though the outbox cannot be read; what is on

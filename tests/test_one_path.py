@@ -88,7 +88,7 @@ async def test_on_a_team_database_no_screen_waits_on_the_store(
         screen = await start_visit(pilot, code="GZ-501")  # the list, then starting a visit
         await type_text(pilot, "Huur te hoog")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: not screen._dirty)
+        await wait_until(pilot, lambda: not screen.unsaved)
         for key, kind in (("f4", AgreementsScreen), ("f10", SafetyScreen), ("f8", SummaryScreen)):
             await pilot.press(key)
             await wait_until(pilot, lambda kind=kind: isinstance(app.screen, kind))

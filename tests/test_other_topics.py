@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, frame, type_text, wait_until
+from helpers import SIZE, frame, notifications, type_text, wait_until
 from textual.widgets import Static
 
 from wijkgesprek import paths
@@ -74,7 +74,7 @@ async def test_the_visit_screen_shows_them_read_only(database: Path, store: Stor
         await wait_until(pilot, lambda: app.screen is visit)
         assert visit.focused is visit.note  # back where the professional was
         await type_text(pilot, "Verder.")
-        await wait_until(pilot, lambda: not visit._dirty)
+        await wait_until(pilot, lambda: not visit.unsaved)
     with sqlite3.connect(database) as connection:
         texts = dict(connection.execute("SELECT topic, text FROM note WHERE visit_id = 2"))
     assert texts == {OTHER: OTHER_TEXT, "kennismaking": "Verder."}
@@ -90,7 +90,7 @@ async def test_without_such_notes_there_is_no_line_and_f12_says_so(database: Pat
         await pilot.press("f12")
         await pilot.pause()
         assert app.screen is visit
-        assert any("geen" in str(n.message) for n in app._notifications)
+        assert any("geen" in said for said in notifications(app))
 
 
 async def test_the_history_shows_them(database: Path, store: Store) -> None:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import notifications, run_cli
 
 from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.safety import KINDCHECK
@@ -260,7 +260,7 @@ async def test_a_colleagues_save_meanwhile_is_merged_in_the_app(either: Store) -
         assert isinstance(screen, VisitScreen)
         await type_text(pilot, "Eerste.")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: not screen._dirty)
+        await wait_until(pilot, lambda: not screen.unsaved)
         # The autosave may have saved part of the word first: whatever the version is,
         # a colleague saves the same note on top of it.
         loaded = screen.record.notes["kennismaking"].version
@@ -275,16 +275,16 @@ async def test_a_colleagues_save_meanwhile_is_merged_in_the_app(either: Store) -
         await type_text(pilot, " Mijn zin.")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: screen.record.notes["kennismaking"].version > loaded + 1)
-        await wait_until(pilot, lambda: not screen._dirty)
+        await wait_until(pilot, lambda: not screen.unsaved)
         # Both wrote at the end: "Eerste." once, then mine, the marker, the colleague's.
         who = "postgres" if isinstance(either.target, TeamServer) else ""
         merged = f"Eerste. Mijn zin.\n{marker(who, NOW)}\nCollega vult aan."
         assert app.screen.query_one("#note", TextArea).text == merged
-        assert any("intussen" in n.message for n in app._notifications)
+        assert any("intussen" in said for said in notifications(app))
         # Typing goes on where it was, and the next save merges nothing again.
         await type_text(pilot, " Verder.")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: not screen._dirty)
+        await wait_until(pilot, lambda: not screen.unsaved)
         shown = app.screen.query_one("#note", TextArea).text
         assert shown == merged.replace("Mijn zin.", "Mijn zin. Verder.")
     record = either.run(repo.get_visit, visit_id=screen.visit_id)

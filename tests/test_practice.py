@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, type_text, wait_until
+from helpers import SIZE, notifications, type_text, wait_until
 from textual.widgets import Markdown, Static
 
 from wijkgesprek import paths
@@ -18,19 +18,9 @@ from wijkgesprek.cli import main
 from wijkgesprek.content.cases import Cases, load_cases
 from wijkgesprek.content.model import Guide
 from wijkgesprek.domain.household import Children, parse_children
-from wijkgesprek.domain.practice import (
-    FACT,
-    LINE,
-    OPEN_QUESTION,
-    SILENT,
-    Turn,
-    answer,
-    progress_markdown,
-    reflect_attempt,
-    score,
-    texts_by_topic,
-    voices_asked,
-)
+from wijkgesprek.domain.practice import ABSENT, FACT, LINE, SHORT
+from wijkgesprek.domain.progress import score
+from wijkgesprek.domain.reflection import reflect_attempt
 from wijkgesprek.domain.visit import TopicNote, VisitRecord
 from wijkgesprek.errors import StoreError
 from wijkgesprek.screens.ask import AskScreen
@@ -48,58 +38,6 @@ def cases(guide: Guide) -> Cases:
     return load_cases(paths.shipped_cases(), topic_ids=[t.id for t in guide.topics])
 
 
-def ask(cases: Cases, turns: list[Turn], topic: str, question: str, voice: str = "vader") -> Turn:
-    turn = answer(
-        cases.case("vader-met-schulden"), topic=topic, question=question, voice=voice, turns=turns
-    )
-    turns.append(turn)
-    return turn
-
-
-# -- the family's answers ---------------------------------------------------------------
-
-
-def test_lines_come_one_by_one_then_the_family_is_quiet(cases: Cases) -> None:
-    case = cases.case("vader-met-schulden")
-    lines = case.answers("netwerk")
-    turns: list[Turn] = []
-    said = [ask(cases, turns, "netwerk", "Wie helpt u?") for _ in lines]
-    assert [t.answer for t in said] == list(lines)
-    assert all(t.kind == LINE for t in said)
-    quiet = ask(cases, turns, "netwerk", "En verder?")
-    assert quiet.kind == SILENT
-    assert ask(cases, turns, "dromen", "Waar droomt u van?").answer == case.answers("dromen")[0]
-
-
-def test_a_hidden_fact_needs_its_topic_and_a_key_word(cases: Cases) -> None:
-    case = cases.case("vader-met-schulden")
-    turns: list[Turn] = []
-    # "drink" belongs to a fact under stress: asked under netwerk, it stays hidden.
-    assert ask(cases, turns, "netwerk", "Drinkt u weleens?").kind == LINE
-    turn = ask(cases, turns, "stress", "Drinkt u 's avonds?")
-    assert (turn.kind, turn.answer) == (FACT, case.verborgen[1].feit)
-    # Told once: the same words now give the next line of the topic.
-    again = ask(cases, turns, "stress", "Drinkt u 's avonds?")
-    assert (again.kind, again.answer) == (LINE, case.answers("stress")[0])
-
-
-def test_an_empty_question_is_an_open_one(cases: Cases) -> None:
-    turn = ask(cases, [], "kennismaking", "   ")
-    assert turn.question == OPEN_QUESTION
-    assert turn.kind == LINE
-
-
-def test_texts_by_topic_join_note_and_questions_but_not_open_ones() -> None:
-    turns = [
-        Turn("stress", "vader", "Hoe slaapt u?", "…", LINE),
-        Turn("stress", "kind", OPEN_QUESTION, "…", LINE),
-        Turn("netwerk", "kind", "Wie is opa?", "…", LINE),
-    ]
-    texts = texts_by_topic({"stress": "Slecht.", "dromen": "  "}, turns)
-    assert texts == {"stress": "Slecht.\nHoe slaapt u?", "netwerk": "Wie is opa?"}
-    assert voices_asked(turns) == ["vader", "kind"]
-
-
 def record(notes: dict[str, str], children: str = "2018") -> VisitRecord:
     return VisitRecord(
         id=1,
@@ -109,30 +47,6 @@ def record(notes: dict[str, str], children: str = "2018") -> VisitRecord:
         started_at=NOW,
         notes={topic: TopicNote(text) for topic, text in notes.items()},
     )
-
-
-def test_reflection_of_an_attempt_counts_questions_notes_and_asked_topics(cases: Cases) -> None:
-    case = cases.case("vader-met-schulden")
-    turns: list[Turn] = []
-    ask(cases, turns, "stress", "Moet u ook drinken om te slapen?")  # a fact, and one "moet"
-    ask(cases, turns, "dromen", "", voice="kind")
-    reflection = reflect_attempt(
-        case,
-        cases.words,
-        record=record({"kennismaking": "Hij moet eerst rust. Zorgmijder?"}),
-        entries=[],
-        turns=turns,
-    )
-    assert reflection.touched == ("kennismaking", "stress", "dromen")
-    assert reflection.dreams_asked and not reflection.kindcheck_done
-    assert [f.feit for f in reflection.facts_found] == [case.verborgen[1].feit]
-    assert reflection.moeten_total == 2 and reflection.labels_total == 1
-    assert reflection.voices_heard == ("vader", "kind")
-    item = score(case, reflection, number=1, started_at=NOW, ended=False)
-    assert (item.topics, item.topics_total, item.facts, item.facts_total) == (3, 6, 1, 3)
-    table = progress_markdown([item])
-    assert "| 1 (open) | 25-11-2026 | 3/6 | 1/3 | nee | 2/3 | 2 | 1 |" in table
-    assert progress_markdown([]) == ""
 
 
 # -- the wall between practice and real data -----------------------------------------------
@@ -207,14 +121,21 @@ async def test_a_whole_practice_run(guide: Guide, cases: Cases, isolated_home: P
         assert "OEFENEN" in str(visit.query_one(".practice-banner", Static).render())
 
         await put_question(pilot, "Wat brengt u hier?")  # to the first voice: vader
-        assert f"Gezin: {case.answers('kennismaking')[0]}" in guide_text(app)
+        father = case.personen[0]
+        assert f"Vader: {father.answers('kennismaking')[0]}" in guide_text(app)
         await type_text(pilot, "Hij moet eerst van de schulden af.")
         await pilot.press("f2", "2", "enter")  # stress
-        await put_question(pilot, "Drinkt u weleens om te ontspannen?")
-        assert "Nu hoort u: Hij drinkt elke avond" in guide_text(app)
-        await pilot.press("f2", "5", "enter")  # veiligheid: ask the child
+        await put_question(pilot, "Drinkt u weleens om te ontspannen?")  # closed: short
+        assert "(gesloten vraag)\nVader: Ja, soms wel." in guide_text(app)
+        await put_question(pilot, "Hoe gaat het met u?")
+        await put_question(pilot, "Hoe ontspant u 's avonds?")  # an open doorvraag
+        assert "(open vraag, doorvraag)\nNu hoort u van vader: Hij drinkt elke avond" in (
+            guide_text(app)
+        )
+        await pilot.press("f2", "5", "enter")  # veiligheid: ask the daughter, who is not there
         await put_question(pilot, "Is er genoeg eten als je bij papa bent?", down=1)
-        assert "U, aan kind:" in guide_text(app)
+        assert "U, aan dochter (9):" in guide_text(app)
+        assert "(Dochter (9) is niet bij dit gesprek en kan niet antwoorden." in guide_text(app)
         await pilot.press("f10")
         await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
         await pilot.press("1", "enter", "enter", "escape", "escape")  # kindcheck: geen zorgen
@@ -225,11 +146,13 @@ async def test_a_whole_practice_run(guide: Guide, cases: Cases, isolated_home: P
         report = app.screen.report
         assert "- Besproken: Kennismaking en vraag, Stress en zorgen, Veiligheid" in report
         assert "U heeft niet gevraagd naar dromen en hoop." in report
-        assert "De kindcheck is gedaan." in report
-        assert "- Gehoord: vader, kind" in report and "- Niet gehoord: moeder" in report
-        assert "### Gevonden (2)" in report and "### Gemist (1)" in report
-        assert "U schreef 1 keer een vorm van 'moeten'." in report
-        assert "| 1 (open) |" in report
+        assert "De kindcheck is gedaan: geen zorgen." in report
+        assert "- Gehoord: vader\n- Niet gehoord: niemand\n" in report
+        assert "- Niet bij het gesprek: dochter (9), moeder van de kinderen;" in report
+        assert "### Gevonden (1)" in report and "### Gemist (2)" in report
+        assert "U stelde 5 vragen: 3 open (60%), 2 gesloten (40%)." in report
+        assert "U gebruikte 1 keer een vorm van 'moeten' en 0 keer een label" in report
+        assert "- Poging 1 (open), " in report
         assert app.screen.query_one(Markdown).source == report
         await pilot.press("e")
         exports = isolated_home / "Documents" / "wijkgesprek"
@@ -238,7 +161,7 @@ async def test_a_whole_practice_run(guide: Guide, cases: Cases, isolated_home: P
         assert len(exported) == 1 and exported[0].read_text(encoding="utf-8") == report
         assert exported[0].stat().st_mode & 0o777 == 0o600
         assert (exports / "oefenen").stat().st_mode & 0o777 == 0o700
-        said = " ".join(str(n.message) for n in app._notifications)
+        said = " ".join(notifications(app))
         assert "in de map 'oefenen', apart van echte exports" in said
 
         await pilot.press("ctrl+e")
@@ -255,8 +178,10 @@ async def test_a_whole_practice_run(guide: Guide, cases: Cases, isolated_home: P
     assert rows(database, "SELECT count(*) FROM visit") == [(2,)]
     assert rows(database, "SELECT voice, kind FROM practice_turn ORDER BY id") == [
         ("vader", LINE),
+        ("vader", SHORT),
+        ("vader", LINE),
         ("vader", FACT),
-        ("kind", FACT),
+        ("dochter", ABSENT),
     ]
     # Nothing of it reached the real database: it was not even created.
     assert not (paths.data_dir() / paths.DATABASE_NAME).exists()
@@ -340,7 +265,7 @@ async def test_a_database_that_cannot_be_read_is_told_in_practice_too(
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is visit)
         assert app.is_running and visit.note.text == "Aantekening blijft"
-        messages = [str(n.message) for n in app._notifications]
+        messages = notifications(app)
     assert sum("is bezet door een ander programma" in m for m in messages) == 2
     assert "Er is geen reflectie om te bewaren." in messages
     assert not list(paths.data_dir().parent.rglob("oefenen-*.md"))
@@ -349,7 +274,7 @@ async def test_a_database_that_cannot_be_read_is_told_in_practice_too(
 def test_an_attempt_is_dated_in_local_time(cases: Cases, monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    from wijkgesprek.domain.practice import progress_row
+    from wijkgesprek.domain.progress import progress_row
 
     case = cases.case("vader-met-schulden")
     reflection = reflect_attempt(case, cases.words, record=record({}), entries=[], turns=[])
@@ -380,6 +305,165 @@ async def test_the_familys_answer_is_on_the_screen_at_80x24(
         for number in range(3):  # the latest answer stays in view as the talk grows
             await put_question(pilot, f"Wat brengt u hier, vraag {number}?")
             await pilot.pause()
-            answer = case.answers("kennismaking")[number]
+            answer = case.personen[0].answers("kennismaking")[number]
             lines = [line.split("▕", 1)[-1] for line in frame(app).splitlines()]
             assert " ".join(answer.split()[:4]) in " ".join(" ".join(lines).split())
+
+
+# -- a trainer's overview of a group ---------------------------------------------------------
+
+
+def practised(path: Path, cases: Cases, note: str) -> None:
+    """A practice database with one ended attempt at OEF-01: two questions and a note."""
+    from wijkgesprek.domain.practice import answer
+    from wijkgesprek.store import practice, repo
+    from wijkgesprek.store.engine import Store
+
+    prepare_database(path, practice=True)
+    store = Store(path)
+    case = cases.case("moeder-twee-kinderen")
+    household = case.huishouden
+    visit = store.run(
+        repo.start_visit,
+        code=household.code,
+        wijk=household.wijk,
+        children=household.children,
+        now=NOW,
+    )
+    store.run(repo.save_note, visit_id=visit, topic="stress", text=note, now=NOW)
+    turns: list = []
+    for question in ("Hoe gaat het met u?", "Hoe slaapt u 's nachts?"):
+        turn = answer(
+            case, cases.words, topic="stress", question=question, voice="moeder", turns=turns
+        )
+        turns.append(turn)
+        store.run(practice.add_turn, visit_id=visit, turn=turn, now=NOW)
+    store.run(repo.end_visit, visit_id=visit, now=NOW)
+    store.engine.dispose()
+
+
+def test_oefen_overzicht_shows_a_groups_attempts_without_notes(
+    tmp_path: Path, cases: Cases, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "anna.db", tmp_path / "bram.db"
+    practised(first, cases, "Geheime aantekening van Anna")
+    practised(second, cases, "Geheime aantekening van Bram")
+    before = first.read_bytes()
+    assert main(["oefen-overzicht", str(first), str(second)]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("# Oefenoverzicht")
+    assert "## OEF-01 Moeder met twee jonge kinderen" in text
+    assert "| anna | 1 | 25-11-2026 | 1/6 | 1/3 | 2/2 | nee | 1/3 | 0 | 0 |" in text
+    assert "| bram | 1 |" in text
+    for private in ("Geheime", "slaapt", "Moeder slaapt al weken"):
+        assert private not in text
+    assert first.read_bytes() == before  # the trainee's file is read, never changed
+    out = tmp_path / "overzicht.md"
+    assert main(["oefen-overzicht", str(first), "--uitvoer", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("# Oefenoverzicht")
+    assert out.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("kind", ["missing", "real", "garbage"])
+def test_oefen_overzicht_refuses_what_is_no_practice_database(
+    tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "deelnemer.db"
+    if kind == "real":
+        prepare_database(path)
+    elif kind == "garbage":
+        path.write_bytes(b"geen database" * 100)
+    assert main(["oefen-overzicht", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert str(path) in err and "Traceback" not in err
+    assert {"missing": "geen oefendatabase", "real": "echte gezinnen", "garbage": "niet"}[
+        kind
+    ] in err
+
+
+async def test_the_language_barrier_case_with_an_interpreter(
+    guide: Guide, cases: Cases, isolated_home: Path
+) -> None:
+    database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
+    prepare_database(database, practice=True)
+    app = WijkgesprekApp(guide=guide, database=database, cases=cases)
+    case = cases.case("nieuw-zonder-netwerk")
+    mother = case.person("moeder")
+    assert mother is not None
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        assert "t: met een tolk" not in str(app.screen.query_one("#case-intake").render())
+        await pilot.press("t")  # the first case has no interpreter: nothing happens
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeHomeScreen)
+        index = [c.id for c in cases.cases].index(case.id)
+        await pilot.press(*["down"] * index)
+        assert "t: met een tolk" in str(app.screen.query_one("#case-intake").render())
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        assert "(Er is een tolk bij het gesprek" in guide_text(app)
+        await pilot.press("f2", "2", "enter")  # stress: ask the mother, through the interpreter
+        await put_question(pilot, "Hoe gaat het met u?", down=1)
+        assert f"Moeder (via de tolk): {mother.answers('stress')[0]}" in guide_text(app)
+    assert rows(database, "SELECT voice, kind FROM practice_turn ORDER BY id") == [
+        ("tolk", "tolk"),
+        ("moeder", LINE),
+    ]
+
+
+async def test_an_interpreter_arranged_later_does_not_rewrite_earlier_answers(
+    guide: Guide, cases: Cases
+) -> None:
+    database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
+    prepare_database(database, practice=True)
+    app = WijkgesprekApp(guide=guide, database=database, cases=cases)
+    index = [c.id for c in cases.cases].index("nieuw-zonder-netwerk")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        await pilot.press(*["down"] * index, "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        await pilot.press("f2", "2", "enter")
+        await put_question(pilot, "Hoe gaat het met u?", down=1)  # the mother: not understood
+        assert "Moeder: (Kijkt u vragend aan" in guide_text(app)
+        await pilot.press("escape", "escape")  # back to the cases
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        await pilot.press("t")  # the same attempt, now with an interpreter
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        await pilot.press("f2", "2", "enter")
+        await put_question(pilot, "Hoe gaat het met u?")  # still to the mother
+        shown = guide_text(app)
+        assert "Moeder: (Kijkt u vragend aan" in shown
+        assert "Moeder (via de tolk): Ik ben de hele dag alleen in huis." in shown
+        said = notifications(app)
+        assert "Er is een tolk bij het gesprek." in said
+
+
+async def test_the_progress_on_the_practice_home_fits_80_columns(
+    guide: Guide, cases: Cases
+) -> None:
+    from helpers import frame
+
+    from wijkgesprek.store import repo
+    from wijkgesprek.store.engine import Store
+
+    database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
+    practised(database, cases, "Aantekening")
+    store = Store(database)
+    household = cases.case("moeder-twee-kinderen").huishouden
+    store.run(  # a second attempt, still open
+        repo.start_visit,
+        code=household.code,
+        wijk=household.wijk,
+        children=household.children,
+        now=NOW,
+    )
+    store.engine.dispose()
+    app = WijkgesprekApp(guide=guide, database=database, cases=cases)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        app.screen.query_one("#case-detail").scroll_end(animate=False)
+        await pilot.pause()
+        shown = frame(app)
+    assert "Nr Datum      Onderwerpen Feiten Open Kindcheck Stemmen Moeten Labels" in shown
+    assert "1  25-11-2026 1/6         1/3    2/2  nee       1/3     0      0" in shown
+    assert "2* 25-11-2026 0/6" in shown and "* Deze poging staat nog open" in shown

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, burst, frame, start_visit, wait_until
+from helpers import SIZE, burst, frame, notifications, start_visit, wait_until
 from household_data import add_trail
 from textual.widgets import Input, OptionList, Static
 
@@ -174,7 +174,7 @@ async def test_melden_closes_only_with_a_choice_and_its_reason(app: WijkgesprekA
         await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
         await pilot.press("ctrl+e")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
-        (closing,) = [n.message for n in app._notifications if "afgesloten" in n.message]
+        (closing,) = [said for said in notifications(app) if "afgesloten" in said]
         assert "Het huisbezoek is afgesloten" in closing
         assert "Uitkomst afwegingskader: Melden bij Veilig Thuis" in closing
         assert "Nog niet gemeld, omdat eerst gesprek met beide ouders op maandag." in closing

@@ -78,8 +78,9 @@ CHILD = textwrap.dedent(
                 typed.append(sentence)
                 number += 1
             await pilot.press("ctrl+s")
-            await until(pilot, "opgeslagen", lambda: not screen._dirty)
+            await until(pilot, "opgeslagen", lambda: not screen.unsaved)
             topic = screen.topic_id
+            # As helpers.notifications (this child cannot import the helpers).
             conflicts = sum("tegelijk" in n.message for n in app._notifications)
         print(json.dumps({"typed": typed, "topic": topic, "told": conflicts}))
 

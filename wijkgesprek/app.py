@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -17,14 +15,16 @@ from rich.text import Text
 from textual import events, work
 from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
-from textual.binding import Binding
 from textual.screen import Screen
 
+from wijkgesprek.commands import app_bindings, palette_commands
 from wijkgesprek.config import THEMES, Config, theme_for
 from wijkgesprek.connection import Connection
-from wijkgesprek.errors import ContentError, DamagedDatabase, Gone, Unreachable, WijkError
+from wijkgesprek.errors import DamagedDatabase, Gone, Unreachable, WijkError
 from wijkgesprek.keys import InOrderKeys
+from wijkgesprek.resources import Resources
 from wijkgesprek.screens.home import HomeScreen
+from wijkgesprek.screens.lock import Lock
 from wijkgesprek.store.target import Target, as_target
 from wijkgesprek.text import clean_typed, visible
 from wijkgesprek.widgets.palette import CommandPalette
@@ -46,75 +46,7 @@ class WijkgesprekApp(InOrderKeys):
     CSS_PATH = "app.tcss"
     TITLE = "wijkgesprek"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [
-        # Tab moves the focus as soon as the key arrives (priority), so keys typed right
-        # after it land in the next field even when the app is busy for a moment.
-        Binding("tab", "focus_next", "Volgende veld", show=False, priority=True),
-        Binding("shift+tab", "focus_previous", "Vorige veld", show=False, priority=True),
-        # F1, Ctrl+O and Ctrl+T work everywhere, in dialogs too (priority: a dialog would
-        # otherwise cut the App's keys off).
-        Binding(
-            "f1",
-            "help",
-            "Hulp",
-            id="hulp",
-            tooltip="Hulp bij dit scherm en de toetsen",
-            priority=True,
-        ),
-        Binding(
-            "ctrl+p",
-            "command_palette",
-            "Opdrachten",
-            id="opdrachten",
-            show=False,
-            tooltip="Zoek een opdracht",
-            priority=True,
-        ),
-        Binding(
-            "ctrl+q",
-            "quit",
-            "Stoppen",
-            id="stoppen",
-            show=False,
-            priority=True,
-            tooltip="Sla alles op en sluit wijkgesprek",
-        ),
-        Binding(
-            "ctrl+g",
-            "discreet",
-            "Discreet",
-            id="discreet",
-            tooltip="Verberg alle details van de veiligheidscheck (nog eens: weer tonen)",
-            priority=True,
-        ),
-        Binding(
-            "ctrl+o",
-            "veilig_thuis",
-            "Veilig Thuis",
-            id="veilig-thuis",
-            show=False,
-            tooltip="Het nummer van Veilig Thuis: 0800-2000",
-            priority=True,
-        ),
-        Binding(
-            "ctrl+l",
-            "lock",
-            "Vergrendelen",
-            id="vergrendelen",
-            show=False,
-            tooltip="Vergrendel wijkgesprek tot het wachtwoord is getypt (versleutelde database)",
-            priority=True,  # over every screen and dialog, handled the moment it arrives
-        ),
-        Binding(
-            "ctrl+t",
-            "toggle_colours",
-            "Licht/donker",
-            id="kleuren",
-            show=False,
-            tooltip="Wissel tussen lichte en donkere kleuren",
-            priority=True,
-        ),
-    ]
+    BINDINGS = app_bindings()
 
     def __init__(
         self,
@@ -133,8 +65,7 @@ class WijkgesprekApp(InOrderKeys):
         practice database, and the home screen lists the cases."""
         self.base_title = "wijkgesprek · oefenen" if cases else "wijkgesprek"
         self.title = self.base_title
-        self._guide = guide
-        self._guide_lock = threading.Lock()  # the home screen's worker may ask first
+        self.resources = Resources(guide, network)
         self.database = as_target(database, practice=cases is not None)
         """Where the data is: the file on this laptop or the team database."""
         if data_folder is None:
@@ -146,27 +77,21 @@ class WijkgesprekApp(InOrderKeys):
         """The data folder on this laptop (also with a team database): where the record of
         exports is kept (``export.record``)."""
         self.config = config or Config()
-        self.network_files = network
-        self.network: Network | None = None
-        """The sociale kaart, once loaded (after the first frame); empty when it failed."""
-        self.network_problem = ""
         self.discreet = False
         self.connection = Connection(self, outbox)
         """The team database's state: offline, and the notes waiting on the laptop."""
-        self._last_input = time.monotonic()
+        self.locker = Lock(self)
         self._quit_warned = -QUIT_AGAIN
         self._going_home = False
 
     @property
     def guide(self) -> Guide:
-        """The conversation guide; the command line may hand over a loader that reads
-        it from the cache after the first frame (it was checked before the start)."""
-        from wijkgesprek.content.model import Guide
+        return self.resources.guide
 
-        with self._guide_lock:
-            if not isinstance(self._guide, Guide):
-                self._guide = self._guide()
-            return self._guide
+    @property
+    def network(self) -> Network | None:
+        """The sociale kaart, once read (after the first frame); empty when it failed."""
+        return self.resources.network
 
     @cached_property
     def store(self) -> Store:
@@ -195,13 +120,11 @@ class WijkgesprekApp(InOrderKeys):
         except WijkError as error:  # the file changed since it was checked
             self.exit(return_code=error.exit_code, message=Text(visible(str(error))))
             return
-        self._load_network()
+        self._read_network()
         self.connection.send_left_over()
         if self.database.daily_backups:  # not of practice data, nor of a team database
             self._daily_backup()
-        if self.encrypted and self.config.lock_minutes > 0:
-            every = min(10.0, self.config.lock_minutes * 60 / 4)
-            self.set_interval(every, self._lock_when_idle, name="vergrendelen")
+        self.locker.start(self.config.lock_minutes)
 
     @work(thread=True, exclusive=True, group="backup")
     def _daily_backup(self) -> None:
@@ -232,86 +155,29 @@ class WijkgesprekApp(InOrderKeys):
         return HomeScreen()
 
     @work(thread=True, exclusive=True, group="network")
-    def _load_network(self) -> None:
-        from wijkgesprek.content.network import load_network
-        from wijkgesprek.paths import cache_dir
-
-        try:
-            network, _warnings = load_network(
-                self.network_files,
-                themes=[theme.id for theme in self.guide.themes],
-                today=date.today(),
-                cache_dir=cache_dir(),
-            )
-        except ContentError as error:
-            first = error.problems[0] if error.problems else None
-            self.call_from_thread(self._network_failed, str(first) if first else str(error))
-        else:
-            self.call_from_thread(setattr, self, "network", network)
-
-    def _network_failed(self, problem: str) -> None:
-        from wijkgesprek.content.model import Network
-
-        self.network = Network(entries=())
-        self.network_problem = (
-            f"De sociale kaart kan niet worden gelezen: {problem} "
-            "Controleer het bestand met 'wijkgesprek controleer'."
-        )
-        self.notify(self.network_problem, severity="error", timeout=20, markup=False)
+    def _read_network(self) -> None:
+        if problem := self.resources.read_network():
+            self.call_from_thread(self.notify, problem, severity="error", timeout=20, markup=False)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:
             # One place for every field: pasted control codes become visible symbols.
             event.text = clean_typed(event.text)
         if isinstance(event, events.Key | events.Paste | events.MouseDown):
-            self._last_input = time.monotonic()
+            self.locker.last_input = time.monotonic()
         await super().on_event(event)
 
-    # -- the lock (only with an encrypted database) ------------------------------
-
-    @property
-    def encrypted(self) -> bool:
-        """Whether the database was unlocked with a passphrase in this process."""
-        crypto = sys.modules.get("wijkgesprek.store.crypto")
-        return crypto is not None and crypto.is_unlocked() and self.cases is None
-
-    def _lock_when_idle(self) -> None:
-        if time.monotonic() - self._last_input >= self.config.lock_minutes * 60:
-            self.action_lock()
+    # -- the lock (only with an encrypted database: screens/lock.py) ---------------
 
     def action_lock(self) -> None:
-        from wijkgesprek.screens.lock import LockScreen
-
-        if not self.encrypted:
-            self.notify(
-                "Vergrendelen kan met een versleutelde database ('wijkgesprek versleutel').",
-                markup=False,
-            )
-            return
-        if self.locked:
-            return
-        self.flush_all()
-        self.push_screen(LockScreen())
+        self.locker.lock()
 
     @property
     def locked(self) -> bool:
-        """Whether a lock screen is anywhere on the stack (also under its help)."""
-        from wijkgesprek.screens.lock import LockScreen
-
-        return any(isinstance(screen, LockScreen) for screen in self.screen_stack)
+        return self.locker.locked
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.locked:  # nothing but help and stopping
-            return action in ("help", "quit", "lock", "focus_next", "focus_previous")
-        return True
-
-    def stop_locked(self, reason: str) -> None:
-        """Stop from the lock screen (too many wrong passphrases); the work was saved
-        when the app locked, and is saved once more."""
-        self.flush_all()
-        self.exit(
-            return_code=1, message=Text(f"wijkgesprek is gestopt: {reason}. Uw werk is opgeslagen.")
-        )
+        return self.locker.allows(action)  # while locked: only help and stopping
 
     # -- errors: never a traceback, never personal data --------------------------
 
@@ -490,29 +356,7 @@ class WijkgesprekApp(InOrderKeys):
         self.exit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield SystemCommand("Hulp", "Hulp bij dit scherm en de toetsen (F1)", self.action_help)
-        yield SystemCommand(
-            "Veilig Thuis", "Advies en melden: 0800-2000 (Ctrl+O)", self.action_veilig_thuis
-        )
-        yield SystemCommand(
-            "Discreet",
-            "Verberg of toon de details van de veiligheidscheck (Ctrl+G)",
-            self.action_discreet,
-        )
-        yield SystemCommand(
-            "Vergrendelen",
-            "Vergrendel tot het wachtwoord is getypt (Ctrl+L, versleutelde database)",
-            self.action_lock,
-        )
-        yield SystemCommand(
-            "Licht/donker",
-            "Wissel tussen lichte en donkere kleuren (Ctrl+T)",
-            self.action_toggle_colours,
-        )
-        yield SystemCommand("Waar staan mijn gegevens?", "Toon waar de database staat", self._where)
-        yield SystemCommand(
-            "Stoppen", "Sla alles op en sluit wijkgesprek (Ctrl+Q)", self.action_quit
-        )
+        yield from palette_commands(lambda action: getattr(self, f"action_{action}"), self._where)
         commands = getattr(screen, "commands", None)
         if callable(commands):
             yield from commands()

@@ -72,3 +72,8 @@ def shipped_network() -> Path:
 
 def shipped_cases() -> Path:
     return shipped_data_dir() / "cases.yaml"
+
+
+def shipped_words() -> Path:
+    """The practice word list: how questions are read and the family's shared reactions."""
+    return shipped_data_dir() / "woorden.yaml"

@@ -16,6 +16,7 @@ from wijkgesprek.errors import Cancelled, UsageError
 from wijkgesprek.store.target import LocalFile, Target, TeamServer
 
 if TYPE_CHECKING:
+    from wijkgesprek.config import Config
     from wijkgesprek.content.model import Guide
     from wijkgesprek.store.engine import Store
 
@@ -129,20 +130,26 @@ def today() -> date:
     return date.today()
 
 
-def guide_file(args: argparse.Namespace) -> Path:
+def guide_file(args: argparse.Namespace, config: Config | None = None) -> Path:
+    """The guide: ``--vragen``, else the config file's, else the shipped one."""
     if args.questions:
         return Path(args.questions)
-    from wijkgesprek.config import load_config
+    config = config or _config()
+    return config.questions or paths.shipped_questions()
 
-    return load_config(paths.config_file()).questions or paths.shipped_questions()
 
-
-def network_files(args: argparse.Namespace) -> tuple[Path, ...]:
+def network_files(args: argparse.Namespace, config: Config | None = None) -> tuple[Path, ...]:
+    """The sociale kaart: ``--netwerk``, else the config file's, else the shipped one."""
     if args.network:
         return tuple(args.network)
+    config = config or _config()
+    return config.network or (paths.shipped_network(),)
+
+
+def _config() -> Config:
     from wijkgesprek.config import load_config
 
-    return load_config(paths.config_file()).network or (paths.shipped_network(),)
+    return load_config(paths.config_file())
 
 
 def load_guide_cached(path: Path) -> Guide:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -19,11 +20,14 @@ from wijkgesprek.text import visible
 
 
 def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
-    """Check guides, practice cases and hand-overs one by one, and network files together
-    (as the app reads them)."""
-    from wijkgesprek.content.cases import cases_to_json, is_cases_file, load_cases
+    """Check guides, practice cases, the practice word list and hand-overs one by one, and
+    network files together (as the app reads them). A cases file is read with the
+    shipped cases, as ``oefenen`` does: a case id or code used twice is a problem."""
+    from wijkgesprek.cli.practice import practice_cases
+    from wijkgesprek.content.cases import cases_to_json, is_cases_file
     from wijkgesprek.content.network import is_network_file, load_network, network_to_json
     from wijkgesprek.content.questions import guide_to_json, load_guide
+    from wijkgesprek.content.words import is_words_file, load_words, words_to_json
     from wijkgesprek.exchange.handover import (
         Vocabulary,
         handover_json,
@@ -46,7 +50,11 @@ def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
                 read.append(handover_json(handover))
             elif is_cases_file(file):
                 topic_ids = tuple(topic.id for topic in load_guide(guide_file).topics)
-                read.append(cases_to_json(load_cases(file, topic_ids=topic_ids)))
+                cases = practice_cases([file], topic_ids=topic_ids)
+                chosen = [case for case in cases.cases if case.source == file]
+                read.append(cases_to_json(replace(cases, sources=(file,), cases=tuple(chosen))))
+            elif is_words_file(file):
+                read.append(words_to_json(load_words(file)))
             else:
                 read.append(guide_to_json(load_guide(file)))
         except WijkError as error:

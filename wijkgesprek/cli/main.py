@@ -191,8 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--casussen",
         metavar="BESTAND",
         type=Path,
-        help="eigen oefencasussen (YAML) in plaats van de meegeleverde",
+        action="append",
+        help="eigen oefencasussen (YAML), naast de meegeleverde; herhaalbaar",
     )
+    from wijkgesprek.cli.practice import add_overview_command
+
+    add_overview_command(sub)
     sub.add_parser(
         "waar",
         help="toon waar gegevens en instellingen staan",
@@ -251,7 +255,7 @@ def _refuse_undecodable(arguments: Sequence[str]) -> None:
             ) from None
 
 
-NO_DATABASE = ("controleer", "suggesties", "waar", "oefenen", "versleutel")
+NO_DATABASE = ("controleer", "suggesties", "waar", "oefenen", "oefen-overzicht", "versleutel")
 """Commands that never open the (real) database, so never ask its passphrase."""
 OWN_PASSPHRASE = ("herstel",)
 """Commands that ask the passphrase themselves (for a backup, say)."""
@@ -305,6 +309,10 @@ def run(args: argparse.Namespace) -> int:
         from wijkgesprek.cli.admin import admin
 
         return admin(args)
+    if args.command == "oefen-overzicht":
+        from wijkgesprek.cli.practice import overview
+
+        return overview(args)
     if args.command == "waar":
         print(f"gegevens:       {paths.data_dir(args.data_dir)}")
         print(f"oefenen:        {paths.data_dir(args.data_dir) / paths.PRACTICE_DATABASE_NAME}")
@@ -327,24 +335,21 @@ def start_app(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         config = replace(config, theme=args.colours)
-    questions = Path(args.questions) if args.questions else config.questions
-    guide_file = questions or paths.shipped_questions()
+    chosen = guide_file(args, config)
     guide: Guide | Callable[[], Guide]
-    if is_current(guide_file, kind=GUIDE_CACHE, cache_dir=paths.cache_dir()):
+    if is_current(chosen, kind=GUIDE_CACHE, cache_dir=paths.cache_dir()):
         # Checked before and unchanged: load it after the first frame.
-        guide = partial(load_guide_cached, guide_file)
+        guide = partial(load_guide_cached, chosen)
     else:
-        guide = load_guide_cached(guide_file)  # check it now: problems before the UI
+        guide = load_guide_cached(chosen)  # check it now: problems before the UI
     practice = args.command == "oefenen"
     cases = None
     if practice:  # the cases are checked against the guide's topics before the UI
-        from wijkgesprek.content.cases import load_cases
+        from wijkgesprek.cli.practice import practice_cases
 
         if callable(guide):
             guide = guide()
-        cases = load_cases(
-            args.casussen or paths.shipped_cases(), topic_ids=[t.id for t in guide.topics]
-        )
+        cases = practice_cases(args.casussen or (), topic_ids=[t.id for t in guide.topics])
     target: Target
     if practice:  # practice data stays on this laptop, also in a team
         folder = paths.data_dir(args.data_dir)
@@ -365,7 +370,7 @@ def start_app(args: argparse.Namespace) -> int:
             if target.file is None or practice or not offer_latest_backup(target.file, problem):
                 raise
             target.prepare()
-    network = tuple(args.network or config.network or (paths.shipped_network(),))
+    network = network_files(args, config)
 
     from wijkgesprek.app import WijkgesprekApp
 

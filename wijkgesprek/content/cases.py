@@ -1,11 +1,8 @@
-"""Load the practice cases (``cases.yaml``) into :class:`Cases`.
+"""Load the practice cases (``cases.yaml``, and a trainer's own files) into :class:`Cases`.
 
 Format (all values are text, see :mod:`wijkgesprek.content.yamlsource`)::
 
-    versie: 1
-    woorden:                  # words counted in the trainee's notes (whole words)
-      moeten: [moet, moeten, moest, moesten, gemoeten]
-      labels: [adhd, probleemgezin, zorgmijder]
+    versie: 2
     casussen:                 # case id -> case, in the order of the file
       moeder-twee-kinderen:
         titel: Moeder met twee jonge kinderen
@@ -13,26 +10,45 @@ Format (all values are text, see :mod:`wijkgesprek.content.yamlsource`)::
         huishouden:
           code: OEF-01        # a household code (domain.household.code_problem)
           wijk: Noord
-          kinderen: [2, 6]        # ages in whole years, zwanger, elders; may be empty
-        antwoorden:           # topic id -> lines the family says, revealed one by one
-          stress:
-            - Het is gewoon veel.
-        verborgen:            # facts that surface only with the right topic and words
+          kinderen: [2, 6]    # ages in whole years, zwanger, elders; may be empty
+        personen:             # whom the trainee can ask, each with their own lines
+          moeder:
+            wie: moeder       # optional: how the person is shown (default: the id)
+            antwoorden:       # topic id -> lines, said one by one to open questions
+              stress:
+                - Het is gewoon veel.
+            schaal:           # optional: the person's answer to the scaling question
+              cijfer: 6
+              reden: Een 6, want ...
+          zoon:
+            wie: zoon (6)
+            kind: ja          # answers as a child (the word list's children's reactions)
+            antwoorden: {veiligheid: [Mama slaapt vaak al.]}
+          vader:
+            aanwezig: nee     # cannot answer; optional, default ja
+          # tolk: ja          # understands the questions only through an interpreter
+        verborgen:            # told only after an open follow-up with the right words
           - feit: Ze slaapt al weken slecht.
             onderwerp: stress
             sleutelwoorden: [slaap, nacht]
+            wie: [moeder]     # optional: only these persons know it
             soort: gezondheid # optional, one of SOORTEN
-        stemmen: [moeder, kind]   # whose voice could be heard
         goed_gesprek: [kennismaking, stress, netwerk, dromen, veiligheid, afspraken]
+        tolk: ja              # optional: the case can be practised with an interpreter
 
-Topic ids are checked against the guide's topics (``topic_ids``); an unknown one gets a
-"bedoelde je ...?" hint. Every problem is reported with ``file:line:column``.
+How questions are read and what the family says to a closed question, a label or a
+"moet" comes from the shared word list (``woorden.yaml``, :mod:`content.words`), so a
+trainer's file holds cases only. Several files are read together (the shipped cases and
+a trainer's own): a case id or household code used twice is a problem in the later file.
+Topic ids are checked against the guide's topics; every problem is reported with
+``file:line:column``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from wijkgesprek import limits
@@ -40,8 +56,10 @@ from wijkgesprek.content.model import (
     REQUIRED_TOPICS,
     Cases,
     HiddenFact,
+    Person,
     PracticeCase,
     PracticeHousehold,
+    Scale,
     TopicAnswers,
     Words,
 )
@@ -56,8 +74,9 @@ from wijkgesprek.domain.household import (
     parse_ages,
     wijk_problem,
 )
+from wijkgesprek.errors import ContentError, Problem
 
-CASES_VERSION = "1"
+CASES_VERSION = "2"
 SOORTEN = (
     "veiligheid",
     "kind",
@@ -71,31 +90,81 @@ SOORTEN = (
 )
 """Allowed values of ``soort`` of a hidden fact."""
 _ID = re.compile(r"[a-z0-9-]+")
-_ROOT_KEYS = ("versie", "woorden", "casussen")
-_CASE_KEYS = ("titel", "intake", "huishouden", "antwoorden", "verborgen", "stemmen", "goed_gesprek")
+_ROOT_KEYS = ("versie", "casussen")
+_CASE_KEYS = ("titel", "intake", "huishouden", "personen", "verborgen", "goed_gesprek")
+_PERSON_KEYS = ("wie", "aanwezig", "kind", "tolk", "antwoorden", "schaal")
 _FACT_KEYS = ("feit", "onderwerp", "sleutelwoorden")
 _CASES: DataPath = ("casussen",)
-_WORDS: DataPath = ("woorden",)
+_YES_NO = ("ja", "nee")
 
 
-def load_cases(path: Path, *, topic_ids: Sequence[str] = REQUIRED_TOPICS) -> Cases:
-    """Read and check the practice cases; raise ``ContentError`` listing every problem."""
+@dataclass(frozen=True)
+class _Seen:
+    """Where a case id or household code was first used, for the message about a second."""
+
+    case_id: str
+    file: Path
+    line: int
+
+
+def load_cases(
+    files: Path | Sequence[Path],
+    *,
+    topic_ids: Sequence[str] = REQUIRED_TOPICS,
+    words: Words | None = None,
+) -> Cases:
+    """Read and check the case files together; raise ``ContentError`` listing every
+    problem of every file. ``words``: the shared word list (default: the shipped one)."""
+    files = (files,) if isinstance(files, Path) else tuple(files)
+    if words is None:
+        from wijkgesprek import paths
+        from wijkgesprek.content.words import load_words
+
+        words = load_words(paths.shipped_words())
+    ids: dict[str, _Seen] = {}
+    codes: dict[str, _Seen] = {}
+    problems: list[Problem] = []
+    cases: list[PracticeCase] = []
+    for file in files:
+        try:
+            cases += _load_file(file, tuple(topic_ids), ids, codes)
+        except ContentError as error:
+            problems += error.problems
+    if problems:
+        raise ContentError(problems)
+    return Cases(sources=files, words=words, cases=tuple(cases))
+
+
+def _load_file(
+    path: Path, topic_ids: tuple[str, ...], ids: dict[str, _Seen], codes: dict[str, _Seen]
+) -> list[PracticeCase]:
     reader = Reader(read_document(path))
-    root = reader.mapping((), "bovenaan het bestand", _ROOT_KEYS)
-    if "versie" in root:
-        version = reader.text(("versie",))
-        if version and version != CASES_VERSION:
-            reader.error(
-                ("versie",),
-                f"onbekende versie '{version}'; deze versie van wijkgesprek leest alleen "
-                f"'versie: {CASES_VERSION}'",
-            )
-    words = _read_words(reader)
-    cases = _read_cases(reader, tuple(topic_ids))
+    root = reader.mapping((), "bovenaan het bestand", _ROOT_KEYS, ("woorden",))
+    if "woorden" in root:
+        reader.error(
+            ("woorden",),
+            "'woorden' staan in de gedeelde woordenlijst (woorden.yaml), die alle casussen "
+            "gebruiken; haal ze hier weg",
+            at_key=True,
+        )
+    version = reader.text(("versie",))
+    if version == "1":
+        reader.error(
+            ("versie",),
+            "versie 1 (antwoorden per casus) wordt niet meer gelezen: schrijf 'versie: 2' "
+            "met 'personen', ieder met eigen antwoorden (zie data/cases.yaml)",
+        )
+    elif version and version != CASES_VERSION:
+        reader.error(
+            ("versie",),
+            f"onbekende versie '{version}'; deze versie van wijkgesprek leest alleen "
+            f"'versie: {CASES_VERSION}'",
+        )
+    cases = _read_cases(reader, topic_ids, ids, codes)
     if reader.get(_CASES) is not None and not cases and not reader.problems:
         reader.error(_CASES, "'casussen' moet minstens één casus bevatten", at_key=True)
     reader.finish()
-    return Cases(source=path, words=words, cases=cases)
+    return cases
 
 
 def is_cases_file(path: Path) -> bool:
@@ -119,12 +188,14 @@ def _unique_texts(reader: Reader, path: DataPath, *, required: bool = True) -> t
     return values
 
 
-def _read_words(reader: Reader) -> Words:
-    reader.mapping(_WORDS, "bij 'woorden'", ("moeten", "labels"))
-    return Words(
-        moeten=_unique_texts(reader, (*_WORDS, "moeten")),
-        labels=_unique_texts(reader, (*_WORDS, "labels")),
-    )
+def _yes_no(reader: Reader, path: DataPath, *, default: bool) -> bool:
+    value = reader.text(path, required=False)
+    if not value:
+        return default
+    if value not in _YES_NO:
+        reader.error(path, f"'{path[-1]}' is ja of nee, niet '{value}'")
+        return default
+    return value == "ja"
 
 
 def _check_topic(reader: Reader, path: DataPath, topic: str, topic_ids: Sequence[str]) -> bool:
@@ -138,41 +209,67 @@ def _check_topic(reader: Reader, path: DataPath, topic: str, topic_ids: Sequence
     return True
 
 
-def _read_cases(reader: Reader, topic_ids: tuple[str, ...]) -> tuple[PracticeCase, ...]:
+def _read_cases(
+    reader: Reader,
+    topic_ids: tuple[str, ...],
+    ids: dict[str, _Seen],
+    codes: dict[str, _Seen],
+) -> list[PracticeCase]:
     cases = []
-    codes: dict[str, str] = {}
+    file = reader.document.file
     for case_id in reader.mapping(_CASES, optional=None):
         path = (*_CASES, case_id)
         where = f"bij casus '{case_id}'"
+        line = reader.document.position(path, at_key=True)[0]
         if not _ID.fullmatch(case_id):
             reader.error(
                 path,
                 f"casus-id '{case_id}' mag alleen kleine letters, cijfers en '-' bevatten",
                 at_key=True,
             )
-        reader.mapping(path, where, _CASE_KEYS)
+        elif case_id in ids:  # in an earlier file (within a file, YAML refuses it)
+            first = ids[case_id]
+            reader.error(
+                path,
+                f"casus '{case_id}' staat ook in {first.file} (regel {first.line}); "
+                "geef deze casus een eigen id",
+                at_key=True,
+            )
+        ids.setdefault(case_id, _Seen(case_id, file, line))
+        reader.mapping(path, where, _CASE_KEYS, ("tolk",))
         household = _read_household(reader, (*path, "huishouden"), where)
         if household.code:
+            code_path = (*path, "huishouden", "code")
             if household.code in codes:
+                first = codes[household.code]
+                elsewhere = "" if first.file == file else f" in {first.file}"
                 reader.error(
-                    (*path, "huishouden", "code"),
+                    code_path,
                     f"gezinscode '{household.code}' {where} wordt ook gebruikt bij casus "
-                    f"'{codes[household.code]}'",
+                    f"'{first.case_id}'{elsewhere}",
                 )
-            codes.setdefault(household.code, case_id)
+            codes.setdefault(
+                household.code,
+                _Seen(case_id, file, reader.document.position(code_path)[0]),
+            )
+        tolk = _yes_no(reader, (*path, "tolk"), default=False)
+        persons = _read_persons(reader, (*path, "personen"), where, topic_ids, tolk=tolk)
+        facts = _read_facts(reader, (*path, "verborgen"), where, topic_ids, persons)
         cases.append(
             PracticeCase(
                 id=case_id,
                 titel=reader.text((*path, "titel")),
                 intake=reader.text((*path, "intake")),
                 huishouden=household,
-                antwoorden=_read_answers(reader, (*path, "antwoorden"), where, topic_ids),
-                verborgen=_read_facts(reader, (*path, "verborgen"), where, topic_ids),
-                stemmen=_read_voices(reader, (*path, "stemmen")),
+                personen=persons,
+                verborgen=facts,
                 goed_gesprek=_read_good(reader, (*path, "goed_gesprek"), topic_ids),
+                tolk=tolk,
+                source=file,
+                line=line,
             )
         )
-    return tuple(cases)
+    return cases
 
 
 def _read_household(reader: Reader, path: DataPath, where: str) -> PracticeHousehold:
@@ -218,6 +315,48 @@ def _child_problem(value: str, where: str) -> str:
     )
 
 
+def _read_persons(
+    reader: Reader, path: DataPath, where: str, topic_ids: Sequence[str], *, tolk: bool
+) -> tuple[Person, ...]:
+    entries = reader.mapping(path, optional=None)
+    if reader.get(path) is not None and not entries:
+        reader.error(path, f"'personen' {where} moet minstens één persoon bevatten", at_key=True)
+    persons = []
+    for person_id in entries:
+        item = (*path, person_id)
+        person_where = f"bij persoon '{person_id}' {where}"
+        if not _ID.fullmatch(person_id):
+            reader.error(
+                item,
+                f"persoon '{person_id}' mag alleen kleine letters, cijfers en '-' bevatten",
+                at_key=True,
+            )
+        present = _yes_no(reader, (*item, "aanwezig"), default=True)
+        reader.mapping(item, person_where, ("antwoorden",) if present else (), _PERSON_KEYS)
+        needs_interpreter = _yes_no(reader, (*item, "tolk"), default=False)
+        if needs_interpreter and not tolk:
+            reader.error(
+                (*item, "tolk"),
+                f"'tolk: ja' {person_where}, maar de casus heeft geen 'tolk: ja': zonder tolk "
+                "verstaat deze persoon geen enkele vraag",
+                at_key=True,
+            )
+        persons.append(
+            Person(
+                id=person_id,
+                wie=reader.text((*item, "wie"), required=False) or person_id,
+                antwoorden=_read_answers(reader, (*item, "antwoorden"), person_where, topic_ids),
+                aanwezig=present,
+                kind=_yes_no(reader, (*item, "kind"), default=False),
+                tolk=needs_interpreter,
+                schaal=_read_scale(reader, (*item, "schaal"), person_where),
+            )
+        )
+    if persons and not any(person.aanwezig for person in persons):
+        reader.error(path, f"niemand in 'personen' {where} is aanwezig", at_key=True)
+    return tuple(persons)
+
+
 def _read_answers(
     reader: Reader, path: DataPath, where: str, topic_ids: Sequence[str]
 ) -> tuple[TopicAnswers, ...]:
@@ -233,8 +372,28 @@ def _read_answers(
     return tuple(answers)
 
 
+def _read_scale(reader: Reader, path: DataPath, where: str) -> Scale | None:
+    if reader.get(path) is None:
+        return None
+    reader.mapping(path, f"bij 'schaal' {where}", ("cijfer", "reden"))
+    written = reader.text((*path, "cijfer"))
+    reason = reader.text((*path, "reden"))
+    if not written:
+        return None
+    if not written.isdigit() or int(written) > 10:
+        reader.error(
+            (*path, "cijfer"), f"'cijfer' is een heel getal van 0 tot en met 10, niet '{written}'"
+        )
+        return None
+    return Scale(cijfer=int(written), reden=reason)
+
+
 def _read_facts(
-    reader: Reader, path: DataPath, where: str, topic_ids: Sequence[str]
+    reader: Reader,
+    path: DataPath,
+    where: str,
+    topic_ids: Sequence[str],
+    persons: Sequence[Person],
 ) -> tuple[HiddenFact, ...]:
     value = reader.get(path)
     if value is None:
@@ -247,11 +406,12 @@ def _read_facts(
             path, "'verborgen' moet een lijst van feiten zijn (regels die beginnen met '- ')"
         )
         return ()
+    known = [person.id for person in persons]
     facts = []
     for index in range(len(value)):
         item = (*path, index)
         fact_where = f"in feit {index + 1} van 'verborgen' {where}"
-        reader.mapping(item, fact_where, _FACT_KEYS, ("soort",))
+        reader.mapping(item, fact_where, _FACT_KEYS, ("soort", "wie"))
         topic = reader.text((*item, "onderwerp"))
         _check_topic(reader, (*item, "onderwerp"), topic, topic_ids)
         soort = reader.text((*item, "soort"), required=False)
@@ -261,26 +421,40 @@ def _read_facts(
                 f"onbekende soort '{soort}'{did_you_mean(soort, SOORTEN)}; "
                 f"kies uit {', '.join(SOORTEN)}",
             )
-        facts.append(
-            HiddenFact(
-                feit=reader.text((*item, "feit")),
-                onderwerp=topic,
-                sleutelwoorden=_unique_texts(reader, (*item, "sleutelwoorden")),
-                soort=soort,
-            )
+        who = _unique_texts(reader, (*item, "wie"))
+        for number, person_id in enumerate(who):
+            if person_id and person_id not in known:
+                reader.error(
+                    (*item, "wie", number),
+                    f"onbekende persoon '{person_id}' {fact_where}"
+                    f"{did_you_mean(person_id, known)}; kies uit {', '.join(known)}",
+                )
+        fact = HiddenFact(
+            feit=reader.text((*item, "feit")),
+            onderwerp=topic,
+            sleutelwoorden=_unique_texts(reader, (*item, "sleutelwoorden")),
+            soort=soort,
+            wie=who,
         )
+        known_people = all(person_id in known for person_id in who)
+        if topic in topic_ids and known_people and persons and not _can_be_told(fact, persons):
+            reader.error(
+                (*item, "onderwerp"),
+                f"feit {index + 1} {where} kan nooit verteld worden: niemand die het weet, is "
+                f"aanwezig en heeft antwoorden bij '{topic}' (een feit komt pas na een "
+                "doorvraag op wat die persoon zelf over het onderwerp vertelde)",
+            )
+        facts.append(fact)
     return tuple(facts)
 
 
-def _read_voices(reader: Reader, path: DataPath) -> tuple[str, ...]:
-    voices = _unique_texts(reader, path)
-    for index, voice in enumerate(voices):
-        if voice and not _ID.fullmatch(voice):
-            reader.error(
-                (*path, index),
-                f"stem '{voice}' in 'stemmen' mag alleen kleine letters, cijfers en '-' bevatten",
-            )
-    return voices
+def _can_be_told(fact: HiddenFact, persons: Sequence[Person]) -> bool:
+    return any(
+        person.aanwezig
+        and person.answers(fact.onderwerp)
+        and (not fact.wie or person.id in fact.wie)
+        for person in persons
+    )
 
 
 def _read_good(reader: Reader, path: DataPath, topic_ids: Sequence[str]) -> tuple[str, ...]:
@@ -297,42 +471,50 @@ def _read_good(reader: Reader, path: DataPath, topic_ids: Sequence[str]) -> tupl
 def cases_to_json(cases: Cases) -> dict[str, object]:
     """What was read, as JSON-ready data (for ``wijkgesprek controleer --json``)."""
     return {
-        "bestand": str(cases.source),
+        "bestanden": [str(source) for source in cases.sources],
         "versie": CASES_VERSION,
-        "woorden": {"moeten": list(cases.words.moeten), "labels": list(cases.words.labels)},
-        "casussen": [
-            {
-                "id": case.id,
-                "titel": case.titel,
-                "intake": case.intake,
-                "huishouden": {
-                    "code": case.huishouden.code,
-                    "wijk": case.huishouden.wijk,
-                    "kinderen": [
-                        *case.huishouden.ages,
-                        *(
-                            flag
-                            for flag, on in (
-                                (PREGNANT, case.huishouden.pregnant),
-                                (ELSEWHERE, case.huishouden.elsewhere),
-                            )
-                            if on
-                        ),
-                    ],
-                },
-                "antwoorden": {answers.topic: list(answers.lines) for answers in case.antwoorden},
-                "verborgen": [
-                    {
-                        "feit": fact.feit,
-                        "onderwerp": fact.onderwerp,
-                        "sleutelwoorden": list(fact.sleutelwoorden),
-                        "soort": fact.soort,
-                    }
-                    for fact in case.verborgen
-                ],
-                "stemmen": list(case.stemmen),
-                "goed_gesprek": list(case.goed_gesprek),
+        "casussen": [_case_json(case) for case in cases.cases],
+    }
+
+
+def _case_json(case: PracticeCase) -> dict[str, object]:
+    household = case.huishouden
+    flags = ((PREGNANT, household.pregnant), (ELSEWHERE, household.elsewhere))
+    return {
+        "id": case.id,
+        "bestand": str(case.source),
+        "titel": case.titel,
+        "intake": case.intake,
+        "huishouden": {
+            "code": household.code,
+            "wijk": household.wijk,
+            "kinderen": [*household.ages, *(flag for flag, on in flags if on)],
+        },
+        "personen": {
+            person.id: {
+                "wie": person.wie,
+                "aanwezig": person.aanwezig,
+                "kind": person.kind,
+                "tolk": person.tolk,
+                "antwoorden": {a.topic: list(a.lines) for a in person.antwoorden},
+                "schaal": (
+                    {"cijfer": person.schaal.cijfer, "reden": person.schaal.reden}
+                    if person.schaal
+                    else None
+                ),
             }
-            for case in cases.cases
+            for person in case.personen
+        },
+        "verborgen": [
+            {
+                "feit": fact.feit,
+                "onderwerp": fact.onderwerp,
+                "sleutelwoorden": list(fact.sleutelwoorden),
+                "soort": fact.soort,
+                "wie": list(fact.wie),
+            }
+            for fact in case.verborgen
         ],
+        "goed_gesprek": list(case.goed_gesprek),
+        "tolk": case.tolk,
     }

@@ -241,23 +241,59 @@ class PracticeHousehold:
 
 @dataclass(frozen=True)
 class TopicAnswers:
-    """What the family says when a topic is asked about, revealed line by line."""
+    """What a person says when asked openly about a topic, revealed line by line."""
 
     topic: str
     lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)
+class Scale:
+    """A person's own answer to the scaling question (0–10)."""
+
+    cijfer: int
+    reden: str
+    """Why this number and not a lower one, in the person's own words."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone of the invented family (or around it) whom the trainee can ask."""
+
+    id: str
+    """The key in the case file, e.g. ``moeder``."""
+    wie: str
+    """How the person is shown, e.g. ``dochter (15)``."""
+    antwoorden: tuple[TopicAnswers, ...] = ()
+    aanwezig: bool = True
+    """An absent person cannot answer."""
+    kind: bool = False
+    """A child answers as a child (the children's reactions of the word list)."""
+    tolk: bool = False
+    """Understands the questions only through an interpreter."""
+    schaal: Scale | None = None
+
+    def answers(self, topic_id: str) -> tuple[str, ...]:
+        """The person's lines for a topic; ``()`` when there are none."""
+        for answers in self.antwoorden:
+            if answers.topic == topic_id:
+                return answers.lines
+        return ()
+
+
+@dataclass(frozen=True)
 class HiddenFact:
-    """A fact that only surfaces when its topic is touched with one of its key words."""
+    """A fact told only after an open follow-up on its topic with one of its key words."""
 
     feit: str
     onderwerp: str
     """The topic id under which it can surface."""
     sleutelwoorden: tuple[str, ...]
-    """Words in the trainee's note (whole word or prefix) that reveal it."""
+    """Words in the question (whole word or prefix) that lead to it."""
     soort: str = ""
     """Optional kind, one of :data:`SOORTEN` (``veiligheid`` marks a safety signal)."""
+    wie: tuple[str, ...] = ()
+    """Ids of the persons who can tell it; empty: anyone present."""
 
 
 @dataclass(frozen=True)
@@ -266,32 +302,98 @@ class PracticeCase:
     titel: str
     intake: str
     huishouden: PracticeHousehold
-    antwoorden: tuple[TopicAnswers, ...]
+    personen: tuple[Person, ...]
     verborgen: tuple[HiddenFact, ...]
-    stemmen: tuple[str, ...]
-    """Whose voices could be heard, e.g. ``moeder``, ``vader``, ``kind``."""
     goed_gesprek: tuple[str, ...]
     """Topic ids a good conversation would touch."""
+    tolk: bool = False
+    """The case can be practised with an interpreter."""
+    source: Path = Path()
+    line: int = 0
+    """Where the case starts, for messages about two files."""
 
-    def answers(self, topic_id: str) -> tuple[str, ...]:
-        """The family's lines for a topic; ``()`` when the case has none."""
-        for answers in self.antwoorden:
-            if answers.topic == topic_id:
-                return answers.lines
+    @property
+    def stemmen(self) -> tuple[str, ...]:
+        """Whose voices could be heard: every person's id."""
+        return tuple(person.id for person in self.personen)
+
+    def person(self, person_id: str) -> Person | None:
+        for person in self.personen:
+            if person.id == person_id:
+                return person
+        return None
+
+
+REACTIONS = (
+    "gesloten-ja",
+    "gesloten",
+    "label",
+    "moeten",
+    "waarom",
+    "sturend",
+    "bewaakt",
+    "uitgepraat",
+    "weet-niet",
+    "cijfer",
+    "geen-cijfer",
+    "geen-tolk",
+)
+"""The kinds of shared reaction lines (keys under ``reacties`` in the word list)."""
+
+
+@dataclass(frozen=True)
+class Reactions:
+    """Shared lines a person says depending on how a question was asked, by kind (one of
+    :data:`REACTIONS`). ``cijfer`` holds ``{cijfer}`` for the person's number."""
+
+    lines: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def of(self, kind: str) -> tuple[str, ...]:
+        for name, lines in self.lines:
+            if name == kind:
+                return lines
         return ()
 
 
 @dataclass(frozen=True)
+class QuestionWords:
+    """How a question is read (the word list's ``vraagvormen``); all folded, lower case."""
+
+    open: tuple[str, ...] = ()
+    """Words that start an open question (wat, hoe, vertel, …)."""
+    open_zinnen: tuple[str, ...] = ()
+    """Phrases that make a question open wherever they stand (meer over, vertellen)."""
+    aanloop: tuple[str, ...] = ()
+    """Words skipped at the start of a clause (en, maar, dus)."""
+    gesloten: tuple[str, ...] = ()
+    """Verbs that start a closed question (heeft, bent, is)."""
+    voornaamwoorden: tuple[str, ...] = ()
+    """A clause whose second word is one of these starts with a verb: closed."""
+    sturend: tuple[str, ...] = ()
+    waarom: tuple[str, ...] = ()
+    schaal: tuple[str, ...] = ()
+    schaal_reden: tuple[str, ...] = ()
+    dromen: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Words:
-    """Words counted in the trainee's notes."""
+    """The shared word list (``woorden.yaml``): how questions are read, the words counted
+    in the trainee's questions and notes, and the family's shared reactions."""
 
     moeten: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
+    vragen: QuestionWords = QuestionWords()
+    bewaakt_beurten: int = 3
+    """For how many of a person's answers a label or a "moet" keeps them guarded."""
+    volwassene: Reactions = Reactions()
+    kind: Reactions = Reactions()
+    source: Path = Path()
 
 
 @dataclass(frozen=True)
 class Cases:
-    source: Path
+    sources: tuple[Path, ...]
     words: Words
     cases: tuple[PracticeCase, ...]
 

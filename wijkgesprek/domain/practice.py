@@ -1,191 +1,263 @@
 """A practice conversation with an invented family (pure: no screens, no database).
 
-The trainee asks a question under a topic; :func:`answer` decides what the family says:
+The trainee asks one person a question under a topic; :func:`answer` decides what that
+person says, from how the question is asked (:func:`asking.read_question`) and from the
+family's state so far (:func:`family_state`, a fold over the earlier turns):
 
-1. a hidden fact of that topic not yet told, when the question holds one of its key
-   words (a whole word or the start of a word, as in :func:`reflection.fact_found`);
-2. otherwise the next scripted line of that topic;
-3. otherwise a quiet "nothing to add".
+1. a person who is not there cannot answer (the app says so); one who understands only
+   through an interpreter, without one, does not understand the question;
+2. a label or a form of "moeten", a "waarom" (not about a number) or a leading question
+   makes the person guarded (:data:`JUDGED`, a line like "Ik voel me een beetje
+   beoordeeld."); for the next ``bewaakt_beurten`` answers they stay guarded
+   (:data:`GUARDED`: short, nothing new);
+3. the scaling question gets the person's own number (:data:`SCALE`), and after it a
+   question about the number ("waarom een 4 en geen 2?") the reason (:data:`SCALE_REASON`);
+4. a closed question gets a short answer (:data:`SHORT`): "Ja." when it touches something
+   the person has not told yet, otherwise a short "Gaat wel.";
+5. an open question gets the person's next line on the topic (:data:`LINE`), which
+   *opens* the topic for that person; a later open question to the same person on an
+   opened topic is a *doorvraag*: when its words match a hidden fact of the topic that
+   this person knows, the fact is told (:data:`FACT`);
+6. when the person has said all they have on the topic: :data:`SILENT`.
 
-:func:`texts_by_topic` joins what the trainee wrote and asked per topic, the input of
-:func:`reflection.reflect`; :func:`score` condenses a reflection into one line of
-progress, so attempts at the same case can be compared.
+So a hidden fact never comes from a closed or labelling question, nor from the first
+question of a topic, and a fact only one person knows comes only from that person.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-from wijkgesprek.content.model import PracticeCase, Words
-from wijkgesprek.domain.reflection import Reflection, fact_found, reflect
-from wijkgesprek.domain.safety import SafetyEntry, kindcheck_outcome
-from wijkgesprek.domain.visit import AGREEMENTS_TOPIC, SAFETY_TOPIC, VisitRecord, is_touched
+from wijkgesprek.content.model import Person, PracticeCase, Reactions, Words
+from wijkgesprek.domain.asking import OPEN, Reading, fact_found, read_question
 
 LINE = "regel"
-"""The family said the next scripted line of the topic."""
+"""The person said their next line on the topic (an open question)."""
 FACT = "feit"
-"""A hidden fact surfaced."""
+"""A hidden fact was told (an open doorvraag with the right words)."""
 SILENT = "stil"
-"""The family had nothing more to say on the topic."""
+"""The person has nothing (more) to say on the topic."""
+SHORT = "kort"
+"""A short answer to a closed question."""
+JUDGED = "beoordeeld"
+"""The person felt judged (label, "moet", "waarom", a leading question)."""
+GUARDED = "bewaakt"
+"""The person is still guarded after feeling judged."""
+SCALE = "schaal"
+"""The person's number on the scaling question (``number``)."""
+SCALE_REASON = "schaal-reden"
+"""Why the person gave that number."""
+ABSENT = "afwezig"
+"""The person is not there: the app says so."""
+NOT_UNDERSTOOD = "niet-verstaan"
+"""The person understands the question only through an interpreter."""
+INTERPRETER = "tolk"
+"""Not a question: the attempt is done with an interpreter (the first turn)."""
 
-SILENT_ANSWER = (
-    "(Het gezin heeft hier nu niets meer over te vertellen. Probeer een ander onderwerp.)"
-)
+ANSWERED = (LINE, FACT, SILENT, SHORT, JUDGED, GUARDED, SCALE, SCALE_REASON)
+"""Turns in which the person heard the question and answered (a voice heard)."""
+
 OPEN_QUESTION = "Vertelt u eens…"
 """The question recorded when the trainee asks without typing one."""
+INTERPRETER_VOICE = "tolk"
+INTERPRETER_LINE = (
+    "Er is een tolk bij het gesprek; wie geen Nederlands spreekt, antwoordt via de tolk."
+)
 
 
 @dataclass(frozen=True)
 class Turn:
-    """One question and the family's answer."""
+    """One question and the answer."""
 
     topic: str
     voice: str
-    """Whom the trainee asked (one of the case's ``stemmen``)."""
+    """Whom the trainee asked (a person's id)."""
     question: str
     answer: str
     kind: str
-    """:data:`LINE`, :data:`FACT` or :data:`SILENT`."""
+    """One of the kinds above."""
     number: int = 0
-    """The index of the line (in the topic's answers) or of the fact (in ``verborgen``)."""
+    """The index of the line (in the person's lines of the topic), of the fact (in
+    ``verborgen``), or the number given on the scaling question."""
+
+
+@dataclass
+class PersonState:
+    guarded: int = 0
+    """Answers still to come while guarded."""
+    opened: set[str] = field(default_factory=set)
+    """Topics this person talked about in answer to an open question."""
+    said: dict[str, set[int]] = field(default_factory=dict)
+    """Per topic, the indexes of the lines said."""
+    scale: int | None = None
+    reason_told: bool = False
+    answers: int = 0
+    """How many answers this person gave (to vary the shared lines)."""
+
+
+@dataclass
+class FamilyState:
+    persons: dict[str, PersonState] = field(default_factory=dict)
+    told: set[int] = field(default_factory=set)
+    """Indexes of the hidden facts told."""
+    interpreter: bool = False
+
+    def person(self, person_id: str) -> PersonState:
+        return self.persons.setdefault(person_id, PersonState())
+
+
+def family_state(turns: Iterable[Turn], *, guarded_for: int) -> FamilyState:
+    """What the family has said and how each person feels, after ``turns``."""
+    state = FamilyState()
+    for turn in turns:
+        if turn.kind == INTERPRETER:
+            state.interpreter = True
+            continue
+        if turn.kind not in ANSWERED:
+            continue
+        person = state.person(turn.voice)
+        person.answers += 1
+        if turn.kind == JUDGED:
+            person.guarded = guarded_for
+            continue
+        if person.guarded:
+            person.guarded -= 1
+        if turn.kind == LINE:
+            person.opened.add(turn.topic)
+            person.said.setdefault(turn.topic, set()).add(turn.number)
+        elif turn.kind == FACT:
+            state.told.add(turn.number)
+        elif turn.kind == SCALE:
+            person.scale = turn.number
+        elif turn.kind == SCALE_REASON:
+            person.reason_told = True
+    return state
+
+
+def interpreter_turn() -> Turn:
+    return Turn("kennismaking", INTERPRETER_VOICE, "", INTERPRETER_LINE, INTERPRETER)
+
+
+def has_interpreter(turns: Iterable[Turn]) -> bool:
+    return any(turn.kind == INTERPRETER for turn in turns)
+
+
+def absent_message(person: Person) -> str:
+    return (
+        f"{person.wie[:1].upper()}{person.wie[1:]} is niet bij dit gesprek en kan niet "
+        "antwoorden. Vraag de aanwezigen naar deze persoon, of spreek een eigen gesprek af."
+    )
+
+
+def _line(reactions: Reactions, kind: str, count: int) -> str:
+    lines = reactions.of(kind)
+    return lines[count % len(lines)] if lines else "…"
+
+
+def _judged_kind(reading: Reading) -> str:
+    if reading.labels:
+        return "label"
+    if reading.moeten:
+        return "moeten"
+    if reading.leading:
+        return "sturend"
+    return "waarom"
 
 
 def answer(
-    case: PracticeCase, *, topic: str, question: str, voice: str, turns: Sequence[Turn]
+    case: PracticeCase,
+    words: Words,
+    *,
+    topic: str,
+    question: str,
+    voice: str,
+    turns: Sequence[Turn],
 ) -> Turn:
-    """What the family says to ``question`` under ``topic`` after ``turns`` (see module)."""
-    question = question.strip() or OPEN_QUESTION
-    told = {turn.number for turn in turns if turn.kind == FACT}
-    for index, fact in enumerate(case.verborgen):
-        if fact.onderwerp == topic and index not in told and fact_found(fact, question):
-            return Turn(topic, voice, question, fact.feit, FACT, index)
-    said = {turn.number for turn in turns if turn.kind == LINE and turn.topic == topic}
-    for index, line in enumerate(case.answers(topic)):
+    """What ``voice`` says to ``question`` under ``topic`` after ``turns`` (see module)."""
+    question = " ".join(question.split()) or OPEN_QUESTION
+    person = case.person(voice)
+
+    def turn(text: str, kind: str, number: int = 0) -> Turn:
+        return Turn(topic, voice, question, text, kind, number)
+
+    if person is None or not person.aanwezig:
+        who = person or _stranger(voice)
+        return turn(absent_message(who), ABSENT)
+    state = family_state(turns, guarded_for=words.bewaakt_beurten)
+    reactions = words.kind if person.kind else words.volwassene
+    me = state.person(person.id)
+    count = me.answers
+    if person.tolk and not state.interpreter:
+        return turn(_line(reactions, "geen-tolk", count), NOT_UNDERSTOOD)
+    reading = read_question(question, words)
+    about_number = reading.scale_reason and me.scale is not None and not reading.scaling
+    if reading.judging or reading.leading or (reading.why and not about_number):
+        return turn(_line(reactions, _judged_kind(reading), count), JUDGED)
+    if me.guarded:
+        return turn(_line(reactions, "bewaakt", count), GUARDED)
+    if about_number and person.schaal is not None and not me.reason_told:
+        return turn(person.schaal.reden, SCALE_REASON)
+    if reading.scaling:
+        if person.schaal is None:
+            return turn(_line(reactions, "geen-cijfer", count), SILENT)
+        number = person.schaal.cijfer
+        text = _line(reactions, "cijfer", count).replace("{cijfer}", str(number))
+        return turn(text, SCALE, number)
+    untold = [
+        (index, fact)
+        for index, fact in enumerate(case.verborgen)
+        if index not in state.told
+        and fact.onderwerp == topic
+        and (not fact.wie or person.id in fact.wie)
+    ]
+    if reading.form != OPEN:
+        touches = any(fact_found(fact, question) for _, fact in untold)
+        return turn(_line(reactions, "gesloten-ja" if touches else "gesloten", count), SHORT)
+    if topic in me.opened:  # a doorvraag
+        for index, fact in untold:
+            if fact_found(fact, question):
+                return turn(fact.feit, FACT, index)
+    lines = person.answers(topic)
+    said = me.said.get(topic, set())
+    for index, line in enumerate(lines):
         if index not in said:
-            return Turn(topic, voice, question, line, LINE, index)
-    return Turn(topic, voice, question, SILENT_ANSWER, SILENT)
+            return turn(line, LINE, index)
+    return turn(_line(reactions, "uitgepraat" if lines else "weet-niet", count), SILENT)
 
 
-def texts_by_topic(notes: Mapping[str, str], turns: Iterable[Turn]) -> dict[str, str]:
-    """Per topic: the note and every question asked, as one text for the reflection."""
-    texts = {topic: text for topic, text in notes.items() if text.strip()}
-    for turn in turns:
-        if turn.question != OPEN_QUESTION:
-            texts[turn.topic] = f"{texts.get(turn.topic, '')}\n{turn.question}".strip()
-    return texts
+def _stranger(voice: str) -> Person:
+    return Person(id=voice, wie=voice or "deze persoon", aanwezig=False)
+
+
+def is_doorvraag(turns: Sequence[Turn], index: int, words: Words) -> bool:
+    """Whether turn ``index`` was an open follow-up: an open question to a person about a
+    topic that person had opened before, without a label or a "moet"."""
+    turn = turns[index]
+    if turn.kind not in ANSWERED:
+        return False
+    reading = read_question(turn.question, words)
+    if reading.form != OPEN or reading.judging or reading.scaling:
+        return False
+    return any(
+        earlier.kind == LINE and earlier.voice == turn.voice and earlier.topic == turn.topic
+        for earlier in turns[:index]
+    )
+
+
+def questions(turns: Iterable[Turn]) -> list[Turn]:
+    """The trainee's questions (the interpreter's arrival is none)."""
+    return [turn for turn in turns if turn.kind != INTERPRETER]
 
 
 def topics_asked(turns: Iterable[Turn]) -> set[str]:
-    return {turn.topic for turn in turns}
+    return {turn.topic for turn in questions(turns)}
 
 
 def voices_asked(turns: Iterable[Turn]) -> list[str]:
     """The people asked, in the order they were first asked."""
     voices: list[str] = []
-    for turn in turns:
+    for turn in questions(turns):
         if turn.voice and turn.voice not in voices:
             voices.append(turn.voice)
     return voices
-
-
-def reflect_attempt(
-    case: PracticeCase,
-    words: Words,
-    *,
-    record: VisitRecord,
-    entries: Sequence[SafetyEntry],
-    turns: Sequence[Turn],
-) -> Reflection:
-    """The reflection on one attempt, from what was recorded in its visit.
-
-    A topic counts as touched when something was written or recorded for it (as in a
-    real visit) or when the family was asked about it."""
-    candidates = {*record.notes, SAFETY_TOPIC, AGREEMENTS_TOPIC}
-    touched = {topic for topic in candidates if is_touched(topic, record)}
-    return reflect(
-        case,
-        notes=texts_by_topic({t: n.text for t, n in record.notes.items()}, turns),
-        touched=touched | topics_asked(turns),
-        kindcheck_done=kindcheck_outcome(entries) is not None,
-        voices=voices_asked(turns),
-        suggestions_used=[r.naam for r in record.referrals if r.visit_id == record.id],
-        words=words,
-    )
-
-
-@dataclass(frozen=True)
-class Score:
-    """One attempt in a line, to see progress over attempts."""
-
-    number: int
-    """1 for the first attempt at the case."""
-    started_at: datetime
-    ended: bool
-    topics: int
-    """Topics of the case's good conversation that were touched."""
-    topics_total: int
-    facts: int
-    facts_total: int
-    kindcheck: bool
-    voices: int
-    voices_total: int
-    moeten: int
-    labels: int
-
-
-def score(
-    case: PracticeCase, reflection: Reflection, *, number: int, started_at: datetime, ended: bool
-) -> Score:
-    good = case.goed_gesprek
-    touched = set(reflection.touched)
-    return Score(
-        number=number,
-        started_at=started_at,
-        ended=ended,
-        topics=sum(1 for topic in good if topic in touched),
-        topics_total=len(good),
-        facts=len(reflection.facts_found),
-        facts_total=len(case.verborgen),
-        kindcheck=reflection.kindcheck_done,
-        voices=len([v for v in reflection.voices_heard if v in case.stemmen]),
-        voices_total=len(case.stemmen),
-        moeten=reflection.moeten_total,
-        labels=reflection.labels_total,
-    )
-
-
-PROGRESS_HEADER = (
-    "Nr",
-    "Datum",
-    "Onderwerpen",
-    "Feiten",
-    "Kindcheck",
-    "Stemmen",
-    "Moeten",
-    "Labels",
-)
-
-
-def progress_row(item: Score) -> tuple[str, ...]:
-    """A score as the cells of a progress table (Dutch), matching :data:`PROGRESS_HEADER`."""
-    return (
-        f"{item.number}" + ("" if item.ended else " (open)"),
-        f"{item.started_at.astimezone():%d-%m-%Y}",  # the day where the user is
-        f"{item.topics}/{item.topics_total}",
-        f"{item.facts}/{item.facts_total}",
-        "ja" if item.kindcheck else "nee",
-        f"{item.voices}/{item.voices_total}",
-        str(item.moeten),
-        str(item.labels),
-    )
-
-
-def progress_markdown(scores: Sequence[Score]) -> str:
-    """The attempts as a Markdown table ("" without attempts)."""
-    if not scores:
-        return ""
-    lines = ["| " + " | ".join(PROGRESS_HEADER) + " |", "|" + "---|" * len(PROGRESS_HEADER)]
-    lines += ["| " + " | ".join(progress_row(item)) + " |" for item in scores]
-    return "\n".join(lines) + "\n"

@@ -22,8 +22,13 @@ HELP = """\
 Typ de vraag zoals u hem aan het gezin zou stellen. Begint u te typen zoals een
 vraag uit de leidraad, dan staat die er grijs achter: **→** neemt hem over.
 
-- **↑** en **↓** kiezen aan wie u de vraag stelt. In de reflectie ziet u wiens
-  stem u heeft gehoord.
+- **↑** en **↓** kiezen aan wie u de vraag stelt; de volgende vraag gaat weer naar
+  dezelfde persoon. Wie er niet bij is, kan niet antwoorden; wie alleen via een tolk
+  verstaat, antwoordt alleen als er een tolk is. Een kind antwoordt als een kind.
+- Hoe u vraagt, maakt uit: op een open vraag (wat, hoe, vertel…) vertelt iemand meer,
+  op een gesloten vraag (heeft u, bent u…) komt een kort antwoord. Een label of 'moet'
+  maakt iemand een tijdje voorzichtig. Wie doorvraagt op wat iemand zelf vertelde, hoort
+  wat het gezin niet meteen zegt.
 - **Enter** stelt de vraag. Zonder tekst vraagt u: "Vertelt u eens…".
 - **Escape** annuleert.
 """
@@ -45,11 +50,21 @@ class AskScreen(Dialog[Question | None]):
         Binding("down", "voice(1)", "Volgende persoon", id="vraag-volgende", show=False),
     ]
 
-    def __init__(self, topic: str, *, voices: Sequence[str], suggestions: Sequence[str]) -> None:
+    def __init__(
+        self,
+        topic: str,
+        *,
+        voices: Sequence[tuple[str, str]],
+        suggestions: Sequence[str],
+        selected: str = "",
+    ) -> None:
+        """``voices``: (id, how the person is shown) of everyone who can be asked."""
         super().__init__()
         self.topic = topic
-        self.voices = tuple(voices) or ("gezin",)
+        self.voices = tuple(voices) or (("gezin", "gezin"),)
         self.suggestions = tuple(suggestions)
+        ids = [voice for voice, _ in self.voices]
+        self.selected = ids.index(selected) if selected in ids else 0
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ask-dialog", classes="dialog"):
@@ -66,10 +81,12 @@ class AskScreen(Dialog[Question | None]):
             )
             yield Static("Aan wie? (↑ ↓)", classes="hint")
             voices = OptionList(
-                *[Option(visible(v), id=v) for v in self.voices], id="voices", markup=False
+                *[Option(visible(label), id=voice) for voice, label in self.voices],
+                id="voices",
+                markup=False,
             )
             voices.can_focus = False  # typing stays in the question; ↑ ↓ choose here
-            voices.highlighted = 0
+            voices.highlighted = self.selected
             yield voices
             yield Static(
                 "Enter vraagt · → neemt een voorgestelde vraag over · Escape annuleert",
@@ -87,7 +104,7 @@ class AskScreen(Dialog[Question | None]):
     @on(Input.Submitted, "#question")
     def _ask(self) -> None:
         voices = self.query_one("#voices", OptionList)
-        voice = self.voices[voices.highlighted or 0]
+        voice, _ = self.voices[voices.highlighted or 0]
         self.dismiss(Question(self.query_one("#question", Input).value, voice))
 
     def action_cancel(self) -> None:

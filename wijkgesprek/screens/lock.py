@@ -3,8 +3,11 @@ Ctrl+L). Nothing of the work underneath shows until the passphrase is typed agai
 
 from __future__ import annotations
 
+import sys
+import time
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -72,7 +75,62 @@ class LockScreen(Screen[None]):
             return
         self.wrong += 1
         if self.wrong >= TRIES:
-            self.app.stop_locked(f"{TRIES} keer een verkeerd wachtwoord")
+            self.app.locker.stop(f"{TRIES} keer een verkeerd wachtwoord")
             return
         self.query_one("#form-error", Static).update("Het wachtwoord klopt niet.")
         field.focus()
+
+
+ALLOWED = ("help", "quit", "lock", "focus_next", "focus_previous")
+"""The App's actions that work while the lock is on: help and stopping."""
+
+
+class Lock:
+    """The lock of an encrypted database, for the App: Ctrl+L and the idle timer put a
+    :class:`LockScreen` over every screen and dialog; while it is on, only help and
+    stopping work."""
+
+    def __init__(self, app: WijkgesprekApp) -> None:
+        self.app = app
+        self.last_input = time.monotonic()
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the database was unlocked with a passphrase in this process."""
+        crypto = sys.modules.get("wijkgesprek.store.crypto")
+        return crypto is not None and crypto.is_unlocked() and self.app.cases is None
+
+    @property
+    def locked(self) -> bool:
+        """Whether a lock screen is anywhere on the stack (also under its help)."""
+        return any(isinstance(screen, LockScreen) for screen in self.app.screen_stack)
+
+    def start(self, minutes: float) -> None:
+        """Lock after ``minutes`` without a key (an encrypted database only)."""
+        if self.encrypted and minutes > 0:
+            self.app.set_interval(min(10.0, minutes * 60 / 4), self._when_idle, name="vergrendelen")
+
+    def _when_idle(self) -> None:
+        if time.monotonic() - self.last_input >= self.app.config.lock_minutes * 60:
+            self.lock()
+
+    def lock(self) -> None:
+        if not self.encrypted:
+            self.app.notify(
+                "Vergrendelen kan met een versleutelde database ('wijkgesprek versleutel').",
+                markup=False,
+            )
+        elif not self.locked:
+            self.app.flush_all()
+            self.app.push_screen(LockScreen())
+
+    def allows(self, action: str) -> bool:
+        return not self.locked or action in ALLOWED
+
+    def stop(self, reason: str) -> None:
+        """Stop from the lock screen (too many wrong passphrases); the work was saved
+        when the app locked, and is saved once more."""
+        self.app.flush_all()
+        self.app.exit(
+            return_code=1, message=Text(f"wijkgesprek is gestopt: {reason}. Uw werk is opgeslagen.")
+        )

@@ -42,8 +42,9 @@ def _now() -> datetime:
 
 
 class NoteScreen(Screen[None]):
-    """A screen showing one note of a visit (``record``, ``topic_id``) in ``note``, with
-    its title in ``#note-label`` and whether it is saved in ``#note-state``."""
+    """The base of screens that show one note of a visit (``record``, ``topic_id``) in
+    ``note``, with its title in ``#note-label`` and whether it is saved in ``#note-state``
+    (the visit screen and the practice visit screen build on it; never shown itself)."""
 
     app: WijkgesprekApp
     visit_id: int

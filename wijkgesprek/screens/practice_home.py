@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wijkgesprek.domain.household import describe_children
-from wijkgesprek.domain.practice import PROGRESS_HEADER, Score, progress_row
+from wijkgesprek.domain.progress import PROGRESS_HEADER, Score, progress_row
 from wijkgesprek.errors import WijkError
 from wijkgesprek.text import visible
 
@@ -33,8 +33,10 @@ exports of trends.
 - Kies een casus met de pijltjes; rechts (of eronder) staan de aanleiding en uw
   pogingen tot nu toe.
 - **Enter** begint een poging, of gaat verder met een poging die nog open staat.
-- In het gesprek stelt u met **F5** een vraag aan het gezin. Typ uw vraag;
-  het gezin antwoordt. Wie goed doorvraagt, hoort meer.
+- **t** doet hetzelfde met een tolk erbij, bij een casus met een taalbarrière.
+- In het gesprek stelt u met **F5** een vraag aan iemand van het gezin. Hoe u
+  vraagt, maakt uit: open of gesloten, met of zonder label of 'moet'. Wie goed
+  doorvraagt bij wie erover begon, hoort meer.
 - **F8** toont de reflectie: welke onderwerpen u raakte, of u naar dromen vroeg,
   de kindcheck, wiens stem u hoorde, welke verborgen feiten u vond en hoe vaak u
   'moeten' of een label schreef.
@@ -50,6 +52,13 @@ class PracticeHomeScreen(Screen[None]):
             "Oefenen",
             id="oefenen",
             tooltip="Begin een poging met deze casus, of ga verder met de open poging",
+        ),
+        Binding(
+            "t",
+            "practise(True)",
+            "Met tolk",
+            id="oefenen-tolk",
+            tooltip="Oefen deze casus met een tolk erbij",
         ),
     ]
 
@@ -89,21 +98,32 @@ class PracticeHomeScreen(Screen[None]):
         index = self.query_one("#cases", OptionList).highlighted or 0
         return self.cases.cases[index]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "practise" and parameters == (True,):
+            return self.is_mounted and self.case.tolk  # only where an interpreter helps
+        return True
+
     @on(OptionList.OptionHighlighted, "#cases")
     def _show_case(self) -> None:
         if not self.is_mounted:
             return
         case = self.case
         household = case.huishouden
+        present = ", ".join(p.wie for p in case.personen if p.aanwezig)
+        absent = ", ".join(p.wie for p in case.personen if not p.aanwezig)
+        people = f"\nAanwezig: {present}" + (f" · niet aanwezig: {absent}" if absent else "")
+        interpreter = "\nt: met een tolk oefenen" if case.tolk else ""
         self.query_one("#case-intake", Static).update(
             Content.styled(visible(case.titel), "bold")
             + Content(
                 visible(
-                    f"\nWijk {household.wijk} · {describe_children(household.children)}\n\n"
-                    f"{case.intake}"
+                    f"\nWijk {household.wijk} · {describe_children(household.children)}"
+                    f"{people}\n\n{case.intake}"
                 )
             )
+            + Content.styled(visible(interpreter), "italic")
         )
+        self.refresh_bindings()
         from wijkgesprek.store.practice import scores
 
         try:
@@ -114,8 +134,12 @@ class PracticeHomeScreen(Screen[None]):
         self.query_one("#case-progress", Static).update(progress_text(attempts))
 
     @on(OptionList.OptionSelected, "#cases")
-    def action_practise(self) -> None:
-        from wijkgesprek.store import repo
+    def _chosen(self) -> None:
+        self.action_practise()
+
+    def action_practise(self, interpreter: bool = False) -> None:
+        """Start an attempt (or resume the open one); ``interpreter``: with an interpreter."""
+        from wijkgesprek.store import practice, repo
 
         case = self.case
         try:
@@ -126,6 +150,11 @@ class PracticeHomeScreen(Screen[None]):
                 children=case.huishouden.children,
                 now=datetime.now(UTC),
             )
+            if interpreter and case.tolk:
+                self.app.connection.run(
+                    practice.add_interpreter, visit_id=visit_id, now=datetime.now(UTC)
+                )
+                self.notify("Er is een tolk bij het gesprek.", timeout=5)
         except WijkError as error:
             self.notify(str(error), severity="error", timeout=20, markup=False)
             return
@@ -135,18 +164,21 @@ class PracticeHomeScreen(Screen[None]):
 
 
 def progress_text(scores: list[Score]) -> str:
-    """The attempts as a small aligned table, or a first-time hint."""
+    """The attempts as a small aligned table that fits 80 columns (an open attempt is
+    marked with *), or a first-time hint."""
     if not scores:
         return "\nNog geen pogingen. Enter begint de eerste."
-    rows = [PROGRESS_HEADER, *(progress_row(item) for item in scores)]
+    rows: list[tuple[str, ...]] = [PROGRESS_HEADER]
+    for item in scores:
+        number, *cells = progress_row(item)
+        rows.append((number.replace(" (open)", "*"), *cells))
     widths = [max(len(row[i]) for row in rows) for i in range(len(PROGRESS_HEADER))]
     lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        for row in rows
+        " ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows
     ]
     hint = (
         "Enter begint een nieuwe poging."
         if scores[-1].ended
-        else "Enter gaat verder met de open poging."
+        else "* Deze poging staat nog open: Enter gaat ermee verder."
     )
     return "\nUw pogingen\n" + "\n".join(line.rstrip() for line in lines) + "\n\n" + hint

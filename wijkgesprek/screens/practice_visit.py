@@ -17,7 +17,22 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from wijkgesprek.domain.practice import FACT, SILENT, Turn, answer, topics_asked
+from wijkgesprek.domain.asking import read_question
+from wijkgesprek.domain.practice import (
+    ABSENT,
+    FACT,
+    GUARDED,
+    INTERPRETER,
+    JUDGED,
+    NOT_UNDERSTOOD,
+    SCALE_REASON,
+    SILENT,
+    Turn,
+    answer,
+    has_interpreter,
+    is_doorvraag,
+    topics_asked,
+)
 from wijkgesprek.errors import WijkError
 from wijkgesprek.screens.visit import HELP as VISIT_HELP
 from wijkgesprek.screens.visit import VisitScreen
@@ -25,7 +40,7 @@ from wijkgesprek.store import practice
 from wijkgesprek.text import visible
 
 if TYPE_CHECKING:
-    from wijkgesprek.content.model import PracticeCase, Topic, Words
+    from wijkgesprek.content.model import Person, PracticeCase, Topic, Words
     from wijkgesprek.screens.ask import Question
 
 HELP = (
@@ -35,10 +50,16 @@ HELP = (
 U oefent met een **verzonnen gezin**; de balk OEFENEN staat er de hele tijd. Het
 werkt als een echt huisbezoek, maar alles blijft in de oefendatabase.
 
-- **F5** stelt een vraag aan het gezin over het gekozen onderwerp. Typ uw vraag
-  (of kies met → een voorgestelde vraag), kies met ↑ en ↓ aan wie u het vraagt en
-  druk op **Enter**. Het antwoord verschijnt onder de vragen van de leidraad.
-- Wie doorvraagt met de goede woorden, hoort wat het gezin niet meteen vertelt.
+- **F5** stelt een vraag over het gekozen onderwerp. Typ uw vraag (of kies met →
+  een voorgestelde vraag), kies met ↑ en ↓ aan wie u het vraagt en druk op
+  **Enter**. Het antwoord verschijnt onder de vragen van de leidraad, met hoe uw
+  vraag klonk (open, gesloten, een label…).
+- Iedereen antwoordt voor zichzelf; wie er niet bij is, kan niet antwoorden. Op een
+  open vraag vertelt iemand meer dan op een gesloten vraag. Een label of 'moet' maakt
+  iemand een tijdje voorzichtig.
+- Wie doorvraagt op wat iemand zelf vertelde, met de goede woorden, hoort wat het
+  gezin niet meteen vertelt. De schaalvraag (0 tot 10) krijgt van ieder een eigen
+  cijfer; vraag ook waarom het dat cijfer is en geen lager.
 - **F8** (Afronden) toont de reflectie op dit gesprek; daar sluit u de poging af.
 
 """
@@ -73,6 +94,8 @@ class PracticeVisitScreen(VisitScreen):
         self.case = case
         self.words = words
         self.turns: list[Turn] = []
+        self.voice = next((p.id for p in case.personen if p.aanwezig), "")
+        """Whom the next question goes to: the person asked last."""
 
     def compose_banner(self) -> ComposeResult:
         yield Static(
@@ -82,6 +105,8 @@ class PracticeVisitScreen(VisitScreen):
     def on_mount(self) -> None:
         try:
             self.turns = self.app.connection.run(practice.turns, visit_id=self.visit_id)
+            asked = [t.voice for t in self.turns if self.case.person(t.voice) is not None]
+            self.voice = asked[-1] if asked else self.voice
         except WijkError as error:  # e.g. the database is locked: the notes still work
             self.notify(
                 f"{error} Wat het gezin eerder antwoordde, staat er nu niet bij.",
@@ -98,18 +123,43 @@ class PracticeVisitScreen(VisitScreen):
         content = super()._guide_content(topic)
         said = [turn for turn in self.turns if turn.topic == topic.id]
         parts = [content, Content.styled("\n\nHet gesprek (F5: vraag stellen)\n", "italic")]
-        if not said:
+        if not [turn for turn in said if turn.kind != INTERPRETER]:
             parts.append(Content("Nog niets gevraagd over dit onderwerp.\n"))
-        for turn in said:
-            parts.append(Content.styled(visible(f"U, aan {turn.voice}: "), "bold"))
-            parts.append(Content(visible(turn.question) + "\n"))
-            if turn.kind == FACT:
-                parts.append(Content.styled(visible(f"Nu hoort u: {turn.answer}\n"), "bold"))
-            elif turn.kind == SILENT:
-                parts.append(Content.styled(visible(turn.answer) + "\n", "dim italic"))
-            else:
-                parts.append(Content(visible(f"Gezin: {turn.answer}\n")))
+        for index, turn in enumerate(self.turns):
+            if turn.topic == topic.id:  # through the interpreter: only once one was there
+                interpreter = has_interpreter(self.turns[:index])
+                parts += self._turn_content(index, interpreter=interpreter)
         return Content("").join(parts)
+
+    def _turn_content(self, index: int, *, interpreter: bool) -> list[Content]:
+        """A question, how it sounded, and the answer (all text from data or the user)."""
+        turn = self.turns[index]
+        if turn.kind == INTERPRETER:
+            return [Content.styled(visible(f"({turn.answer})") + "\n", "italic")]
+        person = self.case.person(turn.voice)
+        who = person.wie if person else turn.voice
+        heard = read_question(turn.question, self.words).tags()
+        if turn.kind == SCALE_REASON:
+            heard = ["vraag naar de reden van het cijfer"]
+        elif is_doorvraag(self.turns, index, self.words):
+            heard.append("doorvraag")
+        tags = ", ".join(heard)
+        parts = [
+            Content.styled(visible(f"U, aan {who}: "), "bold"),
+            Content(visible(turn.question)),
+            Content.styled(visible(f"  ({tags})") + "\n", "dim"),
+        ]
+        speaker = _speaker(person, who, interpreter=interpreter)
+        if turn.kind == FACT:  # a hidden fact, as the case tells it
+            told = f"Nu hoort u van {who}: {turn.answer}"
+            parts.append(Content.styled(visible(told) + "\n", "bold"))
+        elif turn.kind == ABSENT:
+            parts.append(Content.styled(visible(f"({turn.answer})") + "\n", "dim italic"))
+        elif turn.kind in (SILENT, JUDGED, GUARDED, NOT_UNDERSTOOD):
+            parts.append(Content.styled(visible(f"{speaker}: {turn.answer}") + "\n", "italic"))
+        else:
+            parts.append(Content(visible(f"{speaker}: {turn.answer}") + "\n"))
+        return parts
 
     def action_ask(self) -> None:
         from wijkgesprek.screens.ask import AskScreen
@@ -119,8 +169,9 @@ class PracticeVisitScreen(VisitScreen):
         self.open_dialog(
             AskScreen(
                 topic.titel,
-                voices=self.case.stemmen,
+                voices=[(person.id, _choice(person)) for person in self.case.personen],
                 suggestions=(*topic.vragen, *topic.doorvragen),
+                selected=self.voice,
             ),
             self._asked,
         )
@@ -128,8 +179,10 @@ class PracticeVisitScreen(VisitScreen):
     def _asked(self, question: Question | None) -> None:
         if question is None:
             return
+        self.voice = question.voice
         turn = answer(
             self.case,
+            self.words,
             topic=self.topic_id,
             question=question.text,
             voice=question.voice,
@@ -158,3 +211,19 @@ class PracticeVisitScreen(VisitScreen):
 
         self.flush()
         self.open_screen(ReflectionScreen(self.visit_id, self.case, self.words), self._finished)
+
+
+def _choice(person: Person) -> str:
+    """A person as offered in the F5 dialog."""
+    if not person.aanwezig:
+        return f"{person.wie} (niet aanwezig)"
+    if person.tolk:
+        return f"{person.wie} (via een tolk)"
+    return person.wie
+
+
+def _speaker(person: Person | None, who: str, *, interpreter: bool) -> str:
+    name = who[:1].upper() + who[1:]
+    if person is not None and person.tolk and interpreter:
+        return f"{name} (via de tolk)"
+    return name

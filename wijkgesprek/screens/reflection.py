@@ -13,8 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
-from wijkgesprek.domain.practice import progress_markdown, reflect_attempt
-from wijkgesprek.domain.reflection import reflection_markdown
+from wijkgesprek.domain.progress import progress_markdown
+from wijkgesprek.domain.reflection import reflect_attempt, reflection_markdown
 from wijkgesprek.errors import WijkError
 from wijkgesprek.store import practice, repo
 from wijkgesprek.text import visible
@@ -29,11 +29,13 @@ PRACTICE_FOLDER = "oefenen"
 HELP = """\
 # Reflectie
 
-Terugkijken op het oefengesprek: welke onderwerpen u raakte en oversloeg, of u
-naar dromen en hoop vroeg, of de kindcheck is gedaan, wiens stem u hoorde, welke
-verborgen feiten u vond en miste, hoe vaak u 'moeten' of een label of diagnose
-schreef, en welk aanbod u gebruikte. Onderaan staan al uw pogingen met deze
-casus, zodat u ziet wat er beter gaat.
+Terugkijken op het oefengesprek, met bij elk deel waarom het ertoe doet: welke
+onderwerpen u raakte en oversloeg; hoeveel vragen open en gesloten waren en hoe vaak
+u doorvroeg per onderwerp; waar u 'moeten' of een label of diagnose gebruikte (met de
+zin); wiens stem u hoorde; of u naar dromen en hoop vroeg en de schaalvraag stelde;
+de kindcheck en, bij zorgen, de meldcode; of er een volgend contact is; welke
+verborgen feiten het gezin u vertelde en welke u miste; en welk aanbod u gebruikte.
+Onderaan staan al uw pogingen met deze casus, zodat u ziet wat er beter gaat.
 
 - **e** bewaart de reflectie als Markdown-bestand (alleen voor u leesbaar), in de
   map `oefenen` naast uw exports: nooit tussen de exports van echte gezinnen.

@@ -610,7 +610,7 @@ class VisitScreen(NoteScreen):
             wijk=record.wijk,
             themes=themes,
             gaps=found.gaps,
-            problem=self.app.network_problem,
+            problem=self.app.resources.network_problem,
         )
         panel = self.query_one(SuggestionPanel)
         panel.show(heading=heading, suggestions=found.suggestions, referrals=record.referrals)

@@ -36,7 +36,7 @@ from wijkgesprek.domain.access import (
 )
 from wijkgesprek.store import repo
 from wijkgesprek.store import search as notes_search
-from wijkgesprek.store.models import AccessRecord, Household
+from wijkgesprek.store.models import AccessEntryTable, Household
 
 if TYPE_CHECKING:
     from wijkgesprek.domain.search import SearchHit
@@ -63,16 +63,16 @@ def record(*, session: Session, action: str, codes: Sequence[str], detail: str =
         now = datetime.now(UTC)
         for code in codes:
             if action not in ONCE or not _seen_lately(session, code, action, detail, now):
-                session.add(AccessRecord(at=now, action=action, household=code, detail=detail))
+                session.add(AccessEntryTable(at=now, action=action, household=code, detail=detail))
     session.commit()
 
 
 def _seen_lately(session: Session, code: str, action: str, detail: str, now: datetime) -> bool:
-    statement = select(AccessRecord.id).where(
-        AccessRecord.household == code,
-        AccessRecord.action == action,
-        AccessRecord.detail == detail,
-        col(AccessRecord.at) > now - timedelta(seconds=QUARTER),
+    statement = select(AccessEntryTable.id).where(
+        AccessEntryTable.household == code,
+        AccessEntryTable.action == action,
+        AccessEntryTable.detail == detail,
+        col(AccessEntryTable.at) > now - timedelta(seconds=QUARTER),
     )
     return session.exec(statement.limit(1)).first() is not None
 
@@ -92,11 +92,13 @@ def read_log(*, session: Session, code: str | None = None) -> list[AccessEntry]:
         return [AccessEntry(*row) for row in rows]
     known = code is not None and repo.find_household(session=session, code=code) is not None
     shown = code if code is not None and known else ""
-    session.add(AccessRecord(at=datetime.now(UTC), action=READ_LOG, household=shown))
+    session.add(AccessEntryTable(at=datetime.now(UTC), action=READ_LOG, household=shown))
     session.commit()
-    statement = select(AccessRecord).order_by(col(AccessRecord.at), col(AccessRecord.id))
+    statement = select(AccessEntryTable).order_by(
+        col(AccessEntryTable.at), col(AccessEntryTable.id)
+    )
     if code is not None:
-        statement = statement.where(AccessRecord.household == code)
+        statement = statement.where(AccessEntryTable.household == code)
     return [
         AccessEntry(r.at, r.who, r.action, r.household, r.detail, r.source)
         for r in session.exec(statement)

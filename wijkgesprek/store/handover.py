@@ -57,7 +57,7 @@ from wijkgesprek.store.models import (
     Note,
     Referral,
     ReferralEvent,
-    SafetyRecord,
+    SafetyEntryTable,
     Visit,
 )
 from wijkgesprek.text import visible
@@ -457,16 +457,16 @@ class _Apply:
         """Append to the trail; each entry corrects the latest earlier one of its kind and key."""
         trail = list(
             self.session.exec(
-                select(SafetyRecord)
-                .where(SafetyRecord.visit_id == visit.id)
-                .order_by(col(SafetyRecord.at), col(SafetyRecord.id))
+                select(SafetyEntryTable)
+                .where(SafetyEntryTable.visit_id == visit.id)
+                .order_by(col(SafetyEntryTable.at), col(SafetyEntryTable.id))
             )
         )
         for entry in sorted(entries, key=lambda e: e.at):
             previous = [
                 r for r in trail if (r.kind, r.key) == (entry.kind, entry.key) and r.at <= entry.at
             ]
-            record = SafetyRecord(
+            record = SafetyEntryTable(
                 visit_id=visit.id or 0,
                 kind=entry.kind,
                 key=entry.key,

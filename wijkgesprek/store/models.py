@@ -65,7 +65,7 @@ class Household(SQLModel, table=True):
     """When the children were last recorded."""
 
 
-class HouseholdChangeRecord(SQLModel, table=True):
+class HouseholdChangeTable(SQLModel, table=True):
     """A deliberate change of a household's wijk or children (``domain.household``):
     never updated, removed only with the household."""
 
@@ -180,7 +180,7 @@ class Gap(SQLModel, table=True):
     created_at: datetime = Field(sa_type=Moment)
 
 
-class SafetyRecord(SQLModel, table=True):
+class SafetyEntryTable(SQLModel, table=True):
     """One entry of the safety trail. Never updated or deleted (except with the whole
     household): a change is a new row whose ``corrects_id`` points to the old one."""
 
@@ -228,7 +228,7 @@ class PracticeTurn(SQLModel, table=True):
     at: datetime = Field(sa_type=Moment)
 
 
-class AccessRecord(SQLModel, table=True):
+class AccessEntryTable(SQLModel, table=True):
     """One row of the access log (``store.access``): never changed, never removed; an
     erased household's code is replaced by a neutral id."""
 

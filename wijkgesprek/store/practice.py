@@ -12,7 +12,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from wijkgesprek.content.model import PracticeCase, Words
-from wijkgesprek.domain.practice import Score, Turn, reflect_attempt, score
+from wijkgesprek.domain.practice import Turn
+from wijkgesprek.domain.progress import Score, score
+from wijkgesprek.domain.reflection import reflect_attempt
 from wijkgesprek.domain.safety import SafetyEntry
 from wijkgesprek.domain.visit import VisitRecord
 from wijkgesprek.store import repo
@@ -93,3 +95,11 @@ def scores(*, session: Session, case: PracticeCase, words: Words) -> list[Score]
             )
         )
     return result
+
+
+def add_interpreter(*, session: Session, visit_id: int, now: datetime) -> None:
+    """From now on the attempt is done with an interpreter (once per attempt)."""
+    from wijkgesprek.domain.practice import has_interpreter, interpreter_turn
+
+    if not has_interpreter(turns(session=session, visit_id=visit_id)):
+        add_turn(session=session, visit_id=visit_id, turn=interpreter_turn(), now=now)

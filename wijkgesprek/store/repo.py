@@ -53,11 +53,11 @@ from wijkgesprek.store.models import (
     Correction,
     Gap,
     Household,
-    HouseholdChangeRecord,
+    HouseholdChangeTable,
     Note,
     Referral,
     ReferralEvent,
-    SafetyRecord,
+    SafetyEntryTable,
     Visit,
     safe_day,
 )
@@ -124,9 +124,9 @@ def list_households(
 def _reports_open(session: Session, guide: SafetyGuide) -> set[int]:
     """The households whose Meldcode route says "melden" without a recorded melding."""
     statement = (
-        select(Visit.household_id, Visit.started_at, SafetyRecord)
-        .join(Visit, col(Visit.id) == SafetyRecord.visit_id)
-        .where(col(SafetyRecord.kind).in_((ASSESS, VT_CONTACT)))
+        select(Visit.household_id, Visit.started_at, SafetyEntryTable)
+        .join(Visit, col(Visit.id) == SafetyEntryTable.visit_id)
+        .where(col(SafetyEntryTable.kind).in_((ASSESS, VT_CONTACT)))
     )
     trails: dict[int, dict[int, tuple[datetime, list[SafetyEntry]]]] = {}
     for household_id, started, record in session.exec(statement):
@@ -238,7 +238,7 @@ def add_changes(*, session: Session, household_id: int, changes: Sequence[Househ
     """Keep ``changes`` in the household's trail (the caller commits)."""
     for change in changes:
         session.add(
-            HouseholdChangeRecord(
+            HouseholdChangeTable(
                 household_id=household_id,
                 kind=change.kind,
                 old=change.old,
@@ -252,9 +252,9 @@ def add_changes(*, session: Session, household_id: int, changes: Sequence[Househ
 def household_changes(*, session: Session, household_id: int) -> list[HouseholdChange]:
     """The household's trail of changes, oldest first."""
     statement = (
-        select(HouseholdChangeRecord)
-        .where(HouseholdChangeRecord.household_id == household_id)
-        .order_by(col(HouseholdChangeRecord.at), col(HouseholdChangeRecord.id))
+        select(HouseholdChangeTable)
+        .where(HouseholdChangeTable.household_id == household_id)
+        .order_by(col(HouseholdChangeTable.at), col(HouseholdChangeTable.id))
     )
     return [
         HouseholdChange(at=r.at, kind=r.kind, old=r.old, new=r.new, author=r.author)
@@ -273,7 +273,7 @@ def get_visit(*, session: Session, visit_id: int) -> VisitRecord:
         select(Agreement).where(Agreement.visit_id == visit_id).order_by(col(Agreement.id))
     ).all()
     recorded = session.exec(
-        select(SafetyRecord.id).where(SafetyRecord.visit_id == visit_id).limit(1)
+        select(SafetyEntryTable.id).where(SafetyEntryTable.visit_id == visit_id).limit(1)
     ).first()
     return VisitRecord(
         safety_recorded=recorded is not None,
@@ -553,7 +553,7 @@ def record_gaps(
 # -- the safety trail --------------------------------------------------------------------
 
 
-def _entry(record: SafetyRecord) -> SafetyEntry:
+def _entry(record: SafetyEntryTable) -> SafetyEntry:
     assert record.id is not None
     return SafetyEntry(
         id=record.id,
@@ -584,20 +584,20 @@ def add_safety_entry(
     if kind in (CONSULT, VT_CONTACT) and not key:
         count = session.exec(
             select(func.count())
-            .select_from(SafetyRecord)
-            .where(SafetyRecord.visit_id == visit_id, SafetyRecord.kind == kind)
+            .select_from(SafetyEntryTable)
+            .where(SafetyEntryTable.visit_id == visit_id, SafetyEntryTable.kind == kind)
         ).one()
         key = str(count + 1)
     previous = session.exec(
-        select(SafetyRecord)
+        select(SafetyEntryTable)
         .where(
-            SafetyRecord.visit_id == visit_id,
-            SafetyRecord.kind == kind,
-            SafetyRecord.key == key,
+            SafetyEntryTable.visit_id == visit_id,
+            SafetyEntryTable.kind == kind,
+            SafetyEntryTable.key == key,
         )
-        .order_by(col(SafetyRecord.id).desc())
+        .order_by(col(SafetyEntryTable.id).desc())
     ).first()
-    record = SafetyRecord(
+    record = SafetyEntryTable(
         visit_id=visit_id,
         kind=kind,
         key=key,
@@ -614,9 +614,9 @@ def add_safety_entry(
 def safety_entries(*, session: Session, visit_id: int) -> list[SafetyEntry]:
     """The whole trail of one visit, oldest first."""
     statement = (
-        select(SafetyRecord)
-        .where(SafetyRecord.visit_id == visit_id)
-        .order_by(col(SafetyRecord.at), col(SafetyRecord.id))
+        select(SafetyEntryTable)
+        .where(SafetyEntryTable.visit_id == visit_id)
+        .order_by(col(SafetyEntryTable.at), col(SafetyEntryTable.id))
     )
     return [_entry(record) for record in session.exec(statement)]
 
@@ -639,10 +639,10 @@ def household_safety(*, session: Session, visit_id: int) -> list[tuple[datetime,
     if visit is None:
         raise LookupError(visit_id)
     statement = (
-        select(Visit.started_at, SafetyRecord)
-        .join(Visit, col(Visit.id) == SafetyRecord.visit_id)
+        select(Visit.started_at, SafetyEntryTable)
+        .join(Visit, col(Visit.id) == SafetyEntryTable.visit_id)
         .where(Visit.household_id == visit.household_id)
-        .order_by(col(Visit.started_at), col(SafetyRecord.id))
+        .order_by(col(Visit.started_at), col(SafetyEntryTable.id))
     )
     return [(started, _entry(record)) for started, record in session.exec(statement)]
 
@@ -689,9 +689,9 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
         )
     safety: dict[int, list[SafetyEntry]] = {}
     for record in session.exec(
-        select(SafetyRecord)
-        .where(col(SafetyRecord.visit_id).in_(ids))
-        .order_by(col(SafetyRecord.at), col(SafetyRecord.id))
+        select(SafetyEntryTable)
+        .where(col(SafetyEntryTable.visit_id).in_(ids))
+        .order_by(col(SafetyEntryTable.at), col(SafetyEntryTable.id))
     ):
         safety.setdefault(record.visit_id, []).append(_entry(record))
     gaps: dict[int, list[str]] = {}
