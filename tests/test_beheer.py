@@ -73,3 +73,36 @@ def test_on_the_laptop_it_creates_or_upgrades_the_file(
 def test_beheer_needs_a_task(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["beheer"]) == 2
     assert "TAAK" in capsys.readouterr().err
+
+
+def test_one_app_holds_at_most_fifteen_connections(team_url: str) -> None:
+    """docs/team-beheer.md counts on 15 at most per app (SQLAlchemy's pool: 5 + 10), also
+    when thirty calls come at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import text
+    from sqlmodel import Session
+
+    from wijkgesprek.store.engine import Store
+    from wijkgesprek.store.target import TeamServer
+
+    postgres.prepare(team_url)
+    store = Store(TeamServer(team_url))
+
+    def count(*, session: Session) -> int:
+        session.execute(text("SELECT pg_sleep(0.3)"))
+        return int(
+            session.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND application_name = ''"
+                )
+            ).scalar_one()
+        )
+
+    try:
+        with ThreadPoolExecutor(max_workers=30) as pool:
+            counted = list(pool.map(lambda _: store.run(count), range(30)))
+    finally:
+        store.engine.dispose()
+    assert 10 <= max(counted) <= 15
