@@ -48,7 +48,8 @@ def _on_server(session: Session) -> bool:
 
 
 def record(*, session: Session, action: str, codes: Sequence[str], detail: str = "") -> None:
-    """Log ``action`` for each household of ``codes`` and commit."""
+    """Log ``action`` for each household of ``codes`` that is there (a code erased a
+    moment ago is not written back) and commit."""
     if action not in APP_ACTIONS:
         raise ValueError(action)  # the database's own words are never the app's
     codes = list(dict.fromkeys(codes))
@@ -59,9 +60,10 @@ def record(*, session: Session, action: str, codes: Sequence[str], detail: str =
             text("SELECT wijkgesprek_log(:action, CAST(:codes AS text[]), :detail)"),
             {"action": action, "codes": codes, "detail": detail},
         )
-    else:
+    else:  # as the server's function: only households that are there
         now = datetime.now(UTC)
-        for code in codes:
+        there = set(session.exec(select(Household.code).where(col(Household.code).in_(codes))))
+        for code in (c for c in codes if c in there):
             if action not in ONCE or not _seen_lately(session, code, action, detail, now):
                 session.add(AccessEntryTable(at=now, action=action, household=code, detail=detail))
     session.commit()
@@ -139,6 +141,5 @@ def search(*, session: Session, text: str, limit: int = 20) -> list[SearchHit]:
 
 def imported(*, session: Session, codes: Sequence[str], detail: str) -> None:
     """Log that households were read in (``overdracht``) or moved to the team
-    (``migratie``); only those that are there."""
-    there = set(session.exec(select(Household.code).where(col(Household.code).in_(codes))))
-    record(session=session, action=IMPORTED, codes=[c for c in codes if c in there], detail=detail)
+    (``migratie``)."""
+    record(session=session, action=IMPORTED, codes=codes, detail=detail)

@@ -495,13 +495,14 @@ _V9: tuple[Statement, ...] = (
            OR entry_detail !~ '^[a-z-]{0,40}$' THEN
             RAISE EXCEPTION 'het toegangslog kent deze handeling niet' USING ERRCODE = '22023';
         END IF;
+        -- Only households that are there: no free text (a name) can enter the log, and
+        -- one erased a moment ago is not written back.
         FOREACH one IN ARRAY codes LOOP
-            IF NOT EXISTS (SELECT 1 FROM household WHERE code = one) THEN
-                RAISE EXCEPTION 'het toegangslog kent dit huishouden niet' USING ERRCODE = '22023';
+            IF EXISTS (SELECT 1 FROM household WHERE code = one) THEN
+                PERFORM wijkgesprek_log_append(
+                    entry_action, one, entry_detail, entry_action IN ('geopend', 'gezocht')
+                );
             END IF;
-            PERFORM wijkgesprek_log_append(
-                entry_action, one, entry_detail, entry_action IN ('geopend', 'gezocht')
-            );
         END LOOP;
     END $$""",
     ),
