@@ -24,6 +24,8 @@ class Server:
     folder: Path
     bin: Path
     as_user: list[str]
+    options: str = ""
+    """More server settings (``-c name=value …``), e.g. TLS on a TCP port."""
 
     @property
     def socket(self) -> str:
@@ -46,7 +48,7 @@ class Server:
 
     def resume(self) -> None:
         """Start the paused server again."""
-        self._pg_ctl(*_start_arguments(self.folder)).check_returncode()
+        self._pg_ctl(*_start_arguments(self.folder, self.options)).check_returncode()
 
     @contextmanager
     def stopped(self) -> Iterator[None]:
@@ -62,8 +64,8 @@ class Server:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _start_arguments(folder: Path) -> list[str]:
-    options = f"-k {folder} -c listen_addresses='' -c fsync=off"
+def _start_arguments(folder: Path, more: str = "") -> list[str]:
+    options = f"-k {folder} -c listen_addresses='' -c fsync=off {more}".strip()
     return ["-w", "-l", str(folder / "log"), "-o", options, "start"]
 
 
@@ -75,8 +77,11 @@ def _binaries() -> Path | None:
     return Path(found).parent if found else None
 
 
-def start() -> Server | str:
-    """A running server, or the reason there is none."""
+def start(options: str = "", files: dict[str, bytes] | None = None) -> Server | str:
+    """A running server, or the reason there is none. ``options``: more settings
+    (``-c name=value …``; a later ``listen_addresses`` wins; ``{folder}`` is the server's
+    folder); ``files``: written into that folder first (0600, the server's), e.g. a
+    certificate and its key."""
     binaries = _binaries()
     if binaries is None:
         return "geen PostgreSQL-server op deze machine (installeer het pakket postgresql)"
@@ -92,6 +97,12 @@ def start() -> Server | str:
             return "als root is runuser nodig om PostgreSQL als 'postgres' te starten"
         as_user = [runuser, "-u", "postgres", "--"]
         shutil.chown(folder, "postgres")
+    options = options.replace("{folder}", str(folder))
+    for name, content in (files or {}).items():
+        (folder / name).write_bytes(content)
+        (folder / name).chmod(0o600)
+        if as_user:
+            shutil.chown(folder / name, "postgres")
     data = folder / "data"
     steps = [
         [
@@ -107,11 +118,11 @@ def start() -> Server | str:
             "--locale",
             "C.UTF-8",
         ],
-        [str(binaries / "pg_ctl"), "-D", str(data), *_start_arguments(folder)],
+        [str(binaries / "pg_ctl"), "-D", str(data), *_start_arguments(folder, options)],
     ]
     for step in steps:
         done = subprocess.run([*as_user, *step], capture_output=True, text=True, check=False)
         if done.returncode != 0:
             shutil.rmtree(folder, ignore_errors=True)
             return f"PostgreSQL start niet: {done.stderr.strip()[-300:]}"
-    return Server(folder=folder, bin=binaries, as_user=as_user)
+    return Server(folder=folder, bin=binaries, as_user=as_user, options=options)

@@ -3,7 +3,8 @@ and the team database on PostgreSQL have the same tables, columns (type, NOT NUL
 default), keys and indexes, read back from each database (issue 20, point 6).
 
 What one dialect has alone is left out of the comparison: SQLite's FTS5 tables and
-PostgreSQL's ``search`` columns with their GIN indexes (both are the full-text search).
+PostgreSQL's ``search`` columns with their GIN indexes (both are the full-text search),
+and the tables only a team database needs (``ladder.SERVER_ONLY``: published trends).
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ import pytest
 from sqlalchemy import Engine, create_engine, inspect
 
 from wijkgesprek.store import postgres
-from wijkgesprek.store.ladder import POSTGRES, SCHEMA_VERSION, SQLITE, STEPS, Only, statements
+from wijkgesprek.store.ladder import (
+    POSTGRES,
+    SCHEMA_VERSION,
+    SERVER_ONLY,
+    SQLITE,
+    STEPS,
+    Only,
+    statements,
+)
+from wijkgesprek.store.pgaddress import sqlalchemy_url
 from wijkgesprek.store.schema import MIGRATIONS
 
 Shape = dict[str, dict[str, Any]]
@@ -49,7 +59,7 @@ def shape(engine: Engine) -> Shape:
     tables = [
         name
         for name in found.get_table_names()
-        if "_fts" not in name and name != "wijkgesprek_schema"
+        if "_fts" not in name and name not in ("wijkgesprek_schema", *SERVER_ONLY)
     ]
     result: Shape = {}
     for table in tables:
@@ -91,7 +101,7 @@ def shape(engine: Engine) -> Shape:
 def engines(team_url: str, tmp_path: Path) -> Any:
     local = tmp_path / "wijkgesprek.db"
     lite = create_engine(f"sqlite:///{local}")
-    team = create_engine(postgres.sqlalchemy_url(team_url))
+    team = create_engine(sqlalchemy_url(team_url))
     yield local, lite, team_url, team
     lite.dispose()
     team.dispose()

@@ -117,7 +117,7 @@ def test_every_version_upgrades_with_all_its_data(upgraded: tuple[int, Path]) ->
             now=first.record.started_at,
         )
         assert [change.kind for change in changes] == ["kinderen"]
-        if version >= 9:
+        if version >= 10:
             agreement = first.record.agreements[0]
             assert (agreement.author, agreement.status_by) == ("medewerker-a", "medewerker-b")
             assert [c.author for c in first.corrections] == ["medewerker-b"]

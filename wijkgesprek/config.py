@@ -11,6 +11,12 @@ Example (all keys optional)::
                                              # database locks (0: only with Ctrl+L)
     exportmap = "~/Documenten/wijkgesprek"   # the folder of the last export (the app
                                              # writes it, as it writes kleuren on Ctrl+T)
+    database = "postgresql://anna@server/wijkgesprek"   # a team database
+    database_wachtwoordbestand = "~/.wijkteam-pgpass"
+    database_tls = "controleren"             # a server elsewhere: TLS, certificate checked
+                                             # ("versleutelen", "niet-verplicht": the admin's
+                                             # explicit choice)
+    database_certificaat = "~/wijkteam-ca.crt"   # the authority to check it with ("systeem")
 
     [toetsen]                     # binding id = key(s), see F1 in the app
     afronden = "f10"
@@ -19,11 +25,13 @@ Example (all keys optional)::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from wijkgesprek.errors import ConfigError
+from wijkgesprek.store.pgaddress import DEFAULT_TLS, SYSTEM_ROOTS, TLS_CHOICES
 
 THEMES = {"licht": "textual-light", "donker": "textual-dark"}
 """The colour settings in words (``kleuren``, ``--kleur``, Ctrl+T) and their Textual themes."""
@@ -37,6 +45,8 @@ _KNOWN_KEYS = (
     "vergrendelen",
     "database",
     "database_wachtwoordbestand",
+    "database_tls",
+    "database_certificaat",
     "exportmap",
 )
 RETENTION_YEARS = 20
@@ -56,6 +66,12 @@ class Config:
     """A team database (``postgresql://gebruiker@server/naam``); None: the local file."""
     password_file: Path | None = None
     """libpq's password file for the team database (``database_wachtwoordbestand``)."""
+    tls: str = DEFAULT_TLS
+    """How a team database on another computer is reached (``database_tls``, one of
+    ``pgaddress.TLS_CHOICES``): by default over TLS with its certificate checked."""
+    tls_root: str | None = None
+    """The certificate authority to check the team database's certificate with
+    (``database_certificaat``: a file, or ``system`` for this computer's own)."""
     lock_minutes: float = 5
     """Idle minutes before the app locks (``vergrendelen``; only with an encrypted
     database); 0: only on Ctrl+L."""
@@ -167,6 +183,18 @@ def load_config(path: Path) -> Config:
     if password_file is not None and not isinstance(password_file, str):
         problems.append(f"{path}: 'database_wachtwoordbestand' moet een pad zijn.")
         password_file = None
+    tls = data.get("database_tls", DEFAULT_TLS)
+    if tls not in TLS_CHOICES:
+        choices = ", ".join(f'"{choice}"' for choice in TLS_CHOICES)
+        problems.append(f"{path}: 'database_tls' moet een van deze zijn: {choices}.")
+        tls = DEFAULT_TLS
+    tls_root = data.get("database_certificaat")
+    if tls_root is not None and not isinstance(tls_root, str):
+        problems.append(
+            f"{path}: 'database_certificaat' moet het pad naar een certificaat zijn, of "
+            f'"{SYSTEM_ROOTS}".'
+        )
+        tls_root = None
     export_folder = data.get("exportmap")
     if export_folder is not None and not isinstance(export_folder, str):
         problems.append(f"{path}: 'exportmap' moet het pad naar een map zijn.")
@@ -188,6 +216,14 @@ def load_config(path: Path) -> Config:
         lock_minutes=lock,
         database=database or None,
         password_file=(path.parent / Path(password_file).expanduser()) if password_file else None,
+        tls=tls,
+        tls_root=(
+            None
+            if not tls_root
+            else "system"
+            if tls_root == SYSTEM_ROOTS
+            else str(path.parent / Path(tls_root).expanduser())
+        ),
         keymap=dict(keymap),
         export_folder=(path.parent / Path(export_folder).expanduser()) if export_folder else None,
         file=path,
@@ -195,7 +231,6 @@ def load_config(path: Path) -> Config:
 
 
 def explain_toml(path: Path, error: ValueError) -> str:
-    import re
 
     match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
     where = f"{match.group(1)}:{match.group(2)}" if match else "1:1"

@@ -58,6 +58,17 @@ class Unreachable(StoreError):
     laptop until it does."""
 
 
+class NotAllowed(StoreError):
+    """The team database refused: the account's role may not do this (a coordinator
+    asking for households, a professional erasing a colleague's household)."""
+
+
+ERASE_REFUSED = (
+    "Alleen de eigenaar van dit huishouden (wie het eerste bezoek begon) of een teamleider "
+    "mag het wissen; vraag een teamleider. Er is niets gewist."
+)
+
+
 class DamagedDatabase(StoreError):
     """The database file is damaged (or not SQLite); a backup may be put back."""
 

@@ -35,7 +35,7 @@ def admin(args: argparse.Namespace) -> int:
     if isinstance(target, TeamServer):
         from wijkgesprek.store.postgres import upgrade
 
-        before, after = upgrade(target.url)
+        before, after = upgrade(target.url, tls=target.tls)
         where = target.describe()
         if before == after:
             print(

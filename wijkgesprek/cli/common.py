@@ -4,6 +4,8 @@ the guide and the sociale kaart are, and today."""
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -112,7 +114,6 @@ def visit_number(text: str) -> int:
 def ask(prompt: str, *, secret: bool = False) -> str:
     """A question on the terminal (``secret``: not shown while typed). Ctrl+D or Ctrl+C
     ends it with :class:`Cancelled`: nothing has been changed at a question."""
-    import sys
 
     try:
         if secret:
@@ -173,18 +174,27 @@ def database_target(args: argparse.Namespace) -> Target:
     if url is None:
         from wijkgesprek.config import load_config
 
-        config = load_config(paths.config_file())
-        url = config.database
-        if config.password_file is not None:
-            import os
-
-            os.environ.setdefault("PGPASSFILE", str(config.password_file))
+        url = load_config(paths.config_file()).database
     if url:
-        from wijkgesprek.store.postgres import check_url
-
-        check_url(url)
-        return TeamServer(url)
+        return team_server(url)
     return LocalFile(paths.data_dir(args.data_dir) / paths.DATABASE_NAME)
+
+
+def team_server(url: str) -> TeamServer:
+    """The team database at ``url``, checked before anything connects (no password in
+    it, no less TLS than the config allows), with the password file and TLS settings of
+    ``config.toml``."""
+
+    from wijkgesprek.config import load_config
+    from wijkgesprek.store.pgaddress import Tls, check_tls, check_url
+
+    check_url(url)
+    config = load_config(paths.config_file())
+    if config.password_file is not None:
+        os.environ.setdefault("PGPASSFILE", str(config.password_file))
+    tls = Tls(config.tls, config.tls_root)
+    check_tls(url, tls)
+    return TeamServer(url, tls)
 
 
 @contextmanager

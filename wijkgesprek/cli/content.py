@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -73,8 +74,6 @@ def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
     if problems:
         return 1
     if as_json:
-        import json
-
         text = json.dumps(read[0] if len(read) == 1 else read, ensure_ascii=False, indent=2)
         print(visible(text))
     else:
@@ -101,8 +100,6 @@ def suggestions(args: argparse.Namespace) -> int:
     )
     found, missing = offered.suggestions, offered.gaps
     if args.json:
-        import json
-
         print(
             visible(
                 json.dumps(

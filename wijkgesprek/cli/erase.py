@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from wijkgesprek import paths
 from wijkgesprek.cli.common import Parser, ask, choice_of, database_target, opened_store
-from wijkgesprek.errors import UsageError, WijkError
+from wijkgesprek.errors import ERASE_REFUSED, NotAllowed, UsageError, WijkError
 from wijkgesprek.text import confirms, visible
 
 if TYPE_CHECKING:
@@ -51,6 +51,12 @@ def erase(args: argparse.Namespace) -> int:
     target = database_target(args)
     if not target.has_data():
         raise WijkError(f"Huishouden {code} bestaat niet: er zijn nog geen gegevens.")
+    if target.file is None:  # a team database: may this account erase it? Asked first.
+        from wijkgesprek.store.repo import may_erase
+
+        with opened_store(target) as store:
+            if not store.run(may_erase, code=code):
+                raise NotAllowed(ERASE_REFUSED)
     confirmation = args.bevestig
     if confirmation is None:
         if not sys.stdin.isatty():
@@ -67,6 +73,8 @@ def erase(args: argparse.Namespace) -> int:
 
     with opened_store(target) as store:
         erased = erase_households(store, [code])
+    if erased.refused:  # the server said no after all (its rights changed meanwhile)
+        raise NotAllowed(ERASE_REFUSED)
     if not erased.codes and not erased.backups and not files:
         raise WijkError(f"Huishouden {code} bestaat niet; er is niets gewist.")
     if erased.codes:
@@ -169,6 +177,16 @@ def retention(args: argparse.Namespace) -> int:
         if not args.wis:
             print("Wissen: wijkgesprek bewaartermijn --wis")
             return 0
+        refused = [row.code for row in rows if not store.run(repo.may_erase, code=row.code)]
+        if refused:  # a team database: only their owners or a team lead may erase them
+            print(
+                f"Niet door u te wissen: {', '.join(refused)}. Alleen de eigenaar van een "
+                "huishouden (wie het eerste bezoek begon) of een teamleider mag het wissen.",
+                file=sys.stderr,
+            )
+            rows = [row for row in rows if row.code not in refused]
+            if not rows:
+                return 1
         if not args.ja:
             if not sys.stdin.isatty():
                 raise UsageError(
@@ -184,6 +202,9 @@ def retention(args: argparse.Namespace) -> int:
     print(f"{len(erased.codes)} huishouden(s) gewist, met {erased.visits} bezoek(en).")
     if erased.backups:
         print(f"Ze zijn ook gewist uit {erased.backups} reservekopie(ën).")
+    if erased.refused:  # refused after all: their exports stay as they are
+        codes = [code for code in codes if code not in erased.refused]
+        files = [file for file in files if not set(file.codes) & set(erased.refused)]
     tell_exports(args, codes, files, erase=erase_files)
     for warning in erased.warnings():
         print(warning, file=sys.stderr)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -245,7 +246,6 @@ def _import_one(
 ) -> bool:
     """Read ``file`` and import it in one transaction; prints what was done or why not
     (with ``many``, under the file's name). True when it was imported."""
-    from datetime import UTC, datetime
 
     from wijkgesprek.exchange.handover import read_handover
     from wijkgesprek.store.handover import (

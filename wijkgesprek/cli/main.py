@@ -11,6 +11,8 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -227,7 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(plain)
         return run(build_parser().parse_args(arguments))
     except WijkError as error:
-        print(visible(str(error)), file=sys.stderr)
+        from wijkgesprek.store.pgaddress import hide_passwords
+
+        # Also an argument echoed by argparse: a password typed in an address never shows.
+        print(visible(hide_passwords(str(error))), file=sys.stderr)
         return error.exit_code
     except EOFError:  # Ctrl+D at a question that is not asked through common.ask
         print("Er is niets veranderd.", file=sys.stderr)
@@ -325,15 +330,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def start_app(args: argparse.Namespace) -> int:
-    from functools import partial
 
     from wijkgesprek.config import load_config
     from wijkgesprek.content.cache import is_current
 
     config = load_config(paths.config_file())
     if args.colours:  # for this run only; Ctrl+T is what is remembered
-        from dataclasses import replace
-
         config = replace(config, theme=args.colours)
     chosen = guide_file(args, config)
     guide: Guide | Callable[[], Guide]

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 
 from wijkgesprek import paths
-from wijkgesprek.cli.common import Parser, opened_store
-from wijkgesprek.store.target import LocalFile, TeamServer
+from wijkgesprek.cli.common import Parser, opened_store, team_server
+from wijkgesprek.store.target import LocalFile
 
 
 def add_migrate_command(sub: argparse._SubParsersAction[Parser]) -> None:
@@ -33,7 +34,6 @@ def add_migrate_command(sub: argparse._SubParsersAction[Parser]) -> None:
 
 
 def migrate(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
 
     from wijkgesprek.store.access import imported
     from wijkgesprek.store.handover import (
@@ -43,16 +43,15 @@ def migrate(args: argparse.Namespace) -> int:
         load_handover,
         plan_import,
     )
-    from wijkgesprek.store.postgres import check_url
     from wijkgesprek.store.repo import list_households
 
-    check_url(args.naar)
+    team_target = team_server(args.naar)
     local = LocalFile(paths.data_dir(args.data_dir) / paths.DATABASE_NAME)
     if not local.has_data():
         print(f"Er is geen database op deze laptop ({local.path}); er is niets over te zetten.")
         return 0
     moved = skipped = held = 0
-    with opened_store(local) as source, opened_store(TeamServer(args.naar)) as team:
+    with opened_store(local) as source, opened_store(team_target) as team:
         for row in source.run(list_households):
             handover = source.run(load_handover, code=row.code)
             plan = team.run(plan_import, handover=handover)

@@ -4,6 +4,8 @@ overview of a group's attempts (``oefen-overzicht``)."""
 from __future__ import annotations
 
 import argparse
+import sqlite3
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,7 +71,6 @@ def add_overview_command(sub: argparse._SubParsersAction[Parser]) -> None:
 
 def overview(args: argparse.Namespace) -> int:
     """``wijkgesprek oefen-overzicht``: a group's attempts as Markdown, counts only."""
-    import sys
 
     from wijkgesprek.cli.common import guide_file
     from wijkgesprek.content.questions import load_guide
@@ -102,7 +103,6 @@ def overview(args: argparse.Namespace) -> int:
 def _attempts(file: Path, cases: Cases) -> tuple[tuple[PracticeCase, tuple[Score, ...]], ...]:
     """Every case's scores in the practice database ``file``, read from a copy: the
     trainee's file is never changed (an older one is brought up to date in the copy)."""
-    import sqlite3
     import tempfile
 
     from wijkgesprek.errors import StoreError

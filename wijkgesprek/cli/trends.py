@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wijkgesprek.cli import common
 from wijkgesprek.cli.common import (
@@ -15,8 +16,14 @@ from wijkgesprek.cli.common import (
     load_guide_cached,
     opened_store,
 )
-from wijkgesprek.errors import UsageError, WijkError
+from wijkgesprek.errors import NotAllowed, StoreError, UsageError, WijkError
 from wijkgesprek.export.files import write_private
+
+if TYPE_CHECKING:
+    from wijkgesprek.domain.trends import Publication
+    from wijkgesprek.store.engine import Store
+    from wijkgesprek.store.target import Target
+    from wijkgesprek.store.trends import Published
 
 
 def add_trends_command(sub: argparse._SubParsersAction[Parser]) -> None:
@@ -67,6 +74,12 @@ def add_trends_command(sub: argparse._SubParsersAction[Parser]) -> None:
     trends.add_argument(
         "--overschrijven", action="store_true", help="een bestaand --uitvoer-bestand vervangen"
     )
+    trends.add_argument(
+        "--publiceer",
+        action="store_true",
+        help="alleen publiceren in de teamdatabase, voor de coördinatoren (die lezen alleen "
+        "gepubliceerde cijfers); elke 'trends' van een professional publiceert ook",
+    )
 
 
 def span(text: str) -> object:
@@ -86,16 +99,33 @@ def span(text: str) -> object:
 
 
 def trends(args: argparse.Namespace) -> int:
-    """``wijkgesprek trends``: suppressed figures per wijk and period."""
-    from wijkgesprek.content.model import KINDS
+    """``wijkgesprek trends``: suppressed figures per wijk and period. On a team database
+    whoever may count the visits publishes the figures for the coordinators, who read
+    only those (``--publiceer``: publish, show nothing)."""
     from wijkgesprek.domain import trends as t
     from wijkgesprek.export.trends import Report, format_report, spans_text
 
     if args.vergelijk and (args.van or args.tot):
         raise UsageError("wijkgesprek trends: --vergelijk gaat niet samen met --van of --tot.")
     today = common.today()
+    try:
+        guide_themes = load_guide_cached(guide_file(args)).themes
+        names = {theme.id: theme.naam for theme in guide_themes}
+    except WijkError:  # a broken guide does not stop the figures: show the theme ids
+        names = {}
     now = t.month_key(today.year, today.month)
+    publication, published = _counted(args, names, now)
     notes: list[str] = []
+    if published is not None:
+        now = published.month  # as it was then: later months were not counted
+        notes.append(
+            f"Cijfers zoals gepubliceerd in de teamdatabase op "
+            f"{published.made_at.astimezone():%d-%m-%Y} om "
+            f"{published.made_at.astimezone():%H:%M}."
+        )
+    if args.publiceer:
+        print("De trends zijn gepubliceerd in de teamdatabase, voor de coördinatoren.")
+        return 0
     if args.vergelijk:
         spans = tuple(args.vergelijk)
         title = f"{spans[0].label} vergeleken met {spans[1].label}"
@@ -111,23 +141,6 @@ def trends(args: argparse.Namespace) -> int:
                 f"({spans[0].first} t/m {spans[-1].last})."
             )
         title = f"per {args.per}, {spans_text(spans)}"
-    rows: list[t.VisitRow] = []
-    target = database_target(args)
-    if target.has_data():  # no database yet: nothing to count, and none is created
-        from wijkgesprek.store.trends import data_months, visit_rows
-
-        with opened_store(target) as store:
-            # Always every visit: the grid is suppressed once for all data, so that each
-            # cell is shown the same in every output.
-            months = store.run(data_months)
-            if months is not None:
-                rows = store.run(visit_rows, first=months[0], last=months[1])
-    try:
-        guide_themes = load_guide_cached(guide_file(args)).themes
-        names = {theme.id: theme.naam for theme in guide_themes}
-    except WijkError:  # a broken guide does not stop the figures: show the theme ids
-        names = {}
-    publication = t.publish(rows, themes=tuple(names), soorten=KINDS, now=now)
     report = Report(
         publication.trends(spans, now=now),
         title,
@@ -143,3 +156,66 @@ def trends(args: argparse.Namespace) -> int:
     write_private(args.uitvoer, text.encode("utf-8"), overwrite=args.overschrijven)
     print(f"Geschreven: {args.uitvoer} (wijktrends {title}).")
     return 0
+
+
+def _counted(
+    args: argparse.Namespace, names: dict[str, str], now: str
+) -> tuple[Publication, Published | None]:
+    """The publication of all data, counted here (and published, on a team database), or
+    the one published in the team database for an account that may not count."""
+    from wijkgesprek.content.model import KINDS
+    from wijkgesprek.domain import trends as t
+
+    target = database_target(args)
+    if args.publiceer and target.file is not None:
+        raise UsageError(
+            "wijkgesprek trends --publiceer is voor een teamdatabase: daar lezen de "
+            "coördinatoren de gepubliceerde cijfers."
+        )
+    rows: list[t.VisitRow] = []
+    if not target.has_data():  # no database yet: nothing to count, and none is created
+        return t.publish(rows, themes=tuple(names), soorten=KINDS, now=now), None
+    from wijkgesprek.store.trends import (
+        data_months,
+        publish_trends,
+        reads_visits,
+        visit_rows,
+    )
+
+    with opened_store(target) as store:
+        if not store.run(reads_visits):
+            return _published(store, target, publishing=args.publiceer)
+        # Always every visit: the grid is suppressed once for all data, so that each
+        # cell is shown the same in every output.
+        months = store.run(data_months)
+        if months is not None:
+            rows = store.run(visit_rows, first=months[0], last=months[1])
+        publication = t.publish(rows, themes=tuple(names), soorten=KINDS, now=now)
+        if target.file is None:
+            store.run(publish_trends, publication=publication, month=now)
+    return publication, None
+
+
+def _published(store: Store, target: Target, *, publishing: bool) -> tuple[Publication, Published]:
+    from wijkgesprek.store.trends import published_trends
+
+    where = target.describe()
+    if publishing:
+        raise NotAllowed(
+            f"Uw account bij {where} mag de bezoeken niet tellen (rol coördinator), dus "
+            "ook geen trends publiceren; dat doet een professional of de beheerder."
+        )
+    try:
+        published = store.run(published_trends)
+    except ValueError:
+        raise StoreError(
+            f"De gepubliceerde trends in {where} zijn niet te lezen. Vraag de beheerder ze "
+            "opnieuw te publiceren: wijkgesprek trends --publiceer."
+        ) from None
+    if published is None:
+        raise StoreError(
+            f"Er zijn nog geen trends gepubliceerd in {where}. Een coördinator leest alleen "
+            "gepubliceerde cijfers: vraag de beheerder 'wijkgesprek trends --publiceer' te "
+            "laten draaien (bijvoorbeeld elke nacht)."
+        )
+    return published.publication, published

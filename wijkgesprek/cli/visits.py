@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -67,8 +68,6 @@ def search_notes(args: argparse.Namespace) -> int:
         for hit in hits
     ]
     if args.json:
-        import json
-
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     if not rows:

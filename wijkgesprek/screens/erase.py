@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
 
-from wijkgesprek.errors import WijkError
+from wijkgesprek.errors import ERASE_REFUSED, WijkError
 from wijkgesprek.screens.choice import ChoiceScreen
 from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.text import confirms, visible
@@ -114,6 +114,11 @@ class EraseScreen(Dialog[bool]):
                 "'wijkgesprek wis' op de opdrachtregel."
             )
             return
+        if erased.refused and not erased.codes:  # a team database: not this account's
+            self.query_one("#form-error", Static).update(ERASE_REFUSED)
+            return
+        codes = [code for code in self.codes if code not in erased.refused]
+        files = [file for file in files if not set(file.codes) & set(erased.refused)]
         count = len(erased.codes)
         if count == 0:  # erased meanwhile, from another window
             said = (
@@ -125,11 +130,11 @@ class EraseScreen(Dialog[bool]):
             said = f"Huishouden {erased.codes[0]} is gewist."
         else:
             said = f"{count} huishoudens zijn gewist."
-        if 0 < count < len(self.codes):
-            said += f" {len(self.codes) - count} bestond(en) al niet meer."
+        if 0 < count < len(codes):
+            said += f" {len(codes) - count} bestond(en) al niet meer."
         if erased.backups:
             said += f" Ook gewist uit {erased.backups} reservekopie(ën)."
-        settled = settle(self.app.data_folder, self.codes, files, erase=erase_files)
+        settled = settle(self.app.data_folder, codes, files, erase=erase_files)
         if told := settled.sentence():
             said += f" {told}"
         warnings = erased.warnings() + ([settled.problem] if settled.problem else [])

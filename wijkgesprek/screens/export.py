@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from platformdirs import user_documents_path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -49,7 +50,6 @@ CHOICES = (
 
 
 def default_folder() -> Path:
-    from platformdirs import user_documents_path
 
     return user_documents_path() / "wijkgesprek"
 

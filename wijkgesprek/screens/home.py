@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -215,7 +215,7 @@ class HomeScreen(Screen[None]):
         """The household table, made when the first rows arrive: the table widget (and
         its styles) are then off the path to the first frame."""
         if self.table is None:
-            from textual.widgets import DataTable
+            from textual.widgets import DataTable  # loaded lazily by Textual: not at import
 
             self.table = DataTable(id="households", cursor_type="row", zebra_stripes=True)
             for label, width in COLUMNS:
@@ -291,7 +291,6 @@ class HomeScreen(Screen[None]):
     def _start(self, request: NewVisit | None) -> None:
         if request is None:
             return
-        from datetime import UTC, datetime
 
         from wijkgesprek.store import repo
 

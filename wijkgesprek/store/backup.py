@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import shutil
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -171,7 +172,6 @@ def check_database(
     """``PRAGMA quick_check`` of ``path``: True when intact, False when damaged, None when
     it could not finish within ``seconds`` (default :data:`CHECK_SECONDS`) or cannot be
     opened without a passphrase."""
-    import time
 
     limit = CHECK_SECONDS if seconds is None else seconds
     deadline = time.monotonic() + limit

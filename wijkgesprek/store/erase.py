@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from wijkgesprek.errors import WijkError
+from wijkgesprek.errors import NotAllowed, WijkError
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import scrub
@@ -28,10 +28,22 @@ class Erased:
     """Backups (``reservekopieen``) the households were erased from as well."""
     backups_failed: tuple[str, ...] = ()
     """Names of backups that could not be opened to erase in (damaged, say)."""
+    on_server: bool = False
+    """Erased in a team database: the server keeps traces wijkgesprek cannot reach."""
+    refused: tuple[str, ...] = ()
+    """Households the team database would not let this account erase (not their owner,
+    not a team lead); nothing of them was erased."""
 
     def warnings(self) -> list[str]:
         """What the user must know or do for the erasure to be complete (Dutch)."""
         said = []
+        if self.refused:
+            said.append(
+                f"Niet gewist: {', '.join(self.refused)}. Alleen de eigenaar van een "
+                "huishouden (wie het eerste bezoek begon) of een teamleider mag het wissen."
+            )
+        if self.on_server and self.codes:
+            said.append(SERVER_TRACES)
         if not self.log_emptied:
             said.append(
                 "Let op: wijkgesprek is nog open in een ander venster, daardoor kon het "
@@ -49,21 +61,38 @@ class Erased:
         return said
 
 
+SERVER_TRACES = (
+    "Let op: de tekst is uit de tabellen van de teamdatabase gewist, maar de server kan er "
+    "nog resten van hebben waar wijkgesprek niet bij kan: in vrijgekomen ruimte van de "
+    "databasebestanden (tot VACUUM die opnieuw gebruikt), in het WAL-logboek en een "
+    "WAL-archief, in reservekopieën (pg_dump, base backups) en op replica's. De beheerder "
+    "moet: VACUUM FULL draaien (of wachten tot autovacuum de ruimte hergebruikt), het "
+    "WAL-archief en de reservekopieën niet langer bewaren dan afgesproken, en dit wissen "
+    "noteren, zodat het na het terugzetten van een reservekopie opnieuw gebeurt."
+)
+"""What an erasure in a team database cannot reach, and what the admin must do."""
+
+
 def erase_households(store: Store, codes: Sequence[str]) -> Erased:
-    """Erase each household that exists (an unknown code is skipped) and scrub the file
-    once when something was erased; then erase the households (all of ``codes``: also
-    one erased before) from every backup of a local database in the same way."""
+    """Erase each household that exists (an unknown code is skipped; one the team
+    database refuses is listed) and scrub the file once when something was erased; then
+    erase the households (all of ``codes``: also one erased before) from every backup of
+    a local database in the same way."""
     erased: list[str] = []
+    refused: list[str] = []
     visits = 0
     for code in codes:
         try:
             visits += store.run(repo.erase_household, code=code)
+        except NotAllowed:
+            refused.append(code)
+            continue
         except LookupError:
             continue  # not there (any more): nothing to erase
         erased.append(code)
     file = store.target.file
     if file is None:  # a team database: the server's (and its backups)
-        return Erased(codes=tuple(erased), visits=visits)
+        return Erased(codes=tuple(erased), visits=visits, on_server=True, refused=tuple(refused))
     emptied = True
     if erased:
         store.engine.dispose()  # scrub rebuilds the file: no pooled connection may hold it

@@ -769,8 +769,21 @@ def erase_household(*, session: Session, code: str) -> int:
 
     Deleted pages are overwritten (``secure_delete``, set on every connection); the
     caller then runs :func:`wijkgesprek.store.schema.scrub`, so that nothing stays
-    behind in the search index, free pages or the WAL either.
+    behind in the search index, free pages or the WAL either. On a team database the
+    server erases (``wijkgesprek_erase_household``) and refuses anyone but the
+    household's owner, a team lead and the owner of the database.
     """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy import text as sql
+
+        visits = connection.execute(
+            sql("SELECT wijkgesprek_erase_household(:code)"), {"code": code}
+        ).scalar()
+        if visits is None:
+            raise LookupError(code)
+        session.commit()
+        return int(visits)
     household = find_household(session=session, code=code)
     if household is None:
         raise LookupError(code)
@@ -780,3 +793,16 @@ def erase_household(*, session: Session, code: str) -> int:
     session.delete(household)  # ON DELETE CASCADE removes the rest; triggers the index
     session.commit()
     return int(visits)
+
+
+def may_erase(*, session: Session, code: str) -> bool:
+    """Whether this account may erase the household (the laptop's file: always; a team
+    database: its owner, a team lead, the owner of the database, as the server decides)."""
+    from sqlalchemy import text as sql
+
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return True
+    return bool(
+        connection.execute(sql("SELECT wijkgesprek_may_erase(:code)"), {"code": code}).scalar()
+    )

@@ -15,7 +15,9 @@ Before an existing database is upgraded, a copy is kept in
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -175,8 +177,6 @@ def prepare_database(path: Path, *, practice: bool = False) -> int:
                 "wijkgesprek bij. De database is niet gewijzigd."
             )
         if 0 < version < SCHEMA_VERSION:  # an upgrade: keep the old file first
-            from datetime import datetime
-
             copy_before_migration(path, version=version, now=datetime.now())
         connection = _connect(path)
         try:
@@ -249,7 +249,6 @@ def scrub(path: Path) -> bool:
     file without free pages and empty the WAL, all with ``secure_delete`` on. False when
     the WAL could not be emptied (another window kept reading); it is emptied when the
     last connection closes."""
-    import time
 
     connection = _connect(path)
     try:

@@ -194,7 +194,11 @@ def _search_postgres(connection: Any, text: str, limit: int) -> list[SearchHit]:
         return []
     words, phrases = terms
     parts = [_PG_QUERY] if words else []
-    parts += [f"phraseto_tsquery('wijkgesprek', :phrase{n})" for n in range(len(phrases))]
+    # A phrase is separated into words as the notes are (ladder: wijkgesprek_words).
+    parts += [
+        f"phraseto_tsquery('wijkgesprek', wijkgesprek_words(:phrase{n}))"
+        for n in range(len(phrases))
+    ]
     query = "(" + " && ".join(parts) + ")"
     values: dict[str, object] = {"words": words, "limit": limit}
     values.update({f"phrase{n}": phrase for n, phrase in enumerate(phrases)})

@@ -12,9 +12,11 @@ modules that do the work are imported when a method is called.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+from wijkgesprek.store.pgaddress import Tls
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -143,12 +145,14 @@ class LocalFile:
 @dataclass(frozen=True)
 class TeamServer:
     """A team database on PostgreSQL: a ``postgresql://`` address without a password
-    (``postgres.check_url``; the password comes from PGPASSWORD or a password file)."""
+    (``pgaddress.check_url``; the password comes from PGPASSWORD or a password file),
+    and how TLS must be used for it (``database_tls`` in the config)."""
 
     url: str
+    tls: Tls = field(default_factory=Tls)
 
     def __repr__(self) -> str:
-        from wijkgesprek.store.postgres import describe_safely
+        from wijkgesprek.store.pgaddress import describe_safely
 
         return f"TeamServer({describe_safely(self.url)!r})"
 
@@ -164,7 +168,7 @@ class TeamServer:
     def address(self) -> str:
         """The address as shown: without a password, written the same way however the
         user wrote it (the outbox keeps notes under it)."""
-        from wijkgesprek.store.postgres import describe
+        from wijkgesprek.store.pgaddress import describe
 
         return describe(self.url)
 
@@ -177,16 +181,18 @@ class TeamServer:
     def prepare(self, *, shows_notes: bool = False) -> int:
         from wijkgesprek.store.postgres import prepare
 
-        return prepare(self.url, shows_notes=shows_notes)
+        return prepare(self.url, tls=self.tls, shows_notes=shows_notes)
 
     def describe(self) -> str:
         return f"de teamdatabase {self.address}"
 
     def explain(self, error: BaseException | None) -> StoreError:
-        from wijkgesprek.errors import StoreError, Unreachable
+        from wijkgesprek.errors import NotAllowed, StoreError, Unreachable
         from wijkgesprek.store.postgres import explain, is_unreachable
 
         kind = Unreachable if is_unreachable(error) else StoreError
+        if getattr(error, "sqlstate", None) == "42501":  # insufficient_privilege
+            kind = NotAllowed
         return kind(explain(self.url, error))
 
     def outbox(self, folder: Path) -> Outbox:
@@ -197,13 +203,15 @@ class TeamServer:
     def engine(self) -> Engine:
         from sqlmodel import create_engine
 
-        from wijkgesprek.store.postgres import CONNECT_ARGS, sqlalchemy_url
+        from wijkgesprek.store.pgaddress import sqlalchemy_url
+        from wijkgesprek.store.postgres import connect_arguments, driver
 
+        driver()  # without the team extra: one Dutch sentence, not an ImportError
         return create_engine(
             sqlalchemy_url(self.url),
             hide_parameters=True,  # SQL errors never carry note text
             pool_pre_ping=True,
-            connect_args=CONNECT_ARGS,
+            connect_args=connect_arguments(self.url, self.tls),
         )
 
 

@@ -17,20 +17,27 @@ Everything per visit is gathered by SQLite (themes, concerns, referrals, gaps), 
 
 Practice data never appears here: it lives in its own database (``wijkgesprek oefenen``).
 
+On a team database a coordinator may not read visits: ``publish_trends`` keeps the
+suppressed publication (every cell as ``trends`` shows it) for them, and
+``published_trends`` reads it back.
+
 The SQL is written for SQLite (``strftime``, ``group_concat``) and, for a team database,
 for PostgreSQL (``string_agg``; the month is then taken in Python, in local time).
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
 from wijkgesprek.domain.dates import FIRST_YEAR, LAST_YEAR
 from wijkgesprek.domain.safety import ASSESS, KINDCHECK, SIGNAL, STEP, VT_CONTACT
-from wijkgesprek.domain.trends import VisitRow, shift_months
+from wijkgesprek.domain.trends import Publication, Value, VisitRow, shift_months
 from wijkgesprek.domain.wijk import shared_spellings
 from wijkgesprek.store.models import safe_moment
 
@@ -120,6 +127,8 @@ def visit_rows(*, session: Session, first: str, last: str) -> list[VisitRow]:
         else:
             cursor.execute(_VISITS, (start, end))
         found = cursor.fetchall()
+    except connection.dialect.loaded_dbapi.Error as error:  # as SQLAlchemy would raise it
+        raise DatabaseError("visit_rows", None, error, hide_parameters=True) from None
     finally:
         cursor.close()
     if postgres:
@@ -177,3 +186,83 @@ def _aware(stored: str) -> datetime:
 def _month(moment: datetime) -> str:
     """The month of a moment in local time, as SQLite's ``strftime('%Y-%m', …, 'localtime')``."""
     return moment.astimezone().strftime("%Y-%m")
+
+
+# -- published trends: what a coordinator of a team database reads -------------------------
+
+
+@dataclass(frozen=True)
+class Published:
+    """The trends as a professional or the owner last published them."""
+
+    publication: Publication
+    month: str
+    """The month they were counted in ("2026-04"): it and later months were not over."""
+    made_at: datetime
+    author: str
+
+
+def reads_visits(*, session: Session) -> bool:
+    """Whether this account may count visits itself; on a team database a coordinator
+    may not, and reads the published trends instead (the laptop's file: always)."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return True
+    return bool(connection.execute(text("SELECT has_table_privilege('visit', 'SELECT')")).scalar())
+
+
+def publish_trends(*, session: Session, publication: Publication, month: str) -> None:
+    """Keep ``publication`` (suppressed: every cell as ``trends`` shows it) in a team
+    database for its coordinators, in place of the one before: only the newest is kept,
+    so no two publications side by side show what was entered between them."""
+    body = json.dumps(
+        {
+            "groups": list(publication.groups),
+            "members": {group: list(wijken) for group, wijken in publication.members.items()},
+            "measures": list(publication.measures),
+            "cells": [[*cell, value] for cell, value in publication.cells.items()],
+        },
+        ensure_ascii=False,
+    )
+    session.connection().execute(text("DELETE FROM trend_publication"))
+    session.connection().execute(
+        text("INSERT INTO trend_publication (month, body) VALUES (:month, :body)"),
+        {"month": month, "body": body},
+    )
+    session.commit()
+
+
+def published_trends(*, session: Session) -> Published | None:
+    """The newest published trends of a team database; None when none were published.
+    ``ValueError`` when what is stored is not a publication."""
+    row = (
+        session.connection()
+        .execute(
+            text(
+                "SELECT month, made_at, author, body FROM trend_publication "
+                "ORDER BY made_at DESC, id DESC LIMIT 1"
+            )
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    month, made_at, author, body = row
+    try:
+        data = json.loads(body)
+        cells = {(str(p), str(g), str(m)): _value(v) for p, g, m, v in data["cells"]}
+        publication = Publication(
+            groups=tuple(str(group) for group in data["groups"]),
+            members={str(g): tuple(str(w) for w in ws) for g, ws in data["members"].items()},
+            measures=tuple(str(measure) for measure in data["measures"]),
+            cells=cells,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise ValueError("not a publication") from error
+    return Published(publication, str(month), made_at, str(author))
+
+
+def _value(value: object) -> Value:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError("not a shown value")
+    return value
