@@ -375,3 +375,15 @@ def test_toegang_for_an_auditor_and_a_coordinator(
     _, cora_url = login(team_url, postgres.COORDINATOR)
     assert main(["toegang", "--database", cora_url]) == 1
     assert "mag dit niet" in capsys.readouterr().err
+
+
+def test_a_change_of_the_netwerkkaart_is_logged_without_a_name(either: Store) -> None:
+    from wijkgesprek.domain.network_map import Person
+    from wijkgesprek.store import network_map
+
+    visit_id = visit(either, "GZ-481")
+    person = Person(number=0, role="oma", name="Ria", group="familie", informal=True)
+    either.run(network_map.add_person, visit_id=visit_id, person=person, now=NOW)
+    rows = [(a, h, d) for _, a, h, d in log_rows(either)]
+    assert ("gewijzigd", "GZ-481", "netwerkkaart") in rows
+    assert "Ria" not in str(log_rows(either))

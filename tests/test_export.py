@@ -256,7 +256,7 @@ def test_cli_family_version(seeded: Store, capsys: pytest.CaptureFixture[str]) -
 def test_cli_handover_to_stdout(seeded: Store, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", CODE, "--soort", "overdracht"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["soort"] == "wijkgesprek-overdracht" and data["schema"] == 2
+    assert data["soort"] == "wijkgesprek-overdracht" and data["schema"] == 3
     assert data["huishouden"]["kinderen"] == ["2026", "2024"]
     assert data["huishouden"]["wijzigingen"] == [
         {

@@ -316,6 +316,8 @@ def _version_1(data: dict[str, Any], groups: list[str]) -> dict[str, Any]:
     for key in ("kinderen", "kinderen_vastgelegd", "wijzigingen"):
         del household[key]
     household["leeftijdsgroepen"] = groups
+    for visit in data["bezoeken"]:  # schema 3 added the netwerkkaart
+        del visit["netwerkkaart"]
     return {**data, "schema": 1}
 
 
@@ -445,7 +447,10 @@ BAD: dict[str, tuple[Mutation, str]] = {
         lambda d: json.dumps(d).replace('"soort": "wijk', '"schema": 1, "soort": "wijk', 1),
         "velden staan er dubbel in: schema",
     ),
-    "NaN": (lambda d: json.dumps(d).replace('"schema": 2', '"schema": NaN'), "NaN"),
+    "NaN": (
+        lambda d: json.dumps(d).replace(f'"schema": {SCHEMA_VERSION}', '"schema": NaN'),
+        "NaN",
+    ),
     # Dates at the ends of the calendar: local time or a day later would overflow.
     "visit in year 1": (
         _set("bezoeken/1/begonnen", "0001-01-01T00:00:00+00:00"),

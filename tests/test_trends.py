@@ -77,7 +77,7 @@ SECONDARY = {
     ("Zuid", "verwijzing:activiteit:lopend"), (t.ALL, "verwijzing:activiteit:lopend"),
 }  # fmt: skip
 MEASURES = [
-    t.VISITS, t.HOUSEHOLDS, t.CONCERNS, t.CONCERN_SHARE, "thema:geldzorgen",
+    t.VISITS, t.HOUSEHOLDS, t.CONCERNS, t.CONCERN_SHARE, t.THIN, "thema:geldzorgen",
     "thema:eenzaamheid", *(f"verwijzing:{s}:{o}" for s in ("activiteit", "dienst")
                            for o in t.OUTCOMES), "gat:eenzaamheid",
 ]  # fmt: skip
@@ -396,8 +396,8 @@ def test_exact_counts_of_the_fixed_data_set(fixed: Store) -> None:
     figures = result.figures[0]
     assert figures.groups == ("Noord", "Zuid", t.OTHERS, t.ALL)
     assert {g: {m: figures.get(g, m) for m in MEASURES} for g in figures.groups} == EXPECTED
-    assert result.measures[:6] == (
-        t.VISITS, t.HOUSEHOLDS, t.CONCERNS, t.CONCERN_SHARE, "thema:geldzorgen",
+    assert result.measures[:7] == (
+        t.VISITS, t.HOUSEHOLDS, t.CONCERNS, t.CONCERN_SHARE, t.THIN, "thema:geldzorgen",
         "thema:eenzaamheid",
     )  # fmt: skip
     for measure in MEASURES:
@@ -541,7 +541,7 @@ def parse_md(text: str) -> dict[str, dict[str, list[str]]]:
 
 GUIDE_NAMES = {theme.id: theme.naam for theme in load_guide(paths.shipped_questions()).themes}
 CLI_MEASURES = [
-    t.VISITS, t.HOUSEHOLDS, t.CONCERNS, t.CONCERN_SHARE,
+    t.VISITS, t.HOUSEHOLDS, t.CONCERNS, t.CONCERN_SHARE, t.THIN,
     *(f"thema:{x}" for x in [*GUIDE_NAMES, t.OTHER_KIND]),
     *(f"verwijzing:{s}:{o}" for s in [*KINDS, t.OTHER_KIND] for o in t.OUTCOMES),
     *(f"gat:{x}" for x in [*GUIDE_NAMES, t.OTHER_KIND]),
@@ -770,10 +770,10 @@ async def test_trends_screen_periods_wijken_and_months(
 
 def test_a_waiting_list_is_counted_as_its_own_outcome() -> None:
     rows = [
-        ("Noord", month, n, (), False, (("dienst", "wachtlijst"),), ())
+        ("Noord", month, n, (), False, (("dienst", "wachtlijst"),), (), False)
         for month in ("2026-01", "2026-02")
         for n in range(6)
-    ] + [("Noord", "2026-02", 9, (), False, (("dienst", "aangemeld"),), ())]
+    ] + [("Noord", "2026-02", 9, (), False, (("dienst", "aangemeld"),), (), False)]
     figures = t.trends(rows, [K1]).figures[0]
     assert figures.get(t.ALL, "verwijzing:dienst:wachtlijst") == 12
     assert figures.get(t.ALL, "verwijzing:dienst:lopend") == L  # the one still registered

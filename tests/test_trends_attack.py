@@ -44,11 +44,13 @@ SECRET = "Mevrouw Jansen Kerkstraat 12"
 
 def invented_rows(seed: int = 19) -> list[t.VisitRow]:
     rng = random.Random(seed)
+    networks = random.Random(seed + 1)  # its own: the rest of the set stays as it was
     rows: list[t.VisitRow] = []
     household = 0
     for wijk, size in WIJKEN.items():
         for _ in range(size):
             household += 1
+            thin = networks.random() < 0.35  # a thin informal network on its map
             every = rng.choice([1, 2, 2, 3, 4])
             start = rng.randrange(0, 6)
             for month in MONTHS[start::every]:
@@ -65,6 +67,7 @@ def invented_rows(seed: int = 19) -> list[t.VisitRow]:
                         concerns=rng.random() < 0.15,
                         referrals=refs if rng.random() < 0.25 else [],
                         gaps=rng.sample(THEMES, 1) if rng.random() < 0.08 else [],
+                        thin=thin and networks.random() < 0.8,
                     )
                 )
     return rows
@@ -160,7 +163,7 @@ def grid_lines(years: list[int], groups: list[str], measure: str) -> list[tuple[
     """Every sum the grid holds for one measure, built here from the calendar (not taken
     from the code under test): (households-like, [total, *parts])."""
     lines: list[tuple[bool, list[Cell]]] = []
-    at_most = measure == t.HOUSEHOLDS or measure.startswith(("thema:", "gat:"))
+    at_most = measure == t.HOUSEHOLDS or measure.startswith(("thema:", "gat:", "netwerk:"))
     for year in years:
         months = [f"{year}-{m:02d}" for m in range(1, 13)]
         quarters = {f"{year}-K{q}": months[q * 3 - 3 : q * 3] for q in range(1, 5)}
@@ -184,9 +187,10 @@ def measure_lines(
 ) -> list[tuple[str, list[Cell]]]:
     """What one cell says of another cell of the same period and group: [larger, smaller]
     (a visit with concerns is a visit, a household counted had a visit, a household with a
-    theme or a gap is a household)."""
+    theme, a gap or a thin network is a household)."""
     pairs = [(t.VISITS, t.CONCERNS), (t.VISITS, t.HOUSEHOLDS)]
-    pairs += [(t.HOUSEHOLDS, m) for m in measures if m.startswith(("thema:", "gat:"))]
+    household_like = ("thema:", "gat:", "netwerk:")
+    pairs += [(t.HOUSEHOLDS, m) for m in measures if m.startswith(household_like)]
     return [
         ("kleiner", [(period, group, larger), (period, group, smaller)])
         for period in periods
@@ -323,6 +327,10 @@ def test_no_hidden_count_can_be_derived_from_all_outputs(
     # 4. Every theme, gap and referral kind in every table; no free text anywhere.
     assert {f"thema:{x}" for x in THEMES} <= set(measures)
     assert {f"gat:{x}" for x in THEMES} <= set(measures)
+    assert t.THIN in measures  # households with a thin informal network: suppressed alike
+    assert any(
+        v.isdigit() and int(v) >= t.MIN_COUNT for (_, _, m), v in value.items() if m == t.THIN
+    )  # and shown where that is safe: the attack above had real numbers to work with
     assert {f"verwijzing:{s}:{o}" for s in SOORTEN for o in t.OUTCOMES} <= set(measures)
     assert all(SECRET not in out for out in outputs)
 

@@ -69,6 +69,13 @@ def test_every_version_upgrades_with_all_its_data(upgraded: tuple[int, Path]) ->
         hits = store.run(search, text="woningcorporatie")
         assert [hit.household_code for hit in hits] == ["GZ-101"]
         assert [h.household_code for h in store.run(search, text="cafe")] == ["GZ-102"]
+        if version >= 10:
+            assert [(p.number, p.role, p.name, p.safety) for p in first.record.network or ()] == [
+                (1, "oma", "Ria", True),
+                (2, "buurvrouw", "", False),
+            ]
+        else:
+            assert first.record.network is None
         if version >= 2:
             assert [(r.naam, r.state) for r in history.referrals] == [
                 ("Schuldhulp Noord", "aangemeld")
@@ -117,7 +124,7 @@ def test_every_version_upgrades_with_all_its_data(upgraded: tuple[int, Path]) ->
             now=first.record.started_at,
         )
         assert [change.kind for change in changes] == ["kinderen"]
-        if version >= 10:
+        if version >= 11:
             agreement = first.record.agreements[0]
             assert (agreement.author, agreement.status_by) == ("medewerker-a", "medewerker-b")
             assert [c.author for c in first.corrections] == ["medewerker-b"]

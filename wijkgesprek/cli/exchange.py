@@ -143,8 +143,22 @@ def export_household(args: argparse.Namespace) -> int:
             )
             what = f"gezinsversie van {code}"
         else:
-            text = dossier(history, guide, visit_id=visit_id)
-            what = f"dossier van {code}"
+            image, drawing_warning = None, ""
+            if args.uitvoer is not None:  # the map's drawing beside it (first: never a
+                from wijkgesprek.export.network import write_beside  # link without it)
+
+                image, drawing_warning = write_beside(
+                    args.uitvoer,
+                    history,
+                    guide,
+                    visit_id=visit_id,
+                    overwrite=args.overschrijven,
+                    data_folder=paths.data_dir(args.data_dir),
+                )
+            text = dossier(history, guide, visit_id=visit_id, image=image)
+            what = f"dossier van {code}" + (f", met {image}" if image else "")
+            if drawing_warning:
+                print(drawing_warning, file=sys.stderr)
     if args.uitvoer is None:
         sys.stdout.write(text)
         return 0

@@ -24,9 +24,9 @@ from wijkgesprek import __version__, limits
 
 T = TypeVar("T")
 
-CHECKS = 2
-"""Raised when the checks of content files become stricter (2: control characters), so
-a result cached before is checked again, also between releases."""
+CHECKS = 3
+"""Raised when the checks of content files become stricter (2: control characters; 3: the
+guide's netwerkkaart), so a result cached before is checked again, also between releases."""
 
 
 @contextlib.contextmanager

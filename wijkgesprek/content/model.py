@@ -111,6 +111,89 @@ class SafetyGuide:
     meldcode: tuple[MeldcodeStep, ...] = ()
 
 
+# -- the network map (section ``netwerkkaart`` of the guide) -------------------------
+
+CLOSE, FAR = "dichtbij", "verder-weg"
+CLOSENESS_TEXTS: dict[str, str] = {CLOSE: "Dichtbij", FAR: "Verder weg"}
+"""How close someone is (fixed ids: the drawing's inner and outer ring), with the text
+the guide's ``afstand`` gives them; these texts when the guide has none."""
+
+GIVES, COSTS = "geeft", "kost"
+ENERGY_TEXTS: dict[str, str] = {GIVES: "Geeft energie", COSTS: "Kost energie"}
+"""Whether a tie gives or costs energy (fixed ids; not knowing is no id)."""
+
+
+@dataclass(frozen=True)
+class NetworkGroup:
+    """Where someone belongs: familie, vrienden, buurt, school, vrije tijd, hulpverlening."""
+
+    id: str
+    naam: str
+    informal: bool
+    """The family's own circle (familie, vrienden, buren): counts for a thin network."""
+
+
+@dataclass(frozen=True)
+class HelpKind:
+    """What someone helps with (praktisch, emotioneel, ...), and the themes it covers."""
+
+    id: str
+    naam: str
+    themes: tuple[str, ...] = ()
+    """Theme ids of the guide this kind of help answers (for the sociale kaart)."""
+
+
+DEFAULT_GROUPS = (
+    NetworkGroup("familie", "Familie", True),
+    NetworkGroup("vrienden", "Vrienden", True),
+    NetworkGroup("buurt", "Buurt", True),
+    NetworkGroup("school", "School en opvang", False),
+    NetworkGroup("vrije-tijd", "Vrije tijd", True),
+    NetworkGroup("hulpverlening", "Hulpverlening", False),
+)
+DEFAULT_HELPS = (
+    HelpKind("praktisch", "Praktische hulp", ("kinderopvang", "wonen", "mantelzorg")),
+    HelpKind("emotioneel", "Een luisterend oor", ("psychische-klachten", "relatie", "opvoeding")),
+    HelpKind("informatie", "Informatie en advies", ("geldzorgen", "schulden", "werk", "taal")),
+    HelpKind("gezelschap", "Gezelschap", ("eenzaamheid",)),
+    HelpKind("veiligheid", "Veiligheid", ("buurt",)),
+)
+
+
+@dataclass(frozen=True)
+class NetworkGuide:
+    """The words of the netwerkkaart: groups, kinds of help, closeness, energy, and the
+    roles suggested while typing (each with the group it usually belongs to)."""
+
+    groups: tuple[NetworkGroup, ...] = DEFAULT_GROUPS
+    helps: tuple[HelpKind, ...] = DEFAULT_HELPS
+    closeness: tuple[tuple[str, str], ...] = tuple(CLOSENESS_TEXTS.items())
+    energy: tuple[tuple[str, str], ...] = tuple(ENERGY_TEXTS.items())
+    roles: tuple[tuple[str, str], ...] = ()
+    """(role, group id), e.g. ("oma", "familie")."""
+
+    def group(self, group_id: str) -> NetworkGroup | None:
+        return next((group for group in self.groups if group.id == group_id), None)
+
+    def group_name(self, group_id: str) -> str:
+        group = self.group(group_id)
+        return group.naam if group else group_id
+
+    def help_name(self, help_id: str) -> str:
+        return next((kind.naam for kind in self.helps if kind.id == help_id), help_id)
+
+    def closeness_text(self, closeness: str) -> str:
+        return dict(self.closeness).get(closeness, closeness)
+
+    def energy_text(self, energy: str) -> str:
+        return dict(self.energy).get(energy, "")
+
+    def role_group(self, role: str) -> str:
+        """The group a suggested role belongs to (any case), or ``""``."""
+        key = role.strip().casefold()
+        return next((group for name, group in self.roles if name.casefold() == key), "")
+
+
 @dataclass(frozen=True)
 class Guide:
     """The whole conversation guide."""
@@ -119,6 +202,7 @@ class Guide:
     topics: tuple[Topic, ...]
     themes: tuple[Theme, ...]
     safety: SafetyGuide = SafetyGuide()
+    network: NetworkGuide = NetworkGuide()
 
     def topic(self, topic_id: str) -> Topic:
         for topic in self.topics:
@@ -181,6 +265,9 @@ class Entry:
     """``doelgroep.groep``, e.g. "ouders van jonge kinderen"."""
     wanneer: str = ""
     beschrijving: str = ""
+    informal: bool = False
+    """``informeel: ja``: run by neighbours and volunteers (a maatje, a buurtgezin, a place
+    to meet), preferred when the family's own network does not help (``domain.suggest``)."""
     source: Path = Path()
     line: int = 0
     """Where the entry starts, for messages."""

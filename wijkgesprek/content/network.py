@@ -17,6 +17,7 @@ Format (all values are text, see :mod:`wijkgesprek.content.yamlsource`)::
           e-mail: info@voorbeeld.nl
           website: www.voorbeeld.nl
         wanneer: dinsdag 10:30-12:00    # optional, free text
+        informeel: ja                   # optional: neighbours, volunteers (default nee)
         beschrijving: Samen Nederlands oefenen bij een kop koffie.
         laatst_gecontroleerd: 2026-03-01
 
@@ -73,7 +74,8 @@ _REQUIRED = (
     "naam", "soort", "thema's", "wijk", "doelgroep", "kosten", "contact", "beschrijving",
     "laatst_gecontroleerd",
 )  # fmt: skip
-_OPTIONAL = ("wanneer",)
+_OPTIONAL = ("wanneer", "informeel")
+_YES_NO = {"ja": True, "nee": False}
 _AGES = re.compile(r"(\d{1,3})\s*(?:[-–]\s*(\d{1,3})|(\+))?(?:\s*jaar)?")
 _AGES_IN_WORDS = re.compile(r"(\d{1,3})\s*(?:tot en met|tot|t/m)\s*(\d{1,3})(?:\s*jaar)?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -162,6 +164,8 @@ def _entry_to_json(entry: Entry) -> dict[str, object]:
     }
     if entry.wanneer:
         data["wanneer"] = entry.wanneer
+    if entry.informal:
+        data["informeel"] = True
     data["beschrijving"] = entry.beschrijving
     data["laatst_gecontroleerd"] = entry.laatst_gecontroleerd.isoformat()
     data["bestand"] = str(entry.source)
@@ -315,6 +319,9 @@ class _EntryChecker:
         if wijk.casefold() == ALL_WIJKEN:
             wijk = ALL_WIJKEN
         ages, group = self.doelgroep(value.get("doelgroep"), (*path, "doelgroep"), where)
+        informal = self.text(value, path, "informeel", required=False)
+        if informal and informal.casefold() not in _YES_NO:
+            reader.error((*path, "informeel"), f"'informeel' is ja of nee, niet '{informal}'")
         return Entry(
             naam=naam,
             soort=soort,
@@ -327,6 +334,7 @@ class _EntryChecker:
             group=group,
             wanneer=self.text(value, path, "wanneer", required=False),
             beschrijving=self.text(value, path, "beschrijving"),
+            informal=_YES_NO.get(informal.casefold(), False),
             source=reader.document.file,
             line=reader.document.position(path)[0],
         )

@@ -23,6 +23,9 @@ Format (all values are text, see :mod:`wijkgesprek.content.yamlsource`)::
       schaalvraag: {rollen: [...]}
       afwegingskader: [...] # five questions, each with ja/nee -> an outcome
       meldcode: [...]       # five steps
+    netwerkkaart:           # optional, see :mod:`wijkgesprek.content.network_map`
+      groepen: {...}        # familie, vrienden, ...: naam and informeel (ja/nee)
+      hulp: {...}           # praktisch, emotioneel, ...: naam and thema's
 
 The six topics in :data:`REQUIRED_TOPICS` must be present; a team may add its own.
 Topics keep the order of the file.
@@ -34,6 +37,7 @@ import re
 from pathlib import Path
 
 from wijkgesprek.content.model import REQUIRED_TOPICS, Guide, Theme, Topic
+from wijkgesprek.content.network_map import network_guide_to_json, read_network_guide
 from wijkgesprek.content.safety import read_safety, safety_to_json
 from wijkgesprek.content.yamlsource import Reader, closest, read_document
 
@@ -42,12 +46,13 @@ _ID = re.compile(r"[a-z0-9-]+")
 _TOPICS = ("onderwerpen",)
 _THEMES = ("thema's",)
 _ROOT_KEYS = ("versie", "onderwerpen", "thema's", "veiligheid")
+_OPTIONAL_ROOT_KEYS = ("netwerkkaart",)
 
 
 def load_guide(path: Path) -> Guide:
     """Read and check the guide; raise ``ContentError`` listing every problem found."""
     reader = Reader(read_document(path))
-    root = reader.mapping((), "bovenaan het bestand", _ROOT_KEYS)
+    root = reader.mapping((), "bovenaan het bestand", _ROOT_KEYS, _OPTIONAL_ROOT_KEYS)
     if "versie" in root:
         version = reader.text(("versie",))
         if version and version != GUIDE_VERSION:
@@ -58,9 +63,11 @@ def load_guide(path: Path) -> Guide:
             )
     topics = _read_topics(reader)
     themes = _read_themes(reader)
-    safety = read_safety(reader, [theme.id for theme in themes])
+    theme_ids = [theme.id for theme in themes]
+    safety = read_safety(reader, theme_ids)
+    network = read_network_guide(reader, theme_ids)
     reader.finish()
-    return Guide(source=path, topics=topics, themes=themes, safety=safety)
+    return Guide(source=path, topics=topics, themes=themes, safety=safety, network=network)
 
 
 def _check_id(reader: Reader, section: str, item_id: str, what: str) -> None:
@@ -158,4 +165,5 @@ def guide_to_json(guide: Guide) -> dict[str, object]:
             for theme in guide.themes
         ],
         "veiligheid": safety_to_json(guide.safety),
+        "netwerkkaart": network_guide_to_json(guide.network),
     }

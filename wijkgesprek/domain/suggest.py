@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from wijkgesprek.content.model import ALL_WIJKEN, Entry, Network
+from wijkgesprek.content.model import ALL_WIJKEN, Entry, Network, NetworkGuide
 from wijkgesprek.domain.household import Children, current_ages
+from wijkgesprek.domain.network_map import Person, is_thin, uncovered_themes
 from wijkgesprek.domain.wijk import wijk_key
 from wijkgesprek.text import fold
 
@@ -26,6 +27,9 @@ LEGACY_GROUP_YEARS: Mapping[str, tuple[int, int]] = {
 """The old age groups (``domain.household.LEGACY_AGE_GROUPS``) as inclusive years."""
 
 ADULT = 18
+INFORMAL_FIRST = 6.0
+"""What an informal offer gains when the family's own network does not help with its
+theme (or is thin): more than a fitting age or wijk, less than a theme."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class Suggestion:
     stale: bool
     matched: tuple[str, ...]
     """Theme ids of the household that this entry is for."""
+    preferred: bool = False
+    """An informal offer put first: the family's own network does not help with it."""
 
 
 def ages_of(children: Children, today: date) -> tuple[tuple[int, int], ...]:
@@ -89,12 +95,16 @@ def suggest(
     ages: Sequence[tuple[int, int]] | None,
     today: date,
     theme_names: Mapping[str, str] | None = None,
+    informal_for: Sequence[str] = (),
+    informal_always: bool = False,
 ) -> list[Suggestion]:
     """Entries for the tagged ``themes`` in ``wijk`` (or for all wijken) that fit the
     children's ``ages`` (None: unknown), best first.
 
     With no themes tagged yet, every entry in the wijk is listed (alphabetically),
-    so the professional can still find something by filtering.
+    so the professional can still find something by filtering. Informal offers (``informeel:
+    ja``) come first for the themes in ``informal_for`` (no one on the netwerkkaart helps
+    with them), or for every theme with ``informal_always`` (a thin informal network).
     """
     names = theme_names or {}
     wanted = list(dict.fromkeys(themes))
@@ -110,6 +120,10 @@ def suggest(
         if matched:
             label = "thema" if len(matched) == 1 else "thema's"
             parts.append(f"{label} " + ", ".join(names.get(t, t) for t in matched))
+        preferred = entry.informal and (informal_always or bool(set(matched) & set(informal_for)))
+        if preferred:
+            parts.append("informeel")
+            score += INFORMAL_FIRST
         if entry.wijk == ALL_WIJKEN:
             parts.append("hele gemeente")
             score += 1
@@ -128,7 +142,7 @@ def suggest(
         if stale:
             parts.append("niet recent gecontroleerd")
             score -= 1
-        found.append(Suggestion(entry, score, " · ".join(parts), stale, matched))
+        found.append(Suggestion(entry, score, " · ".join(parts), stale, matched, preferred))
     found.sort(key=lambda s: (-s.score, s.entry.naam.casefold()))
     return found
 
@@ -172,6 +186,27 @@ class Offer:
 
     suggestions: tuple[Suggestion, ...]
     gaps: tuple[str, ...]
+    why: str = ""
+    """Why informal offers come first (one Dutch line), or empty."""
+
+
+def informal_reason(
+    uncovered: Sequence[str], thin: bool, guide: NetworkGuide, theme_names: Mapping[str, str]
+) -> str:
+    """ "Informeel aanbod eerst: niemand op de netwerkkaart helpt met gezelschap
+    (eenzaamheid)."; ``""`` when there is no reason."""
+    parts = []
+    if uncovered:
+        kinds = [
+            kind.naam[:1].lower() + kind.naam[1:]
+            for kind in guide.helps
+            if set(kind.themes) & set(uncovered)
+        ]
+        themes = ", ".join(theme_names.get(t, t).lower() for t in uncovered)
+        parts.append(f"niemand op de netwerkkaart helpt met {' of '.join(kinds)} ({themes})")
+    if thin:
+        parts.append("het informele netwerk is dun")
+    return f"Informeel aanbod eerst: {' en '.join(parts)}." if parts else ""
 
 
 def offer(
@@ -182,18 +217,32 @@ def offer(
     ages: Sequence[tuple[int, int]] | None,
     today: date,
     theme_names: Mapping[str, str],
+    people: Sequence[Person] | None = None,
+    network_guide: NetworkGuide | None = None,
 ) -> Offer:
-    """Suggestions and gaps at once: the F9 panel and ``wijkgesprek suggesties`` alike."""
+    """Suggestions and gaps at once: the F9 panel and ``wijkgesprek suggesties`` alike.
+    With the visit's netwerkkaart (``people``; None: no map), informal offers come first
+    for themes no one on it helps with, or for all when its informal network is thin."""
+    uncovered: tuple[str, ...] = ()
+    thin = False
+    if people is not None and network_guide is not None:
+        uncovered = uncovered_themes(themes, people, network_guide)
+        thin = is_thin(people)
+    found = suggest(
+        network,
+        themes=themes,
+        wijk=wijk,
+        ages=ages,
+        today=today,
+        theme_names=theme_names,
+        informal_for=uncovered,
+        informal_always=thin,
+    )
+    why = ""
+    if network_guide is not None and any(suggestion.preferred for suggestion in found):
+        why = informal_reason(uncovered, thin, network_guide, theme_names)
     return Offer(
-        suggestions=tuple(
-            suggest(
-                network,
-                themes=themes,
-                wijk=wijk,
-                ages=ages,
-                today=today,
-                theme_names=theme_names,
-            )
-        ),
+        suggestions=tuple(found),
         gaps=gaps(network, themes=themes, wijk=wijk, ages=ages),
+        why=why,
     )

@@ -62,6 +62,11 @@ CONCERNS = "zorgen"
 """Visits with concerns about safety."""
 CONCERN_SHARE = "zorgen_pct"
 """Visits with concerns as a percentage of all visits (derived after suppression)."""
+THIN = "netwerk:dun"
+"""Households whose netwerkkaart showed a thin informal network (``domain.network_map
+.is_thin``) in a visit of the period: distinct households, like a theme."""
+HOUSEHOLD_PREFIXES = ("thema:", "gat:", "netwerk:")
+"""Measures that count distinct households (each at most the households)."""
 
 Value = int | float | str
 """A shown figure: a count, a percentage, or SUPPRESSED / HIDDEN."""
@@ -176,11 +181,13 @@ def periods(first: str, last: str, per: str) -> tuple[Span, ...]:
 # -- step 1: counting ----------------------------------------------------------------------
 
 
-VisitRow = tuple[str, str, int, Collection[str], bool, Collection[tuple[str, str]], Collection[str]]
+VisitRow = tuple[
+    str, str, int, Collection[str], bool, Collection[tuple[str, str]], Collection[str], bool
+]
 """One visit as a plain tuple: (wijk, month "2026-03", household id, themes, concerns,
-referrals as (soort, state), gaps). The household id is only used to count distinct
-households. A theme may repeat; empty strings are skipped. A plain tuple (not a class):
-100,000 of them then cost the garbage collector nothing."""
+referrals as (soort, state), gaps, a thin informal network on its map). The household id
+is only used to count distinct households. A theme may repeat; empty strings are skipped.
+A plain tuple (not a class): 100,000 of them then cost the garbage collector nothing."""
 
 
 def visit_row(
@@ -192,18 +199,20 @@ def visit_row(
     concerns: bool = False,
     referrals: Collection[tuple[str, str]] = (),
     gaps: Collection[str] = (),
+    thin: bool = False,
 ) -> VisitRow:
     """A :data:`VisitRow` by name."""
-    return (wijk, month, household, themes, concerns, referrals, gaps)
+    return (wijk, month, household, themes, concerns, referrals, gaps, thin)
 
 
 class _Tally:
-    __slots__ = ("concerns", "gaps", "households", "referrals", "themes", "visits")
+    __slots__ = ("concerns", "gaps", "households", "referrals", "themes", "thin", "visits")
 
     def __init__(self) -> None:
         self.visits = 0
         self.concerns = 0
         self.households: set[int] = set()
+        self.thin: set[int] = set()
         self.themes: dict[str, set[int]] = {}
         self.gaps: dict[str, set[int]] = {}
         self.referrals: Counter[tuple[str, str]] = Counter()
@@ -228,7 +237,7 @@ def count(rows: Iterable[VisitRow], spans: Sequence[Span]) -> Counts:
     label_of: dict[str, str | None] = {}
     tallies: Counts = {}
     by_month: dict[tuple[str, str], _Tally | None] = {}  # (month, wijk) → its period's tally
-    for wijk, month, household, themes, concerns, referrals, gaps in rows:
+    for wijk, month, household, themes, concerns, referrals, gaps, thin in rows:
         key = (month, wijk)
         if key in by_month:
             tally = by_month[key]
@@ -244,6 +253,8 @@ def count(rows: Iterable[VisitRow], spans: Sequence[Span]) -> Counts:
         tally.households.add(household)
         if concerns:
             tally.concerns += 1
+        if thin:
+            tally.thin.add(household)
         if themes:
             _add(tally.themes, themes, household)
         if gaps:
@@ -258,6 +269,7 @@ def _tally_values(tally: _Tally) -> dict[str, int]:
         VISITS: tally.visits,
         HOUSEHOLDS: len(tally.households),
         CONCERNS: tally.concerns,
+        THIN: len(tally.thin),
     }
     values.update({theme_measure(t): len(h) for t, h in tally.themes.items()})
     values.update({gap_measure(t): len(h) for t, h in tally.gaps.items()})
@@ -355,9 +367,10 @@ larger``. VISITED, the pair (visits, households): SUBSET, and one is 0 when the 
 
 
 def distinct(measure: str) -> bool:
-    """Counts of distinct households (households, per theme, per gap): a household that
-    comes back counts in every month, so in time a total is at most its parts' sum."""
-    return measure == HOUSEHOLDS or measure.startswith(("thema:", "gat:"))
+    """Counts of distinct households (households, per theme, per gap, with a thin
+    network): a household that comes back counts in every month, so in time a total is at
+    most its parts' sum."""
+    return measure == HOUSEHOLDS or measure.startswith(HOUSEHOLD_PREFIXES)
 
 
 def in_time(line: Line) -> bool:
@@ -373,10 +386,11 @@ def kinds_of(lines: Sequence[Line], measure: str) -> list[str]:
 
 def between_measures(cells: Iterable[Cell], measures: Collection[str]) -> list[tuple[str, Line]]:
     """What one measure says of another in the same period and group: a visit with
-    concerns is a visit, a household counted had a visit, a household with a theme or a
-    gap is a household. As (kind, (larger, smaller)) of (period, group, measure) cells."""
+    concerns is a visit, a household counted had a visit, a household with a theme, a gap
+    or a thin network is a household. As (kind, (larger, smaller)) of (period, group,
+    measure) cells."""
     pairs = [(VISITED, VISITS, HOUSEHOLDS), (SUBSET, VISITS, CONCERNS)]
-    pairs += [(SUBSET, HOUSEHOLDS, m) for m in measures if m.startswith(("thema:", "gat:"))]
+    pairs += [(SUBSET, HOUSEHOLDS, m) for m in measures if m.startswith(HOUSEHOLD_PREFIXES)]
     wanted = [(kind, a, b) for kind, a, b in pairs if a in measures and b in measures]
     return [
         (kind, ((*cell, larger), (*cell, smaller)))
@@ -388,7 +402,7 @@ def between_measures(cells: Iterable[Cell], measures: Collection[str]) -> list[t
 def linked(measure: str) -> bool:
     """Measures tied to others by :func:`between_measures` (referrals are not: a visit
     can have any number of them)."""
-    return measure in (VISITS, HOUSEHOLDS, CONCERNS) or measure.startswith(("thema:", "gat:"))
+    return measure in (VISITS, HOUSEHOLDS, CONCERNS) or measure.startswith(HOUSEHOLD_PREFIXES)
 
 
 def _bounds(value: int, hidden: bool) -> tuple[int, int]:
@@ -663,6 +677,7 @@ def _merge(tallies: Iterable[_Tally]) -> _Tally:
         merged.visits += tally.visits
         merged.concerns += tally.concerns
         merged.households |= tally.households
+        merged.thin |= tally.thin
         for source, target in ((tally.themes, merged.themes), (tally.gaps, merged.gaps)):
             for key, found in source.items():
                 target.setdefault(key, set()).update(found)
@@ -736,7 +751,7 @@ def publish(
     keys: dict[tuple[str, ...], tuple[str, ...]] = {}
     kinds: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
     normal: list[VisitRow] = []
-    for wijk, month, household, row_themes, worried, row_refs, row_gaps in rows:
+    for wijk, month, household, row_themes, worried, row_refs, row_gaps, thin in rows:
         themes_, gaps_, refs = _tuple(row_themes), _tuple(row_gaps), _tuple(row_refs)
         if (name := names.get(wijk)) is None:
             name = names[wijk] = group_name(wijk)
@@ -748,7 +763,7 @@ def publish(
             pairs = kinds[refs] = tuple(
                 (s if not soort_set or s in soort_set else OTHER_KIND, o) for s, o in refs
             )
-        normal.append((name, month, household, theme_keys, worried, pairs, gap_keys))
+        normal.append((name, month, household, theme_keys, worried, pairs, gap_keys, thin))
     month_spans = [Span(m, m, m) for m in months]
     per_month = count(normal, month_spans)
     households: dict[str, set[int]] = {}
@@ -772,7 +787,7 @@ def publish(
         found_gaps.add(OTHER_KIND)
     if soorten:
         found_soorten.add(OTHER_KIND)
-    measures = [VISITS, HOUSEHOLDS, CONCERNS]
+    measures = [VISITS, HOUSEHOLDS, CONCERNS, THIN]
     measures += [theme_measure(x) for x in sorted(found_themes)]
     measures += [referral_measure(s, o) for s in sorted(found_soorten) for o in OUTCOMES]
     measures += [gap_measure(x) for x in sorted(found_gaps)]
@@ -825,6 +840,7 @@ def publish(
         HOUSEHOLDS,
         CONCERNS,
         CONCERN_SHARE,
+        THIN,
         *by_frequency("thema:"),
         *[m for m in measures if m.startswith("verwijzing:")],
         *by_frequency("gat:"),

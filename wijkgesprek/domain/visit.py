@@ -8,12 +8,14 @@ from datetime import date, datetime
 
 from wijkgesprek.domain.dates import due_date
 from wijkgesprek.domain.household import Children, HouseholdChange
+from wijkgesprek.domain.network_map import Person
 from wijkgesprek.domain.referral import ReferralData, ReferralStep
 from wijkgesprek.domain.safety import SafetyEntry
 from wijkgesprek.text import quoted
 
 AGREEMENTS_TOPIC = "afspraken"
 SAFETY_TOPIC = "veiligheid"
+NETWORK_TOPIC = "netwerk"
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ class VisitRecord:
     """Something of the safety check (kindcheck, signals, …) was recorded in this visit."""
     author: str = field(default="", compare=False)
     """Who started the visit (a team database's login role; empty on the laptop)."""
+    network: tuple[Person, ...] | None = None
+    """The netwerkkaart of this visit; None when it has none."""
 
     @property
     def is_open(self) -> bool:
@@ -313,3 +317,14 @@ def marked_text(number: int, agreement: AgreementData) -> str:
     day = agreement.status_at.astimezone().strftime("%d-%m-%Y")
     who = f" door {agreement.status_by}" if agreement.status_by else ""
     return f"{text} (gemarkeerd op {day}{who})"
+
+
+def map_before(history: HouseholdHistory, visit_id: int) -> tuple[Person, ...] | None:
+    """The map of the last visit before ``visit_id`` that has one (None: none had)."""
+    found: tuple[Person, ...] | None = None
+    for visit in history.visits:
+        if visit.record.id == visit_id:
+            return found
+        if visit.record.network is not None:
+            found = visit.record.network
+    return found

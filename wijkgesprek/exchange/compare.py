@@ -8,9 +8,11 @@ shows short excerpts, never whole notes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from wijkgesprek.domain.network_map import Person
 from wijkgesprek.exchange.handover import (
     Handover,
     HandoverReferral,
@@ -113,7 +115,21 @@ def visit_differences(path: str, ours: HandoverVisit, theirs: HandoverVisit) -> 
     for theme in theirs.gaps:
         if theme not in ours.gaps:
             found.append(Difference(f"{path}.geen_aanbod", "—", theme))
+    if theirs.network is not None and theirs.network != ours.network:
+        found.append(
+            Difference(
+                f"{path}.netwerkkaart", network_text(ours.network), network_text(theirs.network)
+            )
+        )
     return found
+
+
+def network_text(people: Sequence[Person] | None) -> str:
+    """A map in short: "oma, buurvrouw (2)"; "—" for none."""
+    if people is None:
+        return "—"
+    roles = ", ".join(person.role for person in people)
+    return visible(f"{excerpts('', roles)[1]} ({len(people)})") if people else "leeg"
 
 
 def _entry(entry: HandoverSafety) -> str:

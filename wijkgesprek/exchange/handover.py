@@ -41,6 +41,7 @@ from wijkgesprek.domain.household import (
     wijk_problem,
 )
 from wijkgesprek.domain.meldcode import CONTACT_KINDS, note_is_valid
+from wijkgesprek.domain.network_map import Person
 from wijkgesprek.domain.referral import STATES, WAITING, fits_waiting_list
 from wijkgesprek.domain.visit import AGREEMENT_STATES, HouseholdHistory
 from wijkgesprek.errors import ContentError, Problem, WijkError
@@ -53,12 +54,14 @@ from wijkgesprek.exchange.jsonread import (
     placed,
     problems_error,
 )
+from wijkgesprek.exchange.network import read_network
 from wijkgesprek.reading import NotRegular, TooLarge, read_regular
 from wijkgesprek.text import visible
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """2: the children as birth years (``kinderen``) and the household's changes; files of
-version 1 (``leeftijdsgroepen``, the old age groups) are still read."""
+version 1 (``leeftijdsgroepen``, the old age groups) are still read. 3: each visit's
+netwerkkaart (``netwerkkaart``: null when the visit has none); older files have none."""
 KIND = "wijkgesprek-overdracht"
 
 
@@ -99,6 +102,8 @@ class HandoverVisit:
     additions: tuple[HandoverAddition, ...] = ()
     safety: tuple[HandoverSafety, ...] = ()
     gaps: tuple[str, ...] = ()
+    network: tuple[Person, ...] | None = None
+    """The visit's netwerkkaart (None: it has none)."""
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,7 @@ def from_history(
                     HandoverSafety(e.kind, e.key, e.value, e.note, e.at) for e in v.safety
                 ),
                 gaps=v.record.gaps,
+                network=v.record.network,
             )
             for v in visits
         ),
@@ -269,6 +275,7 @@ def handover_json(handover: Handover) -> dict[str, Any]:
                     for e in v.safety
                 ],
                 "geen_aanbod": list(v.gaps),
+                "netwerkkaart": None if v.network is None else [_person_json(p) for p in v.network],
             }
             for v in handover.visits
         ],
@@ -296,6 +303,22 @@ def handover_json(handover: Handover) -> dict[str, Any]:
             }
             for r in handover.referrals
         ],
+    }
+
+
+def _person_json(person: Person) -> dict[str, Any]:
+    return {
+        "nummer": person.number,
+        "rol": person.role,
+        "naam": person.name,
+        "groep": person.group,
+        "informeel": person.informal,
+        "dichtbij_wie": person.member,
+        "helpt_met": list(person.helps),
+        "afstand": person.closeness,
+        "energie": person.energy,
+        "meer_doen": person.more,
+        "veiligheidsnetwerk": person.safety,
     }
 
 
@@ -482,7 +505,7 @@ def _read(reader: _Reader, data: object) -> Handover | None:
         return None
     household = reader.fields(top["huishouden"], "huishouden", _HOUSEHOLD_KEYS[version])
     visits = [
-        _visit(reader, item, path_to("bezoeken", n))
+        _visit(reader, item, path_to("bezoeken", n), version)
         for n, item in enumerate(reader.items(top, "bezoeken", ""), 1)
     ]
     seen: dict[datetime, int] = {}
@@ -535,6 +558,7 @@ _HOUSEHOLD_KEYS = {
     1: ("code", "wijk", "leeftijdsgroepen", "aangemaakt"),
     2: ("code", "wijk", "kinderen", "kinderen_vastgelegd", "aangemaakt", "wijzigingen"),
 }
+_HOUSEHOLD_KEYS[3] = _HOUSEHOLD_KEYS[2]  # schema 3 added the visits' netwerkkaart
 _FLAGS = (PREGNANT, ELSEWHERE)
 
 
@@ -590,10 +614,12 @@ _VISIT_KEYS = (
 )
 
 
-def _visit(reader: _Reader, value: object, path: str) -> HandoverVisit | None:
-    data = reader.fields(value, path, _VISIT_KEYS)
+def _visit(reader: _Reader, value: object, path: str, version: int) -> HandoverVisit | None:
+    keys = (*_VISIT_KEYS, "netwerkkaart") if version >= 3 else _VISIT_KEYS
+    data = reader.fields(value, path, keys)
     if data is None:
         return None
+    network = read_network(reader, data, path) if version >= 3 else None
     started = reader.moment(data, "begonnen", path)
     ended = reader.moment(data, "afgerond", path, empty=True)
     next_contact = reader.day(data, "volgend_contact", path)
@@ -659,6 +685,7 @@ def _visit(reader: _Reader, value: object, path: str) -> HandoverVisit | None:
         additions=tuple(additions),
         safety=tuple(sorted(entries, key=lambda e: e.at)),
         gaps=gaps,
+        network=network,
     )
 
 

@@ -10,7 +10,6 @@ The family version never contains the notes, the themes or the safety trail; wit
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -44,36 +43,9 @@ from wijkgesprek.domain.visit import (
     visit_day,
     visit_events,
 )
-from wijkgesprek.text import by, ends_sentence, quoted, sentence, visible
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
-_LINE_START = re.compile(r"^(\d{1,9})([.)])")
-
-
-def _escape_line(line: str) -> str:
-    body = line.lstrip(" \t")
-    indent = line[: len(line) - len(body)].replace("\t", "    ").replace(" ", "\u00a0")
-    body = _SPECIAL.sub(r"\\\1", body)
-    if body[:1] in ("-", "+", "="):
-        body = "\\" + body
-    body = _LINE_START.sub(r"\1\\\2", body)
-    return indent + body if body else ""
-
-
-def literal(text: str) -> str:
-    """A block of user text that renders exactly as typed (line breaks kept)."""
-    lines = [_escape_line(line) for line in visible(text.replace("\r\n", "\n")).split("\n")]
-    out = []
-    for index, line in enumerate(lines):
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        out.append(line + "\\" if line and following else line)
-    return "\n".join(out).strip("\n")
-
-
-def inline(text: str) -> str:
-    """User text inside a sentence or list item: one line, escaped."""
-    joined = " / ".join(part.strip() for part in text.strip().splitlines() if part.strip())
-    return _escape_line(visible(joined))
+from wijkgesprek.export import network
+from wijkgesprek.export.mdtext import inline, literal
+from wijkgesprek.text import by, ends_sentence, quoted, sentence
 
 
 def _by(author: str, *, besides: str) -> str:
@@ -102,13 +74,21 @@ def _scope(history: HouseholdHistory, visit_id: int | None) -> list[tuple[int, V
 # -- the dossier ---------------------------------------------------------------------------
 
 
-def dossier(history: HouseholdHistory, guide: Guide, *, visit_id: int | None = None) -> str:
+def dossier(
+    history: HouseholdHistory,
+    guide: Guide,
+    *,
+    visit_id: int | None = None,
+    image: str | None = None,
+) -> str:
     """The whole household (every visit, oldest first), or the one visit ``visit_id``.
 
     Each visit holds what happened in it: an agreement marked or a referral moved in a
     later visit is told under that later visit, with its date. On a team database each
     visit names who started it, and anything in it recorded by someone else says
-    "(door …)"; an addition always names its author.
+    "(door …)"; an addition always names its author. ``image``: the file name of the
+    netwerkkaart's drawing beside the dossier (``export.network.svg``), linked under
+    the map it shows (``network.drawn_visit``).
     """
     scope = _scope(history, visit_id)
     title = f"# Dossier {inline(history.code)}"
@@ -124,8 +104,10 @@ def dossier(history: HouseholdHistory, guide: Guide, *, visit_id: int | None = N
         f"- Bezoeken: {len(history.visits)}",
         *_household_changes(history),
     ]
+    drawn = network.drawn_visit([visit for _, visit in scope])
     for number, visit in scope:
-        lines += ["", *_visit(number, visit, history, guide)]
+        shown = image if visit is drawn else None
+        lines += ["", *_visit(number, visit, history, guide, image=shown)]
     return "\n".join(lines) + "\n"
 
 
@@ -142,7 +124,14 @@ def _household_changes(history: HouseholdHistory) -> list[str]:
     ]
 
 
-def _visit(number: int, visit: VisitHistory, history: HouseholdHistory, guide: Guide) -> list[str]:
+def _visit(
+    number: int,
+    visit: VisitHistory,
+    history: HouseholdHistory,
+    guide: Guide,
+    *,
+    image: str | None = None,
+) -> list[str]:
     record = visit.record
     ended = f"afgerond {_time(record.ended_at)}" if record.ended_at else "nog niet afgerond"
     started = f"Begonnen {_time(record.started_at)}"
@@ -165,6 +154,7 @@ def _visit(number: int, visit: VisitHistory, history: HouseholdHistory, guide: G
             out += ["", f"#### {inline(other)}", *_written(visit, other)]
     themes = ", ".join(inline(guide.theme_name(t)) for t in tagged_themes(record))
     out += ["", f"**Thema's:** {themes or 'geen'}"]
+    out += network.dossier_section(visit, history, guide, image=image, number=number)
     events = visit_events(history, record.id)
     agreed = [_agreement(a, besides=record.author) for a in events.agreements]
     agreed += [f"- {inline(marked_text(n, a))}" for n, a in events.marked]
@@ -337,6 +327,8 @@ def family_version(
         lines.append(f"Op {long_date(last.next_contact)}.")
     else:
         lines.append("We hebben nog geen nieuwe datum afgesproken.")
+    drawn = network.drawn_visit(scope)
+    lines += network.family_section(drawn.record.network if drawn else None, guide)
     helping = [_family_referral(r, step) for r, step in referrals if step.state != FAILED]
     if helping:
         lines += ["", "## Wie kan u helpen?", "", *helping]

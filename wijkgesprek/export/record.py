@@ -53,6 +53,7 @@ KINDS = {
     "gezin-veiligheid": "gezinsversie met veiligheid",
     "overdracht": "overdracht",
     "vervolg": "vervolgcontacten",
+    "netwerkkaart": "tekening van de netwerkkaart",
 }
 
 

@@ -125,6 +125,7 @@ def measure_label(measure: str, names: Mapping[str, str]) -> str:
         t.HOUSEHOLDS: "huishoudens",
         t.CONCERNS: "bezoeken met zorgen over veiligheid",
         t.CONCERN_SHARE: "aandeel bezoeken met zorgen",
+        t.THIN: "huishoudens met een dun informeel netwerk",
     }
     if measure in fixed:
         return fixed[measure]

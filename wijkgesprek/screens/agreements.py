@@ -6,6 +6,7 @@ unsaved text asks, Delete asks, and a next contact in the past needs a second En
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from wijkgesprek.screens.choice import ChoiceScreen
 from wijkgesprek.screens.dialog import Dialog
 from wijkgesprek.store import repo
 from wijkgesprek.text import one_line, visible
+from wijkgesprek.widgets.completing_input import CompletingInput
 from wijkgesprek.widgets.field import field
 
 if TYPE_CHECKING:
@@ -34,6 +36,9 @@ Leg vast **wat** er gebeurt, **wie** het doet en **wanneer**. **Enter** gaat naa
 het volgende veld; in het veld *Wanneer* voegt **Enter** de afspraak toe.
 **Ctrl+S** bewaart alles wat u typte (de afspraak en het volgende contact) en
 sluit.
+
+Bij **Wie** vult **Tab** iemand van de netwerkkaart aan (het veiligheidsnetwerk
+eerst), zodat een afspraak de mensen rond het gezin kan noemen.
 
 *Wanneer* mag een datum zijn (11-12-2026, 11 december, vrijdag) of gewone tekst
 (na de vakantie). Een afspraak met een datum die voorbij is en nog open staat,
@@ -67,9 +72,11 @@ class AgreementsScreen(Dialog[None]):
 
     app: WijkgesprekApp
 
-    def __init__(self, visit_id: int) -> None:
+    def __init__(self, visit_id: int, *, people: Sequence[str] = ()) -> None:
         super().__init__()
         self.visit_id = visit_id
+        self.people = tuple(people)
+        """Who is on the netwerkkaart, the veiligheidsnetwerk first: "wie" completes them."""
         self.record: VisitRecord | None = None
         self._past_warned = ""
         """A next contact in the past that was told about once; a second Enter on it
@@ -94,8 +101,9 @@ class AgreementsScreen(Dialog[None]):
             )
             yield field(
                 "Wie",
-                Input(
-                    placeholder="bijv. moeder, met hulp van de wijkcoach",
+                CompletingInput(
+                    self.people,
+                    placeholder="bijv. moeder, met oma (Tab: netwerkkaart)",
                     id="wie",
                     compact=True,
                     max_length=100,

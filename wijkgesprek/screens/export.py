@@ -79,13 +79,26 @@ def write_export(
         content = family_version(
             history, app.guide, visit_id=visit_id, include_safety=choice == "gezin-veiligheid"
         )
-    else:
-        scope = visit_id if choice.endswith("bezoek") else None
-        content = dossier(history, app.guide, visit_id=scope)
     suffix = "json" if choice == "overdracht" else "md"
     stem = f"{code}-{choice}-{date.today():%Y-%m-%d}"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = _free_name(folder, stem, suffix)
+    path = _free_name(folder, stem, suffix, beside=choice.startswith("dossier"))
+    if choice.startswith("dossier"):
+        from wijkgesprek.export.network import write_beside
+
+        scope = visit_id if choice.endswith("bezoek") else None
+        image, warning = write_beside(  # the map's drawing beside the dossier
+            path,
+            history,
+            app.guide,
+            visit_id=scope,
+            overwrite=False,
+            data_folder=app.data_folder,
+            exists_hint="Verplaats of hernoem het eerst.",
+        )
+        if warning:
+            app.notify(warning, severity="warning", timeout=20, markup=False)
+        content = dossier(history, app.guide, visit_id=scope, image=image)
     warning = write_recorded(
         path,
         content.encode("utf-8"),
@@ -100,11 +113,14 @@ def write_export(
     return path
 
 
-def _free_name(folder: Path, stem: str, suffix: str) -> Path:
+def _free_name(folder: Path, stem: str, suffix: str, *, beside: bool = False) -> Path:
     """``stem.suffix``, or ``stem-2.suffix`` and so on when that exists: a second
-    export the same day (another visit, a correction) never replaces the first."""
+    export the same day (another visit, a correction) never replaces the first. With
+    ``beside`` the netwerkkaart's drawing beside it must be free too."""
+    from wijkgesprek.export.network import image_name
+
     path, number = folder / f"{stem}.{suffix}", 1
-    while path.exists():
+    while path.exists() or (beside and (folder / image_name(path)).exists()):
         number += 1
         path = folder / f"{stem}-{number}.{suffix}"
     return path

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from wijkgesprek.domain.household import describe_change, describe_children
 from wijkgesprek.domain.meldcode import follow_through
+from wijkgesprek.domain.network_map import map_changes, summary_line
 from wijkgesprek.domain.referral import steps_text
 from wijkgesprek.domain.safety import SCALE, current, kindcheck_outcome, kindcheck_text
 from wijkgesprek.domain.visit import (
@@ -28,6 +29,7 @@ from wijkgesprek.domain.visit import (
     HouseholdHistory,
     VisitHistory,
     is_touched,
+    map_before,
     marked_text,
     other_topics,
     tagged_themes,
@@ -45,7 +47,8 @@ HELP = """\
 
 Links staan alle bezoeken, het nieuwste bovenaan (twee bezoeken op één dag met
 hun begintijd); rechts wat er bij het gekozen bezoek is vastgelegd: aantekeningen
-per onderwerp, thema's, afspraken, verwijzingen en het vervolg. Wat in een later
+per onderwerp, thema's, de netwerkkaart (en wat daarop veranderde sinds het bezoek
+ervoor: + erbij, − eraf, · anders), afspraken, verwijzingen en het vervolg. Wat in een later
 bezoek gebeurde (een afspraak gedaan, een verwijzing op de wachtlijst of gestart)
 staat bij dat latere bezoek, met de datum. Bovenaan staan de schaalcijfers over de
 bezoeken heen.
@@ -217,6 +220,7 @@ class HistoryScreen(Screen[None]):
                 parts += _topic(visit, other, visible(other))
         themes = ", ".join(guide.theme_name(t) for t in tagged_themes(record))
         parts.append(Content(f"\nThema's: {themes or 'geen'}"))
+        parts += self._network(history, visit)
         events = visit_events(history, record.id)  # each under the visit it happened in
         author = record.author
         lines = [
@@ -233,6 +237,26 @@ class HistoryScreen(Screen[None]):
         if record.next_contact:
             parts.append(Content(f"Vervolg: {record.next_contact:%d-%m-%Y}"))
         return Content("\n").join(parts)
+
+    def _network(self, history: HouseholdHistory, visit: VisitHistory) -> list[Content]:
+        """The map of the visit and how it changed since the one before (discreet: no
+        first names, nothing of the veiligheidsnetwerk)."""
+        people = visit.record.network
+        if people is None:
+            return []
+        shown, network = not self.app.discreet, self.app.guide.network
+        summary = summary_line(people, network, safety=shown)
+        before = map_before(history, visit.record.id)
+        changes = map_changes(before, people, network, names=shown, safety=shown)
+        heading = "sinds het bezoek ervoor" if before is not None else "wie er op staan"
+        lines = [f"Netwerkkaart: {summary}"]
+        if changes:
+            lines.append(f"Netwerkkaart, {heading}:")
+            lines += [f"  {line}" for line in changes]
+        return [Content(visible(line)) for line in lines]
+
+    def discreet_changed(self) -> None:
+        self._show()
 
     def _safety(self, visit: VisitHistory) -> Content:
         """The safety topic's note with its additions, and the kindcheck."""

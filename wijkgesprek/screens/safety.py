@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
@@ -30,6 +30,7 @@ from wijkgesprek.domain.safety import (
 )
 from wijkgesprek.domain.visit import tagged_themes
 from wijkgesprek.store import repo
+from wijkgesprek.text import one_line
 from wijkgesprek.widgets.numbered_list import NumberedList
 from wijkgesprek.widgets.safety.balance import BalanceSection
 from wijkgesprek.widgets.safety.base import Field, SafetyContext, SafetySection
@@ -139,6 +140,10 @@ class SafetyScreen(Screen[None]):
             id="discreet-note",
             classes="discreet-only",
         )
+        # Who knows about the worries and helps keep the children safe (the netwerkkaart).
+        # A container without inline styles, so discreet mode's CSS always hides it.
+        with Vertical(id="safety-network-box", classes="safety-detail"):
+            yield Static("", id="safety-network", markup=False)
         with Horizontal(id="safety", classes="safety-detail"):
             yield NumberedList(
                 id="sections", on_choose=lambda index: self.action_section(index + 1)
@@ -160,6 +165,7 @@ class SafetyScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._title()
+        self._show_safety_network()
         context = self.refresh_sections()
         sections = self.query_one("#sections", OptionList)
         sections.highlighted = 0
@@ -174,6 +180,17 @@ class SafetyScreen(Screen[None]):
 
     def _chosen(self, index: int) -> None:
         self.action_section(index + 1)
+
+    def _show_safety_network(self) -> None:
+        """The veiligheidsnetwerk of the visit's netwerkkaart, in one line (none: none)."""
+        from wijkgesprek.domain.network_map import label, safety_network
+        from wijkgesprek.store import network_map
+
+        people = self.app.read(network_map.get_map, visit_id=self.visit_id) or ()
+        names = ", ".join(label(person) for person in safety_network(people))
+        line = self.query_one("#safety-network", Static)
+        line.update(one_line(f"Veiligheidsnetwerk (netwerkkaart, Ctrl+N): {names}", 78))
+        line.display = bool(names)
 
     def action_section(self, number: int) -> None:
         if self.app.discreet:

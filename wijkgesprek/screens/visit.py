@@ -21,10 +21,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
 from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.network_map import label, summary_line
 from wijkgesprek.domain.referral import ReferralData
 from wijkgesprek.domain.safety import kindcheck_text
 from wijkgesprek.domain.suggest import ages_of, offer
 from wijkgesprek.domain.visit import (
+    NETWORK_TOPIC,
     OTHER_NOTES,
     SAFETY_TOPIC,
     AgreementData,
@@ -79,6 +81,9 @@ onderwerp.
   **Enter** daarop werkt de stand bij (aangemeld, wachtlijst, gestart, niet
   gelukt). **Escape** of nog eens **F9** brengt u terug in de aantekening.
 - Na **F3**, **F4** en **F9** typt u verder in de aantekening, aan het eind.
+- **Ctrl+N** opent de netwerkkaart: wie staat er om het gezin heen, waarmee
+  helpen ze, wie zou meer willen doen? Bij het onderwerp Netwerk en omgeving staat
+  wat er al op de kaart staat.
 - **F10** (of Ctrl+R) opent de veiligheidscheck: kindcheck, signalen, balans,
   schaalvraag en meldcode. **F8** rondt het bezoek af met een samenvatting.
   Na F10 en F8 staat u in de onderwerpen: een cijfer kiest het volgende
@@ -160,6 +165,14 @@ class VisitScreen(NoteScreen):
             "Veiligheid",
             id="veiligheid",
             tooltip="Kindcheck, signalen, balans, schaalvraag en meldcode",
+        ),
+        Binding(
+            "ctrl+n",
+            "network_map",
+            "Netwerkkaart",
+            id="netwerkkaart",
+            show=False,  # the network topic says it; the footer must fit 80 columns
+            tooltip="Wie staat er om het gezin heen: de netwerkkaart",
         ),
         Binding(
             "f8",
@@ -379,6 +392,14 @@ class VisitScreen(NoteScreen):
 
     def _guide_content(self, topic: Topic) -> Content:
         parts = [Content.styled(topic.titel, "bold"), Content("\n")]
+        if topic.id == NETWORK_TOPIC and self.record is not None:  # first: seen at once
+            network = self.record.network
+            status = (
+                summary_line(network, self.app.guide.network, safety=False)
+                if network is not None
+                else "nog niet gemaakt"
+            )
+            parts.append(Content.styled(f"Netwerkkaart (Ctrl+N): {status}.\n", "bold"))
         parts += [Content(f"• {question}\n") for question in topic.vragen]
         if topic.id == "afspraken" and self.record and self.record.agreements:
             parts.append(Content.styled("\nAfspraken tot nu toe (F4)\n", "italic"))
@@ -424,6 +445,9 @@ class VisitScreen(NoteScreen):
         )
         yield SystemCommand(
             "Afspraken", "Afspraken en volgend contact (F4)", self.action_agreements
+        )
+        yield SystemCommand(
+            "Netwerkkaart", "Wie staat er om het gezin heen (Ctrl+N)", self.action_network_map
         )
         yield SystemCommand("Afronden", "Samenvatting en bezoek afsluiten (F8)", self.action_finish)
 
@@ -546,7 +570,11 @@ class VisitScreen(NoteScreen):
         if not self._online():
             return
         self.flush()
-        self.open_dialog(AgreementsScreen(self.visit_id), self._reload)
+        people = sorted(
+            self.record.network or () if self.record else (), key=lambda p: not p.safety
+        )
+        names = [label(person, names=not self.app.discreet) for person in people]
+        self.open_dialog(AgreementsScreen(self.visit_id, people=names), self._reload)
 
     def _reload(self, _result: object = None) -> None:
         record = self._read_record()
@@ -596,6 +624,8 @@ class VisitScreen(NoteScreen):
             ages=ages_of(record.children, date.today()),
             today=date.today(),
             theme_names={theme.id: theme.naam for theme in guide.themes},
+            people=record.network,
+            network_guide=guide.network,
         )
         if found.gaps and network.entries:
             self.app.write(
@@ -611,6 +641,7 @@ class VisitScreen(NoteScreen):
             themes=themes,
             gaps=found.gaps,
             problem=self.app.resources.network_problem,
+            why=found.why,
         )
         panel = self.query_one(SuggestionPanel)
         panel.show(heading=heading, suggestions=found.suggestions, referrals=record.referrals)
@@ -662,6 +693,18 @@ class VisitScreen(NoteScreen):
             return
         self.flush()
         self.open_screen(SafetyScreen(self.visit_id), self._reload)
+
+    def action_network_map(self) -> None:
+        """Ctrl+N: the netwerkkaart of this visit, from anywhere in it."""
+        from wijkgesprek.screens.network_map import NetworkMapScreen
+
+        if self.app.cases is not None:  # an invented family: no map to carry to a next attempt
+            self.notify("Bij oefenen is er (nog) geen netwerkkaart.")
+            return
+        if not self._online():
+            return
+        self.flush()
+        self.open_screen(NetworkMapScreen(self.visit_id), self._reload)
 
     def action_finish(self) -> None:
         from wijkgesprek.screens.summary import SummaryScreen

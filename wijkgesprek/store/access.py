@@ -1,6 +1,6 @@
 """The access log (NEN 7513): what the app did with which household, and reading it back.
 
-The database writes most of the log itself: triggers (``store.ladder``, version 10) keep
+The database writes most of the log itself: triggers (``store.ladder``, version 11) keep
 every change of a household's data (at most once a quarter of an hour per kind, so a
 note saved while typing is one change) and every erasure, under a neutral id. What only
 the app knows it records here, in the same session as the reading it logs: a visit or a

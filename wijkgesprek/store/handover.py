@@ -34,6 +34,7 @@ from wijkgesprek.errors import StoreError, WijkError
 from wijkgesprek.exchange.compare import (
     Difference,
     excerpts,
+    network_text,
     referral_differences,
     referral_key,
     referral_steps,
@@ -48,7 +49,7 @@ from wijkgesprek.exchange.handover import (
     ReferralExtra,
     from_history,
 )
-from wijkgesprek.store import repo
+from wijkgesprek.store import network_map, repo
 from wijkgesprek.store.models import (
     Agreement,
     Correction,
@@ -440,6 +441,12 @@ class _Apply:
                     )
                 )
         self._safety(visit, [e for e in theirs.safety if e not in mine.safety])
+        if theirs.network is not None and theirs.network != mine.network:
+            if mine.network is not None:
+                earlier.append(f"netwerkkaart {network_text(mine.network)}")
+            network_map.put_map(
+                session=session, visit_id=visit.id, people=theirs.network, at=self.now
+            )
         for theme in dict.fromkeys(theirs.gaps):
             if theme not in mine.gaps:
                 session.add(

@@ -417,7 +417,36 @@ _V9: tuple[Statement, ...] = (
 )
 
 
-# -- version 10: authors and the access log ----------------------------------------------
+_V10: tuple[Statement, ...] = (
+    # The netwerkkaart: who is around a household, per visit (a new visit starts from a
+    # copy of the last map). A visit has a map, also an empty one, when it has a row in
+    # network_map; a person keeps its number in the household from map to map, so the
+    # history can tell what changed. First names only, never in the search index.
+    """CREATE TABLE network_map (
+        id {key},
+        visit_id INTEGER NOT NULL UNIQUE REFERENCES visit (id) ON DELETE CASCADE,
+        updated_at {moment} NOT NULL
+    )""",
+    """CREATE TABLE network_person (
+        id {key},
+        visit_id INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        grouping TEXT NOT NULL DEFAULT '',
+        informal BOOLEAN NOT NULL,
+        member TEXT NOT NULL DEFAULT '',
+        helps TEXT NOT NULL DEFAULT '',
+        closeness TEXT NOT NULL DEFAULT 'dichtbij',
+        energy TEXT NOT NULL DEFAULT '',
+        wants_more BOOLEAN NOT NULL,
+        safety_network BOOLEAN NOT NULL,
+        UNIQUE (visit_id, number)
+    )""",
+)
+
+
+# -- version 11: authors and the access log ----------------------------------------------
 
 _LOGGED = (
     # table, how its household is found, the word in the log
@@ -431,6 +460,8 @@ _LOGGED = (
     ("gap", "visit_id", "aanbod"),
     ("safety_entry", "visit_id", "veiligheid"),
     ("correction", "visit_id", "aanvulling"),
+    ("network_map", "visit_id", "netwerkkaart"),
+    ("network_person", "visit_id", "netwerkkaart"),
 )
 """The tables whose changes the access log keeps (not practice turns: invented families)."""
 
@@ -474,7 +505,7 @@ def _owner_only(signature: str) -> Only:
     )
 
 
-_V10: tuple[Statement, ...] = (
+_V11: tuple[Statement, ...] = (
     # Who wrote it: additions, agreements (made, and marked on a later visit), safety
     # entries and referral steps. On a team database the server's word (the login role).
     "ALTER TABLE agreement ADD COLUMN author TEXT NOT NULL DEFAULT ''",
@@ -730,7 +761,8 @@ STEPS: tuple[tuple[Statement, ...], ...] = (
     _V7,  # 6 -> 7: author of a visit, note versions (team database)
     _V8,  # 7 -> 8: children as birth years, the household's change trail
     _V9,  # 8 -> 9: the same search on both; team database: published trends, erasure rights
-    _V10,  # 9 -> 10: authors of additions, agreements, safety and referrals; access log
+    _V10,  # 9 -> 10: the netwerkkaart per visit
+    _V11,  # 10 -> 11: authors of additions, agreements, safety and referrals; access log
 )
 SERVER_ONLY = ("trend_publication",)
 """Tables only a team database has (``tests/test_ladders.py`` leaves them out)."""

@@ -228,6 +228,41 @@ class PracticeTurn(SQLModel, table=True):
     at: datetime = Field(sa_type=Moment)
 
 
+class NetworkMap(SQLModel, table=True):
+    """A visit has a netwerkkaart (also an empty one): made, changed or copied in it."""
+
+    __tablename__ = "network_map"
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", unique=True, ondelete="CASCADE")
+    updated_at: datetime = Field(sa_type=Moment)
+
+
+class NetworkPerson(SQLModel, table=True):
+    """Someone on a visit's netwerkkaart (``domain.network_map.Person``)."""
+
+    __tablename__ = "network_person"
+    __table_args__ = (UniqueConstraint("visit_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id", ondelete="CASCADE")
+    number: int
+    """The person's number in the household: the same person on every visit's map."""
+    role: str
+    name: str = ""
+    grouping: str = ""
+    """The group id of the guide (familie, buurt, ...)."""
+    informal: bool
+    """Whether that group was informal when this was recorded (trends count with it)."""
+    member: str = ""
+    helps: str = ""
+    """Comma-separated kinds of help."""
+    closeness: str = "dichtbij"
+    energy: str = ""
+    wants_more: bool
+    safety_network: bool
+
+
 class AccessEntryTable(SQLModel, table=True):
     """One row of the access log (``store.access``): never changed, never removed; an
     erased household's code is replaced by a neutral id."""

@@ -89,21 +89,23 @@ END $$""",
     f"GRANT EXECUTE ON FUNCTION wijkgesprek_log(text, text[], text) TO {PROFESSIONAL}",
     f"GRANT EXECUTE ON FUNCTION wijkgesprek_access_log(text) TO {PROFESSIONAL}, {AUDITOR}",
 )
-"""The auditor role and the rights on the access log (``store.ladder``, version 10)."""
+"""The auditor role and the rights on the access log (``store.ladder``, version 11)."""
 
 _TABLES = (
     "household", "visit", "note", "agreement", "referral", "referral_event", "gap",
-    "safety_entry", "correction", "practice_turn", "household_change",
+    "safety_entry", "correction", "practice_turn", "household_change", "network_map",
+    "network_person",
 )  # fmt: skip
 _ERASE = "wijkgesprek_erase_household(text), wijkgesprek_may_erase(text)"
 
 GRANTS = (
     _ROLES,
     # A professional reads and writes everything of the team's households; deletes only an
-    # agreement (F4). A household is erased through wijkgesprek_erase_household, which
-    # allows it to its owner (who started its first visit) and to a team lead.
+    # agreement (F4) and a person taken off a visit's netwerkkaart. A household is erased
+    # through wijkgesprek_erase_household, which allows it to its owner (who started its
+    # first visit) and to a team lead.
     f"GRANT SELECT, INSERT, UPDATE ON {', '.join(_TABLES)} TO {PROFESSIONAL}",
-    f"GRANT DELETE ON agreement TO {PROFESSIONAL}",
+    f"GRANT DELETE ON agreement, network_person TO {PROFESSIONAL}",
     f"REVOKE ALL ON FUNCTION {_ERASE} FROM PUBLIC",
     f"GRANT EXECUTE ON FUNCTION {_ERASE} TO {PROFESSIONAL}",
     # Trends are published by whoever counts them, for the coordinators.

@@ -48,6 +48,7 @@ from wijkgesprek.domain.visit import (
 )
 from wijkgesprek.domain.wijk import wijk_key
 from wijkgesprek.errors import SaveConflict
+from wijkgesprek.store import network_map
 from wijkgesprek.store.models import (
     Agreement,
     Correction,
@@ -204,6 +205,10 @@ def start_visit(
         open_visit = Visit(household_id=household.id, started_at=now)
         session.add(open_visit)
         session.flush()
+        assert open_visit.id is not None
+        network_map.copy_last_map(
+            session=session, household_id=household.id, visit_id=open_visit.id, now=now
+        )
     session.commit()
     assert open_visit.id is not None
     return open_visit.id
@@ -276,6 +281,7 @@ def get_visit(*, session: Session, visit_id: int) -> VisitRecord:
         select(SafetyEntryTable.id).where(SafetyEntryTable.visit_id == visit_id).limit(1)
     ).first()
     return VisitRecord(
+        network=network_map.get_map(session=session, visit_id=visit_id),
         safety_recorded=recorded is not None,
         referrals=tuple(_referrals(session, visit)),
         gaps=tuple(
@@ -704,6 +710,7 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
         ).all(),
     )
     children = children_of(household)
+    maps = network_map.maps(session=session, visit_ids=[i for i in ids if i is not None])
     return HouseholdHistory(
         code=household.code,
         wijk=household.wijk,
@@ -728,6 +735,7 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
                     gaps=tuple(gaps.get(visit.id or 0, ())),
                     safety_recorded=bool(safety.get(visit.id or 0)),
                     author=visit.author,
+                    network=maps.get(visit.id or 0),
                 ),
                 corrections=tuple(corrections.get(visit.id or 0, ())),
                 safety=tuple(safety.get(visit.id or 0, ())),

@@ -14,6 +14,9 @@ Everything per visit is gathered by SQLite (themes, concerns, referrals, gaps), 
   checks it against the domain.
 - **Referrals**: (soort, state) of the referrals made in the visit.
 - **Gaps**: the themes for which the network had nothing, recorded in the visit.
+- **Thin**: the visit has a netwerkkaart, and fewer than ``THIN_BELOW`` people on it are
+  informal helpers (informal, helping with something, not costing energy): the rule of
+  ``domain.network_map.is_thin`` in SQL (``tests/test_trends.py`` checks it).
 
 Practice data never appears here: it lives in its own database (``wijkgesprek oefenen``).
 
@@ -35,7 +38,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
+from wijkgesprek.content.model import COSTS
 from wijkgesprek.domain.dates import FIRST_YEAR, LAST_YEAR
+from wijkgesprek.domain.network_map import THIN_BELOW
 from wijkgesprek.domain.safety import ASSESS, KINDCHECK, SIGNAL, STEP, VT_CONTACT
 from wijkgesprek.domain.trends import Publication, Value, VisitRow, shift_months
 from wijkgesprek.domain.wijk import shared_spellings
@@ -66,6 +71,14 @@ _CONCERNS = f"""EXISTS (
       )
 )"""
 
+# A thin informal network as ``domain.network_map.is_thin`` sees it, on the visit's map.
+_THIN = f"""(
+    EXISTS (SELECT 1 FROM network_map AS nm WHERE nm.visit_id = v.id)
+    AND (SELECT count(*) FROM network_person AS np
+         WHERE np.visit_id = v.id AND np.informal AND np.helps <> ''
+           AND np.energy <> '{COSTS}') < {THIN_BELOW}
+)"""
+
 _VISITS = f"""
 WITH made AS (
     SELECT visit_id, group_concat(soort || char(31) || state, char(30)) AS referrals
@@ -77,7 +90,8 @@ SELECT h.wijk, strftime('%Y-%m', v.started_at, 'localtime') AS month, v.househol
         WHERE n.visit_id = v.id AND n.themes <> '') AS themes,
        {_CONCERNS} AS concerns,
        m.referrals,
-       (SELECT group_concat(g.theme) FROM gap AS g WHERE g.visit_id = v.id) AS gaps
+       (SELECT group_concat(g.theme) FROM gap AS g WHERE g.visit_id = v.id) AS gaps,
+       {_THIN} AS thin
 FROM visit AS v
 JOIN household AS h ON h.id = v.household_id
 LEFT JOIN made AS m ON m.visit_id = v.id
@@ -95,7 +109,8 @@ SELECT h.wijk, v.started_at, v.household_id,
         WHERE n.visit_id = v.id AND n.themes <> '') AS themes,
        {_CONCERNS} AS concerns,
        m.referrals,
-       (SELECT string_agg(g.theme, ',') FROM gap AS g WHERE g.visit_id = v.id) AS gaps
+       (SELECT string_agg(g.theme, ',') FROM gap AS g WHERE g.visit_id = v.id) AS gaps,
+       {_THIN} AS thin
 FROM visit AS v
 JOIN household AS h ON h.id = v.household_id
 LEFT JOIN made AS m ON m.visit_id = v.id
@@ -136,7 +151,7 @@ def visit_rows(*, session: Session, first: str, last: str) -> list[VisitRow]:
     spelled = shared_spellings({row[0] for row in found})
     made: dict[str | None, tuple[tuple[str, str], ...]] = {None: ()}
     rows: list[VisitRow] = []
-    for wijk, month, household, themes, concerns, referrals, gaps in found:
+    for wijk, month, household, themes, concerns, referrals, gaps, thin in found:
         pairs = made.get(referrals)
         if pairs is None:
             pairs = made[referrals] = _referrals(referrals)
@@ -150,6 +165,7 @@ def visit_rows(*, session: Session, first: str, last: str) -> list[VisitRow]:
                 concerns == 1,
                 pairs,
                 tuple(gaps.split(",")) if gaps else (),
+                thin == 1,
             )
         )
     return rows

@@ -30,13 +30,16 @@ def offer_heading(
     themes: Sequence[str],
     gaps: Sequence[str],
     problem: str | None,
+    why: str = "",
 ) -> str:
-    """The lines above the offers: for which themes, where nothing was found."""
+    """The lines above the offers: for which themes, why informal offers come first,
+    where nothing was found."""
     place = visible(wijk)
     if themes:
         lines = [f"Aanbod in {place} voor " + ", ".join(map(theme_name, themes))]
     else:
         lines = [f"Alle aanbod in {place}. Koppel thema's (F3) voor gerichte suggesties."]
+    lines += [why] if why else []
     lines += [f"Geen aanbod voor '{theme_name(t)}' in {place}." for t in gaps]
     if problem:
         lines.append(problem)
