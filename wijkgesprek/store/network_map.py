@@ -87,9 +87,7 @@ def get_map(*, session: Session, visit_id: int) -> tuple[Person, ...] | None:
 
 
 def _touch(session: Session, visit_id: int, now: datetime) -> None:
-    record = session.exec(
-        select(NetworkMap).where(NetworkMap.visit_id == visit_id)
-    ).first()
+    record = session.exec(select(NetworkMap).where(NetworkMap.visit_id == visit_id)).first()
     if record is None:
         if session.get(Visit, visit_id) is None:
             raise LookupError(visit_id)
@@ -168,9 +166,7 @@ def put_map(*, session: Session, visit_id: int, people: Iterable[Person], at: da
     """The visit's map is ``people`` with their numbers (an import, a copy); the caller
     commits."""
     _touch(session, visit_id, at)
-    for record in session.exec(
-        select(NetworkPerson).where(NetworkPerson.visit_id == visit_id)
-    ):
+    for record in session.exec(select(NetworkPerson).where(NetworkPerson.visit_id == visit_id)):
         session.delete(record)
     session.flush()
     for person in people:
