@@ -403,6 +403,9 @@ class _Apply:
                 self._addition(visit, topic, f"{self.label}:\n" + "\n".join(kept))
             note = notes.get(topic) or Note(visit_id=visit.id, topic=topic, updated_at=self.now)
             note.text, note.themes, note.updated_at = new_text, ",".join(new_themes), self.now
+            # A new version: a colleague with the visit open merges their next save with
+            # it (optimistic locking), instead of overwriting what was taken over.
+            note.version += 1
             session.add(note)
         rows = list(
             session.exec(
