@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pgserver
@@ -95,11 +95,24 @@ def either(request: pytest.FixtureRequest) -> Store:
 
 
 @pytest.fixture
-def proxy(server: pgserver.Server) -> Iterator[FreezingProxy]:
-    """The test server behind a network that can stop answering (a short socket path)."""
+def network(server: pgserver.Server) -> Iterator[Callable[[float], FreezingProxy]]:
+    """Proxies in front of the test server: a network that can stop answering, with a
+    delay in each direction (a short socket path each)."""
     import tempfile
 
-    folder = Path(tempfile.mkdtemp(prefix="wijknet-", dir="/tmp"))
-    opened = FreezingProxy(Path(server.socket) / ".s.PGSQL.5432", folder)
-    yield opened
-    opened.close()
+    opened: list[FreezingProxy] = []
+
+    def make(delay: float = 0.0) -> FreezingProxy:
+        folder = Path(tempfile.mkdtemp(prefix="wijknet-", dir="/tmp"))
+        opened.append(FreezingProxy(Path(server.socket) / ".s.PGSQL.5432", folder, delay=delay))
+        return opened[-1]
+
+    yield make
+    for each in opened:
+        each.close()
+
+
+@pytest.fixture
+def proxy(network: Callable[[float], FreezingProxy]) -> FreezingProxy:
+    """The test server behind a network that can stop answering (no delay)."""
+    return network(0.0)
