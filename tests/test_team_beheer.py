@@ -272,8 +272,9 @@ def after_professionals(cluster: Cluster) -> None:
 
 
 def anna_url(cluster: Cluster) -> str:
-    os.environ["PGPASSFILE"] = cluster.environment(server=False)["PGPASSFILE"]
-    os.environ["PGPORT"] = str(cluster.port)
+    """Anna's address, as on her laptop; her password written anew into the file the
+    test's environment points to (``test_every_step_of_the_guide_on_a_fresh_cluster``)."""
+    cluster.environment(server=False)
     return f"postgresql://anna@localhost/wijkgesprek_noord?sslmode=verify-full&sslrootcert={cluster.ca}"
 
 
@@ -399,13 +400,17 @@ def test_the_guide_has_every_step_the_issue_asks_for(guide_blocks: list[Block]) 
 
 
 def test_every_step_of_the_guide_on_a_fresh_cluster(
-    guide_blocks: list[Block],
+    guide_blocks: list[Block], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import tempfile
 
     # A short path of its own: the server's socket lives in it (Unix sockets are short).
     folder = Path(tempfile.mkdtemp(prefix="wijkbeheer-", dir="/tmp"))
     cluster = make_cluster(guide_blocks, folder)
+    # The test's own connections find this cluster as a laptop would; undone after the
+    # test, so that the other tests in this process reach their own server again.
+    monkeypatch.setenv("PGPORT", str(cluster.port))
+    monkeypatch.setenv("PGPASSFILE", str(folder / "laptop" / "pgpass"))
     try:
         _follow(cluster, guide_blocks)
     finally:
