@@ -145,6 +145,181 @@ def test_merge(base: str, mine: str, theirs: str, expected: str, conflicts: int)
     assert merge(base, mine, theirs) == (expected, conflicts)
 
 
+WINDOW = marker("", WHEN)
+A0 = "Kennismaking. A0: "
+
+
+@pytest.mark.parametrize(
+    ("base", "at", "piece", "their_piece", "expected", "conflicts"),
+    [
+        pytest.param(
+            A0,
+            len(A0),
+            " B0: zin van B.",
+            "zin van A.",
+            f"{A0}zin van A.\n{WINDOW}\nB0: zin van B.|",
+            1,
+            id="theirs-goes-on-after-a-space",
+        ),
+        pytest.param(
+            A0,
+            len(A0),
+            "zin van A.",
+            " B0: zin van B.",
+            f"{A0}zin van A.|\n{WINDOW}\nB0: zin van B.",
+            1,
+            id="mine-goes-on-after-a-space",
+        ),
+        pytest.param(
+            A0,
+            len(A0),
+            " B0: zin",
+            "zin van A.",
+            f"{A0}zin van A.\n{WINDOW}\nB0: zin|",
+            1,
+            id="theirs-goes-on-mine-half-a-sentence",
+        ),
+        pytest.param(
+            A0,
+            len(A0),
+            "zin van A.",
+            " B0: zin",
+            f"{A0}zin van A.|\n{WINDOW}\nB0: zin",
+            1,
+            id="mine-goes-on-theirs-half-a-sentence",
+        ),
+        pytest.param(
+            "Kennismaking. A0: zin",
+            len("Kennismaking. A0: zin"),
+            " B0: zin van B.",
+            " van A.",
+            f"{A0}zin van A.\n{WINDOW}\nB0: zin van B.|",
+            1,
+            id="theirs-goes-on-after-a-word",
+        ),
+        pytest.param(
+            "Kennismaking. A0: zin",
+            len("Kennismaking. A0: zin"),
+            " van A.",
+            " B0: zin van B.",
+            f"{A0}zin van A.|\n{WINDOW}\nB0: zin van B.",
+            1,
+            id="mine-goes-on-after-a-word",
+        ),
+        pytest.param(
+            "Huur te hoog. A0: zin\nOma helpt.",
+            len("Huur te hoog. A0: zin"),
+            " B0: zin van B.",
+            " van A.",
+            f"Huur te hoog. A0: zin van A.\n{WINDOW}\nB0: zin van B.|\nOma helpt.",
+            1,
+            id="in-the-middle",
+        ),
+        pytest.param(
+            "Huur te hoog.",
+            len("Huur te hoog."),
+            " Vader werkt.",
+            " Oma helpt.",
+            f"Huur te hoog. Vader werkt.|\n{WINDOW}\nOma helpt.",
+            1,
+            id="two-new-sentences-mine-first",
+        ),
+        pytest.param(
+            A0,
+            len(A0),
+            "zin van A.",
+            " zin",
+            f"{A0}zin van A.|\n{WINDOW}\nzin",
+            1,
+            id="a-word-the-other-also-typed",
+        ),
+        pytest.param(
+            "Kennismaking. A0: zi",
+            len("Kennismaking. A0: zi"),
+            " B0: zin",
+            "n van A.",
+            f"{A0}zin van A. B0: zin|",
+            0,
+            id="theirs-goes-on-in-its-word",
+        ),
+        pytest.param(
+            "Kennismaking. A0: zi",
+            len("Kennismaking. A0: zi"),
+            "n van A.",
+            " B0: zin",
+            f"{A0}zin van A.| B0: zin",
+            0,
+            id="mine-goes-on-in-its-word",
+        ),
+        pytest.param(
+            f"{A0}zin van A.",
+            len(f"{A0}zin van A."),
+            " A1: zin",
+            f"\n{WINDOW}\nB0: zin van B.",
+            f"{A0}zin van A. A1: zin|\n{WINDOW}\nB0: zin van B.",
+            0,
+            id="typing-on-above-a-marker",
+        ),
+        pytest.param(
+            A0,
+            len(A0),
+            " B0: zin van",
+            "zin van",
+            f"{A0}zin van\n{WINDOW}\nB0: zin van|",
+            1,
+            id="mine-ends-with-the-words-of-theirs",
+        ),
+        pytest.param(
+            "Kennismaking. A0: zin van",
+            len("Kennismaking. A0: zin van"),
+            " A.",
+            f"\n{WINDOW}\nB0: zin van",
+            f"{A0}zin van A.|\n{WINDOW}\nB0: zin van",
+            0,
+            id="typing-on-above-a-marker-below-which-it-ends-alike",
+        ),
+        pytest.param(
+            f"{A0}zin van A.",
+            len(f"{A0}zin van A."),
+            " ",
+            " B0: zin",
+            f"{A0}zin van A. | B0: zin",
+            0,
+            id="only-a-space-mine",
+        ),
+        pytest.param(
+            f"{A0}zin van A.",
+            len(f"{A0}zin van A."),
+            " B0: zin",
+            " ",
+            f"{A0}zin van A.  B0: zin|",
+            0,
+            id="only-a-space-theirs",
+        ),
+    ],
+)
+def test_both_typing_at_one_place_keep_each_piece_whole(
+    base: str, at: int, piece: str, their_piece: str, expected: str, conflicts: int
+) -> None:
+    """Two windows type at one place (mine's cursor right after its piece): each piece is
+    whole and once, what goes on with an unfinished sentence of the base stays joined to
+    it, a marker only where both wrote there, the cursor (``|``) right after mine."""
+    mine = base[:at] + piece + base[at:]
+    theirs = base[:at] + their_piece + base[at:]
+    merged = merge_notes(base, mine, theirs, who="", when=WHEN, cursor=at + len(piece))
+    assert merged.cursor is not None
+    shown = merged.text[: merged.cursor] + "|" + merged.text[merged.cursor :]
+    assert (shown, merged.conflicts) == (expected, conflicts)
+
+
+def test_a_colleagues_piece_above_mine_is_named_above() -> None:
+    merged = merge_notes(A0, A0 + " B0: zin", A0 + "zin van A.", who="anna", when=WHEN)
+    above = marker("anna", WHEN, above=True)
+    assert merged.text == f"{A0}zin van A.\n{above}\nB0: zin"
+    assert above == f"— hierboven tegelijk geschreven door anna ({WHEN.astimezone():%H:%M}) —"
+    assert marker("", WHEN, above=True) == WINDOW  # both pieces are the user's own
+
+
 def test_the_marker_names_who_and_when() -> None:
     local = WHEN.astimezone()
     assert marker("anna", WHEN) == f"— tegelijk geschreven door anna ({local:%H:%M}) —"

@@ -461,8 +461,14 @@ async def test_the_progress_on_the_practice_home_fits_80_columns(
     app = WijkgesprekApp(guide=guide, database=database, cases=cases)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
-        app.screen.query_one("#case-detail").scroll_end(animate=False)
-        await pilot.pause()
+        # The attempts are read in a worker: scroll down until they are on the screen.
+        detail = app.screen.query_one("#case-detail")
+
+        def attempts_shown() -> bool:
+            detail.scroll_end(animate=False)
+            return "* Deze poging staat nog open" in frame(app)
+
+        await wait_until(pilot, attempts_shown)
         shown = frame(app)
     assert "Nr Datum      Onderwerpen Feiten Open Kindcheck Stemmen Moeten Labels" in shown
     assert "1  25-11-2026 1/6         1/3    2/2  nee       1/3     0      0" in shown

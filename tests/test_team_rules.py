@@ -23,7 +23,7 @@ from wijkgesprek.domain.household import Children
 from wijkgesprek.errors import Finished
 from wijkgesprek.exchange.handover import to_handover
 from wijkgesprek.screens.visit import VisitScreen
-from wijkgesprek.store import repo
+from wijkgesprek.store import postgres, repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.handover import referral_extras
 from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, Pending, write_one
@@ -133,6 +133,36 @@ def test_what_a_colleague_typed_after_the_end_becomes_an_addition(either: Store)
     again = Pending(visit, "stress", "Eerste.", 1, NOW, base_text="Eerste.")
     assert write_one(again, either).finished
     assert len(either.run(repo.get_household, code=CODE).visits[0].corrections) == 1
+
+
+def test_as_professionals_the_refusal_holds_and_the_addition_names_its_author(
+    team: Store, team_url: str
+) -> None:
+    """With the team's own rights (not the owner's): the server's rule refuses with its
+    own code, not for want of a right, and the addition is the colleague's (point 11)."""
+    from test_access_log import login
+
+    (anna, anna_url), (bert, bert_url) = (login(team_url, postgres.PROFESSIONAL) for _ in range(2))
+    anna_store, bert_store = Store(TeamServer(anna_url)), Store(TeamServer(bert_url))
+    try:
+        visit = finished_visit(anna_store)
+        with pytest.raises(Finished):
+            bert_store.run(
+                repo.save_note, visit_id=visit, topic="stress", text="Later.", now=NOW, base=1
+            )
+        with psycopg.connect(bert_url) as connection:
+            with pytest.raises(psycopg.DatabaseError) as refused:
+                connection.execute(
+                    "UPDATE note SET text = 'Overschreven.' WHERE visit_id = %s", (visit,)
+                )
+            assert refused.value.sqlstate == "WK001"
+        item = Pending(visit, "stress", "Eerste. Van bert.", 1, NOW, base_text="Eerste.")
+        assert write_one(item, bert_store, now=lambda: NOW + timedelta(hours=2)).finished
+        (addition,) = team.run(repo.get_household, code=CODE).visits[0].corrections
+        assert addition.author == bert != anna
+    finally:
+        anna_store.engine.dispose()
+        bert_store.engine.dispose()
 
 
 def test_an_import_still_brings_in_finished_visits(

@@ -14,7 +14,7 @@ import pytest
 
 from wijkgesprek.domain.household import Children
 from wijkgesprek.errors import Finished
-from wijkgesprek.store import repo
+from wijkgesprek.store import access, repo
 from wijkgesprek.store.backup import backup_folder
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import SCHEMA_VERSION, prepare_database
@@ -136,6 +136,14 @@ def test_every_version_upgrades_with_all_its_data(upgraded: tuple[int, Path]) ->
             now=first.record.started_at,
         )
         assert [change.kind for change in changes] == ["kinderen"]
+        if version >= 11:
+            agreement = first.record.agreements[0]
+            assert (agreement.author, agreement.status_by) == ("medewerker-a", "medewerker-b")
+            assert [c.author for c in first.corrections] == ["medewerker-b"]
+            assert {e.author for e in first.safety} == {"medewerker-a"}
+        # The access log works from the upgrade on (older databases start it empty).
+        logged = {(e.action, e.detail) for e in store.run(access.read_log, code="GZ-101")}
+        assert {("gewijzigd", "aantekening"), ("gewijzigd", "huishouden")} <= logged
     finally:
         store.engine.dispose()
 

@@ -99,3 +99,10 @@ def sentence(text: str) -> str:
     """``text`` ending with a full stop, unless it already ends a sentence: never two."""
     body = text.rstrip()
     return body if ends_sentence(body) else body + "."
+
+
+def by(author: str, *, besides: str = "") -> str:
+    """ " (door anna)" after something a person recorded, on a team database where the
+    server names its author; nothing when no author is known (the laptop) or when it is
+    ``besides``, the author already named above it (the visit's)."""
+    return f" (door {author})" if author and author != besides else ""

@@ -119,6 +119,15 @@ def export_household(args: argparse.Namespace) -> int:
                 else f"{code} heeft nog geen bezoeken."
             )
         visit_id = history.visits[args.bezoek - 1].record.id
+    if args.soort == "gezin" and args.met_veiligheid:
+        kind = "gezin-veiligheid"
+    else:
+        kind = "dossier-bezoek" if args.soort == "dossier" and visit_id else args.soort
+    from wijkgesprek.domain.access import EXPORTED
+    from wijkgesprek.store.access import record
+
+    with opened_store(target) as store:  # each export is a copy outside the database
+        store.run(record, action=EXPORTED, codes=[code], detail=kind)
     if args.soort == "overdracht":
         from wijkgesprek.exchange.handover import dumps, to_handover
 
@@ -153,10 +162,6 @@ def export_household(args: argparse.Namespace) -> int:
     if args.uitvoer is None:
         sys.stdout.write(text)
         return 0
-    if args.soort == "gezin" and args.met_veiligheid:
-        kind = "gezin-veiligheid"
-    else:
-        kind = "dossier-bezoek" if args.soort == "dossier" and visit_id else args.soort
     warning = write_recorded(
         args.uitvoer,
         text.encode("utf-8"),
@@ -309,6 +314,10 @@ def _import_one(
         print(visible(str(error)), file=sys.stderr)
         print(visible(refused), file=sys.stderr)
         return False
+    if plan.new_household or plan.new_visits or plan.new_referrals or plan.conflicts:
+        from wijkgesprek.store.access import imported
+
+        database.run(imported, codes=[handover.code], detail="overdracht")
     if many:
         print(visible(f"{file}: ingelezen"))
     for line in done:

@@ -149,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     follow.add_argument(
         "--alles", action="store_true", help="ook vervolgcontacten die verder weg liggen"
     )
+    from wijkgesprek.cli.access import add_access_command
+    from wijkgesprek.cli.admin import add_admin_command
     from wijkgesprek.cli.erase import add_erase_command, add_retention_command
     from wijkgesprek.cli.exchange import add_exchange_commands
     from wijkgesprek.cli.migrate import add_migrate_command
@@ -161,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_erase_command(sub)
     add_retention_command(sub)
     add_restore_command(sub)
+    add_access_command(sub)
+    add_admin_command(sub, TEAM_HELP)
     from wijkgesprek.cli.encrypt import add_encrypt_command
 
     add_encrypt_command(sub)
@@ -201,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Toon waar gegevens en instellingen staan.",
     )
     for name, command in sub.choices.items():  # also after the command: "trends --database …"
-        if name not in (*NO_DATABASE, "migreer", "herstel", "versleutel"):
+        if name not in (*NO_DATABASE, "migreer", "herstel", "versleutel", "beheer"):
             command.add_argument(
                 "--database", metavar="ADRES", default=argparse.SUPPRESS, help=TEAM_HELP
             )
@@ -302,6 +306,14 @@ def run(args: argparse.Namespace) -> int:
         from wijkgesprek.cli.trends import trends
 
         return trends(args)
+    if args.command == "toegang":
+        from wijkgesprek.cli.access import show_access
+
+        return show_access(args)
+    if args.command == "beheer":
+        from wijkgesprek.cli.admin import admin
+
+        return admin(args)
     if args.command == "oefen-overzicht":
         from wijkgesprek.cli.practice import overview
 

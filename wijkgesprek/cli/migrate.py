@@ -35,6 +35,7 @@ def add_migrate_command(sub: argparse._SubParsersAction[Parser]) -> None:
 
 def migrate(args: argparse.Namespace) -> int:
 
+    from wijkgesprek.store.access import imported
     from wijkgesprek.store.handover import (
         apply_import,
         describe_conflicts,
@@ -63,6 +64,7 @@ def migrate(args: argparse.Namespace) -> int:
                 skipped += 1
                 continue
             team.run(apply_import, plan=plan, take_over=args.neem_over, now=datetime.now(UTC))
+            team.run(imported, codes=[row.code], detail="migratie")
             moved += 1
     print(f"Overgezet: {moved}. Stond er al: {skipped}. Niet overgezet door verschillen: {held}.")
     if held:

@@ -46,7 +46,7 @@ def search_notes(args: argparse.Namespace) -> int:
             print("[]")
         return 0
     from wijkgesprek.domain.search import plain_snippet
-    from wijkgesprek.store.search import search
+    from wijkgesprek.store.access import search  # the households shown are logged
 
     with opened_store(target) as store:
         hits = store.run(search, text=text, limit=args.aantal)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,7 @@ from wijkgesprek.domain.safety import (
     kindcheck_text,
 )
 from wijkgesprek.domain.visit import parse_date
-from wijkgesprek.text import sentence
+from wijkgesprek.text import by, sentence
 
 if TYPE_CHECKING:
     from wijkgesprek.content.model import SafetyGuide
@@ -62,6 +62,8 @@ class Contact:
     """Why not reported yet (only for NOT_YET)."""
     at: datetime | None = None
     """When it was recorded (the trail entry's time)."""
+    author: str = field(default="", compare=False)
+    """Who recorded it (a team database's login role; empty on the laptop)."""
 
     def note(self) -> str:
         """The trail entry's note: the details as JSON (Dutch keys, as in the hand-over)."""
@@ -128,6 +130,7 @@ def read_contact(entry: SafetyEntry) -> Contact | None:
         afspraak=data.get("afspraak", ""),
         reden=data.get("reden", ""),
         at=entry.at,
+        author=entry.author,
     )
 
 
@@ -186,12 +189,16 @@ class FollowThrough:
             return "nog niet gemeld"
         return "melden: nog vastleggen"
 
-    def lines(self) -> list[str]:
-        """The outcome and what was done, one sentence each (summary, history, dossier)."""
+    def lines(self, *, besides: str | None = None) -> list[str]:
+        """The outcome and what was done, one sentence each (summary, history, dossier);
+        with ``besides`` (the visit's author), who recorded a contact when someone else."""
         out = []
         if self.outcome is not None:
             out.append("Uitkomst afwegingskader: " + OUTCOME_TEXT[self.outcome])
-        out += [contact.text() for contact in self.contacts]
+        out += [
+            contact.text() + ("" if besides is None else by(contact.author, besides=besides))
+            for contact in self.contacts
+        ]
         if self.unreported and self.deferred is None:
             out.append("Nog niet vastgelegd wat er met de melding is gedaan.")
         return out

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+
+from wijkgesprek.text import by
 
 DISCUSSED = "besproken"
 REGISTERED = "aangemeld"
@@ -35,6 +37,8 @@ class ReferralStep:
     reason: str
     at: datetime
     visit_id: int
+    author: str = field(default="", compare=False)
+    """Who took the step (a team database's login role; empty on the laptop)."""
 
 
 @dataclass(frozen=True)
@@ -137,23 +141,27 @@ def _day(value: datetime | date) -> str:
     return (value.astimezone() if isinstance(value, datetime) else value).strftime("%d-%m-%Y")
 
 
-def step_text(step: ReferralStep) -> str:
+def step_text(step: ReferralStep, *, besides: str | None = None) -> str:
     """A state with its date, e.g. "op de wachtlijst sinds 09-03-2026, verwacht vanaf
-    01-05-2026" or "niet gelukt op 09-03-2026, reden: …" (the reason as typed)."""
+    01-05-2026" or "niet gelukt op 09-03-2026, reden: …" (the reason as typed). With
+    ``besides`` (the author named above it, perhaps none), who took the step when it was
+    someone else: "aangemeld op 02-03-2026 (door bob)"."""
     reason = step.reason.strip()
+    who = "" if besides is None else by(step.author, besides=besides)
     if step.state == WAITING:
         text = f"op de wachtlijst sinds {_day(step.at)}"
         expected = expected_from(reason)
         if expected is not None:
-            return f"{text}, verwacht vanaf {_day(expected)}"
-        return f"{text}, {reason}" if reason else text
+            return f"{text}, verwacht vanaf {_day(expected)}{who}"
+        return (f"{text}, {reason}" if reason else text) + who
     text = f"{step.state} op {_day(step.at)}"
-    return f"{text}, reden: {reason}" if reason else text
+    return (f"{text}, reden: {reason}" if reason else text) + who
 
 
-def steps_text(steps: Iterable[ReferralStep]) -> str:
-    """Several steps in order, e.g. "besproken op 02-03-2026 → aangemeld op 02-03-2026"."""
-    return " → ".join(step_text(step) for step in steps)
+def steps_text(steps: Iterable[ReferralStep], *, besides: str | None = None) -> str:
+    """Several steps in order, e.g. "besproken op 02-03-2026 → aangemeld op 02-03-2026"
+    (``besides``: see :func:`step_text`)."""
+    return " → ".join(step_text(step, besides=besides) for step in steps)
 
 
 def state_text(referral: ReferralData) -> str:

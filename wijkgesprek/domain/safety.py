@@ -10,7 +10,7 @@ the questions were asked, keep the reasons, and say what the framework says is n
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -63,6 +63,8 @@ class SafetyEntry:
     note: str
     at: datetime
     corrects: int | None = None
+    author: str = field(default="", compare=False)
+    """Who recorded it (a team database's login role; empty on the laptop)."""
 
 
 def current(entries: Iterable[SafetyEntry], kind: str) -> dict[str, SafetyEntry]:

@@ -27,6 +27,8 @@ class TopicNote:
     base: str | None = None
     """The text of ``version`` when ``text`` holds more that is not saved there yet
     (waiting on the laptop); None: ``text`` is that version's text."""
+    by: str = field(default="", compare=False)
+    """Who saved ``version`` (a team database's login role; empty on the laptop)."""
 
     @property
     def saved(self) -> str:
@@ -46,6 +48,10 @@ class AgreementData:
     """The visit in which the status was last marked (None: never, or not known)."""
     status_at: datetime | None = None
     created_at: datetime | None = field(default=None, compare=False)
+    author: str = field(default="", compare=False)
+    """Who made it (a team database's login role; empty on the laptop)."""
+    status_by: str = field(default="", compare=False)
+    """Who marked its status last."""
 
     def due(self) -> date | None:
         """The day named in "wanneer" (see ``domain.dates.due_date``), if any."""
@@ -87,6 +93,8 @@ class VisitRecord:
     """Themes for which the network had nothing in the wijk during this visit."""
     safety_recorded: bool = False
     """Something of the safety check (kindcheck, signals, …) was recorded in this visit."""
+    author: str = field(default="", compare=False)
+    """Who started the visit (a team database's login role; empty on the laptop)."""
     network: tuple[Person, ...] | None = None
     """The netwerkkaart of this visit; None when it has none."""
 
@@ -218,6 +226,8 @@ class CorrectionData:
     topic: str
     text: str
     created_at: datetime
+    author: str = ""
+    """Who added it (a team database's login role; empty on the laptop)."""
 
 
 @dataclass(frozen=True)
@@ -299,12 +309,14 @@ def _as_made(agreement: AgreementData, visit_id: int) -> AgreementData:
 
 def marked_text(number: int, agreement: AgreementData) -> str:
     """An agreement of visit ``number`` marked later, e.g. "Afspraak “Bellen” uit bezoek 1:
-    gedaan (gemarkeerd op 09-03-2026)"."""
+    gedaan (gemarkeerd op 09-03-2026)", on a team database "… door bob)"."""
     what = quoted(agreement.wat) if agreement.wat.strip() else "zonder omschrijving"
     text = f"Afspraak {what} uit bezoek {number}: {agreement.status}"
     if agreement.status_at is None:
         return text
-    return text + agreement.status_at.astimezone().strftime(" (gemarkeerd op %d-%m-%Y)")
+    day = agreement.status_at.astimezone().strftime("%d-%m-%Y")
+    who = f" door {agreement.status_by}" if agreement.status_by else ""
+    return f"{text} (gemarkeerd op {day}{who})"
 
 
 def map_before(history: HouseholdHistory, visit_id: int) -> tuple[Person, ...] | None:

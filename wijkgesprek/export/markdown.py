@@ -45,7 +45,12 @@ from wijkgesprek.domain.visit import (
 )
 from wijkgesprek.export import network
 from wijkgesprek.export.mdtext import inline, literal
-from wijkgesprek.text import ends_sentence, quoted, sentence
+from wijkgesprek.text import by, ends_sentence, quoted, sentence
+
+
+def _by(author: str, *, besides: str) -> str:
+    """ " (door anna)" (``text.by``) with the name escaped."""
+    return f" (door {inline(author)})" if by(author, besides=besides) else ""
 
 
 def _time(value: datetime) -> str:
@@ -79,8 +84,10 @@ def dossier(
     """The whole household (every visit, oldest first), or the one visit ``visit_id``.
 
     Each visit holds what happened in it: an agreement marked or a referral moved in a
-    later visit is told under that later visit, with its date. ``image``: the file name of
-    the netwerkkaart's drawing beside the dossier (``export.network.svg``), linked under
+    later visit is told under that later visit, with its date. On a team database each
+    visit names who started it, and anything in it recorded by someone else says
+    "(door …)"; an addition always names its author. ``image``: the file name of the
+    netwerkkaart's drawing beside the dossier (``export.network.svg``), linked under
     the map it shows (``network.drawn_visit``).
     """
     scope = _scope(history, visit_id)
@@ -127,10 +134,13 @@ def _visit(
 ) -> list[str]:
     record = visit.record
     ended = f"afgerond {_time(record.ended_at)}" if record.ended_at else "nog niet afgerond"
+    started = f"Begonnen {_time(record.started_at)}"
+    if record.author:
+        started += f" door {inline(record.author)}"
     out = [
         f"## Bezoek {number} \u2014 {visit_day(history, record)}",
         "",
-        f"Begonnen {_time(record.started_at)}, {ended}.",
+        f"{started}, {ended}.",
     ]
     for topic in guide.topics:
         written = _written(visit, topic.id)
@@ -146,13 +156,16 @@ def _visit(
     out += ["", f"**Thema's:** {themes or 'geen'}"]
     out += network.dossier_section(visit, history, guide, image=image, number=number)
     events = visit_events(history, record.id)
-    agreed = [_agreement(a) for a in events.agreements]
+    agreed = [_agreement(a, besides=record.author) for a in events.agreements]
     agreed += [f"- {inline(marked_text(n, a))}" for n, a in events.marked]
     out += ["", "### Afspraken", *_written(visit, AGREEMENTS_TOPIC), ""]
     out += agreed or ["Geen afspraken vastgelegd."]
     if events.referrals:
         out += ["", "### Verwijzingen", ""]
-        out += [_referral(r, steps, made=r.visit_id == record.id) for r, steps in events.referrals]
+        out += [
+            _referral(r, steps, made=r.visit_id == record.id, besides=record.author)
+            for r, steps in events.referrals
+        ]
     if record.gaps:
         out += ["", "### Geen aanbod", ""] + [
             f"- Geen aanbod voor {inline(guide.theme_name(t))} in {inline(history.wijk)}."
@@ -172,22 +185,34 @@ def _written(visit: VisitHistory, topic: str) -> list[str]:
     """The note of ``topic`` and its additions, each after an empty line."""
     note = visit.record.notes.get(topic)
     out = ["", literal(note.text)] if note and note.text.strip() else []
+    if out and note and note.by and note.by != visit.record.author:
+        out += ["", f"*Laatst bewaard door {inline(note.by)}.*"]
     for addition in (c for c in visit.corrections if c.topic == topic):
-        out += ["", f"*Aanvulling van {_time(addition.created_at)}:*", "", literal(addition.text)]
+        who = f" door {inline(addition.author)}" if addition.author else ""
+        out += [
+            "",
+            f"*Aanvulling van {_time(addition.created_at)}{who}:*",
+            "",
+            literal(addition.text),
+        ]
     return out
 
 
-def _agreement(agreement: AgreementData) -> str:
+def _agreement(agreement: AgreementData, *, besides: str) -> str:
     return (
         f"- {inline(agreement.wat) or '(geen omschrijving)'} \u2014 wie: "
         f"{inline(agreement.wie) or 'niet ingevuld'} \u2014 wanneer: "
         f"{inline(agreement.when()) or 'niet ingevuld'} \u2014 stand: {agreement.status}"
+        f"{_by(agreement.author, besides=besides)}"
     )
 
 
-def _referral(referral: ReferralData, steps: Sequence[ReferralStep], *, made: bool) -> str:
+def _referral(
+    referral: ReferralData, steps: Sequence[ReferralStep], *, made: bool, besides: str
+) -> str:
     """A referral with what happened to it in one visit; its contact where it was made."""
-    line = f"- {inline(referral.naam)} ({inline(referral.soort)}): {inline(steps_text(steps))}"
+    told = inline(steps_text(steps, besides=besides))
+    line = f"- {inline(referral.naam)} ({inline(referral.soort)}): {told}"
     if made and referral.contact:
         line = f"{sentence(line)} Contact: {inline(referral.contact)}"
     return line
@@ -197,13 +222,20 @@ def _safety(visit: VisitHistory, history: HouseholdHistory, guide: Guide) -> lis
     entries = list(visit.safety)
     if not entries and not s.kindcheck_required(history.children):
         return []
+    author = visit.record.author
+
+    def who(entry: s.SafetyEntry | None) -> str:
+        """Who recorded ``entry``, when not the visit's author."""
+        return "" if entry is None else _by(entry.author, besides=author)
+
     out = []
-    out.append(f"- Kindcheck: {inline(s.kindcheck_text(entries))}")
+    outcome = s.kindcheck_outcome(entries)
+    out.append(f"- Kindcheck: {inline(s.kindcheck_text(entries))}{who(outcome)}")
     texts = {f"{g.id}/{sig.id}": sig.tekst for g in guide.safety.signal_groups for sig in g.signals}
     for entry in s.current(entries, s.SIGNAL).values():
         if entry.value == "aan":
             words = f" \u2014 in eigen woorden: {inline(quoted(entry.note))}" if entry.note else ""
-            out.append(f"- Signaal: {inline(texts.get(entry.key, entry.key))}{words}")
+            out.append(f"- Signaal: {inline(texts.get(entry.key, entry.key))}{words}{who(entry)}")
     names = {theme.id: theme.naam for theme in guide.themes}
     weighed = s.balance(
         guide.safety, tagged=tagged_themes(visit.record), theme_names=names, entries=entries
@@ -215,10 +247,10 @@ def _safety(visit: VisitHistory, history: HouseholdHistory, guide: Guide) -> lis
         )
     for role, entry in s.current(entries, s.SCALE).items():
         words = f" \u2014 {inline(quoted(entry.note))}" if entry.note else ""
-        out.append(f"- Schaalvraag {inline(role)}: {entry.value}{words}")
+        out.append(f"- Schaalvraag {inline(role)}: {entry.value}{words}{who(entry)}")
     for key, entry in s.current(entries, s.COLUMN).items():
         if entry.note:
-            out.append(f"- {s.COLUMNS.get(key, inline(key))} {inline(entry.note)}")
+            out.append(f"- {s.COLUMNS.get(key, inline(key))} {inline(entry.note)}{who(entry)}")
     steps = {int(k): e for k, e in s.current(entries, s.STEP).items() if k.isdigit()}
     for step in guide.safety.meldcode:
         done = steps.get(step.number)
@@ -226,26 +258,34 @@ def _safety(visit: VisitHistory, history: HouseholdHistory, guide: Guide) -> lis
             note = f" \u2014 {inline(done.note)}" if done.note else ""
             out.append(
                 f"- Meldcode stap {step.number} ({inline(step.titel)}): {done.value} "
-                f"op {_day(done.at)}{note}"
+                f"op {_day(done.at)}{note}{who(done)}"
             )
     for entry in sorted(s.current(entries, s.CONSULT).values(), key=lambda e: e.at):
-        out.append(f"- Overleg met {inline(entry.value)} ({_day(entry.at)}): {inline(entry.note)}")
+        out.append(
+            f"- Overleg met {inline(entry.value)} ({_day(entry.at)}): "
+            f"{inline(entry.note)}{who(entry)}"
+        )
     route = s.assessment_from(entries, guide.safety)
+    answered = s.current(entries, s.ASSESS)
     for question, yes, reason in route.path:
         answer = "ja" if yes else "nee"
         out.append(
             f"- Afwegingskader vraag {question.number} ({inline(question.vraag)}): {answer}, "
-            f"omdat {inline(reason)}"
+            f"omdat {inline(reason)}{who(answered.get(str(question.number)))}"
         )
     if route.outcome:
         out.append(f"- Besluit: {s.OUTCOME_TEXT[route.outcome]}")
     follow = follow_through(entries, guide.safety)
-    out += [f"- Veilig Thuis: {inline(c.text())}" for c in follow.contacts]
+    out += [
+        f"- Veilig Thuis: {inline(c.text())}{_by(c.author, besides=author)}"
+        for c in follow.contacts
+    ]
     if follow.unreported and follow.deferred is None:
         out.append("- Veilig Thuis: nog niet vastgelegd wat er met de melding is gedaan.")
     text = s.current(entries, s.DOSSIER).get("")
     if text is not None and text.note.strip():
-        out += ["", f"**Dossiertekst** ({_time(text.at)}):", "", literal(text.note)]
+        when = f"{_time(text.at)}{' door ' + inline(text.author) if text.author else ''}"
+        out += ["", f"**Dossiertekst** ({when}):", "", literal(text.note)]
     return out
 
 

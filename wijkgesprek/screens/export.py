@@ -66,9 +66,9 @@ def write_export(
     existing file), record it (``export.record``) and return its path; raises
     ``WijkError`` or ``OSError``."""
     from wijkgesprek.export.markdown import dossier, family_version
-    from wijkgesprek.store import repo
+    from wijkgesprek.store import access
 
-    history = app.connection.run(repo.get_household, code=code)
+    history = app.connection.run(access.read_for_export, code=code, kind=choice)
     if choice == "overdracht":
         from wijkgesprek.exchange.handover import dumps, to_handover
         from wijkgesprek.store.handover import referral_extras

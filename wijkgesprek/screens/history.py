@@ -22,7 +22,7 @@ from wijkgesprek.domain.household import describe_change, describe_children
 from wijkgesprek.domain.meldcode import follow_through
 from wijkgesprek.domain.network_map import map_changes, summary_line
 from wijkgesprek.domain.referral import steps_text
-from wijkgesprek.domain.safety import SCALE, current, kindcheck_text
+from wijkgesprek.domain.safety import SCALE, current, kindcheck_outcome, kindcheck_text
 from wijkgesprek.domain.visit import (
     OTHER_NOTES,
     SAFETY_TOPIC,
@@ -36,8 +36,8 @@ from wijkgesprek.domain.visit import (
     visit_day,
     visit_events,
 )
-from wijkgesprek.store import repo
-from wijkgesprek.text import spark, visible
+from wijkgesprek.store import access
+from wijkgesprek.text import by, spark, visible
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
@@ -69,14 +69,17 @@ bezoeken heen.
 
 
 def _topic(visit: VisitHistory, topic: str, title: str) -> list[Content]:
-    """A topic's note and its additions (each with its own date and time)."""
+    """A topic's note and its additions (each with its own date, time and author)."""
     note = visit.record.notes.get(topic)
     parts = [Content.styled(f"\n{title}", "bold")]
     if note and note.text.strip():
+        written = by(note.by, besides=visit.record.author).replace("(door", "(laatst door")
+        parts[0] = Content.styled(f"\n{title}", "bold") + Content(visible(written))
         parts.append(Content(visible(note.text)))
     for addition in (c for c in visit.corrections if c.topic == topic):
         when = addition.created_at.astimezone().strftime("%d-%m-%Y %H:%M")
-        parts.append(Content.styled(f"Aanvulling {when}:", "italic"))
+        who = f" door {addition.author}" if addition.author else ""
+        parts.append(Content.styled(visible(f"Aanvulling {when}{who}:"), "italic"))
         parts.append(Content(visible(addition.text)))
     return parts if len(parts) > 1 else []
 
@@ -153,7 +156,7 @@ class HistoryScreen(Screen[None]):
         self.query_one("#visits").focus()
 
     def reload(self) -> None:
-        history = self.app.read(repo.get_household, code=self.code)
+        history = self.app.read(access.open_history, code=self.code)
         if history is None:  # locked, or the team database not answering: back
             self.app.call_later(self.dismiss)
             return
@@ -204,6 +207,8 @@ class HistoryScreen(Screen[None]):
         guide = self.app.guide
         record = visit.record
         parts = [Content.styled(f"Bezoek van {visit_day(history, record)}", "bold")]
+        if record.author:  # a team database: who started it; others are named where they wrote
+            parts[0] += Content(visible(f" · door {record.author}"))
         for topic in guide.topics:
             if topic.id != SAFETY_TOPIC and is_touched(topic.id, record):
                 parts += _topic(visit, topic.id, topic.titel)
@@ -217,12 +222,17 @@ class HistoryScreen(Screen[None]):
         parts.append(Content(f"\nThema's: {themes or 'geen'}"))
         parts += self._network(history, visit)
         events = visit_events(history, record.id)  # each under the visit it happened in
+        author = record.author
         lines = [
             f"Afspraak: {a.wat} — {a.wie or '?'} — {a.when() or '?'} ({a.status})"
+            + by(a.author, besides=author)
             for a in events.agreements
         ]
         lines += [marked_text(number, a) for number, a in events.marked]
-        lines += [f"Verwijzing: {r.naam} — {steps_text(steps)}" for r, steps in events.referrals]
+        lines += [
+            f"Verwijzing: {r.naam} — {steps_text(steps, besides=author)}"
+            for r, steps in events.referrals
+        ]
         parts += [Content(visible(line)) for line in lines]
         if record.next_contact:
             parts.append(Content(f"Vervolg: {record.next_contact:%d-%m-%Y}"))
@@ -250,10 +260,13 @@ class HistoryScreen(Screen[None]):
 
     def _safety(self, visit: VisitHistory) -> Content:
         """The safety topic's note with its additions, and the kindcheck."""
+        author = visit.record.author
         parts = _topic(visit, SAFETY_TOPIC, self.app.guide.topic(SAFETY_TOPIC).titel)
-        parts.append(Content(visible(f"Kindcheck: {kindcheck_text(visit.safety)}")))
+        outcome = kindcheck_outcome(visit.safety)
+        who = by(outcome.author, besides=author) if outcome else ""
+        parts.append(Content(visible(f"Kindcheck: {kindcheck_text(visit.safety)}{who}")))
         follow = follow_through(visit.safety, self.app.guide.safety)
-        parts += [Content(visible(line)) for line in follow.lines()]
+        parts += [Content(visible(line)) for line in follow.lines(besides=author)]
         return Content("\n").join(parts)
 
     @on(OptionList.OptionSelected, "#visits")

@@ -24,7 +24,7 @@ from textual.widgets.text_area import Document
 from wijkgesprek.domain.merge import follow, rebase
 from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched
 from wijkgesprek.saving import Kept, Notice, Outcome, refused_outcome, save_note, sent_outcome
-from wijkgesprek.store import repo
+from wijkgesprek.store import access, repo
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
@@ -78,15 +78,17 @@ class NoteScreen(Screen[None]):
         """Whether typed text is only on the screen (saving it failed, also locally)."""
         return self._dirty
 
-    def _read_record(self) -> VisitRecord | None:
+    def _read_record(self, *, opening: bool = False) -> VisitRecord | None:
         """The visit from the database, with the notes still waiting on the laptop as
-        they were typed; None (said once) when it cannot be read now."""
+        they were typed; None (said once) when it cannot be read now. ``opening``: the
+        screen opens, which the access log keeps."""
         connection = self.app.connection
         if connection.outbox is not None:  # a visit begun offline: on this laptop
             self.visit_id = connection.outbox.moved(self.visit_id)
             if self.visit_id < 0:
                 return connection.waiting_visit(self.visit_id)
-        record = self.app.read(repo.get_visit, visit_id=self.visit_id)
+        read = access.open_visit if opening else repo.get_visit
+        record = self.app.read(read, visit_id=self.visit_id)
         return None if record is None else connection.with_waiting(record)
 
     def _note_changed(self) -> None:

@@ -120,7 +120,7 @@ class SearchScreen(Screen[SearchHit | None]):
 
     @work(thread=True, exclusive=True, group="search")
     def _search(self, text: str, then_focus: bool = False) -> None:
-        from wijkgesprek.store.search import search
+        from wijkgesprek.store.access import search  # the households shown are logged
 
         try:
             hits = self.app.connection.run(search, text=text, limit=LIMIT) if text.strip() else []

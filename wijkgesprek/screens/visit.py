@@ -263,7 +263,7 @@ class VisitScreen(NoteScreen):
         self.query_one(SuggestionPanel).display = False
         self.query_one("#open-line").display = False
         # Locked, unreadable, a team database not answering: said once, and back.
-        record = self.record = self._read_record()
+        record = self.record = self._read_record(opening=True)
         if record is None:
             self.app.call_later(self.dismiss)  # not from inside this screen's own handler
             return

@@ -447,7 +447,314 @@ _V10: tuple[Statement, ...] = (
 )
 
 
+# -- version 11: authors and the access log ----------------------------------------------
+
+_LOGGED = (
+    # table, how its household is found, the word in the log
+    ("household", "self", "huishouden"),
+    ("household_change", "household_id", "huishouden"),
+    ("visit", "household_id", "bezoek"),
+    ("referral", "household_id", "verwijzing"),
+    ("note", "visit_id", "aantekening"),
+    ("agreement", "visit_id", "afspraak"),
+    ("referral_event", "visit_id", "verwijzing"),
+    ("gap", "visit_id", "aanbod"),
+    ("safety_entry", "visit_id", "veiligheid"),
+    ("correction", "visit_id", "aanvulling"),
+    ("network_map", "visit_id", "netwerkkaart"),
+    ("network_person", "visit_id", "netwerkkaart"),
+)
+"""The tables whose changes the access log keeps (not practice turns: invented families)."""
+
+_NOW = "strftime('%Y-%m-%d %H:%M:%S', 'now')"
+_QUARTER = "strftime('%Y-%m-%d %H:%M:%S', 'now', '-15 minutes')"
+
+
+def _sqlite_change_log(table: str, found: str, word: str, event: str) -> Only:
+    """A SQLite trigger that logs a change of ``table`` for its household, at most once
+    a quarter of an hour per kind (a note saved while typing is one change)."""
+    row = "old" if event == "DELETE" else "new"
+    action = "aangemaakt" if table == "household" and event == "INSERT" else "gewijzigd"
+    where = {
+        "self": f"h.id = {row}.id",
+        "household_id": f"h.id = {row}.household_id",
+        "visit_id": f"h.id = (SELECT household_id FROM visit WHERE id = {row}.visit_id)",
+    }[found]
+    return Only(
+        SQLITE,
+        f"""CREATE TRIGGER {table}_log_{event.lower()} AFTER {event} ON {table} BEGIN
+        INSERT INTO access_log (at, who, action, household, detail, source)
+        SELECT {_NOW}, '', '{action}', h.code, '{word}', '' FROM household AS h
+        WHERE {where} AND NOT EXISTS (
+            SELECT 1 FROM access_log AS l WHERE l.household = h.code AND l.who = ''
+            AND l.action = '{action}' AND l.detail = '{word}' AND l.at > {_QUARTER});
+    END""",
+    )
+
+
+def _owner_only(signature: str) -> Only:
+    """A function that runs with the owner's rights looks only in the team's own schema
+    (never in a caller's temporary tables) and may be called by nobody but the server,
+    unless granted (``postgres.AUDIT_GRANTS``)."""
+    return Only(
+        POSTGRES,
+        f"""DO $$ BEGIN
+        EXECUTE format('ALTER FUNCTION {signature} SET search_path = %I, pg_temp',
+                       current_schema());
+        EXECUTE 'REVOKE ALL ON FUNCTION {signature} FROM PUBLIC';
+    END $$""",
+    )
+
+
 _V11: tuple[Statement, ...] = (
+    # Who wrote it: additions, agreements (made, and marked on a later visit), safety
+    # entries and referral steps. On a team database the server's word (the login role).
+    "ALTER TABLE agreement ADD COLUMN author TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE agreement ADD COLUMN status_by TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE correction ADD COLUMN author TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE safety_entry ADD COLUMN author TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE referral_event ADD COLUMN author TEXT NOT NULL DEFAULT ''",
+    *(
+        Only(
+            POSTGRES,
+            f"""CREATE TRIGGER {table}_author BEFORE INSERT OR UPDATE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION wijkgesprek_visit_author()""",
+        )
+        for table in ("agreement", "correction", "safety_entry", "referral_event")
+    ),
+    Only(
+        POSTGRES,
+        """CREATE FUNCTION wijkgesprek_status_by() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            NEW.status_by := CASE WHEN NEW.status_at IS NULL THEN '' ELSE session_user END;
+        ELSIF NEW.status IS DISTINCT FROM OLD.status
+              OR NEW.status_at IS DISTINCT FROM OLD.status_at THEN
+            NEW.status_by := session_user;
+        ELSE
+            NEW.status_by := OLD.status_by;
+        END IF;
+        RETURN NEW;
+    END $$""",
+    ),
+    Only(
+        POSTGRES,
+        """CREATE TRIGGER agreement_status_by BEFORE INSERT OR UPDATE ON agreement
+    FOR EACH ROW EXECUTE FUNCTION wijkgesprek_status_by()""",
+    ),
+    # The access log (NEN 7513): who did what with which household, when, from where.
+    # Append-only: a row is never changed, except that erasing a household replaces its
+    # code by a neutral id in every row (``gewist-…``), so that it happened stays.
+    """CREATE TABLE access_log (
+        id {key},
+        at {moment} NOT NULL,
+        who TEXT NOT NULL DEFAULT '',
+        action TEXT NOT NULL,
+        household TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX ix_access_log_household ON access_log (household, at)",
+    # SQLite: the file is one user's; the triggers keep the app itself from changing rows.
+    Only(
+        SQLITE,
+        """CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN
+        SELECT RAISE(ABORT, 'het toegangslog wordt nooit gewist');
+    END""",
+    ),
+    Only(
+        SQLITE,
+        """CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log
+    WHEN NOT (new.household LIKE 'gewist-%' AND old.household NOT LIKE 'gewist-%'
+        AND new.id = old.id AND new.at = old.at AND new.who = old.who
+        AND new.action = old.action AND new.detail = old.detail AND new.source = old.source
+        AND NOT EXISTS (SELECT 1 FROM household WHERE code = old.household))
+    BEGIN
+        SELECT RAISE(ABORT, 'het toegangslog wordt nooit veranderd');
+    END""",
+    ),
+    *(
+        _sqlite_change_log(table, found, word, event)
+        for table, found, word in _LOGGED
+        for event in ("INSERT", "UPDATE", "DELETE")
+        if not (table == "household" and event == "DELETE")
+    ),
+    Only(
+        SQLITE,
+        f"""CREATE TRIGGER household_log_erased AFTER DELETE ON household BEGIN
+        INSERT INTO access_log (at, who, action, household, detail, source)
+        VALUES ({_NOW}, '', 'gewist', 'gewist-' || lower(hex(randomblob(8))), '', '');
+        UPDATE access_log
+        SET household = (SELECT household FROM access_log ORDER BY id DESC LIMIT 1)
+        WHERE household = old.code;
+    END""",
+    ),
+    # PostgreSQL: the professional may not touch the table; the server's functions
+    # (owner's rights) append, with the login role and the client's address.
+    Only(
+        POSTGRES,
+        """CREATE FUNCTION wijkgesprek_log_append(
+        entry_action text, entry_code text, entry_detail text, once boolean
+    ) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
+    BEGIN
+        IF once AND EXISTS (
+            SELECT 1 FROM access_log AS l
+            WHERE l.household = entry_code AND l.who = session_user
+              AND l.action = entry_action AND l.detail = entry_detail
+              AND l.at > now() - interval '15 minutes'
+        ) THEN
+            RETURN;
+        END IF;
+        INSERT INTO access_log (at, who, action, household, detail, source)
+        VALUES (now(), session_user, entry_action, entry_code, entry_detail,
+                coalesce(host(inet_client_addr()), ''));
+    END $$""",
+    ),
+    _owner_only("wijkgesprek_log_append(text, text, text, boolean)"),
+    Only(
+        POSTGRES,
+        """CREATE FUNCTION wijkgesprek_log(
+        entry_action text, codes text[], entry_detail text DEFAULT ''
+    ) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
+    DECLARE
+        one text;
+    BEGIN
+        -- The app names what it did; changes and erasures are the server's own words.
+        IF entry_action NOT IN ('geopend', 'geëxporteerd', 'ingelezen', 'gezocht')
+           OR entry_detail !~ '^[a-z-]{0,40}$' THEN
+            RAISE EXCEPTION 'het toegangslog kent deze handeling niet' USING ERRCODE = '22023';
+        END IF;
+        -- Only households that are there: no free text (a name) can enter the log, and
+        -- one erased a moment ago is not written back.
+        FOREACH one IN ARRAY codes LOOP
+            IF EXISTS (SELECT 1 FROM household WHERE code = one) THEN
+                PERFORM wijkgesprek_log_append(
+                    entry_action, one, entry_detail, entry_action IN ('geopend', 'gezocht')
+                );
+            END IF;
+        END LOOP;
+    END $$""",
+    ),
+    _owner_only("wijkgesprek_log(text, text[], text)"),
+    Only(
+        POSTGRES,
+        """CREATE FUNCTION wijkgesprek_log_change() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER AS $$
+    DECLARE
+        key integer;
+        found_code text;
+    BEGIN
+        IF TG_ARGV[0] = 'self' THEN
+            PERFORM wijkgesprek_log_append(
+                CASE TG_OP WHEN 'INSERT' THEN 'aangemaakt' ELSE 'gewijzigd' END,
+                NEW.code, TG_ARGV[1], true
+            );
+            RETURN NULL;
+        END IF;
+        IF TG_ARGV[0] = 'household_id' THEN
+            IF TG_OP = 'DELETE' THEN key := OLD.household_id; ELSE key := NEW.household_id; END IF;
+        ELSE
+            IF TG_OP = 'DELETE' THEN key := OLD.visit_id; ELSE key := NEW.visit_id; END IF;
+            SELECT household_id INTO key FROM visit WHERE id = key;
+        END IF;
+        -- Rows removed with an erased household: its erasure is logged on its own.
+        SELECT code INTO found_code FROM household WHERE id = key;
+        IF found_code IS NOT NULL THEN
+            PERFORM wijkgesprek_log_append('gewijzigd', found_code, TG_ARGV[1], true);
+        END IF;
+        RETURN NULL;
+    END $$""",
+    ),
+    _owner_only("wijkgesprek_log_change()"),
+    *(
+        Only(
+            POSTGRES,
+            f"""CREATE TRIGGER {table}_log AFTER INSERT OR UPDATE
+    {"" if found == "self" else "OR DELETE "}ON {table}
+    FOR EACH ROW EXECUTE FUNCTION wijkgesprek_log_change('{found}', '{word}')""",
+        )
+        for table, found, word in _LOGGED
+    ),
+    Only(
+        POSTGRES,
+        """CREATE FUNCTION wijkgesprek_log_erased() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER AS $$
+    DECLARE
+        neutral text := 'gewist-' || substr(md5(gen_random_uuid()::text), 1, 16);
+    BEGIN
+        UPDATE access_log SET household = neutral WHERE household = OLD.code;
+        PERFORM wijkgesprek_log_append('gewist', neutral, '', false);
+        RETURN NULL;
+    END $$""",
+    ),
+    _owner_only("wijkgesprek_log_erased()"),
+    Only(
+        POSTGRES,
+        """CREATE TRIGGER household_log_erased AFTER DELETE ON household
+    FOR EACH ROW EXECUTE FUNCTION wijkgesprek_log_erased()""",
+    ),
+    # Not even the owner changes a row by accident (a conscious DISABLE TRIGGER aside).
+    Only(
+        POSTGRES,
+        """CREATE FUNCTION wijkgesprek_log_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'UPDATE' AND NEW.household LIKE 'gewist-%'
+           AND OLD.household NOT LIKE 'gewist-%'
+           AND (NEW.id, NEW.at, NEW.who, NEW.action, NEW.detail, NEW.source)
+               = (OLD.id, OLD.at, OLD.who, OLD.action, OLD.detail, OLD.source)
+           AND NOT EXISTS (SELECT 1 FROM household WHERE code = OLD.household) THEN
+            RETURN NEW;
+        END IF;
+        RAISE EXCEPTION 'het toegangslog wordt nooit veranderd of gewist'
+            USING ERRCODE = '42501';
+    END $$""",
+    ),
+    Only(
+        POSTGRES,
+        """CREATE TRIGGER access_log_guard BEFORE UPDATE OR DELETE ON access_log
+    FOR EACH ROW EXECUTE FUNCTION wijkgesprek_log_guard()""",
+    ),
+    Only(
+        POSTGRES,
+        """CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log
+    FOR EACH STATEMENT EXECUTE FUNCTION wijkgesprek_log_guard()""",
+    ),
+    # Reading: a professional the households they visited and what they did themselves,
+    # an auditor everything. Reading the log is logged too.
+    Only(
+        POSTGRES,
+        """CREATE FUNCTION wijkgesprek_access_log(wanted text DEFAULT NULL)
+    RETURNS TABLE (at timestamptz, who text, action text, household text, detail text,
+                   source text)
+    LANGUAGE plpgsql SECURITY DEFINER AS $$
+    #variable_conflict use_column
+    BEGIN
+        -- Under the code only when it is a household here: an erased code is not written back.
+        PERFORM wijkgesprek_log_append(
+            'log gelezen',
+            CASE WHEN EXISTS (SELECT 1 FROM household AS h WHERE h.code = wanted)
+                 THEN wanted ELSE '' END,
+            '', false
+        );
+        RETURN QUERY
+            SELECT l.at, l.who, l.action, l.household, l.detail, l.source
+            FROM access_log AS l
+            WHERE (wanted IS NULL OR l.household = wanted)
+              AND (pg_has_role(session_user, 'wijkgesprek_auditor', 'MEMBER')
+                   OR l.who = session_user
+                   OR l.household IN (
+                       SELECT h.code FROM household AS h JOIN visit AS v
+                       ON v.household_id = h.id WHERE v.author = session_user))
+            ORDER BY l.at, l.id;
+    END $$""",
+    ),
+    _owner_only("wijkgesprek_access_log(text)"),
+)
+
+
+# -- version 12: a finished visit is finished on the server too --------------------------
+
+_V12: tuple[Statement, ...] = (
     # A finished visit is finished on the server too: a colleague who still has it open
     # (or an older app) cannot change its notes; the app keeps what they typed as an
     # addition. Only an import may (``SET LOCAL wijkgesprek.overname = 'aan'``): it brings
@@ -489,7 +796,8 @@ STEPS: tuple[tuple[Statement, ...], ...] = (
     _V8,  # 7 -> 8: children as birth years, the household's change trail
     _V9,  # 8 -> 9: the same search on both; team database: published trends, erasure rights
     _V10,  # 9 -> 10: the netwerkkaart per visit
-    _V11,  # 10 -> 11: the server refuses notes of a finished visit (team database)
+    _V11,  # 10 -> 11: authors of additions, agreements, safety and referrals; access log
+    _V12,  # 11 -> 12: the server refuses notes of a finished visit (team database)
 )
 SERVER_ONLY = ("trend_publication",)
 """Tables only a team database has (``tests/test_ladders.py`` leaves them out)."""

@@ -126,6 +126,10 @@ class Agreement(SQLModel, table=True):
     """``open``, ``gedaan`` or ``vervallen``; set on a later visit."""
     status_visit_id: int | None = Field(default=None, foreign_key="visit.id")
     status_at: datetime | None = Field(default=None, sa_type=Moment)
+    author: str = ""
+    """Who made it (on a team database: the login role, set by the server)."""
+    status_by: str = ""
+    """Who marked it last (the server's word too)."""
 
 
 class Referral(SQLModel, table=True):
@@ -159,6 +163,8 @@ class ReferralEvent(SQLModel, table=True):
     state: str
     reason: str = ""
     at: datetime = Field(sa_type=Moment)
+    author: str = ""
+    """Who took this step (on a team database: the login role, set by the server)."""
 
 
 class Gap(SQLModel, table=True):
@@ -188,6 +194,8 @@ class SafetyEntryTable(SQLModel, table=True):
     note: str = ""
     at: datetime = Field(sa_type=Moment)
     corrects_id: int | None = Field(default=None, foreign_key="safety_entry.id")
+    author: str = ""
+    """Who recorded it (on a team database: the login role, set by the server)."""
 
 
 class Correction(SQLModel, table=True):
@@ -200,6 +208,8 @@ class Correction(SQLModel, table=True):
     topic: str
     text: str
     created_at: datetime = Field(sa_type=Moment)
+    author: str = ""
+    """Who added it (on a team database: the login role, set by the server)."""
 
 
 class PracticeTurn(SQLModel, table=True):
@@ -251,3 +261,21 @@ class NetworkPerson(SQLModel, table=True):
     energy: str = ""
     wants_more: bool
     safety_network: bool
+
+
+class AccessEntryTable(SQLModel, table=True):
+    """One row of the access log (``store.access``): never changed, never removed; an
+    erased household's code is replaced by a neutral id."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_household", "household", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=Moment)
+    who: str = ""
+    """The login role on a team database (the server's word); empty on the laptop."""
+    action: str
+    household: str = ""
+    detail: str = ""
+    source: str = ""
+    """The client's address on a team database; empty on the server itself or the laptop."""

@@ -52,6 +52,7 @@ MIGRATIONS: list[tuple[str, ...]] = [statements(step, POSTGRES) for step in STEP
 PROFESSIONAL = "wijkgesprek_professional"
 TEAM_LEAD = "wijkgesprek_teamleider"
 COORDINATOR = "wijkgesprek_coordinator"
+AUDITOR = "wijkgesprek_auditor"
 GROUPS = (PROFESSIONAL, TEAM_LEAD, COORDINATOR)
 
 _ROLES = f"""DO $$
@@ -71,6 +72,24 @@ BEGIN
     EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM {", ".join(GROUPS)}',
                    current_schema());
 END $$"""
+
+AUDIT_GRANTS = (
+    f"""DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{AUDITOR}') THEN
+        CREATE ROLE {AUDITOR} NOLOGIN;
+    END IF;
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO {AUDITOR}', current_schema());
+    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM {AUDITOR}', current_schema());
+END $$""",
+    # The access log: an auditor reads all of it (and nothing else); a professional adds
+    # through the server's function and reads through another (their households, their
+    # own rows). Nobody but the owner's functions and triggers writes it.
+    f"GRANT SELECT ON wijkgesprek_schema, access_log TO {AUDITOR}",
+    f"GRANT EXECUTE ON FUNCTION wijkgesprek_log(text, text[], text) TO {PROFESSIONAL}",
+    f"GRANT EXECUTE ON FUNCTION wijkgesprek_access_log(text) TO {PROFESSIONAL}, {AUDITOR}",
+)
+"""The auditor role and the rights on the access log (``store.ladder``, version 11)."""
 
 _TABLES = (
     "household", "visit", "note", "agreement", "referral", "referral_event", "gap",
@@ -95,6 +114,7 @@ GRANTS = (
     # A coordinator reads counts only, as suppressed as `wijkgesprek trends` shows them:
     # no household, visit, note or safety entry at all.
     f"GRANT SELECT ON trend_publication TO {COORDINATOR}",
+    *AUDIT_GRANTS,
 )
 """Roles, enforced by the server: given after every migration, by the owner who runs it."""
 
@@ -198,8 +218,8 @@ def _check_owner(connection: Any, url: str, version: int) -> None:
         if not owner:
             raise StoreError(
                 f"De teamdatabase {where} is nog leeg. Alleen de eigenaar van de database "
-                "maakt de tabellen: vraag de beheerder wijkgesprek één keer met dat account "
-                f"te starten. {_TELL_ADMIN}"
+                "maakt de tabellen: vraag de beheerder om 'wijkgesprek beheer migreer' met dat "
+                f"account. {_TELL_ADMIN}"
             )
     else:
         (owner,) = connection.execute(
@@ -210,12 +230,12 @@ def _check_owner(connection: Any, url: str, version: int) -> None:
             raise StoreError(
                 f"De teamdatabase {where} heeft een oudere versie (schema {version}; deze "
                 f"wijkgesprek werkt met {SCHEMA_VERSION}). Alleen de eigenaar van de tabellen "
-                "kan hem bijwerken: vraag de beheerder wijkgesprek één keer met dat account "
-                f"te starten. {_TELL_ADMIN}"
+                "kan hem bijwerken: vraag de beheerder om 'wijkgesprek beheer migreer' met "
+                f"dat account. {_TELL_ADMIN}"
             )
     missing = [
         name
-        for name in GROUPS
+        for name in (*GROUPS, AUDITOR)
         if connection.execute("SELECT FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is None
     ]
     (may_create,) = connection.execute(
@@ -326,3 +346,41 @@ def explain(url: str, error: BaseException | None, *, preparing: bool = False) -
         f"De teamdatabase {where} is niet bereikbaar. Controleer de verbinding en probeer "
         "het opnieuw."
     )
+
+
+def upgrade(url: str, *, tls: Tls = DEFAULT) -> tuple[int, int]:
+    """``wijkgesprek beheer migreer``: bring the team database to this version of
+    wijkgesprek as its owner, and give the roles their rights again (also when it was
+    current: after a restore into a new cluster, say). Returns the schema version before
+    and after; a Dutch StoreError when the account is not the owner or may not do it."""
+    psycopg = driver()
+    arguments = {**tls_arguments(url, tls), "connect_timeout": 10}
+    try:
+        with psycopg.connect(url, **arguments) as connection:
+            me, owner, empty = connection.execute(
+                """SELECT session_user, coalesce(
+                       (SELECT tableowner FROM pg_tables WHERE schemaname = current_schema()
+                        AND tablename = 'wijkgesprek_schema'),
+                       (SELECT pg_get_userbyid(datdba) FROM pg_database
+                        WHERE datname = current_database())),
+                       to_regclass('wijkgesprek_schema') IS NULL"""
+            ).fetchone()
+            before = 0 if empty else _version(connection, url)
+            (allowed,) = connection.execute(
+                "SELECT pg_has_role(session_user, %s::name, 'MEMBER')", (owner,)
+            ).fetchone()
+        if not allowed:
+            raise StoreError(
+                f"Alleen de eigenaar van de teamdatabase {describe(url)} ({owner}) kan hem "
+                f"bijwerken; u bent aangemeld als {me}. Er is niets veranderd."
+            )
+        after = prepare(url, tls=tls)
+        if before == after:  # prepare gave the rights only when it migrated
+            with psycopg.connect(url, **arguments) as connection, connection.transaction():
+                for statement in GRANTS:
+                    connection.execute(statement)
+    except psycopg.OperationalError as error:
+        raise (Unreachable if is_unreachable(error) else StoreError)(explain(url, error)) from None
+    except psycopg.Error as error:  # anything else the server refused: one sentence
+        raise StoreError(explain(url, error, preparing=True)) from None
+    return before, after

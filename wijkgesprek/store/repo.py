@@ -300,11 +300,15 @@ def get_visit(*, session: Session, visit_id: int) -> VisitRecord:
         next_contact=visit.next_contact,
         notes={
             note.topic: TopicNote(
-                note.text, tuple(t for t in note.themes.split(",") if t), note.version
+                note.text,
+                tuple(t for t in note.themes.split(",") if t),
+                note.version,
+                by=note.updated_by,
             )
             for note in notes
         },
         agreements=tuple(_agreement(a) for a in agreements),
+        author=visit.author,
     )
 
 
@@ -318,6 +322,8 @@ def _agreement(agreement: Agreement) -> AgreementData:
         status_visit_id=agreement.status_visit_id,
         status_at=agreement.status_at,
         created_at=agreement.created_at,
+        author=agreement.author,
+        status_by=agreement.status_by,
     )
 
 
@@ -504,7 +510,7 @@ def _with_steps(session: Session, referrals: Sequence[Referral]) -> list[Referra
         .order_by(col(ReferralEvent.at), col(ReferralEvent.id))
     ):
         steps.setdefault(event.referral_id, []).append(
-            ReferralStep(event.state, event.reason, event.at, event.visit_id)
+            ReferralStep(event.state, event.reason, event.at, event.visit_id, event.author)
         )
     return [_referral_data(r, steps.get(r.id or 0, ())) for r in referrals]
 
@@ -620,6 +626,7 @@ def _entry(record: SafetyEntryTable) -> SafetyEntry:
         note=record.note,
         at=record.at,
         corrects=record.corrects_id,
+        author=record.author,
     )
 
 
@@ -720,7 +727,9 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
     notes: dict[int, dict[str, TopicNote]] = {}
     for note in session.exec(select(Note).where(col(Note.visit_id).in_(ids))):
         themes = tuple(t for t in note.themes.split(",") if t)
-        notes.setdefault(note.visit_id, {})[note.topic] = TopicNote(note.text, themes, note.version)
+        notes.setdefault(note.visit_id, {})[note.topic] = TopicNote(
+            note.text, themes, note.version, by=note.updated_by
+        )
     agreements: dict[int, list[AgreementData]] = {}
     for agreement in session.exec(
         select(Agreement).where(col(Agreement.visit_id).in_(ids)).order_by(col(Agreement.id))
@@ -732,7 +741,13 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
     ):
         assert correction.id is not None
         corrections.setdefault(correction.visit_id, []).append(
-            CorrectionData(correction.id, correction.topic, correction.text, correction.created_at)
+            CorrectionData(
+                correction.id,
+                correction.topic,
+                correction.text,
+                correction.created_at,
+                correction.author,
+            )
         )
     safety: dict[int, list[SafetyEntry]] = {}
     for record in session.exec(
@@ -775,6 +790,7 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
                     ),
                     gaps=tuple(gaps.get(visit.id or 0, ())),
                     safety_recorded=bool(safety.get(visit.id or 0)),
+                    author=visit.author,
                     network=maps.get(visit.id or 0),
                 ),
                 corrections=tuple(corrections.get(visit.id or 0, ())),
