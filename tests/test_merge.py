@@ -15,6 +15,7 @@ from wijkgesprek.store.outbox import Pending, Written, write_one
 
 WHEN = datetime(2026, 11, 26, 9, 42, tzinfo=UTC)
 LINE = marker("anna", WHEN)
+ABOVE = marker("anna", WHEN, above=True)
 
 
 def merge(base: str, mine: str, theirs: str) -> tuple[str, int]:
@@ -446,6 +447,13 @@ class Window:
             "Start. Collega. Midden. Eind.",
             "Start. Collega. Midden. Eind. Verder.",
             id="apart",
+        ),
+        pytest.param(  # the colleague's piece went above the own (it ended a sentence)
+            "Moeder zegt\nNieuwe alinea.",
+            "Moeder zegt\nNieuwe alinea. Verder.",
+            f"Moeder zegt dat het goed gaat.\n{ABOVE}\nNieuwe alinea.",
+            f"Moeder zegt dat het goed gaat.\n{ABOVE}\nNieuwe alinea. Verder.",
+            id="theirs-above",
         ),
         pytest.param("Start. A1", "Start. A1", f"Start. A1\n{LINE}\nB1", None, id="nothing-new"),
     ],
