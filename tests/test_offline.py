@@ -361,6 +361,39 @@ def test_a_start_on_a_hanging_network_does_not_wait(
     proxy.thaw()
 
 
+async def test_a_start_offline_while_the_list_is_read_shows_the_offline_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list of households is asked for while the start finds the server gone (the
+    walk at 80x24 met it): the home says where the households are, and no "this must
+    wait" follows the offline notice, as nothing was asked."""
+    from textual.widgets import Static
+
+    from wijkgesprek.errors import Unreachable
+    from wijkgesprek.screens.home import HomeScreen
+
+    url = f"postgresql://postgres@/wijk?host={tmp_path}"  # no server listens there
+    app = WijkgesprekApp(
+        guide=load_guide(paths.shipped_questions()),
+        database=TeamServer(url),
+        outbox=Outbox(paths.data_dir() / OUTBOX_NAME, url),
+        offline=True,
+    )
+
+    def run(*_: object, **__: object) -> None:  # the start went offline meanwhile
+        app.connection.offline = True
+        raise Unreachable("de teamdatabase antwoordt niet")
+
+    monkeypatch.setattr(app.connection, "run", run)
+    async with app.run_test(size=SIZE) as pilot:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        status = home.query_one("#home-status", Static)
+        await wait_until(pilot, lambda: "Offline" in str(status.render()))
+        await pilot.pause()
+        assert not any("Dit kan pas weer" in said for said in notifications(app))
+
+
 async def test_started_offline_a_new_visit_is_written_and_sent_when_the_server_answers(
     team: Store, server: pgserver.Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -388,6 +421,8 @@ async def test_started_offline_a_new_visit_is_written_and_sent_when_the_server_a
             await wait_until(pilot, lambda: "Offline" in str(status.render()))
             messages = [n.message for n in app._notifications]
             assert any("werkt offline" in m and "1 aantekening(en)" in m for m in messages)
+            # Only that: the list not shown is no "this must wait" (nothing was asked).
+            assert not any("Dit kan pas weer" in m for m in messages)
             screen = await start_visit(pilot, code="GZ-430")
             assert screen.visit_id < 0  # on this laptop until the server starts it
             await type_text(pilot, "Offline begonnen")

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Static
 from wijkgesprek.connection import OUTBOX_PROBLEMS
 from wijkgesprek.domain.follow_up import first_due, follow_up_order, short_label
 from wijkgesprek.domain.household import children_short
-from wijkgesprek.errors import WijkError
+from wijkgesprek.errors import Unreachable, WijkError
 from wijkgesprek.text import one_line, visible
 
 if TYPE_CHECKING:
@@ -150,7 +150,11 @@ class HomeScreen(Screen[None]):
                 repo.list_households, agreements=True, safety=self.app.guide.safety
             )
         except WijkError as error:  # the list stays as it was; said once
-            self.app.call_from_thread(self.app.cannot_use, error)
+            if isinstance(error, Unreachable) and self.app.connection.offline and not self.rows:
+                # The start went offline while this was asked (it says so itself).
+                self.app.call_from_thread(self._offline)
+            else:
+                self.app.call_from_thread(self.app.cannot_use, error)
             return
         self.app.call_from_thread(self._show, rows)
 
