@@ -207,26 +207,72 @@ async def test_the_network_topic_tells_what_is_on_the_map(app: WijkgesprekApp) -
         assert "veiligheidsnetwerk" not in guide  # never where the family may look along
 
 
-async def test_practice_has_no_map_to_carry_to_a_next_attempt(
+async def test_in_practice_the_map_is_made_by_asking_and_the_reflection_says_so(
     guide: Guide, isolated_home: Path
 ) -> None:
-    """Point 5 of issue 23 (a network in the practice cases) is not built yet: Ctrl+N says
-    so in a practice attempt, and no map is made that a next attempt would start from."""
+    """Issue 23.5 at 80x24: asked about the network, the mother tells about her sister;
+    Ctrl+N opens the attempt's map, the sister goes on it, and the reflection says the
+    network was mapped. The next attempt starts with an empty map."""
     from wijkgesprek import paths
     from wijkgesprek.content.cases import load_cases
+    from wijkgesprek.screens.ask import AskScreen
     from wijkgesprek.screens.practice_home import PracticeHomeScreen
     from wijkgesprek.screens.practice_visit import PracticeVisitScreen
+    from wijkgesprek.screens.reflection import ReflectionScreen
 
     database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
     prepare_database(database, practice=True)
-    cases = load_cases(paths.shipped_cases(), topic_ids=[t.id for t in guide.topics])
+    cases = load_cases(
+        paths.shipped_cases(), topic_ids=[t.id for t in guide.topics], network=guide.network
+    )
+    sister = cases.case("moeder-twee-kinderen").netwerk[0]
     app = WijkgesprekApp(guide=guide, database=database, cases=cases)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        first = app.screen.visit_id
+        await pilot.press("f2", "3")  # Netwerk en omgeving
+        await pilot.pause()
+        assert "Netwerkkaart (Ctrl+N): nog niet gemaakt." in frame(app)
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: isinstance(app.screen, AskScreen))
+        await type_text(pilot, "Hoe vaak belt u met uw zus?")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        await pilot.pause()
+        shown = " ".join(frame(app).split())
+        assert " ".join(sister.vertelt.split()[:5]) in shown
         await pilot.press("ctrl+n")
-        await wait_until(pilot, lambda: app._notifications)
-        said = [str(n.message) for n in app._notifications]
-        assert said == ["Bij oefenen is er (nog) geen netwerkkaart."]
-        assert isinstance(app.screen, PracticeVisitScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, NetworkMapScreen))
+        assert "Nog geen kaart in dit bezoek" in frame(app)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, PersonDialog))
+        await type_text(pilot, "zus")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, NetworkMapScreen))
+        await pilot.pause()
+        assert "zus" in frame(app)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReflectionScreen))
+        report = app.screen.report
+        assert "- Door te vragen gevonden (1 van 3): zus." in report
+        assert (
+            "Het netwerk is in kaart gebracht: 1 van de 3 mensen om het gezin staan op de "
+            "netwerkkaart."
+        ) in report
+        await pilot.pause()
+        assert all(len(line) <= 80 for line in frame(app).splitlines())
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        await pilot.press("enter")  # a new attempt: the network is discovered again
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        second = app.screen.visit_id
+    store = Store(database)
+    try:
+        assert [p.role for p in store.run(network_map.get_map, visit_id=first) or ()] == ["zus"]
+        assert store.run(network_map.get_map, visit_id=second) is None
+    finally:
+        store.engine.dispose()

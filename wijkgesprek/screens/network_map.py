@@ -1,8 +1,9 @@
 """The netwerkkaart of a visit: a list to edit by keyboard beside a drawing of rings
 around the household, the closest inside.
 
-Opened from anywhere in a visit (Ctrl+N). A new visit starts from a copy of the last
-map. First names and the veiligheidsnetwerk are hidden in discreet mode (Ctrl+G).
+Opened from anywhere in a visit (Ctrl+N), also in a practice attempt. A new visit starts
+from a copy of the last map; a practice attempt from an empty one. First names and the
+veiligheidsnetwerk are hidden in discreet mode (Ctrl+G).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ veilig te houden (het veiligheidsnetwerk). In de lijst: **+** geeft energie,
   kaart staat, gaf daar zelf geen toestemming voor.
 - Noemt het gezin niemand? **Ctrl+S** legt de lege kaart vast.
 - Een volgend bezoek begint met een kopie van deze kaart; de geschiedenis laat zien
-  wat er veranderde.
+  wat er veranderde. Bij oefenen begint elke poging met een lege kaart.
 - **Ctrl+G** (discreet) verbergt de voornamen en het veiligheidsnetwerk.
 - **Escape** gaat terug naar het gesprek.
 """
