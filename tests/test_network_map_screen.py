@@ -4,6 +4,7 @@ first names and the veiligheidsnetwerk, and F1 in Dutch."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ from wijkgesprek.screens.visit import VisitScreen
 from wijkgesprek.store import network_map
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import prepare_database
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -80,9 +83,39 @@ async def test_a_map_is_built_by_keyboard_at_80x24(app: WijkgesprekApp) -> None:
         assert stored(app, screen.visit_id) == (BUURVROUW,)
         shown = frame(app)
         assert "◆↑+ buurvrouw Fien" in shown  # the list: marks and who,
-        assert "Buurt · verder weg · geze…" in shown  # then the details, shortened
+        assert "Buurt · verder weg" in shown  # then the details, wrapped in the column
         assert "gezin" in shown and "◆buurvrouw Fien↑" in shown  # the drawing
         assert "Dun informeel netwerk: 1 persoon" in shown
+        assert all(len(line) <= 80 for line in shown.splitlines())
+
+
+async def test_the_list_wraps_what_does_not_fit_instead_of_cutting_it(
+    app: WijkgesprekApp,
+) -> None:
+    """A long role and every kind of help: the list shows all of it at 80x24, wrapped at
+    word boundaries in its own column, nothing cut off with '…'."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_map(pilot)
+        everything = ("praktisch", "emotioneel", "informatie", "gezelschap", "veiligheid")
+        person = Person(0, "moeder van een klasgenoot van de oudste", "Anne-Marie",
+                        "school", False, "", everything, FAR, more=True)  # fmt: skip
+        store = Store(app.database.path)
+        try:
+            store.run(network_map.add_person, visit_id=screen.visit_id, person=person, now=NOW)
+        finally:
+            store.engine.dispose()
+        screen._show(stored(app, screen.visit_id))
+        await pilot.pause()
+        shown = frame(app)
+        rows = [line for line in shown.splitlines()[2:] if line.startswith("▊")]
+        listed = " ".join(line[1:].split("▎")[0] for line in rows)
+        words = " ".join(listed.replace("·", " ").replace(",", " ").split())
+        assert "moeder van een klasgenoot van de oudste Anne-Marie" in words
+        assert (
+            "School en opvang verder weg praktische hulp een luisterend oor informatie "
+            "en advies gezelschap en veiligheid"
+        ) in words
+        assert "…" not in listed
         assert all(len(line) <= 80 for line in shown.splitlines())
 
 
