@@ -240,6 +240,18 @@ async def test_the_network_topic_tells_what_is_on_the_map(app: WijkgesprekApp) -
         assert "veiligheidsnetwerk" not in guide  # never where the family may look along
 
 
+async def test_a_map_made_in_this_visit_marks_the_network_topic(app: WijkgesprekApp) -> None:
+    """Walk finding: a map with people, yet the summary said Netwerk was not discussed."""
+    async with app.run_test(size=SIZE) as pilot:
+        await open_map(pilot)
+        await add_buurvrouw(pilot)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        await wait_until(pilot, lambda: "netwerk" in screen.touched_topics())
+
+
 async def test_in_practice_the_map_is_made_by_asking_and_the_reflection_says_so(
     guide: Guide, isolated_home: Path
 ) -> None:

@@ -13,6 +13,7 @@ from wijkgesprek.cli import main
 from wijkgesprek.content.model import CLOSE, FAR, GIVES, Guide
 from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.network_map import Person, map_changes
+from wijkgesprek.domain.visit import is_touched
 from wijkgesprek.store import network_map, repo
 from wijkgesprek.store.backup import daily_backup
 from wijkgesprek.store.engine import Store
@@ -164,3 +165,23 @@ def test_erasing_a_household_erases_its_map_from_file_wal_and_backups(
     assert store.run(network_map.get_map, visit_id=kept) == (
         OMA.replace(number=1, name="Lepelaar"),
     )
+
+
+def test_a_map_changed_in_the_visit_marks_the_network_topic_a_copy_does_not(
+    either: Store,
+) -> None:
+    """Walk finding: a map with people, yet the summary said Netwerk was not discussed.
+    A new visit starts from the last map; that copy alone is no conversation about it."""
+    store = either
+    first = visit(store)
+    store.run(network_map.add_person, visit_id=first, person=OMA, now=NOW + timedelta(minutes=5))
+    assert is_touched("netwerk", store.run(repo.get_visit, visit_id=first))
+    store.run(repo.end_visit, visit_id=first, now=NOW + timedelta(minutes=30))
+    second = visit(store, now=NOW + timedelta(days=7))
+    record = store.run(repo.get_visit, visit_id=second)
+    assert record.network  # the copy is there to be edited
+    assert not is_touched("netwerk", record)
+    history = store.run(repo.get_household, code="GZ-001")
+    assert [is_touched("netwerk", v.record) for v in history.visits] == [True, False]
+    store.run(network_map.record_map, visit_id=second, now=NOW + timedelta(days=7, minutes=9))
+    assert is_touched("netwerk", store.run(repo.get_visit, visit_id=second))

@@ -97,6 +97,8 @@ class VisitRecord:
     """Who started the visit (a team database's login role; empty on the laptop)."""
     network: tuple[Person, ...] | None = None
     """The netwerkkaart of this visit; None when it has none."""
+    network_recorded: bool = False
+    """The map was made or changed in this visit (a copy of the last map alone is not)."""
 
     @property
     def is_open(self) -> bool:
@@ -137,12 +139,15 @@ def other_topics(record: VisitRecord, known: Iterable[str], also: Iterable[str] 
 
 
 def is_touched(topic_id: str, record: VisitRecord) -> bool:
-    """A topic counts as touched when something was written or tagged for it."""
+    """A topic counts as touched when something was written or tagged for it, or (safety,
+    network, agreements) recorded in its own screen during the visit."""
     note = record.notes.get(topic_id)
     if note and (note.text.strip() or note.themes):
         return True
     if topic_id == SAFETY_TOPIC:
         return record.safety_recorded
+    if topic_id == NETWORK_TOPIC:
+        return record.network_recorded
     return topic_id == AGREEMENTS_TOPIC and (
         bool(record.agreements) or record.next_contact is not None
     )

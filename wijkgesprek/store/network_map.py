@@ -81,6 +81,17 @@ def maps(*, session: Session, visit_ids: Sequence[int]) -> dict[int, tuple[Perso
     return {visit_id: tuple(people) for visit_id, people in found.items()}
 
 
+def recorded_in_visit(*, session: Session, visit_ids: Sequence[int]) -> set[int]:
+    """The visits whose map was made or changed after the visit started (a new visit's copy
+    of the last map carries the visit's start as its time)."""
+    rows = session.exec(
+        select(NetworkMap.visit_id, NetworkMap.updated_at, Visit.started_at)
+        .join(Visit, col(Visit.id) == NetworkMap.visit_id)
+        .where(col(NetworkMap.visit_id).in_(visit_ids))
+    )
+    return {visit_id for visit_id, updated, started in rows if updated > started}
+
+
 def get_map(*, session: Session, visit_id: int) -> tuple[Person, ...] | None:
     """The visit's map; None when it has none."""
     return maps(session=session, visit_ids=[visit_id]).get(visit_id)

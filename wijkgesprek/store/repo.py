@@ -291,6 +291,7 @@ def get_visit(*, session: Session, visit_id: int) -> VisitRecord:
     ).first()
     return VisitRecord(
         network=network_map.get_map(session=session, visit_id=visit_id),
+        network_recorded=bool(network_map.recorded_in_visit(session=session, visit_ids=[visit_id])),
         safety_recorded=recorded is not None,
         referrals=tuple(_referrals(session, visit)),
         gaps=tuple(
@@ -720,6 +721,9 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
     )
     children = children_of(household)
     maps = network_map.maps(session=session, visit_ids=[i for i in ids if i is not None])
+    mapped = network_map.recorded_in_visit(
+        session=session, visit_ids=[i for i in ids if i is not None]
+    )
     return HouseholdHistory(
         code=household.code,
         wijk=household.wijk,
@@ -745,6 +749,7 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
                     safety_recorded=bool(safety.get(visit.id or 0)),
                     author=visit.author,
                     network=maps.get(visit.id or 0),
+                    network_recorded=visit.id in mapped,
                 ),
                 corrections=tuple(corrections.get(visit.id or 0, ())),
                 safety=tuple(safety.get(visit.id or 0, ())),
