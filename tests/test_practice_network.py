@@ -139,6 +139,8 @@ def test_the_reflection_matches_map_roles_and_says_who_could_do_more() -> None:
     assert "- zus: gevonden, en op de kaart staat dat die meer wil doen." in text
     assert "- vader: gevonden, maar op de kaart staat niet dat die meer zou willen doen." in text
     assert "Ria" not in text  # the map's first names stay on the map
+    made = replace(record(network), network_recorded=True)
+    assert "netwerk" in reflect_attempt(CASE, WORDS, record=made, entries=[], turns=[]).touched
 
 
 def test_nothing_found_and_a_case_without_network_shows_nothing_new() -> None:

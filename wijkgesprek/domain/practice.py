@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 from wijkgesprek.content.model import Person, PracticeCase, Reactions, Words
 from wijkgesprek.domain.asking import OPEN, Reading, fact_found, key_found, read_question
+from wijkgesprek.domain.visit import NETWORK_TOPIC
 
 LINE = "regel"
 """The person said their next line on the topic (an open question)."""
@@ -45,8 +46,6 @@ FACT = "feit"
 """A hidden fact was told (an open doorvraag with the right words)."""
 NETWORK = "netwerk"
 """Someone of the case's network was told about (``number``: the index in ``netwerk``)."""
-NETWORK_TOPIC = "netwerk"
-"""The topic under which the case's network can be told."""
 SILENT = "stil"
 """The person has nothing (more) to say on the topic."""
 SHORT = "kort"

@@ -49,7 +49,13 @@ from wijkgesprek.domain.practice import (
 )
 from wijkgesprek.domain.safety import ASSESS, CONSULT, STEP, SafetyEntry, current, kindcheck_outcome
 from wijkgesprek.domain.safety import SCALE as SAFETY_SCALE
-from wijkgesprek.domain.visit import AGREEMENTS_TOPIC, SAFETY_TOPIC, VisitRecord, is_touched
+from wijkgesprek.domain.visit import (
+    AGREEMENTS_TOPIC,
+    NETWORK_TOPIC,
+    SAFETY_TOPIC,
+    VisitRecord,
+    is_touched,
+)
 from wijkgesprek.text import fold
 
 WHY: Mapping[str, str] = {
@@ -317,9 +323,9 @@ def reflect_attempt(
     turns: Sequence[Turn],
 ) -> Reflection:
     """The reflection on one attempt, from what was recorded in its visit. A topic counts
-    as touched when something was written or recorded for it (as in a real visit) or
-    when the family was asked about it."""
-    candidates = {*record.notes, SAFETY_TOPIC, AGREEMENTS_TOPIC}
+    as touched when something was written or recorded for it (as in a real visit: the
+    netwerkkaart made in it touches the network) or when the family was asked about it."""
+    candidates = {*record.notes, SAFETY_TOPIC, AGREEMENTS_TOPIC, NETWORK_TOPIC}
     touched = {topic for topic in candidates if is_touched(topic, record)}
     return reflect(
         case,
