@@ -199,3 +199,25 @@ def test_a_bad_network_reports_file_line_column_and_key(
     assert problem.file == path
     assert (problem.line, problem.column) == (line, column), str(caught.value)
     assert f"{path}:{line}:{column}: " in str(caught.value)
+
+
+def test_controleer_and_oefenen_check_a_case_network_against_the_guide_in_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A team guide that calls the family 'gezin': the shipped cases' 'familie' is told,
+    with the cases file, line and column, before any screen."""
+    from wijkgesprek import paths
+    from wijkgesprek.cli import main
+
+    text = paths.shipped_questions().read_text(encoding="utf-8")
+    old = "    familie:\n      naam: Familie\n"
+    assert text.count(old) == 1
+    text = text.replace(old, "    gezin:\n      naam: Gezin\n").replace(": familie\n", ": gezin\n")
+    guide = tmp_path / "leidraad.yaml"
+    guide.write_text(text, encoding="utf-8")
+    cases = paths.shipped_cases()
+    assert main(["--vragen", str(guide), "controleer", str(cases)]) == 1
+    err = capsys.readouterr().err
+    assert f"{cases}:" in err and "onbekende groep 'familie'" in err
+    assert main(["--vragen", str(guide), "oefenen"]) != 0
+    assert "onbekende groep 'familie'" in capsys.readouterr().err
