@@ -351,7 +351,7 @@ def start_app(args: argparse.Namespace) -> int:
 
         if callable(guide):
             guide = guide()
-        cases = practice_cases(args.casussen or (), topic_ids=[t.id for t in guide.topics])
+        cases = practice_cases(args.casussen or (), guide=guide)
     target: Target
     if practice:  # practice data stays on this laptop, also in a team
         folder = paths.data_dir(args.data_dir)

@@ -7,8 +7,10 @@ only when the family told it in a turn. It shows the topics touched (and skipped
 the share of open and closed questions, the doorvragen per topic, the labels and forms
 of "moeten" with the sentence they were in, whose voices were heard, whether dreams and
 hopes and the scaling question were asked, whether a kindcheck "zorgen" was followed by
-the Meldcode, and whether a next contact was set; :func:`reflection_markdown` gives each
-one line of why it matters (:data:`WHY`, from the seed pages).
+the Meldcode, whether a next contact was set, and for a case with a network: who of it
+the family told about, who was put on the attempt's netwerkkaart (a map person whose role
+holds the case's role as a whole word) and who could do more; :func:`reflection_markdown`
+gives each one line of why it matters (:data:`WHY`, from the seed pages).
 
 Words and labels are counted as whole words only ("moet" does not count in "ontmoeting").
 """
@@ -19,15 +21,23 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from wijkgesprek.content.model import REQUIRED_TOPICS, HiddenFact, PracticeCase, Words
+from wijkgesprek.content.model import (
+    REQUIRED_TOPICS,
+    CaseNetworkPerson,
+    HiddenFact,
+    PracticeCase,
+    Words,
+)
 from wijkgesprek.domain.asking import CLOSED, OPEN, OTHER, read_question, sentences_with
 from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.network_map import Person as MapPerson
 from wijkgesprek.domain.practice import (
     ABSENT,
     ANSWERED,
     FACT,
     GUARDED,
     JUDGED,
+    NETWORK,
     NOT_UNDERSTOOD,
     SCALE,
     SCALE_REASON,
@@ -39,7 +49,13 @@ from wijkgesprek.domain.practice import (
 )
 from wijkgesprek.domain.safety import ASSESS, CONSULT, STEP, SafetyEntry, current, kindcheck_outcome
 from wijkgesprek.domain.safety import SCALE as SAFETY_SCALE
-from wijkgesprek.domain.visit import AGREEMENTS_TOPIC, SAFETY_TOPIC, VisitRecord, is_touched
+from wijkgesprek.domain.visit import (
+    AGREEMENTS_TOPIC,
+    NETWORK_TOPIC,
+    SAFETY_TOPIC,
+    VisitRecord,
+    is_touched,
+)
 from wijkgesprek.text import fold
 
 WHY: Mapping[str, str] = {
@@ -64,6 +80,9 @@ WHY: Mapping[str, str] = {
     "contact": "Laat het gezin niet los als u zich zorgen maakt: spreek een volgend contact af.",
     "feiten": "Wat een gezin niet meteen vertelt, hoort u door open door te vragen bij "
     "degene die erover begon, op het onderwerp dat die zelf opende.",
+    "netwerk": "Betrek de omgeving: vraag wie het belangrijk vindt dat het goed gaat met het "
+    "gezin en wie zou willen meedenken. Op de netwerkkaart ziet u samen met het gezin wie "
+    "helpt en wie meer zou kunnen doen.",
 }
 """One line of why per part of the reflection (after the seed pages)."""
 
@@ -128,6 +147,19 @@ class Reflection:
     facts_found: tuple[HiddenFact, ...]
     facts_missed: tuple[HiddenFact, ...]
     suggestions_used: tuple[str, ...]
+    network_found: tuple[CaseNetworkPerson, ...] = ()
+    """The case's network people the family told about, in the case's order."""
+    network_mapped: tuple[CaseNetworkPerson, ...] = ()
+    """The case's network people on the attempt's netwerkkaart."""
+    network_marked_more: tuple[CaseNetworkPerson, ...] = ()
+    """Of those on the map: the ones marked there as could or would do more."""
+    map_size: int | None = None
+    """People on the attempt's netwerkkaart; None: no map was made."""
+
+    @property
+    def network_mapped_at_all(self) -> bool:
+        """Anyone is on the attempt's netwerkkaart."""
+        return bool(self.map_size)
 
     @property
     def kindcheck_done(self) -> bool:
@@ -189,9 +221,11 @@ def reflect(
     entries: Sequence[SafetyEntry],
     next_contact: bool,
     suggestions_used: Sequence[str],
+    network_map: Sequence[MapPerson] | None = None,
 ) -> Reflection:
     """Look back at an attempt (see the module docstring). ``turns``: the questions and
-    answers in order; ``touched``: the topics written in, recorded or asked about."""
+    answers in order; ``touched``: the topics written in, recorded or asked about;
+    ``network_map``: the attempt's netwerkkaart (None: none was made)."""
     asked = questions(turns)
     touched_set = set(touched)
     order = _guide_order(case, touched_set)
@@ -210,6 +244,12 @@ def reflect(
         for word, sentence in sentences_with((*words.labels, *words.moeten), text)
     ]
     told = {turn.number for turn in turns if turn.kind == FACT}
+    network_told = {turn.number for turn in turns if turn.kind == NETWORK}
+    on_map = {
+        index: found
+        for index, someone in enumerate(case.netwerk)
+        if (found := map_person(someone, network_map or ())) is not None
+    }
     scaled = {turn.voice: turn.number for turn in answered if turn.kind == SCALE}
     reasons = {turn.voice for turn in answered if turn.kind == SCALE_REASON}
     outcome = kindcheck_outcome(entries)
@@ -258,7 +298,20 @@ def reflect(
         facts_found=tuple(fact for i, fact in enumerate(case.verborgen) if i in told),
         facts_missed=tuple(fact for i, fact in enumerate(case.verborgen) if i not in told),
         suggestions_used=tuple(used),
+        network_found=tuple(p for i, p in enumerate(case.netwerk) if i in network_told),
+        network_mapped=tuple(p for i, p in enumerate(case.netwerk) if i in on_map),
+        network_marked_more=tuple(
+            p for i, p in enumerate(case.netwerk) if i in on_map and on_map[i].more
+        ),
+        map_size=None if network_map is None else len(network_map),
     )
+
+
+def map_person(someone: CaseNetworkPerson, people: Sequence[MapPerson]) -> MapPerson | None:
+    """The person on the netwerkkaart who is ``someone`` of the case: the case's role as a
+    whole word in the map's role, any case ("zus" is on the map as "zus van moeder")."""
+    pattern = _word_pattern(someone.rol)
+    return next((person for person in people if pattern.search(fold(person.role))), None)
 
 
 def reflect_attempt(
@@ -270,9 +323,9 @@ def reflect_attempt(
     turns: Sequence[Turn],
 ) -> Reflection:
     """The reflection on one attempt, from what was recorded in its visit. A topic counts
-    as touched when something was written or recorded for it (as in a real visit) or
-    when the family was asked about it."""
-    candidates = {*record.notes, SAFETY_TOPIC, AGREEMENTS_TOPIC}
+    as touched when something was written or recorded for it (as in a real visit: the
+    netwerkkaart made in it touches the network) or when the family was asked about it."""
+    candidates = {*record.notes, SAFETY_TOPIC, AGREEMENTS_TOPIC, NETWORK_TOPIC}
     touched = {topic for topic in candidates if is_touched(topic, record)}
     return reflect(
         case,
@@ -283,6 +336,7 @@ def reflect_attempt(
         entries=entries,
         next_contact=record.next_contact is not None,
         suggestions_used=[r.naam for r in record.referrals if r.visit_id == record.id],
+        network_map=record.network,
     )
 
 
@@ -454,11 +508,57 @@ def reflection_markdown(
     if not r.facts_missed:
         lines.append("Geen.")
     lines += _why("feiten")
+    if case.netwerk:
+        lines += ["", "## Netwerk", "", *_network_lines(case, r), *_why("netwerk")]
     lines += ["", "## Netwerksuggesties", ""]
     lines += [f"- {escape_markdown(name)}" for name in r.suggestions_used] or [
         "Geen netwerksuggesties gebruikt."
     ]
     return "\n".join(lines) + "\n"
+
+
+def _roles(people: Sequence[CaseNetworkPerson]) -> str:
+    return ", ".join(escape_markdown(person.rol) for person in people) or "niemand"
+
+
+def _network_lines(case: PracticeCase, r: Reflection) -> list[str]:
+    """Who of the case's network was found by asking, who is on the map, who could do more."""
+    everyone = case.netwerk
+    missed = [p for p in everyone if p not in r.network_found]
+    lines = [f"- Door te vragen gevonden ({len(r.network_found)} van {len(everyone)}): "
+             f"{_roles(r.network_found)}."]  # fmt: skip
+    for person in missed:
+        who = f" (weet: {_who(case, person.wie)})" if person.wie else ""
+        lines.append(f"- Niet gevonden: {escape_markdown(person.rol)}{who}.")
+    lines.append("")
+    if not r.network_mapped_at_all:
+        lines.append("Het netwerk is niet in kaart gebracht: de netwerkkaart (Ctrl+N) is leeg.")
+    else:
+        unmapped = [p for p in everyone if p not in r.network_mapped]
+        lines.append(
+            f"Het netwerk is in kaart gebracht: {len(r.network_mapped)} van de "
+            f"{len(everyone)} mensen om het gezin staan op de netwerkkaart."
+        )
+        lines.append(f"- Op de kaart: {_roles(r.network_mapped)}.")
+        if unmapped:
+            lines.append(f"- Niet op de kaart: {_roles(unmapped)}.")
+    more = [p for p in everyone if p.kan_meer]
+    if more:
+        lines.append("")
+        lines.append("Wie zou meer kunnen doen, als iemand het vraagt:")
+        for person in more:
+            lines.append(f"- {escape_markdown(person.rol)}: {_more_text(person, r)}")
+    return lines
+
+
+def _more_text(person: CaseNetworkPerson, r: Reflection) -> str:
+    if person not in r.network_found:
+        return "niet gevonden. Vraag ook wie zou willen meedenken."
+    if person in r.network_marked_more:
+        return "gevonden, en op de kaart staat dat die meer wil doen."
+    if person in r.network_mapped:
+        return "gevonden, maar op de kaart staat niet dat die meer zou willen doen."
+    return "gevonden, maar niet op de kaart gezet."
 
 
 _OUTCOMES = {

@@ -15,7 +15,7 @@ one transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import text as sql
@@ -29,6 +29,7 @@ from wijkgesprek.domain.household import (
     describe_children,
     format_children,
 )
+from wijkgesprek.domain.network_map import import_numbers
 from wijkgesprek.domain.visit import AGREEMENTS_TOPIC
 from wijkgesprek.domain.wijk import wijk_key
 from wijkgesprek.errors import StoreError, WijkError
@@ -116,13 +117,16 @@ class ImportPlan:
 
 
 def plan_import(*, session: Session, handover: Handover) -> ImportPlan:
-    """What importing ``handover`` would do; changes nothing."""
+    """What importing ``handover`` would do; changes nothing. Into a known household, the
+    file's netwerkkaart numbers are first made the household's (``import_numbers``): the
+    plan's hand-over holds them, so a number never means two people."""
     everything = tuple(range(1, len(handover.visits) + 1))
     try:
         ours = load_handover(session=session, code=handover.code)
     except LookupError:
         referrals = tuple(range(1, len(handover.referrals) + 1))
         return ImportPlan(handover, True, everything, (), (), False, referrals, (), ())
+    handover = _renumbered(handover, ours)
     conflicts: list[Conflict] = []
     household = []
     if wijk_key(ours.wijk) != wijk_key(handover.wijk):
@@ -174,6 +178,31 @@ def plan_import(*, session: Session, handover: Handover) -> ImportPlan:
         changed_referrals=tuple(changed_referrals),
         conflicts=tuple(conflicts),
     )
+
+
+def _renumbered(handover: Handover, ours: Handover) -> Handover:
+    """``handover`` with the numbers of its maps made those of the household here."""
+    numbers = import_numbers(
+        {visit.started_at: visit.network for visit in ours.visits if visit.network},
+        {visit.started_at: visit.network for visit in handover.visits if visit.network},
+    )
+    if all(old == new for old, new in numbers.items()):
+        return handover
+    visits = tuple(
+        replace(
+            visit,
+            network=tuple(
+                sorted(
+                    (p.replace(number=numbers[p.number]) for p in visit.network),
+                    key=lambda p: p.number,
+                )
+            ),
+        )
+        if visit.network
+        else visit
+        for visit in handover.visits
+    )
+    return replace(handover, visits=visits)
 
 
 def _count(number: int, one: str, many: str) -> str:

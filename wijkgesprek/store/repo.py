@@ -178,13 +178,21 @@ def children_of(household: Household) -> Children:
 
 
 def start_visit(
-    *, session: Session, code: str, wijk: str, children: Children, now: datetime
+    *,
+    session: Session,
+    code: str,
+    wijk: str,
+    children: Children,
+    now: datetime,
+    carry_map: bool = True,
 ) -> int:
     """Open a visit for the household ``code`` and return its id; when the household
     already has an open visit, that visit is returned (resumed).
 
     ``wijk`` and ``children`` are only used for a new household: a known household keeps
-    its own (they change only through :func:`change_household`).
+    its own (they change only through :func:`change_household`). A new visit starts from
+    a copy of the household's last netwerkkaart, unless ``carry_map`` is False (a practice
+    attempt: the trainee discovers the network again).
     """
     household = find_household(session=session, code=code)
     if household is None:
@@ -208,9 +216,10 @@ def start_visit(
         session.add(open_visit)
         session.flush()
         assert open_visit.id is not None
-        network_map.copy_last_map(
-            session=session, household_id=household.id, visit_id=open_visit.id, now=now
-        )
+        if carry_map:
+            network_map.copy_last_map(
+                session=session, household_id=household.id, visit_id=open_visit.id, now=now
+            )
     session.commit()
     assert open_visit.id is not None
     return open_visit.id
