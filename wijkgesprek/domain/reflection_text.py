@@ -234,7 +234,8 @@ def _network_lines(case: PracticeCase, r: Reflection) -> list[str]:
         unmapped = [p for p in everyone if p not in r.network_mapped]
         lines.append(
             f"Het netwerk is in kaart gebracht: {len(r.network_mapped)} van de "
-            f"{len(everyone)} mensen om het gezin staan op de netwerkkaart."
+            f"{len(everyone)} mensen om het gezin "
+            f"{'staat' if len(r.network_mapped) == 1 else 'staan'} op de netwerkkaart."
         )
         lines.append(f"- Op de kaart: {_roles(r.network_mapped)}.")
         if unmapped:
