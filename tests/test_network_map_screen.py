@@ -305,7 +305,7 @@ async def test_in_practice_the_map_is_made_by_asking_and_the_reflection_says_so(
         report = app.screen.report
         assert "- Door te vragen gevonden (1 van 3): zus." in report
         assert (
-            "Het netwerk is in kaart gebracht: 1 van de 3 mensen om het gezin staan op de "
+            "Het netwerk is in kaart gebracht: 1 van de 3 mensen om het gezin staat op de "
             "netwerkkaart."
         ) in report
         await pilot.pause()

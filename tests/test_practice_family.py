@@ -39,12 +39,8 @@ from wijkgesprek.domain.practice import (
     is_doorvraag,
 )
 from wijkgesprek.domain.progress import TraineeAttempts, group_markdown, progress_markdown, score
-from wijkgesprek.domain.reflection import (
-    WHY,
-    escape_markdown,
-    reflect_attempt,
-    reflection_markdown,
-)
+from wijkgesprek.domain.reflection import reflect_attempt
+from wijkgesprek.domain.reflection_text import WHY, escape_markdown, reflection_markdown
 from wijkgesprek.domain.safety import SafetyEntry
 from wijkgesprek.domain.visit import TopicNote, VisitRecord
 

@@ -23,7 +23,8 @@ from wijkgesprek.domain.practice import (
     family_state,
     is_doorvraag,
 )
-from wijkgesprek.domain.reflection import WHY, map_person, reflect_attempt, reflection_markdown
+from wijkgesprek.domain.reflection import map_person, reflect_attempt
+from wijkgesprek.domain.reflection_text import WHY, reflection_markdown
 from wijkgesprek.domain.visit import VisitRecord
 
 CASES = load_cases(paths.shipped_cases())

@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
 from wijkgesprek.domain.progress import progress_markdown
-from wijkgesprek.domain.reflection import reflect_attempt, reflection_markdown
+from wijkgesprek.domain.reflection import reflect_attempt
+from wijkgesprek.domain.reflection_text import reflection_markdown
 from wijkgesprek.errors import WijkError
 from wijkgesprek.store import practice, repo
 from wijkgesprek.text import visible
