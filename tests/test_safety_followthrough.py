@@ -377,3 +377,38 @@ async def test_an_aandachtspunt_chosen_again_keeps_its_when(app: WijkgesprekApp)
         (KINDCHECK, "", "aandachtspunt", "eet weinig", 1),
         (KINDCHECK, WHEN, "volgend bezoek", "", 1),
     ]
+
+
+async def test_the_last_safety_state_is_on_screen_at_80x24_beside_the_outcomes(
+    app: WijkgesprekApp,
+) -> None:
+    """Walk finding: the kindcheck's questions pushed "Vorige keer" off the top at 80×24,
+    where no key could scroll it back while the outcome list had the focus."""
+    report = Contact(REPORT, day=date.today(), met="medewerker Veilig Thuis", kenmerk="VT-0004")
+    seed(
+        app,
+        [
+            (KINDCHECK, "", "zorgen", ""),
+            (SCALE, "ouder", "4", ""),
+            (COLUMN, "zorgen", "", "vader drinkt"),
+            (COLUMN, "goed", "", "oma haalt op"),
+            *assessments(),
+            (VT_CONTACT, "", REPORT, report.note()),
+        ],
+        days_ago=14,
+        end=True,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#kc-outcome")
+        shown = frame(app)
+        for line in ("Vorige keer", "Kindcheck: zorgen → meldcode", "Meldcode: melden — gemeld",
+                     "hoe is het nu?", "geen zorgen", "niet gedaan"):  # fmt: skip
+            assert line in shown, line
