@@ -412,3 +412,24 @@ async def test_the_last_safety_state_is_on_screen_at_80x24_beside_the_outcomes(
         for line in ("Vorige keer", "Kindcheck: zorgen → meldcode", "Meldcode: melden — gemeld",
                      "hoe is het nu?", "geen zorgen", "niet gedaan"):  # fmt: skip
             assert line in shown, line
+
+
+async def test_a_date_typed_in_the_contact_dialog_is_the_date(app: WijkgesprekApp) -> None:
+    """Walk finding: the day field held "vandaag" and a typed date was added to it
+    ("vandaag2-12"); an empty day is today, as its placeholder says."""
+    seed(app, [(KINDCHECK, "", "zorgen", ""), *assessments()])
+    yesterday = date.today() - timedelta(days=1)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meldcode(pilot)
+        screen.set_focus(screen.query_one(FollowBox))
+        await burst(pilot, "v", "1", f"{yesterday:%d-%m-%Y}", "<enter>", "collega VT", "<enter>")
+        dialog = app.screen
+        assert isinstance(dialog, VtContactScreen)
+        assert dialog.query_one("#vt-day", Input).value == f"{yesterday:%d-%m-%Y}"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        await pilot.press("v", "1", "enter", *"collega VT", "ctrl+s")  # the day left empty
+        await wait_until(pilot, lambda: len(trail(app, VT_CONTACT)) == 2)
+    first, second = (json.loads(row[3]) for row in trail(app, VT_CONTACT))
+    assert first["datum"] == yesterday.isoformat()
+    assert second["datum"] == date.today().isoformat()
