@@ -433,3 +433,30 @@ async def test_a_date_typed_in_the_contact_dialog_is_the_date(app: WijkgesprekAp
     first, second = (json.loads(row[3]) for row in trail(app, VT_CONTACT))
     assert first["datum"] == yesterday.isoformat()
     assert second["datum"] == date.today().isoformat()
+
+
+async def test_escape_cancels_a_correction_and_the_choice_shows_each_answer(
+    app: WijkgesprekApp,
+) -> None:
+    """Walk findings: the list of answers to correct cut off the answer itself, and a
+    correction stayed chosen after Escape, so a later J or N corrected by surprise."""
+    seed(app, [(KINDCHECK, "", "zorgen", ""), *assessments()])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meldcode(pilot)
+        box = screen.query_one(AnswerBox)
+        screen.set_focus(box)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        choices = frame(app)
+        assert "1. ja — Is er op basis" in choices and "2. ja — Is er sprake" in choices
+        await pilot.press("2")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        assert "Correctie van vraag 2" in str(box.render())
+        await pilot.press("escape")  # cancels the correction, stays on the question
+        assert app.focused is box and "Correctie" not in str(box.render())
+        assert "De route is klaar" in str(box.render())
+        await pilot.press("j")  # the route has ended: nothing to answer
+        assert not screen.query_one("#answer-field").display
+        await pilot.press("escape")
+        assert app.focused is screen.query_one("#sections")
+    assert len(trail(app, ASSESS)) == 2
