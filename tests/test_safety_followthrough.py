@@ -377,3 +377,86 @@ async def test_an_aandachtspunt_chosen_again_keeps_its_when(app: WijkgesprekApp)
         (KINDCHECK, "", "aandachtspunt", "eet weinig", 1),
         (KINDCHECK, WHEN, "volgend bezoek", "", 1),
     ]
+
+
+async def test_the_last_safety_state_is_on_screen_at_80x24_beside_the_outcomes(
+    app: WijkgesprekApp,
+) -> None:
+    """Walk finding: the kindcheck's questions pushed "Vorige keer" off the top at 80×24,
+    where no key could scroll it back while the outcome list had the focus."""
+    report = Contact(REPORT, day=date.today(), met="medewerker Veilig Thuis", kenmerk="VT-0004")
+    seed(
+        app,
+        [
+            (KINDCHECK, "", "zorgen", ""),
+            (SCALE, "ouder", "4", ""),
+            (COLUMN, "zorgen", "", "vader drinkt"),
+            (COLUMN, "goed", "", "oma haalt op"),
+            *assessments(),
+            (VT_CONTACT, "", REPORT, report.note()),
+        ],
+        days_ago=14,
+        end=True,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#kc-outcome")
+        shown = frame(app)
+        for line in ("Vorige keer", "Kindcheck: zorgen → meldcode", "Meldcode: melden — gemeld",
+                     "hoe is het nu?", "geen zorgen", "niet gedaan"):  # fmt: skip
+            assert line in shown, line
+
+
+async def test_a_date_typed_in_the_contact_dialog_is_the_date(app: WijkgesprekApp) -> None:
+    """Walk finding: the day field held "vandaag" and a typed date was added to it
+    ("vandaag2-12"); an empty day is today, as its placeholder says."""
+    seed(app, [(KINDCHECK, "", "zorgen", ""), *assessments()])
+    yesterday = date.today() - timedelta(days=1)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meldcode(pilot)
+        screen.set_focus(screen.query_one(FollowBox))
+        await burst(pilot, "v", "1", f"{yesterday:%d-%m-%Y}", "<enter>", "collega VT", "<enter>")
+        dialog = app.screen
+        assert isinstance(dialog, VtContactScreen)
+        assert dialog.query_one("#vt-day", Input).value == f"{yesterday:%d-%m-%Y}"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        await pilot.press("v", "1", "enter", *"collega VT", "ctrl+s")  # the day left empty
+        await wait_until(pilot, lambda: len(trail(app, VT_CONTACT)) == 2)
+    first, second = (json.loads(row[3]) for row in trail(app, VT_CONTACT))
+    assert first["datum"] == yesterday.isoformat()
+    assert second["datum"] == date.today().isoformat()
+
+
+async def test_escape_cancels_a_correction_and_the_choice_shows_each_answer(
+    app: WijkgesprekApp,
+) -> None:
+    """Walk findings: the list of answers to correct cut off the answer itself, and a
+    correction stayed chosen after Escape, so a later J or N corrected by surprise."""
+    seed(app, [(KINDCHECK, "", "zorgen", ""), *assessments()])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_meldcode(pilot)
+        box = screen.query_one(AnswerBox)
+        screen.set_focus(box)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        choices = frame(app)
+        assert "1. ja — Is er op basis" in choices and "2. ja — Is er sprake" in choices
+        await pilot.press("2")
+        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        assert "Correctie van vraag 2" in str(box.render())
+        await pilot.press("escape")  # cancels the correction, stays on the question
+        assert app.focused is box and "Correctie" not in str(box.render())
+        assert "De route is klaar" in str(box.render())
+        await pilot.press("j")  # the route has ended: nothing to answer
+        assert not screen.query_one("#answer-field").display
+        await pilot.press("escape")
+        assert app.focused is screen.query_one("#sections")
+    assert len(trail(app, ASSESS)) == 2

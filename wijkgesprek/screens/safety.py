@@ -60,7 +60,8 @@ wijziging is een nieuwe regel met datum en tijd.
 3. **Balans**: draaglast tegenover draagkracht, om samen naar te kijken.
 4. **Schaalvraag**: 0–10, aan ieder apart, en de drie kolommen.
 5. **Meldcode**: de vijf stappen, overleg, het afwegingskader (**j**/**n**, met
-   reden; **c** corrigeert een eerder antwoord, ook als de route klaar is) en een
+   reden; **c** corrigeert een eerder antwoord, ook als de route klaar is; **Escape**
+   zet een gekozen correctie terug) en een
    tekst voor het dossier. Bij **Veilig Thuis: wat is er gedaan?** legt **Enter** (of
    **v**) vast: advies gevraagd, melding gedaan (datum, met wie, kenmerk, afspraak)
    of nog niet gemeld (met de reden). Zegt de route *melden*, dan sluit het bezoek
@@ -330,7 +331,8 @@ class SafetyScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Escape, one level up: a field is cancelled (asking first when typed text would
-        be lost), a list in a section goes to the list of sections, and that one (or
+        be lost), something in progress is taken back (`SafetySection.cancel`), a list
+        in a section goes to the list of sections, and that one (or
         nothing focused, in discreet mode) goes back to the visit."""
         from wijkgesprek.screens.choice import ChoiceScreen
 
@@ -339,7 +341,8 @@ class SafetyScreen(Screen[None]):
         if section is None:
             self.leave()
         elif not isinstance(focused, Field):
-            self.set_focus(self.query_one("#sections", OptionList))
+            if focused is None or not section.cancel(focused):  # e.g. a correction
+                self.set_focus(self.query_one("#sections", OptionList))
         elif section.withdraw(focused):
             pass  # a confirmation taken back; the field stays as typed
         elif not section.typed(focused):

@@ -38,8 +38,8 @@ Veilig Thuis om advies vroeg:
    vastgelegd.
 
 Kies met het cijfer of de pijltjes en **Enter**. **Enter** gaat naar het volgende
-veld; in het laatste veld, of met **Ctrl+S**, wordt het bewaard. Een datum mag
-*vandaag*, *gisteren*, 3-12 of 3-12-2026 zijn. **Escape** gaat terug zonder iets
+veld; in het laatste veld, of met **Ctrl+S**, wordt het bewaard. Een lege datum is
+vandaag; verder mag *gisteren*, 3-12 of 3-12-2026. **Escape** gaat terug zonder iets
 vast te leggen (en vraagt eerst, als u al iets typte).
 """
 
@@ -72,7 +72,7 @@ class VtContactScreen(Dialog[Contact | None]):
                 id="vt-kind",
                 on_choose=self._chosen,
             )
-            yield field("Datum", self._input("vt-day", "vandaag, of 3-12-2026", 20))
+            yield field("Datum", self._input("vt-day", "leeg is vandaag; of 3-12-2026", 20))
             yield field("Met wie (rol)", self._input("vt-met", "bijv. medewerker Veilig Thuis", 80))
             yield field("Kenmerk", self._input("vt-kenmerk", "het nummer van Veilig Thuis", 40))
             yield field("Afgesproken", self._input("vt-afspraak", "wat u afsprak", 300))
@@ -108,11 +108,9 @@ class VtContactScreen(Dialog[Contact | None]):
         if self.kind == NOT_YET:
             self.set_focus(self.query_one("#vt-reden", Input))
             return
-        day = self.query_one("#vt-day", Input)
-        if not day.value:
-            day.value = "vandaag"
-            day.cursor_position = len(day.value)
-        self.set_focus(day)
+        # Empty is today (its placeholder says so): a "vandaag" put in the field would have
+        # a typed date added to it, and selecting it would let a stray key replace it.
+        self.set_focus(self.query_one("#vt-day", Input))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":  # in the fields; the list keeps its own Enter
@@ -133,7 +131,7 @@ class VtContactScreen(Dialog[Contact | None]):
     def contact(self) -> Contact:
         if self.kind == NOT_YET:
             return Contact(kind=NOT_YET, reden=self._value("vt-reden"))
-        typed = self._value("vt-day")
+        typed = self._value("vt-day") or "vandaag"
         return Contact(
             kind=self.kind,
             day=contact_day(typed, self.today),

@@ -181,6 +181,11 @@ class SafetySection(VerticalScroll, can_focus=False):
         shown after an Enter); True when there was something. Sections override this."""
         return False
 
+    def cancel(self, widget: Widget) -> bool:
+        """Escape on ``widget``, a part of the section that is not a field: True when it
+        took back something in progress (the focus then stays). Sections override this."""
+        return False
+
     def leave_field(self, field: Field) -> Widget | None:
         """Escape from ``field`` with nothing typed to lose (or after the professional
         chose not to keep it): the field holds again what it held after the last change

@@ -72,9 +72,10 @@ class KindcheckSection(SafetySection):
         self.entries: tuple[SafetyEntry, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="kc-previous")
         yield Static("", id="kc-questions")
         yield Static("", id="kc-current", markup=False)
+        # Right above the outcomes: the focus on them keeps it on screen at 80×24.
+        yield Static("", id="kc-previous")
         yield Static("Uitkomst (pijltjes en Enter):", classes="section-label")
         yield Outcomes(id="kc-outcome", markup=False)
         yield Static("", id="kc-explain", markup=False)

@@ -104,6 +104,16 @@ class MeldcodeSection(SafetySection):
         """The number of an answered question being corrected, if any."""
         self.visit_date = date.today()
 
+    def cancel(self, widget: Widget) -> bool:
+        """Escape on the question while correcting an answer: no correction."""
+        if not isinstance(widget, AnswerBox) or self.correcting is None:
+            return False
+        self.correcting = None
+        if self.context is not None:
+            self._show_route(self.context)
+        widget.refresh_bindings()
+        return True
+
     def compose(self) -> ComposeResult:
         yield Static("Stappen (Enter: open → bezig → gedaan)", classes="section-label")
         yield OptionList(id="steps", markup=False)
@@ -202,7 +212,10 @@ class MeldcodeSection(SafetySection):
         text = [Content.styled(title, "bold")]
         if target.toelichting:
             text.append(Content.styled(target.toelichting, "italic"))
-        keys = "J = ja · N = nee" + (" · C = corrigeren" if route.path else "")
+        if self.correcting is not None:
+            keys = "J = ja · N = nee · Escape = niet corrigeren"
+        else:
+            keys = "J = ja · N = nee" + (" · C = corrigeren" if route.path else "")
         text.append(Content(keys + " (kies eerst dit vak met Tab)"))
         question.update(Content("\n").join(text))
 
@@ -264,7 +277,7 @@ class MeldcodeSection(SafetySection):
         if not route.path:
             return
         answers = [
-            (str(q.number), one_line(f"{q.number}. {q.vraag} — {'ja' if yes else 'nee'}", 70))
+            (str(q.number), one_line(f"{q.number}. {'ja' if yes else 'nee'} — {q.vraag}", 70))
             for q, yes, _reason in route.path
         ]
 
