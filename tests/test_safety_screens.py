@@ -46,7 +46,7 @@ async def test_meldcode_route_by_keyboard(app: WijkgesprekApp) -> None:
         screen = await open_safety(pilot)
         await pilot.press("5")  # the Meldcode section; focus on its steps
         assert app.focused is screen.query_one("#steps")
-        await pilot.press("enter", "enter")  # step 1: open → bezig → gedaan
+        await pilot.press("b", "g")  # step 1: bezig, then gedaan (each its own letter)
         await pilot.press("tab", *"aandachtsfunctionaris", "enter", *"overleg met VT", "enter")
         box = screen.query_one(AnswerBox)
         box.focus()

@@ -346,3 +346,26 @@ async def test_discreet_hides_a_confirmation_and_a_question_about_a_field(
         await wait_until(pilot, lambda: app.screen is screen)
         assert app.focused is None and "Zwanenmeer" not in frame(app)
     assert trail(app) == []
+
+
+async def test_a_stray_enter_on_a_meldcode_step_keeps_nothing_letters_set_it(
+    app: WijkgesprekApp,
+) -> None:
+    """Audit finding (point 8): '5' and Enter, the 'cijfer en Enter' habit, moved step 1 to
+    'bezig' in the append-only trail. A step is set with its own letter, never by going
+    round the states; the same state again writes nothing."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_safety(pilot)
+        await burst(pilot, "5", "<enter>", "<enter>")
+        await pilot.pause()
+        assert app.focused is screen.query_one("#steps")
+        assert trail(app) == []
+        assert "b = bezig, g = gedaan, o = open" in frame(app)
+        await burst(pilot, "b", "b")
+        await wait_until(pilot, lambda: len(trail(app)) == 1)
+        await burst(pilot, "<down>", "g")
+        await wait_until(pilot, lambda: len(trail(app)) == 2)
+        await pilot.pause()
+        assert trail(app) == [("stap", "1", "bezig", "", 0), ("stap", "2", "gedaan", "", 0)]
+        shown = frame(app)
+        assert "1. Signalen in kaart brengen — bezig" in shown and "gedaan" in shown

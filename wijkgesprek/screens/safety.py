@@ -59,7 +59,8 @@ wijziging is een nieuwe regel met datum en tijd.
 2. **Signalen**: vink aan wat u ziet of hoort, in de woorden van het gezin.
 3. **Balans**: draaglast tegenover draagkracht, om samen naar te kijken.
 4. **Schaalvraag**: 0–10, aan ieder apart, en de drie kolommen.
-5. **Meldcode**: de vijf stappen, overleg, het afwegingskader (**j**/**n**, met
+5. **Meldcode**: de vijf stappen (zet een stap met **b** bezig, **g** gedaan of
+   **o** open; Enter legt niets vast), overleg, het afwegingskader (**j**/**n**, met
    reden; **c** corrigeert een eerder antwoord, ook als de route klaar is; **Escape**
    zet een gekozen correctie terug) en een
    tekst voor het dossier. Bij **Veilig Thuis: wat is er gedaan?** legt **Enter** (of

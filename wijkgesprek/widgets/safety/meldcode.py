@@ -58,6 +58,23 @@ class AnswerBox(Static, can_focus=True):
         self.query_ancestor(MeldcodeSection).choose_correction()
 
 
+STEP_KEYS = "b = bezig, g = gedaan, o = open"
+
+
+class MeldcodeSteps(OptionList):
+    """The five steps: each set with its own letter, never by going round the states (a
+    stray Enter would otherwise put a step in the append-only trail)."""
+
+    BINDINGS = [
+        Binding("b", "set_step('bezig')", "Bezig", id="stap-bezig"),
+        Binding("g", "set_step('gedaan')", "Gedaan", id="stap-gedaan"),
+        Binding("o", "set_step('open')", "Open", id="stap-open"),
+    ]
+
+    def action_set_step(self, state: str) -> None:
+        self.query_ancestor(MeldcodeSection).set_step(state)
+
+
 class FollowBox(Static, can_focus=True):
     """What was done with Veilig Thuis; Enter (or V) records it."""
 
@@ -115,8 +132,9 @@ class MeldcodeSection(SafetySection):
         return True
 
     def compose(self) -> ComposeResult:
-        yield Static("Stappen (Enter: open → bezig → gedaan)", classes="section-label")
-        yield OptionList(id="steps", markup=False)
+        yield Static(f"Stappen ({STEP_KEYS})", classes="section-label")
+        yield MeldcodeSteps(id="steps", markup=False)
+        yield Static("", id="steps-hint", classes="hint")
         yield Static("Overleg (met wie, welk advies)", classes="section-label")
         yield Static("", id="consults")
         yield field(
@@ -250,18 +268,40 @@ class MeldcodeSection(SafetySection):
         started = any(e.value != "open" for e in steps) or follow.contacts
         return "bezig" if started or assessment_from(context.entries, context.guide).path else ""
 
+    def _after_melden(self, index: int) -> bool:
+        """Whether step ``index`` is the last one and the route said "melden": then the
+        step is what was done with Veilig Thuis, recorded in its own dialog."""
+        assert self.context is not None
+        last = index == len(self.context.guide.meldcode) - 1
+        return last and follow_through(self.context.entries, self.context.guide).outcome == (
+            "melden"
+        )
+
     @on(OptionList.OptionSelected, "#steps")
     def _step(self, event: OptionList.OptionSelected) -> None:
-        assert self.context is not None
-        step = self.context.guide.meldcode[event.option_index]
-        last = step.number == len(self.context.guide.meldcode)
-        if last and follow_through(self.context.entries, self.context.guide).outcome == "melden":
-            self.record_contact()  # step 5 after "melden": what was done
+        """Enter records nothing on a step: it says which keys set it (step 5 after
+        "melden" opens what was done with Veilig Thuis)."""
+        if self._after_melden(event.option_index):
+            self.record_contact()
             return
-        entry = current(self.context.entries, STEP).get(str(step.number))
-        state = entry.value if entry else "open"
-        following = STEP_STATES[(STEP_STATES.index(state) + 1) % len(STEP_STATES)]
-        self.record(STEP, str(step.number), following)
+        self.query_one("#steps-hint", Static).update(
+            f"Zet een stap met een letter: {STEP_KEYS}. Enter legt niets vast."
+        )
+
+    def set_step(self, state: str) -> None:
+        """The highlighted step set to ``state``; the same state again writes nothing."""
+        assert self.context is not None and state in STEP_STATES
+        index = self.query_one("#steps", OptionList).highlighted
+        if index is None or index >= len(self.context.guide.meldcode):
+            return
+        self.query_one("#steps-hint", Static).update("")
+        if self._after_melden(index):
+            self.record_contact()
+            return
+        number = str(self.context.guide.meldcode[index].number)
+        entry = current(self.context.entries, STEP).get(number)
+        if (entry.value if entry else "open") != state:
+            self.record(STEP, number, state)
 
     def _consult(self, advice: Input) -> None:
         role = self.query_one("#consult-role", Input)
