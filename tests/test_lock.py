@@ -193,3 +193,36 @@ async def test_a_passphrase_typed_right_after_ctrl_l_goes_to_the_lock_only(
         assert all("geheim" not in note.text for note in notes.values())
     finally:
         store.engine.dispose()
+
+
+async def test_a_message_about_the_family_is_not_shown_on_the_lock_screen(
+    encrypted: Path,
+) -> None:
+    """A message shown a moment before locking ("Op de kaart: buurvrouw Fien.",
+    "Afspraak verwijderd: …", "Bewaard in …/GZ-003…") goes; the lock shows nothing of
+    the work below."""
+    app = locked_app(encrypted, minutes=0)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await in_visit(pilot)
+        app.notify("Op de kaart: Kwartel.", timeout=30, markup=False)
+        await wait_until(pilot, lambda: "Op de kaart: Kwartel." in frame(app))
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        await pilot.pause()
+        assert "Kwartel" not in frame(app)
+
+
+async def test_the_damage_found_at_the_start_is_told_again_after_unlocking(
+    encrypted: Path,
+) -> None:
+    app = locked_app(encrypted, minutes=0)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await in_visit(pilot)
+        app.tell_damage("De database is beschadigd (gevonden bij de controle na het starten).")
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        field = app.screen.query_one("#lock-passphrase")
+        field.value = PASSPHRASE  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not app.locked)
+        await wait_until(pilot, lambda: "beschadigd" in frame(app))
