@@ -1,4 +1,6 @@
-"""Child of the keystroke benchmark: ``keystroke_child.py bare|app KEYS GAP [WxH]``.
+"""Child of the keystroke benchmarks: ``keystroke_child.py bare|app|team KEYS GAP [WxH]``
+(``team``: the app on the team database at ``BENCH_TEAM_URL``; it also reports how often
+the app went offline).
 
 Types KEYS keystrokes (after 10 unmeasured warm-up ones), waiting GAP seconds
 between a frame and the next keystroke, and prints JSON: ``latencies`` (ms per
@@ -53,8 +55,13 @@ class FrameWatch:
             done, area = self.done, self.area
             if done and not done.done() and area and area.text == self.expected:
                 done.set_result(time.perf_counter())
+            if area is not None and self.shown is not None:
+                self.shown(len(area.text), time.perf_counter())
 
         App._display = frame_hook  # type: ignore[method-assign,assignment]
+
+    shown: Callable[[int, float], None] | None = None
+    """For the typist in a thread: called at every frame with the note's length."""
 
 
 WATCH = FrameWatch()
@@ -89,12 +96,15 @@ def note_focused(app: App[Any]) -> bool:
 
 
 async def open_visit(pilot: Pilot[Any]) -> None:
-    """From the home screen: a new visit for GZ-001 in Noord, first age group."""
+    """From the home screen: a new visit for GZ-001 in Noord, a child of 4."""
     app = pilot.app
     await wait_until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
     await pilot.press("n")
     await wait_until(pilot, lambda: type(app.screen).__name__ == "NewVisitScreen")
-    await pilot.press(*"GZ-001", "tab", *"Noord", "tab", "space", "enter")
+    await pilot.press(*"GZ-001", "tab", *"Noord", "tab", "4", "enter")
+    await pilot.pause(0.2)
+    if type(app.screen).__name__ == "NewVisitScreen":  # Noord is no known wijk: confirm
+        await pilot.press("ctrl+n")
     await wait_until(
         pilot, lambda: type(app.screen).__name__ == "VisitScreen" and note_focused(app)
     )
@@ -126,9 +136,55 @@ async def type_keys(
     return latencies, note
 
 
+async def type_in_a_thread(
+    app: App[Any], setup: Callable[[Pilot[Any]], Awaitable[None]], keys: int, gap: float
+) -> tuple[list[float], list[int]]:
+    """A typist in a thread of its own, as a terminal's input thread: a key every ``gap``
+    seconds whatever the app is doing (keys that arrive while the event loop is busy wait
+    in its queue). A key's latency runs from when it was sent to the first frame that
+    shows it, so a key held up by the app counts fully (typing in the event loop, as
+    :func:`type_keys` does, cannot send a key while the loop is busy)."""
+    import threading
+
+    latencies: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await setup(pilot)
+        await wait_until(pilot, lambda: note_focused(app))
+        area = app.focused
+        assert isinstance(area, TextArea)
+        note = [area.outer_size.width, area.outer_size.height]
+        first = len(area.text)
+        sent: list[float] = []
+        seen = [first]
+
+        def shown(length: int, at: float) -> None:
+            while seen[0] < length and seen[0] - first < len(sent):
+                index = seen[0] - first
+                if index >= WARMUP:
+                    latencies.append((at - sent[index]) * 1000)
+                seen[0] += 1
+
+        WATCH.area, WATCH.shown = area, shown
+
+        def typist() -> None:
+            for index in range(WARMUP + keys):
+                char = TEXT[index % len(TEXT)]
+                key = char if char.isalnum() else _character_to_key(char)
+                sent.append(time.perf_counter())
+                app.post_message(Key(key, char))
+                time.sleep(gap)
+
+        thread = threading.Thread(target=typist, daemon=True)
+        thread.start()
+        await wait_until(pilot, lambda: seen[0] - first >= WARMUP + keys)
+        thread.join()
+    return latencies, note
+
+
 def main(kind: str, keys: int, gap: float, size: str) -> None:
     WATCH.install()
-    saves: list[float] = []  # how long each autosave took (it runs on the event loop)
+    saves: list[float] = []  # how long each save of a note took in the database
+    offline: list[float] = []  # when the app went offline (team database)
     if kind == "bare":
         app: App[Any] = BareApp(size)
 
@@ -145,22 +201,51 @@ def main(kind: str, keys: int, gap: float, size: str) -> None:
 
         save_note = repo.save_note
 
-        def timed_save(**kwargs: Any) -> None:
+        def timed_save(**kwargs: Any) -> int:
             start = time.perf_counter()
-            save_note(**kwargs)
+            version = save_note(**kwargs)
             saves.append((time.perf_counter() - start) * 1000)
+            return version
 
         repo.save_note = timed_save  # the screen looks it up at each save
 
         # What ``wijkgesprek.cli`` does before ``app.run()``.
         config = load_config(paths.config_file())
         guide = load_guide(config.questions or paths.shipped_questions())
-        database = paths.data_dir() / paths.DATABASE_NAME
-        prepare_database(database)
-        app = WijkgesprekApp(guide=guide, database=database, config=config)
+        if kind == "team":  # the team database at BENCH_TEAM_URL (through a slow line)
+            import os
+
+            from wijkgesprek.store.target import TeamServer
+
+            target = TeamServer(os.environ["BENCH_TEAM_URL"])
+            target.prepare(shows_notes=True)
+            app = WijkgesprekApp(
+                guide=guide,
+                database=target,
+                config=config,
+                outbox=target.outbox(paths.data_dir()),
+            )
+            real_lost = type(app.connection).lost
+
+            def lost(connection: Any) -> None:
+                if not connection.offline:
+                    offline.append(time.perf_counter())
+                real_lost(connection)
+
+            type(app.connection).lost = lost  # type: ignore[method-assign]
+        else:
+            database = paths.data_dir() / paths.DATABASE_NAME
+            prepare_database(database)
+            app = WijkgesprekApp(guide=guide, database=database, config=config)
         setup = open_visit
-    latencies, note = asyncio.run(type_keys(app, setup, keys, gap))
-    print(json.dumps({"latencies": latencies, "saves": saves, "note": note}))
+    import os
+
+    typing = type_in_a_thread if os.environ.get("BENCH_TYPIST") == "thread" else type_keys
+    latencies, note = asyncio.run(typing(app, setup, keys, gap))
+    report = {"latencies": latencies, "saves": saves, "note": note}
+    if kind == "team":
+        report["offline"] = len(offline)
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":

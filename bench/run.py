@@ -24,6 +24,7 @@ import network
 import search
 import startup
 import team_load
+import team_typing
 import trends
 from common import BENCH_DIR, Options, Result, machine
 
@@ -39,6 +40,7 @@ BENCHMARKS: dict[str, Callable[[Options], list[Result]]] = {
     "trends": trends.bench,
     "encryption": encryption.bench,
     "team": team_load.bench,
+    "team_typing": team_typing.bench,
 }
 
 

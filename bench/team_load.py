@@ -1,98 +1,129 @@
-"""The team database under load: 20 professionals saving notes at the same time.
+"""The team database under load, as teams use it (issue 21): shared notes, durable
+commits, a network delay, one process per professional.
 
-A throwaway PostgreSQL server (``tests/pgserver.py``). Each simulated professional has
-their own household and visit and saves their note as the app does (every 0.5 s, the
-text grown a little): into their own laptop's outbox first, then to the server with the
-version it last saw (``outbox.write_one``, the optimistic-locking path), then out of the
-outbox again. The baseline is one professional alone on the same server, measured
-in the same run; the ratio is what sharing the server costs at the 95th percentile.
-Afterwards every note is read back: the last text each professional saved must be there,
-at the version they were given (nothing lost, nothing overwritten).
+A throwaway PostgreSQL server (``tests/pgserver.py``) with ``fsync`` and
+``synchronous_commit`` on (the tests run without ``fsync``), reached through a proxy
+that delays every piece of data (``tests/netproxy.py``; half of each of
+``ROUND_TRIPS`` each way). Each
+professional is a process of its own (``team_load_child.py``) with its own outbox, and
+saves a note every ``CADENCE`` seconds as the app does; they work in pairs on one note, so
+every save of one meets the other's (a three-way merge). The baseline is one professional
+alone on their own note, on the same server through the same delay, in the same run.
+
+Reported: the save time (outbox, server, outbox again) at the 95th percentile, and how
+often a professional would have been pushed offline: by the app's rule (the server
+silent for ``connection.SILENCE`` s) and by the rule before issue 21 (a save over 1 s).
+Afterwards every note is read back: each sentence written must be in it exactly once.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
-import threading
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from common import Options, Result
+from common import BENCH_DIR, REPO_DIR, Options, Result, child_env
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(REPO_DIR / "tests"))
 
 PROFESSIONALS = 20
+"""In pairs: two on each note."""
 CADENCE = 0.5  # seconds between saves, the autosave's throttle
+ROUND_TRIPS = (0.08, 0.25)
+"""Seconds there and back through the proxy (each a run of its own)."""
 
 
-def _professional(
-    url: str, code: str, seconds: float, out: list[float], last: dict, failed: list[str]
-) -> None:
-    try:
-        _save_for(url, code, seconds, out, last)
-    except Exception as error:  # counted and reported: a failed save is a lost note
-        failed.append(type(error).__name__)
+def _run(url: str, visits: list[int], seconds: float) -> list[dict]:
+    """One process per entry of ``visits`` (a visit twice: two on one note), started
+    together once all are ready; their reports."""
+    with tempfile.TemporaryDirectory(prefix="wijkload-") as tmp:
+        env = child_env(Path(tmp, "data"), Path(tmp, "config"))
+        env["PYTHONPATH"] = f"{BENCH_DIR}:{REPO_DIR}"
+        children = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    str(BENCH_DIR / "team_load_child.py"),
+                    url,
+                    str(visit),
+                    f"P{number:02d}-",
+                    str(seconds),
+                    str(CADENCE),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                text=True,
+            )
+            for number, visit in enumerate(visits)
+        ]
+        try:
+            for child in children:
+                assert child.stdout is not None
+                if child.stdout.readline().strip() != "klaar":
+                    raise RuntimeError(child.communicate(timeout=30)[1][-3000:])
+            start = time.time() + 1.0
+            for child in children:  # all at once
+                assert child.stdin is not None
+                child.stdin.write(f"{start}\n")
+                child.stdin.flush()
+            reports = []
+            for child in children:
+                out, err = child.communicate(timeout=seconds + 120)
+                if child.returncode != 0:
+                    raise RuntimeError(err[-3000:])
+                reports.append(json.loads(out.strip().splitlines()[-1]))
+            return reports
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.kill()
 
 
-def _save_for(url: str, code: str, seconds: float, out: list[float], last: dict) -> None:
-    import tempfile
+def _check(url: str, visits: list[int], reports: list[dict]) -> tuple[int, int, int]:
+    """Sentences lost or doubled, and the marker lines, over all notes."""
+    from wijkgesprek.store import repo
+    from wijkgesprek.store.engine import Store
+    from wijkgesprek.store.target import TeamServer
 
+    store = Store(TeamServer(url))
+    lost = doubled = markers = 0
+    texts = {
+        visit: store.run(repo.get_visit, visit_id=visit).notes["stress"].text
+        for visit in set(visits)
+    }
+    store.engine.dispose()
+    for visit, report in zip(visits, reports, strict=True):
+        for sentence in report["written"]:
+            count = texts[visit].count(sentence)
+            lost += count == 0
+            doubled += count > 1
+    for text in texts.values():
+        markers += text.count("tegelijk geschreven")
+    return lost, doubled, markers
+
+
+def _visits(url: str, count: int, prefix: str) -> list[int]:
     from wijkgesprek.domain.household import Children
     from wijkgesprek.store import repo
     from wijkgesprek.store.engine import Store
-    from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, write_one
+    from wijkgesprek.store.target import TeamServer
 
-    store = Store(url)
-    laptop = Path(tempfile.mkdtemp(prefix="wijklaptop-"))
-    outbox = Outbox(laptop / OUTBOX_NAME, url)
+    store = Store(TeamServer(url))
     now = datetime.now(UTC)
-    visit = store.run(repo.start_visit, code=code, wijk="Noord", children=Children(), now=now)
-    text, version = "", 0
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        text += f"Zin {version} van een verzonnen gesprek over de buurt. "
-        started = time.perf_counter()
-        item = outbox.keep(
-            visit_id=visit, topic="stress", text=text, base=version, now=now, trying=True
-        )
-        written = write_one(item, store)
-        outbox.done(item, written.version, merged=written.merged)
-        version = written.version
-        out.append((time.perf_counter() - started) * 1000)
-        time.sleep(max(0.0, CADENCE - (time.perf_counter() - started)))
-    last[visit] = (text, version)
-    store.engine.dispose()
-
-
-def _run(url: str, prefix: str, count: int, seconds: float) -> tuple[list[float], dict, list]:
-    samples: list[float] = []
-    last: dict = {}
-    failed: list[str] = []
-    threads = [
-        threading.Thread(
-            target=_professional, args=(url, f"{prefix}-{n:02d}", seconds, samples, last, failed)
+    visits = [
+        store.run(
+            repo.start_visit, code=f"{prefix}-{n:02d}", wijk="Noord", children=Children(), now=now
         )
         for n in range(count)
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return samples, last, failed
-
-
-def _lost(url: str, last: dict) -> int:
-    from wijkgesprek.store import repo
-    from wijkgesprek.store.engine import Store
-
-    store = Store(url)
-    lost = 0
-    for visit, (text, version) in last.items():
-        note = store.run(repo.get_visit, visit_id=visit).notes["stress"]
-        lost += (note.text, note.version) != (text, version)
     store.engine.dispose()
-    return lost
+    return visits
 
 
 def bench(options: Options) -> list[Result]:
@@ -101,34 +132,73 @@ def bench(options: Options) -> list[Result]:
 
     from wijkgesprek.store import postgres
 
-    server = pgserver.start()
+    server = pgserver.start("-c fsync=on -c synchronous_commit=on")
     if isinstance(server, str):
         print(f"team_load skipped: {server}", file=sys.stderr)
         return []
+    results = []
     try:
         with psycopg.connect(server.url(), autocommit=True) as connection:
-            connection.execute("CREATE DATABASE wijk_load")
-        url = server.url("wijk_load")
-        postgres.prepare(url)
-        seconds = 10.0 if options.quick else 60.0
-        alone, _, _ = _run(url, "ALLEEN", 1, seconds / 3)
-        shared, last, failed = _run(url, "TEAM", PROFESSIONALS, seconds)
-        lost = _lost(url, last) + len(failed)
+            durable = {
+                name: connection.execute(f"SHOW {name}").fetchone()[0]  # type: ignore[index]
+                for name in ("fsync", "synchronous_commit")
+            }
+            for trip in ROUND_TRIPS:
+                connection.execute(f"CREATE DATABASE wijk_load_{trip * 1000:.0f}")
+        for trip in ROUND_TRIPS:
+            database = f"wijk_load_{trip * 1000:.0f}"
+            postgres.prepare(server.url(database))
+            results.append(_measure(server, database, trip, options, durable))
     finally:
         server.stop()
-    return [
-        Result(
-            name=f"team save, {PROFESSIONALS} professionals",
-            unit="ms",
-            baseline=alone,
-            app=shared,
-            target=None,
-            statistic="p95",
-            notes={
-                "saves": len(shared),
-                "seconds": seconds,
-                "notes lost": lost,
-                "failed savers": failed,
-            },
-        )
-    ]
+    return results
+
+
+def _measure(
+    server: object, database: str, trip: float, options: Options, durable: dict[str, str]
+) -> Result:
+    from netproxy import FreezingProxy
+
+    folder = Path(tempfile.mkdtemp(prefix="wijknet-", dir="/tmp"))
+    socket = Path(server.socket) / ".s.PGSQL.5432"  # type: ignore[attr-defined]
+    line = FreezingProxy(socket, folder, delay=trip / 2)
+    try:
+        url = line.url(database)
+        seconds = 10.0 if options.quick else 60.0
+        alone_visits = _visits(url, 1, "ALLEEN")
+        alone = _run(url, alone_visits, seconds / 2)
+        pairs = _visits(url, PROFESSIONALS // 2, "TEAM")
+        team_visits = [visit for visit in pairs for _ in range(2)]
+        team = _run(url, team_visits, seconds)
+        lost, doubled, markers = _check(url, team_visits, team)
+        alone_lost, alone_doubled, _ = _check(url, alone_visits, alone)
+    finally:
+        line.close()
+    samples = [ms for report in team for ms in report["saves"]]
+    baseline = [ms for report in alone for ms in report["saves"]]
+    return Result(
+        name=f"team save, {PROFESSIONALS} in pairs, {trip * 1000:.0f} ms",
+        unit="ms",
+        baseline=baseline,
+        app=samples,
+        target=None,
+        statistic="p95",
+        notes={
+            "seconds": seconds,
+            "saves": len(samples),
+            "saves alone": len(baseline),
+            "pushed offline (silence rule)": sum(r["offline"] for r in team),
+            "pushed offline alone (silence rule)": sum(r["offline"] for r in alone),
+            "offline under the old 1 s rule": sum(r["old_offline"] for r in team),
+            "offline under the old 1 s rule, alone": sum(r["old_offline"] for r in alone),
+            "merges": sum(r["merges"] for r in team),
+            "busy (a colleague saved during the merge 3 times), sent next time": sum(
+                r["refused"] for r in team
+            ),
+            "marker lines": markers,
+            "sentences lost": lost + alone_lost,
+            "sentences doubled": doubled + alone_doubled,
+            "still waiting": sum(r["waiting"] for r in team + alone),
+            **durable,
+        },
+    )

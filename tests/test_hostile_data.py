@@ -274,7 +274,13 @@ def hostile_household(store: Store) -> Store:
     from household_data import T1
 
     _, second = build(store)
-    store.run(repo.save_note, visit_id=second, topic="dromen", text=HOSTILE_NAME, now=T1)
+    from sqlmodel import Session
+
+    from wijkgesprek.store.models import Note
+
+    with Session(store.engine) as session:  # the visit is finished: as an old version wrote
+        session.add(Note(visit_id=second, topic="dromen", text=HOSTILE_NAME, updated_at=T1))
+        session.commit()
     store.run(
         repo.add_referral,
         visit_id=second,

@@ -261,3 +261,17 @@ async def test_a_second_visit_keeps_the_follow_up_of_the_first_in_sight(
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
         await pilot.pause()
         assert "over 14 d" in line_of(frame(app), "GZ-0101")
+
+
+@pytest.mark.parametrize("state", ["offline bewaard 12:30", "opgeslagen 12:30"])
+async def test_the_note_bar_shows_its_topic_beside_a_long_state(
+    app: WijkgesprekApp, state: str
+) -> None:
+    """The bar above the note is one line: the topic is cut with an ellipsis, never
+    wrapped out of sight (offline it showed "Aantekeningen ·" and nothing more)."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_visit(pilot)
+        screen._update_note_label(state)
+        await pilot.pause()
+        (line,) = [row for row in frame(app).splitlines() if state in row]
+        assert "Aantekeningen · Kennis" in line

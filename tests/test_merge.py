@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 import pytest
 
 from wijkgesprek.domain.household import Children
-from wijkgesprek.domain.merge import follow, marker, merge_notes, words
+from wijkgesprek.domain.merge import added, follow, marker, merge_notes, rebase, words
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.outbox import Pending, Written, write_one
 
 WHEN = datetime(2026, 11, 26, 9, 42, tzinfo=UTC)
 LINE = marker("anna", WHEN)
+ABOVE = marker("anna", WHEN, above=True)
 
 
 def merge(base: str, mine: str, theirs: str) -> tuple[str, int]:
@@ -428,3 +429,93 @@ class Window:
             self.cursor = written.cursor
         self.text = self.base = written.text
         self.version = written.version
+
+
+@pytest.mark.parametrize(
+    ("sent", "mine", "merged", "expected"),
+    [
+        pytest.param(  # typed on at the end of the own piece: before the marker, no second
+            "Start. A1",
+            "Start. A1 A2",
+            f"Start. A1\n{LINE}\nB1",
+            f"Start. A1 A2\n{LINE}\nB1",
+            id="typed-on-at-the-collision",
+        ),
+        pytest.param(  # the colleague's piece elsewhere: mine's new words where typed
+            "Start. Midden. Eind.",
+            "Start. Midden. Eind. Verder.",
+            "Start. Collega. Midden. Eind.",
+            "Start. Collega. Midden. Eind. Verder.",
+            id="apart",
+        ),
+        pytest.param(  # the colleague's piece went above the own (it ended a sentence)
+            "Moeder zegt\nNieuwe alinea.",
+            "Moeder zegt\nNieuwe alinea. Verder.",
+            f"Moeder zegt dat het goed gaat.\n{ABOVE}\nNieuwe alinea.",
+            f"Moeder zegt dat het goed gaat.\n{ABOVE}\nNieuwe alinea. Verder.",
+            id="theirs-above",
+        ),
+        pytest.param("Start. A1", "Start. A1", f"Start. A1\n{LINE}\nB1", None, id="nothing-new"),
+    ],
+)
+def test_text_typed_on_while_a_merge_landed_is_rebased_on_it(
+    sent: str, mine: str, merged: str, expected: str | None
+) -> None:
+    rebased = rebase(sent, mine, merged, who="anna", when=WHEN)
+    assert rebased.text == (expected or merged)
+    assert rebased.conflicts == 0
+
+
+@pytest.mark.parametrize(
+    ("saved", "mine", "expected"),
+    [
+        pytest.param("Eerste.", "Eerste. Daarna nog.", "Daarna nog.", id="typed-on"),
+        pytest.param("Eerste. Laatste.", "Eerste. Tussen. Laatste.", "Tussen.", id="inserted"),
+        pytest.param("Eerste.", "Eerste.", "", id="nothing"),
+        pytest.param("Eerste. Tweede.", "Eerste.", "", id="only-deleted"),
+        pytest.param("Eerste.", "Eerste.  \n", "", id="white-space"),
+        pytest.param(  # changed in two places: all of it, so nothing loses its context
+            "Een twee drie.", "Een 2 drie vier.", "Een 2 drie vier.", id="changed"
+        ),
+    ],
+)
+def test_what_a_note_adds_for_an_addition(saved: str, mine: str, expected: str) -> None:
+    assert added(saved, mine) == expected
+
+
+def test_a_merge_is_saved_before_a_colleague_can_save_again(team: Store) -> None:
+    """A merge is written under the note's lock: a colleague who saves all the time
+    cannot slip in between the merge and its save (on a slow line one of two colleagues
+    typing at once could otherwise not get a save through for minutes)."""
+    import threading
+
+    from wijkgesprek.errors import SaveConflict
+
+    start = {"code": "GZ-019", "wijk": "Noord", "children": Children(), "now": WHEN}
+    visit = team.run(repo.start_visit, **start)
+    save = {"visit_id": visit, "topic": "stress", "now": WHEN}
+    team.run(repo.save_note, text="Start.", base=0, **save)
+    team.run(repo.save_note, text="Start. B1", base=1, **save)  # the colleague
+    colleague: list[object] = []
+
+    def again() -> None:
+        try:
+            colleague.append(team.run(repo.save_note, text="Start. B1 B2", base=2, **save))
+        except SaveConflict as conflict:
+            colleague.append(conflict)
+
+    def resolve(conflict: SaveConflict) -> str:
+        assert conflict.theirs == "Start. B1"
+        thread = threading.Thread(target=again)
+        thread.start()  # the colleague saves again while this merge is decided
+        thread.join(0.5)
+        assert thread.is_alive()  # it waits for the lock
+        threads.append(thread)
+        return "Start. A1 B1"
+
+    threads: list[threading.Thread] = []
+    assert team.run(repo.save_note, text="Start. A1", base=1, resolve=resolve, **save) == 3
+    threads[0].join(10)
+    assert isinstance(colleague[0], SaveConflict)  # merges in turn; nothing overwritten
+    note = team.run(repo.get_visit, visit_id=visit).notes["stress"]
+    assert (note.text, note.version) == ("Start. A1 B1", 3)

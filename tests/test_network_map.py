@@ -228,3 +228,18 @@ def test_discreet_changes_leave_out_the_safety_network() -> None:
         (OMA,), (OMA.replace(safety=True), VRIENDIN.replace(safety=True)), NETWORK, safety=False
     )
     assert discreet == ["+ vriendin Sanne (vrienden) helpt met een luisterend oor"]
+
+
+def test_import_numbers_keep_one_number_per_person_in_the_household() -> None:
+    from wijkgesprek.domain.network_map import import_numbers
+
+    oma, juf, buurman = Person(1, "oma"), Person(1, "juf"), Person(2, "buurman")
+    # Another household's file: its 1 is someone else here, its 2 is free.
+    assert import_numbers({"a": (oma,)}, {"b": (juf, buurman)}) == {1: 3, 2: 2}
+    # A visit both have: the same person, also under another number, keeps ours.
+    assert import_numbers({"a": (oma, Person(5, "juf"))}, {"a": (oma, Person(2, "juf"))}) == {
+        1: 1,
+        2: 5,
+    }
+    # Nothing here yet: the file's numbers stay.
+    assert import_numbers({}, {"b": (juf, buurman)}) == {1: 1, 2: 2}

@@ -313,3 +313,46 @@ def test_a_malformed_person_is_refused_with_its_path(
     assert main(["controleer", str(file)]) == 1
     err = capsys.readouterr().err
     assert f"{file}:" in err and f": {path}: " in err and fragment in err
+
+
+def test_an_import_never_gives_a_number_the_household_uses_for_someone_else(
+    store: Store, guide: Guide, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A colleague had our hand-over and made a visit with a new juf (their number 4);
+    meanwhile we put a huisarts on our own new visit (our number 4). After the import the
+    juf has a number of her own, oma and the vriendin keep theirs, and importing the same
+    file again changes nothing."""
+    from wijkgesprek.domain.network_map import map_changes
+
+    build(store)
+    data = export(store)
+    theirs = json.loads(json.dumps(data["bezoeken"][1]))
+    theirs["begonnen"] = (T1 + timedelta(weeks=2)).isoformat()
+    theirs["afgerond"] = theirs["begonnen"]
+    juf = dict(theirs["netwerkkaart"][1], nummer=4, rol="juf", naam="", groep="school")
+    theirs["netwerkkaart"].append(juf | {"informeel": False, "helpt_met": []})
+    data["bezoeken"].append(theirs)
+    file = tmp_path / "overdracht.json"
+    file.write_text(dumps(data), "utf-8")
+    ours = store.run(
+        repo.start_visit,
+        code=CODE,
+        wijk="Noord",
+        children=Children(birth_years=(2019,)),
+        now=T1 + timedelta(weeks=3),
+    )
+    huisarts = Person(0, "huisarts", group="hulpverlening")
+    assert store.run(network_map.add_person, visit_id=ours, person=huisarts, now=T1) == 4
+    store.engine.dispose()
+    assert main(["import", str(file)]) == 0
+    history = store.run(repo.get_household, code=CODE)
+    maps = {visit.record.started_at: visit.record.network or () for visit in history.visits}
+    imported = maps[T1 + timedelta(weeks=2)]
+    numbers = {person.role: person.number for person in imported}
+    assert numbers["oma"] == 1 and numbers["vriendin"] == 3
+    assert numbers["juf"] not in (1, 2, 3, 4)
+    assert map_changes(maps[T1], imported, guide.network) == ["+ juf (school en opvang)"]
+    capsys.readouterr()
+    store.engine.dispose()
+    assert main(["import", str(file)]) == 0  # again: the same visits, nothing to take over
+    assert "3 gelijk" in capsys.readouterr().out

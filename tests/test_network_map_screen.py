@@ -4,6 +4,7 @@ first names and the veiligheidsnetwerk, and F1 in Dutch."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ from wijkgesprek.screens.visit import VisitScreen
 from wijkgesprek.store import network_map
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.schema import prepare_database
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -80,9 +83,39 @@ async def test_a_map_is_built_by_keyboard_at_80x24(app: WijkgesprekApp) -> None:
         assert stored(app, screen.visit_id) == (BUURVROUW,)
         shown = frame(app)
         assert "◆↑+ buurvrouw Fien" in shown  # the list: marks and who,
-        assert "Buurt · verder weg · geze…" in shown  # then the details, shortened
+        assert "Buurt · verder weg" in shown  # then the details, wrapped in the column
         assert "gezin" in shown and "◆buurvrouw Fien↑" in shown  # the drawing
         assert "Dun informeel netwerk: 1 persoon" in shown
+        assert all(len(line) <= 80 for line in shown.splitlines())
+
+
+async def test_the_list_wraps_what_does_not_fit_instead_of_cutting_it(
+    app: WijkgesprekApp,
+) -> None:
+    """A long role and every kind of help: the list shows all of it at 80x24, wrapped at
+    word boundaries in its own column, nothing cut off with '…'."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_map(pilot)
+        everything = ("praktisch", "emotioneel", "informatie", "gezelschap", "veiligheid")
+        person = Person(0, "moeder van een klasgenoot van de oudste", "Anne-Marie",
+                        "school", False, "", everything, FAR, more=True)  # fmt: skip
+        store = Store(app.database.path)
+        try:
+            store.run(network_map.add_person, visit_id=screen.visit_id, person=person, now=NOW)
+        finally:
+            store.engine.dispose()
+        screen._show(stored(app, screen.visit_id))
+        await pilot.pause()
+        shown = frame(app)
+        rows = [line for line in shown.splitlines()[2:] if line.startswith("▊")]
+        listed = " ".join(line[1:].split("▎")[0] for line in rows)
+        words = " ".join(listed.replace("·", " ").replace(",", " ").split())
+        assert "moeder van een klasgenoot van de oudste Anne-Marie" in words
+        assert (
+            "School en opvang verder weg praktische hulp een luisterend oor informatie "
+            "en advies gezelschap en veiligheid"
+        ) in words
+        assert "…" not in listed
         assert all(len(line) <= 80 for line in shown.splitlines())
 
 
@@ -219,26 +252,72 @@ async def test_a_map_made_in_this_visit_marks_the_network_topic(app: Wijkgesprek
         await wait_until(pilot, lambda: "netwerk" in screen.touched_topics())
 
 
-async def test_practice_has_no_map_to_carry_to_a_next_attempt(
+async def test_in_practice_the_map_is_made_by_asking_and_the_reflection_says_so(
     guide: Guide, isolated_home: Path
 ) -> None:
-    """Point 5 of issue 23 (a network in the practice cases) is not built yet: Ctrl+N says
-    so in a practice attempt, and no map is made that a next attempt would start from."""
+    """Issue 23.5 at 80x24: asked about the network, the mother tells about her sister;
+    Ctrl+N opens the attempt's map, the sister goes on it, and the reflection says the
+    network was mapped. The next attempt starts with an empty map."""
     from wijkgesprek import paths
     from wijkgesprek.content.cases import load_cases
+    from wijkgesprek.screens.ask import AskScreen
     from wijkgesprek.screens.practice_home import PracticeHomeScreen
     from wijkgesprek.screens.practice_visit import PracticeVisitScreen
+    from wijkgesprek.screens.reflection import ReflectionScreen
 
     database = paths.data_dir() / paths.PRACTICE_DATABASE_NAME
     prepare_database(database, practice=True)
-    cases = load_cases(paths.shipped_cases(), topic_ids=[t.id for t in guide.topics])
+    cases = load_cases(
+        paths.shipped_cases(), topic_ids=[t.id for t in guide.topics], network=guide.network
+    )
+    sister = cases.case("moeder-twee-kinderen").netwerk[0]
     app = WijkgesprekApp(guide=guide, database=database, cases=cases)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        first = app.screen.visit_id
+        await pilot.press("f2", "3")  # Netwerk en omgeving
+        await pilot.pause()
+        assert "Netwerkkaart (Ctrl+N): nog niet gemaakt." in frame(app)
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: isinstance(app.screen, AskScreen))
+        await type_text(pilot, "Hoe vaak belt u met uw zus?")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        await pilot.pause()
+        shown = " ".join(frame(app).split())
+        assert " ".join(sister.vertelt.split()[:5]) in shown
         await pilot.press("ctrl+n")
-        await wait_until(pilot, lambda: app._notifications)
-        said = [str(n.message) for n in app._notifications]
-        assert said == ["Bij oefenen is er (nog) geen netwerkkaart."]
-        assert isinstance(app.screen, PracticeVisitScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, NetworkMapScreen))
+        assert "Nog geen kaart in dit bezoek" in frame(app)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, PersonDialog))
+        await type_text(pilot, "zus")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, NetworkMapScreen))
+        await pilot.pause()
+        assert "zus" in frame(app)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReflectionScreen))
+        report = app.screen.report
+        assert "- Door te vragen gevonden (1 van 3): zus." in report
+        assert (
+            "Het netwerk is in kaart gebracht: 1 van de 3 mensen om het gezin staat op de "
+            "netwerkkaart."
+        ) in report
+        await pilot.pause()
+        assert all(len(line) <= 80 for line in frame(app).splitlines())
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeHomeScreen))
+        await pilot.press("enter")  # a new attempt: the network is discovered again
+        await wait_until(pilot, lambda: isinstance(app.screen, PracticeVisitScreen))
+        second = app.screen.visit_id
+    store = Store(database)
+    try:
+        assert [p.role for p in store.run(network_map.get_map, visit_id=first) or ()] == ["zus"]
+        assert store.run(network_map.get_map, visit_id=second) is None
+    finally:
+        store.engine.dispose()

@@ -24,7 +24,7 @@ from wijkgesprek.domain.household import Children
 from wijkgesprek.domain.merge import marker
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
-from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, send, write_one
+from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, Written, send, write_one
 from wijkgesprek.store.target import TeamServer
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -47,21 +47,31 @@ def test_the_outbox_keeps_the_newest_text_on_the_first_version(outbox: Outbox) -
     assert Outbox(outbox.path, "postgresql://team@ander/wijk").pending() == []
 
 
-@pytest.mark.parametrize(("merged", "base", "base_text"), [(False, 2, "Huur"), (True, 1, "Hu")])
+@pytest.mark.parametrize(
+    ("written", "waits"),
+    [
+        (Written(7, "stress", "Huur", 2, merged=False), "Huur en meer"),
+        # Merged with a colleague's version: the newer text goes on from the merged one.
+        (
+            Written(7, "stress", "Huur\n— tegelijk —\nCollega.", 2, merged=True, by="bert"),
+            "Huur en meer\n— tegelijk —\nCollega.",
+        ),
+    ],
+    ids=["geschreven", "samengevoegd"],
+)
 def test_a_note_typed_on_while_sending_stays_in_the_outbox(
-    outbox: Outbox, merged: bool, base: int, base_text: str
+    outbox: Outbox, written: Written, waits: str
 ) -> None:
     outbox.keep(
         visit_id=7, topic="stress", text="Huur", base=1, base_text="Hu", now=NOW, trying=True
     )
     (sent,) = outbox.pending()
     outbox.keep(visit_id=7, topic="stress", text="Huur en meer", base=1, now=NOW)
-    outbox.done(sent, 2, merged=merged)  # the older text was written as version 2
+    outbox.done(sent, written)  # the older text was written as version 2
     (waiting,) = outbox.pending()
-    assert waiting.text == "Huur en meer"
-    # It continues from what was written, unless that held a colleague's version too:
-    # then it stays on the old one, and the next send merges again (nothing is lost).
-    assert (waiting.base, waiting.base_text) == (base, base_text)
+    # It continues from what was written; after a merge, with the colleague's part in it,
+    # so the next send merges nothing again.
+    assert (waiting.text, waiting.base, waiting.base_text) == (waits, 2, written.text)
 
 
 def test_keeping_reads_and_writes_the_row_in_one_go(outbox: Outbox) -> None:
@@ -128,7 +138,7 @@ def test_sending_writes_merges_and_drops_what_was_erased(outbox: Outbox, either:
 
     result = send(outbox, either, now=lambda: NOW)
 
-    assert (len(result.written), len(result.merged), result.dropped) == (2, 1, 1)
+    assert (len(result.written), len(result.merged), len(result.dropped)) == (2, 1, 1)
     assert either.run(repo.get_visit, visit_id=mine).notes["stress"].text == "Alleen van mij"
     merged = either.run(repo.get_visit, visit_id=theirs).notes["stress"].text
     # Three-way, on the text I started from: "Oud." once, both additions, a marker
@@ -154,6 +164,81 @@ def test_a_save_that_landed_after_all_is_not_taken_for_a_colleagues(
 
     assert (len(result.written), result.merged) == (1, [])
     assert either.run(repo.get_visit, visit_id=visit).notes["stress"].text == "Een twee drie"
+
+
+@pytest.mark.parametrize("told", [True, False], ids=["gehoord", "niet-gehoord"])
+def test_text_typed_on_while_a_merge_landed_is_not_merged_twice(
+    outbox: Outbox, either: Store, told: bool
+) -> None:
+    """A save merged with a colleague's version while more was typed on this laptop: the
+    newer text continues from the merged version (it is not merged again on the old one,
+    which put the first piece in twice with a marker naming the writer herself: issue 21).
+    Also when the merged save landed after the app stopped waiting for it (``told``
+    False: nobody marked it done)."""
+    visit = either.run(repo.start_visit, code="GZ-406", wijk="Noord", children=Children(), now=NOW)
+    either.run(repo.save_note, visit_id=visit, topic="stress", text="Start.", now=NOW, base=0)
+    item = outbox.keep(
+        visit_id=visit,
+        topic="stress",
+        text="Start. A1",
+        base=1,
+        base_text="Start.",
+        now=NOW,
+        trying=True,
+    )
+    either.run(repo.save_note, visit_id=visit, topic="stress", text="Start. B1", now=NOW, base=1)
+    written = write_one(item, either, now=lambda: NOW, outbox=outbox)
+    assert written.merged and written.conflicts == 1
+    outbox.keep(visit_id=visit, topic="stress", text="Start. A1 A2", base=1, now=NOW)
+    if told:
+        outbox.done(item, written)
+
+    send(outbox, either, now=lambda: NOW)
+
+    note = either.run(repo.get_visit, visit_id=visit).notes["stress"].text
+    assert [note.count(piece) for piece in ("Start.", "A1", "A2", "B1")] == [1, 1, 1, 1], note
+    assert note.count("tegelijk geschreven") == 1, note
+    assert outbox.pending() == []
+
+
+def test_a_sender_given_up_that_lands_late_does_not_write_over_a_newer_text(
+    outbox: Outbox, either: Store
+) -> None:
+    """A sender given up (it waited on a colleague's lock) while the next one went on:
+    when the lock goes, the older text arrives after the newer one. It is recognised as
+    older, not merged as a colleague's (before: a marker naming the writer herself)."""
+    visit = either.run(repo.start_visit, code="GZ-407", wijk="Noord", children=Children(), now=NOW)
+    either.run(repo.save_note, visit_id=visit, topic="stress", text="Een", now=NOW, base=0)
+    keep = {"visit_id": visit, "topic": "stress", "base": 1, "base_text": "Een", "now": NOW}
+    older = outbox.keep(text="Een twee en me", trying=True, **keep)
+    newer = outbox.keep(text="Een twee en mee", trying=True, **keep)
+    outbox.done(newer, write_one(newer, either, now=lambda: NOW, outbox=outbox))
+
+    late = write_one(older, either, now=lambda: NOW, outbox=outbox)
+    outbox.done(older, late)
+
+    assert not late.merged
+    note = either.run(repo.get_visit, visit_id=visit).notes["stress"]
+    assert (note.text, note.version) == ("Een twee en mee", 2)
+    assert outbox.pending() == []
+
+
+def test_a_note_colleagues_keep_saving_is_busy_not_refused(
+    outbox: Outbox, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A colleague saved again each time this note was merged with theirs: it waits and
+    the sender goes again, without telling the professional that saving fails."""
+    from wijkgesprek.errors import SaveConflict
+    from wijkgesprek.store import outbox as outbox_module
+
+    def always_again(*_: object, **__: object) -> Written:
+        raise SaveConflict(theirs="Collega", by="bert", version=9)
+
+    monkeypatch.setattr(outbox_module, "write_one", always_again)
+    outbox.keep(visit_id=7, topic="stress", text="Huur", base=1, now=NOW)
+    sent = send(outbox, store, now=lambda: NOW)
+    assert [item.text for item in sent.busy] == ["Huur"] and sent.refused == []
+    assert [p.text for p in outbox.pending()] == ["Huur"]
 
 
 @pytest.fixture
@@ -240,18 +325,125 @@ async def test_quitting_offline_keeps_the_note_for_the_next_start(
     assert note.text == "Net voor het stoppen"
 
 
-def test_a_start_without_server_says_that_notes_wait_on_the_laptop(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[WijkgesprekApp]:
+    """The apps the command line would run (not run: no terminal in the tests)."""
+    apps: list[WijkgesprekApp] = []
+    monkeypatch.setattr(WijkgesprekApp, "run", lambda self, *a, **k: apps.append(self))
+    return apps
+
+
+def test_a_start_without_server_opens_offline(
+    started: list[WijkgesprekApp], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    """Notes wait on the laptop, or the professional only wants to write: the app opens
+    offline (before: one sentence and an exit, after a blank screen for 12 s)."""
     url = f"postgresql://postgres@/wijk?host={tmp_path}"  # no server listens there
     Outbox(paths.data_dir() / OUTBOX_NAME, url).keep(
         visit_id=1, topic="stress", text="Geheime zin", base=0, now=NOW
     )
-    assert main(["--database", url]) == 1
-    error = capsys.readouterr().err
-    assert "niet bereikbaar" in error
-    assert "1 aantekening(en) van de vorige keer staan veilig op deze laptop" in error
-    assert "Geheime zin" not in error
+    assert main(["--database", url]) == 0
+    (app,) = started
+    assert app._start_offline and app.connection.outbox is not None
+    assert "Geheime zin" not in capsys.readouterr().err
+
+
+def test_a_start_on_a_hanging_network_does_not_wait(
+    started: list[WijkgesprekApp], team_url: str, team: Store, proxy: FreezingProxy
+) -> None:
+    import time
+
+    proxy.freeze()  # the server is there, the network passes nothing
+    begun = time.monotonic()
+    assert main(["--database", proxy.url(team_url.split("@/")[1].split("?")[0])]) == 0
+    assert time.monotonic() - begun < 6  # START_WAIT and the rest of the start
+    assert started[0]._start_offline
+    proxy.thaw()
+
+
+async def test_a_start_offline_while_the_list_is_read_shows_the_offline_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list of households is asked for while the start finds the server gone (the
+    walk at 80x24 met it): the home says where the households are, and no "this must
+    wait" follows the offline notice, as nothing was asked."""
+    from textual.widgets import Static
+
+    from wijkgesprek.errors import Unreachable
+    from wijkgesprek.screens.home import HomeScreen
+
+    url = f"postgresql://postgres@/wijk?host={tmp_path}"  # no server listens there
+    app = WijkgesprekApp(
+        guide=load_guide(paths.shipped_questions()),
+        database=TeamServer(url),
+        outbox=Outbox(paths.data_dir() / OUTBOX_NAME, url),
+        offline=True,
+    )
+
+    def run(*_: object, **__: object) -> None:  # the start went offline meanwhile
+        app.connection.offline = True
+        raise Unreachable("de teamdatabase antwoordt niet")
+
+    monkeypatch.setattr(app.connection, "run", run)
+    async with app.run_test(size=SIZE) as pilot:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        status = home.query_one("#home-status", Static)
+        await wait_until(pilot, lambda: "Offline" in str(status.render()))
+        await pilot.pause()
+        assert not any("Dit kan pas weer" in said for said in notifications(app))
+
+
+async def test_started_offline_a_new_visit_is_written_and_sent_when_the_server_answers(
+    team: Store, server: pgserver.Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Static
+
+    from wijkgesprek.screens.home import HomeScreen
+
+    monkeypatch.setattr(connection, "PROBE_DELAY", 0.3)
+    assert isinstance(team.target, TeamServer)
+    outbox = Outbox(paths.data_dir() / OUTBOX_NAME, team.target.address)
+    outbox.keep(visit_id=999, topic="stress", text="Van de vorige keer", base=0, now=NOW)
+    team.engine.dispose()
+    with server.stopped():
+        app = WijkgesprekApp(
+            guide=load_guide(paths.shipped_questions()),
+            database=team.target,
+            outbox=outbox,
+            offline=True,
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: app.title == "wijkgesprek · offline")
+            home = app.screen
+            assert isinstance(home, HomeScreen)
+            status = home.query_one("#home-status", Static)
+            await wait_until(pilot, lambda: "Offline" in str(status.render()))
+            messages = [n.message for n in app._notifications]
+            assert any("werkt offline" in m and "1 aantekening(en)" in m for m in messages)
+            # Only that: the list not shown is no "this must wait" (nothing was asked).
+            assert not any("Dit kan pas weer" in m for m in messages)
+            screen = await start_visit(pilot, code="GZ-430")
+            assert screen.visit_id < 0  # on this laptop until the server starts it
+            await type_text(pilot, "Offline begonnen")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: not screen._dirty)
+            assert str(screen.query_one("#note-state", Static).render()).startswith(
+                "offline bewaard"
+            )
+            server.resume()  # the server is back: prepared, the visit started, notes sent
+            try:
+                await wait_until(pilot, lambda: not app.connection.offline, 30)
+                await wait_until(
+                    pilot, lambda: screen.visit_id > 0 and not app.connection.waiting()
+                )
+                await type_text(pilot, " en verder")
+                await pilot.press("ctrl+s")
+                await wait_until(pilot, lambda: not screen._dirty and not app.connection.waiting())
+            finally:
+                server.pause()  # as the block expects
+    history = team.run(repo.get_household, code="GZ-430")
+    assert history.visits[0].record.notes["kennismaking"].text == "Offline begonnen en verder"
 
 
 async def test_a_network_that_stops_answering_never_holds_up_typing(

@@ -23,7 +23,7 @@ from wijkgesprek.screens import note_screen
 from wijkgesprek.screens.visit import VisitScreen
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
-from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, Written
+from wijkgesprek.store.outbox import OUTBOX_NAME, Outbox, Sent, Written
 from wijkgesprek.store.target import TeamServer
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -240,7 +240,9 @@ async def test_news_of_an_older_send_does_not_turn_the_note_back(
         assert screen.record is not None
         version = screen.record.notes["kennismaking"].version
         # The sending thread's news of an older text arrives after the screen's own save.
-        screen.reconnected([Written(screen.visit_id, "kennismaking", "Eerste", version - 1, False)])
+        screen.notes_sent(
+            Sent(written=[Written(screen.visit_id, "kennismaking", "Eerste", version - 1, False)])
+        )
         await type_text(pilot, " drie")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not screen.unsaved)

@@ -25,6 +25,7 @@ from wijkgesprek.domain.practice import (
     GUARDED,
     JUDGED,
     LINE,
+    NETWORK,
     NOT_UNDERSTOOD,
     OPEN_QUESTION,
     SCALE,
@@ -38,12 +39,8 @@ from wijkgesprek.domain.practice import (
     is_doorvraag,
 )
 from wijkgesprek.domain.progress import TraineeAttempts, group_markdown, progress_markdown, score
-from wijkgesprek.domain.reflection import (
-    WHY,
-    escape_markdown,
-    reflect_attempt,
-    reflection_markdown,
-)
+from wijkgesprek.domain.reflection import reflect_attempt
+from wijkgesprek.domain.reflection_text import WHY, escape_markdown, reflection_markdown
 from wijkgesprek.domain.safety import SafetyEntry
 from wijkgesprek.domain.visit import TopicNote, VisitRecord
 
@@ -304,6 +301,9 @@ GOOD_RUNS: dict[str, Script] = {
         ("stress", "moeder", SLEEP),
         ("stress", "moeder", "Hoe gaat het met geld en de huur?"),
         ("netwerk", "moeder", "Wie staan er om u heen?"),
+        ("netwerk", "moeder", "Hoe vaak belt u met uw zus?"),
+        ("netwerk", "moeder", "Wat doet de vader van de kinderen voor hen?"),
+        ("netwerk", "moeder", "Wat weet u van het buurthuis?"),
         ("dromen", "moeder", "Waar droomt u van, voor uzelf?"),
         ("veiligheid", "oudste", "Hoe is het thuis voor jou?"),
         ("veiligheid", "oudste", "Wat doe je 's avonds als mama slaapt?"),
@@ -319,6 +319,8 @@ GOOD_RUNS: dict[str, Script] = {
         ("stress", "vader", "Hoe ontspant u 's avonds?"),
         ("stress", "vader", "Welk inkomen heeft u nu, en welke regelingen kent u?"),
         ("netwerk", "vader", "Wie is er belangrijk voor u?"),
+        ("netwerk", "vader", "Hoe is het contact met uw broer?"),
+        ("netwerk", "vader", "Hoe was het bij de club, met voetbal?"),
         ("dromen", "vader", "Wat hoopt u voor later?"),
         ("veiligheid", "vader", "Hoe gaat het met de kinderen?"),
         ("veiligheid", "vader", "Hoe gaat het als uw dochter bij u is, met eten?"),
@@ -334,6 +336,8 @@ GOOD_RUNS: dict[str, Script] = {
         ("stress", "moeder", "Wanneer begon de onrust, na de komst van de kleine?"),
         ("netwerk", "vader", "Wie zijn er belangrijk voor uw zoon?"),
         ("netwerk", "vader", "Hoe ging het bij judo?"),
+        ("netwerk", "moeder", "Wat doet opa allemaal met hem?"),
+        ("netwerk", "vader", "Wie is zijn beste vriend, hier in de straat?"),
         ("dromen", "zoon", "Wat wil jij later worden?"),
         ("veiligheid", "zoon", "Hoe gaat het op school met de andere kinderen?"),
         ("veiligheid", "zoon", "Wat doen ze dan op het plein?"),
@@ -363,6 +367,8 @@ GOOD_RUNS: dict[str, Script] = {
         ("stress", "moeder", "Hoe gaat het met u?"),
         ("stress", "moeder", "Hoe is het om de hele dag alleen te zijn, nu u zwanger bent?"),
         ("netwerk", "vader", "Wie kent u hier?"),
+        ("netwerk", "vader", "Hoe is het contact met de buren?"),
+        ("netwerk", "moeder", "Hoe is het met de buurvrouw van boven?"),
         ("dromen", "moeder", "Waar droomt u van?"),
         ("veiligheid", "dochter", "Hoe is het thuis voor jou?"),
         ("veiligheid", "dochter", "Wat gebeurt er als je broer 's nachts roept?"),
@@ -377,6 +383,8 @@ GOOD_RUNS: dict[str, Script] = {
         ("netwerk", "vader", "Wie helpen er mee?"),
         ("netwerk", "zoon", "Wat doe jij allemaal voor oma?"),
         ("netwerk", "zoon", "Hoe gaat het met je huiswerk en school?"),
+        ("netwerk", "vader", "Wat doet de buurvrouw van uw moeder?"),
+        ("netwerk", "vader", "En uw broer, wat zou hij kunnen doen?"),
         ("dromen", "vader", "Waar hoopt u op?"),
         ("veiligheid", "zoon", "Hoe is het thuis als papa bij oma is?"),
         ("veiligheid", "zoon", "Waar is je zusje bang voor?"),
@@ -396,6 +404,9 @@ def bad_run(case: PracticeCase) -> Script:
     for fact in case.verborgen:
         who = next(p for p in present if not fact.wie or p in fact.wie)
         script.append((fact.onderwerp, who, f"Is er iets met {fact.sleutelwoorden[0]}?"))
+    for someone in case.netwerk:
+        who = next(p for p in present if not someone.wie or p in someone.wie)
+        script.append(("netwerk", who, f"Heeft u een {someone.sleutelwoorden[0]}?"))
     for person in present:
         knows = [f for f in case.verborgen if not f.wie or person in f.wie]
         if not knows:
@@ -414,6 +425,8 @@ def test_a_good_run_finds_every_fact(case_id: str) -> None:
     turns = play(case, GOOD_RUNS[case_id], interpreter=case_id in INTERPRETER_CASES)
     told = sorted(turn.number for turn in turns if turn.kind == FACT)
     assert told == list(range(len(case.verborgen))), [(t.question, t.kind) for t in turns]
+    network = sorted(turn.number for turn in turns if turn.kind == NETWORK)
+    assert network == list(range(len(case.netwerk))), [(t.question, t.kind) for t in turns]
     assert GUARDED not in kinds(turns) and JUDGED not in kinds(turns)
     assert SCALE in kinds(turns) and SCALE_REASON in kinds(turns)
 
@@ -423,10 +436,12 @@ def test_a_bad_run_finds_nothing_and_meets_guarded_answers(case_id: str) -> None
     case = CASES.case(case_id)
     turns = play(case, bad_run(case), interpreter=case_id in INTERPRETER_CASES)
     assert FACT not in kinds(turns), [(t.question, t.kind) for t in turns]
+    assert NETWORK not in kinds(turns), [(t.question, t.kind) for t in turns]
     assert GUARDED in kinds(turns) and JUDGED in kinds(turns)
     assert all(turn.kind != LINE for turn in turns)  # no topic was ever opened
     reflection = reflect_attempt(case, WORDS, record=record(case), entries=[], turns=turns)
     assert reflection.facts_found == () and reflection.facts_missed == case.verborgen
+    assert reflection.network_found == () and reflection.map_size is None
     assert not reflection.dreams_asked and not reflection.kindcheck_done
     assert reflection.moeten_total >= 1 and reflection.labels_total >= 1
     assert reflection.forms[OPEN] < reflection.forms[CLOSED] + reflection.guarded
@@ -479,13 +494,13 @@ def test_the_reflection_of_the_good_run_matches_the_script() -> None:
         entries=entries,
         turns=turns,
     )
-    assert reflection.asked == 13
+    assert reflection.asked == 16
     # "Waarom een 6 en geen 4?" is no open question; the absent father's is.
-    assert reflection.forms == {OPEN: 12, CLOSED: 0, OTHER: 1}
+    assert reflection.forms == {OPEN: 15, CLOSED: 0, OTHER: 1}
     assert dict(reflection.doorvragen) == {
         "kennismaking": 0,
         "stress": 2,
-        "netwerk": 0,
+        "netwerk": 3,
         "dromen": 0,
         "veiligheid": 1,
         "afspraken": 0,
@@ -504,7 +519,7 @@ def test_the_reflection_of_the_good_run_matches_the_script() -> None:
         ("moet", "Ze moet eerst slapen.", False)
     ]
     text = reflection_markdown(case, reflection, titles=TITLES)
-    assert "U stelde 13 vragen: 12 open (92%), 0 gesloten (0%) en 1 niet open of gesloten." in text
+    assert "U stelde 16 vragen: 15 open (94%), 0 gesloten (0%) en 1 niet open of gesloten." in text
     assert "Doorvragen per onderwerp: Kennismaking en vraag 0, Stress en zorgen 2," in text
     assert "- Niet bij het gesprek: vader van de kinderen; spreek af hoe u hen hoort." in text
     assert "- Gesteld; de cijfers: moeder 6, zoon (6) 8." in text
@@ -541,7 +556,7 @@ def test_the_reflection_of_the_bad_run_names_labels_with_their_sentence() -> Non
     assert "U heeft de schaalvraag (0 tot 10) aan niemand gesteld." in text
     assert "Er is geen volgend contact afgesproken (F4)." in text
     assert text.count("- Overgeslagen:") == 1
-    assert "- Overgeslagen: Netwerk en omgeving, Dromen en hoop, Afspraken" in text
+    assert "- Overgeslagen: Dromen en hoop, Afspraken" in text
 
 
 def test_zorgen_without_the_meldcode_is_told() -> None:
@@ -577,10 +592,10 @@ def test_score_and_progress_table() -> None:
         turns=turns,
     )
     item = score(case, reflection, number=1, started_at=NOW, ended=False)
-    assert (item.facts, item.facts_total, item.open, item.asked) == (3, 3, 12, 13)
+    assert (item.facts, item.facts_total, item.open, item.asked) == (3, 3, 15, 16)
     table = progress_markdown([item])
     assert table == (
-        "- Poging 1 (open), 25-11-2026: onderwerpen 6/6, feiten 3/3, open vragen 12/13, "
+        "- Poging 1 (open), 25-11-2026: onderwerpen 6/6, feiten 3/3, open vragen 15/16, "
         "kindcheck ja, stemmen 2/3, 'moeten' 0, labels 0\n"
     )
     assert progress_markdown([]) == ""
@@ -602,7 +617,7 @@ def test_the_group_overview_holds_counts_and_no_notes_or_questions() -> None:
         ]
     )
     assert "## OEF-01 Moeder met twee jonge kinderen, nieuw in de wijk" in text
-    assert "| deelnemer-a | 1 | 25-11-2026 | 6/6 | 3/3 | 12/13 | nee | 2/3 | 0 | 0 |" in text
+    assert "| deelnemer-a | 1 | 25-11-2026 | 6/6 | 3/3 | 15/16 | nee | 2/3 | 0 | 0 |" in text
     assert f"| {escape_markdown('deelnemer_b')} | 2 |" in text
     assert "## OEF-02" in text and "Geen pogingen." in text
     assert secret not in text

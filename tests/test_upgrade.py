@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from wijkgesprek.domain.household import Children
+from wijkgesprek.errors import Finished
 from wijkgesprek.store import access, repo
 from wijkgesprek.store.backup import backup_folder
 from wijkgesprek.store.engine import Store
@@ -92,15 +93,26 @@ def test_every_version_upgrades_with_all_its_data(upgraded: tuple[int, Path]) ->
         # what the screen loaded is no conflict.
         stress = first.record.notes["stress"]
         assert stress.version == (3 if version >= 7 else 1)
+        with pytest.raises(Finished):  # a finished visit's notes stay as they are
+            store.run(
+                repo.save_note,
+                visit_id=first.record.id,
+                topic="stress",
+                text=stress.text + " Aangevuld.",
+                now=first.record.started_at,
+                base=stress.version,
+            )
+        (open_visit,) = store.run(repo.get_household, code="GZ-102").visits
+        known = open_visit.record.notes["kennismaking"]
         new_version = store.run(
             repo.save_note,
-            visit_id=first.record.id,
-            topic="stress",
-            text=stress.text + " Aangevuld.",
+            visit_id=open_visit.record.id,
+            topic="kennismaking",
+            text=known.text + " Aangevuld.",
             now=first.record.started_at,
-            base=stress.version,
+            base=known.version,
         )
-        assert new_version == stress.version + 1
+        assert new_version == known.version + 1
         # And the upgraded database takes new data.
         visit_id = store.run(
             repo.start_visit,

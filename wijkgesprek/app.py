@@ -58,6 +58,7 @@ class WijkgesprekApp(InOrderKeys):
         cases: Cases | None = None,
         outbox: Outbox | None = None,
         data_folder: Path | None = None,
+        offline: bool = False,
     ) -> None:
         super().__init__()
         self.cases = cases
@@ -80,6 +81,8 @@ class WijkgesprekApp(InOrderKeys):
         self.discreet = False
         self.connection = Connection(self, outbox)
         """The team database's state: offline, and the notes waiting on the laptop."""
+        self._start_offline = offline
+        """The team database did not answer at the start: open offline (``Connection``)."""
         self.locker = Lock(self)
         self._quit_warned = -QUIT_AGAIN
         self._going_home = False
@@ -123,6 +126,8 @@ class WijkgesprekApp(InOrderKeys):
             self.exit(return_code=error.exit_code, message=Text(visible(str(error))))
             return
         self._read_network()
+        if self._start_offline:
+            self.connection.start_offline()
         self.connection.send_left_over()
         if self.database.daily_backups:  # not of practice data, nor of a team database
             self._daily_backup()
@@ -341,6 +346,7 @@ class WijkgesprekApp(InOrderKeys):
 
     async def action_quit(self) -> None:
         self.flush_all()
+        self.connection.settle()  # what is on its way to the team database gets there
         unsaved = any(getattr(screen, "unsaved", False) for screen in self.screen_stack)
         if unsaved and time.monotonic() - self._quit_warned > QUIT_AGAIN:
             self._quit_warned = time.monotonic()

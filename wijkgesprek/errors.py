@@ -103,6 +103,18 @@ class SaveConflict(WijkError):
         )
 
 
+class Finished(StoreError):
+    """The visit was finished (afgerond) meanwhile, by a colleague or in another window:
+    its notes are no longer changed (on a team database the server refuses it). What was
+    typed after that is kept as an addition (aanvulling)."""
+
+    def __init__(self, at: datetime | None = None) -> None:
+        self.at = at
+        """When the visit was finished (None: not known)."""
+        when = f" om {at.astimezone():%H:%M}" if at is not None else ""
+        super().__init__(f"Dit bezoek is intussen afgerond{when}; de aantekeningen liggen vast.")
+
+
 class Cancelled(WijkError):
     """The user ended a question on the command line (Ctrl+D or Ctrl+C) before anything
     was changed."""

@@ -1,11 +1,15 @@
 """Saving a note: the one place that decides where what was typed is kept.
 
-In this order: the database; when the team database does not answer, the outbox on this
-laptop (the app goes offline, and the note is sent when the server is back); when the
-database refuses the note (a read-only server, a full disk), the outbox too, and it is
-tried again; when it cannot be kept anywhere, it stays only on the screen and is tried
-again. The answer is an :class:`Outcome` with the state line and what to tell; the screen
-(``screens/note_screen.py``) only shows it and starts the retry it asks for.
+On the laptop's own file: the database, at once; when it refuses (a full disk), the note
+stays only on the screen and is tried again. On a team database: the outbox on this
+laptop first, and the sender (``connection.py``) takes it to the server in a thread, so
+typing never waits on the network; the server's answer follows (written, merged with a
+colleague's version, refused and tried again, or the visit finished or erased meanwhile).
+When the server does not answer the app goes offline and the note simply waits in the
+outbox; when the outbox cannot be written either, the note goes straight to the server,
+and else stays only on the screen. Every answer is an :class:`Outcome` with the state line
+and what to tell; the screen (``screens/note_screen.py``) only shows it and starts the
+retry it asks for.
 
 Every problem of a database driver or of the disk (``sqlite3``, SQLAlchemy, ``OSError``)
 becomes a :class:`~wijkgesprek.errors.WijkError` here. Anything else is a mistake in
@@ -47,8 +51,14 @@ class Kept(Enum):
     """Refused (a read-only server, a full disk): kept on this laptop and tried again."""
     SCREEN_ONLY = "screen"
     """Nowhere but on the screen: tried again; quitting asks twice."""
+    SENDING = "sending"
+    """On this laptop (the outbox of a team database), on its way: the sender takes it
+    to the server, and its outcome follows (``sent_outcome``, ``refused_outcome``)."""
     GONE = "gone"
     """The visit was erased meanwhile: there is nothing left to keep the note in."""
+    FINISHED = "finished"
+    """The visit was finished meanwhile (a colleague, another window): its note stays as
+    it was, and what was typed on is kept as an addition (aanvulling)."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +87,6 @@ class Outcome:
     notices: tuple[Notice, ...] = ()
     failing: bool = False
     """Whether saving fails at the moment (told once, until a save succeeds again)."""
-    problem: WijkError | None = None
-    """Why the database did not take the note (None: it did, or it was not asked)."""
     merged: bool = False
     """A colleague's (or another window's) version was merged in: show ``text``."""
     cursor: int | None = None
@@ -103,8 +111,27 @@ def save_note(
 ) -> Outcome:
     """Save ``text``, typed on the saved version of ``note``, and say where it is kept.
     ``cursor`` is where the cursor is in ``text`` (a merge follows it); ``failing``
-    whether the previous save failed (a failure is told once, a recovery once)."""
+    whether the previous save failed (a failure is told once, a recovery once).
+
+    On a team database the note is kept on this laptop and the sender takes it to the
+    server (``Kept.SENDING``): nothing waits on the network, and the server's answer
+    comes later (:func:`sent_outcome`, :func:`refused_outcome`). Only when the laptop
+    cannot keep it is it written straight to the server, waited for."""
     at = f"{now.astimezone():%H:%M}"
+    if connection.outbox is not None and _keep_locally(
+        connection, visit_id=visit_id, topic=topic, text=text, note=note, now=now
+    ):
+        if connection.offline:
+            return Outcome(
+                Kept.OFFLINE,
+                text,
+                note.version,
+                note.saved,
+                state=f"offline bewaard {at}",
+                failing=failing,
+            )
+        connection.send_soon()
+        return Outcome(Kept.SENDING, text, note.version, note.saved, failing=failing)
     problem: WijkError | None = None
     if not connection.offline:
         try:
@@ -126,42 +153,73 @@ def save_note(
         else:
             return _saved(written, at, failing)
     if isinstance(problem, Unreachable):
-        connection.lost()  # a team database only: the note waits in the outbox
-    kept = _keep_locally(connection, visit_id=visit_id, topic=topic, text=text, note=note, now=now)
-    if connection.offline and kept:
-        return Outcome(
-            Kept.OFFLINE,
-            text,
-            note.version,
-            note.saved,
-            state=f"offline bewaard {at}",
-            failing=failing,
-            problem=problem,
-        )
-    where = "is op deze laptop bewaard" if kept else "staat nog op het scherm"
-    reason = f"{problem} " if problem is not None else ""
+        connection.lost()  # a team database only: the probe tries again
+    return _failed(
+        Kept.SCREEN_ONLY, text, note, at, failing, f"{problem} " if problem is not None else ""
+    )
+
+
+def sent_outcome(written: Written, *, now: datetime, failing: bool) -> Outcome:
+    """The sender wrote a note kept on this laptop (team database): what to show."""
+    return _saved(written, f"{now.astimezone():%H:%M}", failing)
+
+
+def refused_outcome(reason: str, note: TopicNote, *, now: datetime, failing: bool) -> Outcome:
+    """The server refused a note the sender took to it (read-only, no rights): it stays
+    on this laptop and is tried again."""
+    at = f"{now.astimezone():%H:%M}"
+    return _failed(Kept.RETRYING, note.text, note, at, failing, f"{reason} ")
+
+
+def _failed(kept: Kept, text: str, note: TopicNote, at: str, failing: bool, reason: str) -> Outcome:
+    where = "staat nog op het scherm" if kept is Kept.SCREEN_ONLY else "is op deze laptop bewaard"
     told = Notice(
         f"Opslaan lukt op dit moment niet. {reason}Uw tekst {where}; wijkgesprek probeert "
         "het elke paar seconden opnieuw.",
         severity="error",
     )
     return Outcome(
-        Kept.RETRYING if kept else Kept.SCREEN_ONLY,
+        kept,
         text,
         note.version,
         note.saved,
         state=(
-            f"op deze laptop bewaard {at} · opnieuw proberen…"
-            if kept
-            else "nog niet opgeslagen · opnieuw proberen…"
+            "nog niet opgeslagen · opnieuw proberen…"
+            if kept is Kept.SCREEN_ONLY
+            else f"op deze laptop bewaard {at} · opnieuw proberen…"
         ),
         notices=() if failing else (told,),  # one message, not one per retry: calm at the table
         failing=True,
-        problem=problem,
+    )
+
+
+def _finished(written: Written, at: str) -> Outcome:
+    when = f" om {written.ended.astimezone():%H:%M}" if written.ended is not None else ""
+    kept = (
+        "Wat u daarna typte, is bewaard als aanvulling bij dit bezoek"
+        if written.kept
+        else "U had daarna niets nieuws getypt"
+    )
+    told = Notice(
+        f"Dit bezoek is intussen afgerond{when}, door een collega of in een ander venster. "
+        f"{kept}; de aantekeningen zelf liggen vast en hier typen kan niet meer. Escape gaat "
+        "terug; in de geschiedenis (g) staat het bezoek met zijn aanvullingen.",
+        severity="warning",
+        timeout=60,
+    )
+    return Outcome(
+        Kept.FINISHED,
+        written.text,
+        written.version,
+        written.text,
+        state=f"afgerond · als aanvulling bewaard {at}" if written.kept else "afgerond",
+        notices=(told,),
     )
 
 
 def _saved(written: Written, at: str, failing: bool) -> Outcome:
+    if written.finished:
+        return _finished(written, at)
     notices: list[Notice] = []
     state = f"opgeslagen {at}"
     if written.merged:

@@ -50,8 +50,7 @@ def check(files: list[Path], *, as_json: bool, guide_file: Path) -> int:
                     print(str(warning), file=sys.stderr)
                 read.append(handover_json(handover))
             elif is_cases_file(file):
-                topic_ids = tuple(topic.id for topic in load_guide(guide_file).topics)
-                cases = practice_cases([file], topic_ids=topic_ids)
+                cases = practice_cases([file], guide=load_guide(guide_file))
                 chosen = [case for case in cases.cases if case.source == file]
                 read.append(cases_to_json(replace(cases, sources=(file,), cases=tuple(chosen))))
             elif is_words_file(file):

@@ -351,7 +351,7 @@ def start_app(args: argparse.Namespace) -> int:
 
         if callable(guide):
             guide = guide()
-        cases = practice_cases(args.casussen or (), topic_ids=[t.id for t in guide.topics])
+        cases = practice_cases(args.casussen or (), guide=guide)
     target: Target
     if practice:  # practice data stays on this laptop, also in a team
         folder = paths.data_dir(args.data_dir)
@@ -359,13 +359,18 @@ def start_app(args: argparse.Namespace) -> int:
     else:
         target = database_target(args)
     outbox = target.outbox(paths.data_dir(args.data_dir))
+    offline = False
     if not target.is_ready():
         try:
-            target.prepare(shows_notes=True)
-        except Unreachable as error:
+            if outbox is None:
+                target.prepare(shows_notes=True)
+            else:  # a team database: never a blank screen while the network hangs
+                offline = not _prepared_soon(target)
+        except Unreachable:
             if outbox is None:
                 raise
-            raise _unreachable(error, outbox) from None
+            _outbox_readable(outbox)
+            offline = True  # the app opens offline, with what it can show
         except DamagedDatabase as problem:
             from wijkgesprek.cli.restore import offer_latest_backup
 
@@ -384,25 +389,47 @@ def start_app(args: argparse.Namespace) -> int:
         cases=cases,
         outbox=outbox,
         data_folder=paths.data_dir(args.data_dir),
+        offline=offline,
     )
     app.run()
     return app.return_code or 0
 
 
-def _unreachable(error: Unreachable, outbox: Outbox) -> Unreachable:
-    """The team database does not answer at the start: say whether notes of last time
-    still wait on this laptop."""
+def _prepared_soon(target: Target) -> bool:
+    """Prepare the team database (its version, this account's rights) before the first
+    frame, unless the server takes longer than ``START_WAIT``: then False, and the app
+    opens offline and prepares it when it answers. Its Dutch errors are raised."""
+    import threading
+    from concurrent.futures import Future
+
+    done: Future[int] = Future()
+
+    def prepare() -> None:
+        try:
+            done.set_result(target.prepare(shows_notes=True))
+        except BaseException as error:  # raised below, on the main thread
+            done.set_exception(error)
+
+    threading.Thread(target=prepare, name="wijkgesprek-start", daemon=True).start()
     try:
-        waiting = len(outbox.pending())
+        done.result(timeout=START_WAIT)
+    except TimeoutError:
+        return False
+    return True
+
+
+START_WAIT = 3.0
+"""Seconds the start waits for a team database before it opens offline."""
+
+
+def _outbox_readable(outbox: Outbox) -> None:
+    """Starting offline needs the notes waiting on this laptop: a damaged file of them
+    is one sentence, and no start."""
+    try:
+        outbox.pending()
     except (OSError, sqlite3.Error, WijkError):
-        return Unreachable(
-            f"{error} Het bestand met wachtende aantekeningen ({outbox.path}) kan "
-            "niet worden gelezen; laat het staan en vraag de beheerder om hulp."
-        )
-    if not waiting:
-        return error
-    return Unreachable(
-        f"{error} {waiting} aantekening(en) van de vorige keer staan veilig op deze "
-        "laptop; ze worden in de teamdatabase gezet zodra wijkgesprek weer start "
-        "met verbinding."
-    )
+        raise Unreachable(
+            "De teamdatabase is niet bereikbaar, en het bestand met wachtende aantekeningen "
+            f"({outbox.path}) kan niet worden gelezen; laat het staan en vraag de beheerder "
+            "om hulp."
+        ) from None

@@ -12,16 +12,17 @@ from typing import TYPE_CHECKING
 
 from wijkgesprek import paths
 from wijkgesprek.cli.common import Parser
-from wijkgesprek.content.model import Cases
+from wijkgesprek.content.model import Cases, Guide
 
 if TYPE_CHECKING:
     from wijkgesprek.content.model import PracticeCase
     from wijkgesprek.domain.progress import Score
 
 
-def practice_cases(extra: Sequence[Path], *, topic_ids: Sequence[str]) -> Cases:
-    """The shipped cases and a trainer's own (``--casussen``), with the shared word list;
-    a file named twice is read once."""
+def practice_cases(extra: Sequence[Path], *, guide: Guide) -> Cases:
+    """The shipped cases and a trainer's own (``--casussen``), with the shared word list,
+    checked against ``guide`` (its topics and its netwerkkaart); a file named twice is read
+    once."""
     from wijkgesprek.content.cases import load_cases
     from wijkgesprek.content.words import load_words
 
@@ -29,7 +30,12 @@ def practice_cases(extra: Sequence[Path], *, topic_ids: Sequence[str]) -> Cases:
     for file in extra:
         if not any(_same(file, known) for known in files):
             files.append(file)
-    return load_cases(files, topic_ids=topic_ids, words=load_words(paths.shipped_words()))
+    return load_cases(
+        files,
+        topic_ids=[topic.id for topic in guide.topics],
+        words=load_words(paths.shipped_words()),
+        network=guide.network,
+    )
 
 
 def _same(one: Path, other: Path) -> bool:
@@ -77,8 +83,7 @@ def overview(args: argparse.Namespace) -> int:
     from wijkgesprek.domain.progress import TraineeAttempts, group_markdown
     from wijkgesprek.text import visible
 
-    topic_ids = [topic.id for topic in load_guide(guide_file(args)).topics]
-    cases = practice_cases(args.casussen or (), topic_ids=topic_ids)
+    cases = practice_cases(args.casussen or (), guide=load_guide(guide_file(args)))
     files: list[Path] = list(args.databases) or [
         paths.data_dir(args.data_dir) / paths.PRACTICE_DATABASE_NAME
     ]

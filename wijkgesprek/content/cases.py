@@ -33,6 +33,12 @@ Format (all values are text, see :mod:`wijkgesprek.content.yamlsource`)::
             sleutelwoorden: [slaap, nacht]
             wie: [moeder]     # optional: only these persons know it
             soort: gezondheid # optional, one of SOORTEN
+        netwerk:              # optional: people around the family, told when asked
+          - rol: zus          #   about the network in the right words
+            groep: familie    #   (see content.case_network)
+            afstand: verder-weg
+            vertelt: Mijn zus belt elke week.
+            sleutelwoorden: [familie, zus]
         goed_gesprek: [kennismaking, stress, netwerk, dromen, veiligheid, afspraken]
         tolk: ja              # optional: the case can be practised with an interpreter
 
@@ -40,8 +46,8 @@ How questions are read and what the family says to a closed question, a label or
 "moet" comes from the shared word list (``woorden.yaml``, :mod:`content.words`), so a
 trainer's file holds cases only. Several files are read together (the shipped cases and
 a trainer's own): a case id or household code used twice is a problem in the later file.
-Topic ids are checked against the guide's topics; every problem is reported with
-``file:line:column``.
+Topic ids are checked against the guide's topics, the ids in ``netwerk`` against its
+netwerkkaart; every problem is reported with ``file:line:column``.
 """
 
 from __future__ import annotations
@@ -52,10 +58,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wijkgesprek import limits
+from wijkgesprek.content.case_network import read_case_network
 from wijkgesprek.content.model import (
     REQUIRED_TOPICS,
     Cases,
     HiddenFact,
+    NetworkGuide,
     Person,
     PracticeCase,
     PracticeHousehold,
@@ -92,10 +100,12 @@ SOORTEN = (
 _ID = re.compile(r"[a-z0-9-]+")
 _ROOT_KEYS = ("versie", "casussen")
 _CASE_KEYS = ("titel", "intake", "huishouden", "personen", "verborgen", "goed_gesprek")
+_CASE_OPTIONAL = ("tolk", "netwerk")
 _PERSON_KEYS = ("wie", "aanwezig", "kind", "tolk", "antwoorden", "schaal")
 _FACT_KEYS = ("feit", "onderwerp", "sleutelwoorden")
 _CASES: DataPath = ("casussen",)
 _YES_NO = ("ja", "nee")
+_DEFAULT_NETWORK = NetworkGuide()
 
 
 @dataclass(frozen=True)
@@ -112,9 +122,11 @@ def load_cases(
     *,
     topic_ids: Sequence[str] = REQUIRED_TOPICS,
     words: Words | None = None,
+    network: NetworkGuide = _DEFAULT_NETWORK,
 ) -> Cases:
     """Read and check the case files together; raise ``ContentError`` listing every
-    problem of every file. ``words``: the shared word list (default: the shipped one)."""
+    problem of every file. ``words``: the shared word list (default: the shipped one);
+    ``network``: the guide's netwerkkaart, whose ids a case's ``netwerk`` uses."""
     files = (files,) if isinstance(files, Path) else tuple(files)
     if words is None:
         from wijkgesprek import paths
@@ -127,7 +139,7 @@ def load_cases(
     cases: list[PracticeCase] = []
     for file in files:
         try:
-            cases += _load_file(file, tuple(topic_ids), ids, codes)
+            cases += _load_file(file, tuple(topic_ids), network, ids, codes)
         except ContentError as error:
             problems += error.problems
     if problems:
@@ -136,7 +148,11 @@ def load_cases(
 
 
 def _load_file(
-    path: Path, topic_ids: tuple[str, ...], ids: dict[str, _Seen], codes: dict[str, _Seen]
+    path: Path,
+    topic_ids: tuple[str, ...],
+    network: NetworkGuide,
+    ids: dict[str, _Seen],
+    codes: dict[str, _Seen],
 ) -> list[PracticeCase]:
     reader = Reader(read_document(path))
     root = reader.mapping((), "bovenaan het bestand", _ROOT_KEYS, ("woorden",))
@@ -160,7 +176,7 @@ def _load_file(
             f"onbekende versie '{version}'; deze versie van wijkgesprek leest alleen "
             f"'versie: {CASES_VERSION}'",
         )
-    cases = _read_cases(reader, topic_ids, ids, codes)
+    cases = _read_cases(reader, topic_ids, network, ids, codes)
     if reader.get(_CASES) is not None and not cases and not reader.problems:
         reader.error(_CASES, "'casussen' moet minstens één casus bevatten", at_key=True)
     reader.finish()
@@ -212,6 +228,7 @@ def _check_topic(reader: Reader, path: DataPath, topic: str, topic_ids: Sequence
 def _read_cases(
     reader: Reader,
     topic_ids: tuple[str, ...],
+    network: NetworkGuide,
     ids: dict[str, _Seen],
     codes: dict[str, _Seen],
 ) -> list[PracticeCase]:
@@ -236,7 +253,7 @@ def _read_cases(
                 at_key=True,
             )
         ids.setdefault(case_id, _Seen(case_id, file, line))
-        reader.mapping(path, where, _CASE_KEYS, ("tolk",))
+        reader.mapping(path, where, _CASE_KEYS, _CASE_OPTIONAL)
         household = _read_household(reader, (*path, "huishouden"), where)
         if household.code:
             code_path = (*path, "huishouden", "code")
@@ -265,6 +282,7 @@ def _read_cases(
                 verborgen=facts,
                 goed_gesprek=_read_good(reader, (*path, "goed_gesprek"), topic_ids),
                 tolk=tolk,
+                netwerk=read_case_network(reader, (*path, "netwerk"), where, persons, network),
                 source=file,
                 line=line,
             )
@@ -514,6 +532,19 @@ def _case_json(case: PracticeCase) -> dict[str, object]:
                 "wie": list(fact.wie),
             }
             for fact in case.verborgen
+        ],
+        "netwerk": [
+            {
+                "rol": person.rol,
+                "groep": person.groep,
+                "hulp": list(person.hulp),
+                "afstand": person.afstand,
+                "kan_meer": person.kan_meer,
+                "vertelt": person.vertelt,
+                "sleutelwoorden": list(person.sleutelwoorden),
+                "wie": list(person.wie),
+            }
+            for person in case.netwerk
         ],
         "goed_gesprek": list(case.goed_gesprek),
         "tolk": case.tolk,

@@ -384,6 +384,28 @@ class HiddenFact:
 
 
 @dataclass(frozen=True)
+class CaseNetworkPerson:
+    """Someone around an invented family, told only when the trainee asks about the
+    network in the right words (a role, never a name: the people are invented too)."""
+
+    rol: str
+    """The role, e.g. ``zus`` or ``buurvrouw``; matched to a role on the netwerkkaart."""
+    groep: str
+    """A group id of the guide's netwerkkaart (familie, buurt, …)."""
+    vertelt: str
+    """What the family says about this person when asked."""
+    sleutelwoorden: tuple[str, ...]
+    """Words in the question (whole word or prefix) that lead to this person."""
+    hulp: tuple[str, ...] = ()
+    """Kinds of help (ids of the guide's ``hulp``)."""
+    afstand: str = CLOSE
+    kan_meer: bool = False
+    """Could or would do more, if asked (wie zou willen meedenken?)."""
+    wie: tuple[str, ...] = ()
+    """Ids of the persons who can tell about them; empty: anyone present."""
+
+
+@dataclass(frozen=True)
 class PracticeCase:
     id: str
     titel: str
@@ -395,6 +417,8 @@ class PracticeCase:
     """Topic ids a good conversation would touch."""
     tolk: bool = False
     """The case can be practised with an interpreter."""
+    netwerk: tuple[CaseNetworkPerson, ...] = ()
+    """The people around the family the trainee can discover by asking (``netwerk``)."""
     source: Path = Path()
     line: int = 0
     """Where the case starts, for messages about two files."""

@@ -137,9 +137,14 @@ def sentences_with(phrases: Sequence[str], text: str) -> list[tuple[str, str]]:
 def fact_found(fact: HiddenFact, text: str) -> bool:
     """Whether one of the fact's key words starts a word of ``text`` ("slaap" finds
     "slaapt"; "uitslaapdagen" does not count), ignoring case and accents."""
+    return key_found(fact.sleutelwoorden, text)
+
+
+def key_found(keys: Sequence[str], text: str) -> bool:
+    """Whether one of ``keys`` starts a word of ``text``, ignoring case and accents."""
     folded = fold(text)
     return any(
         re.search(r"(?<!\w)" + re.escape(fold(word.strip())), folded)
-        for word in fact.sleutelwoorden
+        for word in keys
         if word.strip()
     )

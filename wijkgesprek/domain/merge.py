@@ -278,12 +278,21 @@ class _Output:
 
 
 def merge_notes(
-    base: str, mine: str, theirs: str, *, who: str, when: datetime, cursor: int | None = None
+    base: str,
+    mine: str,
+    theirs: str,
+    *,
+    who: str,
+    when: datetime,
+    cursor: int | None = None,
+    mine_first: bool = False,
 ) -> Merged:
     """Merge ``mine`` and ``theirs``, both written on ``base``. ``who`` wrote theirs
     ('' when unknown: another window on this laptop), saved at ``when``. ``cursor``, a
     place in mine, is followed into the merged text (``Merged.cursor``): when mine is
-    base with one piece typed before the cursor, that piece is the change, exactly."""
+    base with one piece typed before the cursor, that piece is the change, exactly.
+    ``mine_first`` (see :func:`rebase`): where both only inserted at one place, mine goes
+    first and theirs after it, without a marker."""
     if mine == theirs or theirs == base:
         return Merged(mine, 0, cursor)
     if mine == base:
@@ -292,7 +301,19 @@ def merge_notes(
     lines = marker(who, when), marker(who, when, above=True)
     typed = _typed(old, base, mine, cursor)
     edits = _edits(old, own, 0) if typed is None else typed
-    return _merge(old, edits, _edits(old, other, 1), lines, cursor)
+    return _merge(old, edits, _edits(old, other, 1), lines, cursor, mine_first)
+
+
+def rebase(
+    sent: str, mine: str, merged: str, *, who: str, when: datetime, cursor: int | None = None
+) -> Merged:
+    """``mine``, typed on ``sent`` while the server merged ``sent`` with a colleague's
+    version into ``merged``: mine's new words on top of the merged text. Where ``merged``
+    put the colleague's piece (with its marker line) right after a piece of ``sent``, what
+    was typed on at that place goes on ``sent``'s piece: before theirs, never with a
+    second marker, and nothing of ``sent`` twice. (Where theirs went above ``sent``'s
+    piece, typing on at its end is no collision at all.)"""
+    return merge_notes(sent, mine, merged, who=who, when=when, cursor=cursor, mine_first=True)
 
 
 def _joins(left: str, right: str) -> bool:
@@ -324,7 +345,12 @@ def _typed(old: list[str], base: str, mine: str, cursor: int | None) -> list[Edi
 
 
 def _merge(
-    old: list[str], mine: list[Edit], theirs: list[Edit], lines: tuple[str, str], cursor: int | None
+    old: list[str],
+    mine: list[Edit],
+    theirs: list[Edit],
+    lines: tuple[str, str],
+    cursor: int | None,
+    mine_first: bool = False,
 ) -> Merged:
     edits = sorted(mine + theirs, key=lambda edit: (edit[0], edit[1], edit[3]))
     output = _Output(cursor)
@@ -350,7 +376,9 @@ def _merge(
             output.add("".join(_apply(old, start, end, group)), mine_length, None)
         else:
             their_part = _apply(old, start, end, [e for e in group if e[3] == 1])
-            if start == end:
+            if start == end and mine_first:  # both inserted here: mine, then theirs
+                place = _joined("".join(mine_part), "".join(their_part), mine_first=True)
+            elif start == end:
                 place = _inserted(mine_part, their_part, lines, "".join(old[:start]))
             else:
                 place = _both(mine_part, their_part, lines[0])
@@ -379,3 +407,20 @@ def follow(old: str, new: str, offset: int) -> int:
             return new_at + added
         old_at, new_at, word = old_at + removed, new_at + added, i2
     return min(new_at + offset - old_at, len(new))
+
+
+def added(saved: str, mine: str) -> str:
+    """What ``mine`` adds to ``saved``, to keep it elsewhere (a note typed on after its
+    visit was finished becomes an addition): the one piece typed into it; all of mine
+    when it changed in more places or replaced words; '' when it adds nothing."""
+    old, new = words(saved), words(mine)
+    changes = [
+        (i1, i2, j1, j2)
+        for i1, i2, j1, j2 in _changes(old, new, end_first=False)
+        if "".join(new[j1:j2]).strip()  # white space alone adds nothing
+    ]
+    if not changes:
+        return ""
+    if len(changes) == 1 and changes[0][0] == changes[0][1]:  # one piece inserted
+        return "".join(new[changes[0][2] : changes[0][3]]).strip()
+    return mine.strip()

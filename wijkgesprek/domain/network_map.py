@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from wijkgesprek.content.model import CLOSE, COSTS, GIVES, NetworkGuide
+
+K = TypeVar("K", bound=Hashable)
 
 THIN_BELOW = 2
 """A network is thin with fewer informal helpers than this (:func:`is_thin`)."""
@@ -125,6 +127,49 @@ def next_number(people: Iterable[Person], *, used: int) -> int:
     """The number for someone new: never one the household used before (``used``: the
     highest number on any of its maps)."""
     return max([used, *(person.number for person in people)]) + 1
+
+
+def import_numbers(
+    ours: Mapping[K, Sequence[Person]], theirs: Mapping[K, Sequence[Person]]
+) -> dict[int, int]:
+    """How the numbers on the maps of a hand-over (``theirs``, by visit) become numbers of
+    the household here (``ours``), so a number stays one person in the household. In a
+    visit both have, a person the same but for the number, else one with the same number,
+    is the same person; any other number is kept when the household does not use it,
+    else it gets a new one."""
+    mapping: dict[int, int] = {}
+    shared = [key for key in theirs if key in ours]
+    for same in (_equal, _same_number):
+        for key in shared:
+            for person in theirs[key]:
+                if person.number in mapping:
+                    continue
+                taken = set(mapping.values())
+                match = next(
+                    (p for p in ours[key] if p.number not in taken and same(p, person)), None
+                )
+                if match is not None:
+                    mapping[person.number] = match.number
+    used = {person.number for people in ours.values() for person in people}
+    numbers = sorted({person.number for people in theirs.values() for person in people})
+    fresh = max([0, *used, *numbers])
+    for number in numbers:
+        if number in mapping:
+            continue
+        if number in used:
+            fresh += 1
+            mapping[number] = fresh
+        else:
+            mapping[number] = number
+    return mapping
+
+
+def _equal(mine: Person, theirs: Person) -> bool:
+    return mine.replace(number=0) == theirs.replace(number=0)
+
+
+def _same_number(mine: Person, theirs: Person) -> bool:
+    return mine.number == theirs.number
 
 
 # -- the thin informal network, and what the map feeds ----------------------------------------

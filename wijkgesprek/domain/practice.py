@@ -13,15 +13,22 @@ family's state so far (:func:`family_state`, a fold over the earlier turns):
 3. the scaling question gets the person's own number (:data:`SCALE`), and after it a
    question about the number ("waarom een 4 en geen 2?") the reason (:data:`SCALE_REASON`);
 4. a closed question gets a short answer (:data:`SHORT`): "Ja." when it touches something
-   the person has not told yet, otherwise a short "Gaat wel.";
+   the person has not told yet (a hidden fact, or under ``netwerk`` someone of the
+   case's network), otherwise a short "Gaat wel.";
 5. an open question gets the person's next line on the topic (:data:`LINE`), which
    *opens* the topic for that person; a later open question to the same person on an
    opened topic is a *doorvraag*: when its words match a hidden fact of the topic that
    this person knows, the fact is told (:data:`FACT`);
-6. when the person has said all they have on the topic: :data:`SILENT`.
+6. under the topic ``netwerk``, an open question whose words match someone of the case's
+   network (``netwerk``: who helps, who could help more) that this person knows and has
+   not told about yet, gets what the case says of them (:data:`NETWORK`, which opens
+   the topic too), also as the first question of the topic; a fact of a doorvraag goes
+   first, the next line after;
+7. when the person has said all they have on the topic: :data:`SILENT`.
 
 So a hidden fact never comes from a closed or labelling question, nor from the first
-question of a topic, and a fact only one person knows comes only from that person.
+question of a topic, and a fact only one person knows comes only from that person; the
+network is found only by asking openly about it, in the right words.
 """
 
 from __future__ import annotations
@@ -30,12 +37,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from wijkgesprek.content.model import Person, PracticeCase, Reactions, Words
-from wijkgesprek.domain.asking import OPEN, Reading, fact_found, read_question
+from wijkgesprek.domain.asking import OPEN, Reading, fact_found, key_found, read_question
+from wijkgesprek.domain.visit import NETWORK_TOPIC
 
 LINE = "regel"
 """The person said their next line on the topic (an open question)."""
 FACT = "feit"
 """A hidden fact was told (an open doorvraag with the right words)."""
+NETWORK = "netwerk"
+"""Someone of the case's network was told about (``number``: the index in ``netwerk``)."""
 SILENT = "stil"
 """The person has nothing (more) to say on the topic."""
 SHORT = "kort"
@@ -55,7 +65,7 @@ NOT_UNDERSTOOD = "niet-verstaan"
 INTERPRETER = "tolk"
 """Not a question: the attempt is done with an interpreter (the first turn)."""
 
-ANSWERED = (LINE, FACT, SILENT, SHORT, JUDGED, GUARDED, SCALE, SCALE_REASON)
+ANSWERED = (LINE, FACT, NETWORK, SILENT, SHORT, JUDGED, GUARDED, SCALE, SCALE_REASON)
 """Turns in which the person heard the question and answered (a voice heard)."""
 
 OPEN_QUESTION = "Vertelt u eens…"
@@ -79,7 +89,8 @@ class Turn:
     """One of the kinds above."""
     number: int = 0
     """The index of the line (in the person's lines of the topic), of the fact (in
-    ``verborgen``), or the number given on the scaling question."""
+    ``verborgen``), of the network person (in ``netwerk``), or the number given on the
+    scaling question."""
 
 
 @dataclass
@@ -101,6 +112,8 @@ class FamilyState:
     persons: dict[str, PersonState] = field(default_factory=dict)
     told: set[int] = field(default_factory=set)
     """Indexes of the hidden facts told."""
+    network_told: set[int] = field(default_factory=set)
+    """Indexes of the case's network people told about."""
     interpreter: bool = False
 
     def person(self, person_id: str) -> PersonState:
@@ -128,6 +141,9 @@ def family_state(turns: Iterable[Turn], *, guarded_for: int) -> FamilyState:
             person.said.setdefault(turn.topic, set()).add(turn.number)
         elif turn.kind == FACT:
             state.told.add(turn.number)
+        elif turn.kind == NETWORK:
+            person.opened.add(turn.topic)
+            state.network_told.add(turn.number)
         elif turn.kind == SCALE:
             person.scale = turn.number
         elif turn.kind == SCALE_REASON:
@@ -211,13 +227,25 @@ def answer(
         and fact.onderwerp == topic
         and (not fact.wie or person.id in fact.wie)
     ]
+    network = [
+        (index, someone)
+        for index, someone in enumerate(case.netwerk)
+        if topic == NETWORK_TOPIC
+        and index not in state.network_told
+        and (not someone.wie or person.id in someone.wie)
+    ]
     if reading.form != OPEN:
-        touches = any(fact_found(fact, question) for _, fact in untold)
+        touches = any(fact_found(fact, question) for _, fact in untold) or any(
+            key_found(someone.sleutelwoorden, question) for _, someone in network
+        )
         return turn(_line(reactions, "gesloten-ja" if touches else "gesloten", count), SHORT)
     if topic in me.opened:  # a doorvraag
         for index, fact in untold:
             if fact_found(fact, question):
                 return turn(fact.feit, FACT, index)
+    for index, someone in network:
+        if key_found(someone.sleutelwoorden, question):
+            return turn(someone.vertelt, NETWORK, index)
     lines = person.answers(topic)
     said = me.said.get(topic, set())
     for index, line in enumerate(lines):
@@ -240,7 +268,9 @@ def is_doorvraag(turns: Sequence[Turn], index: int, words: Words) -> bool:
     if reading.form != OPEN or reading.judging or reading.scaling:
         return False
     return any(
-        earlier.kind == LINE and earlier.voice == turn.voice and earlier.topic == turn.topic
+        earlier.kind in (LINE, NETWORK)
+        and earlier.voice == turn.voice
+        and earlier.topic == turn.topic
         for earlier in turns[:index]
     )
 

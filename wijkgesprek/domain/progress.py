@@ -13,7 +13,8 @@ from datetime import datetime
 
 from wijkgesprek.content.model import PracticeCase
 from wijkgesprek.domain.asking import OPEN
-from wijkgesprek.domain.reflection import Reflection, escape_markdown
+from wijkgesprek.domain.reflection import Reflection
+from wijkgesprek.domain.reflection_text import escape_markdown
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,11 @@ only when the family told it in a turn. It shows the topics touched (and skipped
 the share of open and closed questions, the doorvragen per topic, the labels and forms
 of "moeten" with the sentence they were in, whose voices were heard, whether dreams and
 hopes and the scaling question were asked, whether a kindcheck "zorgen" was followed by
-the Meldcode, and whether a next contact was set; :func:`reflection_markdown` gives each
-one line of why it matters (:data:`WHY`, from the seed pages).
+the Meldcode, whether a next contact was set, and for a case with a network: who of it
+the family told about, who was put on the attempt's netwerkkaart (a map person whose role
+holds the case's role as a whole word) and who could do more.
+:func:`wijkgesprek.domain.reflection_text.reflection_markdown` writes it down, each part
+with one line of why it matters.
 
 Words and labels are counted as whole words only ("moet" does not count in "ontmoeting").
 """
@@ -19,15 +22,22 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from wijkgesprek.content.model import REQUIRED_TOPICS, HiddenFact, PracticeCase, Words
+from wijkgesprek.content.model import (
+    REQUIRED_TOPICS,
+    CaseNetworkPerson,
+    HiddenFact,
+    PracticeCase,
+    Words,
+)
 from wijkgesprek.domain.asking import CLOSED, OPEN, OTHER, read_question, sentences_with
-from wijkgesprek.domain.household import describe_children
+from wijkgesprek.domain.network_map import Person as MapPerson
 from wijkgesprek.domain.practice import (
     ABSENT,
     ANSWERED,
     FACT,
     GUARDED,
     JUDGED,
+    NETWORK,
     NOT_UNDERSTOOD,
     SCALE,
     SCALE_REASON,
@@ -39,33 +49,14 @@ from wijkgesprek.domain.practice import (
 )
 from wijkgesprek.domain.safety import ASSESS, CONSULT, STEP, SafetyEntry, current, kindcheck_outcome
 from wijkgesprek.domain.safety import SCALE as SAFETY_SCALE
-from wijkgesprek.domain.visit import AGREEMENTS_TOPIC, SAFETY_TOPIC, VisitRecord, is_touched
+from wijkgesprek.domain.visit import (
+    AGREEMENTS_TOPIC,
+    NETWORK_TOPIC,
+    SAFETY_TOPIC,
+    VisitRecord,
+    is_touched,
+)
 from wijkgesprek.text import fold
-
-WHY: Mapping[str, str] = {
-    "onderwerpen": "Verbreed je blik: stress, netwerk, dromen en veiligheid horen er allemaal "
-    "bij; een schuldprobleem los je niet op met jeugdhulp.",
-    "vragen": "Met open vragen zoekt u samen met het gezin uit wat de oorzaken zijn; het gezin "
-    "houdt de regie en u denkt mee. Een gesloten vraag geeft alleen ja of nee.",
-    "doorvragen": "Doorvragen op wat iemand zelf vertelde, brengt boven wat een gezin niet "
-    "meteen zegt, zonder meteen in de oplossingenstand te schieten.",
-    "woorden": "Kies je woorden: hoe vaak zegt u 'moeten'? Labels en diagnoses kleuren het "
-    "gesprek en geven mensen het gevoel dat ze beoordeeld worden.",
-    "stemmen": "Vraag je af wie gehoord is: 'Luister beter naar ons' is de belangrijkste wens "
-    "van ervaringsdeskundigen; ook het kind heeft een stem.",
-    "dromen": "Maak ruimte voor dromen en hoop: niet alleen over problemen praten geeft "
-    "perspectief, iets om samen stap voor stap naar toe te werken.",
-    "schaal": "Een schaalvraag aan ieder apart helpt de veiligheid systematisch in te "
-    "schatten, niet op gevoel alleen; de reden van het cijfer laat zien wat er goed gaat.",
-    "kindcheck": "Maak bij problemen van volwassenen altijd een inschatting van de veiligheid "
-    "van de kinderen, ook als er geen duidelijke kindsignalen zijn (kindcheck).",
-    "meldcode": "Werken volgens de Meldcode huiselijk geweld en kindermishandeling is "
-    "verplicht: bij zorgen volgt u de stappen, met een collega en zo nodig Veilig Thuis.",
-    "contact": "Laat het gezin niet los als u zich zorgen maakt: spreek een volgend contact af.",
-    "feiten": "Wat een gezin niet meteen vertelt, hoort u door open door te vragen bij "
-    "degene die erover begon, op het onderwerp dat die zelf opende.",
-}
-"""One line of why per part of the reflection (after the seed pages)."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +119,19 @@ class Reflection:
     facts_found: tuple[HiddenFact, ...]
     facts_missed: tuple[HiddenFact, ...]
     suggestions_used: tuple[str, ...]
+    network_found: tuple[CaseNetworkPerson, ...] = ()
+    """The case's network people the family told about, in the case's order."""
+    network_mapped: tuple[CaseNetworkPerson, ...] = ()
+    """The case's network people on the attempt's netwerkkaart."""
+    network_marked_more: tuple[CaseNetworkPerson, ...] = ()
+    """Of those on the map: the ones marked there as could or would do more."""
+    map_size: int | None = None
+    """People on the attempt's netwerkkaart; None: no map was made."""
+
+    @property
+    def network_mapped_at_all(self) -> bool:
+        """Anyone is on the attempt's netwerkkaart."""
+        return bool(self.map_size)
 
     @property
     def kindcheck_done(self) -> bool:
@@ -189,9 +193,11 @@ def reflect(
     entries: Sequence[SafetyEntry],
     next_contact: bool,
     suggestions_used: Sequence[str],
+    network_map: Sequence[MapPerson] | None = None,
 ) -> Reflection:
     """Look back at an attempt (see the module docstring). ``turns``: the questions and
-    answers in order; ``touched``: the topics written in, recorded or asked about."""
+    answers in order; ``touched``: the topics written in, recorded or asked about;
+    ``network_map``: the attempt's netwerkkaart (None: none was made)."""
     asked = questions(turns)
     touched_set = set(touched)
     order = _guide_order(case, touched_set)
@@ -210,6 +216,12 @@ def reflect(
         for word, sentence in sentences_with((*words.labels, *words.moeten), text)
     ]
     told = {turn.number for turn in turns if turn.kind == FACT}
+    network_told = {turn.number for turn in turns if turn.kind == NETWORK}
+    on_map = {
+        index: found
+        for index, someone in enumerate(case.netwerk)
+        if (found := map_person(someone, network_map or ())) is not None
+    }
     scaled = {turn.voice: turn.number for turn in answered if turn.kind == SCALE}
     reasons = {turn.voice for turn in answered if turn.kind == SCALE_REASON}
     outcome = kindcheck_outcome(entries)
@@ -258,7 +270,20 @@ def reflect(
         facts_found=tuple(fact for i, fact in enumerate(case.verborgen) if i in told),
         facts_missed=tuple(fact for i, fact in enumerate(case.verborgen) if i not in told),
         suggestions_used=tuple(used),
+        network_found=tuple(p for i, p in enumerate(case.netwerk) if i in network_told),
+        network_mapped=tuple(p for i, p in enumerate(case.netwerk) if i in on_map),
+        network_marked_more=tuple(
+            p for i, p in enumerate(case.netwerk) if i in on_map and on_map[i].more
+        ),
+        map_size=None if network_map is None else len(network_map),
     )
+
+
+def map_person(someone: CaseNetworkPerson, people: Sequence[MapPerson]) -> MapPerson | None:
+    """The person on the netwerkkaart who is ``someone`` of the case: the case's role as a
+    whole word in the map's role, any case ("zus" is on the map as "zus van moeder")."""
+    pattern = _word_pattern(someone.rol)
+    return next((person for person in people if pattern.search(fold(person.role))), None)
 
 
 def reflect_attempt(
@@ -270,9 +295,9 @@ def reflect_attempt(
     turns: Sequence[Turn],
 ) -> Reflection:
     """The reflection on one attempt, from what was recorded in its visit. A topic counts
-    as touched when something was written or recorded for it (as in a real visit) or
-    when the family was asked about it."""
-    candidates = {*record.notes, SAFETY_TOPIC, AGREEMENTS_TOPIC}
+    as touched when something was written or recorded for it (as in a real visit: the
+    netwerkkaart made in it touches the network) or when the family was asked about it."""
+    candidates = {*record.notes, SAFETY_TOPIC, AGREEMENTS_TOPIC, NETWORK_TOPIC}
     touched = {topic for topic in candidates if is_touched(topic, record)}
     return reflect(
         case,
@@ -283,187 +308,9 @@ def reflect_attempt(
         entries=entries,
         next_contact=record.next_contact is not None,
         suggestions_used=[r.naam for r in record.referrals if r.visit_id == record.id],
+        network_map=record.network,
     )
 
 
 def _in_order(case: PracticeCase, persons: Collection[str]) -> tuple[str, ...]:
     return tuple(person for person in case.stemmen if person in persons)
-
-
-# -- Markdown ------------------------------------------------------------------------------
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#<>&])")
-_LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
-
-
-def escape_markdown(text: str) -> str:
-    """User text as one literal Markdown line: specials backslash-escaped, no list start."""
-    line = " ".join(text.split())
-    line = _MARKDOWN_SPECIAL.sub(r"\\\1", line)
-    if line.startswith(("-", "+")):
-        line = "\\" + line
-    return _LEADING_NUMBER.sub(r"\1\\\2", line)
-
-
-def _topics(topics: Sequence[str], titles: Mapping[str, str]) -> str:
-    names = [escape_markdown(titles.get(topic, topic)) for topic in topics]
-    return ", ".join(names) if names else "geen"
-
-
-def _times(count: int) -> str:
-    return "1 keer" if count == 1 else f"{count} keer"
-
-
-def _who(case: PracticeCase, persons: Sequence[str]) -> str:
-    names = []
-    for person_id in persons:
-        person = case.person(person_id)
-        names.append(escape_markdown(person.wie if person else person_id))
-    return ", ".join(names) if names else "niemand"
-
-
-def _why(key: str) -> list[str]:
-    return ["", f"*Waarom: {WHY[key]}*"]
-
-
-def _percent(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "0%"
-
-
-def reflection_markdown(
-    case: PracticeCase, reflection: Reflection, *, titles: Mapping[str, str]
-) -> str:
-    """The reflection as a Dutch Markdown document (ends with a newline). ``titles``: the
-    guide's topic titles by id, so the report names the topics as the guide in use does."""
-    r = reflection
-    household = case.huishouden
-    lines = [
-        f"# Reflectie oefengesprek: {escape_markdown(case.titel)}",
-        "",
-        f"Oefencasus {escape_markdown(household.code)}, wijk {escape_markdown(household.wijk)}, "
-        f"kinderen: {escape_markdown(describe_children(household.children))}"
-        + (", met tolk." if r.interpreter else "."),
-        "",
-        "## Onderwerpen",
-        "",
-        f"- Besproken: {_topics(r.touched, titles)}",
-        f"- Overgeslagen: {_topics(r.skipped, titles)}",
-        *_why("onderwerpen"),
-    ]
-    lines += ["", "## Vragen", ""]
-    if r.asked:
-        open_, closed, other = (r.forms.get(form, 0) for form in (OPEN, CLOSED, OTHER))
-        lines.append(
-            f"U stelde {r.asked} {'vraag' if r.asked == 1 else 'vragen'}: {open_} open "
-            f"({_percent(open_, r.asked)}), {closed} gesloten ({_percent(closed, r.asked)})"
-            + (f" en {other} niet open of gesloten." if other else ".")
-        )
-        counts = [f"{escape_markdown(titles.get(t, t))} {n}" for t, n in r.doorvragen]
-        lines += ["", f"Doorvragen per onderwerp: {', '.join(counts)}."]
-        if r.guarded:
-            lines += [
-                "",
-                f"{_times(r.guarded).capitalize()} antwoordde iemand op zijn hoede, na een "
-                "label, een 'moet', een 'waarom' of een sturende vraag.",
-            ]
-    else:
-        lines.append("U stelde het gezin geen vragen (F5).")
-    lines += [*_why("vragen"), *_why("doorvragen")]
-    lines += ["", "## Woordkeuze", ""]
-    lines.append(
-        f"U gebruikte {_times(r.moeten_total)} een vorm van 'moeten' en "
-        f"{_times(r.labels_total)} een label of diagnose."
-    )
-    if r.judging:
-        lines.append("")
-        for item in r.judging:
-            where = "uw vraag" if item.in_question else "uw aantekening"
-            topic = escape_markdown(titles.get(item.topic, item.topic))
-            lines.append(
-                f"- '{escape_markdown(item.word)}' in {where} ({topic}): "
-                f"{escape_markdown(item.sentence)}"
-            )
-    lines += _why("woorden")
-    lines += ["", "## Stemmen", ""]
-    absent = [p.id for p in case.personen if not p.aanwezig]
-    lines.append(f"- Gehoord: {_who(case, r.voices_heard)}")
-    not_heard = [person for person in r.voices_not_heard if person not in absent]
-    lines.append(f"- Niet gehoord: {_who(case, not_heard)}")
-    if absent:
-        lines.append(f"- Niet bij het gesprek: {_who(case, absent)}; spreek af hoe u hen hoort.")
-    if r.not_understood:
-        lines.append(f"- Zonder tolk niet verstaan: {_who(case, r.not_understood)}")
-    lines += _why("stemmen")
-    lines += ["", "## Dromen en hoop", ""]
-    lines.append(
-        "U heeft gevraagd naar dromen en hoop."
-        if r.dreams_asked
-        else "U heeft niet gevraagd naar dromen en hoop. Wat hoopt het gezin voor zichzelf?"
-    )
-    lines += _why("dromen")
-    lines += ["", "## Schaalvraag", ""]
-    if r.scaling:
-        given = ", ".join(f"{_who(case, [p])} {n}" for p, n in r.scaling)
-        lines.append(f"- Gesteld; de cijfers: {given}.")
-        lines.append(
-            f"- Gevraagd naar de reden van het cijfer: {_who(case, r.scale_reasons)}."
-            if r.scale_reasons
-            else "- U vroeg niemand waarom het dat cijfer is en geen lager."
-        )
-    else:
-        lines.append("- U heeft de schaalvraag (0 tot 10) aan niemand gesteld.")
-    if r.scaling_recorded:
-        lines.append("- De cijfers staan in de veiligheidscheck.")
-    lines += _why("schaal")
-    lines += ["", "## Kindcheck en meldcode", ""]
-    if r.kindcheck is not None:
-        lines.append(f"De kindcheck is gedaan: {_OUTCOMES.get(r.kindcheck, r.kindcheck)}.")
-    elif r.kindcheck_needed:
-        lines.append("De kindcheck is niet gedaan, terwijl er kinderen in beeld zijn.")
-    else:
-        lines.append("De kindcheck is niet gedaan.")
-    lines += _why("kindcheck")
-    followed = r.meldcode_followed
-    if followed is not None:
-        lines.append("")
-        if followed:
-            done = [f"stap {step}" for step in r.meldcode_steps]
-            if r.meldcode_consulted:
-                done.append("overleg")
-            if r.meldcode_assessed:
-                done.append("het afwegingskader")
-            lines.append(f"Na 'zorgen' volgde u de meldcode: {', '.join(done)}.")
-        else:
-            lines.append("Na 'zorgen' volgde u de meldcode niet (F10, onderdeel 5).")
-        lines += _why("meldcode")
-    lines += ["", "## Volgend contact", ""]
-    lines.append(
-        "Er is een volgend contact afgesproken."
-        if r.next_contact
-        else "Er is geen volgend contact afgesproken (F4)."
-    )
-    lines += _why("contact")
-    lines += ["", "## Verborgen feiten", "", f"### Gevonden ({len(r.facts_found)})", ""]
-    lines += [f"- {escape_markdown(fact.feit)}" for fact in r.facts_found] or ["Geen."]
-    lines += ["", f"### Gemist ({len(r.facts_missed)})", ""]
-    for fact in r.facts_missed:
-        mark = " (veiligheid)" if fact.soort == "veiligheid" else ""
-        topic = _topics([fact.onderwerp], titles)
-        who = f"; weet: {_who(case, fact.wie)}" if fact.wie else ""
-        lines.append(f"- {escape_markdown(fact.feit)}{mark} (onderwerp: {topic}{who})")
-    if not r.facts_missed:
-        lines.append("Geen.")
-    lines += _why("feiten")
-    lines += ["", "## Netwerksuggesties", ""]
-    lines += [f"- {escape_markdown(name)}" for name in r.suggestions_used] or [
-        "Geen netwerksuggesties gebruikt."
-    ]
-    return "\n".join(lines) + "\n"
-
-
-_OUTCOMES = {
-    "geen-zorgen": "geen zorgen",
-    "aandachtspunt": "aandachtspunt",
-    "zorgen": "zorgen",
-    "niet-gedaan": "niet gedaan",
-}

@@ -13,9 +13,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from wijkgesprek.connection import OUTBOX_PROBLEMS
 from wijkgesprek.domain.follow_up import first_due, follow_up_order, short_label
 from wijkgesprek.domain.household import children_short
-from wijkgesprek.errors import WijkError
+from wijkgesprek.errors import Unreachable, WijkError
 from wijkgesprek.text import one_line, visible
 
 if TYPE_CHECKING:
@@ -49,6 +50,9 @@ Hier staan de huishoudens waar u op bezoek bent geweest, met hun **gezinscode**
 - Kinderen staan als leeftijden (2,5,9); +zw is een zwangerschap, +el kinderen
   elders.
 - Alles wat u typt wordt direct op deze laptop opgeslagen.
+- Met een teamdatabase die niet bereikbaar is, start wijkgesprek **offline**: de
+  huishoudens verschijnen zodra de verbinding er is, maar **n** begint al een nieuw
+  huisbezoek. Dat wordt op deze laptop bewaard en later op de server gezet.
 """
 
 
@@ -130,7 +134,7 @@ class HomeScreen(Screen[None]):
         if self.is_mounted and not self.app.connection.offline:  # offline: the list stays
             self.reload()
 
-    def reconnected(self, _written: object = None) -> None:
+    def reconnected(self) -> None:
         """The team database answers again: show what colleagues changed meanwhile."""
         self.reload()
 
@@ -138,14 +142,27 @@ class HomeScreen(Screen[None]):
     def reload(self) -> None:
         from wijkgesprek.store import repo
 
+        if self.app.connection.offline and not self.rows:  # started without the server
+            self.app.call_from_thread(self._offline)
+            return
         try:
             rows = self.app.connection.run(
                 repo.list_households, agreements=True, safety=self.app.guide.safety
             )
         except WijkError as error:  # the list stays as it was; said once
-            self.app.call_from_thread(self.app.cannot_use, error)
+            if isinstance(error, Unreachable) and self.app.connection.offline and not self.rows:
+                # The start went offline while this was asked (it says so itself).
+                self.app.call_from_thread(self._offline)
+            else:
+                self.app.call_from_thread(self.app.cannot_use, error)
             return
         self.app.call_from_thread(self._show, rows)
+
+    def _offline(self) -> None:
+        self.query_one("#home-status", Static).update(
+            "Offline: de huishoudens verschijnen zodra de teamdatabase bereikbaar is. Druk "
+            "op n voor een nieuw huisbezoek; het wordt op deze laptop bewaard."
+        )
 
     def _show(self, rows: list[HouseholdRow]) -> None:
         today = date.today()
@@ -294,16 +311,25 @@ class HomeScreen(Screen[None]):
 
         from wijkgesprek.store import repo
 
+        connection = self.app.connection
+        code, wijk, children, now = request.code, request.wijk, request.children, datetime.now(UTC)
         try:
-            visit_id = self.app.connection.run(
-                repo.start_visit,
-                code=request.code,
-                wijk=request.wijk,
-                children=request.children,
-                now=datetime.now(UTC),
-            )
+            if connection.offline and connection.outbox is not None:  # on this laptop first
+                visit_id = connection.start_visit(code=code, wijk=wijk, children=children, now=now)
+            else:
+                visit_id = connection.run(
+                    repo.start_visit, code=code, wijk=wijk, children=children, now=now
+                )
         except WijkError as error:
             self.notify(str(error), severity="error", timeout=20, markup=False)
+            return
+        except OUTBOX_PROBLEMS:  # the laptop's disk
+            self.notify(
+                "Het bezoek kan niet op deze laptop worden bewaard (de schijf). Probeer het "
+                "opnieuw als de teamdatabase bereikbaar is.",
+                severity="error",
+                timeout=20,
+            )
             return
         self._open_visit(visit_id)
 

@@ -34,6 +34,8 @@ class LockScreen(Screen[None]):
     """A whole screen (not a dialog), so nothing of the screens below is drawn."""
 
     HELP = HELP.format(tries=TRIES)
+    AUTO_FOCUS = "#lock-passphrase"
+    """Focused once composed (a query in ``on_mount`` failed now and then under load)."""
     app: WijkgesprekApp
 
     def __init__(self) -> None:
@@ -46,9 +48,6 @@ class LockScreen(Screen[None]):
             yield Static("Typ het wachtwoord en druk op Enter.", classes="hint")
             yield Input(password=True, id="lock-passphrase", placeholder="wachtwoord")
             yield Static("", id="form-error", classes="form-error", markup=False)
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -1,12 +1,14 @@
 """The netwerkkaart of a visit: a list to edit by keyboard beside a drawing of rings
 around the household, the closest inside.
 
-Opened from anywhere in a visit (Ctrl+N). A new visit starts from a copy of the last
-map. First names and the veiligheidsnetwerk are hidden in discreet mode (Ctrl+G).
+Opened from anywhere in a visit (Ctrl+N), also in a practice attempt. A new visit starts
+from a copy of the last map; a practice attempt from an empty one. First names and the
+veiligheidsnetwerk are hidden in discreet mode (Ctrl+G).
 """
 
 from __future__ import annotations
 
+import textwrap
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -29,7 +31,7 @@ from wijkgesprek.domain.network_map import (
 )
 from wijkgesprek.limits import MAX_PEOPLE
 from wijkgesprek.store import network_map, repo
-from wijkgesprek.text import one_line, visible
+from wijkgesprek.text import visible
 from wijkgesprek.widgets.network_drawing import MORE, SAFE, NetworkDrawing
 
 if TYPE_CHECKING:
@@ -55,14 +57,27 @@ veilig te houden (het veiligheidsnetwerk). In de lijst: **+** geeft energie,
   kaart staat, gaf daar zelf geen toestemming voor.
 - Noemt het gezin niemand? **Ctrl+S** legt de lege kaart vast.
 - Een volgend bezoek begint met een kopie van deze kaart; de geschiedenis laat zien
-  wat er veranderde.
+  wat er veranderde. Bij oefenen begint elke poging met een lege kaart.
 - **Ctrl+G** (discreet) verbergt de voornamen en het veiligheidsnetwerk.
 - **Escape** gaat terug naar het gesprek.
 """
 
 
-DETAILS = 26
-"""The width of a person's second line in the list (the list is 34 columns wide)."""
+DETAILS = 28
+"""The width of a person's detail lines in the list (its column is 36 wide, with the
+indent, the scrollbar and the padding)."""
+
+
+def detail_lines(parts: list[str], width: int) -> list[str]:
+    """The parts joined by " · ", wrapped at ``width``: a part goes on the next line
+    rather than being split, unless it is longer than a line itself (then at its words)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += f" · {part}"
+        else:
+            lines += textwrap.wrap(part, width, break_on_hyphens=False) or [""]
+    return lines
 
 
 class NetworkMapScreen(Screen[None]):
@@ -121,8 +136,8 @@ class NetworkMapScreen(Screen[None]):
         details = [guide.group_name(person.group), guide.closeness_text(person.closeness).lower()]
         if person.helps:
             details.append(helps_text(person, guide))
-        more = one_line(" · ".join(part for part in details if part), DETAILS)
-        line.append(f"\n    {more}", style="dim")
+        for text in detail_lines([visible(part) for part in details if part], DETAILS):
+            line.append(f"\n    {text}", style="dim")
         return line
 
     def _show(self, people: tuple[Person, ...] | None, *, keep: int | None = None) -> None:

@@ -21,14 +21,14 @@ from textual.timer import Timer
 from textual.widgets import Static
 from textual.widgets.text_area import Document
 
-from wijkgesprek.domain.merge import follow
+from wijkgesprek.domain.merge import follow, rebase
 from wijkgesprek.domain.visit import TopicNote, VisitRecord, is_touched
-from wijkgesprek.saving import Kept, save_note
+from wijkgesprek.saving import Kept, Notice, Outcome, refused_outcome, save_note, sent_outcome
 from wijkgesprek.store import access, repo
 
 if TYPE_CHECKING:
     from wijkgesprek.app import WijkgesprekApp
-    from wijkgesprek.store.outbox import Written
+    from wijkgesprek.store.outbox import Sent, Written
     from wijkgesprek.widgets.note_area import NoteArea
 
 SAVE_DELAY = 0.5
@@ -58,6 +58,11 @@ class NoteScreen(Screen[None]):
         self._failing = False
         self._retrying = False
         self._timer: Timer | None = None
+        self.finished = False
+        """The visit was finished meanwhile elsewhere: its notes can no longer change."""
+        self._on_its_way: datetime | None = None
+        """When the note on the screen was last kept for the sender (team database), while
+        the server has not answered that save yet."""
 
     class NotesChanged(Message):
         """A note became written or empty, or got newer versions: lists of the topics
@@ -77,9 +82,14 @@ class NoteScreen(Screen[None]):
         """The visit from the database, with the notes still waiting on the laptop as
         they were typed; None (said once) when it cannot be read now. ``opening``: the
         screen opens, which the access log keeps."""
+        connection = self.app.connection
+        if connection.outbox is not None:  # a visit begun offline: on this laptop
+            self.visit_id = connection.outbox.moved(self.visit_id)
+            if self.visit_id < 0:
+                return connection.waiting_visit(self.visit_id)
         read = access.open_visit if opening else repo.get_visit
         record = self.app.read(read, visit_id=self.visit_id)
-        return None if record is None else self.app.connection.with_waiting(record)
+        return None if record is None else connection.with_waiting(record)
 
     def _note_changed(self) -> None:
         self._dirty = True
@@ -121,16 +131,20 @@ class NoteScreen(Screen[None]):
             self._dirty, self.record = False, None
             self.app.household_gone()
             return None
+        if outcome.kept is Kept.FINISHED:
+            self._visit_finished(outcome.notices)
+            return outcome.state
         if outcome.merged:
             self._show_merged(mine, outcome.text, outcome.cursor)
-        for notice in outcome.notices:
-            self.notify(notice.text, severity=notice.severity, timeout=notice.timeout, markup=False)
+        self._tell(outcome.notices)
         self._failing = outcome.failing
         if outcome.retry and refresh and self.is_attached:
             self._retrying = True
             self._timer = self.set_timer(RETRY_DELAY, self.action_save)
         if outcome.kept is Kept.SCREEN_ONLY:
             return outcome.state  # it stays "unsaved"
+        if outcome.kept is Kept.SENDING:
+            self._on_its_way = self._on_its_way or _now()
         self._dirty = False
         was_touched = is_touched(self.topic_id, self.record)
         text, base = outcome.text, outcome.base
@@ -141,6 +155,14 @@ class NoteScreen(Screen[None]):
         if refresh and was_touched != is_touched(self.topic_id, self.record):
             self.post_message(self.NotesChanged())
         return outcome.state
+
+    def _visit_finished(self, notices: tuple[Notice, ...]) -> None:
+        """The visit was finished meanwhile (a colleague, another window): what was typed
+        on is an addition now. The text stays in view, and nothing more can be typed."""
+        self._dirty = False
+        self.finished = True
+        self.note.read_only = True
+        self._tell(notices)
 
     def _cursor(self) -> int | None:
         """Where the cursor is in the note's text (None when not shown)."""
@@ -161,35 +183,94 @@ class NoteScreen(Screen[None]):
         if isinstance(document, Document):
             self.note.move_cursor(document.get_location_from_index(cursor))
 
-    def reconnected(self, written: list[Written]) -> None:
-        """The team database answers again and the notes waiting on the laptop were
-        written: go on from their versions, and show a note that now holds a
-        colleague's version too (unless more was typed since: that merges again)."""
+    def notes_sent(self, sent: Sent) -> None:
+        """The sender took notes of this laptop to the team database (``connection.py``):
+        each note of this visit goes on from the version written. A note that now holds
+        a colleague's version too is shown so, with what was typed since on top of it
+        (``domain.merge.rebase``: nothing twice, no second marker); a refused one waits
+        and is tried again; a visit finished or erased meanwhile is said."""
         if self.record is None or not self.is_attached:
             return
-        notes = dict(self.record.notes)
-        for note in written:
-            if note.visit_id != self.visit_id:
-                continue
-            known = notes.get(note.topic, TopicNote())
-            if note.version <= known.version:
-                continue  # this screen saved a newer version meanwhile
-            shown = note.topic == self.topic_id
-            if note.merged and shown and (self._dirty or self.note.text != known.text):
-                continue  # the old version stays: the next save merges, nothing is lost
-            text = note.text if note.merged else known.text
-            notes[note.topic] = replace(
-                known,
-                text=text,
-                version=note.version,
-                base=None if text == note.text else note.text,
+        if self.visit_id in sent.started:  # begun offline: the server's visit now
+            self.visit_id = sent.started[self.visit_id]
+            self.record = replace(self.record, id=self.visit_id)
+        if any(item.visit_id == self.visit_id for item in sent.dropped):
+            self._dirty, self.record = False, None
+            self.app.household_gone()
+            return
+        for written in sent.written:
+            if written.visit_id == self.visit_id:
+                self._written(written)
+        refused = [
+            reason for item, reason in sent.refused if item and item.visit_id == self.visit_id
+        ]
+        if refused and self.record is not None:
+            note = self.record.notes.get(self.topic_id, TopicNote())
+            self._show(refused_outcome(refused[0], note, now=_now(), failing=self._failing))
+            if not self._retrying:
+                self._retrying = True
+                self._timer = self.set_timer(RETRY_DELAY, self.action_save)
+
+    def _written(self, written: Written) -> None:
+        assert self.record is not None
+        known = self.record.notes.get(written.topic, TopicNote())
+        shown = written.topic == self.topic_id
+        if written.finished:
+            if shown and self._dirty:
+                self.flush()  # typed since: an addition too
+            if not self.finished:
+                self._show(sent_outcome(written, now=_now(), failing=self._failing))
+            return
+        if written.version <= known.version:
+            return  # this screen heard of a newer version already
+        mine = self.note.text if shown else known.text
+        text = mine
+        if written.merged:
+            at = self._cursor() if shown else None
+            rebased = rebase(
+                written.sent, mine, written.text, who=written.by, when=_now(), cursor=at
             )
-            if note.merged and shown:
-                self._show_merged(known.text, note.text)
-        self.record = replace(self.record, notes=notes)
-        self.post_message(self.NotesChanged())
-        if not self._dirty and not self._failing:
-            self._update_note_label(f"opgeslagen {datetime.now():%H:%M}")
+            text = rebased.text
+            if shown and text != mine:
+                self._show_merged(mine, text, rebased.cursor)
+                if text != written.text:
+                    self._note_changed()  # typed on: kept on top of the merged version
+        was_touched = is_touched(written.topic, self.record)
+        saved = replace(
+            known,
+            text=text,
+            version=written.version,
+            base=None if text == written.text else written.text,
+        )
+        self.record = replace(self.record, notes={**self.record.notes, written.topic: saved})
+        if was_touched != is_touched(written.topic, self.record):
+            self.post_message(self.NotesChanged())
+        if shown:
+            self._on_its_way = None
+            self._show(sent_outcome(written, now=_now(), failing=self._failing))
+        else:
+            outcome = sent_outcome(written, now=_now(), failing=False)
+            self._tell(outcome.notices)
+
+    def went_offline(self) -> None:
+        """The team database stopped answering: a note on its way waits on the laptop."""
+        if self._on_its_way is not None and self.is_attached:
+            self._update_note_label(f"offline bewaard {self._on_its_way.astimezone():%H:%M}")
+
+    def _show(self, outcome: Outcome) -> None:
+        """An outcome the sender brought for the note on the screen: its state line,
+        what to tell, whether saving fails now."""
+        if outcome.kept is Kept.FINISHED:
+            self._visit_finished(outcome.notices)
+        else:
+            self._tell(outcome.notices)
+            self._failing = outcome.failing
+        if outcome.state and not (self._dirty and outcome.kept is Kept.SAVED):
+            self._update_note_label(outcome.state)
+
+    def _tell(self, notices: tuple[Notice, ...]) -> None:
+        for notice in notices:
+            self.notify(notice.text, severity=notice.severity, timeout=notice.timeout, markup=False)
 
     def action_save(self) -> None:
         self._dirty = True

@@ -37,9 +37,10 @@ exports of trends.
 - In het gesprek stelt u met **F5** een vraag aan iemand van het gezin. Hoe u
   vraagt, maakt uit: open of gesloten, met of zonder label of 'moet'. Wie goed
   doorvraagt bij wie erover begon, hoort meer.
+- **Ctrl+N** opent de netwerkkaart; elke poging begint met een lege kaart.
 - **F8** toont de reflectie: welke onderwerpen u raakte, of u naar dromen vroeg,
-  de kindcheck, wiens stem u hoorde, welke verborgen feiten u vond en hoe vaak u
-  'moeten' of een label schreef.
+  de kindcheck, wiens stem u hoorde, welke verborgen feiten u vond, wie van het
+  netwerk u vond en op de kaart zette, en hoe vaak u 'moeten' of een label schreef.
 """
 
 
@@ -149,6 +150,7 @@ class PracticeHomeScreen(Screen[None]):
                 wijk=case.huishouden.wijk,
                 children=case.huishouden.children,
                 now=datetime.now(UTC),
+                carry_map=False,  # each attempt discovers the network again
             )
             if interpreter and case.tolk:
                 self.app.connection.run(

@@ -60,6 +60,9 @@ werkt als een echt huisbezoek, maar alles blijft in de oefendatabase.
 - Wie doorvraagt op wat iemand zelf vertelde, met de goede woorden, hoort wat het
   gezin niet meteen vertelt. De schaalvraag (0 tot 10) krijgt van ieder een eigen
   cijfer; vraag ook waarom het dat cijfer is en geen lager.
+- Bij **Netwerk en omgeving** vertelt het gezin over de mensen om zich heen als u
+  daar open naar vraagt, met de goede woorden: wie helpt, en wie zou meer willen doen?
+  Zet ze met **Ctrl+N** op de netwerkkaart; elke poging begint met een lege kaart.
 - **F8** (Afronden) toont de reflectie op dit gesprek; daar sluit u de poging af.
 
 """

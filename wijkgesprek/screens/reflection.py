@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
 from wijkgesprek.domain.progress import progress_markdown
-from wijkgesprek.domain.reflection import reflect_attempt, reflection_markdown
+from wijkgesprek.domain.reflection import reflect_attempt
+from wijkgesprek.domain.reflection_text import reflection_markdown
 from wijkgesprek.errors import WijkError
 from wijkgesprek.store import practice, repo
 from wijkgesprek.text import visible
@@ -34,7 +35,9 @@ onderwerpen u raakte en oversloeg; hoeveel vragen open en gesloten waren en hoe 
 u doorvroeg per onderwerp; waar u 'moeten' of een label of diagnose gebruikte (met de
 zin); wiens stem u hoorde; of u naar dromen en hoop vroeg en de schaalvraag stelde;
 de kindcheck en, bij zorgen, de meldcode; of er een volgend contact is; welke
-verborgen feiten het gezin u vertelde en welke u miste; en welk aanbod u gebruikte.
+verborgen feiten het gezin u vertelde en welke u miste; bij een casus met een netwerk
+wie u daarvan vond, wie op de netwerkkaart staat en wie meer zou kunnen doen; en welk
+aanbod u gebruikte.
 Onderaan staan al uw pogingen met deze casus, zodat u ziet wat er beter gaat.
 
 - **e** bewaart de reflectie als Markdown-bestand (alleen voor u leesbaar), in de

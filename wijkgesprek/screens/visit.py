@@ -96,6 +96,9 @@ onderwerp.
   gewoon door: aantekeningen worden op deze laptop bewaard en verstuurd zodra de
   verbinding terug is. Afspraken, veiligheidscheck, aanbod en afronden wachten
   tot dan.
+- Rondt een collega dit bezoek af terwijl u er nog in typt, dan wordt wat u
+  daarna typte een **aanvulling** bij het bezoek. Typen kan hier dan niet meer;
+  in de geschiedenis (g) ziet u het bezoek met de aanvulling.
 - **Escape** in de onderwerpen gaat terug naar de huishoudens; het bezoek blijft
   open en kan later worden hervat.
 """
@@ -277,6 +280,8 @@ class VisitScreen(NoteScreen):
         under the topics, and gone through with F7. Never a dialog that opens by itself:
         what the professional types as the visit opens belongs in the note, not in a
         list where letters mark agreements."""
+        if record.id < 0:  # begun offline: what is still open is on the server
+            return
         agreements, referrals = self._still_open(record)
         self._show_open_line(agreements, referrals)
         if (agreements or referrals) and not (record.notes or record.agreements):
@@ -516,7 +521,14 @@ class VisitScreen(NoteScreen):
         self.query_one("#guide", VerticalScroll).scroll_home(animate=False)
 
     def _online(self) -> bool:
-        """Whether more than notes can be saved now; offline, says that this must wait."""
+        """Whether more than notes can be saved now; offline, says that this must wait
+        (and a visit finished meanwhile elsewhere, that it is finished)."""
+        if self.finished:
+            self.notify(
+                "Dit bezoek is afgerond. Een aanvulling maakt u in de geschiedenis (g, dan a).",
+                markup=False,
+            )
+            return False
         if self.app.connection.offline:
             self.app.connection.tell()
         return not self.app.connection.offline
@@ -698,9 +710,6 @@ class VisitScreen(NoteScreen):
         """Ctrl+N: the netwerkkaart of this visit, from anywhere in it."""
         from wijkgesprek.screens.network_map import NetworkMapScreen
 
-        if self.app.cases is not None:  # an invented family: no map to carry to a next attempt
-            self.notify("Bij oefenen is er (nog) geen netwerkkaart.")
-            return
         if not self._online():
             return
         self.flush()
@@ -712,6 +721,9 @@ class VisitScreen(NoteScreen):
         if not self._online():
             return
         self.flush()
+        self.app.connection.settle()  # the notes on the server first: the summary shows them
+        if not self._online():
+            return
         self.open_screen(SummaryScreen(self.visit_id), self._finished)
 
     def _finished(self, ended: bool | None) -> None:

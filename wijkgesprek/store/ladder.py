@@ -6,8 +6,9 @@ have the same tables and columns (``tests/test_ladders.py`` compares them at eve
 version). A shared statement names the two things the dialects write differently:
 ``{key}``, a row id that numbers itself, and ``{moment}``, a date and time. What only
 one dialect has is marked :class:`Only`: SQLite's FTS5 search index; PostgreSQL's own
-text search, the triggers with which the server records who wrote, the functions with
-which it decides who may erase, and the tables only a server needs (:data:`SERVER_ONLY`).
+text search, the triggers with which the server records who wrote and keeps a finished
+visit finished, the functions with which it decides who may erase, and the tables only a
+server needs (:data:`SERVER_ONLY`).
 
 Steps are appended, never edited: a database of every earlier version is upgraded by
 the same ladder (``tests/fixtures/schema-vN.db`` are the proof on SQLite). Standard
@@ -751,6 +752,39 @@ _V11: tuple[Statement, ...] = (
 )
 
 
+# -- version 12: a finished visit is finished on the server too --------------------------
+
+_V12: tuple[Statement, ...] = (
+    # A finished visit is finished on the server too: a colleague who still has it open
+    # (or an older app) cannot change its notes; the app keeps what they typed as an
+    # addition. Only an import may (``SET LOCAL wijkgesprek.overname = 'aan'``): it brings
+    # in finished visits, and --neem-over replaces their notes. The visit row is locked
+    # for sharing, so a note saved while the visit is being finished waits for that and
+    # is then refused, or is saved first and the finishing waits.
+    Only(
+        POSTGRES,
+        """CREATE FUNCTION wijkgesprek_note_of_open_visit() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF coalesce(current_setting('wijkgesprek.overname', true), '') <> 'aan' THEN
+            PERFORM 1 FROM visit
+                WHERE id = NEW.visit_id AND ended_at IS NOT NULL FOR SHARE;
+            IF FOUND THEN
+                RAISE EXCEPTION 'wijkgesprek: het bezoek is afgerond'
+                    USING ERRCODE = 'WK001';
+            END IF;
+        END IF;
+        RETURN NEW;
+    END $$""",
+    ),
+    Only(
+        POSTGRES,
+        """CREATE TRIGGER note_of_open_visit BEFORE INSERT OR UPDATE ON note
+    FOR EACH ROW EXECUTE FUNCTION wijkgesprek_note_of_open_visit()""",
+    ),
+)
+
+
 STEPS: tuple[tuple[Statement, ...], ...] = (
     _V1,  # 0 -> 1: first release
     _V2,  # 1 -> 2: referrals (verwijzingen) and gaps in the network
@@ -763,6 +797,7 @@ STEPS: tuple[tuple[Statement, ...], ...] = (
     _V9,  # 8 -> 9: the same search on both; team database: published trends, erasure rights
     _V10,  # 9 -> 10: the netwerkkaart per visit
     _V11,  # 10 -> 11: authors of additions, agreements, safety and referrals; access log
+    _V12,  # 11 -> 12: the server refuses notes of a finished visit (team database)
 )
 SERVER_ONLY = ("trend_publication",)
 """Tables only a team database has (``tests/test_ladders.py`` leaves them out)."""

@@ -6,8 +6,9 @@ screens and the command line do not depend on the session's lifetime.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import CursorResult, func, update
@@ -28,6 +29,7 @@ from wijkgesprek.domain.household import (
     parse_children,
 )
 from wijkgesprek.domain.meldcode import open_report
+from wijkgesprek.domain.merge import added
 from wijkgesprek.domain.referral import (
     DISCUSSED,
     FINAL,
@@ -47,7 +49,7 @@ from wijkgesprek.domain.visit import (
     VisitRecord,
 )
 from wijkgesprek.domain.wijk import wijk_key
-from wijkgesprek.errors import SaveConflict
+from wijkgesprek.errors import Finished, SaveConflict
 from wijkgesprek.store import network_map
 from wijkgesprek.store.models import (
     Agreement,
@@ -176,13 +178,21 @@ def children_of(household: Household) -> Children:
 
 
 def start_visit(
-    *, session: Session, code: str, wijk: str, children: Children, now: datetime
+    *,
+    session: Session,
+    code: str,
+    wijk: str,
+    children: Children,
+    now: datetime,
+    carry_map: bool = True,
 ) -> int:
     """Open a visit for the household ``code`` and return its id; when the household
     already has an open visit, that visit is returned (resumed).
 
     ``wijk`` and ``children`` are only used for a new household: a known household keeps
-    its own (they change only through :func:`change_household`).
+    its own (they change only through :func:`change_household`). A new visit starts from
+    a copy of the household's last netwerkkaart, unless ``carry_map`` is False (a practice
+    attempt: the trainee discovers the network again).
     """
     household = find_household(session=session, code=code)
     if household is None:
@@ -206,9 +216,10 @@ def start_visit(
         session.add(open_visit)
         session.flush()
         assert open_visit.id is not None
-        network_map.copy_last_map(
-            session=session, household_id=household.id, visit_id=open_visit.id, now=now
-        )
+        if carry_map:
+            network_map.copy_last_map(
+                session=session, household_id=household.id, visit_id=open_visit.id, now=now
+            )
     session.commit()
     assert open_visit.id is not None
     return open_visit.id
@@ -339,19 +350,46 @@ def save_note(
     text: str,
     now: datetime,
     base: int | None = None,
+    resolve: Callable[[SaveConflict], str | None] | None = None,
 ) -> int:
     """Save the note and return its version.
 
     ``base`` is the version the text was written on (0: the note did not exist yet).
     When someone saved the note since, nothing is written and :class:`SaveConflict`
-    carries their version. The check is part of the UPDATE itself, so it also holds when
-    two saves race on a team database. ``base=None`` saves without checking.
+    carries their version — unless ``resolve`` is given: then the note is locked, and
+    ``resolve`` says what to write instead (a merge; None: nothing), in the same
+    transaction, so a colleague who saves all the time cannot slip in between the merge
+    and its save. The check is part of the UPDATE itself, so it also holds when two saves
+    race on a team database. ``base=None`` saves without checking. A visit that was
+    finished meanwhile raises :class:`Finished`: its notes stay as they were.
     """
-    note = _note(session, visit_id, topic, now)
+    again = partial(
+        save_note,
+        session=session,
+        visit_id=visit_id,
+        topic=topic,
+        text=text,
+        now=now,
+        base=base,
+        resolve=resolve,
+    )
+    row = session.exec(
+        select(Visit.ended_at, Note)
+        .outerjoin(Note, (col(Note.visit_id) == col(Visit.id)) & (col(Note.topic) == topic))
+        .where(Visit.id == visit_id)
+    ).first()
+    if row is None:
+        raise LookupError(visit_id)  # erased meanwhile
+    ended, found = row
+    if ended is not None:  # finished meanwhile (the team database's server refuses too)
+        raise Finished(ended)
+    note = found or Note(visit_id=visit_id, topic=topic, updated_at=now)
     if base is not None and note.version != base and note.text != text:
-        raise SaveConflict(
-            theirs=note.text, by=note.updated_by, version=note.version, at=note.updated_at
-        )
+        if resolve is None or note.id is None:
+            raise SaveConflict(
+                theirs=note.text, by=note.updated_by, version=note.version, at=note.updated_at
+            )
+        return _resolve(session, note, resolve, now)
     if note.id is not None and note.text == text:
         return note.version
     if note.id is None:
@@ -364,9 +402,7 @@ def save_note(
             if _note(session, visit_id, topic, now).id is None:
                 raise  # not a colleague's note: a mistake in wijkgesprek (no such visit)
             # A colleague created the same note just now: save on top of theirs, or conflict.
-            return save_note(
-                session=session, visit_id=visit_id, topic=topic, text=text, now=now, base=base
-            )
+            return again()
         return 1
     version = note.version
     result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
@@ -376,9 +412,38 @@ def save_note(
     )
     if result.rowcount != 1:  # saved by someone else between our read and our write
         session.rollback()
-        return save_note(
-            session=session, visit_id=visit_id, topic=topic, text=text, now=now, base=base
-        )
+        return again()
+    session.commit()
+    return version + 1
+
+
+def _resolve(
+    session: Session, note: Note, resolve: Callable[[SaveConflict], str | None], now: datetime
+) -> int:
+    """A conflict resolved under the note's lock: ``resolve`` decides on the version that
+    is there now, and what it says is written before anyone else can save."""
+    locked = session.exec(
+        select(Note)
+        .where(Note.id == note.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    conflict = SaveConflict(
+        theirs=locked.text, by=locked.updated_by, version=locked.version, at=locked.updated_at
+    )
+    wanted = resolve(conflict)
+    version = conflict.version  # read now: a commit expires the row
+    if wanted is None or wanted == conflict.theirs:
+        session.commit()  # the lock goes
+        return version
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Note)
+        .where(col(Note.id) == locked.id, col(Note.version) == version)
+        .values(text=wanted, updated_at=now, version=version + 1)
+    )
+    if result.rowcount != 1:  # a database without row locks (SQLite) let a save in
+        session.rollback()
+        raise conflict
     session.commit()
     return version + 1
 
@@ -774,6 +839,32 @@ def add_correction(*, session: Session, visit_id: int, topic: str, text: str, no
     session.commit()
     assert correction.id is not None
     return correction.id
+
+
+def keep_after_end(
+    *, session: Session, visit_id: int, topic: str, text: str, now: datetime
+) -> TopicNote:
+    """A note typed on after its visit was finished (by a colleague, or in another
+    window): what it adds to the note as it stays is kept as an addition, once (a save
+    tried again adds nothing twice). Returns the note as it stays."""
+    note = session.exec(select(Note).where(Note.visit_id == visit_id, Note.topic == topic)).first()
+    if session.get(Visit, visit_id) is None:
+        raise LookupError(visit_id)
+    current = note.text if note is not None else ""
+    extra = added(current, text)
+    if extra:
+        kept = f"{AFTER_END}\n{extra}"
+        same = select(Correction).where(
+            Correction.visit_id == visit_id, Correction.topic == topic, Correction.text == kept
+        )
+        if session.exec(same).first() is None:
+            session.add(Correction(visit_id=visit_id, topic=topic, text=kept, created_at=now))
+            session.commit()
+    return TopicNote(text=current, version=note.version if note is not None else 0)
+
+
+AFTER_END = "Geschreven nadat het bezoek was afgerond:"
+"""The first line of an addition that holds what was typed after the visit was finished."""
 
 
 def erase_household(*, session: Session, code: str) -> int:
