@@ -178,7 +178,14 @@ def test_controleer_names_file_line_column_and_key(
 def handover(store: Store) -> dict[str, Any]:
     build(store)
     history = store.run(repo.get_household, code=CODE)
-    return to_handover(history, extras=store.run(referral_extras, code=CODE))
+    data = to_handover(history, extras=store.run(referral_extras, code=CODE))
+    # A netwerkkaart (schema 3) with every kind of text field it has.
+    data["bezoeken"][-1]["netwerkkaart"] = [
+        {"nummer": 1, "rol": "buurvrouw", "naam": "Fien", "groep": "buren", "informeel": True,
+         "dichtbij_wie": "moeder", "helpt_met": ["praktisch"], "afstand": "dichtbij",
+         "energie": "geeft", "meer_doen": False, "veiligheidsnetwerk": True}
+    ]  # fmt: skip
+    return data
 
 
 def _strings(value: object, path: tuple = ()) -> Iterator[tuple]:
@@ -213,6 +220,7 @@ def test_a_control_character_in_any_hand_over_text_is_a_problem(
     for path in _strings(handover):
         kinds.setdefault(tuple("*" if isinstance(s, int) else s for s in path), path)
     assert len(kinds) > 30  # every kind of text field the hand-over has
+    assert ("bezoeken", "*", "netwerkkaart", "*", "helpt_met", "*") in kinds
     for number, path in enumerate(kinds.values()):
         data = json.loads(json.dumps(handover))
         value = ESCAPES[number % len(ESCAPES)] + f"#{number}"

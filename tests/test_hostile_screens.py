@@ -25,6 +25,8 @@ from wijkgesprek.domain.household import Children
 from wijkgesprek.errors import ContentError
 from wijkgesprek.screens.ask import AskScreen
 from wijkgesprek.screens.home import HomeScreen
+from wijkgesprek.screens.network_map import NetworkMapScreen
+from wijkgesprek.screens.network_person import PersonDialog
 from wijkgesprek.screens.practice_home import PracticeHomeScreen
 from wijkgesprek.screens.practice_visit import PracticeVisitScreen
 from wijkgesprek.screens.reflection import ReflectionScreen
@@ -150,6 +152,19 @@ async def test_every_screen_shows_data_file_markup_literally(tmp_path: Path) -> 
         await pilot.press("f8")
         await wait_until(pilot, lambda: isinstance(app.screen, SummaryScreen))
         literal(frame(app))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, NetworkMapScreen))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, PersonDialog))
+        await type_text(pilot, "buurvrouw")  # its group (the guide's name) follows
+        await pilot.pause()
+        literal(frame(app))  # groups, kinds of help
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, NetworkMapScreen))
+        await pilot.pause()
+        literal(frame(app))  # the person's group and closeness from the guide
         assert app.return_code is None
 
 

@@ -23,6 +23,7 @@ from wijkgesprek import paths
 from wijkgesprek.app import WijkgesprekApp
 from wijkgesprek.content.questions import load_guide
 from wijkgesprek.domain.household import Children
+from wijkgesprek.export.markdown import dossier
 from wijkgesprek.limits import MAX_NOTE_CHARS
 from wijkgesprek.screens.history import HistoryScreen
 from wijkgesprek.screens.home import HomeScreen
@@ -214,3 +215,34 @@ async def test_ten_thousand_notes_in_one_household(database: Path) -> None:
         assert len(store.run(search, text="wulp", limit=20)) == 20
     finally:
         store.engine.dispose()
+
+
+async def test_a_household_of_twenty_thousand_visits_opens(database: Path) -> None:
+    """A hand-over within its size limit can hold 20,000 visits; the history screen named
+    each visit's day by looking at every other visit (quadratic: it had not opened after
+    5 minutes). Now it opens, and the dossier is written."""
+    store = Store(database)
+    start = datetime(2001, 1, 1, 9, tzinfo=UTC)
+    store.run(repo.start_visit, code="GZ-100", wijk="Noord", children=Children(), now=start)
+    store.engine.dispose()
+    with sqlite3.connect(database) as connection:
+        connection.executemany(
+            "INSERT INTO visit (id, household_id, started_at, ended_at) VALUES (?, 1, ?, ?)",
+            [
+                (n, str(start + timedelta(hours=10 * n)), str(start + timedelta(hours=10 * n + 1)))
+                for n in range(2, 20_002)
+            ],
+        )
+    app = WijkgesprekApp(guide=load_guide(paths.shipped_questions()), database=database)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen), seconds=60)
+        assert app.screen.query_one("#visits", OptionList).option_count == 20_001
+    store = Store(database)
+    try:
+        history = store.run(repo.get_household, code="GZ-100")
+    finally:
+        store.engine.dispose()
+    text = dossier(history, load_guide(paths.shipped_questions()))
+    assert text.count("## Bezoek ") == 20_001

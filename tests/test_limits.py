@@ -30,7 +30,7 @@ from wijkgesprek.domain.search import (
     plain_snippet,
     snippet_parts,
 )
-from wijkgesprek.limits import MAX_NOTE_CHARS
+from wijkgesprek.limits import MAX_NOTE_CHARS, MAX_PEOPLE
 from wijkgesprek.store import repo
 from wijkgesprek.store.engine import Store
 from wijkgesprek.store.search import SNIPPET_TOKENS, search
@@ -325,6 +325,7 @@ def test_a_note_above_the_limit_in_a_handover_is_refused(
         "16 MB",  # guide, sociale kaart, casussen
         "1 MB",  # config.toml
         "64 MB",  # a hand-over
+        "100 mensen",  # a netwerkkaart
     ],
 )
 def test_the_limits_are_documented(needle: str) -> None:
@@ -337,3 +338,68 @@ def test_the_documented_limits_are_the_real_ones() -> None:
     assert limits.MAX_DATA_FILE_BYTES == 16 * 2**20
     assert limits.MAX_CONFIG_BYTES == 2**20
     assert limits.MAX_HANDOVER_BYTES == 64 * 2**20
+    assert limits.MAX_PEOPLE == 100
+
+
+# -- the people on one netwerkkaart -------------------------------------------------------
+
+
+def _person(number: int) -> dict[str, object]:
+    return {
+        "nummer": number, "rol": "buurvrouw", "naam": "Fien", "groep": "buurt",
+        "informeel": True, "dichtbij_wie": "", "helpt_met": [], "afstand": "dichtbij",
+        "energie": "", "meer_doen": False, "veiligheidsnetwerk": False,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("people", [MAX_PEOPLE, MAX_PEOPLE + 1])
+def test_a_netwerkkaart_above_its_limit_in_a_handover_is_refused(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], people: int
+) -> None:
+    """A hostile hand-over with 20,000 people on one map made starting the next visit
+    take 7 s and opening the map 13 s; a map holds at most MAX_PEOPLE people."""
+    import json
+
+    store.run(repo.start_visit, code="GZ-001", wijk="Noord", children=Children(), now=T0)
+    file = tmp_path / "overdracht.json"
+    assert main(["export", "GZ-001", "--soort", "overdracht", "--uitvoer", str(file)]) == 0
+    data = json.loads(file.read_text("utf-8"))
+    data["bezoeken"][0]["netwerkkaart"] = [_person(n) for n in range(1, people + 1)]
+    file.write_text(json.dumps(data), "utf-8")
+    capsys.readouterr()
+    assert main(["--data-dir", str(tmp_path / "ander"), "import", str(file)]) == (
+        0 if people <= MAX_PEOPLE else 1
+    )
+    err = capsys.readouterr().err
+    if people > MAX_PEOPLE:
+        assert f"{file}:" in err and "bezoeken[1].netwerkkaart: " in err
+        assert f"hoogstens {MAX_PEOPLE} mensen" in err
+
+
+async def test_a_full_netwerkkaart_says_so_and_opens_no_form(store: Store, database: Path) -> None:
+    from wijkgesprek.domain.network_map import Person
+    from wijkgesprek.screens.home import HomeScreen
+    from wijkgesprek.screens.network_map import NetworkMapScreen
+    from wijkgesprek.screens.network_person import PersonDialog
+    from wijkgesprek.screens.visit import VisitScreen
+    from wijkgesprek.store import network_map
+
+    visit = store.run(repo.start_visit, code="GZ-001", wijk="Noord", children=Children(), now=T0)
+
+    def fill(*, session, visit_id: int) -> None:  # type: ignore[no-untyped-def]
+        people = [Person(n, "buurvrouw", group="buurt") for n in range(1, MAX_PEOPLE + 1)]
+        network_map.put_map(session=session, visit_id=visit_id, people=people, at=T0)
+        session.commit()
+
+    store.run(fill, visit_id=visit)
+    app = WijkgesprekApp(guide=load_guide(paths.shipped_questions()), database=database)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+        await pilot.press("enter")  # the open visit
+        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, NetworkMapScreen))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: any("vol" in text for text in notifications(app)))
+        assert not isinstance(app.screen, PersonDialog)
+        assert f"hoogstens {MAX_PEOPLE} mensen" in " ".join(notifications(app))

@@ -57,6 +57,34 @@ async def in_history(pilot: Pilot[None], *keys: str) -> None:
     await pilot.press(*keys)
 
 
+async def person_form(pilot: Pilot[None]) -> None:
+    """The netwerkkaart (Ctrl+N) and its form for a person, a role typed."""
+    from wijkgesprek.screens.network_map import NetworkMapScreen
+    from wijkgesprek.screens.network_person import PersonDialog
+
+    await in_visit(pilot, "ctrl+n")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, NetworkMapScreen))
+    await pilot.press("n")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, PersonDialog))
+    await pilot.press(*"buurvrouw")
+
+
+async def vt_contact(pilot: Pilot[None]) -> None:
+    """The safety check's (F10) Veilig Thuis dialog, a name typed."""
+    from wijkgesprek.screens.safety import SafetyScreen
+    from wijkgesprek.screens.vt_contact import VtContactScreen
+    from wijkgesprek.widgets.safety.meldcode import FollowBox
+
+    await in_visit(pilot, "f10")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, SafetyScreen))
+    safety = pilot.app.screen
+    await pilot.press("5")
+    safety.set_focus(safety.query_one(FollowBox))
+    await pilot.press("enter", "2", "enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, VtContactScreen))
+    await pilot.press(*"VT")
+
+
 OPEN: dict[str, Opener] = {
     "new visit": lambda pilot: on_home(pilot, "n"),
     "themes (F3)": lambda pilot: in_visit(pilot, "f3"),
@@ -68,6 +96,9 @@ OPEN: dict[str, Opener] = {
     "summary (F8)": lambda pilot: in_visit(pilot, "f8"),
     "export": lambda pilot: in_history(pilot, "e"),
     "search": lambda pilot: on_home(pilot, "slash"),
+    "netwerkkaart (Ctrl+N)": lambda pilot: in_visit(pilot, "ctrl+n"),
+    "netwerkkaart person (Ctrl+N, n)": person_form,
+    "veilig thuis contact (F10, 5)": vt_contact,
 }
 
 
@@ -107,6 +138,33 @@ async def test_the_idle_lock_comes_over_a_dialog(encrypted: Path, where: str) ->
         assert dialog in app.screen_stack
 
 
+def typed_anywhere(app: object) -> list[str]:
+    """What every field of every screen on the stack holds (inputs and text areas)."""
+    from textual.widgets import Input, TextArea
+
+    held: list[str] = []
+    for screen in app.screen_stack:  # type: ignore[attr-defined]
+        held += [field.value for field in screen.query(Input)]
+        held += [area.text for area in screen.query(TextArea)]
+    return held
+
+
+@pytest.mark.parametrize("where", [w for w in OPEN if w != "agreements (F4)"])
+async def test_the_passphrase_typed_with_ctrl_l_lands_in_no_dialog(
+    encrypted: Path, where: str
+) -> None:
+    """Ctrl+L, the passphrase and Enter in one go over each screen and dialog: unlocked,
+    back where the user was, and no field anywhere holds a key of the passphrase."""
+    app = locked_app(encrypted, minutes=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await OPEN[where](pilot)
+        await pilot.pause()
+        below = app.screen
+        await burst(pilot, "<ctrl+l>", PASSPHRASE, "<enter>")
+        await wait_until(pilot, lambda: not app.locked and app.screen is below, seconds=20)
+        assert not any("geheim" in held for held in typed_anywhere(app)), where
+
+
 async def test_a_passphrase_typed_right_after_ctrl_l_goes_to_the_lock_only(
     encrypted: Path,
 ) -> None:
@@ -135,3 +193,36 @@ async def test_a_passphrase_typed_right_after_ctrl_l_goes_to_the_lock_only(
         assert all("geheim" not in note.text for note in notes.values())
     finally:
         store.engine.dispose()
+
+
+async def test_a_message_about_the_family_is_not_shown_on_the_lock_screen(
+    encrypted: Path,
+) -> None:
+    """A message shown a moment before locking ("Op de kaart: buurvrouw Fien.",
+    "Afspraak verwijderd: …", "Bewaard in …/GZ-003…") goes; the lock shows nothing of
+    the work below."""
+    app = locked_app(encrypted, minutes=0)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await in_visit(pilot)
+        app.notify("Op de kaart: Kwartel.", timeout=30, markup=False)
+        await wait_until(pilot, lambda: "Op de kaart: Kwartel." in frame(app))
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        await pilot.pause()
+        assert "Kwartel" not in frame(app)
+
+
+async def test_the_damage_found_at_the_start_is_told_again_after_unlocking(
+    encrypted: Path,
+) -> None:
+    app = locked_app(encrypted, minutes=0)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await in_visit(pilot)
+        app.tell_damage("De database is beschadigd (gevonden bij de controle na het starten).")
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        field = app.screen.query_one("#lock-passphrase")
+        field.value = PASSPHRASE  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not app.locked)
+        await wait_until(pilot, lambda: "beschadigd" in frame(app))

@@ -86,6 +86,8 @@ class WijkgesprekApp(InOrderKeys):
         self.locker = Lock(self)
         self._quit_warned = -QUIT_AGAIN
         self._going_home = False
+        self.damage = ""
+        """What the check at the start found wrong with the database ("": nothing)."""
 
     @property
     def guide(self) -> Guide:
@@ -140,15 +142,20 @@ class WijkgesprekApp(InOrderKeys):
         try:  # checks the whole file first: damage anywhere is found at every start
             daily_backup(file, today=date.today(), keep=self.config.backups)
         except DamagedDatabase as damage:  # told, and stays until it is read
-            self.call_from_thread(
-                self.notify, str(damage), severity="error", timeout=DAMAGE_SHOWN, markup=False
-            )
+            self.call_from_thread(self.tell_damage, str(damage))
         except (OSError, WijkError):  # a missed backup must never stop a visit
             self.call_from_thread(
                 self.notify,
                 "De dagelijkse reservekopie is niet gelukt; controleer de schijfruimte.",
                 severity="warning",
             )
+
+    def tell_damage(self, damage: str = "") -> None:
+        """Say that the database is damaged (again after unlocking: the lock took every
+        message away)."""
+        self.damage = damage or self.damage
+        if self.damage:
+            self.notify(self.damage, severity="error", timeout=DAMAGE_SHOWN, markup=False)
 
     def get_default_screen(self) -> Screen[Any]:
         # The home screen is the default screen (not pushed in on_mount), so its

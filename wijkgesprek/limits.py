@@ -22,6 +22,10 @@ MAX_CONFIG_BYTES = 2**20
 MAX_HANDOVER_BYTES = 64 * 2**20
 """A hand-over file (one household; a real one is well under 1 MB)."""
 
+MAX_PEOPLE = 100
+"""People on one visit's netwerkkaart (a real one has 5 to 30; a hand-over with 20,000
+made the next visit take 7 s to start and its map 13 s to open)."""
+
 
 class TooLarge(Exception):
     """A file holds more than ``limit`` bytes (only the first ``limit + 1`` were read)."""

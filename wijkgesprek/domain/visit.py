@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -270,11 +271,23 @@ def open_agreements(history: HouseholdHistory, *, before_visit: int) -> tuple[Ag
 def visit_day(history: HouseholdHistory, record: VisitRecord) -> str:
     """The day a visit started (DD-MM-YYYY), with the time (HH:MM) when another visit of
     the household started on the same day."""
+    return _day(record, _days_started(history))
+
+
+def visit_days(history: HouseholdHistory) -> dict[int | None, str]:
+    """:func:`visit_day` of every visit (by id), in one pass: calling ``visit_day`` per
+    visit is quadratic in the visits (a household of 20,000 visits did not open)."""
+    started = _days_started(history)
+    return {v.record.id: _day(v.record, started) for v in history.visits}
+
+
+def _days_started(history: HouseholdHistory) -> Counter[date]:
+    return Counter(v.record.started_at.astimezone().date() for v in history.visits)
+
+
+def _day(record: VisitRecord, started: Counter[date]) -> str:
     start = record.started_at.astimezone()
-    same_day = [
-        v for v in history.visits if v.record.started_at.astimezone().date() == start.date()
-    ]
-    return start.strftime("%d-%m-%Y %H:%M" if len(same_day) > 1 else "%d-%m-%Y")
+    return start.strftime("%d-%m-%Y %H:%M" if started[start.date()] > 1 else "%d-%m-%Y")
 
 
 @dataclass(frozen=True)
@@ -291,19 +304,32 @@ class VisitEvents:
 
 
 def visit_events(history: HouseholdHistory, visit_id: int) -> VisitEvents:
-    made: tuple[AgreementData, ...] = ()
-    marked: list[tuple[int, AgreementData]] = []
+    return events_by_visit(history).get(visit_id, VisitEvents((), (), ()))
+
+
+def events_by_visit(history: HouseholdHistory) -> dict[int, VisitEvents]:
+    """:func:`visit_events` of every visit (by id), in one pass over the household:
+    asking per visit is quadratic in the visits (a dossier of 20,000 took minutes)."""
+    marked: dict[int | None, list[tuple[int, AgreementData]]] = {}
     for number, visit in enumerate(history.visits, start=1):
-        if visit.record.id == visit_id:
-            made = tuple(_as_made(a, visit_id) for a in visit.record.agreements)
-            continue
-        marked += [(number, a) for a in visit.record.agreements if a.status_visit_id == visit_id]
-    referrals = [
-        (referral, steps)
-        for referral in history.referrals
-        if (steps := tuple(step for step in referral.steps if step.visit_id == visit_id))
-    ]
-    return VisitEvents(made, tuple(marked), tuple(referrals))
+        for agreement in visit.record.agreements:
+            if agreement.status_visit_id != visit.record.id:
+                marked.setdefault(agreement.status_visit_id, []).append((number, agreement))
+    referrals: dict[int | None, list[tuple[ReferralData, tuple[ReferralStep, ...]]]] = {}
+    for referral in history.referrals:
+        steps: dict[int | None, list[ReferralStep]] = {}
+        for step in referral.steps:
+            steps.setdefault(step.visit_id, []).append(step)
+        for visit_id, taken in steps.items():
+            referrals.setdefault(visit_id, []).append((referral, tuple(taken)))
+    return {
+        visit.record.id: VisitEvents(
+            tuple(_as_made(a, visit.record.id) for a in visit.record.agreements),
+            tuple(marked.get(visit.record.id, ())),
+            tuple(referrals.get(visit.record.id, ())),
+        )
+        for visit in history.visits
+    }
 
 
 def _as_made(agreement: AgreementData, visit_id: int) -> AgreementData:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from wijkgesprek import limits
 from wijkgesprek.content.model import CLOSENESS_TEXTS, ENERGY_TEXTS
 from wijkgesprek.domain.network_map import (
     Person,
@@ -50,7 +51,13 @@ def read_network(reader: Reader, data: Mapping[str, Any], path: str) -> tuple[Pe
         return None
     people: list[Person] = []
     numbers: dict[int, int] = {}
-    for n, item in enumerate(reader.items(data, "netwerkkaart", path), 1):
+    items = reader.items(data, "netwerkkaart", path)
+    if len(items) > limits.MAX_PEOPLE:  # never read: a hostile file stops here
+        reader.problem(
+            where, f"te veel mensen: een kaart heeft hoogstens {limits.MAX_PEOPLE} mensen"
+        )
+        return ()
+    for n, item in enumerate(items, 1):
         person = _person(reader, item, path_to(where, n))
         if person is None:
             continue

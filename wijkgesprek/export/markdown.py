@@ -35,12 +35,15 @@ from wijkgesprek.domain.visit import (
     SAFETY_TOPIC,
     AgreementData,
     HouseholdHistory,
+    VisitEvents,
     VisitHistory,
+    events_by_visit,
     format_date,
     marked_text,
     other_topics,
     tagged_themes,
     visit_day,
+    visit_days,
     visit_events,
 )
 from wijkgesprek.export import network
@@ -105,9 +108,11 @@ def dossier(
         *_household_changes(history),
     ]
     drawn = network.drawn_visit([visit for _, visit in scope])
+    days, events = visit_days(history), events_by_visit(history)  # per visit: quadratic
     for number, visit in scope:
         shown = image if visit is drawn else None
-        lines += ["", *_visit(number, visit, history, guide, image=shown)]
+        said = (days[visit.record.id], events[visit.record.id])
+        lines += ["", *_visit(number, visit, history, guide, said, image=shown)]
     return "\n".join(lines) + "\n"
 
 
@@ -129,6 +134,7 @@ def _visit(
     visit: VisitHistory,
     history: HouseholdHistory,
     guide: Guide,
+    said: tuple[str, VisitEvents],
     *,
     image: str | None = None,
 ) -> list[str]:
@@ -138,7 +144,7 @@ def _visit(
     if record.author:
         started += f" door {inline(record.author)}"
     out = [
-        f"## Bezoek {number} \u2014 {visit_day(history, record)}",
+        f"## Bezoek {number} \u2014 {said[0]}",
         "",
         f"{started}, {ended}.",
     ]
@@ -155,7 +161,7 @@ def _visit(
     themes = ", ".join(inline(guide.theme_name(t)) for t in tagged_themes(record))
     out += ["", f"**Thema's:** {themes or 'geen'}"]
     out += network.dossier_section(visit, history, guide, image=image, number=number)
-    events = visit_events(history, record.id)
+    events = said[1]
     agreed = [_agreement(a, besides=record.author) for a in events.agreements]
     agreed += [f"- {inline(marked_text(n, a))}" for n, a in events.marked]
     out += ["", "### Afspraken", *_written(visit, AGREEMENTS_TOPIC), ""]

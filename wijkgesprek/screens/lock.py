@@ -71,6 +71,7 @@ class LockScreen(Screen[None]):
             while self.app.screen is not self and self in self.app.screen_stack:
                 await self.app.pop_screen()
             self.dismiss()
+            self.app.tell_damage()  # the one message that must not be lost
             return
         self.wrong += 1
         if self.wrong >= TRIES:
@@ -121,6 +122,9 @@ class Lock:
             )
         elif not self.locked:
             self.app.flush_all()
+            # A message of a moment ago can name the family ("Op de kaart: …",
+            # "Afspraak verwijderd: …"), and messages show over every screen.
+            self.app.clear_notifications()
             self.app.push_screen(LockScreen())
 
     def allows(self, action: str) -> bool:

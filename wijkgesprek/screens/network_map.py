@@ -29,6 +29,7 @@ from wijkgesprek.domain.network_map import (
     summary_line,
     thin_reason,
 )
+from wijkgesprek.limits import MAX_PEOPLE
 from wijkgesprek.store import network_map, repo
 from wijkgesprek.text import visible
 from wijkgesprek.widgets.network_drawing import MORE, SAFE, NetworkDrawing
@@ -199,6 +200,12 @@ class NetworkMapScreen(Screen[None]):
         from wijkgesprek.screens.network_person import PersonDialog
 
         if not self._online():
+            return
+        if len(self.people or ()) >= MAX_PEOPLE:
+            self.notify(
+                f"De kaart is vol: hoogstens {MAX_PEOPLE} mensen. Haal eerst iemand van de kaart.",
+                severity="warning",
+            )
             return
         self.app.push_screen(
             PersonDialog(Person(0, ""), self.app.guide.network, title="Iemand toevoegen"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.content import Content
 from textual.widgets import SelectionList
 from textual.widgets.selection_list import SelectionType
 
@@ -9,11 +12,17 @@ from textual.widgets.selection_list import SelectionType
 class ToggleList(SelectionList[SelectionType]):
     """Space toggles the highlighted option right away, not through a message: an Enter
     typed straight after it (a priority binding of the dialog) sees the new choice.
-    Its options are text as written (theme names from the guide), never markup."""
+    Its options are text as written (names of kinds of help from the guide), never
+    markup: SelectionList reads a str prompt as markup when it makes the option, so a
+    str is made literal ``Content`` first."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._markup = False  # SelectionList has no parameter for it
+    def __init__(self, *selections: tuple[Any, ...], **kwargs: Any) -> None:
+        literal = [
+            (Content(prompt), *rest) if isinstance(prompt, str) else (prompt, *rest)
+            for prompt, *rest in selections
+        ]
+        super().__init__(*literal, **kwargs)
+        self._markup = False
 
     def action_select(self) -> None:
         if self.highlighted is not None:
