@@ -143,3 +143,23 @@ async def start_visit(pilot: Pilot[None], code: str = "GZ-001", ages: str = "4")
     await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
     assert isinstance(app.screen, VisitScreen)
     return app.screen
+
+
+def assert_refused_at(
+    load: Callable[[], object], path: Path, line: int, column: int, fragments: list[str]
+) -> None:
+    """``load()`` raises a ContentError with a problem whose message holds every fragment,
+    at ``path:line:column`` (and the message names that place); never a warning."""
+    import pytest
+
+    from wijkgesprek.errors import ContentError
+
+    with pytest.raises(ContentError) as caught:
+        load()
+    said = str(caught.value)
+    matching = [p for p in caught.value.problems if all(f in p.message for f in fragments)]
+    assert matching, said
+    problem = matching[0]
+    assert problem.file == path and not problem.warning, said
+    assert (problem.line, problem.column) == (line, column), said
+    assert f"{path}:{line}:{column}: " in said

@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import assert_refused_at
 
 from wijkgesprek import paths
 from wijkgesprek.content.cases import cases_to_json, is_cases_file, load_cases
@@ -364,14 +365,9 @@ def test_bad_file_reports_file_line_column_and_key(
 ) -> None:
     path = tmp_path / "casussen.yaml"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(ContentError) as caught:
-        load_cases(path, topic_ids=REQUIRED_TOPICS)
-    matching = [p for p in caught.value.problems if all(f in p.message for f in fragments)]
-    assert matching, str(caught.value)
-    problem = matching[0]
-    assert problem.file == path
-    assert (problem.line, problem.column) == (line, column), str(caught.value)
-    assert f"{path}:{line}:{column}: " in str(caught.value)
+    assert_refused_at(
+        lambda: load_cases(path, topic_ids=REQUIRED_TOPICS), path, line, column, fragments
+    )
 
 
 def test_all_problems_are_reported_in_file_order(tmp_path: Path) -> None:

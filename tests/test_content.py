@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import assert_refused_at
 
 from wijkgesprek.content.questions import REQUIRED_TOPICS, guide_to_json, load_guide
 from wijkgesprek.content.yamlsource import Reader, parse_document, read_document
@@ -413,14 +414,7 @@ def test_bad_file_reports_file_line_column_and_key(
         path.write_bytes(content)
     elif content is not None:
         write(tmp_path, content)
-    with pytest.raises(ContentError) as caught:
-        load_guide(path)
-    matching = [p for p in caught.value.problems if all(f in p.message for f in fragments)]
-    assert matching, str(caught.value)
-    problem = matching[0]
-    assert problem.file == path
-    assert (problem.line, problem.column) == (line, column), str(caught.value)
-    assert f"{path}:{line}:{column}: " in str(caught.value)
+    assert_refused_at(lambda: load_guide(path), path, line, column, fragments)
 
 
 def test_all_problems_of_a_file_are_reported_in_file_order(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import assert_refused_at
 
 from wijkgesprek.content import network
 from wijkgesprek.content.model import ALL_WIJKEN, KINDS, Entry, Guide, Network
@@ -399,14 +400,7 @@ def test_bad_file_reports_file_line_column_and_key(
     path = tmp_path / "netwerk.yaml"
     if content is not None:
         path.write_text(content, encoding="utf-8")
-    with pytest.raises(ContentError) as caught:
-        load([path], guide)
-    matching = [p for p in caught.value.problems if all(f in p.message for f in fragments)]
-    assert matching, str(caught.value)
-    problem = matching[0]
-    assert problem.file == path and not problem.warning
-    assert (problem.line, problem.column) == (line, column), str(caught.value)
-    assert f"{path}:{line}:{column}: " in str(caught.value)
+    assert_refused_at(lambda: load([path], guide), path, line, column, fragments)
 
 
 def test_all_problems_of_all_files_are_reported_at_once(tmp_path: Path, guide: Guide) -> None:
