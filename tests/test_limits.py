@@ -326,6 +326,7 @@ def test_a_note_above_the_limit_in_a_handover_is_refused(
         "1 MB",  # config.toml
         "64 MB",  # a hand-over
         "100 mensen",  # a netwerkkaart
+        "2.000 bezoeken",  # any list in a hand-over
     ],
 )
 def test_the_limits_are_documented(needle: str) -> None:
@@ -339,6 +340,7 @@ def test_the_documented_limits_are_the_real_ones() -> None:
     assert limits.MAX_CONFIG_BYTES == 2**20
     assert limits.MAX_HANDOVER_BYTES == 64 * 2**20
     assert limits.MAX_PEOPLE == 100
+    assert limits.MAX_LIST_ITEMS == 2_000
 
 
 # -- the people on one netwerkkaart -------------------------------------------------------
@@ -403,3 +405,41 @@ async def test_a_full_netwerkkaart_says_so_and_opens_no_form(store: Store, datab
         await wait_until(pilot, lambda: any("vol" in text for text in notifications(app)))
         assert not isinstance(app.screen, PersonDialog)
         assert f"hoogstens {MAX_PEOPLE} mensen" in " ".join(notifications(app))
+
+
+# -- the lists in a hand-over ----------------------------------------------------------------
+
+LISTS = [
+    (("bezoeken",), "bezoeken"),
+    (("bezoeken", 0, "afspraken"), "bezoeken[1].afspraken"),
+    (("bezoeken", 0, "aanvullingen"), "bezoeken[1].aanvullingen"),
+    (("bezoeken", 0, "veiligheid"), "bezoeken[1].veiligheid"),
+    (("bezoeken", 0, "geen_aanbod"), "bezoeken[1].geen_aanbod"),
+    (("verwijzingen",), "verwijzingen"),
+    (("huishouden", "wijzigingen"), "huishouden.wijzigingen"),
+]
+
+
+@pytest.mark.parametrize(("key", "where"), LISTS, ids=[where for _, where in LISTS])
+def test_a_list_above_its_limit_in_a_handover_is_refused_unread(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], key: tuple, where: str
+) -> None:
+    """A hostile hand-over of 20,000 visits (within 64 MB) took 83 s to import; every
+    list of a hand-over holds at most MAX_LIST_ITEMS items, refused before one is read."""
+    import json
+
+    store.run(repo.start_visit, code="GZ-001", wijk="Noord", children=Children(), now=T0)
+    file = tmp_path / "overdracht.json"
+    assert main(["export", "GZ-001", "--soort", "overdracht", "--uitvoer", str(file)]) == 0
+    data = json.loads(file.read_text("utf-8"))
+    parent = data
+    for step in key[:-1]:
+        parent = parent[step]
+    parent[key[-1]] = [{}] * (limits.MAX_LIST_ITEMS + 1)  # never read, so never checked
+    file.write_text(json.dumps(data), "utf-8")
+    capsys.readouterr()
+    assert main(["--data-dir", str(tmp_path / "ander"), "import", str(file)]) == 1
+    err = capsys.readouterr().err
+    assert f"{file}:" in err and f"{where}: " in err
+    assert f"hoogstens {limits.count_text(limits.MAX_LIST_ITEMS)}" in err
+    assert err.count(f"{where}[") == 0  # no item of it was read

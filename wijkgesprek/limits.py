@@ -27,6 +27,12 @@ MAX_PEOPLE = 100
 made the next visit take 7 s to start and its map 13 s to open)."""
 
 
+MAX_LIST_ITEMS = 2_000
+"""Items in any list of a hand-over: visits, agreements, safety entries, referrals (a
+household visited weekly for 38 years has 2,000 visits; a hostile file of 20,000 visits
+within 64 MB took 83 s to import)."""
+
+
 class TooLarge(Exception):
     """A file holds more than ``limit`` bytes (only the first ``limit + 1`` were read)."""
 

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from wijkgesprek import limits
 from wijkgesprek.domain.dates import OUTSIDE, sensible_year
 from wijkgesprek.errors import ContentError, Problem
 from wijkgesprek.text import CONTROL_HINT, control_character
@@ -107,7 +108,18 @@ class Reader:
         return value or allowed[0]
 
     def items(self, data: Mapping[str, Any], key: str, path: str) -> list[Any]:
-        return self.typed(data[key], path_to(path, key), list) or []
+        """The list under ``key``; empty (and a problem) above ``limits.MAX_LIST_ITEMS``,
+        so a hostile file stops before one item is read."""
+        where = path_to(path, key)
+        items = self.typed(data[key], where, list) or []
+        if len(items) > limits.MAX_LIST_ITEMS:
+            self.problem(
+                where,
+                f"te veel: {limits.count_text(len(items))}, hoogstens "
+                f"{limits.count_text(limits.MAX_LIST_ITEMS)} per lijst in een overdracht",
+            )
+            return []
+        return items
 
     def texts(self, data: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
         where = path_to(path, key)
