@@ -17,6 +17,7 @@ from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.screen import Screen
 
+from wijkgesprek import discreet
 from wijkgesprek.commands import app_bindings, palette_commands
 from wijkgesprek.config import THEMES, Config, theme_for
 from wijkgesprek.connection import Connection
@@ -79,6 +80,7 @@ class WijkgesprekApp(InOrderKeys):
         exports is kept (``export.record``)."""
         self.config = config or Config()
         self.discreet = False
+        """Whether safety details are hidden (Ctrl+G, ``discreet.py``)."""
         self.connection = Connection(self, outbox)
         """The team database's state: offline, and the notes waiting on the laptop."""
         self._start_offline = offline
@@ -291,26 +293,7 @@ class WijkgesprekApp(InOrderKeys):
             self.push_screen(HelpScreen(self.screen))
 
     def action_discreet(self) -> None:
-        """Hide (or show again) every safety detail at once, on every screen (also those
-        under this one, shown again later); the title says it is on."""
-        self.discreet = not self.discreet
-        self.set_class(self.discreet, "-discreet")
-        if self.discreet:  # a message shown a moment ago may name a finding
-            self.clear_notifications()
-        self.update_title()
-        for screen in self.screen_stack:
-            self.update_styles(screen)  # Textual restyles only the screens on top
-            focused = screen.focused
-            if (
-                self.discreet
-                and focused is not None
-                and any(node.has_class("safety-detail") for node in focused.ancestors_with_self)
-            ):
-                screen.set_focus(None)  # nothing typed may land in a hidden field
-            changed = getattr(screen, "discreet_changed", None)
-            if callable(changed):
-                changed()
-        self.screen.refresh_bindings()
+        discreet.toggle(self)
 
     def action_veilig_thuis(self) -> None:
         from wijkgesprek.screens.veilig_thuis import VeiligThuisScreen
