@@ -21,7 +21,8 @@ from wijkgesprek import discreet
 from wijkgesprek.commands import app_bindings, palette_commands
 from wijkgesprek.config import THEMES, Config, theme_for
 from wijkgesprek.connection import Connection
-from wijkgesprek.errors import DamagedDatabase, Gone, Unreachable, WijkError
+from wijkgesprek.door import Door
+from wijkgesprek.errors import DamagedDatabase, WijkError
 from wijkgesprek.keys import InOrderKeys
 from wijkgesprek.resources import Resources
 from wijkgesprek.screens.home import HomeScreen
@@ -86,8 +87,8 @@ class WijkgesprekApp(InOrderKeys):
         self._start_offline = offline
         """The team database did not answer at the start: open offline (``Connection``)."""
         self.locker = Lock(self)
+        self.door = Door(self)
         self._quit_warned = -QUIT_AGAIN
-        self._going_home = False
         self.damage = ""
         """What the check at the start found wrong with the database ("": nothing)."""
 
@@ -193,61 +194,16 @@ class WijkgesprekApp(InOrderKeys):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.locker.allows(action)  # while locked: only help and stopping
 
-    # -- errors: never a traceback, never personal data --------------------------
+    # -- the database: App.read/App.write, the screens' usual door (door.py) ----
 
     def write(self, function: Callable[..., object], /, **kwargs: Any) -> bool:
-        """Run a store function that changes data; True when it was saved. A problem the
-        user can meet (a full disk, a read-only or locked database) is told in Dutch and
-        the app goes on, with what was typed still on the screen."""
-        try:
-            self.connection.run(function, **kwargs)
-        except WijkError as error:
-            self.cannot_use(error)
-            return False
-        return True
+        return self.door.write(function, **kwargs)
 
     def read(self, function: Callable[..., T], /, **kwargs: Any) -> T | None:
-        """Run a store function; None (after one Dutch message) when the database cannot
-        be used right now, so a screen can go back instead of stopping the app."""
-        try:
-            return self.connection.run(function, **kwargs)
-        except WijkError as error:
-            self.cannot_use(error)
-            return None
-
-    def cannot_use(self, error: WijkError) -> None:
-        """Say why the database cannot be used; an unreachable team database makes the
-        app go offline (notes are then kept on the laptop); a household erased meanwhile
-        sends the app back to the list of households."""
-        if isinstance(error, Gone):
-            self.household_gone()
-        elif isinstance(error, Unreachable) and self.connection.outbox is not None:
-            if self.connection.offline:
-                self.connection.tell()
-            else:
-                self.connection.lost()
-        else:
-            self.notify(str(error), severity="error", timeout=20, markup=False)
-
-    def household_gone(self) -> None:
-        """The household on screen was erased (another window, ``wijkgesprek wis``): say
-        so once, calmly, and go back to the list, after the screens that noticed it have
-        gone back themselves."""
-        if self._going_home:
-            return
-        self._going_home = True
-        self.notify(f"{Gone()} U bent terug bij de huishoudens.", timeout=15, markup=False)
-        self.call_after_refresh(self._back_home)
-
-    def _back_home(self) -> None:
-        self._going_home = False
-        if self.locked:  # never past the lock; the next key after unlocking comes here again
-            return
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+        return self.door.read(function, **kwargs)
 
     def pop_screen(self) -> AwaitComplete:
-        """Go back a screen; a screen that goes back after ``_back_home`` already took
+        """Go back a screen; a screen that goes back after ``Door.household_gone`` took
         every screen away (it noticed the erased household too) has nothing to pop."""
         if len(self.screen_stack) <= 1:
             return AwaitComplete(asyncio.sleep(0)).call_next(self)
@@ -256,6 +212,8 @@ class WijkgesprekApp(InOrderKeys):
     def update_title(self) -> None:
         marks = [("offline", self.connection.offline), ("discreet", self.discreet)]
         self.title = " · ".join([self.base_title, *(mark for mark, on in marks if on)])
+
+    # -- errors: never a traceback, never personal data --------------------------
 
     def _fatal_error(self) -> None:
         # Textual would print a traceback with local variables, which can hold note
