@@ -6,29 +6,28 @@ import asyncio
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.screen import Screen
 
 from wijkgesprek import discreet
+from wijkgesprek.chores import Chores
 from wijkgesprek.commands import app_bindings, palette_commands
 from wijkgesprek.config import THEMES, Config, theme_for
 from wijkgesprek.connection import Connection
 from wijkgesprek.door import Door
-from wijkgesprek.errors import DamagedDatabase, WijkError
 from wijkgesprek.keys import InOrderKeys
 from wijkgesprek.resources import Resources
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.screens.lock import Lock
 from wijkgesprek.store.target import Target, as_target
-from wijkgesprek.text import clean_typed, visible
+from wijkgesprek.text import clean_typed
 from wijkgesprek.widgets.palette import CommandPalette
 
 if TYPE_CHECKING:
@@ -40,8 +39,6 @@ T = TypeVar("T")
 
 QUIT_AGAIN = 10.0
 """Seconds in which a second Ctrl+Q stops even with text that could not be saved."""
-DAMAGE_SHOWN = 600.0
-"""Seconds a damaged database found after the start stays told (Textual's notification)."""
 
 
 class WijkgesprekApp(InOrderKeys):
@@ -84,13 +81,11 @@ class WijkgesprekApp(InOrderKeys):
         """Whether safety details are hidden (Ctrl+G, ``discreet.py``)."""
         self.connection = Connection(self, outbox)
         """The team database's state: offline, and the notes waiting on the laptop."""
-        self._start_offline = offline
-        """The team database did not answer at the start: open offline (``Connection``)."""
+        self.chores = Chores(self, offline=offline)
+        """What is done after the first frame (the daily backup, …), and the damage found."""
         self.locker = Lock(self)
         self.door = Door(self)
         self._quit_warned = -QUIT_AGAIN
-        self.damage = ""
-        """What the check at the start found wrong with the database ("": nothing)."""
 
     @property
     def guide(self) -> Guide:
@@ -120,45 +115,7 @@ class WijkgesprekApp(InOrderKeys):
             )
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
-        self.call_after_refresh(self._after_first_frame)
-
-    def _after_first_frame(self) -> None:
-        try:
-            self.guide  # noqa: B018  (load it now, off the path to the first frame)
-        except WijkError as error:  # the file changed since it was checked
-            self.exit(return_code=error.exit_code, message=Text(visible(str(error))))
-            return
-        self._read_network()
-        if self._start_offline:
-            self.connection.start_offline()
-        self.connection.send_left_over()
-        if self.database.daily_backups:  # not of practice data, nor of a team database
-            self._daily_backup()
-        self.locker.start(self.config.lock_minutes)
-
-    @work(thread=True, exclusive=True, group="backup")
-    def _daily_backup(self) -> None:
-        from wijkgesprek.store.backup import daily_backup
-
-        file = self.database.file
-        assert file is not None
-        try:  # checks the whole file first: damage anywhere is found at every start
-            daily_backup(file, today=date.today(), keep=self.config.backups)
-        except DamagedDatabase as damage:  # told, and stays until it is read
-            self.call_from_thread(self.tell_damage, str(damage))
-        except (OSError, WijkError):  # a missed backup must never stop a visit
-            self.call_from_thread(
-                self.notify,
-                "De dagelijkse reservekopie is niet gelukt; controleer de schijfruimte.",
-                severity="warning",
-            )
-
-    def tell_damage(self, damage: str = "") -> None:
-        """Say that the database is damaged (again after unlocking: the lock took every
-        message away)."""
-        self.damage = damage or self.damage
-        if self.damage:
-            self.notify(self.damage, severity="error", timeout=DAMAGE_SHOWN, markup=False)
+        self.call_after_refresh(self.chores.after_first_frame)
 
     def get_default_screen(self) -> Screen[Any]:
         # The home screen is the default screen (not pushed in on_mount), so its
@@ -168,11 +125,6 @@ class WijkgesprekApp(InOrderKeys):
 
             return PracticeHomeScreen(self.cases)
         return HomeScreen()
-
-    @work(thread=True, exclusive=True, group="network")
-    def _read_network(self) -> None:
-        if problem := self.resources.read_network():
-            self.call_from_thread(self.notify, problem, severity="error", timeout=20, markup=False)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:

@@ -71,7 +71,7 @@ class LockScreen(Screen[None]):
             while self.app.screen is not self and self in self.app.screen_stack:
                 await self.app.pop_screen()
             self.dismiss()
-            self.app.tell_damage()  # the one message that must not be lost
+            self.app.chores.tell_damage()  # the one message that must not be lost
             return
         self.wrong += 1
         if self.wrong >= TRIES:
