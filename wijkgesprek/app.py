@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import traceback
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
@@ -22,6 +21,7 @@ from wijkgesprek.commands import app_bindings, palette_commands
 from wijkgesprek.config import THEMES, Config, theme_for
 from wijkgesprek.connection import Connection
 from wijkgesprek.door import Door
+from wijkgesprek.fatal import fatal_line
 from wijkgesprek.keys import InOrderKeys
 from wijkgesprek.resources import Resources
 from wijkgesprek.screens.home import HomeScreen
@@ -168,23 +168,9 @@ class WijkgesprekApp(InOrderKeys):
     # -- errors: never a traceback, never personal data --------------------------
 
     def _fatal_error(self) -> None:
-        # Textual would print a traceback with local variables, which can hold note
-        # text. Say what happened in one Dutch sentence, with the place but no values.
-        # (The one private hook left: Textual calls it for an unhandled error; the app
-        # ends through the public ``panic``.)
-        error = self._exception
-        where = ""
-        if error is not None and error.__traceback__ is not None:
-            frame = traceback.extract_tb(error.__traceback__)[-1]
-            where = f" in {Path(frame.filename).name}:{frame.lineno}"
-        name = type(error).__name__ if error is not None else "onbekend"
-        self.panic(
-            Text(
-                f"wijkgesprek moest stoppen door een onverwachte fout ({name}{where}). "
-                "Wat u typte is tot hoogstens een seconde voor de fout opgeslagen. Geef deze "
-                "regel door aan de beheerder; er staan geen gegevens van gezinnen in."
-            )
-        )
+        # The one private hook left: Textual calls it for an unhandled error and would
+        # print a traceback with local variables (note text). One Dutch line instead.
+        self.panic(fatal_line(self._exception))
 
     def action_focus_next(self) -> None:
         """Tab: a field that can complete what was typed (a known wijk) does so first."""
