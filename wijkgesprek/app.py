@@ -9,7 +9,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from rich.text import Text
 from textual import events
 from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
@@ -26,6 +25,7 @@ from wijkgesprek.keys import InOrderKeys
 from wijkgesprek.resources import Resources
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.screens.lock import Lock
+from wijkgesprek.stopping import Stopping
 from wijkgesprek.store.target import Target, as_target
 from wijkgesprek.text import clean_typed
 from wijkgesprek.widgets.palette import CommandPalette
@@ -36,9 +36,6 @@ if TYPE_CHECKING:
     from wijkgesprek.store.outbox import Outbox
 
 T = TypeVar("T")
-
-QUIT_AGAIN = 10.0
-"""Seconds in which a second Ctrl+Q stops even with text that could not be saved."""
 
 
 class WijkgesprekApp(InOrderKeys):
@@ -85,7 +82,8 @@ class WijkgesprekApp(InOrderKeys):
         """What is done after the first frame (the daily backup, …), and the damage found."""
         self.locker = Lock(self)
         self.door = Door(self)
-        self._quit_warned = -QUIT_AGAIN
+        self.stopping = Stopping(self)
+        """Every screen saves what it holds (``flush_all``), and Ctrl+Q."""
 
     @property
     def guide(self) -> Guide:
@@ -217,35 +215,8 @@ class WijkgesprekApp(InOrderKeys):
     def action_help_quit(self) -> None:
         self.notify("Stoppen doet u met Ctrl+Q; alles wordt eerst opgeslagen.")
 
-    def flush_all(self) -> None:
-        for screen in self.screen_stack:
-            flush = getattr(screen, "flush", None)
-            if callable(flush):
-                flush()
-
     async def action_quit(self) -> None:
-        self.flush_all()
-        self.connection.settle()  # what is on its way to the team database gets there
-        unsaved = any(getattr(screen, "unsaved", False) for screen in self.screen_stack)
-        if unsaved and time.monotonic() - self._quit_warned > QUIT_AGAIN:
-            self._quit_warned = time.monotonic()
-            self.notify(
-                "Uw laatste tekst kon niet worden opgeslagen en staat alleen op het scherm. "
-                "Kopieer hem, of druk nog eens Ctrl+Q om toch te stoppen.",
-                severity="error",
-                timeout=20,
-            )
-            return
-        waiting = self.connection.waiting()
-        if waiting:
-            self.exit(
-                message=Text(
-                    f"{waiting} aantekening(en) staan nog op deze laptop. Ze worden in de "
-                    "teamdatabase gezet bij de volgende start met verbinding."
-                )
-            )
-            return
-        self.exit()
+        self.stopping.quit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from palette_commands(lambda action: getattr(self, f"action_{action}"), self._where)

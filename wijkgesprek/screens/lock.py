@@ -121,7 +121,7 @@ class Lock:
                 markup=False,
             )
         elif not self.locked:
-            self.app.flush_all()
+            self.app.stopping.flush_all()
             # A message of a moment ago can name the family ("Op de kaart: …",
             # "Afspraak verwijderd: …"), and messages show over every screen.
             self.app.clear_notifications()
@@ -133,7 +133,7 @@ class Lock:
     def stop(self, reason: str) -> None:
         """Stop from the lock screen (too many wrong passphrases); the work was saved
         when the app locked, and is saved once more."""
-        self.app.flush_all()
+        self.app.stopping.flush_all()
         self.app.exit(
             return_code=1, message=Text(f"wijkgesprek is gestopt: {reason}. Uw werk is opgeslagen.")
         )
