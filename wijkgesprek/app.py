@@ -14,10 +14,10 @@ from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.screen import Screen
 
-from wijkgesprek import discreet
+from wijkgesprek import colours, discreet
 from wijkgesprek.chores import Chores
 from wijkgesprek.commands import app_bindings, palette_commands
-from wijkgesprek.config import THEMES, Config, theme_for
+from wijkgesprek.config import Config
 from wijkgesprek.connection import Connection
 from wijkgesprek.door import Door
 from wijkgesprek.fatal import fatal_line
@@ -102,15 +102,7 @@ class WijkgesprekApp(InOrderKeys):
         return Store(self.database)
 
     def on_mount(self) -> None:
-        try:
-            self.theme = theme_for(self.config.theme, self.available_themes)
-        except ValueError as problem:
-            self.notify(
-                f"{self.config.file or 'instellingen'}, bij 'kleuren': {problem} De donkere "
-                "kleuren worden gebruikt.",
-                severity="warning",
-                markup=False,
-            )
+        colours.from_config(self)
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         self.call_after_refresh(self.chores.after_first_frame)
@@ -198,13 +190,7 @@ class WijkgesprekApp(InOrderKeys):
             self.push_screen(VeiligThuisScreen())
 
     def action_toggle_colours(self) -> None:
-        from wijkgesprek.remember import remember
-
-        colours = "licht" if self.current_theme.dark else "donker"
-        self.theme = THEMES[colours]
-        self.config, problem = remember(self.config, "kleuren", colours)
-        if problem:
-            self.notify(f"De kleuren zijn gewisseld, maar niet onthouden: {problem}", markup=False)
+        colours.toggle(self)
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):  # type: ignore[arg-type]  # App[None] is fine
