@@ -163,3 +163,24 @@ async def test_escape_without_typed_text_goes_back_one_level_at_a_time(app: Wijk
         assert app.screen is screen and app.focused is screen.query_one("#sections")
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+
+
+async def test_step_four_follows_the_afwegingskader(app: WijkgesprekApp) -> None:
+    """Audit finding: with the afwegingskader answered to its end, step 4 ("Wegen aan de
+    hand van het afwegingskader") still said "open"."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_safety(pilot)
+        await pilot.press("5")
+        steps = screen.query_one("#steps", OptionList)
+
+        def step_four() -> str:
+            return str(steps.get_option_at_index(3).prompt)
+
+        assert step_four().endswith("— open")
+        box = screen.query_one(AnswerBox)
+        box.focus()
+        await pilot.press("j", *"signalen en verhaal van het kind", "enter")
+        await wait_until(pilot, lambda: "bezig (afwegingskader)" in step_four())
+        await pilot.press("j", *"het kind vertelt over geweld", "enter")
+        await wait_until(pilot, lambda: "gedaan (afwegingskader)" in step_four())
+    assert not [row for row in trail(app) if row[0] == "stap"]  # shown, never written

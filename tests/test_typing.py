@@ -35,7 +35,10 @@ def notes(app: WijkgesprekApp) -> dict[str, str]:
 
 
 async def saved(pilot, screen: VisitScreen) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The notes in the database once the screen has kept what it shows (under load a
+    save can miss its bound and be tried again: wait for it, never read half-way)."""
     screen.flush()
+    await wait_until(pilot, lambda: not screen.unsaved)
     await pilot.pause()
     return notes(pilot.app)
 

@@ -2,6 +2,10 @@
 
 Functions return plain domain data (``domain.visit``), never ORM objects, so
 screens and the command line do not depend on the session's lifetime.
+
+Referrals (``store.referrals``) and the safety trail (``store.safety_trail``) have modules
+of their own; their public functions are re-exported here, so every caller finds the
+store's queries and changes in one place (``repo.add_safety_entry``).
 """
 
 from __future__ import annotations
@@ -30,14 +34,7 @@ from wijkgesprek.domain.household import (
 )
 from wijkgesprek.domain.meldcode import open_report
 from wijkgesprek.domain.merge import added
-from wijkgesprek.domain.referral import (
-    DISCUSSED,
-    FINAL,
-    ReferralData,
-    ReferralStep,
-    transition_problem,
-)
-from wijkgesprek.domain.safety import ASSESS, CONSULT, VT_CONTACT, SafetyEntry
+from wijkgesprek.domain.safety import ASSESS, VT_CONTACT, SafetyEntry
 from wijkgesprek.domain.visit import (
     AGREEMENT_STATES,
     AgreementData,
@@ -59,10 +56,34 @@ from wijkgesprek.store.models import (
     HouseholdChangeTable,
     Note,
     Referral,
-    ReferralEvent,
     SafetyEntryTable,
     Visit,
     safe_day,
+)
+from wijkgesprek.store.referrals import (
+    add_referral as add_referral,
+)
+from wijkgesprek.store.referrals import (
+    record_gaps as record_gaps,
+)
+from wijkgesprek.store.referrals import (
+    referrals_of,
+    with_steps,
+)
+from wijkgesprek.store.referrals import (
+    update_referral as update_referral,
+)
+from wijkgesprek.store.safety_trail import (
+    add_safety_entry as add_safety_entry,
+)
+from wijkgesprek.store.safety_trail import (
+    entry,
+)
+from wijkgesprek.store.safety_trail import (
+    household_safety as household_safety,
+)
+from wijkgesprek.store.safety_trail import (
+    safety_entries as safety_entries,
 )
 
 
@@ -134,7 +155,7 @@ def _reports_open(session: Session, guide: SafetyGuide) -> set[int]:
     trails: dict[int, dict[int, tuple[datetime, list[SafetyEntry]]]] = {}
     for household_id, started, record in session.exec(statement):
         visit = trails.setdefault(household_id, {}).setdefault(record.visit_id, (started, []))
-        visit[1].append(_entry(record))
+        visit[1].append(entry(record))
     return {
         household_id
         for household_id, visits in trails.items()
@@ -295,7 +316,7 @@ def get_visit(*, session: Session, visit_id: int) -> VisitRecord:
         network=network_map.get_map(session=session, visit_id=visit_id),
         network_recorded=bool(network_map.recorded_in_visit(session=session, visit_ids=[visit_id])),
         safety_recorded=recorded is not None,
-        referrals=tuple(_referrals(session, visit)),
+        referrals=tuple(referrals_of(session, visit)),
         gaps=tuple(
             session.exec(
                 select(Gap.theme).where(Gap.visit_id == visit_id).order_by(col(Gap.id))
@@ -493,206 +514,6 @@ def end_visit(*, session: Session, visit_id: int, now: datetime) -> None:
     session.commit()
 
 
-def _referral_data(referral: Referral, steps: Sequence[ReferralStep]) -> ReferralData:
-    assert referral.id is not None
-    return ReferralData(
-        id=referral.id,
-        naam=referral.naam,
-        soort=referral.soort,
-        wijk=referral.wijk,
-        contact=referral.contact,
-        state=referral.state,
-        reason=referral.reason,
-        visit_id=referral.visit_id,
-        updated_at=referral.updated_at,
-        # A referral without events (not written by wijkgesprek) has its state as its step.
-        steps=tuple(steps)
-        or (ReferralStep(referral.state, referral.reason, referral.updated_at, referral.visit_id),),
-    )
-
-
-def _with_steps(session: Session, referrals: Sequence[Referral]) -> list[ReferralData]:
-    """The referrals as plain data with every state they went through (one query)."""
-    steps: dict[int, list[ReferralStep]] = {}
-    for event in session.exec(
-        select(ReferralEvent)
-        .where(col(ReferralEvent.referral_id).in_([r.id for r in referrals]))
-        .order_by(col(ReferralEvent.at), col(ReferralEvent.id))
-    ):
-        steps.setdefault(event.referral_id, []).append(
-            ReferralStep(event.state, event.reason, event.at, event.visit_id, event.author)
-        )
-    return [_referral_data(r, steps.get(r.id or 0, ())) for r in referrals]
-
-
-def _referrals(session: Session, visit: Visit) -> list[ReferralData]:
-    """The household's open referrals plus those made or updated in ``visit``."""
-    touched_here = select(ReferralEvent.referral_id).where(ReferralEvent.visit_id == visit.id)
-    statement = (
-        select(Referral)
-        .where(Referral.household_id == visit.household_id)
-        .where(col(Referral.state).not_in(FINAL) | col(Referral.id).in_(touched_here))
-        .order_by(col(Referral.id))
-    )
-    return _with_steps(session, session.exec(statement).all())
-
-
-def add_referral(
-    *,
-    session: Session,
-    visit_id: int,
-    naam: str,
-    soort: str,
-    wijk: str,
-    themes: Sequence[str],
-    contact: str,
-    now: datetime,
-) -> int:
-    """Record that an entry was discussed (state "besproken"); returns the referral id.
-
-    An open referral to the same entry (naam and wijk) is not made twice.
-    """
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise LookupError(visit_id)
-    existing = session.exec(
-        select(Referral).where(
-            Referral.household_id == visit.household_id,
-            Referral.naam == naam,
-            Referral.wijk == wijk,
-            col(Referral.state).not_in(FINAL),
-        )
-    ).first()
-    if existing is not None and existing.id is not None:
-        return existing.id
-    referral = Referral(
-        household_id=visit.household_id,
-        visit_id=visit_id,
-        naam=naam,
-        soort=soort,
-        wijk=wijk,
-        themes=",".join(themes),
-        contact=contact,
-        state=DISCUSSED,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(referral)
-    session.flush()
-    assert referral.id is not None
-    session.add(ReferralEvent(referral_id=referral.id, visit_id=visit_id, state=DISCUSSED, at=now))
-    session.commit()
-    return referral.id
-
-
-def update_referral(
-    *, session: Session, referral_id: int, visit_id: int, state: str, reason: str, now: datetime
-) -> None:
-    """Move a referral to ``state``; raises ValueError with a Dutch sentence when not allowed.
-
-    Each change is kept as an event (which visit, when, why); nothing is overwritten.
-    """
-    referral = session.get(Referral, referral_id)
-    if referral is None:
-        raise LookupError(referral_id)
-    problem = transition_problem(referral.state, state, reason)
-    if problem:
-        raise ValueError(problem)
-    referral.state = state
-    referral.reason = reason.strip()
-    referral.updated_at = now
-    session.add(referral)
-    session.add(
-        ReferralEvent(
-            referral_id=referral_id, visit_id=visit_id, state=state, reason=reason.strip(), at=now
-        )
-    )
-    session.commit()
-
-
-def record_gaps(
-    *, session: Session, visit_id: int, wijk: str, themes: Sequence[str], now: datetime
-) -> None:
-    """Remember, once per visit and theme, that the network had nothing for it."""
-    known = set(session.exec(select(Gap.theme).where(Gap.visit_id == visit_id)).all())
-    new = [theme for theme in dict.fromkeys(themes) if theme not in known]
-    for theme in new:
-        session.add(Gap(visit_id=visit_id, wijk=wijk, theme=theme, created_at=now))
-    if new:
-        session.commit()
-
-
-# -- the safety trail --------------------------------------------------------------------
-
-
-def _entry(record: SafetyEntryTable) -> SafetyEntry:
-    assert record.id is not None
-    return SafetyEntry(
-        id=record.id,
-        visit_id=record.visit_id,
-        kind=record.kind,
-        key=record.key,
-        value=record.value,
-        note=record.note,
-        at=record.at,
-        corrects=record.corrects_id,
-        author=record.author,
-    )
-
-
-def add_safety_entry(
-    *,
-    session: Session,
-    visit_id: int,
-    kind: str,
-    key: str = "",
-    value: str = "",
-    note: str = "",
-    now: datetime,
-) -> SafetyEntry:
-    """Append to the safety trail; a later entry for the same kind and key corrects the
-    earlier one (and points to it). Consultations and contacts with Veilig Thuis are
-    lists: each gets its own key."""
-    if kind in (CONSULT, VT_CONTACT) and not key:
-        count = session.exec(
-            select(func.count())
-            .select_from(SafetyEntryTable)
-            .where(SafetyEntryTable.visit_id == visit_id, SafetyEntryTable.kind == kind)
-        ).one()
-        key = str(count + 1)
-    previous = session.exec(
-        select(SafetyEntryTable)
-        .where(
-            SafetyEntryTable.visit_id == visit_id,
-            SafetyEntryTable.kind == kind,
-            SafetyEntryTable.key == key,
-        )
-        .order_by(col(SafetyEntryTable.id).desc())
-    ).first()
-    record = SafetyEntryTable(
-        visit_id=visit_id,
-        kind=kind,
-        key=key,
-        value=value,
-        note=note,
-        at=now,
-        corrects_id=previous.id if previous else None,
-    )
-    session.add(record)
-    session.commit()
-    return _entry(record)
-
-
-def safety_entries(*, session: Session, visit_id: int) -> list[SafetyEntry]:
-    """The whole trail of one visit, oldest first."""
-    statement = (
-        select(SafetyEntryTable)
-        .where(SafetyEntryTable.visit_id == visit_id)
-        .order_by(col(SafetyEntryTable.at), col(SafetyEntryTable.id))
-    )
-    return [_entry(record) for record in session.exec(statement)]
-
-
 def visit_safety(
     *, session: Session, visit_id: int
 ) -> tuple[VisitRecord, list[SafetyEntry], list[tuple[datetime, SafetyEntry]]]:
@@ -702,21 +523,6 @@ def visit_safety(
         safety_entries(session=session, visit_id=visit_id),
         household_safety(session=session, visit_id=visit_id),
     )
-
-
-def household_safety(*, session: Session, visit_id: int) -> list[tuple[datetime, SafetyEntry]]:
-    """Every safety entry of the household of ``visit_id``, with its visit's start, for
-    showing scaling figures over visits."""
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise LookupError(visit_id)
-    statement = (
-        select(Visit.started_at, SafetyEntryTable)
-        .join(Visit, col(Visit.id) == SafetyEntryTable.visit_id)
-        .where(Visit.household_id == visit.household_id)
-        .order_by(col(Visit.started_at), col(SafetyEntryTable.id))
-    )
-    return [(started, _entry(record)) for started, record in session.exec(statement)]
 
 
 # -- a household over time ---------------------------------------------------------------
@@ -765,11 +571,11 @@ def get_household(*, session: Session, code: str) -> HouseholdHistory:
         .where(col(SafetyEntryTable.visit_id).in_(ids))
         .order_by(col(SafetyEntryTable.at), col(SafetyEntryTable.id))
     ):
-        safety.setdefault(record.visit_id, []).append(_entry(record))
+        safety.setdefault(record.visit_id, []).append(entry(record))
     gaps: dict[int, list[str]] = {}
     for gap in session.exec(select(Gap).where(col(Gap.visit_id).in_(ids)).order_by(col(Gap.id))):
         gaps.setdefault(gap.visit_id, []).append(gap.theme)
-    referrals = _with_steps(
+    referrals = with_steps(
         session,
         session.exec(
             select(Referral).where(Referral.household_id == household.id).order_by(col(Referral.id))

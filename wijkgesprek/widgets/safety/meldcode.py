@@ -178,6 +178,8 @@ class MeldcodeSection(SafetySection):
         steps = current(context.entries, STEP)
         follow = follow_through(context.entries, context.guide)
         decided = follow.step_state()
+        route = assessment_from(context.entries, context.guide)
+        weighing = len(context.guide.meldcode) - 1  # step 4: Wegen, with the afwegingskader
         listing = self.query_one("#steps", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()
@@ -185,6 +187,8 @@ class MeldcodeSection(SafetySection):
             entry = steps.get(str(step.number))
             state = entry.value if entry else "open"
             when = f" {entry.at.astimezone():%d-%m}" if entry and state != "open" else ""
+            if step.number == weighing and entry is None and route.path:
+                state = f"{'gedaan' if route.outcome else 'bezig'} (afwegingskader)"
             if step.number == len(context.guide.meldcode) and decided is not None:
                 state, when = decided, ""  # step 5: the decision and what was done
             prompt = Content(visible(f"{step.number}. {step.titel} — {state}{when}"))
