@@ -203,7 +203,7 @@ def test_what_the_user_is_promised_is_what_this_test_measures() -> None:
     assert MAX_LOSS_SECONDS == 1.0
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "hoogstens de laatste seconde kwijt" in readme
-    words = [readme, (REPO / "wijkgesprek" / "app.py").read_text(encoding="utf-8")]
+    words = [readme, (REPO / "wijkgesprek" / "fatal.py").read_text(encoding="utf-8")]
     for text in words:
         assert "halve seconde" not in text
     assert "tot hoogstens een seconde voor de fout" in words[1]

@@ -218,7 +218,9 @@ async def test_the_damage_found_at_the_start_is_told_again_after_unlocking(
     app = locked_app(encrypted, minutes=0)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await in_visit(pilot)
-        app.tell_damage("De database is beschadigd (gevonden bij de controle na het starten).")
+        app.chores.tell_damage(
+            "De database is beschadigd (gevonden bij de controle na het starten)."
+        )
         await pilot.press("ctrl+l")
         await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
         field = app.screen.query_one("#lock-passphrase")

@@ -344,7 +344,7 @@ def test_a_start_without_server_opens_offline(
     )
     assert main(["--database", url]) == 0
     (app,) = started
-    assert app._start_offline and app.connection.outbox is not None
+    assert app.chores.offline and app.connection.outbox is not None
     assert "Geheime zin" not in capsys.readouterr().err
 
 
@@ -357,7 +357,7 @@ def test_a_start_on_a_hanging_network_does_not_wait(
     begun = time.monotonic()
     assert main(["--database", proxy.url(team_url.split("@/")[1].split("?")[0])]) == 0
     assert time.monotonic() - begun < 6  # START_WAIT and the rest of the start
-    assert started[0]._start_offline
+    assert started[0].chores.offline
     proxy.thaw()
 
 

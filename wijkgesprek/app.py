@@ -4,29 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import time
-import traceback
 from collections.abc import Callable, Iterable
-from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.screen import Screen
 
+from wijkgesprek import colours, discreet
+from wijkgesprek.chores import Chores
 from wijkgesprek.commands import app_bindings, palette_commands
-from wijkgesprek.config import THEMES, Config, theme_for
+from wijkgesprek.config import Config
 from wijkgesprek.connection import Connection
-from wijkgesprek.errors import DamagedDatabase, Gone, Unreachable, WijkError
+from wijkgesprek.door import Door
+from wijkgesprek.fatal import fatal_line
 from wijkgesprek.keys import InOrderKeys
 from wijkgesprek.resources import Resources
 from wijkgesprek.screens.home import HomeScreen
 from wijkgesprek.screens.lock import Lock
+from wijkgesprek.stopping import Stopping
 from wijkgesprek.store.target import Target, as_target
-from wijkgesprek.text import clean_typed, visible
+from wijkgesprek.text import clean_typed
 from wijkgesprek.widgets.palette import CommandPalette
 
 if TYPE_CHECKING:
@@ -35,11 +36,6 @@ if TYPE_CHECKING:
     from wijkgesprek.store.outbox import Outbox
 
 T = TypeVar("T")
-
-QUIT_AGAIN = 10.0
-"""Seconds in which a second Ctrl+Q stops even with text that could not be saved."""
-DAMAGE_SHOWN = 600.0
-"""Seconds a damaged database found after the start stays told (Textual's notification)."""
 
 
 class WijkgesprekApp(InOrderKeys):
@@ -79,15 +75,15 @@ class WijkgesprekApp(InOrderKeys):
         exports is kept (``export.record``)."""
         self.config = config or Config()
         self.discreet = False
+        """Whether safety details are hidden (Ctrl+G, ``discreet.py``)."""
         self.connection = Connection(self, outbox)
         """The team database's state: offline, and the notes waiting on the laptop."""
-        self._start_offline = offline
-        """The team database did not answer at the start: open offline (``Connection``)."""
+        self.chores = Chores(self, offline=offline)
+        """What is done after the first frame (the daily backup, …), and the damage found."""
         self.locker = Lock(self)
-        self._quit_warned = -QUIT_AGAIN
-        self._going_home = False
-        self.damage = ""
-        """What the check at the start found wrong with the database ("": nothing)."""
+        self.door = Door(self)
+        self.stopping = Stopping(self)
+        """Every screen saves what it holds (``flush_all``), and Ctrl+Q."""
 
     @property
     def guide(self) -> Guide:
@@ -106,56 +102,10 @@ class WijkgesprekApp(InOrderKeys):
         return Store(self.database)
 
     def on_mount(self) -> None:
-        try:
-            self.theme = theme_for(self.config.theme, self.available_themes)
-        except ValueError as problem:
-            self.notify(
-                f"{self.config.file or 'instellingen'}, bij 'kleuren': {problem} De donkere "
-                "kleuren worden gebruikt.",
-                severity="warning",
-                markup=False,
-            )
+        colours.from_config(self)
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
-        self.call_after_refresh(self._after_first_frame)
-
-    def _after_first_frame(self) -> None:
-        try:
-            self.guide  # noqa: B018  (load it now, off the path to the first frame)
-        except WijkError as error:  # the file changed since it was checked
-            self.exit(return_code=error.exit_code, message=Text(visible(str(error))))
-            return
-        self._read_network()
-        if self._start_offline:
-            self.connection.start_offline()
-        self.connection.send_left_over()
-        if self.database.daily_backups:  # not of practice data, nor of a team database
-            self._daily_backup()
-        self.locker.start(self.config.lock_minutes)
-
-    @work(thread=True, exclusive=True, group="backup")
-    def _daily_backup(self) -> None:
-        from wijkgesprek.store.backup import daily_backup
-
-        file = self.database.file
-        assert file is not None
-        try:  # checks the whole file first: damage anywhere is found at every start
-            daily_backup(file, today=date.today(), keep=self.config.backups)
-        except DamagedDatabase as damage:  # told, and stays until it is read
-            self.call_from_thread(self.tell_damage, str(damage))
-        except (OSError, WijkError):  # a missed backup must never stop a visit
-            self.call_from_thread(
-                self.notify,
-                "De dagelijkse reservekopie is niet gelukt; controleer de schijfruimte.",
-                severity="warning",
-            )
-
-    def tell_damage(self, damage: str = "") -> None:
-        """Say that the database is damaged (again after unlocking: the lock took every
-        message away)."""
-        self.damage = damage or self.damage
-        if self.damage:
-            self.notify(self.damage, severity="error", timeout=DAMAGE_SHOWN, markup=False)
+        self.call_after_refresh(self.chores.after_first_frame)
 
     def get_default_screen(self) -> Screen[Any]:
         # The home screen is the default screen (not pushed in on_mount), so its
@@ -165,11 +115,6 @@ class WijkgesprekApp(InOrderKeys):
 
             return PracticeHomeScreen(self.cases)
         return HomeScreen()
-
-    @work(thread=True, exclusive=True, group="network")
-    def _read_network(self) -> None:
-        if problem := self.resources.read_network():
-            self.call_from_thread(self.notify, problem, severity="error", timeout=20, markup=False)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:
@@ -191,61 +136,16 @@ class WijkgesprekApp(InOrderKeys):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.locker.allows(action)  # while locked: only help and stopping
 
-    # -- errors: never a traceback, never personal data --------------------------
+    # -- the database: App.read/App.write, the screens' usual door (door.py) ----
 
     def write(self, function: Callable[..., object], /, **kwargs: Any) -> bool:
-        """Run a store function that changes data; True when it was saved. A problem the
-        user can meet (a full disk, a read-only or locked database) is told in Dutch and
-        the app goes on, with what was typed still on the screen."""
-        try:
-            self.connection.run(function, **kwargs)
-        except WijkError as error:
-            self.cannot_use(error)
-            return False
-        return True
+        return self.door.write(function, **kwargs)
 
     def read(self, function: Callable[..., T], /, **kwargs: Any) -> T | None:
-        """Run a store function; None (after one Dutch message) when the database cannot
-        be used right now, so a screen can go back instead of stopping the app."""
-        try:
-            return self.connection.run(function, **kwargs)
-        except WijkError as error:
-            self.cannot_use(error)
-            return None
-
-    def cannot_use(self, error: WijkError) -> None:
-        """Say why the database cannot be used; an unreachable team database makes the
-        app go offline (notes are then kept on the laptop); a household erased meanwhile
-        sends the app back to the list of households."""
-        if isinstance(error, Gone):
-            self.household_gone()
-        elif isinstance(error, Unreachable) and self.connection.outbox is not None:
-            if self.connection.offline:
-                self.connection.tell()
-            else:
-                self.connection.lost()
-        else:
-            self.notify(str(error), severity="error", timeout=20, markup=False)
-
-    def household_gone(self) -> None:
-        """The household on screen was erased (another window, ``wijkgesprek wis``): say
-        so once, calmly, and go back to the list, after the screens that noticed it have
-        gone back themselves."""
-        if self._going_home:
-            return
-        self._going_home = True
-        self.notify(f"{Gone()} U bent terug bij de huishoudens.", timeout=15, markup=False)
-        self.call_after_refresh(self._back_home)
-
-    def _back_home(self) -> None:
-        self._going_home = False
-        if self.locked:  # never past the lock; the next key after unlocking comes here again
-            return
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+        return self.door.read(function, **kwargs)
 
     def pop_screen(self) -> AwaitComplete:
-        """Go back a screen; a screen that goes back after ``_back_home`` already took
+        """Go back a screen; a screen that goes back after ``Door.household_gone`` took
         every screen away (it noticed the erased household too) has nothing to pop."""
         if len(self.screen_stack) <= 1:
             return AwaitComplete(asyncio.sleep(0)).call_next(self)
@@ -255,24 +155,12 @@ class WijkgesprekApp(InOrderKeys):
         marks = [("offline", self.connection.offline), ("discreet", self.discreet)]
         self.title = " · ".join([self.base_title, *(mark for mark, on in marks if on)])
 
+    # -- errors: never a traceback, never personal data --------------------------
+
     def _fatal_error(self) -> None:
-        # Textual would print a traceback with local variables, which can hold note
-        # text. Say what happened in one Dutch sentence, with the place but no values.
-        # (The one private hook left: Textual calls it for an unhandled error; the app
-        # ends through the public ``panic``.)
-        error = self._exception
-        where = ""
-        if error is not None and error.__traceback__ is not None:
-            frame = traceback.extract_tb(error.__traceback__)[-1]
-            where = f" in {Path(frame.filename).name}:{frame.lineno}"
-        name = type(error).__name__ if error is not None else "onbekend"
-        self.panic(
-            Text(
-                f"wijkgesprek moest stoppen door een onverwachte fout ({name}{where}). "
-                "Wat u typte is tot hoogstens een seconde voor de fout opgeslagen. Geef deze "
-                "regel door aan de beheerder; er staan geen gegevens van gezinnen in."
-            )
-        )
+        # The one private hook left: Textual calls it for an unhandled error and would
+        # print a traceback with local variables (note text). One Dutch line instead.
+        self.panic(fatal_line(self._exception))
 
     def action_focus_next(self) -> None:
         """Tab: a field that can complete what was typed (a known wijk) does so first."""
@@ -291,26 +179,7 @@ class WijkgesprekApp(InOrderKeys):
             self.push_screen(HelpScreen(self.screen))
 
     def action_discreet(self) -> None:
-        """Hide (or show again) every safety detail at once, on every screen (also those
-        under this one, shown again later); the title says it is on."""
-        self.discreet = not self.discreet
-        self.set_class(self.discreet, "-discreet")
-        if self.discreet:  # a message shown a moment ago may name a finding
-            self.clear_notifications()
-        self.update_title()
-        for screen in self.screen_stack:
-            self.update_styles(screen)  # Textual restyles only the screens on top
-            focused = screen.focused
-            if (
-                self.discreet
-                and focused is not None
-                and any(node.has_class("safety-detail") for node in focused.ancestors_with_self)
-            ):
-                screen.set_focus(None)  # nothing typed may land in a hidden field
-            changed = getattr(screen, "discreet_changed", None)
-            if callable(changed):
-                changed()
-        self.screen.refresh_bindings()
+        discreet.toggle(self)
 
     def action_veilig_thuis(self) -> None:
         from wijkgesprek.screens.veilig_thuis import VeiligThuisScreen
@@ -321,13 +190,7 @@ class WijkgesprekApp(InOrderKeys):
             self.push_screen(VeiligThuisScreen())
 
     def action_toggle_colours(self) -> None:
-        from wijkgesprek.remember import remember
-
-        colours = "licht" if self.current_theme.dark else "donker"
-        self.theme = THEMES[colours]
-        self.config, problem = remember(self.config, "kleuren", colours)
-        if problem:
-            self.notify(f"De kleuren zijn gewisseld, maar niet onthouden: {problem}", markup=False)
+        colours.toggle(self)
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):  # type: ignore[arg-type]  # App[None] is fine
@@ -338,35 +201,8 @@ class WijkgesprekApp(InOrderKeys):
     def action_help_quit(self) -> None:
         self.notify("Stoppen doet u met Ctrl+Q; alles wordt eerst opgeslagen.")
 
-    def flush_all(self) -> None:
-        for screen in self.screen_stack:
-            flush = getattr(screen, "flush", None)
-            if callable(flush):
-                flush()
-
     async def action_quit(self) -> None:
-        self.flush_all()
-        self.connection.settle()  # what is on its way to the team database gets there
-        unsaved = any(getattr(screen, "unsaved", False) for screen in self.screen_stack)
-        if unsaved and time.monotonic() - self._quit_warned > QUIT_AGAIN:
-            self._quit_warned = time.monotonic()
-            self.notify(
-                "Uw laatste tekst kon niet worden opgeslagen en staat alleen op het scherm. "
-                "Kopieer hem, of druk nog eens Ctrl+Q om toch te stoppen.",
-                severity="error",
-                timeout=20,
-            )
-            return
-        waiting = self.connection.waiting()
-        if waiting:
-            self.exit(
-                message=Text(
-                    f"{waiting} aantekening(en) staan nog op deze laptop. Ze worden in de "
-                    "teamdatabase gezet bij de volgende start met verbinding."
-                )
-            )
-            return
-        self.exit()
+        self.stopping.quit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from palette_commands(lambda action: getattr(self, f"action_{action}"), self._where)

@@ -499,7 +499,7 @@ class Connection:
         way (a hung one is given up by ``_watch`` first)."""
         if self._sender is not None:
             return
-        self.app.flush_all()  # offline, what was typed last goes into the outbox first
+        self.app.stopping.flush_all()  # offline, what was typed last goes into the outbox first
         self._start_sender(probe=True)
 
     def _warn(self, message: str, severity: SeverityLevel = "warning") -> None:

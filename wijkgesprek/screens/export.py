@@ -171,7 +171,7 @@ class ExportScreen(Dialog[Path | None]):
                 self.app, code=self.code, visit_id=self.visit_id, choice=choice, folder=folder
             )
         except Gone:  # erased meanwhile, in another window
-            self.app.household_gone()
+            self.app.door.household_gone()
             return
         except WijkError as error:
             self.query_one("#form-error", Static).update(str(error))

@@ -154,7 +154,7 @@ class HomeScreen(Screen[None]):
                 # The start went offline while this was asked (it says so itself).
                 self.app.call_from_thread(self._offline)
             else:
-                self.app.call_from_thread(self.app.cannot_use, error)
+                self.app.call_from_thread(self.app.door.cannot_use, error)
             return
         self.app.call_from_thread(self._show, rows)
 

@@ -71,7 +71,7 @@ class LockScreen(Screen[None]):
             while self.app.screen is not self and self in self.app.screen_stack:
                 await self.app.pop_screen()
             self.dismiss()
-            self.app.tell_damage()  # the one message that must not be lost
+            self.app.chores.tell_damage()  # the one message that must not be lost
             return
         self.wrong += 1
         if self.wrong >= TRIES:
@@ -121,7 +121,7 @@ class Lock:
                 markup=False,
             )
         elif not self.locked:
-            self.app.flush_all()
+            self.app.stopping.flush_all()
             # A message of a moment ago can name the family ("Op de kaart: …",
             # "Afspraak verwijderd: …"), and messages show over every screen.
             self.app.clear_notifications()
@@ -133,7 +133,7 @@ class Lock:
     def stop(self, reason: str) -> None:
         """Stop from the lock screen (too many wrong passphrases); the work was saved
         when the app locked, and is saved once more."""
-        self.app.flush_all()
+        self.app.stopping.flush_all()
         self.app.exit(
             return_code=1, message=Text(f"wijkgesprek is gestopt: {reason}. Uw werk is opgeslagen.")
         )

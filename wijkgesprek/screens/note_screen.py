@@ -129,7 +129,7 @@ class NoteScreen(Screen[None]):
         )
         if outcome.kept is Kept.GONE:  # erased meanwhile: there is nothing left to save in
             self._dirty, self.record = False, None
-            self.app.household_gone()
+            self.app.door.household_gone()
             return None
         if outcome.kept is Kept.FINISHED:
             self._visit_finished(outcome.notices)
@@ -196,7 +196,7 @@ class NoteScreen(Screen[None]):
             self.record = replace(self.record, id=self.visit_id)
         if any(item.visit_id == self.visit_id for item in sent.dropped):
             self._dirty, self.record = False, None
-            self.app.household_gone()
+            self.app.door.household_gone()
             return
         for written in sent.written:
             if written.visit_id == self.visit_id:
