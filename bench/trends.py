@@ -227,6 +227,7 @@ def realistic_rows(seed: int = 19) -> list[tuple]:
                     wijk, month, household, themes, rng.random() < 0.15,
                     refs if rng.random() < 0.25 else [],
                     rng.sample(THEMES[:5], 1) if rng.random() < 0.08 else [],
+                    False,  # thin network: not in this set
                 ))  # fmt: skip
     return rows
 

@@ -411,49 +411,113 @@ def _bounds(value: int, hidden: bool) -> tuple[int, int]:
     return (0, MIN_COUNT - 1) if value < MIN_COUNT else (MIN_COUNT, _MANY)
 
 
-def _tighten_pair(line: Line, bounds: dict[Cell, list[int]], kind: str) -> list[Cell]:
-    larger, smaller = bounds[line[0]], bounds[line[1]]
-    big = [max(larger[0], smaller[0]), larger[1]]
-    small = [smaller[0], min(smaller[1], larger[1])]
-    if kind == VISITED:
-        if big[0] >= 1:
-            small[0] = max(small[0], 1)
-        if small[1] == 0:
-            big[1] = 0
-    changed: list[Cell] = []
-    for cell, old, now in ((line[0], larger, big), (line[1], smaller, small)):
-        if old != now:
-            old[:] = now
-            changed.append(cell)
+_KIND_CODES = {SUM: 0, SOME: 1, SUBSET: 2, VISITED: 3}
+
+
+class _Grid:
+    """The relations with every cell as a number, built once for many propagations (one
+    per round of :func:`protect`, and one grid for every measure): lists indexed by
+    number instead of dictionaries keyed by tuples of strings."""
+
+    __slots__ = ("cells", "lines", "lines_of", "number")
+
+    def __init__(self, lines: Sequence[Line]) -> None:
+        self.number: dict[Cell, int] = {}
+        self.cells: list[Cell] = []
+        self.lines_of: list[list[int]] = []
+        numbered: list[tuple[int, ...]] = []
+        for position, line in enumerate(lines):
+            numbers: list[int] = []
+            for cell in line:
+                found = self.number.get(cell)
+                if found is None:
+                    found = self.number[cell] = len(self.cells)
+                    self.cells.append(cell)
+                    self.lines_of.append([])
+                self.lines_of[found].append(position)
+                numbers.append(found)
+            numbered.append(tuple(numbers))
+        self.lines = numbered
+
+    def values(self, values: Mapping[Cell, int]) -> list[int]:
+        return [values.get(cell, 0) for cell in self.cells]
+
+    def propagate(
+        self, counts: Sequence[int], hidden: Iterable[int], kinds: Sequence[int]
+    ) -> tuple[list[int], list[int]]:
+        """(lower, upper) bound of every cell by number, after interval propagation from
+        the relations of the ``hidden`` cells (see :func:`intervals`)."""
+        low, high = list(counts), list(counts)
+        positions: set[int] = set()
+        for cell in hidden:
+            value = counts[cell]
+            low[cell], high[cell] = _bounds(value, True)
+            positions.update(self.lines_of[cell])
+        lines, lines_of = self.lines, self.lines_of
+        queue = deque(sorted(positions))
+        queued = positions
+        while queue:
+            position = queue.popleft()
+            queued.discard(position)
+            kind = kinds[position]
+            changed = (
+                _tighten(lines[position], low, high, kind == 1)
+                if kind < 2
+                else _tighten_pair(lines[position], low, high, kind == 3)
+            )
+            for cell in changed:
+                for other in lines_of[cell]:
+                    if other not in queued:
+                        queued.add(other)
+                        queue.append(other)
+        return low, high
+
+
+def _tighten_pair(
+    line: tuple[int, ...], low: list[int], high: list[int], visited: bool
+) -> list[int]:
+    a, b = line[0], line[1]
+    big_low, big_high = max(low[a], low[b]), high[a]
+    small_low, small_high = low[b], min(high[b], high[a])
+    if visited:
+        if big_low >= 1:
+            small_low = max(small_low, 1)
+        if small_high == 0:
+            big_high = 0
+    changed: list[int] = []
+    if low[a] != big_low or high[a] != big_high:
+        low[a], high[a] = big_low, big_high
+        changed.append(a)
+    if low[b] != small_low or high[b] != small_high:
+        low[b], high[b] = small_low, small_high
+        changed.append(b)
     return changed
 
 
-def _tighten(line: Line, bounds: dict[Cell, list[int]], kind: str = SUM) -> list[Cell]:
-    """Narrow the bounds of the cells of ``line`` by its relation (see :data:`SUM`);
-    the cells that changed. (Plain loops: this runs some 100,000 times for a big wijk.)"""
-    if kind in (SUBSET, VISITED):
-        return _tighten_pair(line, bounds, kind)
-    at_most = kind == SOME
-    total = bounds[line[0]]
-    parts = [bounds[cell] for cell in line[1:]]
+def _tighten(line: tuple[int, ...], low: list[int], high: list[int], at_most: bool) -> list[int]:
+    """Narrow the bounds of the cells of ``line`` by its relation (SUM, or SOME when
+    ``at_most``); the cells that changed. (Plain loops: this runs some 100,000 times.)"""
+    total = line[0]
     sum_low = sum_high = max_low = 0
-    for part in parts:
-        sum_low += part[0]
-        sum_high += part[1]
-        if part[0] > max_low:
-            max_low = part[0]
-    changed: list[Cell] = []
-    low = max(max_low if at_most else sum_low, total[0])
-    high = min(sum_high, total[1])
-    if low != total[0] or high != total[1]:
-        total[0], total[1] = low, high
-        changed.append(line[0])
-    for cell, part in zip(line[1:], parts, strict=True):
-        low = max(part[0], total[0] - (sum_high - part[1]))
-        high = min(part[1], total[1] if at_most else total[1] - (sum_low - part[0]))
-        if low != part[0] or high != part[1]:
-            part[0], part[1] = low, high
-            changed.append(cell)
+    for part in line[1:]:
+        part_low = low[part]
+        sum_low += part_low
+        sum_high += high[part]
+        if part_low > max_low:
+            max_low = part_low
+    changed: list[int] = []
+    new_low = max(max_low if at_most else sum_low, low[total])
+    new_high = min(sum_high, high[total])
+    if new_low != low[total] or new_high != high[total]:
+        low[total], high[total] = new_low, new_high
+        changed.append(total)
+    for part in line[1:]:
+        part_low, part_high = low[part], high[part]
+        new_low = max(part_low, low[total] - (sum_high - part_high))
+        new_high = min(part_high, high[total] if at_most else high[total] - (sum_low - part_low))
+        if new_low != part_low or new_high != part_high:
+            low[part], high[part] = new_low, new_high
+            changed.append(part)
     return changed
 
 
@@ -466,39 +530,12 @@ def _index(lines: Sequence[Line]) -> dict[Cell, list[int]]:
     return found
 
 
-class _Bounds(dict[Cell, list[int]]):
-    """Bounds made when a relation first reaches a cell (most cells are never reached)."""
-
-    def __init__(self, values: Mapping[Cell, int], hidden: Collection[Cell]) -> None:
-        super().__init__()
-        self.counts, self.hidden = values, hidden
-
-    def __missing__(self, cell: Cell) -> list[int]:
-        made = self[cell] = list(_bounds(self.counts.get(cell, 0), cell in self.hidden))
-        return made
-
-
-def _propagate(
-    values: Mapping[Cell, int],
-    hidden: Collection[Cell],
-    lines: Sequence[Line],
-    kinds: Sequence[str],
-    lines_of: Mapping[Cell, list[int]],
-) -> _Bounds:
-    """Interval propagation from the relations of the hidden cells (see :func:`intervals`);
-    a cell left out was not narrowed."""
-    bounds = _Bounds(values, hidden)
-    queue = deque(sorted({at for cell in hidden for at in lines_of.get(cell, ())}))
-    queued = set(queue)
-    while queue:
-        position = queue.popleft()
-        queued.discard(position)
-        for cell in _tighten(lines[position], bounds, kinds[position]):
-            for other in lines_of[cell]:
-                if other not in queued:
-                    queued.add(other)
-                    queue.append(other)
-    return bounds
+def _pinned(
+    grid: _Grid, counts: Sequence[int], hidden: Collection[Cell], kinds: Sequence[int]
+) -> list[Cell]:
+    numbers = [n for cell in hidden if (n := grid.number.get(cell)) is not None]
+    low, high = grid.propagate(counts, numbers, kinds)
+    return sorted(grid.cells[n] for n in numbers if low[n] >= high[n])
 
 
 def _kinds(lines: Sequence[Line], at_most_in_time: bool) -> list[str]:
@@ -519,9 +556,10 @@ def intervals(
     ``kinds``: the kind of each line (default SUM; with ``at_most_in_time``, SOME for the
     lines in time, as for distinct households)."""
     kinds = _kinds(lines, at_most_in_time) if kinds is None else kinds
-    lines_of = _index(lines)
-    bounds = _propagate(values, hidden, lines, kinds, lines_of)
-    return {cell: (bounds[cell][0], bounds[cell][1]) for cell in lines_of}
+    grid = _Grid(lines)
+    numbers = [n for cell in hidden if (n := grid.number.get(cell)) is not None]
+    low, high = grid.propagate(grid.values(values), numbers, [_KIND_CODES[k] for k in kinds])
+    return {cell: (low[n], high[n]) for n, cell in enumerate(grid.cells)}
 
 
 def pinned_cells(
@@ -531,14 +569,12 @@ def pinned_cells(
     *,
     at_most_in_time: bool = False,
     kinds: Sequence[str] | None = None,
-    index: Mapping[Cell, list[int]] | None = None,
 ) -> list[Cell]:
     """Hidden cells that :func:`intervals` narrows to one value (or none: never for true
     counts, but then too it is not safe)."""
     kinds = _kinds(lines, at_most_in_time) if kinds is None else kinds
-    lines_of = _index(lines) if index is None else index
-    bounds = _propagate(values, hidden, lines, kinds, lines_of)
-    return sorted(cell for cell in hidden if cell in bounds and bounds[cell][0] >= bounds[cell][1])
+    grid = _Grid(lines)
+    return _pinned(grid, grid.values(values), hidden, [_KIND_CODES[k] for k in kinds])
 
 
 def _one_more(
@@ -577,19 +613,31 @@ def protect(
     at_most_in_time: bool = False,
     kinds: Sequence[str] | None = None,
     hidden: Collection[Cell] = (),
-    index: Mapping[Cell, list[int]] | None = None,
 ) -> set[Cell]:
     """The cells to hide: ``hidden`` and every count below MIN_COUNT (0 too); then, as
     long as :func:`intervals` pins a hidden cell (from all relations together), one more
     cell for each pinned cell (:func:`_one_more`) — in one round only for pinned cells
     that share no relation with a cell just hidden."""
     kinds = _kinds(lines, at_most_in_time) if kinds is None else kinds
-    lines_of = _index(lines) if index is None else index
+    return _protect(values, lines, kinds, hidden, _index(lines), _Grid(lines))
+
+
+def _protect(
+    values: Mapping[Cell, int],
+    lines: Sequence[Line],
+    kinds: Sequence[str],
+    hidden: Collection[Cell],
+    lines_of: Mapping[Cell, list[int]],
+    grid: _Grid,
+) -> set[Cell]:
+    """:func:`protect` with the relations indexed (``lines_of``) and numbered (``grid``)."""
+    counts = grid.values(values)
+    codes = [_KIND_CODES[k] for k in kinds]
     hiding = set(hidden) | {cell for cell, v in values.items() if v < MIN_COUNT}
     hiding.update(cell for cell in lines_of if values.get(cell, 0) < MIN_COUNT)
     if lines_of.keys() <= hiding and values.keys() <= hiding:
         return hiding  # nothing shown: nothing to work back from
-    while pinned := pinned_cells(values, hiding, lines, kinds=kinds, index=lines_of):
+    while pinned := _pinned(grid, counts, hiding, codes):
         touched: set[Cell] = set()
         for cell in pinned:
             if cell in touched:
@@ -702,12 +750,11 @@ def _suppress(
     together where they are equal (showing one would give the other); then the measures
     tied to each other (:func:`between_measures`) all together, hiding more where that
     pins a cell."""
-    index = _index(lines)
+    index, grid = _index(lines), _Grid(lines)
     values = {m: {cell: counts.get(m, 0) for cell, counts in raw.items()} for m in measures}
 
     def alone(measure: str, start: Collection[Cell] = ()) -> set[Cell]:
-        kinds = kinds_of(lines, measure)
-        return protect(values[measure], lines, kinds=kinds, hidden=start, index=index)
+        return _protect(values[measure], lines, kinds_of(lines, measure), start, index, grid)
 
     found = {m: alone(m) for m in measures}
     visits, households = values[VISITS], values[HOUSEHOLDS]
@@ -721,8 +768,8 @@ def _suppress(
     joint_values = {(*cell, m): v for m in joined for cell, v in values[m].items()}
     joint_lines = [tuple((*cell, m) for cell in line) for m in joined for line in lines]
     joint_kinds = [kind for m in joined for kind in kinds_of(lines, m)]
-    grid = {cell for line in lines for cell in line} | set(raw)
-    for kind, pair in between_measures(grid, joined):
+    every = {cell for line in lines for cell in line} | set(raw)
+    for kind, pair in between_measures(every, joined):
         joint_lines.append(pair)
         joint_kinds.append(kind)
     start = {(*cell, m) for m in joined for cell in found[m]}
