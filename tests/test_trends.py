@@ -809,3 +809,18 @@ def test_a_wijk_of_five_or_six_households_is_not_called_small(
     assert "Nog niet om: 2026-K2 (*)" in out
     assert "Geen verandering in procenten: een periode die nog niet om is" in out
     assert "%" not in out.split("== alle wijken ==")[1].split("Thema's in")[0]
+
+
+def test_a_household_in_two_wijken_is_refused_not_counted_for_ever() -> None:
+    """The store gives each household its current wijk. Rows that put one household in
+    two wijken contradict the suppression's relations (all wijken holding fewer households
+    than their sum), and its propagation did not end: such rows are refused at once."""
+    rows: list[t.VisitRow] = [
+        (wijk, f"2026-{month:02d}", household, ("geldzorgen",), False, (), (), False)
+        for month in (1, 2, 3)
+        for household in range(1, 13)
+        for wijk in (["Noord"] if household != 7 else ["Noord", "Oost"])
+    ]
+    rows += [("Oost", "2026-01", h, (), False, (), (), False) for h in range(20, 30)]
+    with pytest.raises(ValueError, match="one wijk"):
+        t.publish(rows, now="2026-03")

@@ -816,6 +816,10 @@ def publish(
     households: dict[str, set[int]] = {}
     for (_, wijk), tally in per_month.items():
         households.setdefault(wijk, set()).update(tally.households)
+    if sum(map(len, households.values())) != len(set().union(*households.values())):
+        # All wijken would hold fewer households than their sum: the relations contradict
+        # each other and the suppression's propagation would not end.
+        raise ValueError("a household counts in one wijk only (its current wijk)")
     shown, others = group_wijken({w: len(h) for w, h in households.items()})
     members: dict[str, tuple[str, ...]] = {w: (w,) for w in shown}
     if others and shown:
