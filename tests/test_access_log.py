@@ -281,46 +281,20 @@ def test_each_reads_what_they_may(team: Store, colleagues: People) -> None:
 
 def test_authors_are_the_servers_word(team: Store, colleagues: People) -> None:
     """Additions, agreements (made and marked), safety entries and referral steps carry
-    the login role that wrote them; the app cannot name another."""
+    the login role that wrote them; the app cannot name another. The same visits as the
+    history and dossier tests (``test_authors.fill``), read here as data."""
+    from test_authors import fill
+
     anna, anna_store, _ = colleagues["anna"]
     bob, bob_store, _ = colleagues["bob"]
-    first = visit(anna_store, "GZ-451")
-    agreement = anna_store.run(
-        repo.add_agreement, visit_id=first, wat="Bellen", wie="", wanneer="", now=NOW
-    )
-    anna_store.run(
-        repo.add_safety_entry, visit_id=first, kind="kindcheck", value="geen-zorgen", now=NOW
-    )
-    referral = anna_store.run(
-        repo.add_referral,
-        visit_id=first,
-        naam="Schuldhulp",
-        soort="dienst",
-        wijk="Noord",
-        themes=[],
-        contact="",
-        now=NOW,
-    )
-    anna_store.run(repo.end_visit, visit_id=first, now=NOW)
-    second = visit(bob_store, "GZ-451")
-    bob_store.run(
-        repo.set_agreement_status, agreement_id=agreement, status="gedaan", visit_id=second, now=NOW
-    )
-    bob_store.run(
-        repo.update_referral,
-        referral_id=referral,
-        visit_id=second,
-        state="aangemeld",
-        reason="",
-        now=NOW,
-    )
-    bob_store.run(repo.add_correction, visit_id=first, topic="stress", text="Later.", now=NOW)
+    fill(anna_store, bob_store, "GZ-451")
     history = team.run(repo.get_household, code="GZ-451")
     one, two = history.visits
     assert (one.record.author, two.record.author) == (anna, bob)
-    (made,) = one.record.agreements
-    assert (made.author, made.status_by) == (anna, bob)
-    assert [entry.author for entry in one.safety] == [anna]
+    made, marked = one.record.agreements
+    assert (made.author, made.status_by) == (anna, "")
+    assert (marked.author, marked.status_by) == (bob, bob)
+    assert [entry.author for entry in one.safety] == [bob]
     assert [step.author for step in history.referrals[0].steps] == [anna, bob]
     assert [c.author for c in one.corrections] == [bob]
 
