@@ -233,6 +233,19 @@ async def test_a_kindcheck_outcome_is_recorded_by_choosing_it(app: WijkgesprekAp
         assert "aandachtspunt" in status
 
 
+async def next_visit_safety(pilot) -> None:  # type: ignore[no-untyped-def]
+    """From the list of households, a new visit at the (only) household as it is, and its
+    safety check (F10)."""
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
+    await pilot.press("enter")  # no open visit: a new one at this household
+    await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
+    await pilot.press("enter")  # the household as it is
+    await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
+    await pilot.press("f10")
+    await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+
+
 async def test_the_next_visit_shows_the_last_safety_state(app: WijkgesprekApp) -> None:
     report = Contact(REPORT, day=date.today(), met="medewerker Veilig Thuis", kenmerk="VT-0002")
     seed(
@@ -249,13 +262,7 @@ async def test_the_next_visit_shows_the_last_safety_state(app: WijkgesprekApp) -
         end=True,
     )
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
-        await pilot.press("enter")  # no open visit: a new one at this household
-        await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
-        await pilot.press("enter")  # the household as it is
-        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
-        await pilot.press("f10")
-        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        await next_visit_safety(pilot)
         shown = str(app.screen.query_one("#kc-previous", Static).render())
         assert "Vorige keer" in shown
         assert "Kindcheck: zorgen → meldcode" in shown
@@ -399,13 +406,7 @@ async def test_the_last_safety_state_is_on_screen_at_80x24_beside_the_outcomes(
         end=True,
     )
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.rows)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, NewVisitScreen))
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, VisitScreen))
-        await pilot.press("f10")
-        await wait_until(pilot, lambda: isinstance(app.screen, SafetyScreen))
+        await next_visit_safety(pilot)
         await pilot.pause()
         assert app.focused is app.screen.query_one("#kc-outcome")
         shown = frame(app)
