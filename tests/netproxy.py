@@ -27,6 +27,7 @@ class FreezingProxy:
         """Seconds each piece of data waits in each direction (half the round trip)."""
         self.flowing = threading.Event()
         self.flowing.set()
+        self._closed = threading.Event()
         self._lock = threading.Lock()
         self._sockets: list[socket.socket] = []
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
@@ -52,6 +53,7 @@ class FreezingProxy:
         self.flowing.set()
 
     def close(self) -> None:
+        self._closed.set()
         self.flowing.set()
         with self._lock:
             opened = [self._listener, *self._sockets]
@@ -87,10 +89,13 @@ class FreezingProxy:
                         if not queue:
                             return
                         due, data = queue.popleft()
-                    time.sleep(max(0.0, due - time.monotonic()))
+                    # The network's delay: waits for the moment (or the proxy's end).
+                    if self._closed.wait(max(0.0, due - time.monotonic())):
+                        return
                     self.flowing.wait()
-                    while source in self._dead:
-                        time.sleep(1.0)  # a stalled connection: nothing, ever
+                    if source in self._dead:  # a stalled connection: nothing, ever
+                        self._closed.wait()
+                        return
                     target.sendall(data)
             except OSError:
                 pass
